@@ -1,0 +1,62 @@
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { downCommand } from './down-command.js';
+import { UnknownServiceError } from './service-catalog.js';
+import { statusCommand } from './status-command.js';
+import { upCommand } from './up-command.js';
+
+const usage = `usage: lift <command> [options]
+
+  up [service…]    build and start the services natively (all six by default) and supervise them
+      --detach       run in the background; "lift down" stops it
+      --json-logs    print the services' JSON log lines as they are
+      --timeout MS   how long to wait for readiness (default 60000)
+  down             stop a detached "lift up"
+  status           health, readiness, version and uptime of every service (exit 1 if any is not ready)
+      --json         the same as JSON
+`;
+
+// The repository root: services, .env.local and data/ are found from here, wherever lift is run.
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+async function main(argv: readonly string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      detach: { type: 'boolean', default: false },
+      'json-logs': { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      timeout: { type: 'string', default: '60000' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [command, ...rest] = positionals;
+  if (values.help || command === undefined) {
+    process.stdout.write(usage);
+    return values.help ? 0 : 2;
+  }
+  switch (command) {
+    case 'up':
+      return upCommand({ root, services: rest, detach: values.detach, jsonLogs: values['json-logs'], readyTimeoutMs: Number(values.timeout) });
+    case 'down':
+      return downCommand(root);
+    case 'status':
+      return statusCommand(values.json);
+    default:
+      process.stderr.write(`lift: unknown command "${command}"\n${usage}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof UnknownServiceError || (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      process.stderr.write(`lift: ${(error as Error).message}\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`lift: ${(error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+  },
+);

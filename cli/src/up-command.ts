@@ -1,0 +1,123 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { buildServices, serviceEntry } from './build-services.js';
+import { formatLogLine } from './log-line-format.js';
+import { isPortTaken } from './port-check.js';
+import { waitUntilReady } from './probe.js';
+import { isAlive, removeRunFiles, runFilesFor, runningSupervisorPid, writeRunFile } from './run-files.js';
+import { selectServices, type CatalogEntry } from './service-catalog.js';
+import { serviceUrl, statusTable } from './status-command.js';
+import { Supervisor } from './supervisor.js';
+
+export interface UpOptions {
+  readonly root: string;
+  readonly services: readonly string[];
+  readonly detach: boolean;
+  readonly jsonLogs: boolean;
+  readonly readyTimeoutMs: number;
+}
+
+const say = (line: string): void => void process.stdout.write(`lift: ${line}\n`);
+
+/** `lift up`: builds, starts and supervises the services natively; Ctrl-C stops them all. */
+export async function upCommand(options: UpOptions): Promise<number> {
+  const selected = selectServices(options.services);
+  const files = runFilesFor(options.root);
+  const running = runningSupervisorPid(files);
+  if (running !== undefined) {
+    process.stderr.write(`lift: the platform is already running (pid ${running}); run "lift down" first\n`);
+    return 1;
+  }
+  const taken = await portsTaken(selected);
+  if (taken.length > 0) {
+    process.stderr.write(`lift: ${taken.map((entry) => `port ${entry.port} (${entry.name})`).join(', ')} already in use; stop what listens there first\n`);
+    return 1;
+  }
+  return options.detach ? startDetached(options, selected) : supervise(options, selected);
+}
+
+async function portsTaken(selected: readonly CatalogEntry[]): Promise<CatalogEntry[]> {
+  const answers = await Promise.all(selected.map(async (entry) => ((await isPortTaken(entry.port)) ? entry : undefined)));
+  return answers.filter((entry): entry is CatalogEntry => entry !== undefined);
+}
+
+async function supervise(options: UpOptions, selected: readonly CatalogEntry[]): Promise<number> {
+  const files = runFilesFor(options.root);
+  say(`building ${selected.map((entry) => entry.name).join(', ')}`);
+  const outdir = await buildServices(options.root, selected.map((entry) => entry.name));
+  const supervisor = new Supervisor({
+    cwd: options.root,
+    output: process.stdout,
+    say,
+    colors: process.stdout.isTTY === true,
+    ...(options.jsonLogs ? {} : { formatLine: formatLogLine }),
+    services: selected.map((entry) => ({
+      name: entry.name,
+      entry: serviceEntry(outdir, entry.name),
+      // A laptop's services listen on loopback only unless HOST says otherwise.
+      env: { NODE_ENV: 'development', HOST: '127.0.0.1', ...process.env, PORT: String(entry.port) },
+    })),
+  });
+  supervisor.start();
+  writeRunFile(files.supervisorPidFile, `${process.pid}\n`);
+  writeRunFile(files.servicesFile, `${JSON.stringify(supervisor.pids(), null, 2)}\n`);
+
+  let stopping = false;
+  const stopped = new Promise<void>((resolve) => {
+    const stop = (): void => {
+      if (stopping) return;
+      stopping = true;
+      say('stopping');
+      void supervisor.stop(15_000).then(() => {
+        removeRunFiles(files);
+        say('all services stopped');
+        resolve();
+      });
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+
+  const probes = await waitUntilReady(
+    selected.map((entry) => ({ name: entry.name, url: serviceUrl(entry.port) })),
+    options.readyTimeoutMs,
+    () => stopping,
+  );
+  if (!stopping) {
+    writeRunFile(files.servicesFile, `${JSON.stringify(supervisor.pids(), null, 2)}\n`);
+    process.stdout.write(`\n${statusTable(probes)}\n\n`);
+    if (probes.every((probe) => probe.ready)) say(`all ${probes.length} services are ready; the gateway is at ${serviceUrl(8000)} (Ctrl-C stops them)`);
+    else say(`not ready after ${options.readyTimeoutMs} ms: ${probes.filter((probe) => !probe.ready).map((probe) => probe.name).join(', ')}; still trying`);
+  }
+  await stopped;
+  return 0;
+}
+
+async function startDetached(options: UpOptions, selected: readonly CatalogEntry[]): Promise<number> {
+  const files = runFilesFor(options.root);
+  mkdirSync(dirname(files.logFile), { recursive: true });
+  const log = openSync(files.logFile, 'a');
+  const args = [...process.execArgv, process.argv[1] as string, 'up', '--json-logs', ...selected.map((entry) => entry.name)];
+  const child = spawn(process.execPath, args, { cwd: options.root, detached: true, stdio: ['ignore', log, log], env: process.env });
+  child.unref();
+  const pid = child.pid as number;
+  say(`started in the background (pid ${pid}); logs in ${files.logFile}`);
+  const probes = await waitUntilReady(
+    selected.map((entry) => ({ name: entry.name, url: serviceUrl(entry.port) })),
+    options.readyTimeoutMs,
+    () => !isAlive(pid),
+  );
+  process.stdout.write(`\n${statusTable(probes)}\n\n`);
+  if (!isAlive(pid)) {
+    removeRunFiles(files);
+    process.stderr.write(`lift: the platform exited during start; see ${files.logFile}\n`);
+    return 1;
+  }
+  if (!probes.every((probe) => probe.ready)) {
+    process.stderr.write('lift: not every service became ready; "lift status" shows why, "lift down" stops them\n');
+    return 1;
+  }
+  say('all services are ready; "lift down" stops them');
+  return 0;
+}

@@ -1,0 +1,54 @@
+import { Type, type Static, type TProperties } from '@sinclair/typebox';
+
+const logLevel = Type.String({
+  pattern: '^(fatal|error|warn|info|debug|trace|silent|FATAL|ERROR|WARN|WARNING|INFO|DEBUG|TRACE|SILENT)$',
+  default: 'info',
+  description: 'pino level; the seed\'s upper-case names (INFO, DEBUG) are accepted',
+});
+
+/** Variables every service reads. */
+export function baseConfigProperties(defaultPort: number) {
+  return {
+    NODE_ENV: Type.Union([Type.Literal('development'), Type.Literal('test'), Type.Literal('production')], {
+      default: 'development',
+    }),
+    HOST: Type.String({ minLength: 1, default: '0.0.0.0' }),
+    PORT: Type.Integer({ minimum: 0, maximum: 65535, default: defaultPort }),
+    LOG_LEVEL: logLevel,
+    CORS_ORIGINS: Type.String({ minLength: 1, default: '*', description: 'comma-separated origins, or *' }),
+    BODY_LIMIT_BYTES: Type.Integer({ minimum: 1, default: 1_048_576 }),
+    SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 10_000 }),
+    SHUTDOWN_DELAY_MS: Type.Integer({ minimum: 0, default: 0 }),
+    REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+    REDIS_KEY_PREFIX: Type.String({ default: 'lift:' }),
+    JWT_SECRET: Type.Optional(Type.String({ minLength: 1 })),
+  } satisfies TProperties;
+}
+
+/** Variables of the services that own a database. */
+export function databaseConfigProperties() {
+  return {
+    DATABASE_URL: Type.String({
+      pattern: '^(sqlite:///|postgres(ql)?://)',
+      default: 'sqlite:///data/lift.db',
+      description: 'sqlite:///relative/path.db, sqlite:////absolute/path.db or postgresql://…',
+    }),
+    DATABASE_SCHEMA: Type.Optional(Type.String({ pattern: '^[a-z_][a-z0-9_]{0,62}$' })),
+  } satisfies TProperties;
+}
+
+const baseShape = Type.Object(baseConfigProperties(0));
+const databaseShape = Type.Object(databaseConfigProperties());
+export type BaseConfig = Static<typeof baseShape>;
+export type DatabaseConfig = Static<typeof databaseShape>;
+
+/**
+ * Values that exist only so a laptop works without setup; production refuses them.
+ * The JWT secrets are the seed's own examples.
+ */
+export const developmentOnlyJwtSecrets: readonly string[] = [
+  'dev-secret-key',
+  'dev-secret-key-not-for-production',
+  'your-super-secret-jwt-key-change-this-in-production',
+  'test-secret',
+];

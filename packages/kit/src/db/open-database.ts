@@ -1,0 +1,79 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { DatabaseLocation } from './database-url.js';
+
+export interface Database<Schema> {
+  readonly db: Kysely<Schema>;
+  readonly location: DatabaseLocation;
+  /** Resolves when the database answers a trivial query. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  readonly location: DatabaseLocation;
+  /**
+   * SQLite durability. NORMAL in WAL mode can lose the last commits on power loss (never on a
+   * process crash); FULL fsyncs every commit, for data that was acknowledged to a caller as kept.
+   */
+  readonly sqliteSynchronous?: 'NORMAL' | 'FULL';
+  readonly sqliteBusyTimeoutMs?: number;
+  readonly postgresPoolSize?: number;
+}
+
+export function openDatabase<Schema>(options: OpenDatabaseOptions): Database<Schema> {
+  const { location } = options;
+  if (location.dialect === 'sqlite') return openSqlite<Schema>(location, options);
+  return openPostgres<Schema>(location, options);
+}
+
+function openSqlite<Schema>(location: Extract<DatabaseLocation, { dialect: 'sqlite' }>, options: OpenDatabaseOptions): Database<Schema> {
+  if (location.file !== ':memory:') mkdirSync(dirname(location.file), { recursive: true });
+  const connection = new BetterSqlite3(location.file);
+  connection.pragma('journal_mode = WAL');
+  connection.pragma(`busy_timeout = ${options.sqliteBusyTimeoutMs ?? 5_000}`);
+  connection.pragma(`synchronous = ${options.sqliteSynchronous ?? 'NORMAL'}`);
+  connection.pragma('foreign_keys = ON');
+  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: connection }) });
+  return {
+    db,
+    location,
+    ping: async () => void connection.prepare('select 1').get(),
+    close: () => db.destroy(),
+  };
+}
+
+function openPostgres<Schema>(location: Extract<DatabaseLocation, { dialect: 'postgres' }>, options: OpenDatabaseOptions): Database<Schema> {
+  const pool = new pg.Pool({
+    connectionString: location.connectionString,
+    max: options.postgresPoolSize ?? 10,
+    connectionTimeoutMillis: 5_000,
+    // Unqualified table names resolve to the service's own schema, so queries stay dialect-neutral.
+    options: `-c search_path=${location.schema}`,
+  });
+  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    location,
+    ping: async () => void (await sql`select 1`.execute(db)),
+    close: () => db.destroy(),
+  };
+}
+
+/** Creates the service's schema; the pool connects lazily, so opening never waits for the server. */
+export async function ensurePostgresSchema(connectionString: string, schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString, connectionTimeoutMillis: 5_000 });
+  await client.connect();
+  try {
+    await client.query(`create schema if not exists "${schema}"`);
+  } catch (error) {
+    // Two replicas creating the same schema at once: the loser sees a duplicate, which is fine.
+    const code = (error as { code?: string }).code;
+    if (code !== '23505' && code !== '42P06') throw error;
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,86 @@
+import type { IncomingMessage } from 'node:http';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
+import fastifyCors from '@fastify/cors';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Logger } from 'pino';
+import type { BaseConfig } from '../config/base-config.js';
+import { systemClock, type Clock } from '../clock.js';
+import { AccessLogController } from './access-log.js';
+import { corsOriginsFrom } from './cors-origins.js';
+import { installErrorHandling } from './error-handler.js';
+import { healthPlugin } from './health-plugin.js';
+import { metricsPlugin } from './metrics-plugin.js';
+import { openApiPlugin } from './openapi-plugin.js';
+import { requestIdFor, requestIdHeader } from './request-id.js';
+import { traceContextFor, type TraceContext } from './trace-context.js';
+import { installValidatorCompilers } from './validator-compilers.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** W3C trace context of this request; the kit's HTTP client passes it on. */
+    trace: TraceContext;
+  }
+}
+
+export type ServiceApp = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+export interface ServiceIdentity {
+  readonly name: string;
+  readonly version: string;
+  /** One paragraph for the OpenAPI document. */
+  readonly description: string;
+}
+
+export interface CreateServiceOptions {
+  readonly identity: ServiceIdentity;
+  readonly config: Pick<BaseConfig, 'BODY_LIMIT_BYTES' | 'CORS_ORIGINS'>;
+  readonly log: Logger;
+  readonly clock?: Clock;
+}
+
+/**
+ * A Fastify instance with everything a Lift service shares: request id and trace context,
+ * one access-log line per request, problem+json errors, strict body validation, CORS,
+ * /health, /ready, /metrics, /openapi.json and /docs. The service registers its routes on it.
+ */
+export async function createService(options: CreateServiceOptions): Promise<ServiceApp> {
+  const { identity, config, log } = options;
+  const traces = new WeakMap<IncomingMessage, TraceContext>();
+
+  const app = Fastify({
+    // pino's Logger is a FastifyBaseLogger; naming the base type keeps the app's generics plain.
+    loggerInstance: log as FastifyBaseLogger,
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    requestIdHeader: false,
+    genReqId: requestIdFor,
+    logController: new AccessLogController(),
+    childLoggerFactory: (logger, bindings, childOptions, rawRequest) => {
+      const trace = traceContextFor((rawRequest as IncomingMessage).headers.traceparent);
+      traces.set(rawRequest as IncomingMessage, trace);
+      return logger.child({ ...bindings, traceId: trace.traceId }, childOptions);
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorateRequest('trace', null as unknown as TraceContext);
+  app.addHook('onRequest', async (request, reply) => {
+    request.trace = traces.get(request.raw) ?? traceContextFor(undefined);
+    reply.header(requestIdHeader, request.id);
+  });
+
+  installValidatorCompilers(app);
+  installErrorHandling(app, config.BODY_LIMIT_BYTES);
+  await app.register(fastifyCors, {
+    origin: corsOriginsFrom(config.CORS_ORIGINS),
+    exposedHeaders: [requestIdHeader, 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'retry-after'],
+  });
+  await app.register(openApiPlugin, { service: identity.name, version: identity.version, description: identity.description });
+  await app.register(metricsPlugin, { service: identity.name });
+  await app.register(healthPlugin, { service: identity.name, version: identity.version, clock: options.clock ?? systemClock });
+  return app;
+}

@@ -1,0 +1,73 @@
+import { Agent, request, type Dispatcher } from 'undici';
+import { requestIdHeader } from './request-id.js';
+import { traceparentHeader, type TraceContext } from './trace-context.js';
+
+/** The request an outgoing call belongs to: its trace and id travel with the call. */
+export interface CallContext {
+  readonly trace?: TraceContext;
+  readonly requestId?: string;
+}
+
+export interface HttpCall {
+  readonly method?: Dispatcher.HttpMethod;
+  readonly headers?: Record<string, string>;
+  /** Sent as JSON with the matching content type. */
+  readonly json?: unknown;
+  readonly timeoutMs?: number;
+  readonly context?: CallContext;
+}
+
+export interface HttpAnswer {
+  readonly status: number;
+  readonly headers: Record<string, string | string[] | undefined>;
+  json<T>(): Promise<T>;
+  text(): Promise<string>;
+}
+
+export interface HttpClient {
+  call(url: string, call?: HttpCall): Promise<HttpAnswer>;
+  close(): Promise<void>;
+}
+
+export interface HttpClientOptions {
+  readonly service: string;
+  readonly version: string;
+  readonly defaultTimeoutMs?: number;
+}
+
+/**
+ * Service-to-service HTTP over pooled keep-alive connections (undici), passing on the caller's
+ * W3C traceparent and request id so one request can be followed across services.
+ */
+export function createHttpClient(options: HttpClientOptions): HttpClient {
+  const agent = new Agent({ keepAliveTimeout: 10_000, connections: 64 });
+  const userAgent = `lift-${options.service}/${options.version}`;
+  return {
+    async call(url, call = {}) {
+      const headers: Record<string, string> = { 'user-agent': userAgent, accept: 'application/json', ...call.headers };
+      if (call.context?.trace) headers.traceparent = traceparentHeader(call.context.trace);
+      if (call.context?.requestId) headers[requestIdHeader] = call.context.requestId;
+      let body: string | undefined;
+      if (call.json !== undefined) {
+        body = JSON.stringify(call.json);
+        headers['content-type'] = 'application/json';
+      }
+      const timeoutMs = call.timeoutMs ?? options.defaultTimeoutMs ?? 10_000;
+      const response = await request(url, {
+        dispatcher: agent,
+        method: call.method ?? (body === undefined ? 'GET' : 'POST'),
+        headers,
+        body,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      });
+      return {
+        status: response.statusCode,
+        headers: response.headers,
+        json: <T>() => response.body.json() as Promise<T>,
+        text: () => response.body.text(),
+      };
+    },
+    close: () => agent.close(),
+  };
+}

@@ -1,0 +1,54 @@
+import type { FastifyInstance } from 'fastify';
+import fastifyPlugin from 'fastify-plugin';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** This service's Prometheus registry; services add their own metrics to it. */
+    metrics: Registry;
+  }
+}
+
+export interface MetricsPluginOptions {
+  readonly service: string;
+}
+
+/**
+ * `http_requests_total` and `http_request_duration_seconds` labelled service, method, route and
+ * status, plus process metrics, at GET /metrics. Unmatched paths share the route label
+ * `unmatched` so a scan of random URLs cannot explode the series count.
+ */
+export const metricsPlugin = fastifyPlugin<MetricsPluginOptions>(
+  async (app: FastifyInstance, options: MetricsPluginOptions) => {
+    const registry = new Registry();
+    registry.setDefaultLabels({ service: options.service });
+    collectDefaultMetrics({ register: registry });
+
+    const labelNames = ['method', 'route', 'status'] as const;
+    const requests = new Counter({ name: 'http_requests_total', help: 'HTTP requests answered', labelNames, registers: [registry] });
+    const duration = new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'Time to answer an HTTP request',
+      labelNames,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    });
+
+    app.decorate('metrics', registry);
+    app.addHook('onResponse', async (request, reply) => {
+      const labels = {
+        method: request.method,
+        route: request.routeOptions.url ?? 'unmatched',
+        status: String(reply.statusCode),
+      };
+      requests.inc(labels);
+      duration.observe(labels, reply.elapsedTime / 1000);
+    });
+
+    app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+      reply.type(registry.contentType);
+      return registry.metrics();
+    });
+  },
+  { name: 'lift-metrics' },
+);

@@ -1,0 +1,32 @@
+import { randomBytes } from 'node:crypto';
+
+/** W3C Trace Context (https://www.w3.org/TR/trace-context/): the parts a service needs. */
+export interface TraceContext {
+  readonly traceId: string;
+  /** This service's span for the request; outgoing calls name it as their parent. */
+  readonly spanId: string;
+  readonly flags: string;
+}
+
+const traceparentPattern = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
+const allZeroTrace = '0'.repeat(32);
+const allZeroSpan = '0'.repeat(16);
+
+/** Keeps the caller's trace when its header is valid, otherwise starts a new one (sampled). */
+export function traceContextFor(traceparent: string | string[] | undefined): TraceContext {
+  const header = Array.isArray(traceparent) ? traceparent[0] : traceparent;
+  const match = header === undefined ? null : traceparentPattern.exec(header.trim().toLowerCase());
+  if (match && match[1] !== allZeroTrace && match[2] !== allZeroSpan) {
+    return { traceId: match[1] as string, spanId: newSpanId(), flags: match[3] as string };
+  }
+  return { traceId: randomBytes(16).toString('hex'), spanId: newSpanId(), flags: '01' };
+}
+
+/** The header an outgoing call carries: same trace, this service's span as parent. */
+export function traceparentHeader(trace: TraceContext): string {
+  return `00-${trace.traceId}-${trace.spanId}-${trace.flags}`;
+}
+
+function newSpanId(): string {
+  return randomBytes(8).toString('hex');
+}

@@ -1,0 +1,48 @@
+export { systemClock, type Clock } from './clock.js';
+export {
+  baseConfigProperties,
+  databaseConfigProperties,
+  developmentOnlyJwtSecrets,
+  type BaseConfig,
+  type DatabaseConfig,
+} from './config/base-config.js';
+export { environmentWithEnvFile, type Environment } from './config/env-file.js';
+export { ConfigError, loadConfig, type LoadConfigOptions } from './config/load-config.js';
+export { resolveSecretReference, SecretReferenceError, type SecretReferenceContext } from './config/secret-references.js';
+export { databaseLocation, redactedDatabaseUrl, type DatabaseLocation } from './db/database-url.js';
+export { prepareDatabase, type DatabasePreparation } from './db/database-readiness.js';
+export { migrateToLatest, MigrationError, type ServiceMigrations } from './db/migrations.js';
+export { openDatabase, type Database, type OpenDatabaseOptions } from './db/open-database.js';
+export {
+  ConflictError,
+  DependencyUnavailableError,
+  ForbiddenError,
+  InvalidInputError,
+  kitErrorCodes,
+  LiftError,
+  NotFoundError,
+  UnauthorizedError,
+  type LiftErrorOptions,
+} from './errors.js';
+export { createService, type CreateServiceOptions, type ServiceApp, type ServiceIdentity } from './http/create-service.js';
+export type { ReadinessCheck, Readiness } from './http/health-plugin.js';
+export { createHttpClient, type CallContext, type HttpAnswer, type HttpCall, type HttpClient } from './http/http-client.js';
+export { problemContentType, problemDocument, sendProblem, type Problem, type ProblemDocument } from './http/problem-details.js';
+export { requestIdHeader } from './http/request-id.js';
+export { traceContextFor, traceparentHeader, type TraceContext } from './http/trace-context.js';
+export { createLogger, type Logger, type LoggerOptions } from './logger.js';
+export { runService, startService, type RunningService, type ServiceDefinition } from './run-service.js';
+export { createServiceContext, openServiceDatabase, type ServiceContext, type ServiceDatabaseOptions } from './service-context.js';
+export type { DatabaseServiceDeps, ServiceDeps } from './service-deps.js';
+export { InProcessState } from './state/in-process-state.js';
+export { openSharedState, type SharedStateSettings } from './state/open-shared-state.js';
+export { RedisState, type RedisStateOptions } from './state/redis-state.js';
+export type {
+  AppendOptions,
+  CounterValue,
+  ReadGroupOptions,
+  SetOptions,
+  SharedState,
+  StreamEntry,
+  Unsubscribe,
+} from './state/shared-state.js';

@@ -1,0 +1,188 @@
+import { Redis } from 'ioredis';
+import type {
+  AppendOptions,
+  CounterValue,
+  ReadGroupOptions,
+  SetOptions,
+  SharedState,
+  StreamEntry,
+  Unsubscribe,
+} from './shared-state.js';
+
+// INCRBY and the window's expiry in one atomic step: a crash between two commands would leave
+// a counter that never expires.
+const incrementScript = `
+local value = redis.call('INCRBY', KEYS[1], ARGV[1])
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  ttl = tonumber(ARGV[2])
+end
+return {value, ttl}`;
+
+interface LiftCommands {
+  liftIncrement(key: string, by: number, ttlMs: number): Promise<[number, number]>;
+}
+
+type RawStreamReply = [string, [string, string[]][]][] | null;
+
+export interface RedisStateOptions {
+  readonly url: string;
+  /** Prefix of every key and channel, so installations (and tests) can share one Redis. */
+  readonly keyPrefix: string;
+}
+
+/** Shared state in Redis: holds across any number of replicas of a service. */
+export class RedisState implements SharedState {
+  readonly kind = 'redis' as const;
+  private readonly redis: Redis & LiftCommands;
+  private readonly url: string;
+  private readonly prefix: string;
+  private subscriber: Redis | undefined;
+  private blockingReader: Redis | undefined;
+  private readonly listeners = new Map<string, Set<(message: string) => void>>();
+
+  constructor(options: RedisStateOptions) {
+    this.url = options.url;
+    this.prefix = options.keyPrefix;
+    // Auto-pipelining batches the many small commands of hot paths (rate limits) into one write.
+    const redis = new Redis(options.url, { ...redisConnectionOptions, enableAutoPipelining: true });
+    redis.defineCommand('liftIncrement', { numberOfKeys: 1, lua: incrementScript });
+    this.redis = redis as Redis & LiftCommands;
+  }
+
+  async increment(key: string, by: number, ttlMs: number): Promise<CounterValue> {
+    const [value, ttl] = await this.redis.liftIncrement(this.key(key), by, ttlMs);
+    return { value: Number(value), ttlMs: Number(ttl) };
+  }
+
+  async get(key: string): Promise<string | undefined> {
+    return (await this.redis.get(this.key(key))) ?? undefined;
+  }
+
+  async set(key: string, value: string, options: SetOptions = {}): Promise<boolean> {
+    const name = this.key(key);
+    let answer: string | null;
+    if (options.ttlMs !== undefined && options.onlyIfAbsent) answer = await this.redis.set(name, value, 'PX', options.ttlMs, 'NX');
+    else if (options.ttlMs !== undefined) answer = await this.redis.set(name, value, 'PX', options.ttlMs);
+    else if (options.onlyIfAbsent) answer = await this.redis.set(name, value, 'NX');
+    else answer = await this.redis.set(name, value);
+    return answer === 'OK';
+  }
+
+  async delete(key: string): Promise<boolean> {
+    return (await this.redis.del(this.key(key))) > 0;
+  }
+
+  async publish(channel: string, message: string): Promise<void> {
+    await this.redis.publish(this.key(channel), message);
+  }
+
+  async subscribe(channel: string, listener: (message: string) => void): Promise<Unsubscribe> {
+    const subscriber = this.subscriberConnection();
+    const name = this.key(channel);
+    let listeners = this.listeners.get(name);
+    if (!listeners) {
+      listeners = new Set();
+      this.listeners.set(name, listeners);
+      await subscriber.subscribe(name);
+    }
+    listeners.add(listener);
+    return async () => {
+      listeners.delete(listener);
+      if (listeners.size === 0 && this.listeners.get(name) === listeners) {
+        this.listeners.delete(name);
+        await subscriber.unsubscribe(name);
+      }
+    };
+  }
+
+  async appendToStream(stream: string, fields: Record<string, string>, options: AppendOptions = {}): Promise<string> {
+    const flat = Object.entries(fields).flat();
+    const key = this.key(stream);
+    const id =
+      options.maxLength === undefined
+        ? await this.redis.xadd(key, '*', ...flat)
+        : await this.redis.xadd(key, 'MAXLEN', '~', String(options.maxLength), '*', ...flat);
+    return id as string;
+  }
+
+  async readGroup(stream: string, group: string, consumer: string, options: ReadGroupOptions = {}): Promise<StreamEntry[]> {
+    const key = this.key(stream);
+    await this.ensureGroup(key, group);
+    const count = String(options.count ?? 100);
+    // A blocking read holds its connection; it gets its own so other commands are not stuck behind it.
+    const reply = options.blockMs
+      ? ((await this.blockingConnection().xreadgroup('GROUP', group, consumer, 'COUNT', count, 'BLOCK', String(options.blockMs), 'STREAMS', key, '>')) as RawStreamReply)
+      : ((await this.redis.xreadgroup('GROUP', group, consumer, 'COUNT', count, 'STREAMS', key, '>')) as RawStreamReply);
+    return entriesOf(reply);
+  }
+
+  async readPending(stream: string, group: string, consumer: string, count = 100): Promise<StreamEntry[]> {
+    const key = this.key(stream);
+    await this.ensureGroup(key, group);
+    const reply = (await this.redis.xreadgroup('GROUP', group, consumer, 'COUNT', String(count), 'STREAMS', key, '0')) as RawStreamReply;
+    return entriesOf(reply);
+  }
+
+  async acknowledge(stream: string, group: string, ids: readonly string[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    return this.redis.xack(this.key(stream), group, ...ids);
+  }
+
+  async ping(): Promise<void> {
+    await this.redis.ping();
+  }
+
+  async close(): Promise<void> {
+    const connections = [this.redis, this.subscriber, this.blockingReader].filter((connection): connection is Redis => connection !== undefined);
+    await Promise.all(connections.map((connection) => connection.quit().catch(() => connection.disconnect())));
+  }
+
+  /** For logs and readiness messages: the URL without its password. */
+  get description(): string {
+    return this.url.replace(/\/\/([^:@/]*):[^@]*@/, '//$1:***@');
+  }
+
+  private key(name: string): string {
+    return `${this.prefix}${name}`;
+  }
+
+  private async ensureGroup(key: string, group: string): Promise<void> {
+    try {
+      await this.redis.xgroup('CREATE', key, group, '0', 'MKSTREAM');
+    } catch (error) {
+      if (!String((error as Error).message).includes('BUSYGROUP')) throw error;
+    }
+  }
+
+  private subscriberConnection(): Redis {
+    if (!this.subscriber) {
+      this.subscriber = new Redis(this.url, redisConnectionOptions);
+      this.subscriber.on('message', (channel: string, message: string) => {
+        for (const listener of this.listeners.get(channel) ?? []) listener(message);
+      });
+    }
+    return this.subscriber;
+  }
+
+  private blockingConnection(): Redis {
+    this.blockingReader ??= new Redis(this.url, redisConnectionOptions);
+    return this.blockingReader;
+  }
+}
+
+// Fail a command after a couple of reconnect attempts rather than queueing it for ever, so a
+// Redis outage shows up as an error (and in /ready) instead of hung requests.
+const redisConnectionOptions = { maxRetriesPerRequest: 2, connectTimeout: 2_000 } as const;
+
+function entriesOf(reply: RawStreamReply): StreamEntry[] {
+  if (!reply) return [];
+  return reply.flatMap(([, entries]) =>
+    entries.map(([id, flat]) => {
+      const fields: Record<string, string> = {};
+      for (let index = 0; index + 1 < flat.length; index += 2) fields[flat[index] as string] = flat[index + 1] as string;
+      return { id, fields };
+    }),
+  );
+}

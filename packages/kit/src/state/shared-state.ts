@@ -1,0 +1,66 @@
+/**
+ * State that several replicas of a service must agree on — rate-limit counters, revocations,
+ * lockout counters, caches — and the events between services. One interface, two
+ * implementations: in-process (embedded default, one replica) and Redis (REDIS_URL set).
+ */
+export interface SharedState {
+  readonly kind: 'in-process' | 'redis';
+
+  /**
+   * Adds `by` to a counter and returns the new value. A counter that did not exist starts a
+   * window of `ttlMs`, after which it disappears (a fixed-window counter).
+   */
+  increment(key: string, by: number, ttlMs: number): Promise<CounterValue>;
+
+  get(key: string): Promise<string | undefined>;
+  /** Stores a value; with `onlyIfAbsent` it is stored only when the key is free, and the answer says whether it was. */
+  set(key: string, value: string, options?: SetOptions): Promise<boolean>;
+  delete(key: string): Promise<boolean>;
+
+  /** Fire-and-forget broadcast to the subscribers connected now (cache invalidation and the like). */
+  publish(channel: string, message: string): Promise<void>;
+  subscribe(channel: string, listener: (message: string) => void): Promise<Unsubscribe>;
+
+  /** Durable, ordered log per stream; read through consumer groups with explicit acknowledgement. */
+  appendToStream(stream: string, fields: Record<string, string>, options?: AppendOptions): Promise<string>;
+  /**
+   * Entries of the stream that no consumer of `group` has received yet (the group is created at
+   * the start of the stream when missing). Waits up to `blockMs` when there are none.
+   */
+  readGroup(stream: string, group: string, consumer: string, options?: ReadGroupOptions): Promise<StreamEntry[]>;
+  /** Entries delivered to this consumer and not acknowledged: what a restarted consumer must redo. */
+  readPending(stream: string, group: string, consumer: string, count?: number): Promise<StreamEntry[]>;
+  acknowledge(stream: string, group: string, ids: readonly string[]): Promise<number>;
+
+  /** Resolves when the backing store answers; used by /ready. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface CounterValue {
+  readonly value: number;
+  /** Milliseconds until the counter's window ends. */
+  readonly ttlMs: number;
+}
+
+export interface SetOptions {
+  readonly ttlMs?: number;
+  readonly onlyIfAbsent?: boolean;
+}
+
+export interface AppendOptions {
+  /** Keep about this many newest entries (Redis MAXLEN ~). */
+  readonly maxLength?: number;
+}
+
+export interface ReadGroupOptions {
+  readonly count?: number;
+  readonly blockMs?: number;
+}
+
+export interface StreamEntry {
+  readonly id: string;
+  readonly fields: Readonly<Record<string, string>>;
+}
+
+export type Unsubscribe = () => Promise<void>;

@@ -1,0 +1,13 @@
+import { openServiceDatabase, runService } from '@lift/kit';
+import { buildApp, type AuthTables } from './app.js';
+import { authConfigSchema } from './config.js';
+import { authIdentity } from './identity.js';
+import { authMigrations } from './migrations/index.js';
+
+await runService({
+  identity: authIdentity,
+  configSchema: authConfigSchema,
+  requiredInProduction: ['DATABASE_URL'],
+  build: async (context) =>
+    buildApp({ ...context, database: openServiceDatabase<AuthTables>(context, { migrations: authMigrations }) }),
+});

@@ -1,0 +1,13 @@
+import { openServiceDatabase, runService } from '@lift/kit';
+import { buildApp, type BillingTables } from './app.js';
+import { billingConfigSchema } from './config.js';
+import { billingIdentity } from './identity.js';
+import { billingMigrations } from './migrations/index.js';
+
+await runService({
+  identity: billingIdentity,
+  configSchema: billingConfigSchema,
+  requiredInProduction: ['DATABASE_URL'],
+  build: async (context) =>
+    buildApp({ ...context, database: openServiceDatabase<BillingTables>(context, { migrations: billingMigrations, sqliteSynchronous: 'FULL' }) }),
+});

@@ -1,0 +1,19 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { baseConfigProperties } from '@lift/kit';
+
+const serviceUrl = (port: number) => Type.String({ pattern: '^https?://', default: `http://127.0.0.1:${port}` });
+
+/** The seed's variable names for where each service lives. */
+export const gatewayConfigSchema = Type.Object({
+  ...baseConfigProperties(8000),
+  AUTH_SERVICE_URL: serviceUrl(8001),
+  BILLING_SERVICE_URL: serviceUrl(8002),
+  MEMORY_SERVICE_URL: serviceUrl(8003),
+  OBSERVABILITY_SERVICE_URL: serviceUrl(8004),
+  REGISTRY_SERVICE_URL: serviceUrl(8005),
+  UPSTREAM_TIMEOUT_MS: Type.Integer({ minimum: 1, default: 30_000, description: 'time an upstream has to start answering' }),
+  UPSTREAM_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 1, default: 5_000 }),
+  UPSTREAM_CONNECTIONS: Type.Integer({ minimum: 1, default: 128, description: 'keep-alive connections per upstream' }),
+});
+
+export type GatewayConfig = Static<typeof gatewayConfigSchema>;

@@ -1,0 +1,48 @@
+import type { IncomingHttpHeaders } from 'node:http';
+
+// RFC 9110 §7.6.1: connection-specific headers describe one hop and are never forwarded.
+const hopByHop = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
+
+export interface ForwardedFor {
+  readonly clientIp: string;
+  readonly host: string | undefined;
+  readonly protocol: string;
+  readonly requestId: string;
+  readonly traceparent: string;
+}
+
+/**
+ * Headers sent upstream: the client's, without hop-by-hop headers, without `host` (the pool sets
+ * the upstream's) and without any `x-lift-*` header — only the gateway may assert identity.
+ */
+export function upstreamRequestHeaders(inbound: IncomingHttpHeaders, forwarded: ForwardedFor): Record<string, string | string[]> {
+  const listedInConnection = connectionListed(inbound.connection);
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(inbound)) {
+    if (value === undefined || hopByHop.has(name) || listedInConnection.has(name)) continue;
+    if (name === 'host' || name.startsWith('x-lift-') || name.startsWith('x-forwarded-')) continue;
+    headers[name] = value;
+  }
+  headers['x-forwarded-for'] = forwarded.clientIp;
+  headers['x-forwarded-proto'] = forwarded.protocol;
+  if (forwarded.host !== undefined) headers['x-forwarded-host'] = forwarded.host;
+  headers['x-request-id'] = forwarded.requestId;
+  headers.traceparent = forwarded.traceparent;
+  return headers;
+}
+
+/** Headers returned to the client: the upstream's, without hop-by-hop headers. */
+export function clientResponseHeaders(upstream: Record<string, string | string[] | undefined>): Record<string, string | string[]> {
+  const listedInConnection = connectionListed(upstream.connection);
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(upstream)) {
+    if (value === undefined || hopByHop.has(name) || listedInConnection.has(name)) continue;
+    headers[name] = value;
+  }
+  return headers;
+}
+
+function connectionListed(connection: string | string[] | undefined): Set<string> {
+  const value = Array.isArray(connection) ? connection.join(',') : (connection ?? '');
+  return new Set(value.split(',').map((token) => token.trim().toLowerCase()).filter((token) => token !== ''));
+}

@@ -1,0 +1,13 @@
+import { openServiceDatabase, runService } from '@lift/kit';
+import { buildApp, type MemoryTables } from './app.js';
+import { memoryConfigSchema } from './config.js';
+import { memoryIdentity } from './identity.js';
+import { memoryMigrations } from './migrations/index.js';
+
+await runService({
+  identity: memoryIdentity,
+  configSchema: memoryConfigSchema,
+  requiredInProduction: ['DATABASE_URL'],
+  build: async (context) =>
+    buildApp({ ...context, database: openServiceDatabase<MemoryTables>(context, { migrations: memoryMigrations }) }),
+});

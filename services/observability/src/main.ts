@@ -1,0 +1,13 @@
+import { openServiceDatabase, runService } from '@lift/kit';
+import { buildApp, type ObservabilityTables } from './app.js';
+import { observabilityConfigSchema } from './config.js';
+import { observabilityIdentity } from './identity.js';
+import { observabilityMigrations } from './migrations/index.js';
+
+await runService({
+  identity: observabilityIdentity,
+  configSchema: observabilityConfigSchema,
+  requiredInProduction: ['DATABASE_URL'],
+  build: async (context) =>
+    buildApp({ ...context, database: openServiceDatabase<ObservabilityTables>(context, { migrations: observabilityMigrations }) }),
+});

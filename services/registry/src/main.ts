@@ -1,0 +1,13 @@
+import { openServiceDatabase, runService } from '@lift/kit';
+import { buildApp, type RegistryTables } from './app.js';
+import { registryConfigSchema } from './config.js';
+import { registryIdentity } from './identity.js';
+import { registryMigrations } from './migrations/index.js';
+
+await runService({
+  identity: registryIdentity,
+  configSchema: registryConfigSchema,
+  requiredInProduction: ['DATABASE_URL'],
+  build: async (context) =>
+    buildApp({ ...context, database: openServiceDatabase<RegistryTables>(context, { migrations: registryMigrations }) }),
+});

@@ -36,7 +36,6 @@ export { createServiceContext, openServiceDatabase, type ServiceContext, type Se
 export type { DatabaseServiceDeps, ServiceDeps } from './service-deps.js';
 export { InProcessState } from './state/in-process-state.js';
 export { openSharedState, type SharedStateSettings } from './state/open-shared-state.js';
-export { RedisState, type RedisStateOptions } from './state/redis-state.js';
 export type {
   AppendOptions,
   CounterValue,

@@ -31,7 +31,7 @@ export async function startService<T extends TObject>(definition: ServiceDefinit
     requiredInProduction: definition.requiredInProduction ?? [],
   })) as Static<T> & BaseConfig;
   const log = createLogger({ service: definition.identity.name, version: definition.identity.version, level: config.LOG_LEVEL });
-  const context = createServiceContext<T>(definition.identity, config, log);
+  const context = await createServiceContext<T>(definition.identity, config, log);
   let app: ServiceApp;
   try {
     app = await definition.build(context);

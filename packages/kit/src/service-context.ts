@@ -24,9 +24,13 @@ export interface ServiceContext<Config> extends ServiceDeps<Config> {
   close(): Promise<void>;
 }
 
-export function createServiceContext<T extends TObject>(identity: ServiceIdentity, config: Static<T> & BaseConfig, log: Logger): ServiceContext<Static<T>> {
+export async function createServiceContext<T extends TObject>(
+  identity: ServiceIdentity,
+  config: Static<T> & BaseConfig,
+  log: Logger,
+): Promise<ServiceContext<Static<T>>> {
   const clock = systemClock;
-  const state = openSharedState(config, clock);
+  const state = await openSharedState(config, clock);
   const http = createHttpClient({ service: identity.name, version: identity.version });
   const readinessChecks: ReadinessCheck[] = [];
   const closeTasks: (() => Promise<void>)[] = [() => http.close(), () => state.close()];
@@ -59,13 +63,13 @@ export interface ServiceDatabaseOptions {
 }
 
 /** Opens the service's own database, migrates it in the background and wires readiness and close. */
-export function openServiceDatabase<Schema>(
+export async function openServiceDatabase<Schema>(
   context: ServiceContext<BaseConfig & DatabaseConfig>,
   options: ServiceDatabaseOptions,
-): Database<Schema> {
+): Promise<Database<Schema>> {
   const { config } = context;
   const location = databaseLocation(config.DATABASE_URL, context.identity.name, config.DATABASE_SCHEMA);
-  const database = openDatabase<Schema>({ location, ...(options.sqliteSynchronous ? { sqliteSynchronous: options.sqliteSynchronous } : {}) });
+  const database = await openDatabase<Schema>({ location, ...(options.sqliteSynchronous ? { sqliteSynchronous: options.sqliteSynchronous } : {}) });
   const preparation = prepareDatabase(database, options.migrations, context.log);
   context.addReadinessCheck(preparation.readiness);
   context.onClose(async () => {

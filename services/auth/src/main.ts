@@ -9,5 +9,5 @@ await runService({
   configSchema: authConfigSchema,
   requiredInProduction: ['DATABASE_URL'],
   build: async (context) =>
-    buildApp({ ...context, database: openServiceDatabase<AuthTables>(context, { migrations: authMigrations }) }),
+    buildApp({ ...context, database: await openServiceDatabase<AuthTables>(context, { migrations: authMigrations }) }),
 });

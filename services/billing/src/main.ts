@@ -9,5 +9,5 @@ await runService({
   configSchema: billingConfigSchema,
   requiredInProduction: ['DATABASE_URL'],
   build: async (context) =>
-    buildApp({ ...context, database: openServiceDatabase<BillingTables>(context, { migrations: billingMigrations, sqliteSynchronous: 'FULL' }) }),
+    buildApp({ ...context, database: await openServiceDatabase<BillingTables>(context, { migrations: billingMigrations, sqliteSynchronous: 'FULL' }) }),
 });

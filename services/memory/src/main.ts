@@ -9,5 +9,5 @@ await runService({
   configSchema: memoryConfigSchema,
   requiredInProduction: ['DATABASE_URL'],
   build: async (context) =>
-    buildApp({ ...context, database: openServiceDatabase<MemoryTables>(context, { migrations: memoryMigrations }) }),
+    buildApp({ ...context, database: await openServiceDatabase<MemoryTables>(context, { migrations: memoryMigrations }) }),
 });

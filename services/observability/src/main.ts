@@ -9,5 +9,5 @@ await runService({
   configSchema: observabilityConfigSchema,
   requiredInProduction: ['DATABASE_URL'],
   build: async (context) =>
-    buildApp({ ...context, database: openServiceDatabase<ObservabilityTables>(context, { migrations: observabilityMigrations }) }),
+    buildApp({ ...context, database: await openServiceDatabase<ObservabilityTables>(context, { migrations: observabilityMigrations }) }),
 });

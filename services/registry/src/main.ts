@@ -9,5 +9,5 @@ await runService({
   configSchema: registryConfigSchema,
   requiredInProduction: ['DATABASE_URL'],
   build: async (context) =>
-    buildApp({ ...context, database: openServiceDatabase<RegistryTables>(context, { migrations: registryMigrations }) }),
+    buildApp({ ...context, database: await openServiceDatabase<RegistryTables>(context, { migrations: registryMigrations }) }),
 });

@@ -1,4 +1,4 @@
-import { Type, type Static, type TProperties } from '@sinclair/typebox';
+import { Type, type Static, type TObject, type TProperties } from '@sinclair/typebox';
 
 const logLevel = Type.String({
   pattern: '^(fatal|error|warn|info|debug|trace|silent|FATAL|ERROR|WARN|WARNING|INFO|DEBUG|TRACE|SILENT)$',
@@ -37,10 +37,8 @@ export function databaseConfigProperties() {
   } satisfies TProperties;
 }
 
-const baseShape = Type.Object(baseConfigProperties(0));
-const databaseShape = Type.Object(databaseConfigProperties());
-export type BaseConfig = Static<typeof baseShape>;
-export type DatabaseConfig = Static<typeof databaseShape>;
+export type BaseConfig = Static<TObject<ReturnType<typeof baseConfigProperties>>>;
+export type DatabaseConfig = Static<TObject<ReturnType<typeof databaseConfigProperties>>>;
 
 /**
  * Values that exist only so a laptop works without setup; production refuses them.

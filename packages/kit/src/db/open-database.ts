@@ -1,8 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
-import pg from 'pg';
+import type { Pool } from 'pg';
 import type { DatabaseLocation } from './database-url.js';
 
 export interface Database<Schema> {
@@ -24,13 +23,18 @@ export interface OpenDatabaseOptions {
   readonly postgresPoolSize?: number;
 }
 
-export function openDatabase<Schema>(options: OpenDatabaseOptions): Database<Schema> {
+/**
+ * Opens the database without waiting for a PostgreSQL server (its pool connects on first use).
+ * The driver that is not used is never loaded: each costs start-up time and memory.
+ */
+export async function openDatabase<Schema>(options: OpenDatabaseOptions): Promise<Database<Schema>> {
   const { location } = options;
   if (location.dialect === 'sqlite') return openSqlite<Schema>(location, options);
   return openPostgres<Schema>(location, options);
 }
 
-function openSqlite<Schema>(location: Extract<DatabaseLocation, { dialect: 'sqlite' }>, options: OpenDatabaseOptions): Database<Schema> {
+async function openSqlite<Schema>(location: Extract<DatabaseLocation, { dialect: 'sqlite' }>, options: OpenDatabaseOptions): Promise<Database<Schema>> {
+  const { default: BetterSqlite3 } = await import('better-sqlite3');
   if (location.file !== ':memory:') mkdirSync(dirname(location.file), { recursive: true });
   const connection = new BetterSqlite3(location.file);
   connection.pragma('journal_mode = WAL');
@@ -46,8 +50,9 @@ function openSqlite<Schema>(location: Extract<DatabaseLocation, { dialect: 'sqli
   };
 }
 
-function openPostgres<Schema>(location: Extract<DatabaseLocation, { dialect: 'postgres' }>, options: OpenDatabaseOptions): Database<Schema> {
-  const pool = new pg.Pool({
+async function openPostgres<Schema>(location: Extract<DatabaseLocation, { dialect: 'postgres' }>, options: OpenDatabaseOptions): Promise<Database<Schema>> {
+  const { default: pg } = await import('pg');
+  const pool: Pool = new pg.Pool({
     connectionString: location.connectionString,
     max: options.postgresPoolSize ?? 10,
     connectionTimeoutMillis: 5_000,
@@ -65,6 +70,7 @@ function openPostgres<Schema>(location: Extract<DatabaseLocation, { dialect: 'po
 
 /** Creates the service's schema; the pool connects lazily, so opening never waits for the server. */
 export async function ensurePostgresSchema(connectionString: string, schema: string): Promise<void> {
+  const { default: pg } = await import('pg');
   const client = new pg.Client({ connectionString, connectionTimeoutMillis: 5_000 });
   await client.connect();
   try {

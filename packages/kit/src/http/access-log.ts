@@ -1,5 +1,8 @@
 import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 
+// Orchestrators and Prometheus call these every few seconds; successful calls would drown the log.
+const probeRoutes = new Set(['/health', '/ready', '/metrics']);
+
 /**
  * One access-log line per request, written when the answer is complete, instead of Fastify's
  * two (incoming + completed) that double log volume without adding facts.
@@ -16,6 +19,7 @@ export class AccessLogController extends LogController {
       ms: Math.round(reply.elapsedTime * 10) / 10,
     };
     if (error) reply.log.error({ ...line, err: error }, 'request errored');
+    else if (reply.statusCode < 400 && probeRoutes.has(line.route ?? '')) reply.log.debug(line, 'request completed');
     else reply.log.info(line, 'request completed');
   }
 }

@@ -1,4 +1,4 @@
-import { Agent, request, type Dispatcher } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
 import { requestIdHeader } from './request-id.js';
 import { traceparentHeader, type TraceContext } from './trace-context.js';
 
@@ -40,7 +40,10 @@ export interface HttpClientOptions {
  * W3C traceparent and request id so one request can be followed across services.
  */
 export function createHttpClient(options: HttpClientOptions): HttpClient {
-  const agent = new Agent({ keepAliveTimeout: 10_000, connections: 64 });
+  // undici is loaded on the first call: most services make few calls, and it costs ~20 MB.
+  let undici: Promise<{ agent: Agent; request: typeof import('undici').request }> | undefined;
+  const load = () =>
+    (undici ??= import('undici').then((module) => ({ agent: new module.Agent({ keepAliveTimeout: 10_000, connections: 64 }), request: module.request })));
   const userAgent = `lift-${options.service}/${options.version}`;
   return {
     async call(url, call = {}) {
@@ -53,6 +56,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         headers['content-type'] = 'application/json';
       }
       const timeoutMs = call.timeoutMs ?? options.defaultTimeoutMs ?? 10_000;
+      const { agent, request } = await load();
       const response = await request(url, {
         dispatcher: agent,
         method: call.method ?? (body === undefined ? 'GET' : 'POST'),
@@ -68,6 +72,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         text: () => response.body.text(),
       };
     },
-    close: () => agent.close(),
+    close: async () => {
+      if (undici) await (await undici).agent.close();
+    },
   };
 }

@@ -1,0 +1,53 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['**/node_modules/**', 'dist/**', 'data/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', AbortSignal: 'readonly', fetch: 'readonly', Response: 'readonly', queueMicrotask: 'readonly', NodeJS: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-syntax': ['error', { selector: 'ExportAllDeclaration', message: 'Export names explicitly (STYLE.md §8).' }],
+    },
+  },
+  {
+    // Layering (STYLE.md §8): the kit depends on no workspace package; nobody deep-imports a package.
+    files: ['packages/kit/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['@lift/*'], message: 'The kit depends on no other workspace package.' }] }],
+    },
+  },
+  {
+    files: ['services/**/*.ts', 'cli/**/*.ts', 'tests/**/*.ts', 'bench/**/*.ts', 'modules/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@lift/*/*'], message: 'Import a workspace package through its index (package.json exports).' },
+            { group: ['**/packages/kit/src/**'], message: 'Import @lift/kit, not its files.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // A service never imports another service: they talk over HTTP or events.
+    files: ['services/*/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@lift/gateway', '@lift/auth', '@lift/memory', '@lift/registry', '@lift/billing', '@lift/observability'], message: 'Services talk over HTTP or events, never by import.' },
+            { group: ['**/services/**'], message: 'Services talk over HTTP or events, never by import.' },
+            { group: ['@lift/*/*'], message: 'Import a workspace package through its index.' },
+          ],
+        },
+      ],
+    },
+  },
+);

@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { openSharedState, systemClock, type SharedState } from '../src/index.js';
+import { testRedisUrl, uniqueName, warnWhenSkipped } from './backing-services.js';
+import { closeAfterTest } from './helper.js';
+
+warnWhenSkipped('shared state on Redis', 'TEST_REDIS_URL');
+
+/** Both implementations, each with its own namespace so parallel tests never meet. */
+const implementations: { name: string; enabled: boolean; open: () => Promise<SharedState> }[] = [
+  { name: 'in-process', enabled: true, open: () => openSharedState({ REDIS_KEY_PREFIX: 'unused:' }, systemClock) },
+  {
+    name: 'Redis',
+    enabled: testRedisUrl !== undefined,
+    open: () => openSharedState({ REDIS_URL: testRedisUrl, REDIS_KEY_PREFIX: `${uniqueName('lift-test')}:` }, systemClock),
+  },
+];
+
+async function openState(open: () => Promise<SharedState>): Promise<SharedState> {
+  const state = await open();
+  closeAfterTest(() => state.close());
+  return state;
+}
+
+for (const implementation of implementations) {
+  describe.skipIf(!implementation.enabled)(`shared state: ${implementation.name}`, () => {
+    it('counts within a window that starts with the first increment', async () => {
+      const state = await openState(implementation.open);
+      expect(await state.increment('hits', 1, 60_000)).toMatchObject({ value: 1 });
+      const second = await state.increment('hits', 4, 60_000);
+      expect(second.value).toBe(5);
+      expect(second.ttlMs).toBeGreaterThan(55_000);
+      expect(second.ttlMs).toBeLessThanOrEqual(60_000);
+      expect(await state.get('hits')).toBe('5');
+    });
+
+    it('forgets a counter when its window ends', async () => {
+      const state = await openState(implementation.open);
+      await state.increment('short', 1, 30);
+      await expect.poll(() => state.get('short'), { interval: 10, timeout: 2_000 }).toBeUndefined();
+      expect((await state.increment('short', 1, 60_000)).value).toBe(1);
+    });
+
+    it('stores values, with expiry and set-if-absent', async () => {
+      const state = await openState(implementation.open);
+      expect(await state.set('key', 'one')).toBe(true);
+      expect(await state.set('key', 'two', { onlyIfAbsent: true })).toBe(false);
+      expect(await state.get('key')).toBe('one');
+      expect(await state.delete('key')).toBe(true);
+      expect(await state.delete('key')).toBe(false);
+      expect(await state.get('key')).toBeUndefined();
+      expect(await state.set('lease', 'mine', { onlyIfAbsent: true, ttlMs: 30 })).toBe(true);
+      await expect.poll(() => state.get('lease'), { interval: 10, timeout: 2_000 }).toBeUndefined();
+    });
+
+    it('delivers published messages to subscribers until they unsubscribe', async () => {
+      const state = await openState(implementation.open);
+      const received: string[] = [];
+      const unsubscribe = await state.subscribe('module-changes', (message) => received.push(message));
+      await state.publish('module-changes', 'first');
+      await expect.poll(() => received).toEqual(['first']);
+      await unsubscribe();
+      await state.publish('module-changes', 'second');
+      await state.publish('other-channel', 'x');
+      await state.ping();
+      expect(received).toEqual(['first']);
+    });
+
+    it('delivers stream entries to each consumer group once, in order, until acknowledged', async () => {
+      const state = await openState(implementation.open);
+      const ids = [
+        await state.appendToStream('usage', { id: 'e1', type: 'api_call' }),
+        await state.appendToStream('usage', { id: 'e2', type: 'api_call' }),
+      ];
+      const billing = await state.readGroup('usage', 'billing', 'billing-1');
+      expect(billing.map((entry) => entry.fields.id)).toEqual(['e1', 'e2']);
+      expect(billing.map((entry) => entry.id)).toEqual(ids);
+      expect(await state.readGroup('usage', 'billing', 'billing-2')).toEqual([]);
+      // Another group reads the same stream independently.
+      expect((await state.readGroup('usage', 'observability', 'obs-1')).map((entry) => entry.fields.id)).toEqual(['e1', 'e2']);
+
+      // A consumer that crashed before acknowledging finds its entries again.
+      expect(await state.acknowledge('usage', 'billing', [ids[0] as string])).toBe(1);
+      expect((await state.readPending('usage', 'billing', 'billing-1')).map((entry) => entry.fields.id)).toEqual(['e2']);
+      expect(await state.acknowledge('usage', 'billing', [ids[1] as string])).toBe(1);
+      expect(await state.readPending('usage', 'billing', 'billing-1')).toEqual([]);
+    });
+
+    it('wakes a blocked reader when an entry arrives', async () => {
+      const state = await openState(implementation.open);
+      await state.readGroup('events', 'gateway', 'gw-1');
+      const reading = state.readGroup('events', 'gateway', 'gw-1', { blockMs: 5_000 });
+      await state.appendToStream('events', { id: 'late' });
+      const entries = await reading;
+      expect(entries.map((entry) => entry.fields.id)).toEqual(['late']);
+    });
+
+    it('returns nothing after the block time when nothing arrives', async () => {
+      const state = await openState(implementation.open);
+      expect(await state.readGroup('quiet', 'gateway', 'gw-1', { blockMs: 20 })).toEqual([]);
+    });
+  });
+}

@@ -9,7 +9,7 @@ export type GatewayDeps = ServiceDeps<GatewayConfig>;
 export async function buildApp(deps: GatewayDeps): Promise<ServiceApp> {
   const app = await createService({ identity: gatewayIdentity, config: deps.config, log: deps.log, clock: deps.clock });
   const upstreams = coreUpstreams(deps.config);
-  await app.register(proxyRoutes, { upstreams, timeoutMs: deps.config.UPSTREAM_TIMEOUT_MS });
+  await app.register(proxyRoutes, { upstreams, timeoutMs: deps.config.UPSTREAM_TIMEOUT_MS, bodyLimitBytes: deps.config.BODY_LIMIT_BYTES });
   app.addHook('onClose', async () => {
     await Promise.all(upstreams.map((upstream) => upstream.pool.close()));
   });

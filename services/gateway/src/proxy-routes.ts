@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { sendProblem, traceparentHeader } from '@lift/kit';
+import { kitErrorCodes, sendProblem, traceparentHeader } from '@lift/kit';
 import type { Dispatcher } from 'undici';
+import { limitedBody } from './body-limit.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from './proxy-headers.js';
 import { upstreamFailureProblem } from './upstream-failure.js';
 import type { Upstream } from './upstreams.js';
@@ -8,6 +9,7 @@ import type { Upstream } from './upstreams.js';
 export interface ProxyRoutesOptions {
   readonly upstreams: readonly Upstream[];
   readonly timeoutMs: number;
+  readonly bodyLimitBytes: number;
 }
 
 /**
@@ -19,13 +21,28 @@ export async function proxyRoutes(app: FastifyInstance, options: ProxyRoutesOpti
   app.addContentTypeParser('*', (_request, _payload, done) => done(null));
 
   for (const upstream of options.upstreams) {
-    const handler = (request: FastifyRequest, reply: FastifyReply) => forward(request, reply, upstream, options.timeoutMs);
+    const handler = (request: FastifyRequest, reply: FastifyReply) => forward(request, reply, upstream, options);
     app.all(upstream.prefix, { schema: { hide: true } }, handler);
     app.all(`${upstream.prefix}/*`, { schema: { hide: true } }, handler);
   }
 }
 
-async function forward(request: FastifyRequest, reply: FastifyReply, upstream: Upstream, timeoutMs: number): Promise<FastifyReply> {
+/**
+ * Oversize bodies are refused here, at the edge: an upstream that refuses one mid-upload closes
+ * the connection, which the client would otherwise see as a 502 instead of a 413.
+ */
+function bodyTooLarge(request: FastifyRequest, reply: FastifyReply, limitBytes: number): FastifyReply {
+  return sendProblem(request, reply, {
+    status: 413,
+    code: kitErrorCodes.bodyTooLarge,
+    title: 'Payload too large',
+    detail: `The request body is larger than the limit of ${limitBytes} bytes.`,
+  });
+}
+
+async function forward(request: FastifyRequest, reply: FastifyReply, upstream: Upstream, options: ProxyRoutesOptions): Promise<FastifyReply> {
+  const declaredLength = request.headers['content-length'];
+  if (declaredLength !== undefined && Number(declaredLength) > options.bodyLimitBytes) return bodyTooLarge(request, reply, options.bodyLimitBytes);
   const rest = request.url.slice(upstream.prefix.length);
   const path = rest.startsWith('/') ? rest : `/${rest}`;
   const headers = upstreamRequestHeaders(request.headers, {
@@ -35,18 +52,20 @@ async function forward(request: FastifyRequest, reply: FastifyReply, upstream: U
     requestId: request.id,
     traceparent: traceparentHeader(request.trace),
   });
-  const hasBody = request.headers['content-length'] !== undefined ? request.headers['content-length'] !== '0' : request.headers['transfer-encoding'] !== undefined;
+  const hasBody = declaredLength !== undefined ? declaredLength !== '0' : request.headers['transfer-encoding'] !== undefined;
+  const chunked = hasBody && declaredLength === undefined ? limitedBody(request.raw, options.bodyLimitBytes) : undefined;
   let response: Dispatcher.ResponseData;
   try {
     response = await upstream.pool.request({
       method: request.method as Dispatcher.HttpMethod,
       path,
       headers,
-      body: hasBody ? request.raw : null,
+      body: chunked ? chunked.stream : hasBody ? request.raw : null,
     });
   } catch (error) {
+    if (chunked?.exceeded()) return bodyTooLarge(request, reply, options.bodyLimitBytes);
     request.log.warn({ upstream: upstream.name, err: error }, 'upstream failed');
-    return sendProblem(request, reply, upstreamFailureProblem(upstream.name, error, timeoutMs));
+    return sendProblem(request, reply, upstreamFailureProblem(upstream.name, error, options.timeoutMs));
   }
   reply.code(response.statusCode);
   reply.headers(clientResponseHeaders(response.headers));

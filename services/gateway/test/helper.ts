@@ -1,0 +1,60 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach } from 'vitest';
+import { createHttpClient, createLogger, InProcessState, loadConfig, systemClock, type ServiceApp } from '@lift/kit';
+import { buildApp } from '../src/app.js';
+import { gatewayConfigSchema } from '../src/config.js';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()?.();
+});
+
+export interface Received {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: IncomingMessage['headers'];
+  readonly body: string;
+}
+
+export type UpstreamHandler = (request: Received, respond: (status: number, body: string, headers?: Record<string, string>) => void) => void;
+
+/** A stand-in upstream service on a free port that records what the gateway sends it. */
+export async function startUpstream(handler: UpstreamHandler = (_request, respond) => respond(200, '{"ok":true}')) {
+  const received: Received[] = [];
+  const server: Server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const recorded = { method: request.method ?? '', url: request.url ?? '', headers: request.headers, body: Buffer.concat(chunks).toString('utf8') };
+      received.push(recorded);
+      handler(recorded, (status, body, headers) => {
+        response.writeHead(status, { 'content-type': 'application/json', ...headers });
+        response.end(body);
+      });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const close = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  cleanups.push(close);
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received, close };
+}
+
+/** The gateway app with its upstream URLs overridden; closed after the test. */
+export async function buildGateway(env: Record<string, string>): Promise<ServiceApp> {
+  const config = await loadConfig(gatewayConfigSchema, { env });
+  const log = createLogger({ service: 'gateway', version: 'test', level: 'silent' });
+  const state = new InProcessState(systemClock);
+  const http = createHttpClient({ service: 'gateway', version: 'test' });
+  const app = await buildApp({ config, log, clock: systemClock, state, http });
+  cleanups.push(async () => {
+    await app.close();
+    await http.close();
+    await state.close();
+  });
+  return app;
+}

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -32,7 +32,8 @@ export interface StartOptions {
 /** Starts a service as its own process, the way `lift up` does. */
 export function startServiceProcess(options: StartOptions): ServiceProcess {
   const cwd = options.cwd ?? mkdtempSync(join(tmpdir(), `lift-${options.name}-`));
-  const args = options.script ? ['--import', 'tsx', options.script] : [join(repositoryRoot, 'dist', 'services', options.name, 'main.js')];
+  // tsx is resolved from the repository, not from the (temporary) working directory.
+  const args = options.script ? ['--import', pathToFileURL(join(repositoryRoot, 'node_modules/tsx/dist/loader.mjs')).href, options.script] : [join(repositoryRoot, 'dist', 'services', options.name, 'main.js')];
   const child = spawn(process.execPath, args, {
     cwd,
     env: {

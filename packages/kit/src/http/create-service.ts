@@ -82,5 +82,11 @@ export async function createService(options: CreateServiceOptions): Promise<Serv
   await app.register(openApiPlugin, { service: identity.name, version: identity.version, description: identity.description });
   await app.register(metricsPlugin, { service: identity.name });
   await app.register(healthPlugin, { service: identity.name, version: identity.version, clock: options.clock ?? systemClock });
+  // Answers finished during a drain close their keep-alive connection; otherwise an idle client
+  // connection keeps the server open until the shutdown deadline kills it.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (app.readiness.shuttingDown) reply.header('connection', 'close');
+    return payload;
+  });
   return app;
 }

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { freePort } from '../support/free-port.js';
+import { startServiceProcess } from '../support/service-process.js';
+
+describe('a service started with bad configuration', () => {
+  it('stops in production when a required variable is missing, naming it, with exit code 1', async () => {
+    const auth = startServiceProcess({ name: 'auth', port: await freePort(), env: { NODE_ENV: 'production', CORS_ORIGINS: 'https://app.lift.com' } });
+    expect(await auth.exited).toBe(1);
+    expect(auth.output().trim()).toBe('auth: configuration error: DATABASE_URL: is required when NODE_ENV=production (the development default is refused)');
+  });
+
+  it('refuses the development JWT secret and CORS_ORIGINS=* in production, one line each', async () => {
+    const registry = startServiceProcess({
+      name: 'registry',
+      port: await freePort(),
+      env: { NODE_ENV: 'production', DATABASE_URL: 'postgresql://lift@127.0.0.1:1/lift', CORS_ORIGINS: '*', JWT_SECRET: 'dev-secret-key' },
+    });
+    expect(await registry.exited).toBe(1);
+    const lines = registry.output().trim().split('\n');
+    expect(lines).toEqual([
+      'registry: configuration error: CORS_ORIGINS: must list the allowed origins when NODE_ENV=production (* is refused)',
+      'registry: configuration error: JWT_SECRET: is a published development secret; set a random one when NODE_ENV=production',
+    ]);
+  });
+
+  it('names a malformed variable in any mode', async () => {
+    const gateway = startServiceProcess({ name: 'gateway', port: await freePort(), env: { AUTH_SERVICE_URL: 'auth:8001', UPSTREAM_TIMEOUT_MS: 'soon' } });
+    expect(await gateway.exited).toBe(1);
+    const output = gateway.output();
+    expect(output).toMatch(/^gateway: configuration error: AUTH_SERVICE_URL: /m);
+    expect(output).toMatch(/^gateway: configuration error: UPSTREAM_TIMEOUT_MS: .*"soon"/m);
+    expect(output).not.toContain('    at ');
+  });
+});

@@ -7,6 +7,9 @@ import { upCommand } from './up-command.js';
 
 const usage = `usage: lift <command> [options]
 
+Runs Lift OS Core natively on the seed's ports (gateway 8000, auth 8001, billing 8002,
+memory 8003, observability 8004, registry 8005). LIFT_HOME: where .env.local and data/ live.
+
   up [service…]    build and start the services natively (all six by default) and supervise them
       --detach       run in the background; "lift down" stops it
       --json-logs    print the services' JSON log lines as they are
@@ -16,8 +19,10 @@ const usage = `usage: lift <command> [options]
       --json         the same as JSON
 `;
 
-// The repository root: services, .env.local and data/ are found from here, wherever lift is run.
+// The repository root holds the services' code; the home (the root unless LIFT_HOME says
+// otherwise) holds .env.local and data/, wherever lift is run from.
 const root = fileURLToPath(new URL('../../', import.meta.url));
+const home = process.env.LIFT_HOME ?? root;
 
 async function main(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -38,9 +43,9 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   switch (command) {
     case 'up':
-      return upCommand({ root, services: rest, detach: values.detach, jsonLogs: values['json-logs'], readyTimeoutMs: Number(values.timeout) });
+      return upCommand({ root, home, services: rest, detach: values.detach, jsonLogs: values['json-logs'], readyTimeoutMs: Number(values.timeout) });
     case 'down':
-      return downCommand(root);
+      return downCommand(home);
     case 'status':
       return statusCommand(values.json);
     default:

@@ -11,7 +11,10 @@ import { serviceUrl, statusTable } from './status-command.js';
 import { Supervisor } from './supervisor.js';
 
 export interface UpOptions {
+  /** The repository: where the services' code is built from. */
   readonly root: string;
+  /** Where the services run: .env.local and data/ are here. */
+  readonly home: string;
   readonly services: readonly string[];
   readonly detach: boolean;
   readonly jsonLogs: boolean;
@@ -23,7 +26,7 @@ const say = (line: string): void => void process.stdout.write(`lift: ${line}\n`)
 /** `lift up`: builds, starts and supervises the services natively; Ctrl-C stops them all. */
 export async function upCommand(options: UpOptions): Promise<number> {
   const selected = selectServices(options.services);
-  const files = runFilesFor(options.root);
+  const files = runFilesFor(options.home);
   const running = runningSupervisorPid(files);
   if (running !== undefined) {
     process.stderr.write(`lift: the platform is already running (pid ${running}); run "lift down" first\n`);
@@ -43,11 +46,11 @@ async function portsTaken(selected: readonly CatalogEntry[]): Promise<CatalogEnt
 }
 
 async function supervise(options: UpOptions, selected: readonly CatalogEntry[]): Promise<number> {
-  const files = runFilesFor(options.root);
+  const files = runFilesFor(options.home);
   say(`building ${selected.map((entry) => entry.name).join(', ')}`);
   const outdir = await buildServices(options.root, selected.map((entry) => entry.name));
   const supervisor = new Supervisor({
-    cwd: options.root,
+    cwd: options.home,
     output: process.stdout,
     say,
     colors: process.stdout.isTTY === true,
@@ -95,11 +98,11 @@ async function supervise(options: UpOptions, selected: readonly CatalogEntry[]):
 }
 
 async function startDetached(options: UpOptions, selected: readonly CatalogEntry[]): Promise<number> {
-  const files = runFilesFor(options.root);
+  const files = runFilesFor(options.home);
   mkdirSync(dirname(files.logFile), { recursive: true });
   const log = openSync(files.logFile, 'a');
   const args = [...process.execArgv, process.argv[1] as string, 'up', '--json-logs', ...selected.map((entry) => entry.name)];
-  const child = spawn(process.execPath, args, { cwd: options.root, detached: true, stdio: ['ignore', log, log], env: process.env });
+  const child = spawn(process.execPath, args, { cwd: options.home, detached: true, stdio: ['ignore', log, log], env: process.env });
   child.unref();
   const pid = child.pid as number;
   say(`started in the background (pid ${pid}); logs in ${files.logFile}`);

@@ -1,0 +1,34 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { Supervisor } from '../src/supervisor.js';
+
+const flaky = fileURLToPath(new URL('./fixtures/flaky-process.mjs', import.meta.url));
+
+describe('the supervisor', () => {
+  it('prefixes output, restarts a crashed process with growing delays, and stops it gracefully', async () => {
+    const output = new PassThrough();
+    let printed = '';
+    output.on('data', (chunk: Buffer) => (printed += chunk.toString('utf8')));
+    const said: string[] = [];
+    const supervisor = new Supervisor({
+      services: [{ name: 'flaky', entry: flaky, env: { PATH: process.env.PATH } }],
+      cwd: mkdtempSync(join(tmpdir(), 'lift-supervisor-')),
+      output,
+      say: (line) => said.push(line),
+      firstRestartDelayMs: 20,
+    });
+    supervisor.start();
+    await expect.poll(() => printed, { timeout: 10_000 }).toContain('flaky | start 3');
+    expect(said).toEqual(['flaky exited (code 1); restarting in 20 ms', 'flaky exited (code 1); restarting in 40 ms']);
+    expect(printed).toContain('flaky | start 1\nflaky | partial line without newline\n');
+    expect(supervisor.pids().flaky).toBeGreaterThan(0);
+
+    await supervisor.stop(5_000);
+    await expect.poll(() => printed).toContain('flaky | got SIGTERM');
+    expect(said).toHaveLength(2);
+  });
+});

@@ -1,0 +1,65 @@
+import pg from 'pg';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { freePort } from '../support/free-port.js';
+import { startServiceProcess, waitUntilReady, type ServiceProcess } from '../support/service-process.js';
+
+const databaseUrl = process.env.TEST_DATABASE_URL;
+const redisUrl = process.env.TEST_REDIS_URL;
+if (!databaseUrl || !redisUrl) {
+  process.stderr.write('\n*** SKIPPED: services on PostgreSQL and Redis need TEST_DATABASE_URL and TEST_REDIS_URL ***\n\n');
+}
+
+const started: ServiceProcess[] = [];
+const schemas: string[] = [];
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((service) => service.stop()));
+});
+afterAll(async () => {
+  if (!databaseUrl || schemas.length === 0) return;
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  for (const schema of schemas) await client.query(`drop schema if exists "${schema}" cascade`);
+  await client.end();
+});
+
+describe.skipIf(!databaseUrl || !redisUrl)('services in production mode on PostgreSQL and Redis', () => {
+  it.each(['auth', 'billing', 'memory', 'observability', 'registry'])('%s migrates its own schema and is ready on both', async (name) => {
+    const schema = `${name}_it_${process.pid}_${Date.now().toString(36)}`;
+    schemas.push(schema);
+    const service = startServiceProcess({
+      name,
+      port: await freePort(),
+      env: {
+        NODE_ENV: 'production',
+        CORS_ORIGINS: 'https://app.lift.example',
+        DATABASE_URL: databaseUrl as string,
+        DATABASE_SCHEMA: schema,
+        REDIS_URL: redisUrl as string,
+        REDIS_KEY_PREFIX: `${schema}:`,
+      },
+    });
+    started.push(service);
+    await waitUntilReady(service);
+    const ready = (await (await fetch(`${service.url}/ready`)).json()) as { checks: Record<string, string> };
+    expect(ready.checks).toEqual({ database: 'ok', redis: 'ok' });
+
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    const tables = await client.query<{ table_name: string }>('select table_name from information_schema.tables where table_schema = $1 order by table_name', [schema]);
+    await client.end();
+    expect(tables.rows.map((row) => row.table_name)).toEqual(['kysely_migration', 'kysely_migration_lock']);
+  });
+});
+
+describe('a service whose Redis is down', () => {
+  it('starts, and /ready answers 503 naming redis', async () => {
+    const service = startServiceProcess({ name: 'registry', port: await freePort(), env: { REDIS_URL: `redis://127.0.0.1:${await freePort()}` } });
+    started.push(service);
+    await expect
+      .poll(async () => {
+        const response = await fetch(`${service.url}/ready`).catch(() => undefined);
+        return response === undefined ? undefined : { status: response.status, body: (await response.json()) as { detail: string; checks: Record<string, string> } };
+      }, { timeout: 15_000 })
+      .toMatchObject({ status: 503, body: { detail: expect.stringContaining('redis'), checks: { database: 'ok' } } });
+  });
+});

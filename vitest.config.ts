@@ -9,5 +9,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Two cores: more workers than that only adds contention between real processes.
     maxWorkers: 2,
+    // CI also writes a JSON report, from which .ci/run prints one "N passed, N failed" line.
+    reporters: process.env.CI ? ['default', ['json', { outputFile: 'data/test-report.json' }]] : ['default'],
   },
 });

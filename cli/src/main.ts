@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { buildCommand } from './build-command.js';
 import { downCommand } from './down-command.js';
 import { UnknownServiceError } from './service-catalog.js';
 import { statusCommand } from './status-command.js';
@@ -15,6 +16,7 @@ memory 8003, observability 8004, registry 8005). LIFT_HOME: where .env.local and
       --json-logs    print the services' JSON log lines as they are
       --timeout MS   how long to wait for readiness (default 60000)
   down             stop a detached "lift up"
+  build [service…] bundle the services into dist/services (what "up" and the images run)
   status           health, readiness, version and uptime of every service (exit 1 if any is not ready)
       --json         the same as JSON
 `;
@@ -46,6 +48,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return upCommand({ root, home, services: rest, detach: values.detach, jsonLogs: values['json-logs'], readyTimeoutMs: Number(values.timeout) });
     case 'down':
       return downCommand(home);
+    case 'build':
+      return buildCommand(root, rest);
     case 'status':
       return statusCommand(values.json);
     default:

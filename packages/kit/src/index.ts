@@ -1,3 +1,8 @@
+export { createAccessTokenVerifier, type AccessTokenVerifier, type AccessTokenVerifierOptions, type VerificationKeys } from './auth/access-token-verifier.js';
+export { authPlugin, identityOf, type AuthPluginOptions } from './auth/auth-plugin.js';
+export { hasPermission, type Identity } from './auth/identity.js';
+export { keysOf, remoteKeySource, staticKeySource, type JsonWebKeySet, type KeySource } from './auth/key-source.js';
+export { tokenErrorCodes, tokenMissing, tokenRejected } from './auth/token-errors.js';
 export { systemClock, type Clock } from './clock.js';
 export {
   baseConfigProperties,
@@ -13,6 +18,7 @@ export { databaseLocation, redactedDatabaseUrl, type DatabaseLocation } from './
 export { prepareDatabase, type DatabasePreparation } from './db/database-readiness.js';
 export { migrateToLatest, MigrationError, type ServiceMigrations } from './db/migrations.js';
 export { openDatabase, type Database, type OpenDatabaseOptions } from './db/open-database.js';
+export { isUniqueViolation } from './db/unique-violation.js';
 export {
   ConflictError,
   DependencyUnavailableError,
@@ -32,7 +38,7 @@ export { requestIdHeader } from './http/request-id.js';
 export { traceContextFor, traceparentHeader, type TraceContext } from './http/trace-context.js';
 export { createLogger, type Logger, type LoggerOptions } from './logger.js';
 export { runService, startService, type RunningService, type ServiceDefinition } from './run-service.js';
-export { createServiceContext, openServiceDatabase, type ServiceContext, type ServiceDatabaseOptions } from './service-context.js';
+export { createServiceContext, openServiceDatabase, type ServiceContext, type ServiceDatabase, type ServiceDatabaseOptions } from './service-context.js';
 export type { DatabaseServiceDeps, ServiceDeps } from './service-deps.js';
 export { InProcessState } from './state/in-process-state.js';
 export { openSharedState, type SharedStateSettings } from './state/open-shared-state.js';

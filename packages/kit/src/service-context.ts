@@ -57,6 +57,11 @@ export async function createServiceContext<T extends TObject>(
   };
 }
 
+/** A service's database and when its migrations have run (work that needs the tables waits on it). */
+export interface ServiceDatabase<Schema> extends Database<Schema> {
+  readonly migrated: Promise<void>;
+}
+
 export interface ServiceDatabaseOptions {
   readonly migrations: ServiceMigrations;
   readonly sqliteSynchronous?: 'NORMAL' | 'FULL';
@@ -66,7 +71,7 @@ export interface ServiceDatabaseOptions {
 export async function openServiceDatabase<Schema>(
   context: ServiceContext<BaseConfig & DatabaseConfig>,
   options: ServiceDatabaseOptions,
-): Promise<Database<Schema>> {
+): Promise<ServiceDatabase<Schema>> {
   const { config } = context;
   const location = databaseLocation(config.DATABASE_URL, context.identity.name, config.DATABASE_SCHEMA);
   const database = await openDatabase<Schema>({ location, ...(options.sqliteSynchronous ? { sqliteSynchronous: options.sqliteSynchronous } : {}) });
@@ -76,5 +81,5 @@ export async function openServiceDatabase<Schema>(
     preparation.stop();
     await database.close();
   });
-  return database;
+  return { ...database, migrated: preparation.migrated };
 }

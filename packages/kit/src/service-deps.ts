@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Clock } from './clock.js';
-import type { Database } from './db/open-database.js';
+import type { ServiceDatabase } from './service-context.js';
 import type { HttpClient } from './http/http-client.js';
 import type { SharedState } from './state/shared-state.js';
 
@@ -14,5 +14,5 @@ export interface ServiceDeps<Config> {
 }
 
 export interface DatabaseServiceDeps<Config, Schema> extends ServiceDeps<Config> {
-  readonly database: Database<Schema>;
+  readonly database: ServiceDatabase<Schema>;
 }

@@ -1,12 +1,99 @@
-import { createService, type DatabaseServiceDeps, type ServiceApp } from '@lift/kit';
+import { randomBytes } from 'node:crypto';
+import { authPlugin, ConfigError, createAccessTokenVerifier, createService, type DatabaseServiceDeps, type ServiceApp, type VerificationKeys } from '@lift/kit';
+import { apiKeys } from './api-keys.js';
+import type { AuthDomain } from './auth-domain.js';
 import type { AuthConfig } from './config.js';
 import { authIdentity } from './identity.js';
+import { loginThrottle } from './login-throttle.js';
+import { ensurePlatformAdmin } from './platform-admin.js';
+import { hashPassword, owaspPasswordHashing, type PasswordHashing } from './passwords.js';
+import { refreshTokens } from './refresh-tokens.js';
+import { apiKeyRoutes } from './routes/api-key-routes.js';
+import { auditRoutes } from './routes/audit-routes.js';
+import { organisationRoutes } from './routes/organisation-routes.js';
+import { sessionRoutes } from './routes/session-routes.js';
+import { tokenRoutes } from './routes/token-routes.js';
+import { serverSecret } from './server-secrets.js';
+import { accessTokenLifetime } from './sessions.js';
+import { SigningKeyRing } from './signing-keys.js';
+import { auditStore } from './store/audit-store.js';
+import { organisationsStore } from './store/organisations-store.js';
+import { usersStore } from './store/users-store.js';
+import type { AuthTables } from './tables.js';
+import { createTokenIssuer, type TokenSigning } from './token-issuer.js';
 
-/** The tables of this service's database, for Kysely's typed queries. */
-export type AuthTables = Record<string, never>;
+export type { AuthTables };
+export type AuthDeps = DatabaseServiceDeps<AuthConfig, AuthTables> & {
+  /** Tests use cheaper argon2 settings; production always OWASP's. */
+  readonly passwordHashing?: PasswordHashing;
+};
 
-export type AuthDeps = DatabaseServiceDeps<AuthConfig, AuthTables>;
+/** HS256 needs a secret an attacker cannot brute-force offline (RFC 7518 §3.2: at least 256 bits). */
+function hs256Secret(config: AuthConfig): Buffer {
+  const secret = Buffer.from(config.JWT_SECRET ?? '', 'utf8');
+  if (secret.length < 32) throw new ConfigError([`JWT_SECRET: must be at least 32 bytes when JWT_ALGORITHM=HS256 (got ${secret.length})`]);
+  return secret;
+}
 
 export async function buildApp(deps: AuthDeps): Promise<ServiceApp> {
-  return createService({ identity: authIdentity, config: deps.config, log: deps.log, clock: deps.clock });
+  const { config, clock, database } = deps;
+  const db = database.db;
+  const passwordHashing = deps.passwordHashing ?? owaspPasswordHashing;
+  const maxTokenLifetimeSeconds = Math.max(config.ACCESS_TOKEN_TTL_SECONDS, config.API_KEY_TOKEN_TTL_SECONDS);
+  const keyRing = config.JWT_ALGORITHM === 'EdDSA' ? new SigningKeyRing({ db, clock, rotationDays: config.SIGNING_KEY_ROTATION_DAYS, maxTokenLifetimeSeconds }) : undefined;
+  const signing: TokenSigning = keyRing ? { algorithm: 'EdDSA', keys: keyRing } : { algorithm: 'HS256', secret: hs256Secret(config) };
+  const verificationKeys: VerificationKeys = keyRing ? { algorithm: 'EdDSA', keys: keyRing.keySource() } : { algorithm: 'HS256', secret: hs256Secret(config) };
+  const verifier = createAccessTokenVerifier({ keys: verificationKeys, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, clock });
+
+  // The successor key needs the tables; refresh requests wait for it, nothing else does.
+  const successorKey = database.migrated.then(() => serverSecret(db, clock, 'refresh-token-successor'));
+  successorKey.catch(() => undefined);
+  const domain: AuthDomain = {
+    config,
+    db,
+    clock,
+    users: usersStore(db),
+    organisations: organisationsStore(db),
+    audit: auditStore(db, clock),
+    refreshTokens: refreshTokens({ db, clock, lifetimeDays: config.REFRESH_TOKEN_TTL_DAYS, reuseGraceSeconds: config.REFRESH_REUSE_GRACE_SECONDS, successorKey }),
+    apiKeys: apiKeys(db, clock),
+    throttle: loginThrottle(deps.state, clock, {
+      maxFailures: config.LOCKOUT_MAX_FAILURES,
+      windowMs: config.LOCKOUT_WINDOW_HOURS * 3_600_000,
+      waitIncrementMs: config.LOCKOUT_WAIT_INCREMENT_SECONDS * 1000,
+      maxWaitMs: config.LOCKOUT_MAX_WAIT_SECONDS * 1000,
+      quickFailureMs: config.LOCKOUT_QUICK_FAILURE_MS,
+      maxFailuresPerIp: config.LOCKOUT_MAX_FAILURES_PER_IP,
+    }),
+    issuer: createTokenIssuer({ signing, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, clock }),
+    passwordHashing,
+    decoyPasswordHash: hashPassword(randomBytes(24).toString('base64url'), passwordHashing),
+  };
+  deps.log.debug({ accessTokenSeconds: accessTokenLifetime(domain), algorithm: config.JWT_ALGORITHM }, 'token settings');
+
+  const app = await createService({ identity: authIdentity, config, log: deps.log, clock });
+  // Ready only once the platform organisation and its first admin exist.
+  let adminError: string | undefined = 'not created yet';
+  database.migrated
+    .then(() => ensurePlatformAdmin(domain, deps.log))
+    .then(
+      () => (adminError = undefined),
+      (error: unknown) => {
+        adminError = (error as Error).message;
+        deps.log.error({ err: error }, 'creating the platform admin failed');
+      },
+    );
+  app.readiness.add({
+    name: 'platform-admin',
+    check: async () => {
+      if (adminError !== undefined) throw new Error(adminError);
+    },
+  });
+  await app.register(authPlugin, { verifier });
+  await sessionRoutes(app, domain);
+  await organisationRoutes(app, domain);
+  await apiKeyRoutes(app, domain);
+  await auditRoutes(app, domain);
+  await tokenRoutes(app, { verifier, keyRing });
+  return app;
 }

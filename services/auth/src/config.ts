@@ -4,6 +4,27 @@ import { baseConfigProperties, databaseConfigProperties } from '@lift/kit';
 export const authConfigSchema = Type.Object({
   ...baseConfigProperties(8001),
   ...databaseConfigProperties(),
+  JWT_ALGORITHM: Type.Union([Type.Literal('EdDSA'), Type.Literal('HS256')], {
+    default: 'EdDSA',
+    description: 'EdDSA: keys in the database, public keys at /.well-known/jwks.json. HS256: the shared JWT_SECRET (the seed\'s setup)',
+  }),
+  JWT_ISSUER: Type.String({ minLength: 1, default: 'lift-os-core' }),
+  JWT_AUDIENCE: Type.String({ minLength: 1, default: 'lift-os' }),
+  JWT_EXPIRATION_HOURS: Type.Number({ exclusiveMinimum: 0, default: 24, description: 'upper bound of an access token\'s life (the seed\'s setting)' }),
+  ACCESS_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 30, default: 900, description: 'access token life; the shorter of this and JWT_EXPIRATION_HOURS wins' }),
+  API_KEY_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 30, default: 300, description: 'life of the token an API key is exchanged for' }),
+  REFRESH_TOKEN_TTL_DAYS: Type.Integer({ minimum: 1, default: 30 }),
+  REFRESH_REUSE_GRACE_SECONDS: Type.Integer({ minimum: 0, maximum: 60, default: 10, description: 'a racing client reusing a just-rotated refresh token gets the same successor' }),
+  SIGNING_KEY_ROTATION_DAYS: Type.Integer({ minimum: 1, default: 30 }),
+  PASSWORD_MIN_LENGTH: Type.Integer({ minimum: 8, default: 12 }),
+  LOCKOUT_MAX_FAILURES: Type.Integer({ minimum: 1, default: 30, description: 'failed logins of one account in LOCKOUT_WINDOW_HOURS before it is locked' }),
+  LOCKOUT_WINDOW_HOURS: Type.Number({ exclusiveMinimum: 0, default: 12 }),
+  LOCKOUT_WAIT_INCREMENT_SECONDS: Type.Integer({ minimum: 1, default: 60 }),
+  LOCKOUT_MAX_WAIT_SECONDS: Type.Integer({ minimum: 1, default: 900 }),
+  LOCKOUT_QUICK_FAILURE_MS: Type.Integer({ minimum: 0, default: 1000, description: 'two failures closer than this lock the account for LOCKOUT_WAIT_INCREMENT_SECONDS' }),
+  LOCKOUT_MAX_FAILURES_PER_IP: Type.Integer({ minimum: 1, default: 100, description: 'failed logins from one address in 15 minutes before it is locked out' }),
+  LIFT_ADMIN_EMAIL: Type.Optional(Type.String({ pattern: '^[^@\\s]+@[^@\\s]+$' })),
+  LIFT_ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 1 })),
 });
 
 export type AuthConfig = Static<typeof authConfigSchema>;

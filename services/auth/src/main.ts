@@ -8,6 +8,5 @@ await runService({
   identity: authIdentity,
   configSchema: authConfigSchema,
   requiredInProduction: ['DATABASE_URL'],
-  build: async (context) =>
-    buildApp({ ...context, database: await openServiceDatabase<AuthTables>(context, { migrations: authMigrations }) }),
+  build: async (context) => buildApp({ ...context, database: await openServiceDatabase<AuthTables>(context, { migrations: authMigrations }) }),
 });

@@ -22,6 +22,10 @@ export function baseConfigProperties(defaultPort: number) {
     REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
     REDIS_KEY_PREFIX: Type.String({ default: 'lift:' }),
     JWT_SECRET: Type.Optional(Type.String({ minLength: 1 })),
+    TRUSTED_PROXIES: Type.String({
+      default: '127.0.0.1/8,::1/128',
+      description: 'addresses (IPs or CIDRs) whose X-Forwarded-For is believed; the client address is taken from it',
+    }),
   } satisfies TProperties;
 }
 

@@ -39,7 +39,7 @@ export interface ServiceIdentity {
 
 export interface CreateServiceOptions {
   readonly identity: ServiceIdentity;
-  readonly config: Pick<BaseConfig, 'BODY_LIMIT_BYTES' | 'CORS_ORIGINS'>;
+  readonly config: Pick<BaseConfig, 'BODY_LIMIT_BYTES' | 'CORS_ORIGINS'> & Partial<Pick<BaseConfig, 'TRUSTED_PROXIES'>>;
   readonly log: Logger;
   readonly clock?: Clock;
 }
@@ -58,6 +58,8 @@ export async function createService(options: CreateServiceOptions): Promise<Serv
     loggerInstance: log as FastifyBaseLogger,
     bodyLimit: config.BODY_LIMIT_BYTES,
     requestIdHeader: false,
+    // request.ip is the client's address only when the hop in front is a proxy we run (the gateway).
+    trustProxy: config.TRUSTED_PROXIES ?? false,
     genReqId: requestIdFor,
     logController: new AccessLogController(),
     childLoggerFactory: (logger, bindings, childOptions, rawRequest) => {

@@ -1,7 +1,11 @@
 import type { ServiceMigrations } from '@lift/kit';
+import { identityMigration } from './0001-identity.js';
+import { credentialsMigration } from './0002-credentials.js';
+import { auditMigration } from './0003-audit.js';
 
-/**
- * The auth service's tables, oldest first. Its domain tables arrive with its domain API
- * (see the auth issue); the kit already creates the schema and the migration bookkeeping.
- */
-export const authMigrations: ServiceMigrations = {};
+/** The auth service's tables, oldest first. Never edit a migration that has shipped; add one. */
+export const authMigrations: ServiceMigrations = {
+  '0001_identity': identityMigration,
+  '0002_credentials': credentialsMigration,
+  '0003_audit': auditMigration,
+};

@@ -1,0 +1,21 @@
+/** Stable codes of the auth service; each message tells the caller what to do. */
+export const authErrorCodes = {
+  emailTaken: 'AUTH_EMAIL_TAKEN',
+  weakPassword: 'AUTH_PASSWORD_REJECTED',
+  invalidCredentials: 'AUTH_INVALID_CREDENTIALS',
+  loginLocked: 'AUTH_LOGIN_LOCKED',
+  invalidRefreshToken: 'AUTH_REFRESH_TOKEN_INVALID',
+  refreshTokenReused: 'AUTH_REFRESH_TOKEN_REUSED',
+  notAMember: 'AUTH_NOT_A_MEMBER',
+  organisationNotFound: 'AUTH_ORGANISATION_NOT_FOUND',
+  memberNotFound: 'AUTH_MEMBER_NOT_FOUND',
+  userNotFound: 'AUTH_USER_NOT_FOUND',
+  alreadyMember: 'AUTH_ALREADY_MEMBER',
+  lastOwner: 'AUTH_LAST_OWNER',
+  ownerRequired: 'AUTH_OWNER_REQUIRED',
+  permissionNotHeld: 'AUTH_PERMISSION_NOT_HELD',
+  apiKeyInvalid: 'AUTH_API_KEY_INVALID',
+  apiKeyNotFound: 'AUTH_API_KEY_NOT_FOUND',
+  expiryInPast: 'AUTH_EXPIRY_IN_PAST',
+  forbidden: 'AUTH_FORBIDDEN',
+} as const;

@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import { ConflictError, ForbiddenError, NotFoundError, type Identity } from '@lift/kit';
+import { nowIso, normaliseEmail, type AuthDomain } from './auth-domain.js';
+import { authErrorCodes } from './errors.js';
+import type { TenantRole } from './permissions.js';
+import type { MemberWithUser } from './store/organisations-store.js';
+
+/**
+ * Tokens act for one organisation: a caller may only see or change the organisation its token
+ * was issued for. Any other id answers 404, so organisation ids cannot be probed.
+ */
+export function assertActsFor(identity: Identity, organisationId: string): void {
+  if (identity.organisation !== organisationId) {
+    throw new NotFoundError(authErrorCodes.organisationNotFound, 'No such organisation among those your token acts for.');
+  }
+}
+
+function assertMayGrant(identity: Identity, role: TenantRole): void {
+  if (role === 'owner' && !identity.permissions.includes('org:owner')) {
+    throw new ForbiddenError(authErrorCodes.ownerRequired, 'Only an owner can make or unmake owners.');
+  }
+}
+
+export async function createOrganisation(domain: AuthDomain, identity: Identity, name: string, ip: string) {
+  const id = randomUUID();
+  const at = nowIso(domain.clock);
+  await domain.db.transaction().execute(async (transaction) => {
+    await domain.organisations.insert({ id, name, kind: 'tenant', created_at: at }, transaction);
+    await domain.organisations.addMember({ organisation_id: id, user_id: identity.subject, role: 'owner', created_at: at }, transaction);
+    await domain.audit.record({ organisationId: id, actorId: identity.subject, action: 'organisation.created', targetType: 'organisation', targetId: id, ip }, transaction);
+  });
+  return { id, name, kind: 'tenant' as const, role: 'owner' as const, createdAt: at };
+}
+
+export async function addMember(domain: AuthDomain, identity: Identity, organisationId: string, email: string, role: TenantRole, ip: string): Promise<MemberWithUser> {
+  assertActsFor(identity, organisationId);
+  assertMayGrant(identity, role);
+  const user = await domain.users.byEmail(normaliseEmail(email));
+  if (!user) throw new NotFoundError(authErrorCodes.userNotFound, 'No account has this email; ask the person to register first.', { extensions: { field: 'body.email' } });
+  if (await domain.organisations.membership(organisationId, user.id)) throw new ConflictError(authErrorCodes.alreadyMember, 'This person is already a member.');
+  const at = nowIso(domain.clock);
+  await domain.db.transaction().execute(async (transaction) => {
+    await domain.organisations.addMember({ organisation_id: organisationId, user_id: user.id, role, created_at: at }, transaction);
+    await domain.audit.record({ organisationId, actorId: identity.subject, action: 'member.added', targetType: 'user', targetId: user.id, ip, details: { role } }, transaction);
+  });
+  return { userId: user.id, email: user.email, displayName: user.display_name, role, since: at };
+}
+
+export async function changeRole(domain: AuthDomain, identity: Identity, organisationId: string, userId: string, role: TenantRole, ip: string): Promise<MemberWithUser> {
+  assertActsFor(identity, organisationId);
+  const membership = await domain.organisations.membership(organisationId, userId);
+  if (!membership) throw new NotFoundError(authErrorCodes.memberNotFound, 'This person is not a member of the organisation.');
+  assertMayGrant(identity, role);
+  if (membership.role === 'owner') assertMayGrant(identity, 'owner');
+  if (membership.role === 'owner' && role !== 'owner' && (await domain.organisations.countOwners(organisationId)) <= 1) {
+    throw new ConflictError(authErrorCodes.lastOwner, 'An organisation keeps at least one owner; make someone else owner first.');
+  }
+  await domain.db.transaction().execute(async (transaction) => {
+    await domain.organisations.changeRole(organisationId, userId, role, transaction);
+    await domain.audit.record({ organisationId, actorId: identity.subject, action: 'member.role_changed', targetType: 'user', targetId: userId, ip, details: { from: membership.role, to: role } }, transaction);
+  });
+  const member = (await domain.organisations.membersOf(organisationId)).find((entry) => entry.userId === userId);
+  return member as MemberWithUser;
+}
+
+export async function removeMember(domain: AuthDomain, identity: Identity, organisationId: string, userId: string, ip: string): Promise<void> {
+  assertActsFor(identity, organisationId);
+  const membership = await domain.organisations.membership(organisationId, userId);
+  if (!membership) throw new NotFoundError(authErrorCodes.memberNotFound, 'This person is not a member of the organisation.');
+  if (membership.role === 'owner') {
+    assertMayGrant(identity, 'owner');
+    if ((await domain.organisations.countOwners(organisationId)) <= 1) {
+      throw new ConflictError(authErrorCodes.lastOwner, 'The last owner cannot be removed; make someone else owner first.');
+    }
+  }
+  await domain.db.transaction().execute(async (transaction) => {
+    await domain.organisations.removeMember(organisationId, userId, transaction);
+    await domain.refreshTokens.revokeForMember(userId, organisationId, transaction);
+    await domain.audit.record({ organisationId, actorId: identity.subject, action: 'member.removed', targetType: 'user', targetId: userId, ip, details: { role: membership.role } }, transaction);
+  });
+}

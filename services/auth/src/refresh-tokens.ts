@@ -1,0 +1,127 @@
+import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { UnauthorizedError, type Clock } from '@lift/kit';
+import { authErrorCodes } from './errors.js';
+import type { AuthTables } from './tables.js';
+
+export interface RefreshTokenOptions {
+  readonly db: Kysely<AuthTables>;
+  readonly clock: Clock;
+  readonly lifetimeDays: number;
+  readonly reuseGraceSeconds: number;
+  /** Server secret from which a token's successor is derived (see `successorOf`). */
+  readonly successorKey: Promise<Buffer>;
+}
+
+export interface RefreshGrant {
+  readonly userId: string;
+  readonly organisationId: string;
+  readonly familyId: string;
+  readonly refreshToken: string;
+}
+
+const prefix = 'lift_rt_';
+
+export function hashRefreshToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/**
+ * Opaque refresh tokens, stored only as SHA-256 hashes, rotated on every use (OAuth 2.0 Security
+ * BCP §4.14). Each login starts a family; presenting a token that was already rotated is theft
+ * or a bug, so the whole family is revoked — except within a short grace window, where a client
+ * that raced itself (two tabs refreshing at once) gets the same successor again.
+ *
+ * A successor is HMAC(server key, its predecessor): the service can hand it out again without
+ * storing any token in the clear, and only the holder of the predecessor can obtain it.
+ */
+export function refreshTokens(options: RefreshTokenOptions) {
+  const { db, clock } = options;
+  const successorOf = async (token: string): Promise<string> =>
+    `${prefix}${createHmac('sha256', await options.successorKey).update(token).digest('base64url')}`;
+  const expiry = () => new Date(clock.now() + options.lifetimeDays * 86_400_000).toISOString();
+
+  const insert = async (token: string, familyId: string, userId: string, organisationId: string, transaction: Kysely<AuthTables> = db) => {
+    await transaction
+      .insertInto('refresh_tokens')
+      .values({
+        id: randomUUID(),
+        family_id: familyId,
+        user_id: userId,
+        organisation_id: organisationId,
+        token_hash: hashRefreshToken(token),
+        created_at: new Date(clock.now()).toISOString(),
+        expires_at: expiry(),
+        used_at: null,
+        revoked_at: null,
+      })
+      .execute();
+  };
+
+  const invalid = () => new UnauthorizedError(authErrorCodes.invalidRefreshToken, 'The refresh token is invalid, expired or revoked; log in again.');
+
+  return {
+    /** A new family, at login or when switching organisation. */
+    async start(userId: string, organisationId: string, transaction: Kysely<AuthTables> = db): Promise<RefreshGrant> {
+      const refreshToken = `${prefix}${randomBytes(32).toString('base64url')}`;
+      const familyId = randomUUID();
+      await insert(refreshToken, familyId, userId, organisationId, transaction);
+      return { userId, organisationId, familyId, refreshToken };
+    },
+
+    /** Exchanges a refresh token for its successor, detecting reuse. */
+    async rotate(token: string): Promise<RefreshGrant & { reusedWithinGrace: boolean }> {
+      const now = clock.now();
+      const nowIso = new Date(now).toISOString();
+      const row = await db.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', hashRefreshToken(token)).executeTakeFirst();
+      if (!row || row.revoked_at !== null || row.expires_at <= nowIso) throw invalid();
+      const successor = await successorOf(token);
+      const grant = { userId: row.user_id, organisationId: row.organisation_id, familyId: row.family_id, refreshToken: successor };
+
+      if (row.used_at === null) {
+        // Only one concurrent request can mark the token used; a loser falls through to the grace check.
+        const marked = await db.updateTable('refresh_tokens').set({ used_at: nowIso }).where('id', '=', row.id).where('used_at', 'is', null).executeTakeFirst();
+        if (Number(marked.numUpdatedRows) === 1) {
+          await insert(successor, row.family_id, row.user_id, row.organisation_id);
+          return { ...grant, reusedWithinGrace: false };
+        }
+      }
+      const used = await db.selectFrom('refresh_tokens').select('used_at').where('id', '=', row.id).executeTakeFirstOrThrow();
+      const usedAt = Date.parse(used.used_at ?? nowIso);
+      const successorRow = await db.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', hashRefreshToken(successor)).executeTakeFirst();
+      const withinGrace = now - usedAt <= options.reuseGraceSeconds * 1000;
+      if (withinGrace && successorRow && successorRow.revoked_at === null && successorRow.used_at === null) {
+        return { ...grant, reusedWithinGrace: true };
+      }
+      await this.revokeFamily(row.family_id);
+      throw new UnauthorizedError(
+        authErrorCodes.refreshTokenReused,
+        'This refresh token was already used, so every token of this session is revoked; log in again.',
+        { extensions: { familyId: row.family_id, userId: row.user_id, organisationId: row.organisation_id } },
+      );
+    },
+
+    /** The family a token belongs to, for logout; undefined when the token is unknown. */
+    async familyOf(token: string): Promise<{ familyId: string; userId: string; organisationId: string } | undefined> {
+      const row = await db.selectFrom('refresh_tokens').select(['family_id', 'user_id', 'organisation_id']).where('token_hash', '=', hashRefreshToken(token)).executeTakeFirst();
+      return row ? { familyId: row.family_id, userId: row.user_id, organisationId: row.organisation_id } : undefined;
+    },
+
+    async revokeFamily(familyId: string): Promise<void> {
+      await db.updateTable('refresh_tokens').set({ revoked_at: new Date(clock.now()).toISOString() }).where('family_id', '=', familyId).where('revoked_at', 'is', null).execute();
+    },
+
+    /** Every session of a user in one organisation (removed from it, or role changed). */
+    async revokeForMember(userId: string, organisationId: string, transaction: Kysely<AuthTables> = db): Promise<void> {
+      await transaction
+        .updateTable('refresh_tokens')
+        .set({ revoked_at: new Date(clock.now()).toISOString() })
+        .where('user_id', '=', userId)
+        .where('organisation_id', '=', organisationId)
+        .where('revoked_at', 'is', null)
+        .execute();
+    },
+  };
+}
+
+export type RefreshTokens = ReturnType<typeof refreshTokens>;

@@ -1,0 +1,77 @@
+import { ForbiddenError, identityOf, InvalidInputError, NotFoundError, type ServiceApp } from '@lift/kit';
+import type { AuthDomain } from '../auth-domain.js';
+import { authErrorCodes } from '../errors.js';
+import { AccessTokenBody, ApiKeyBody, ApiKeyList, ApiKeyParams, CreateApiKeyBody, CreatedApiKeyBody, ExchangeBody } from '../schemas.js';
+
+const tags = ['api-keys'];
+const security = [{ bearerAuth: [] }];
+
+/** API keys of the organisation a token acts for (`org:admin`), and their exchange for tokens. */
+export async function apiKeyRoutes(app: ServiceApp, domain: AuthDomain): Promise<void> {
+  app.post(
+    '/v1/api-keys',
+    { preHandler: app.requirePermission('org:admin'), schema: { tags, security, summary: 'Create an API key (shown once)', body: CreateApiKeyBody, response: { 201: CreatedApiKeyBody } } },
+    async (request, reply) => {
+      const identity = identityOf(request);
+      const missing = request.body.permissions.filter((permission) => !identity.permissions.includes(permission));
+      if (missing.length > 0) {
+        throw new ForbiddenError(authErrorCodes.permissionNotHeld, `A key can only carry permissions you hold; you lack ${missing.join(', ')}.`, { extensions: { field: 'body.permissions', missing } });
+      }
+      const expiresAt = request.body.expiresAt === undefined ? null : new Date(request.body.expiresAt).toISOString();
+      if (expiresAt !== null && Date.parse(expiresAt) <= domain.clock.now()) {
+        throw new InvalidInputError(authErrorCodes.expiryInPast, 'The expiry must be in the future.', { field: 'body.expiresAt' });
+      }
+      const created = await domain.db.transaction().execute(async (transaction) => {
+        const result = await domain.apiKeys.create({ organisationId: identity.organisation, name: request.body.name, permissions: request.body.permissions, createdBy: identity.subject, expiresAt }, transaction);
+        await domain.audit.record(
+          { organisationId: identity.organisation, actorId: identity.subject, action: 'api_key.created', targetType: 'api_key', targetId: result.summary.id, ip: request.ip, details: { name: request.body.name, permissions: request.body.permissions } },
+          transaction,
+        );
+        return result;
+      });
+      reply.code(201);
+      return { ...created.summary, key: created.key };
+    },
+  );
+
+  app.get('/v1/api-keys', { preHandler: app.requirePermission('org:admin'), schema: { tags, security, summary: 'The organisation\'s API keys', response: { 200: ApiKeyList } } }, async (request) => ({
+    items: await domain.apiKeys.list(identityOf(request).organisation),
+    nextCursor: null,
+  }));
+
+  app.get(
+    '/v1/api-keys/:apiKeyId',
+    { preHandler: app.requirePermission('org:admin'), schema: { tags, security, summary: 'One API key', params: ApiKeyParams, response: { 200: ApiKeyBody } } },
+    async (request) => {
+      const key = await domain.apiKeys.find(identityOf(request).organisation, request.params.apiKeyId);
+      if (!key) throw new NotFoundError(authErrorCodes.apiKeyNotFound, 'No such API key in this organisation.');
+      return key;
+    },
+  );
+
+  app.delete(
+    '/v1/api-keys/:apiKeyId',
+    { preHandler: app.requirePermission('org:admin'), schema: { tags, security, summary: 'Revoke an API key at once', params: ApiKeyParams, response: { 204: { type: 'null' } } } },
+    async (request, reply) => {
+      const identity = identityOf(request);
+      const revoked = await domain.db.transaction().execute(async (transaction) => {
+        const done = await domain.apiKeys.revoke(identity.organisation, request.params.apiKeyId, transaction);
+        if (done) await domain.audit.record({ organisationId: identity.organisation, actorId: identity.subject, action: 'api_key.revoked', targetType: 'api_key', targetId: request.params.apiKeyId, ip: request.ip }, transaction);
+        return done;
+      });
+      if (!revoked && !(await domain.apiKeys.find(identity.organisation, request.params.apiKeyId))) {
+        throw new NotFoundError(authErrorCodes.apiKeyNotFound, 'No such API key in this organisation.');
+      }
+      return reply.code(204).send();
+    },
+  );
+
+  app.post(
+    '/v1/api-keys/exchange',
+    { schema: { tags, summary: 'Exchange an API key for a short-lived access token', body: ExchangeBody, response: { 200: AccessTokenBody } } },
+    async (request) => {
+      const key = await domain.apiKeys.authenticate(request.body.apiKey);
+      return domain.issuer.issue({ subject: `apikey:${key.id}`, organisation: key.organisationId, roles: [], permissions: key.permissions }, domain.config.API_KEY_TOKEN_TTL_SECONDS);
+    },
+  );
+}

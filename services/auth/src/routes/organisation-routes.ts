@@ -1,0 +1,70 @@
+import { identityOf, type ServiceApp } from '@lift/kit';
+import type { AuthDomain } from '../auth-domain.js';
+import { addMember, assertActsFor, changeRole, createOrganisation, removeMember } from '../memberships.js';
+import {
+  AddMemberBody,
+  ChangeRoleBody,
+  CreateOrganisationBody,
+  MemberBody,
+  MemberList,
+  MemberParams,
+  OrganisationBody,
+  OrganisationList,
+  OrganisationParams,
+} from '../schemas.js';
+
+const tags = ['organisations'];
+const security = [{ bearerAuth: [] }];
+
+/** Organisations and their members. Changes need `org:admin` in the organisation the token acts for. */
+export async function organisationRoutes(app: ServiceApp, domain: AuthDomain): Promise<void> {
+  app.get('/v1/organisations', { preHandler: app.requireIdentity, schema: { tags, security, summary: 'The organisations you belong to', response: { 200: OrganisationList } } }, async (request) => ({
+    items: await domain.organisations.membershipsOf(identityOf(request).subject),
+    nextCursor: null,
+  }));
+
+  app.post(
+    '/v1/organisations',
+    { preHandler: app.requireIdentity, schema: { tags, security, summary: 'Create an organisation you own', body: CreateOrganisationBody, response: { 201: OrganisationBody } } },
+    async (request, reply) => {
+      reply.code(201);
+      return createOrganisation(domain, identityOf(request), request.body.name, request.ip);
+    },
+  );
+
+  app.get(
+    '/v1/organisations/:organisationId/members',
+    { preHandler: app.requirePermission('org:read'), schema: { tags, security, summary: 'Members and their roles', params: OrganisationParams, response: { 200: MemberList } } },
+    async (request) => {
+      assertActsFor(identityOf(request), request.params.organisationId);
+      return { items: await domain.organisations.membersOf(request.params.organisationId), nextCursor: null };
+    },
+  );
+
+  app.post(
+    '/v1/organisations/:organisationId/members',
+    {
+      preHandler: app.requirePermission('org:admin'),
+      schema: { tags, security, summary: 'Add a registered person with a role', params: OrganisationParams, body: AddMemberBody, response: { 201: MemberBody } },
+    },
+    async (request, reply) => {
+      reply.code(201);
+      return addMember(domain, identityOf(request), request.params.organisationId, request.body.email, request.body.role, request.ip);
+    },
+  );
+
+  app.patch(
+    '/v1/organisations/:organisationId/members/:userId',
+    { preHandler: app.requirePermission('org:admin'), schema: { tags, security, summary: 'Change a member\'s role', params: MemberParams, body: ChangeRoleBody, response: { 200: MemberBody } } },
+    async (request) => changeRole(domain, identityOf(request), request.params.organisationId, request.params.userId, request.body.role, request.ip),
+  );
+
+  app.delete(
+    '/v1/organisations/:organisationId/members/:userId',
+    { preHandler: app.requirePermission('org:admin'), schema: { tags, security, summary: 'Remove a member (never the last owner)', params: MemberParams, response: { 204: { type: 'null' } } } },
+    async (request, reply) => {
+      await removeMember(domain, identityOf(request), request.params.organisationId, request.params.userId, request.ip);
+      return reply.code(204).send();
+    },
+  );
+}

@@ -1,0 +1,56 @@
+import { ForbiddenError, identityOf, type ServiceApp } from '@lift/kit';
+import { login, logout, refresh, register, switchOrganisation } from '../accounts.js';
+import type { AuthDomain } from '../auth-domain.js';
+import { authErrorCodes } from '../errors.js';
+import { LoginBody, MeBody, RefreshBody, RegisterBody, RegisteredBody, SessionBody, SwitchBody } from '../schemas.js';
+
+const tags = ['sessions'];
+const bearer = [{ bearerAuth: [] }];
+
+/** Register, log in, refresh, log out, switch organisation, and who am I. */
+export async function sessionRoutes(app: ServiceApp, domain: AuthDomain): Promise<void> {
+  app.post('/v1/register', { schema: { tags, summary: 'Create an account with its own organisation', body: RegisterBody, response: { 201: RegisteredBody } } }, async (request, reply) => {
+    reply.code(201);
+    return register(domain, request.body, { ip: request.ip });
+  });
+
+  app.post('/v1/login', { schema: { tags, summary: 'Log in with email and password', body: LoginBody, response: { 200: SessionBody } } }, async (request) =>
+    login(domain, request.body, { ip: request.ip }),
+  );
+
+  app.post('/v1/token/refresh', { schema: { tags, summary: 'Exchange a refresh token for new tokens (rotation)', body: RefreshBody, response: { 200: SessionBody } } }, async (request) =>
+    refresh(domain, request.body.refreshToken, { ip: request.ip }),
+  );
+
+  app.post('/v1/logout', { schema: { tags, summary: 'End the session of a refresh token', body: RefreshBody, response: { 204: { type: 'null' } } } }, async (request, reply) => {
+    await logout(domain, request.body.refreshToken, { ip: request.ip });
+    return reply.code(204).send();
+  });
+
+  app.post(
+    '/v1/token/switch',
+    { preHandler: app.requireIdentity, schema: { tags, security: bearer, summary: 'A session in another organisation you belong to', body: SwitchBody, response: { 200: SessionBody } } },
+    async (request) => switchOrganisation(domain, userOf(identityOf(request).subject), request.body.organisationId),
+  );
+
+  app.get('/v1/me', { preHandler: app.requireIdentity, schema: { tags, security: bearer, summary: 'The caller, its organisations and its permissions', response: { 200: MeBody } } }, async (request) => {
+    const identity = identityOf(request);
+    const user = await domain.users.byId(userOf(identity.subject));
+    if (!user) throw new ForbiddenError(authErrorCodes.forbidden, 'This token does not belong to a person.');
+    return {
+      id: user.id,
+      email: user.email,
+      displayName: user.display_name,
+      organisationId: identity.organisation,
+      roles: [...identity.roles],
+      permissions: [...identity.permissions],
+      memberships: await domain.organisations.membershipsOf(user.id),
+    };
+  });
+}
+
+/** A person's user id; API-key tokens (`apikey:<id>`) and services have no sessions. */
+function userOf(subject: string): string {
+  if (subject.includes(':')) throw new ForbiddenError(authErrorCodes.forbidden, 'Only a person\'s token can do this, not an API key\'s or a service\'s.');
+  return subject;
+}

@@ -1,0 +1,126 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { tenantRoles } from './permissions.js';
+import { maxPasswordLength } from './passwords.js';
+
+// Every body is closed (unknown fields are a 400) and every string bounded, so a huge value is
+// refused by validation before any work — a megabyte password never reaches argon2.
+const closed = { additionalProperties: false } as const;
+
+export const Email = Type.String({ format: 'email', maxLength: 254, description: 'compared case-insensitively' });
+export const Password = Type.String({ minLength: 1, maxLength: maxPasswordLength });
+export const Name = Type.String({ minLength: 1, maxLength: 120 });
+export const Id = Type.String({ minLength: 1, maxLength: 64 });
+export const Role = Type.Union(tenantRoles.map((role) => Type.Literal(role)));
+export const Permission = Type.String({ pattern: '^[a-z][a-z0-9-]*:[a-z][a-z0-9-]*$', maxLength: 64 });
+
+export const RegisterBody = Type.Object(
+  { email: Email, password: Password, displayName: Type.Optional(Name), organisationName: Type.Optional(Name) },
+  closed,
+);
+export const LoginBody = Type.Object({ email: Email, password: Password, organisationId: Type.Optional(Id) }, closed);
+export const RefreshBody = Type.Object({ refreshToken: Type.String({ minLength: 1, maxLength: 200 }) }, closed);
+export const SwitchBody = Type.Object({ organisationId: Id }, closed);
+
+export const SessionBody = Type.Object({
+  accessToken: Type.String(),
+  tokenType: Type.Literal('Bearer'),
+  expiresIn: Type.Integer({ description: 'seconds until the access token expires' }),
+  refreshToken: Type.String({ description: 'opaque; rotated on every use' }),
+  userId: Type.String(),
+  organisationId: Type.String(),
+});
+export const RegisteredBody = Type.Composite([SessionBody, Type.Object({ organisationName: Type.String() })]);
+
+export const AccessTokenBody = Type.Object({
+  accessToken: Type.String(),
+  tokenType: Type.Literal('Bearer'),
+  expiresIn: Type.Integer(),
+});
+
+export const MembershipBody = Type.Object({
+  organisationId: Type.String(),
+  organisationName: Type.String(),
+  kind: Type.Union([Type.Literal('tenant'), Type.Literal('platform')]),
+  role: Type.String(),
+  since: Type.String({ format: 'date-time' }),
+});
+export const MeBody = Type.Object({
+  id: Type.String(),
+  email: Type.String(),
+  displayName: Type.Union([Type.String(), Type.Null()]),
+  organisationId: Type.String({ description: 'the organisation this token acts for' }),
+  roles: Type.Array(Type.String()),
+  permissions: Type.Array(Type.String()),
+  memberships: Type.Array(MembershipBody),
+});
+
+export const OrganisationParams = Type.Object({ organisationId: Id });
+export const MemberParams = Type.Object({ organisationId: Id, userId: Id });
+export const CreateOrganisationBody = Type.Object({ name: Name }, closed);
+export const OrganisationBody = Type.Object({ id: Type.String(), name: Type.String(), kind: Type.String(), role: Type.String(), createdAt: Type.String() });
+export const AddMemberBody = Type.Object({ email: Email, role: Role }, closed);
+export const ChangeRoleBody = Type.Object({ role: Role }, closed);
+export const MemberBody = Type.Object({
+  userId: Type.String(),
+  email: Type.String(),
+  displayName: Type.Union([Type.String(), Type.Null()]),
+  role: Type.String(),
+  since: Type.String(),
+});
+export const MemberList = Type.Object({ items: Type.Array(MemberBody), nextCursor: Type.Null() });
+export const OrganisationList = Type.Object({ items: Type.Array(MembershipBody), nextCursor: Type.Null() });
+
+export const CreateApiKeyBody = Type.Object(
+  {
+    name: Name,
+    permissions: Type.Array(Permission, { minItems: 1, maxItems: 50, uniqueItems: true }),
+    expiresAt: Type.Optional(Type.String({ format: 'date-time' })),
+  },
+  closed,
+);
+export const ApiKeyBody = Type.Object({
+  id: Type.String(),
+  organisationId: Type.String(),
+  name: Type.String(),
+  prefix: Type.String(),
+  permissions: Type.Array(Type.String()),
+  createdBy: Type.String(),
+  createdAt: Type.String(),
+  expiresAt: Type.Union([Type.String(), Type.Null()]),
+  lastUsedAt: Type.Union([Type.String(), Type.Null()]),
+  revokedAt: Type.Union([Type.String(), Type.Null()]),
+});
+export const CreatedApiKeyBody = Type.Composite([ApiKeyBody, Type.Object({ key: Type.String({ description: 'shown this once; store it now' }) })]);
+export const ApiKeyList = Type.Object({ items: Type.Array(ApiKeyBody), nextCursor: Type.Null() });
+export const ApiKeyParams = Type.Object({ apiKeyId: Id });
+export const ExchangeBody = Type.Object({ apiKey: Type.String({ minLength: 1, maxLength: 200 }) }, closed);
+
+export const VerifyBody = Type.Object({ token: Type.String({ minLength: 1, maxLength: 8192 }) }, closed);
+export const IntrospectionBody = Type.Object({
+  active: Type.Boolean(),
+  sub: Type.Optional(Type.String()),
+  org: Type.Optional(Type.String()),
+  roles: Type.Optional(Type.Array(Type.String())),
+  perms: Type.Optional(Type.Array(Type.String())),
+  exp: Type.Optional(Type.Integer()),
+  jti: Type.Optional(Type.String()),
+});
+
+export const AuditQuery = Type.Object({
+  limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+  cursor: Type.Optional(Type.String({ maxLength: 100 })),
+});
+export const AuditEventBody = Type.Object({
+  id: Type.String(),
+  organisationId: Type.Union([Type.String(), Type.Null()]),
+  actorId: Type.Union([Type.String(), Type.Null()]),
+  action: Type.String(),
+  targetType: Type.Union([Type.String(), Type.Null()]),
+  targetId: Type.Union([Type.String(), Type.Null()]),
+  ip: Type.Union([Type.String(), Type.Null()]),
+  details: Type.Record(Type.String(), Type.Unknown()),
+  createdAt: Type.String(),
+});
+export const AuditList = Type.Object({ items: Type.Array(AuditEventBody), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+
+export type RegisterInput = Static<typeof RegisterBody>;

@@ -1,0 +1,49 @@
+import { ForbiddenError, UnauthorizedError } from '@lift/kit';
+import type { AuthDomain } from './auth-domain.js';
+import { authErrorCodes } from './errors.js';
+import { isTenantRole, permissionsFor } from './permissions.js';
+import type { IssuedAccessToken } from './token-issuer.js';
+
+export interface Session extends IssuedAccessToken {
+  readonly refreshToken: string;
+  readonly organisationId: string;
+  readonly userId: string;
+}
+
+/** The access token's lifetime: the shorter of the two settings (the seed's hours, our seconds). */
+export function accessTokenLifetime(domain: AuthDomain): number {
+  return Math.min(domain.config.ACCESS_TOKEN_TTL_SECONDS, Math.floor(domain.config.JWT_EXPIRATION_HOURS * 3600));
+}
+
+/** An access token for a member of an organisation, with the permissions of their role there now. */
+export async function accessTokenFor(domain: AuthDomain, userId: string, organisationId: string): Promise<IssuedAccessToken> {
+  const [membership, organisation] = await Promise.all([domain.organisations.membership(organisationId, userId), domain.organisations.byId(organisationId)]);
+  if (!membership || !organisation || !isTenantRole(membership.role)) {
+    throw new UnauthorizedError(authErrorCodes.notAMember, 'You are no longer a member of this organisation; log in again.');
+  }
+  return domain.issuer.issue(
+    { subject: userId, organisation: organisationId, roles: [membership.role], permissions: permissionsFor(organisation.kind, membership.role) },
+    accessTokenLifetime(domain),
+  );
+}
+
+/** Access and refresh token for a new session (login, registration, organisation switch). */
+export async function startSession(domain: AuthDomain, userId: string, organisationId: string): Promise<Session> {
+  const grant = await domain.refreshTokens.start(userId, organisationId);
+  const access = await accessTokenFor(domain, userId, organisationId);
+  return { ...access, refreshToken: grant.refreshToken, organisationId, userId };
+}
+
+/** The organisation a login lands in: the one asked for (if a member), else the oldest membership. */
+export async function loginOrganisation(domain: AuthDomain, userId: string, requested: string | undefined): Promise<string> {
+  const memberships = await domain.organisations.membershipsOf(userId);
+  if (requested !== undefined) {
+    if (!memberships.some((membership) => membership.organisationId === requested)) {
+      throw new ForbiddenError(authErrorCodes.notAMember, 'You are not a member of that organisation.');
+    }
+    return requested;
+  }
+  const first = memberships[0];
+  if (!first) throw new ForbiddenError(authErrorCodes.notAMember, 'Your account belongs to no organisation; ask an administrator to add you to one.');
+  return first.organisationId;
+}

@@ -1,0 +1,16 @@
+import type { Kysely } from 'kysely';
+import type { AuthTables } from '../tables.js';
+
+export type UserRow = AuthTables['users'];
+
+export function usersStore(db: Kysely<AuthTables>) {
+  return {
+    byEmail: (email: string) => db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst(),
+    byId: (id: string) => db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst(),
+    insert: (row: UserRow, transaction: Kysely<AuthTables> = db) => transaction.insertInto('users').values(row).execute(),
+    updatePasswordHash: (id: string, passwordHash: string, at: string) =>
+      db.updateTable('users').set({ password_hash: passwordHash, updated_at: at }).where('id', '=', id).execute(),
+  };
+}
+
+export type UsersStore = ReturnType<typeof usersStore>;

@@ -1,0 +1,72 @@
+/** The auth service's tables as Kysely sees them (snake_case columns, ISO-8601 UTC text times). */
+export interface AuthTables {
+  users: {
+    id: string;
+    email: string;
+    password_hash: string;
+    display_name: string | null;
+    created_at: string;
+    updated_at: string;
+  };
+  organisations: {
+    id: string;
+    name: string;
+    kind: 'tenant' | 'platform';
+    created_at: string;
+  };
+  memberships: {
+    organisation_id: string;
+    user_id: string;
+    role: string;
+    created_at: string;
+  };
+  refresh_tokens: {
+    id: string;
+    family_id: string;
+    user_id: string;
+    organisation_id: string;
+    token_hash: string;
+    created_at: string;
+    expires_at: string;
+    used_at: string | null;
+    revoked_at: string | null;
+  };
+  api_keys: {
+    id: string;
+    organisation_id: string;
+    name: string;
+    prefix: string;
+    key_hash: string;
+    permissions: string;
+    created_by: string;
+    created_at: string;
+    expires_at: string | null;
+    last_used_at: string | null;
+    revoked_at: string | null;
+  };
+  signing_keys: {
+    kid: string;
+    algorithm: string;
+    public_jwk: string;
+    private_jwk: string;
+    created_at: string;
+    sign_until: string;
+    publish_until: string;
+  };
+  server_secrets: {
+    name: string;
+    value: string;
+    created_at: string;
+  };
+  audit_events: {
+    id: string;
+    organisation_id: string | null;
+    actor_id: string | null;
+    action: string;
+    target_type: string | null;
+    target_id: string | null;
+    ip: string | null;
+    details: string;
+    created_at: string;
+  };
+}

@@ -1,0 +1,128 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql, type Kysely } from 'kysely';
+import { afterEach } from 'vitest';
+import {
+  createHttpClient,
+  createLogger,
+  databaseLocation,
+  InProcessState,
+  loadConfig,
+  migrateToLatest,
+  openDatabase,
+  openSharedState,
+  type Clock,
+  type ServiceApp,
+  type SharedState,
+} from '@lift/kit';
+import { buildApp, type AuthTables } from '../src/app.js';
+import { authConfigSchema } from '../src/config.js';
+import { authMigrations } from '../src/migrations/index.js';
+import type { PasswordHashing } from '../src/passwords.js';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()?.();
+});
+
+export const testDatabaseUrl = process.env.TEST_DATABASE_URL;
+export const testRedisUrl = process.env.TEST_REDIS_URL;
+
+/** Where a suite runs: always SQLite with in-process state; PostgreSQL with Redis when CI provides them. */
+export const backends = [
+  { name: 'SQLite + in-process state', postgres: false },
+  ...(testDatabaseUrl && testRedisUrl ? [{ name: 'PostgreSQL + Redis', postgres: true }] : []),
+];
+if (!testDatabaseUrl || !testRedisUrl) {
+  process.stderr.write('\n*** SKIPPED: auth suites on PostgreSQL + Redis need TEST_DATABASE_URL and TEST_REDIS_URL ***\n\n');
+}
+
+/** argon2id at a fraction of the production cost, so a suite of hundreds of logins stays fast. */
+export const fastHashing: PasswordHashing = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
+
+export interface AuthUnderTest {
+  readonly app: ServiceApp;
+  readonly state: SharedState;
+  /** The service's own tables, to assert side effects and to arrange what no route can. */
+  readonly db: Kysely<AuthTables>;
+}
+
+export function manualClock(start = Date.parse('2026-11-28T09:00:00Z')): Clock & { advance(ms: number): void } {
+  let now = start;
+  return { now: () => now, advance: (ms: number) => void (now += ms) };
+}
+
+let counter = 0;
+
+/** The auth app on a fresh database (and, for PostgreSQL, a fresh schema and Redis prefix). */
+export async function buildAuth(
+  options: { postgres?: boolean; env?: Record<string, string>; clock?: Clock; passwordHashing?: PasswordHashing } = {},
+): Promise<AuthUnderTest> {
+  counter += 1;
+  const unique = `auth_t${process.pid}_${Date.now().toString(36)}_${counter}`;
+  const databaseUrl = options.postgres ? (testDatabaseUrl as string) : `sqlite:///${join(mkdtempSync(join(tmpdir(), 'lift-auth-')), 'lift.db')}`;
+  const config = await loadConfig(authConfigSchema, {
+    env: {
+      DATABASE_URL: databaseUrl,
+      DATABASE_SCHEMA: unique,
+      LIFT_ADMIN_EMAIL: 'admin@lift.test',
+      LIFT_ADMIN_PASSWORD: 'platform admin passphrase',
+      ...(options.postgres ? { REDIS_URL: testRedisUrl as string, REDIS_KEY_PREFIX: `${unique}:` } : {}),
+      ...options.env,
+    },
+  });
+  const clock = options.clock ?? manualClock();
+  const log = createLogger({ service: 'auth', version: 'test', level: 'silent' });
+  const database = await openDatabase<AuthTables>({ location: databaseLocation(config.DATABASE_URL, 'auth', config.DATABASE_SCHEMA) });
+  await migrateToLatest(database, authMigrations);
+  const state = options.postgres ? await openSharedState(config, clock) : new InProcessState(clock);
+  const http = createHttpClient({ service: 'auth', version: 'test' });
+  const app = await buildApp({
+    config,
+    log,
+    clock,
+    state,
+    http,
+    database: { ...database, migrated: Promise.resolve() },
+    passwordHashing: options.passwordHashing ?? fastHashing,
+  });
+  cleanups.push(async () => {
+    await app.close();
+    await http.close();
+    await state.close();
+    if (options.postgres) await sql.raw(`drop schema if exists "${unique}" cascade`).execute(database.db);
+    await database.close();
+  });
+  // The platform admin is created in the background; the app is ready once it exists.
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    if ((await app.inject({ method: 'GET', url: '/ready' })).statusCode === 200) break;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return { app, state, db: database.db };
+}
+
+export interface Session {
+  readonly accessToken: string;
+  readonly refreshToken: string;
+  readonly userId: string;
+  readonly organisationId: string;
+}
+
+export const defaultPassword = 'a long enough passphrase';
+
+export async function registerUser(app: ServiceApp, email: string, extra: Record<string, string> = {}): Promise<Session> {
+  const response = await app.inject({ method: 'POST', url: '/v1/register', payload: { email, password: defaultPassword, ...extra } });
+  if (response.statusCode !== 201) throw new Error(`register ${email}: ${response.statusCode} ${response.body}`);
+  return response.json() as Session;
+}
+
+export async function loginUser(app: ServiceApp, email: string, password = defaultPassword, organisationId?: string): Promise<Session> {
+  const response = await app.inject({ method: 'POST', url: '/v1/login', payload: { email, password, ...(organisationId ? { organisationId } : {}) } });
+  if (response.statusCode !== 200) throw new Error(`login ${email}: ${response.statusCode} ${response.body}`);
+  return response.json() as Session;
+}
+
+export function bearer(session: { accessToken: string }): Record<string, string> {
+  return { authorization: `Bearer ${session.accessToken}` };
+}

@@ -46,6 +46,8 @@ export interface AuthUnderTest {
   readonly state: SharedState;
   /** The service's own tables, to assert side effects and to arrange what no route can. */
   readonly db: Kysely<AuthTables>;
+  /** Where its tables are, so a second app (a restart, another replica) can share them. */
+  readonly storage: { readonly databaseUrl: string; readonly schema: string };
 }
 
 export function manualClock(start = Date.parse('2026-11-28T09:00:00Z')): Clock & { advance(ms: number): void } {
@@ -57,11 +59,20 @@ let counter = 0;
 
 /** The auth app on a fresh database (and, for PostgreSQL, a fresh schema and Redis prefix). */
 export async function buildAuth(
-  options: { postgres?: boolean; env?: Record<string, string>; clock?: Clock; passwordHashing?: PasswordHashing } = {},
+  options: {
+    postgres?: boolean;
+    env?: Record<string, string>;
+    clock?: Clock;
+    passwordHashing?: PasswordHashing;
+    /** Run on another app's tables instead of fresh ones. */
+    storage?: AuthUnderTest['storage'];
+  } = {},
 ): Promise<AuthUnderTest> {
   counter += 1;
-  const unique = `auth_t${process.pid}_${Date.now().toString(36)}_${counter}`;
-  const databaseUrl = options.postgres ? (testDatabaseUrl as string) : `sqlite:///${join(mkdtempSync(join(tmpdir(), 'lift-auth-')), 'lift.db')}`;
+  const unique = options.storage?.schema ?? `auth_t${process.pid}_${Date.now().toString(36)}_${counter}`;
+  const databaseUrl =
+    options.storage?.databaseUrl ?? (options.postgres ? (testDatabaseUrl as string) : `sqlite:///${join(mkdtempSync(join(tmpdir(), 'lift-auth-')), 'lift.db')}`);
+  const ownsStorage = options.storage === undefined;
   const config = await loadConfig(authConfigSchema, {
     env: {
       DATABASE_URL: databaseUrl,
@@ -91,7 +102,7 @@ export async function buildAuth(
     await app.close();
     await http.close();
     await state.close();
-    if (options.postgres) await sql.raw(`drop schema if exists "${unique}" cascade`).execute(database.db);
+    if (options.postgres && ownsStorage) await sql.raw(`drop schema if exists "${unique}" cascade`).execute(database.db);
     await database.close();
   });
   // The platform admin is created in the background; the app is ready once it exists.
@@ -99,7 +110,7 @@ export async function buildAuth(
     if ((await app.inject({ method: 'GET', url: '/ready' })).statusCode === 200) break;
     await new Promise((resolve) => setImmediate(resolve));
   }
-  return { app, state, db: database.db };
+  return { app, state, db: database.db, storage: { databaseUrl, schema: unique } };
 }
 
 export interface Session {

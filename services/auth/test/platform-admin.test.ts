@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { backends, bearer, buildAuth, loginUser } from './helper.js';
+
+describe.each(backends)('the platform organisation on $name', ({ postgres }) => {
+  it('is created at start with its first admin, who holds the platform permissions', async () => {
+    const { app } = await buildAuth({ postgres });
+    const admin = await loginUser(app, 'admin@lift.test', 'platform admin passphrase');
+    expect(admin.organisationId).toBe('platform');
+    const me = (await app.inject({ method: 'GET', url: '/v1/me', headers: bearer(admin) })).json();
+    expect(me.memberships).toEqual([expect.objectContaining({ organisationId: 'platform', kind: 'platform', role: 'owner' })]);
+    expect(me.permissions).toEqual(expect.arrayContaining(['platform:admin', 'registry:admin', 'billing:admin', 'observability:read']));
+  });
+
+  it('is created once however often the service starts, and never overwrites the admin\'s password', async () => {
+    const first = await buildAuth({ postgres });
+    const restarted = await buildAuth({ postgres, storage: first.storage, env: { LIFT_ADMIN_PASSWORD: 'a different passphrase now' } });
+    const organisations = await first.db.selectFrom('organisations').selectAll().where('kind', '=', 'platform').execute();
+    expect(organisations).toHaveLength(1);
+    const memberships = await first.db.selectFrom('memberships').selectAll().where('organisation_id', '=', 'platform').execute();
+    expect(memberships).toHaveLength(1);
+    await loginUser(restarted.app, 'admin@lift.test', 'platform admin passphrase');
+    const refused = await restarted.app.inject({ method: 'POST', url: '/v1/login', payload: { email: 'admin@lift.test', password: 'a different passphrase now' } });
+    expect(refused.statusCode).toBe(401);
+  });
+
+  it('gives tenants no platform permissions', async () => {
+    const { app } = await buildAuth({ postgres });
+    const response = await app.inject({ method: 'POST', url: '/v1/register', payload: { email: 'tenant@example.com', password: 'a long enough passphrase' } });
+    const me = (await app.inject({ method: 'GET', url: '/v1/me', headers: bearer(response.json()) })).json();
+    expect(me.permissions.filter((permission: string) => /^(platform|registry:admin|billing:admin|observability)/.test(permission))).toEqual([]);
+  });
+});

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { buildServices, serviceEntry } from './build-services.js';
+import { ensureDevelopmentAdmin, firstLoginHint, type DevelopmentAdmin } from './development-admin.js';
 import { formatLogLine } from './log-line-format.js';
 import { isPortTaken } from './port-check.js';
 import { waitUntilReady } from './probe.js';
@@ -37,7 +38,9 @@ export async function upCommand(options: UpOptions): Promise<number> {
     process.stderr.write(`lift: ${taken.map((entry) => `port ${entry.port} (${entry.name})`).join(', ')} already in use; stop what listens there first\n`);
     return 1;
   }
-  return options.detach ? startDetached(options, selected) : supervise(options, selected);
+  // Generated before the services start, so auth reads it from .env.local at its first start.
+  const admin = selected.some((entry) => entry.name === 'auth') ? ensureDevelopmentAdmin(options.home, process.env) : undefined;
+  return options.detach ? startDetached(options, selected, admin) : supervise(options, selected, admin);
 }
 
 async function portsTaken(selected: readonly CatalogEntry[]): Promise<CatalogEntry[]> {
@@ -45,7 +48,7 @@ async function portsTaken(selected: readonly CatalogEntry[]): Promise<CatalogEnt
   return answers.filter((entry): entry is CatalogEntry => entry !== undefined);
 }
 
-async function supervise(options: UpOptions, selected: readonly CatalogEntry[]): Promise<number> {
+async function supervise(options: UpOptions, selected: readonly CatalogEntry[], admin: DevelopmentAdmin | undefined): Promise<number> {
   const files = runFilesFor(options.home);
   say(`building ${selected.map((entry) => entry.name).join(', ')}`);
   const outdir = await buildServices(options.root, selected.map((entry) => entry.name));
@@ -90,6 +93,7 @@ async function supervise(options: UpOptions, selected: readonly CatalogEntry[]):
   if (!stopping) {
     writeRunFile(files.servicesFile, `${JSON.stringify(supervisor.pids(), null, 2)}\n`);
     process.stdout.write(`\n${statusTable(probes)}\n\n`);
+    if (admin) process.stdout.write(`${firstLoginHint(admin, serviceUrl(8000))}\n\n`);
     if (probes.every((probe) => probe.ready)) say(`all ${probes.length} services are ready; the gateway is at ${serviceUrl(8000)} (Ctrl-C stops them)`);
     else say(`not ready after ${options.readyTimeoutMs} ms: ${probes.filter((probe) => !probe.ready).map((probe) => probe.name).join(', ')}; still trying`);
   }
@@ -97,7 +101,7 @@ async function supervise(options: UpOptions, selected: readonly CatalogEntry[]):
   return 0;
 }
 
-async function startDetached(options: UpOptions, selected: readonly CatalogEntry[]): Promise<number> {
+async function startDetached(options: UpOptions, selected: readonly CatalogEntry[], admin: DevelopmentAdmin | undefined): Promise<number> {
   const files = runFilesFor(options.home);
   mkdirSync(dirname(files.logFile), { recursive: true });
   const log = openSync(files.logFile, 'a');
@@ -121,6 +125,7 @@ async function startDetached(options: UpOptions, selected: readonly CatalogEntry
     process.stderr.write('lift: not every service became ready; "lift status" shows why, "lift down" stops them\n');
     return 1;
   }
+  if (admin) process.stdout.write(`${firstLoginHint(admin, serviceUrl(8000))}\n\n`);
   say('all services are ready; "lift down" stops them');
   return 0;
 }

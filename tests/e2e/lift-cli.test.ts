@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,9 +37,11 @@ const portsTaken = (await Promise.all(seedPorts.map(listening))).some(Boolean);
 if (portsTaken) process.stderr.write('\n*** SKIPPED: the lift CLI suite needs ports 8000-8005 free ***\n\n');
 
 describe.skipIf(portsTaken)('lift up --detach, status and down on the seed\'s ports', () => {
+  let upOutput = '';
   beforeAll(() => {
     const up = lift('up', '--detach');
     if (up.code !== 0) throw new Error(`lift up failed (${up.code}):\n${up.stdout}\n${up.stderr}`);
+    upOutput = up.stdout;
   });
   afterAll(() => {
     lift('down');
@@ -56,6 +59,22 @@ describe.skipIf(portsTaken)('lift up --detach, status and down on the seed\'s po
     const response = await fetch('http://127.0.0.1:8000/registry/health');
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ service: 'registry' });
+  });
+
+  it('logs the generated platform admin in through the gateway', async () => {
+    const settings = parseEnv(readFileSync(join(home, '.env.local'), 'utf8'));
+    expect(settings.LIFT_ADMIN_EMAIL).toBe('admin@lift.local');
+    expect(upOutput).toContain(`platform admin: admin@lift.local / ${settings.LIFT_ADMIN_PASSWORD}`);
+    const response = await fetch('http://127.0.0.1:8000/auth/v1/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: settings.LIFT_ADMIN_EMAIL, password: settings.LIFT_ADMIN_PASSWORD }),
+    });
+    expect(response.status).toBe(200);
+    const session = (await response.json()) as { accessToken: string; organisationId: string };
+    expect(session.organisationId).toBe('platform');
+    const me = await fetch('http://127.0.0.1:8000/auth/v1/me', { headers: { authorization: `Bearer ${session.accessToken}` } });
+    expect(((await me.json()) as { permissions: string[] }).permissions).toContain('platform:admin');
   });
 
   it('keeps the services\' data under LIFT_HOME', () => {

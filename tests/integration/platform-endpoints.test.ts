@@ -24,7 +24,8 @@ describe.each(everyService)('%s as a real process', (name) => {
     const response = await fetch(`${urlOf(name)}/ready`);
     expect(response.status).toBe(200);
     const body = (await response.json()) as { checks: Record<string, string> };
-    if (name !== 'gateway') expect(body.checks).toEqual({ database: 'ok' });
+    if (name === 'auth') expect(body.checks).toEqual({ database: 'ok', 'platform-admin': 'ok' });
+    else if (name !== 'gateway') expect(body.checks).toEqual({ database: 'ok' });
   });
 
   it('serves Prometheus text on /metrics', async () => {

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../support/free-port.js';
 import { startServiceProcess, waitUntilReady, type ServiceProcess } from '../support/service-process.js';
 
@@ -10,22 +10,13 @@ if (!databaseUrl || !redisUrl) {
 }
 
 const started: ServiceProcess[] = [];
-const schemas: string[] = [];
 afterEach(async () => {
   await Promise.all(started.splice(0).map((service) => service.stop()));
-});
-afterAll(async () => {
-  if (!databaseUrl || schemas.length === 0) return;
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  for (const schema of schemas) await client.query(`drop schema if exists "${schema}" cascade`);
-  await client.end();
 });
 
 describe.skipIf(!databaseUrl || !redisUrl)('services in production mode on PostgreSQL and Redis', () => {
   it.each(['auth', 'billing', 'memory', 'observability', 'registry'])('%s migrates its own schema and is ready on both', async (name) => {
-    const schema = `${name}_it_${process.pid}_${Date.now().toString(36)}`;
-    schemas.push(schema);
+    const schema = `lift_test_${name}_${process.pid}_${Date.now().toString(36)}`;
     const service = startServiceProcess({
       name,
       port: await freePort(),
@@ -41,13 +32,14 @@ describe.skipIf(!databaseUrl || !redisUrl)('services in production mode on Postg
     started.push(service);
     await waitUntilReady(service);
     const ready = (await (await fetch(`${service.url}/ready`)).json()) as { checks: Record<string, string> };
-    expect(ready.checks).toEqual({ database: 'ok', redis: 'ok' });
+    expect(ready.checks).toEqual(name === 'auth' ? { database: 'ok', redis: 'ok', 'platform-admin': 'ok' } : { database: 'ok', redis: 'ok' });
 
     const client = new pg.Client({ connectionString: databaseUrl });
     await client.connect();
     const tables = await client.query<{ table_name: string }>('select table_name from information_schema.tables where table_schema = $1 order by table_name', [schema]);
     await client.end();
-    expect(tables.rows.map((row) => row.table_name)).toEqual(['kysely_migration', 'kysely_migration_lock']);
+    expect(tables.rows.map((row) => row.table_name)).toEqual(expect.arrayContaining(['kysely_migration', 'kysely_migration_lock']));
+    if (name === 'auth') expect(tables.rows.map((row) => row.table_name)).toEqual(expect.arrayContaining(['users', 'organisations', 'memberships', 'refresh_tokens', 'api_keys', 'audit_events']));
   });
 });
 

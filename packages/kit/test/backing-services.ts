@@ -11,7 +11,11 @@ export function warnWhenSkipped(suite: string, variable: 'TEST_DATABASE_URL' | '
   }
 }
 
-/** A name no other test (or earlier run) uses: a schema, a key prefix. */
+/**
+ * A name no other test (or earlier run) uses: a schema, a key prefix. Schemas made this way are
+ * dropped after the whole run (tests/support/build-services.global.ts), never during it:
+ * dropping a schema while another test's migrator introspects the catalogue fails that test.
+ */
 export function uniqueName(prefix: string): string {
-  return `${prefix}_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+  return `lift_test_${prefix}_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
 }

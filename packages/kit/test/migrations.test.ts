@@ -33,10 +33,7 @@ const dialects: { name: string; location: () => DatabaseLocation; enabled: boole
 
 async function open(location: DatabaseLocation) {
   const database = await openDatabase<NotesTables>({ location });
-  closeAfterTest(async () => {
-    if (location.dialect === 'postgres') await sql.raw(`drop schema if exists "${location.schema}" cascade`).execute(database.db);
-    await database.close();
-  });
+  closeAfterTest(() => database.close());
   return database;
 }
 

@@ -79,12 +79,15 @@ export function refreshTokens(options: RefreshTokenOptions) {
       const grant = { userId: row.user_id, organisationId: row.organisation_id, familyId: row.family_id, refreshToken: successor };
 
       if (row.used_at === null) {
-        // Only one concurrent request can mark the token used; a loser falls through to the grace check.
-        const marked = await db.updateTable('refresh_tokens').set({ used_at: nowIso }).where('id', '=', row.id).where('used_at', 'is', null).executeTakeFirst();
-        if (Number(marked.numUpdatedRows) === 1) {
-          await insert(successor, row.family_id, row.user_id, row.organisation_id);
-          return { ...grant, reusedWithinGrace: false };
-        }
+        // Marking the token used and storing its successor commit together: a concurrent request
+        // for the same token waits on the row, then finds it used and its successor present.
+        const won = await db.transaction().execute(async (transaction) => {
+          const marked = await transaction.updateTable('refresh_tokens').set({ used_at: nowIso }).where('id', '=', row.id).where('used_at', 'is', null).executeTakeFirst();
+          if (Number(marked.numUpdatedRows) !== 1) return false;
+          await insert(successor, row.family_id, row.user_id, row.organisation_id, transaction);
+          return true;
+        });
+        if (won) return { ...grant, reusedWithinGrace: false };
       }
       const used = await db.selectFrom('refresh_tokens').select('used_at').where('id', '=', row.id).executeTakeFirstOrThrow();
       const usedAt = Date.parse(used.used_at ?? nowIso);

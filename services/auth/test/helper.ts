@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { afterEach } from 'vitest';
 import {
   createHttpClient,
@@ -69,10 +69,10 @@ export async function buildAuth(
   } = {},
 ): Promise<AuthUnderTest> {
   counter += 1;
-  const unique = options.storage?.schema ?? `auth_t${process.pid}_${Date.now().toString(36)}_${counter}`;
+  // Dropped after the whole run (see tests/support/build-services.global.ts), not here.
+  const unique = options.storage?.schema ?? `lift_test_auth_${process.pid}_${Date.now().toString(36)}_${counter}`;
   const databaseUrl =
     options.storage?.databaseUrl ?? (options.postgres ? (testDatabaseUrl as string) : `sqlite:///${join(mkdtempSync(join(tmpdir(), 'lift-auth-')), 'lift.db')}`);
-  const ownsStorage = options.storage === undefined;
   const config = await loadConfig(authConfigSchema, {
     env: {
       DATABASE_URL: databaseUrl,
@@ -102,7 +102,6 @@ export async function buildAuth(
     await app.close();
     await http.close();
     await state.close();
-    if (options.postgres && ownsStorage) await sql.raw(`drop schema if exists "${unique}" cascade`).execute(database.db);
     await database.close();
   });
   // The platform admin is created in the background; the app is ready once it exists.

@@ -14,6 +14,8 @@ export const gatewayConfigSchema = Type.Object({
   UPSTREAM_TIMEOUT_MS: Type.Integer({ minimum: 1, default: 30_000, description: 'time an upstream has to start answering' }),
   UPSTREAM_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 1, default: 5_000 }),
   UPSTREAM_CONNECTIONS: Type.Integer({ minimum: 1, default: 128, description: 'keep-alive connections per upstream' }),
+  // The gateway is the edge: by default no one in front of it is believed about the client's address.
+  TRUSTED_PROXIES: Type.String({ default: '', description: 'load balancers in front of the gateway whose X-Forwarded-For is believed' }),
 });
 
 export type GatewayConfig = Static<typeof gatewayConfigSchema>;

@@ -59,7 +59,7 @@ export async function createService(options: CreateServiceOptions): Promise<Serv
     bodyLimit: config.BODY_LIMIT_BYTES,
     requestIdHeader: false,
     // request.ip is the client's address only when the hop in front is a proxy we run (the gateway).
-    trustProxy: config.TRUSTED_PROXIES ?? false,
+    trustProxy: config.TRUSTED_PROXIES ? config.TRUSTED_PROXIES : false,
     genReqId: requestIdFor,
     logController: new AccessLogController(),
     childLoggerFactory: (logger, bindings, childOptions, rawRequest) => {

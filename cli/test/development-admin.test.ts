@@ -1,0 +1,33 @@
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseEnv } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { ensureDevelopmentAdmin } from '../src/development-admin.js';
+
+describe('the development platform admin', () => {
+  it('is generated once into .env.local, readable only by its owner', () => {
+    const home = mkdtempSync(join(tmpdir(), 'lift-admin-'));
+    writeFileSync(join(home, '.env.local'), 'LOG_LEVEL=debug\n');
+    const first = ensureDevelopmentAdmin(home, {});
+    expect(first).toMatchObject({ email: 'admin@lift.local', generatedPassword: expect.stringMatching(/^[A-Za-z0-9_-]{24}$/) });
+    const saved = parseEnv(readFileSync(join(home, '.env.local'), 'utf8'));
+    expect(saved).toMatchObject({ LOG_LEVEL: 'debug', LIFT_ADMIN_EMAIL: 'admin@lift.local', LIFT_ADMIN_PASSWORD: first?.generatedPassword });
+
+    const second = ensureDevelopmentAdmin(home, {});
+    expect(second).toEqual({ email: 'admin@lift.local', envFile: join(home, '.env.local') });
+    expect(readFileSync(join(home, '.env.local'), 'utf8').match(/LIFT_ADMIN_PASSWORD/g)).toHaveLength(1);
+  });
+
+  it('creates .env.local with owner-only permissions when there is none', () => {
+    const home = mkdtempSync(join(tmpdir(), 'lift-admin-'));
+    ensureDevelopmentAdmin(home, {});
+    expect(statSync(join(home, '.env.local')).mode & 0o077).toBe(0);
+  });
+
+  it('uses what the environment sets, and does nothing in production', () => {
+    const home = mkdtempSync(join(tmpdir(), 'lift-admin-'));
+    expect(ensureDevelopmentAdmin(home, { LIFT_ADMIN_EMAIL: 'ops@example.com', LIFT_ADMIN_PASSWORD: 'chosen' })).toEqual({ email: 'ops@example.com', envFile: join(home, '.env.local') });
+    expect(ensureDevelopmentAdmin(home, { NODE_ENV: 'production' })).toBeUndefined();
+  });
+});

@@ -13,10 +13,12 @@ describe('the development platform admin', () => {
     expect(first).toMatchObject({ email: 'admin@lift.local', generatedPassword: expect.stringMatching(/^[A-Za-z0-9_-]{24}$/) });
     const saved = parseEnv(readFileSync(join(home, '.env.local'), 'utf8'));
     expect(saved).toMatchObject({ LOG_LEVEL: 'debug', LIFT_ADMIN_EMAIL: 'admin@lift.local', LIFT_ADMIN_PASSWORD: first?.generatedPassword });
+    expect(saved.SERVICE_CLIENT_SECRETS).toMatch(/^gateway:[A-Za-z0-9_-]{32},auth:/);
 
     const second = ensureDevelopmentAdmin(home, {});
     expect(second).toEqual({ email: 'admin@lift.local', envFile: join(home, '.env.local') });
     expect(readFileSync(join(home, '.env.local'), 'utf8').match(/LIFT_ADMIN_PASSWORD/g)).toHaveLength(1);
+    expect(readFileSync(join(home, '.env.local'), 'utf8').match(/SERVICE_CLIENT_SECRETS/g)).toHaveLength(1);
   });
 
   it('creates .env.local with owner-only permissions when there is none', () => {

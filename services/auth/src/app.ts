@@ -11,6 +11,7 @@ import { refreshTokens } from './refresh-tokens.js';
 import { apiKeyRoutes } from './routes/api-key-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { organisationRoutes } from './routes/organisation-routes.js';
+import { serviceTokenRoutes } from './routes/service-token-routes.js';
 import { sessionRoutes } from './routes/session-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
 import { serverSecret } from './server-secrets.js';
@@ -95,5 +96,6 @@ export async function buildApp(deps: AuthDeps): Promise<ServiceApp> {
   await apiKeyRoutes(app, domain);
   await auditRoutes(app, domain);
   await tokenRoutes(app, { verifier, keyRing });
+  await serviceTokenRoutes(app, domain);
   return app;
 }

@@ -22,6 +22,12 @@ export function baseConfigProperties(defaultPort: number) {
     REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
     REDIS_KEY_PREFIX: Type.String({ default: 'lift:' }),
     JWT_SECRET: Type.Optional(Type.String({ minLength: 1 })),
+    SERVICE_CLIENT_SECRETS: Type.Optional(
+      Type.String({
+        pattern: '^[a-z][a-z0-9-]*:[^,:]{16,}(,[a-z][a-z0-9-]*:[^,:]{16,})*$',
+        description: 'name:secret pairs of the services\' OAuth client credentials; auth reads all, each service its own',
+      }),
+    ),
     TRUSTED_PROXIES: Type.String({
       default: '127.0.0.1/8,::1/128',
       description: 'addresses (IPs or CIDRs) whose X-Forwarded-For is believed; the client address is taken from it',

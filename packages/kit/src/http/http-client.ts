@@ -13,6 +13,8 @@ export interface HttpCall {
   readonly headers?: Record<string, string>;
   /** Sent as JSON with the matching content type. */
   readonly json?: unknown;
+  /** Sent as it is (set the content type in `headers`). */
+  readonly body?: string;
   readonly timeoutMs?: number;
   readonly context?: CallContext;
 }
@@ -50,7 +52,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       const headers: Record<string, string> = { 'user-agent': userAgent, accept: 'application/json', ...call.headers };
       if (call.context?.trace) headers.traceparent = traceparentHeader(call.context.trace);
       if (call.context?.requestId) headers[requestIdHeader] = call.context.requestId;
-      let body: string | undefined;
+      let body: string | undefined = call.body;
       if (call.json !== undefined) {
         body = JSON.stringify(call.json);
         headers['content-type'] = 'application/json';

@@ -1,0 +1,11 @@
+/**
+ * What each platform service may do when it calls another as itself (`sub` = `svc:<name>`,
+ * `org` = the platform organisation). Only what each needs.
+ */
+export const servicePermissions: Readonly<Record<string, readonly string[]>> = {
+  gateway: ['registry:routes', 'billing:usage'],
+  registry: [],
+  billing: ['registry:read'],
+  memory: [],
+  observability: ['registry:read', 'observability:read'],
+};

@@ -18,8 +18,8 @@ export const tenantRolePermissions: Readonly<Record<TenantRole, readonly string[
  * platform-wide powers over modules, plans and every tenant's observability data.
  */
 export const platformRolePermissions: Readonly<Record<TenantRole, readonly string[]>> = {
-  owner: [...owner, 'platform:admin', 'registry:admin', 'billing:admin', 'observability:read'],
-  admin: [...admin, 'platform:admin', 'registry:admin', 'billing:admin', 'observability:read'],
+  owner: [...owner, 'platform:admin', 'registry:admin', 'registry:heartbeat', 'billing:admin', 'observability:read'],
+  admin: [...admin, 'platform:admin', 'registry:admin', 'registry:heartbeat', 'billing:admin', 'observability:read'],
   member: [...member, 'observability:read'],
   viewer: [...viewer, 'observability:read'],
 };

@@ -1,12 +1,59 @@
-import { createService, type DatabaseServiceDeps, type ServiceApp } from '@lift/kit';
+import { authPlugin, createService, serviceTokenVerifier, type DatabaseServiceDeps, type ServiceApp } from '@lift/kit';
 import type { RegistryConfig } from './config.js';
+import { startHealthChecker } from './health-checker.js';
 import { registryIdentity } from './identity.js';
+import type { RegistryDomain } from './registry-domain.js';
+import { discoveryRoutes } from './routes/discovery-routes.js';
+import { healthRoutes } from './routes/health-routes.js';
+import { moduleRoutes } from './routes/module-routes.js';
+import type { RegistryTables } from './tables.js';
+import { allowedNetworksFrom, platformEndpoints } from './url-guard.js';
 
-/** The tables of this service's database, for Kysely's typed queries. */
-export type RegistryTables = Record<string, never>;
+export type { RegistryTables };
+export type RegistryDeps = DatabaseServiceDeps<RegistryConfig, RegistryTables> & {
+  /** Tests drive health rounds themselves (`runHealthChecks`) instead of the timer. */
+  readonly healthChecksOnTimer?: boolean;
+};
 
-export type RegistryDeps = DatabaseServiceDeps<RegistryConfig, RegistryTables>;
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** One round of module health checks now (what the timer does every HEALTH_CHECK_INTERVAL_MS). */
+    runHealthChecks(): Promise<void>;
+  }
+}
 
 export async function buildApp(deps: RegistryDeps): Promise<ServiceApp> {
-  return createService({ identity: registryIdentity, config: deps.config, log: deps.log, clock: deps.clock });
+  const { config } = deps;
+  const domain: RegistryDomain = {
+    config,
+    db: deps.database.db,
+    clock: deps.clock,
+    state: deps.state,
+    log: deps.log,
+    urlPolicy: platformEndpoints([
+      config.GATEWAY_URL,
+      config.AUTH_SERVICE_URL,
+      config.BILLING_SERVICE_URL,
+      config.MEMORY_SERVICE_URL,
+      config.OBSERVABILITY_SERVICE_URL,
+      config.REGISTRY_SERVICE_URL,
+    ]).then((endpoints) => ({ allowedNetworks: allowedNetworksFrom(config.MODULE_URL_ALLOWED_NETWORKS), platformEndpoints: endpoints })),
+  };
+  const app = await createService({ identity: registryIdentity, config, log: deps.log, clock: deps.clock });
+  await app.register(authPlugin, { verifier: serviceTokenVerifier(config, deps.clock) });
+  await moduleRoutes(app, domain);
+  await healthRoutes(app, domain);
+  await discoveryRoutes(app, domain);
+
+  const onTimer = deps.healthChecksOnTimer !== false;
+  const checker = startHealthChecker(domain, { onTimer: false });
+  // The timer starts once the tables exist; tests run rounds themselves.
+  let timed: ReturnType<typeof startHealthChecker> | undefined;
+  if (onTimer) void deps.database.migrated.then(() => (timed = startHealthChecker(domain)));
+  app.decorate('runHealthChecks', () => checker.runOnce());
+  app.addHook('onClose', async () => {
+    await timed?.stop();
+    await checker.stop();
+  });
+  return app;
 }

@@ -8,6 +8,5 @@ await runService({
   identity: registryIdentity,
   configSchema: registryConfigSchema,
   requiredInProduction: ['DATABASE_URL'],
-  build: async (context) =>
-    buildApp({ ...context, database: await openServiceDatabase<RegistryTables>(context, { migrations: registryMigrations }) }),
+  build: async (context) => buildApp({ ...context, database: await openServiceDatabase<RegistryTables>(context, { migrations: registryMigrations }) }),
 });

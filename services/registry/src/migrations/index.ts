@@ -1,7 +1,7 @@
 import type { ServiceMigrations } from '@lift/kit';
+import { modulesMigration } from './0001-modules.js';
 
-/**
- * The registry service's tables, oldest first. Its domain tables arrive with its domain API
- * (see the registry issue); the kit already creates the schema and the migration bookkeeping.
- */
-export const registryMigrations: ServiceMigrations = {};
+/** The registry service's tables, oldest first. Never edit a migration that has shipped; add one. */
+export const registryMigrations: ServiceMigrations = {
+  '0001_modules': modulesMigration,
+};

@@ -1,0 +1,19 @@
+import type { Kysely } from 'kysely';
+import type { Clock, Logger, SharedState } from '@lift/kit';
+import type { RegistryConfig } from './config.js';
+import type { RegistryTables } from './tables.js';
+import type { UrlPolicy } from './url-guard.js';
+
+/** What the registry's operations work with, built once in `buildApp`. */
+export interface RegistryDomain {
+  readonly config: RegistryConfig;
+  readonly db: Kysely<RegistryTables>;
+  readonly clock: Clock;
+  readonly state: SharedState;
+  readonly log: Logger;
+  readonly urlPolicy: Promise<UrlPolicy>;
+}
+
+export function nowIso(clock: Clock): string {
+  return new Date(clock.now()).toISOString();
+}

@@ -1,0 +1,50 @@
+import { effectiveRoutes, type ModuleManifestInput } from './manifest.js';
+import type { RegistryDomain } from './registry-domain.js';
+import { changesChannel, currentRevision } from './revision.js';
+
+async function table(domain: RegistryDomain) {
+  // Read the revision first: a change landing meanwhile makes the caller ask again, never miss it.
+  const revision = await currentRevision(domain.db);
+  const rows = await domain.db.selectFrom('modules').select(['manifest', 'enabled', 'status']).orderBy('module_id').execute();
+  return {
+    revision,
+    modules: rows.map((row) => {
+      const manifest = JSON.parse(row.manifest) as ModuleManifestInput;
+      return { moduleId: manifest.moduleId, baseUrl: manifest.baseUrl, apiPrefix: manifest.apiPrefix, enabled: row.enabled === 1, status: row.status, routes: effectiveRoutes(manifest) };
+    }),
+  };
+}
+
+/**
+ * The gateway's view of the modules. A long poll: with `after` = the revision the caller holds,
+ * the answer comes as soon as there is a newer one (any registry replica's change wakes it
+ * through the shared state), or after `waitMs` with the same revision.
+ */
+export async function routeTable(domain: RegistryDomain, after: number, waitMs: number, aborted: AbortSignal) {
+  if ((await currentRevision(domain.db)) > after || waitMs === 0) return table(domain);
+  await new Promise<void>((resolve) => {
+    let unsubscribe: (() => Promise<void>) | undefined;
+    let finished = false;
+    const finish = (): void => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      aborted.removeEventListener('abort', finish);
+      void unsubscribe?.();
+      resolve();
+    };
+    const timer = setTimeout(finish, waitMs);
+    aborted.addEventListener('abort', finish);
+    void domain.state
+      .subscribe(changesChannel, (message) => {
+        if (Number(message) > after) finish();
+      })
+      .then(async (stop) => {
+        if (finished) return stop();
+        unsubscribe = stop;
+        // A change between the first look and the subscription would otherwise be missed.
+        if ((await currentRevision(domain.db)) > after) finish();
+      });
+  });
+  return table(domain);
+}

@@ -55,20 +55,21 @@ export async function buildRegistry(options: { postgres?: boolean; env?: Record<
 }
 
 /** An access token as auth would sign it (HS256 mode), with the permissions a test needs. */
-export async function tokenWith(permissions: string[], subject = 'user-1', organisation = 'platform'): Promise<Record<string, string>> {
+export async function tokenWith(permissions: string[], subject = 'user-1', organisation = 'platform', atMs = Date.now()): Promise<Record<string, string>> {
+  const at = Math.floor(atMs / 1000);
   const token = await new SignJWT({ org: organisation, roles: [], perms: permissions })
     .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt' })
     .setSubject(subject)
     .setIssuer('lift-os-core')
     .setAudience('lift-os')
-    .setIssuedAt()
-    .setExpirationTime('10m')
+    .setIssuedAt(at)
+    .setExpirationTime(at + 600)
     .setJti(`jti-${Math.random()}`)
     .sign(new TextEncoder().encode(secret));
   return { authorization: `Bearer ${token}` };
 }
 
-export const admin = () => tokenWith(['registry:admin', 'registry:read', 'registry:heartbeat']);
+export const admin = (atMs?: number) => tokenWith(['registry:admin', 'registry:read', 'registry:heartbeat'], 'user-1', 'platform', atMs);
 
 /** A stand-in module: answers its health endpoint with the status the test sets. */
 export async function startModuleServer(): Promise<{ url: string; port: number; setHealth(status: number): void; requests: string[]; close(): Promise<void> }> {

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { admin, backends, buildRegistry, manifest, tokenWith } from './helper.js';
+
+describe.each(backends)('discovery on $name', ({ postgres }) => {
+  it('serves the route table to the gateway with each module\'s rules', async () => {
+    const { app } = await buildRegistry({ postgres });
+    const headers = await admin();
+    await app.inject({ method: 'POST', url: '/v1/modules', headers, payload: manifest({ permissions: ['causal:read', 'causal:run'], routes: [{ method: 'POST', pathPrefix: '/v1/runs', permission: 'causal:run' }], roles: { viewer: ['causal:read'] } }) });
+    const gateway = await tokenWith(['registry:routes'], 'svc:gateway');
+    const table = (await app.inject({ method: 'GET', url: '/v1/route-table', headers: gateway })).json();
+    expect(table.revision).toBeGreaterThan(0);
+    expect(table.modules).toEqual([{ moduleId: 'causal', baseUrl: 'http://127.0.0.1:9999', apiPrefix: '/', enabled: true, status: 'unknown', routes: [{ method: 'POST', pathPrefix: '/v1/runs', permission: 'causal:run' }] }]);
+    expect((await app.inject({ method: 'GET', url: '/v1/route-table', headers })).statusCode).toBe(403);
+  });
+
+  it('answers a long poll as soon as a module changes, and after the wait when nothing does', async () => {
+    const { app } = await buildRegistry({ postgres });
+    const headers = await admin();
+    const gateway = await tokenWith(['registry:routes'], 'svc:gateway');
+    const start = (await app.inject({ method: 'GET', url: '/v1/route-table', headers: gateway })).json();
+
+    const quiet = await app.inject({ method: 'GET', url: `/v1/route-table?after=${start.revision}&waitMs=50`, headers: gateway });
+    expect(quiet.json().revision).toBe(start.revision);
+
+    const waiting = app.inject({ method: 'GET', url: `/v1/route-table?after=${start.revision}&waitMs=10000`, headers: gateway });
+    const started = performance.now();
+    await app.inject({ method: 'POST', url: '/v1/modules', headers, payload: manifest() });
+    const changed = (await waiting).json();
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(changed.revision).toBeGreaterThan(start.revision);
+    expect(changed.modules.map((module: { moduleId: string }) => module.moduleId)).toEqual(['causal']);
+  });
+
+  it('lists enabled modules for Prometheus HTTP service discovery', async () => {
+    const { app } = await buildRegistry({ postgres });
+    const headers = await admin();
+    await app.inject({ method: 'POST', url: '/v1/modules', headers, payload: manifest({ baseUrl: 'http://127.0.0.1:9999/causal' }) });
+    await app.inject({ method: 'POST', url: '/v1/modules', headers, payload: manifest({ moduleId: 'paused' }) });
+    await app.inject({ method: 'POST', url: '/v1/modules/paused/disable', headers });
+    const targets = (await app.inject({ method: 'GET', url: '/v1/prometheus/targets', headers })).json();
+    expect(targets).toEqual([
+      { targets: ['127.0.0.1:9999'], labels: { job: 'lift-module-causal', module: 'causal', version: '1.0.0', __scheme__: 'http', __metrics_path__: '/causal/metrics' } },
+    ]);
+  });
+});

@@ -1,17 +1,47 @@
-import { createService, type ServiceApp, type ServiceDeps } from '@lift/kit';
+import type { FastifyInstance } from 'fastify';
+import { authPlugin, createService, serviceClientSecrets, serviceTokenSource, serviceTokenVerifier, type ServiceApp, type ServiceDeps } from '@lift/kit';
 import type { GatewayConfig } from './config.js';
 import { gatewayIdentity } from './identity.js';
+import { moduleRoutes } from './module-routes.js';
+import { ModuleTable } from './module-table.js';
 import { proxyRoutes } from './proxy-routes.js';
+import { followRouteTable } from './route-table-follower.js';
 import { coreUpstreams } from './upstreams.js';
 
 export type GatewayDeps = ServiceDeps<GatewayConfig>;
 
 export async function buildApp(deps: GatewayDeps): Promise<ServiceApp> {
-  const app = await createService({ identity: gatewayIdentity, config: deps.config, log: deps.log, clock: deps.clock });
-  const upstreams = coreUpstreams(deps.config);
-  await app.register(proxyRoutes, { upstreams, timeoutMs: deps.config.UPSTREAM_TIMEOUT_MS, bodyLimitBytes: deps.config.BODY_LIMIT_BYTES });
+  const { config } = deps;
+  const app = await createService({ identity: gatewayIdentity, config, log: deps.log, clock: deps.clock });
+  await app.register(authPlugin, { verifier: serviceTokenVerifier(config, deps.clock) });
+  const upstreams = coreUpstreams(config);
+  const modules = new ModuleTable(config.UPSTREAM_CONNECTIONS);
+  const limits = { timeoutMs: config.UPSTREAM_TIMEOUT_MS, bodyLimitBytes: config.BODY_LIMIT_BYTES };
+
+  await app.register(async (scope: FastifyInstance) => {
+    // Bodies stream through untouched: the gateway never parses them, the upstream validates them.
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', (_request, _payload, done) => done(null));
+    await proxyRoutes(scope, { upstreams, ...limits });
+    await moduleRoutes(scope, { table: modules, ...limits });
+  });
+
+  const secret = serviceClientSecrets(config.SERVICE_CLIENT_SECRETS).get('gateway');
+  const follower = secret
+    ? followRouteTable({
+        table: modules,
+        registryUrl: config.REGISTRY_SERVICE_URL,
+        tokens: serviceTokenSource({ http: deps.http, authUrl: config.AUTH_SERVICE_URL, clientId: 'gateway', clientSecret: secret, clock: deps.clock }),
+        http: deps.http,
+        log: deps.log,
+        waitMs: config.ROUTE_TABLE_WAIT_MS,
+      })
+    : undefined;
+  if (!follower) deps.log.warn('SERVICE_CLIENT_SECRETS has no secret for the gateway: module routes (/modules/*) stay off');
+
   app.addHook('onClose', async () => {
-    await Promise.all(upstreams.map((upstream) => upstream.pool.close()));
+    follower?.stop();
+    await Promise.all([...upstreams.map((upstream) => upstream.pool.close()), modules.close()]);
   });
   return app;
 }

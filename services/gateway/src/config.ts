@@ -1,11 +1,12 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { baseConfigProperties } from '@lift/kit';
+import { baseConfigProperties, tokenVerificationConfigProperties } from '@lift/kit';
 
 const serviceUrl = (port: number) => Type.String({ pattern: '^https?://', default: `http://127.0.0.1:${port}` });
 
 /** The seed's variable names for where each service lives. */
 export const gatewayConfigSchema = Type.Object({
   ...baseConfigProperties(8000),
+  ...tokenVerificationConfigProperties(),
   AUTH_SERVICE_URL: serviceUrl(8001),
   BILLING_SERVICE_URL: serviceUrl(8002),
   MEMORY_SERVICE_URL: serviceUrl(8003),
@@ -14,6 +15,7 @@ export const gatewayConfigSchema = Type.Object({
   UPSTREAM_TIMEOUT_MS: Type.Integer({ minimum: 1, default: 30_000, description: 'time an upstream has to start answering' }),
   UPSTREAM_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 1, default: 5_000 }),
   UPSTREAM_CONNECTIONS: Type.Integer({ minimum: 1, default: 128, description: 'keep-alive connections per upstream' }),
+  ROUTE_TABLE_WAIT_MS: Type.Integer({ minimum: 1_000, maximum: 60_000, default: 25_000, description: 'how long one long poll of the registry\'s route table waits for a change' }),
   // The gateway is the edge: by default no one in front of it is believed about the client's address.
   TRUSTED_PROXIES: Type.String({ default: '', description: 'load balancers in front of the gateway whose X-Forwarded-For is believed' }),
 });

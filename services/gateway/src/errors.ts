@@ -3,4 +3,8 @@ export const gatewayErrorCodes = {
   upstreamUnavailable: 'GATEWAY_UPSTREAM_UNAVAILABLE',
   upstreamTimeout: 'GATEWAY_UPSTREAM_TIMEOUT',
   badUpstreamResponse: 'GATEWAY_BAD_UPSTREAM_RESPONSE',
+  moduleNotFound: 'GATEWAY_MODULE_NOT_FOUND',
+  moduleUnavailable: 'GATEWAY_MODULE_UNAVAILABLE',
+  moduleRoutingUnavailable: 'GATEWAY_MODULE_ROUTING_UNAVAILABLE',
+  permissionMissing: 'AUTH_PERMISSION_MISSING',
 } as const;

@@ -17,6 +17,8 @@ export interface HttpCall {
   readonly body?: string;
   readonly timeoutMs?: number;
   readonly context?: CallContext;
+  /** Cancels the call (a long poll at shutdown). */
+  readonly signal?: AbortSignal;
 }
 
 export interface HttpAnswer {
@@ -66,6 +68,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         body,
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
+        ...(call.signal ? { signal: call.signal } : {}),
       });
       return {
         status: response.statusCode,

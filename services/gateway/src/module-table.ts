@@ -1,0 +1,97 @@
+import { Pool } from 'undici';
+
+export interface ModuleRouteRule {
+  readonly method: string;
+  readonly pathPrefix: string;
+  readonly permission: string;
+}
+
+/** One module as the registry's route table describes it. */
+export interface ModuleRoute {
+  readonly moduleId: string;
+  readonly baseUrl: string;
+  readonly apiPrefix: string;
+  readonly enabled: boolean;
+  readonly status: 'unknown' | 'healthy' | 'unhealthy';
+  readonly routes: readonly ModuleRouteRule[];
+}
+
+export interface RouteTableSnapshot {
+  readonly revision: number;
+  readonly modules: readonly ModuleRoute[];
+}
+
+export interface RoutableModule extends ModuleRoute {
+  readonly pool: Pool;
+  /** The baseUrl's path, prefixed to every forwarded path. */
+  readonly basePath: string;
+}
+
+/**
+ * The gateway's copy of the registry's route table, replaced whole on every change, with one
+ * keep-alive pool per module origin (kept across changes, closed when its last module goes).
+ */
+export class ModuleTable {
+  private modules = new Map<string, RoutableModule>();
+  private readonly pools = new Map<string, Pool>();
+  private revisionSeen = -1;
+  private readonly connections: number;
+
+  constructor(connections: number) {
+    this.connections = connections;
+  }
+
+  get revision(): number {
+    return this.revisionSeen;
+  }
+
+  /** Whether a route table has arrived yet (until then module routes answer 503). */
+  get loaded(): boolean {
+    return this.revisionSeen >= 0;
+  }
+
+  find(moduleId: string): RoutableModule | undefined {
+    return this.modules.get(moduleId);
+  }
+
+  replace(snapshot: RouteTableSnapshot): void {
+    const next = new Map<string, RoutableModule>();
+    for (const module of snapshot.modules) {
+      const url = new URL(module.baseUrl);
+      let pool = this.pools.get(url.origin);
+      if (!pool) {
+        pool = new Pool(url.origin, { connections: this.connections, keepAliveTimeout: 10_000 });
+        this.pools.set(url.origin, pool);
+      }
+      next.set(module.moduleId, { ...module, pool, basePath: url.pathname.replace(/\/$/, '') });
+    }
+    const used = new Set([...next.values()].map((module) => new URL(module.baseUrl).origin));
+    for (const [origin, pool] of this.pools) {
+      if (!used.has(origin)) {
+        this.pools.delete(origin);
+        void pool.close();
+      }
+    }
+    this.modules = next;
+    this.revisionSeen = snapshot.revision;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.pools.values()].map((pool) => pool.close()));
+    this.pools.clear();
+    this.modules.clear();
+  }
+}
+
+/**
+ * The permission a request to a module needs: the most specific rule (longest path prefix) whose
+ * method matches; without one, reads need `<module>:read` and everything else `<module>:write`.
+ */
+export function requiredPermission(module: Pick<ModuleRoute, 'moduleId' | 'routes'>, method: string, path: string): string {
+  const candidates = module.routes
+    .filter((rule) => (rule.method === '*' || rule.method === method) && (path === rule.pathPrefix || path.startsWith(rule.pathPrefix.endsWith('/') ? rule.pathPrefix : `${rule.pathPrefix}/`) || rule.pathPrefix === '/'))
+    .sort((a, b) => b.pathPrefix.length - a.pathPrefix.length || (a.method === '*' ? 1 : 0) - (b.method === '*' ? 1 : 0));
+  const rule = candidates[0];
+  if (rule) return rule.permission;
+  return method === 'GET' || method === 'HEAD' ? `${module.moduleId}:read` : `${module.moduleId}:write`;
+}

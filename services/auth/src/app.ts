@@ -5,6 +5,7 @@ import type { AuthDomain } from './auth-domain.js';
 import type { AuthConfig } from './config.js';
 import { authIdentity } from './identity.js';
 import { loginThrottle } from './login-throttle.js';
+import { moduleGrants } from './module-grants.js';
 import { ensurePlatformAdmin } from './platform-admin.js';
 import { hashPassword, owaspPasswordHashing, type PasswordHashing } from './passwords.js';
 import { refreshTokens } from './refresh-tokens.js';
@@ -49,6 +50,10 @@ export async function buildApp(deps: AuthDeps): Promise<ServiceApp> {
   // The successor key needs the tables; refresh requests wait for it, nothing else does.
   const successorKey = database.migrated.then(() => serverSecret(db, clock, 'refresh-token-successor'));
   successorKey.catch(() => undefined);
+  const issuer = createTokenIssuer({ signing, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, clock });
+  const grants = config.REGISTRY_SERVICE_URL
+    ? moduleGrants({ registryUrl: config.REGISTRY_SERVICE_URL, http: deps.http, issuer, clock, log: deps.log })
+    : { forRole: async () => [] };
   const domain: AuthDomain = {
     config,
     db,
@@ -66,7 +71,8 @@ export async function buildApp(deps: AuthDeps): Promise<ServiceApp> {
       quickFailureMs: config.LOCKOUT_QUICK_FAILURE_MS,
       maxFailuresPerIp: config.LOCKOUT_MAX_FAILURES_PER_IP,
     }),
-    issuer: createTokenIssuer({ signing, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, clock }),
+    issuer,
+    moduleGrants: grants,
     passwordHashing,
     decoyPasswordHash: hashPassword(randomBytes(24).toString('base64url'), passwordHashing),
   };

@@ -3,6 +3,7 @@ import type { Clock } from '@lift/kit';
 import type { ApiKeys } from './api-keys.js';
 import type { AuthConfig } from './config.js';
 import type { LoginThrottle } from './login-throttle.js';
+import type { ModuleGrants } from './module-grants.js';
 import type { PasswordHashing } from './passwords.js';
 import type { RefreshTokens } from './refresh-tokens.js';
 import type { AuditStore } from './store/audit-store.js';
@@ -23,6 +24,7 @@ export interface AuthDomain {
   readonly apiKeys: ApiKeys;
   readonly throttle: LoginThrottle;
   readonly issuer: TokenIssuer;
+  readonly moduleGrants: ModuleGrants;
   readonly passwordHashing: PasswordHashing;
   /** A hash of a random password, verified when an account does not exist so timing matches. */
   readonly decoyPasswordHash: Promise<string>;

@@ -23,6 +23,11 @@ export const authConfigSchema = Type.Object({
   LOCKOUT_MAX_WAIT_SECONDS: Type.Integer({ minimum: 1, default: 900 }),
   LOCKOUT_QUICK_FAILURE_MS: Type.Integer({ minimum: 0, default: 1000, description: 'two failures closer than this lock the account for LOCKOUT_WAIT_INCREMENT_SECONDS' }),
   LOCKOUT_MAX_FAILURES_PER_IP: Type.Integer({ minimum: 1, default: 100, description: 'failed logins from one address in 15 minutes before it is locked out' }),
+  REGISTRY_SERVICE_URL: Type.String({
+    pattern: '^(https?://.*)?$',
+    default: 'http://127.0.0.1:8005',
+    description: 'where module role grants are read from; empty = no module permissions in tokens',
+  }),
   LIFT_ADMIN_EMAIL: Type.Optional(Type.String({ pattern: '^[^@\\s]+@[^@\\s]+$' })),
   LIFT_ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 1 })),
 });

@@ -5,6 +5,7 @@
 export const servicePermissions: Readonly<Record<string, readonly string[]>> = {
   gateway: ['registry:routes', 'billing:usage'],
   registry: [],
+  auth: ['registry:routes'],
   billing: ['registry:read'],
   memory: [],
   observability: ['registry:read', 'observability:read'],

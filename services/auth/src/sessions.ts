@@ -21,10 +21,8 @@ export async function accessTokenFor(domain: AuthDomain, userId: string, organis
   if (!membership || !organisation || !isTenantRole(membership.role)) {
     throw new UnauthorizedError(authErrorCodes.notAMember, 'You are no longer a member of this organisation; log in again.');
   }
-  return domain.issuer.issue(
-    { subject: userId, organisation: organisationId, roles: [membership.role], permissions: permissionsFor(organisation.kind, membership.role) },
-    accessTokenLifetime(domain),
-  );
+  const permissions = [...new Set([...permissionsFor(organisation.kind, membership.role), ...(await domain.moduleGrants.forRole(membership.role))])];
+  return domain.issuer.issue({ subject: userId, organisation: organisationId, roles: [membership.role], permissions }, accessTokenLifetime(domain));
 }
 
 /** Access and refresh token for a new session (login, registration, organisation switch). */

@@ -79,6 +79,8 @@ export async function buildAuth(
       DATABASE_SCHEMA: unique,
       LIFT_ADMIN_EMAIL: 'admin@lift.test',
       LIFT_ADMIN_PASSWORD: 'platform admin passphrase',
+      // No registry in unit tests unless a test starts one (module-grants.test.ts).
+      REGISTRY_SERVICE_URL: '',
       ...(options.postgres ? { REDIS_URL: testRedisUrl as string, REDIS_KEY_PREFIX: `${unique}:` } : {}),
       ...options.env,
     },

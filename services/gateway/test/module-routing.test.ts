@@ -113,12 +113,13 @@ describe('routing /modules/{id}/* from the registry\'s route table', () => {
     const module = await startUpstream((request, respond) => respond(200, JSON.stringify({ path: request.url })));
     const controlPlane = await startControlPlane({ revision: 1, modules: [moduleEntry(`${module.url}/causal-api`)] });
     const gateway = await gatewayFor(controlPlane);
-    const headers = { ...(await bearer(['causal:read'])), 'x-lift-user': 'admin', 'x-lift-org': 'platform' };
+    const token = await bearer(['causal:read']);
+    const headers = { ...token, 'x-lift-user': 'admin', 'x-lift-org': 'platform' };
     const response = await gateway.inject({ method: 'GET', url: '/modules/causal/v1/graphs?limit=5', headers });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ path: '/causal-api/v1/graphs?limit=5' });
     const sent = module.received[0]?.headers ?? {};
-    expect(sent).toMatchObject({ 'x-lift-user': 'user-7', 'x-lift-org': 'tenant-1', 'x-lift-roles': 'member', authorization: headers.authorization });
+    expect(sent).toMatchObject({ 'x-lift-user': 'user-7', 'x-lift-org': 'tenant-1', 'x-lift-roles': 'member', authorization: token.authorization });
     expect(controlPlane.seenAuthorization[0]).toBe('Bearer service-token-for-gateway');
   });
 

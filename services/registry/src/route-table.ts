@@ -1,4 +1,4 @@
-import { effectiveRoutes, type ModuleManifestInput } from './manifest.js';
+import { effectiveRoles, effectiveRoutes, type ModuleManifestInput } from './manifest.js';
 import type { RegistryDomain } from './registry-domain.js';
 import { changesChannel, currentRevision } from './revision.js';
 
@@ -10,7 +10,15 @@ async function table(domain: RegistryDomain) {
     revision,
     modules: rows.map((row) => {
       const manifest = JSON.parse(row.manifest) as ModuleManifestInput;
-      return { moduleId: manifest.moduleId, baseUrl: manifest.baseUrl, apiPrefix: manifest.apiPrefix, enabled: row.enabled === 1, status: row.status, routes: effectiveRoutes(manifest) };
+      return {
+        moduleId: manifest.moduleId,
+        baseUrl: manifest.baseUrl,
+        apiPrefix: manifest.apiPrefix,
+        enabled: row.enabled === 1,
+        status: row.status,
+        routes: effectiveRoutes(manifest),
+        roles: effectiveRoles(manifest),
+      };
     }),
   };
 }

@@ -72,6 +72,10 @@ export const RouteTableBody = Type.Object({
       enabled: Type.Boolean(),
       status: Status,
       routes: Type.Array(RouteRule),
+      roles: Type.Object(
+        { owner: Type.Array(Type.String()), admin: Type.Array(Type.String()), member: Type.Array(Type.String()), viewer: Type.Array(Type.String()) },
+        { description: 'the module permissions each tenant role holds (auth puts them in tokens)' },
+      ),
     }),
   ),
 });

@@ -1,0 +1,49 @@
+import type { Clock, HttpClient, Logger } from '@lift/kit';
+import type { TenantRole } from './permissions.js';
+import type { TokenIssuer } from './token-issuer.js';
+
+type Grants = Record<TenantRole, string[]>;
+
+export interface ModuleGrants {
+  /** The module permissions a role holds, from every registered module's manifest. */
+  forRole(role: TenantRole): Promise<readonly string[]>;
+}
+
+/**
+ * Module permissions reach tenant roles through the modules' manifests (the registry's route
+ * table carries each module's role grants). Read at most every `refreshMs`; a token is never held
+ * up by a slow registry for more than `timeoutMs`, and when the registry cannot be reached the last
+ * known grants are used (none before the first answer).
+ */
+export function moduleGrants(options: { registryUrl: string; http: HttpClient; issuer: TokenIssuer; clock: Clock; log: Logger; refreshMs?: number; timeoutMs?: number }): ModuleGrants {
+  const refreshMs = options.refreshMs ?? 10_000;
+  let known: Grants = { owner: [], admin: [], member: [], viewer: [] };
+  let fetchedAt = Number.NEGATIVE_INFINITY;
+  let inFlight: Promise<void> | undefined;
+
+  const refresh = async (): Promise<void> => {
+    // Auth signs its own service token: it needs no client credentials to itself.
+    const { accessToken } = await options.issuer.issue({ subject: 'svc:auth', organisation: 'platform', roles: ['service'], permissions: ['registry:routes'] }, 60);
+    const answer = await options.http.call(`${options.registryUrl.replace(/\/$/, '')}/v1/route-table`, { headers: { authorization: `Bearer ${accessToken}` }, timeoutMs: options.timeoutMs ?? 2_000 });
+    if (answer.status !== 200) throw new Error(`registry answered ${answer.status}`);
+    const table = await answer.json<{ modules: { roles?: Partial<Grants> }[] }>();
+    const next: Grants = { owner: [], admin: [], member: [], viewer: [] };
+    for (const module of table.modules) {
+      for (const role of Object.keys(next) as TenantRole[]) next[role].push(...(module.roles?.[role] ?? []));
+    }
+    known = next;
+  };
+
+  return {
+    async forRole(role) {
+      if (options.clock.now() - fetchedAt >= refreshMs) {
+        fetchedAt = options.clock.now();
+        inFlight ??= refresh()
+          .catch((error: unknown) => options.log.warn({ err: error }, 'module permissions could not be read from the registry; using the last known'))
+          .finally(() => (inFlight = undefined));
+        await inFlight;
+      }
+      return known[role];
+    },
+  };
+}

@@ -52,7 +52,7 @@ export async function buildApp(deps: AuthDeps): Promise<ServiceApp> {
   successorKey.catch(() => undefined);
   const issuer = createTokenIssuer({ signing, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, clock });
   const grants = config.REGISTRY_SERVICE_URL
-    ? moduleGrants({ registryUrl: config.REGISTRY_SERVICE_URL, http: deps.http, issuer, clock, log: deps.log })
+    ? moduleGrants({ registryUrl: config.REGISTRY_SERVICE_URL, http: deps.http, issuer, clock, log: deps.log, refreshMs: config.MODULE_GRANTS_REFRESH_MS })
     : { forRole: async () => [] };
   const domain: AuthDomain = {
     config,

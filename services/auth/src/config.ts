@@ -28,6 +28,7 @@ export const authConfigSchema = Type.Object({
     default: 'http://127.0.0.1:8005',
     description: 'where module role grants are read from; empty = no module permissions in tokens',
   }),
+  MODULE_GRANTS_REFRESH_MS: Type.Integer({ minimum: 0, default: 10_000, description: 'how often module role grants are read again from the registry' }),
   LIFT_ADMIN_EMAIL: Type.Optional(Type.String({ pattern: '^[^@\\s]+@[^@\\s]+$' })),
   LIFT_ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 1 })),
 });

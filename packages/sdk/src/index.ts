@@ -1,0 +1,5 @@
+export { joinPlatform, type JoinPlatformOptions } from './join-platform.js';
+export { createLiftClient, type LiftClient, type LiftClientOptions } from './lift-client.js';
+export { moduleTokenVerifier } from './module-token-verifier.js';
+export { LiftApiError } from './problem.js';
+export type { AccessToken, CreatedApiKey, ModuleManifest, RegisteredModule, Session } from './types.js';

@@ -47,7 +47,11 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   // undici is loaded on the first call: most services make few calls, and it costs ~20 MB.
   let undici: Promise<{ agent: Agent; request: typeof import('undici').request }> | undefined;
   const load = () =>
-    (undici ??= import('undici').then((module) => ({ agent: new module.Agent({ keepAliveTimeout: 10_000, connections: 64 }), request: module.request })));
+    (undici ??= import('undici').then((loaded) => {
+      // Bundled (esbuild), a CommonJS package's dynamic import puts its exports under `default`.
+      const module = 'Agent' in loaded ? loaded : (loaded as unknown as { default: typeof loaded }).default;
+      return { agent: new module.Agent({ keepAliveTimeout: 10_000, connections: 64 }), request: module.request };
+    }));
   const userAgent = `lift-${options.service}/${options.version}`;
   return {
     async call(url, call = {}) {

@@ -14,6 +14,7 @@ memory 8003, observability 8004, registry 8005). LIFT_HOME: where .env.local and
   up [service…]    build and start the services natively (all six by default) and supervise them
       --detach       run in the background; "lift down" stops it
       --json-logs    print the services' JSON log lines as they are
+      --with-modules also start the example modules (modules/_template) once the core is ready
       --timeout MS   how long to wait for readiness (default 60000)
   down             stop a detached "lift up"
   build [service…] bundle the services into dist/services (what "up" and the images run)
@@ -33,6 +34,7 @@ async function main(argv: readonly string[]): Promise<number> {
     options: {
       detach: { type: 'boolean', default: false },
       'json-logs': { type: 'boolean', default: false },
+      'with-modules': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       timeout: { type: 'string', default: '60000' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -45,7 +47,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   switch (command) {
     case 'up':
-      return upCommand({ root, home, services: rest, detach: values.detach, jsonLogs: values['json-logs'], readyTimeoutMs: Number(values.timeout) });
+      return upCommand({ root, home, services: rest, detach: values.detach, jsonLogs: values['json-logs'], withModules: values['with-modules'], readyTimeoutMs: Number(values.timeout) });
     case 'down':
       return downCommand(home);
     case 'build':

@@ -5,6 +5,8 @@ import { pipeWithPrefix } from './prefix-lines.js';
 export interface SupervisedService {
   readonly name: string;
   readonly entry: string;
+  /** Node options before the entry (e.g. a loader for a TypeScript entry). */
+  readonly nodeArgs?: readonly string[];
   readonly env: Readonly<Record<string, string | undefined>>;
 }
 
@@ -44,7 +46,7 @@ export class Supervisor {
 
   constructor(options: SupervisorOptions) {
     this.options = options;
-    this.width = Math.max(...options.services.map((service) => service.name.length));
+    this.width = Math.max(8, ...options.services.map((service) => service.name.length));
     this.supervised = options.services.map((service) => ({
       service,
       child: undefined,
@@ -56,6 +58,13 @@ export class Supervisor {
 
   start(): void {
     this.supervised.forEach((entry, index) => this.launch(entry, index));
+  }
+
+  /** Starts one more process under supervision (a module, once the core is ready). */
+  add(service: SupervisedService): void {
+    const entry = { service, child: undefined, startedAt: 0, restartDelayMs: this.options.firstRestartDelayMs ?? 500, restartTimer: undefined };
+    this.supervised.push(entry);
+    this.launch(entry, this.supervised.length - 1);
   }
 
   pids(): Record<string, number | undefined> {
@@ -89,7 +98,7 @@ export class Supervisor {
 
   private launch(entry: Supervised, index: number): void {
     const { service } = entry;
-    const child = spawn(process.execPath, [...nodeOptions(), service.entry], {
+    const child = spawn(process.execPath, [...nodeOptions(), ...(service.nodeArgs ?? []), service.entry], {
       cwd: this.options.cwd,
       env: service.env,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { buildServices, serviceEntry } from './build-services.js';
 import { ensureDevelopmentAdmin, firstLoginHint, type DevelopmentAdmin } from './development-admin.js';
 import { formatLogLine } from './log-line-format.js';
+import { developmentModuleKey, exampleModules, moduleProcesses } from './modules-command.js';
 import { isPortTaken } from './port-check.js';
 import { waitUntilReady } from './probe.js';
 import { isAlive, removeRunFiles, runFilesFor, runningSupervisorPid, writeRunFile } from './run-files.js';
@@ -20,6 +21,8 @@ export interface UpOptions {
   readonly detach: boolean;
   readonly jsonLogs: boolean;
   readonly readyTimeoutMs: number;
+  /** Also start the example modules once the core is ready. */
+  readonly withModules: boolean;
 }
 
 const say = (line: string): void => void process.stdout.write(`lift: ${line}\n`);
@@ -96,6 +99,15 @@ async function supervise(options: UpOptions, selected: readonly CatalogEntry[], 
     process.stdout.write(`\n${statusTable(probes)}\n\n`);
     if (admin) process.stdout.write(`${firstLoginHint(admin, serviceUrl(8000))}\n\n`);
     if (probes.every((probe) => probe.ready)) say(`all ${probes.length} services are ready; the gateway is at ${serviceUrl(8000)} (Ctrl-C stops them)`);
+    if (options.withModules && probes.every((probe) => probe.ready)) {
+      try {
+        const key = await developmentModuleKey(options.home, serviceUrl(8000), process.env);
+        for (const module of moduleProcesses(options.root, serviceUrl(8000), key)) supervisor.add(module);
+        say(`starting the example modules: ${exampleModules.map((module) => `${module.name} at ${serviceUrl(8000)}/modules/${module.name}/`).join(', ')}`);
+      } catch (error) {
+        say(`the example modules could not be started: ${(error as Error).message}`);
+      }
+    }
     else say(`not ready after ${options.readyTimeoutMs} ms: ${probes.filter((probe) => !probe.ready).map((probe) => probe.name).join(', ')}; still trying`);
   }
   await stopped;
@@ -106,7 +118,7 @@ async function startDetached(options: UpOptions, selected: readonly CatalogEntry
   const files = runFilesFor(options.home);
   mkdirSync(dirname(files.logFile), { recursive: true });
   const log = openSync(files.logFile, 'a');
-  const args = [...process.execArgv, process.argv[1] as string, 'up', '--json-logs', ...selected.map((entry) => entry.name)];
+  const args = [...process.execArgv, process.argv[1] as string, 'up', '--json-logs', ...(options.withModules ? ['--with-modules'] : []), ...selected.map((entry) => entry.name)];
   const child = spawn(process.execPath, args, { cwd: options.home, detached: true, stdio: ['ignore', log, log], env: process.env });
   child.unref();
   const pid = child.pid as number;

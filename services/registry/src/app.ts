@@ -24,6 +24,7 @@ declare module 'fastify' {
 
 export async function buildApp(deps: RegistryDeps): Promise<ServiceApp> {
   const { config } = deps;
+  let timed: ReturnType<typeof startHealthChecker> | undefined;
   const domain: RegistryDomain = {
     config,
     db: deps.database.db,
@@ -38,6 +39,9 @@ export async function buildApp(deps: RegistryDeps): Promise<ServiceApp> {
       config.OBSERVABILITY_SERVICE_URL,
       config.REGISTRY_SERVICE_URL,
     ]).then((endpoints) => ({ allowedNetworks: allowedNetworksFrom(config.MODULE_URL_ALLOWED_NETWORKS), platformEndpoints: endpoints })),
+    onModuleChanged: () => {
+      void timed?.runOnce().catch((error: unknown) => deps.log.warn({ err: error }, 'checking a changed module failed'));
+    },
   };
   const app = await createService({ identity: registryIdentity, config, log: deps.log, clock: deps.clock });
   await app.register(authPlugin, { verifier: serviceTokenVerifier(config, deps.clock) });
@@ -48,7 +52,6 @@ export async function buildApp(deps: RegistryDeps): Promise<ServiceApp> {
   const onTimer = deps.healthChecksOnTimer !== false;
   const checker = startHealthChecker(domain, { onTimer: false });
   // The timer starts once the tables exist; tests run rounds themselves.
-  let timed: ReturnType<typeof startHealthChecker> | undefined;
   if (onTimer) void deps.database.migrated.then(() => (timed = startHealthChecker(domain)));
   app.decorate('runHealthChecks', () => checker.runOnce());
   app.addHook('onClose', async () => {

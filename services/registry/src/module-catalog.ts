@@ -62,6 +62,7 @@ export async function registerModule(domain: RegistryDomain, input: ModuleManife
     throw error;
   }
   await announce(domain.state, revision);
+  domain.onModuleChanged(manifest.moduleId);
   return moduleView(row);
 }
 
@@ -86,6 +87,7 @@ export async function updateModule(domain: RegistryDomain, moduleId: string, inp
     return bumpRevision(transaction);
   });
   await announce(domain.state, revision);
+  domain.onModuleChanged(moduleId);
   return moduleView({ ...existing, name: manifest.name, version: manifest.version, manifest: serialised, updated_at: at });
 }
 

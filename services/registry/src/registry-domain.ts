@@ -12,6 +12,8 @@ export interface RegistryDomain {
   readonly state: SharedState;
   readonly log: Logger;
   readonly urlPolicy: Promise<UrlPolicy>;
+  /** Called after a module was registered or changed: checks it at once instead of at the next round. */
+  readonly onModuleChanged: (moduleId: string) => void;
 }
 
 export function nowIso(clock: Clock): string {

@@ -24,7 +24,7 @@ const secret = 'registry tests sign their own HS256 tokens here';
 let counter = 0;
 
 /** The registry on a fresh database, verifying HS256 tokens the tests mint, modules allowed on loopback. */
-export async function buildRegistry(options: { postgres?: boolean; env?: Record<string, string>; clock?: Clock } = {}): Promise<{ app: ServiceApp }> {
+export async function buildRegistry(options: { postgres?: boolean; env?: Record<string, string>; clock?: Clock; healthChecksOnTimer?: boolean } = {}): Promise<{ app: ServiceApp }> {
   counter += 1;
   const schema = `lift_test_registry_${process.pid}_${Date.now().toString(36)}_${counter}`;
   const config = await loadConfig(registryConfigSchema, {
@@ -44,7 +44,7 @@ export async function buildRegistry(options: { postgres?: boolean; env?: Record<
   await migrateToLatest(database, registryMigrations);
   const state = options.postgres ? await openSharedState(config, clock) : new InProcessState(clock);
   const http = createHttpClient({ service: 'registry', version: 'test' });
-  const app = await buildApp({ config, log: createLogger({ service: 'registry', version: 'test', level: 'silent' }), clock, state, http, database: { ...database, migrated: Promise.resolve() }, healthChecksOnTimer: false });
+  const app = await buildApp({ config, log: createLogger({ service: 'registry', version: 'test', level: 'silent' }), clock, state, http, database: { ...database, migrated: Promise.resolve() }, healthChecksOnTimer: options.healthChecksOnTimer ?? false });
   cleanups.push(async () => {
     await app.close();
     await http.close();

@@ -65,6 +65,14 @@ describe.each(backends)('module health on $name', ({ postgres }) => {
     expect((await app.inject({ method: 'PUT', url: '/v1/modules/causal/heartbeat', headers: await tokenWith(['registry:read'], 'user-1', 'platform', now) })).statusCode).toBe(403);
   });
 
+  it('checks a newly registered module at once, not at the next round', async () => {
+    const { app } = await buildRegistry({ postgres, healthChecksOnTimer: true, env: { HEALTH_CHECK_INTERVAL_MS: '600000' } });
+    const module = await startModuleServer();
+    const headers = await admin();
+    await app.inject({ method: 'POST', url: '/v1/modules', headers, payload: manifest({ baseUrl: module.url }) });
+    await expect.poll(async () => (await app.inject({ method: 'GET', url: '/v1/modules/causal/health', headers })).json().status, { timeout: 3_000 }).toBe('healthy');
+  });
+
   it('refuses heartbeats from a module checked over HTTP', async () => {
     const { app } = await buildRegistry({ postgres });
     const headers = await admin();

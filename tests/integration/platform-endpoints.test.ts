@@ -24,8 +24,8 @@ describe.each(everyService)('%s as a real process', (name) => {
     const response = await fetch(`${urlOf(name)}/ready`);
     expect(response.status).toBe(200);
     const body = (await response.json()) as { checks: Record<string, string> };
-    if (name === 'auth') expect(body.checks).toEqual({ database: 'ok', 'platform-admin': 'ok' });
-    else if (name !== 'gateway') expect(body.checks).toEqual({ database: 'ok' });
+    const extra: Record<string, Record<string, string>> = { auth: { 'platform-admin': 'ok' }, billing: { plans: 'ok' } };
+    if (name !== 'gateway') expect(body.checks).toEqual({ database: 'ok', ...extra[name] });
   });
 
   it('serves Prometheus text on /metrics', async () => {

@@ -1,9 +1,12 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { baseConfigProperties, databaseConfigProperties } from '@lift/kit';
+import { baseConfigProperties, databaseConfigProperties, tokenVerificationConfigProperties } from '@lift/kit';
 
 export const billingConfigSchema = Type.Object({
   ...baseConfigProperties(8002),
   ...databaseConfigProperties(),
+  ...tokenVerificationConfigProperties(),
+  USAGE_FUTURE_SKEW_SECONDS: Type.Integer({ minimum: 0, maximum: 3600, default: 300, description: 'how far in the future a usage timestamp may be (clock skew)' }),
+  USAGE_BATCH_MAX: Type.Integer({ minimum: 1, maximum: 100_000, default: 10_000, description: 'most events in one POST /v1/usage/batch' }),
 });
 
 export type BillingConfig = Static<typeof billingConfigSchema>;

@@ -4,10 +4,10 @@ import { billingConfigSchema } from './config.js';
 import { billingIdentity } from './identity.js';
 import { billingMigrations } from './migrations/index.js';
 
+// synchronous=FULL: an acknowledged usage event survives power loss, not only a crash.
 await runService({
   identity: billingIdentity,
   configSchema: billingConfigSchema,
   requiredInProduction: ['DATABASE_URL'],
-  build: async (context) =>
-    buildApp({ ...context, database: await openServiceDatabase<BillingTables>(context, { migrations: billingMigrations, sqliteSynchronous: 'FULL' }) }),
+  build: async (context) => buildApp({ ...context, database: await openServiceDatabase<BillingTables>(context, { migrations: billingMigrations, sqliteSynchronous: 'FULL' }) }),
 });

@@ -1,7 +1,7 @@
 import type { ServiceMigrations } from '@lift/kit';
+import { billingMigration } from './0001-billing.js';
 
-/**
- * The billing service's tables, oldest first. Its domain tables arrive with its domain API
- * (see the billing issue); the kit already creates the schema and the migration bookkeeping.
- */
-export const billingMigrations: ServiceMigrations = {};
+/** The billing service's tables, oldest first. Never edit a migration that has shipped; add one. */
+export const billingMigrations: ServiceMigrations = {
+  '0001_billing': billingMigration,
+};

@@ -1,0 +1,27 @@
+import type { BillingDomain } from './billing-domain.js';
+import { getPlan } from './plans.js';
+import { currentPeriod, subscriptionOf } from './subscriptions.js';
+import { aggregateUsage } from './usage-totals.js';
+
+export interface Entitlement {
+  readonly metric: string;
+  readonly used: number;
+  readonly included: number;
+  readonly remaining: number;
+  readonly limit: 'hard' | 'soft';
+  readonly hardLimitReached: boolean;
+}
+
+/** What an organisation may still use this period, per metric of its plan. */
+export async function entitlementsOf(domain: BillingDomain, organisationId: string) {
+  const subscription = await subscriptionOf(domain, organisationId);
+  const plan = await getPlan(domain, subscription.plan_id);
+  const period = await currentPeriod(domain, subscription, plan);
+  const metrics: Entitlement[] = await Promise.all(
+    plan.metrics.map(async (rule) => {
+      const used = await aggregateUsage(domain, { organisationId, metric: rule.metric, from: period.start, to: period.end, aggregation: 'sum' });
+      return { metric: rule.metric, used, included: rule.included, remaining: Math.max(0, rule.included - used), limit: rule.limit, hardLimitReached: rule.limit === 'hard' && used >= rule.included };
+    }),
+  );
+  return { organisationId, planId: plan.id, periodStart: period.start.toISOString(), periodEnd: period.end.toISOString(), metrics };
+}

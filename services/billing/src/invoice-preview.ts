@@ -1,0 +1,35 @@
+import type { BillingDomain } from './billing-domain.js';
+import { getPlan } from './plans.js';
+import { overageCharge } from './pricing.js';
+import { currentPeriod, subscriptionOf } from './subscriptions.js';
+import { aggregateUsage } from './usage-totals.js';
+
+export interface InvoiceLine {
+  readonly description: string;
+  readonly metric: string | null;
+  readonly quantity: number;
+  readonly unitPriceCents: number;
+  readonly amountCents: number;
+}
+
+/**
+ * The invoice the current period would produce now: the base fee (none while trialing), then the
+ * overage of each soft-limited metric, tier by tier. Integer cents throughout.
+ */
+export async function previewInvoice(domain: BillingDomain, organisationId: string) {
+  const subscription = await subscriptionOf(domain, organisationId);
+  const plan = await getPlan(domain, subscription.plan_id);
+  const period = await currentPeriod(domain, subscription, plan);
+  const trialing = subscription.trial_ends_at !== null && Date.parse(subscription.trial_ends_at) > domain.clock.now();
+  const lines: InvoiceLine[] = [];
+  if (!trialing && plan.basePriceCents > 0) lines.push({ description: `${plan.name} (${plan.interval})`, metric: null, quantity: 1, unitPriceCents: plan.basePriceCents, amountCents: plan.basePriceCents });
+  for (const rule of plan.metrics) {
+    const used = await aggregateUsage(domain, { organisationId, metric: rule.metric, from: period.start, to: period.end, aggregation: 'sum' });
+    const charge = overageCharge(rule, used);
+    charge.lines.forEach((line, tier) => {
+      lines.push({ description: `${rule.metric} over ${rule.included} included${charge.lines.length > 1 ? ` (tier ${tier + 1})` : ''}`, metric: rule.metric, ...line });
+    });
+  }
+  const subtotalCents = lines.reduce((sum, line) => sum + line.amountCents, 0);
+  return { organisationId, planId: plan.id, currency: plan.currency, periodStart: period.start.toISOString(), periodEnd: period.end.toISOString(), status: 'preview' as const, lines, subtotalCents, totalCents: subtotalCents };
+}

@@ -1,0 +1,84 @@
+import { ForbiddenError, InvalidInputError, type Identity } from '@lift/kit';
+import { actsForAnyOrganisation, nowIso, type BillingDomain } from './billing-domain.js';
+import { billingErrorCodes } from './errors.js';
+import { listPlans } from './plans.js';
+import { currentPeriod, subscriptionOf } from './subscriptions.js';
+
+export interface UsageEventInput {
+  readonly id: string;
+  readonly org: string;
+  readonly metric: string;
+  readonly quantity: number;
+  readonly timestamp: string;
+  readonly properties?: Record<string, string | number | boolean>;
+}
+
+export interface UsageProblem {
+  readonly index: number;
+  readonly field: string;
+  readonly reason: string;
+}
+
+export const coreMetrics = ['api_calls', 'memory_items', 'memory_searches'] as const;
+
+// Many rows per INSERT, fewer than SQLite's 32,766 bound parameters (7 columns each).
+const rowsPerInsert = 1_000;
+
+/**
+ * Stores usage events, each counted once forever (its `id` is the key; a repeat is a duplicate,
+ * not an error). A batch is validated as a whole: if any event is bad nothing is stored and the
+ * answer lists every bad event with its index and reason.
+ */
+export async function ingestUsage(domain: BillingDomain, identity: Identity, events: readonly UsageEventInput[], fieldPrefix: string): Promise<{ accepted: number; duplicates: number }> {
+  const foreign = events.map((event, index) => ({ event, index })).filter(({ event }) => event.org !== identity.organisation && !actsForAnyOrganisation(identity));
+  if (foreign.length > 0) {
+    throw new ForbiddenError(billingErrorCodes.otherOrganisation, `Usage can only be reported for your own organisation (${identity.organisation}).`, {
+      extensions: { errors: foreign.map(({ index }) => ({ index, field: `${fieldPrefix}[${index}].org`, reason: 'is another organisation' })) },
+    });
+  }
+
+  const known = new Set<string>([...coreMetrics, ...(await listPlans(domain, true)).flatMap((plan) => plan.metrics.map((rule) => rule.metric))]);
+  const now = domain.clock.now();
+  const skewMs = domain.config.USAGE_FUTURE_SKEW_SECONDS * 1000;
+  const periodStarts = new Map<string, number>();
+  const problems: UsageProblem[] = [];
+  for (const [index, event] of events.entries()) {
+    const at = (field: string, reason: string) => problems.push({ index, field: `${fieldPrefix}[${index}].${field}`, reason });
+    if (!known.has(event.metric)) at('metric', `"${event.metric}" is not a metric of any plan`);
+    const time = Date.parse(event.timestamp);
+    if (time > now + skewMs) at('timestamp', `is more than ${domain.config.USAGE_FUTURE_SKEW_SECONDS} s in the future`);
+    let periodStart = periodStarts.get(event.org);
+    if (periodStart === undefined) {
+      // An organisation billing meets for the first time starts its subscription with its first event.
+      const earliest = Math.min(now, ...events.filter((other) => other.org === event.org).map((other) => Date.parse(other.timestamp)));
+      const subscription = await subscriptionOf(domain, event.org, new Date(earliest));
+      periodStart = (await currentPeriod(domain, subscription)).start.getTime();
+      periodStarts.set(event.org, periodStart);
+    }
+    if (time < periodStart) at('timestamp', `is before the open billing period, which began ${new Date(periodStart).toISOString()}`);
+  }
+  if (problems.length > 0) {
+    throw new InvalidInputError(billingErrorCodes.invalidUsage, `${problems.length} usage event(s) refused; nothing was stored: ${problems.slice(0, 5).map((problem) => `${problem.field} ${problem.reason}`).join('; ')}`, {
+      extensions: { errors: problems },
+    });
+  }
+
+  const receivedAt = nowIso(domain.clock);
+  let accepted = 0;
+  await domain.db.transaction().execute(async (transaction) => {
+    for (let start = 0; start < events.length; start += rowsPerInsert) {
+      const rows = events.slice(start, start + rowsPerInsert).map((event) => ({
+        id: event.id,
+        organisation_id: event.org,
+        metric: event.metric,
+        quantity: event.quantity,
+        occurred_at: new Date(event.timestamp).toISOString(),
+        properties: JSON.stringify(event.properties ?? {}),
+        received_at: receivedAt,
+      }));
+      const result = await transaction.insertInto('usage_events').values(rows).onConflict((conflict) => conflict.column('id').doNothing()).executeTakeFirst();
+      accepted += Number(result.numInsertedOrUpdatedRows ?? 0n);
+    }
+  });
+  return { accepted, duplicates: events.length - accepted };
+}

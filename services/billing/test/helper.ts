@@ -1,0 +1,76 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Kysely } from 'kysely';
+import { SignJWT } from 'jose';
+import { afterEach } from 'vitest';
+import { createHttpClient, createLogger, databaseLocation, InProcessState, loadConfig, migrateToLatest, openDatabase, type Clock, type ServiceApp } from '@lift/kit';
+import { buildApp, type BillingTables } from '../src/app.js';
+import { billingConfigSchema } from '../src/config.js';
+import { billingMigrations } from '../src/migrations/index.js';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()?.();
+});
+
+const testDatabaseUrl = process.env.TEST_DATABASE_URL;
+export const backends = [{ name: 'SQLite', postgres: false }, ...(testDatabaseUrl ? [{ name: 'PostgreSQL', postgres: true }] : [])];
+if (!testDatabaseUrl) process.stderr.write('\n*** SKIPPED: billing suites on PostgreSQL need TEST_DATABASE_URL ***\n\n');
+
+const secret = 'billing tests sign their own HS256 tokens here';
+let counter = 0;
+
+export function manualClock(start = Date.parse('2026-11-28T09:00:00Z')): Clock & { advance(ms: number): void; set(iso: string): void } {
+  let now = start;
+  return { now: () => now, advance: (ms) => void (now += ms), set: (iso) => void (now = Date.parse(iso)) };
+}
+
+export async function buildBilling(options: { postgres?: boolean; clock?: Clock; env?: Record<string, string> } = {}): Promise<{ app: ServiceApp; db: Kysely<BillingTables>; clock: Clock }> {
+  counter += 1;
+  const schema = `lift_test_billing_${process.pid}_${Date.now().toString(36)}_${counter}`;
+  const config = await loadConfig(billingConfigSchema, {
+    env: {
+      DATABASE_URL: options.postgres ? (testDatabaseUrl as string) : `sqlite:///${join(mkdtempSync(join(tmpdir(), 'lift-billing-')), 'lift.db')}`,
+      DATABASE_SCHEMA: schema,
+      JWT_ALGORITHM: 'HS256',
+      JWT_SECRET: secret,
+      ...options.env,
+    },
+  });
+  const clock = options.clock ?? manualClock();
+  const database = await openDatabase<BillingTables>({ location: databaseLocation(config.DATABASE_URL, 'billing', config.DATABASE_SCHEMA), sqliteSynchronous: 'FULL' });
+  await migrateToLatest(database, billingMigrations);
+  const state = new InProcessState(clock);
+  const http = createHttpClient({ service: 'billing', version: 'test' });
+  const app = await buildApp({ config, log: createLogger({ service: 'billing', version: 'test', level: 'silent' }), clock, state, http, database: { ...database, migrated: Promise.resolve() } });
+  cleanups.push(async () => {
+    await app.close();
+    await http.close();
+    await state.close();
+    await database.close();
+  });
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    if ((await app.inject({ method: 'GET', url: '/ready' })).statusCode === 200) break;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return { app, db: database.db, clock };
+}
+
+/** A token as auth signs it (HS256 mode in these tests). */
+export async function tokenFor(organisation: string, permissions: string[], options: { subject?: string; clock?: Clock } = {}): Promise<Record<string, string>> {
+  const at = Math.floor((options.clock?.now() ?? Date.parse('2026-11-28T09:00:00Z')) / 1000);
+  const token = await new SignJWT({ org: organisation, roles: [], perms: permissions })
+    .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt' })
+    .setSubject(options.subject ?? 'user-1')
+    .setIssuer('lift-os-core')
+    .setAudience('lift-os')
+    .setIssuedAt(at)
+    .setExpirationTime(at + 3600 * 24 * 400)
+    .setJti(`j-${Math.random()}`)
+    .sign(new TextEncoder().encode(secret));
+  return { authorization: `Bearer ${token}` };
+}
+
+export const platformService = (clock?: Clock) => tokenFor('platform', ['billing:usage', 'billing:read'], { subject: 'svc:gateway', ...(clock ? { clock } : {}) });
+export const billingAdmin = (clock?: Clock) => tokenFor('platform', ['billing:admin', 'billing:read', 'billing:manage'], { ...(clock ? { clock } : {}) });

@@ -22,13 +22,13 @@ describe('the supervisor', () => {
       firstRestartDelayMs: 20,
     });
     supervisor.start();
-    await expect.poll(() => printed, { timeout: 10_000 }).toContain('flaky | start 3');
+    await expect.poll(() => printed, { timeout: 10_000 }).toContain('flaky    | start 3');
     expect(said).toEqual(['flaky exited (code 1); restarting in 20 ms', 'flaky exited (code 1); restarting in 40 ms']);
-    expect(printed).toContain('flaky | start 1\nflaky | partial line without newline\n');
+    expect(printed).toContain('flaky    | start 1\nflaky    | partial line without newline\n');
     expect(supervisor.pids().flaky).toBeGreaterThan(0);
 
     await supervisor.stop(5_000);
-    await expect.poll(() => printed).toContain('flaky | got SIGTERM');
+    await expect.poll(() => printed).toContain('flaky    | got SIGTERM');
     expect(said).toHaveLength(2);
   });
 });

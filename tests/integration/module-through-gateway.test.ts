@@ -5,6 +5,7 @@ import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/free-port.js';
 import { repositoryRoot, startServiceProcess, waitUntilReady, type ServiceProcess } from '../support/service-process.js';
+import { testSchemaName } from '../support/test-schema.js';
 
 const databaseUrl = process.env.TEST_DATABASE_URL;
 const backends = [{ name: 'SQLite', postgres: false }, ...(databaseUrl ? [{ name: 'PostgreSQL', postgres: true }] : [])];
@@ -47,8 +48,7 @@ describe.each(backends)('a module joining the platform ($name)', ({ postgres }) 
       REGISTRY_SERVICE_URL: `http://127.0.0.1:${registryPort}`,
       GATEWAY_URL: `http://127.0.0.1:${gatewayPort}`,
     };
-    const suffix = `${process.pid}_${Date.now().toString(36)}`;
-    const database = (service: string): Record<string, string> => (postgres ? { DATABASE_URL: databaseUrl as string, DATABASE_SCHEMA: `lift_test_${service}_${suffix}` } : {});
+    const database = (service: string): Record<string, string> => (postgres ? { DATABASE_URL: databaseUrl as string, DATABASE_SCHEMA: testSchemaName(service) } : {});
     const common = { ...urls, SERVICE_CLIENT_SECRETS: 'gateway:gateway-secret-for-the-module-suite,auth:auth-secret-for-the-module-suite' };
     const auth = startServiceProcess({ name: 'auth', port: authPort, cwd, env: { ...common, ...database('auth'), LIFT_ADMIN_EMAIL: admin.email, LIFT_ADMIN_PASSWORD: admin.password, MODULE_GRANTS_REFRESH_MS: '100' } });
     const registry = startServiceProcess({

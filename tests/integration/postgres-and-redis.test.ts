@@ -2,6 +2,7 @@ import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../support/free-port.js';
 import { startServiceProcess, waitUntilReady, type ServiceProcess } from '../support/service-process.js';
+import { testSchemaName } from '../support/test-schema.js';
 
 const databaseUrl = process.env.TEST_DATABASE_URL;
 const redisUrl = process.env.TEST_REDIS_URL;
@@ -16,7 +17,7 @@ afterEach(async () => {
 
 describe.skipIf(!databaseUrl || !redisUrl)('services in production mode on PostgreSQL and Redis', () => {
   it.each(['auth', 'billing', 'memory', 'observability', 'registry'])('%s migrates its own schema and is ready on both', async (name) => {
-    const schema = `lift_test_${name}_${process.pid}_${Date.now().toString(36)}`;
+    const schema = testSchemaName(name);
     const service = startServiceProcess({
       name,
       port: await freePort(),

@@ -2,17 +2,20 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { buildServices } from '../../cli/src/build-services.js';
 
-/** Every schema a test makes starts with this; nothing else may. */
-const testSchemaPattern = 'lift_test_%';
+// Runs older than this are over (or crashed): their schemas may go.
+const abandonedAfterMs = 6 * 3_600_000;
 
-async function dropTestSchemas(): Promise<void> {
+async function dropSchemas(select: (runId: string) => boolean): Promise<void> {
   const url = process.env.TEST_DATABASE_URL;
   if (!url) return;
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const { rows } = await client.query<{ nspname: string }>('select nspname from pg_namespace where nspname like $1', [testSchemaPattern]);
-    for (const { nspname } of rows) await client.query(`drop schema if exists "${nspname}" cascade`);
+    const { rows } = await client.query<{ nspname: string }>("select nspname from pg_namespace where nspname like 'lift\\_test\\_%'");
+    for (const { nspname } of rows) {
+      const runId = nspname.split('_')[2] ?? '';
+      if (select(runId)) await client.query(`drop schema if exists "${nspname}" cascade`);
+    }
   } finally {
     await client.end();
   }
@@ -20,11 +23,19 @@ async function dropTestSchemas(): Promise<void> {
 
 /**
  * Cross-service suites run the same bundles that `lift up` runs; build them once per test run.
- * Test schemas in PostgreSQL are dropped after the run (and leftovers of an interrupted run before
- * it), never while tests run: a concurrent DROP SCHEMA breaks other tests' catalogue queries.
+ * Test schemas in PostgreSQL (tests/support/test-schema.ts) are dropped after the run — only this
+ * run's, so two runs on one database (a developer's and CI's) never drop each other's — and
+ * leftovers of runs that ended hours ago before it. Never while tests run: a concurrent DROP
+ * SCHEMA breaks other tests' catalogue queries.
  */
 export default async function setup(): Promise<() => Promise<void>> {
+  const runId = Date.now().toString(36);
+  process.env.LIFT_TEST_RUN = runId;
   const root = fileURLToPath(new URL('../../', import.meta.url));
-  await Promise.all([buildServices(root, ['gateway', 'auth', 'memory', 'registry', 'billing', 'observability']), dropTestSchemas()]);
-  return dropTestSchemas;
+  const isAbandoned = (id: string) => {
+    const started = Number.parseInt(id, 36);
+    return id === 'adhoc' ? false : Number.isFinite(started) && Date.now() - started > abandonedAfterMs;
+  };
+  await Promise.all([buildServices(root, ['gateway', 'auth', 'memory', 'registry', 'billing', 'observability']), dropSchemas(isAbandoned)]);
+  return () => dropSchemas((id) => id === runId);
 }

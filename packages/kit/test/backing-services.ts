@@ -1,3 +1,4 @@
+import { testSchemaName } from '../../../tests/support/test-schema.js';
 /**
  * The real PostgreSQL and Redis of a test run. CI sets both; without them the suites that need
  * them are skipped, and say so loudly, rather than passing without having run.
@@ -17,5 +18,5 @@ export function warnWhenSkipped(suite: string, variable: 'TEST_DATABASE_URL' | '
  * dropping a schema while another test's migrator introspects the catalogue fails that test.
  */
 export function uniqueName(prefix: string): string {
-  return `lift_test_${prefix}_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+  return testSchemaName(prefix.replace(/-/g, '_'));
 }

@@ -20,6 +20,7 @@ import { buildApp, type AuthTables } from '../src/app.js';
 import { authConfigSchema } from '../src/config.js';
 import { authMigrations } from '../src/migrations/index.js';
 import type { PasswordHashing } from '../src/passwords.js';
+import { testSchemaName } from '../../../tests/support/test-schema.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -55,7 +56,6 @@ export function manualClock(start = Date.parse('2026-11-28T09:00:00Z')): Clock &
   return { now: () => now, advance: (ms: number) => void (now += ms) };
 }
 
-let counter = 0;
 
 /** The auth app on a fresh database (and, for PostgreSQL, a fresh schema and Redis prefix). */
 export async function buildAuth(
@@ -68,9 +68,8 @@ export async function buildAuth(
     storage?: AuthUnderTest['storage'];
   } = {},
 ): Promise<AuthUnderTest> {
-  counter += 1;
   // Dropped after the whole run (see tests/support/build-services.global.ts), not here.
-  const unique = options.storage?.schema ?? `lift_test_auth_${process.pid}_${Date.now().toString(36)}_${counter}`;
+  const unique = options.storage?.schema ?? testSchemaName('auth');
   const databaseUrl =
     options.storage?.databaseUrl ?? (options.postgres ? (testDatabaseUrl as string) : `sqlite:///${join(mkdtempSync(join(tmpdir(), 'lift-auth-')), 'lift.db')}`);
   const config = await loadConfig(authConfigSchema, {

@@ -8,6 +8,7 @@ import { createHttpClient, createLogger, databaseLocation, InProcessState, loadC
 import { buildApp, type BillingTables } from '../src/app.js';
 import { billingConfigSchema } from '../src/config.js';
 import { billingMigrations } from '../src/migrations/index.js';
+import { testSchemaName } from '../../../tests/support/test-schema.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -19,7 +20,6 @@ export const backends = [{ name: 'SQLite', postgres: false }, ...(testDatabaseUr
 if (!testDatabaseUrl) process.stderr.write('\n*** SKIPPED: billing suites on PostgreSQL need TEST_DATABASE_URL ***\n\n');
 
 const secret = 'billing tests sign their own HS256 tokens here';
-let counter = 0;
 
 export function manualClock(start = Date.parse('2026-11-28T09:00:00Z')): Clock & { advance(ms: number): void; set(iso: string): void } {
   let now = start;
@@ -27,8 +27,7 @@ export function manualClock(start = Date.parse('2026-11-28T09:00:00Z')): Clock &
 }
 
 export async function buildBilling(options: { postgres?: boolean; clock?: Clock; env?: Record<string, string> } = {}): Promise<{ app: ServiceApp; db: Kysely<BillingTables>; clock: Clock }> {
-  counter += 1;
-  const schema = `lift_test_billing_${process.pid}_${Date.now().toString(36)}_${counter}`;
+  const schema = testSchemaName('billing');
   const config = await loadConfig(billingConfigSchema, {
     env: {
       DATABASE_URL: options.postgres ? (testDatabaseUrl as string) : `sqlite:///${join(mkdtempSync(join(tmpdir(), 'lift-billing-')), 'lift.db')}`,

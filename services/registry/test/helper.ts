@@ -9,6 +9,7 @@ import { createHttpClient, createLogger, databaseLocation, InProcessState, loadC
 import { buildApp, type RegistryTables } from '../src/app.js';
 import { registryConfigSchema } from '../src/config.js';
 import { registryMigrations } from '../src/migrations/index.js';
+import { testSchemaName } from '../../../tests/support/test-schema.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -21,12 +22,10 @@ export const backends = [{ name: 'SQLite + in-process state', postgres: false },
 if (!testDatabaseUrl || !testRedisUrl) process.stderr.write('\n*** SKIPPED: registry suites on PostgreSQL + Redis need TEST_DATABASE_URL and TEST_REDIS_URL ***\n\n');
 
 const secret = 'registry tests sign their own HS256 tokens here';
-let counter = 0;
 
 /** The registry on a fresh database, verifying HS256 tokens the tests mint, modules allowed on loopback. */
 export async function buildRegistry(options: { postgres?: boolean; env?: Record<string, string>; clock?: Clock; healthChecksOnTimer?: boolean } = {}): Promise<{ app: ServiceApp }> {
-  counter += 1;
-  const schema = `lift_test_registry_${process.pid}_${Date.now().toString(36)}_${counter}`;
+  const schema = testSchemaName('registry');
   const config = await loadConfig(registryConfigSchema, {
     env: {
       DATABASE_URL: options.postgres ? (testDatabaseUrl as string) : `sqlite:///${join(mkdtempSync(join(tmpdir(), 'lift-registry-')), 'lift.db')}`,

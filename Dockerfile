@@ -19,7 +19,8 @@ COPY services/memory/package.json services/memory/
 COPY services/observability/package.json services/observability/
 COPY services/registry/package.json services/registry/
 COPY cli/package.json cli/
-RUN npm ci --no-audit --no-fund
+# Sources are not here yet, so the root postinstall (bundling) is skipped; native packages are built.
+RUN npm ci --no-audit --no-fund --ignore-scripts && npm rebuild better-sqlite3 esbuild
 
 FROM dependencies AS build
 COPY tsconfig.base.json ./

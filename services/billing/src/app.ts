@@ -3,12 +3,17 @@ import type { BillingDomain } from './billing-domain.js';
 import type { BillingConfig } from './config.js';
 import { billingIdentity } from './identity.js';
 import { seedDefaultPlans } from './plans.js';
+import { invoiceEndedPeriods } from './invoicing.js';
+import { invoiceRoutes } from './routes/invoice-routes.js';
 import { planRoutes } from './routes/plan-routes.js';
 import { usageRoutes } from './routes/usage-routes.js';
 import type { BillingTables } from './tables.js';
 
 export type { BillingTables };
-export type BillingDeps = DatabaseServiceDeps<BillingConfig, BillingTables>;
+export type BillingDeps = DatabaseServiceDeps<BillingConfig, BillingTables> & {
+  /** Tests draft invoices through POST /v1/invoices/run instead of the timer. */
+  readonly invoicingOnTimer?: boolean;
+};
 
 export async function buildApp(deps: BillingDeps): Promise<ServiceApp> {
   const domain: BillingDomain = { config: deps.config, db: deps.database.db, clock: deps.clock, log: deps.log, dialect: deps.database.location.dialect };
@@ -16,6 +21,7 @@ export async function buildApp(deps: BillingDeps): Promise<ServiceApp> {
   await app.register(authPlugin, { verifier: serviceTokenVerifier(deps.config, deps.clock) });
   await planRoutes(app, domain);
   await usageRoutes(app, domain);
+  await invoiceRoutes(app, domain);
 
   // Ready once the default plans exist (seeded after the migrations; idempotent across replicas).
   let seedError: string | undefined = 'plans not seeded yet';
@@ -28,6 +34,17 @@ export async function buildApp(deps: BillingDeps): Promise<ServiceApp> {
         deps.log.error({ err: error }, 'seeding the default plans failed');
       },
     );
+  // Ended periods are invoiced within a minute (idempotent: one invoice per organisation and period).
+  let invoicingTimer: NodeJS.Timeout | undefined;
+  if (deps.invoicingOnTimer !== false) {
+    void deps.database.migrated.then(() => {
+      invoicingTimer = setInterval(() => {
+        invoiceEndedPeriods(domain).catch((error: unknown) => deps.log.error({ err: error }, 'drafting invoices failed'));
+      }, 60_000);
+      invoicingTimer.unref();
+    });
+  }
+  app.addHook('onClose', async () => clearInterval(invoicingTimer));
   app.readiness.add({
     name: 'plans',
     check: async () => {

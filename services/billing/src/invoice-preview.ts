@@ -1,5 +1,6 @@
 import type { BillingDomain } from './billing-domain.js';
-import { getPlan } from './plans.js';
+import type { Period } from './billing-period.js';
+import { getPlan, type PlanView } from './plans.js';
 import { overageCharge } from './pricing.js';
 import { currentPeriod, subscriptionOf } from './subscriptions.js';
 import { aggregateUsage } from './usage-totals.js';
@@ -20,7 +21,12 @@ export async function previewInvoice(domain: BillingDomain, organisationId: stri
   const subscription = await subscriptionOf(domain, organisationId);
   const plan = await getPlan(domain, subscription.plan_id);
   const period = await currentPeriod(domain, subscription, plan);
-  const trialing = subscription.trial_ends_at !== null && Date.parse(subscription.trial_ends_at) > domain.clock.now();
+  return invoiceFor(domain, organisationId, plan, period, subscription.trial_ends_at);
+}
+
+/** The invoice of one period on one plan: base fee unless the period began in a trial, then overage. */
+export async function invoiceFor(domain: BillingDomain, organisationId: string, plan: PlanView, period: Period, trialEndsAt: string | null) {
+  const trialing = trialEndsAt !== null && Date.parse(trialEndsAt) > period.start.getTime();
   const lines: InvoiceLine[] = [];
   if (!trialing && plan.basePriceCents > 0) lines.push({ description: `${plan.name} (${plan.interval})`, metric: null, quantity: 1, unitPriceCents: plan.basePriceCents, amountCents: plan.basePriceCents });
   for (const rule of plan.metrics) {

@@ -11,6 +11,24 @@ export interface BillingTables {
     created_at: string;
     updated_at: string;
   };
+  invoices: {
+    id: string;
+    organisation_id: string;
+    number: number | null;
+    plan_id: string;
+    period_start: string;
+    period_end: string;
+    currency: string;
+    lines: string;
+    subtotal_cents: number | string | bigint;
+    total_cents: number | string | bigint;
+    status: 'draft' | 'open' | 'paid' | 'void';
+    created_at: string;
+    finalized_at: string | null;
+    paid_at: string | null;
+    voided_at: string | null;
+  };
+  invoice_sequence: { id: number; last_number: number };
   usage_events: {
     id: string;
     organisation_id: string;

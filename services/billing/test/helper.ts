@@ -42,7 +42,7 @@ export async function buildBilling(options: { postgres?: boolean; clock?: Clock;
   await migrateToLatest(database, billingMigrations);
   const state = new InProcessState(clock);
   const http = createHttpClient({ service: 'billing', version: 'test' });
-  const app = await buildApp({ config, log: createLogger({ service: 'billing', version: 'test', level: 'silent' }), clock, state, http, database: { ...database, migrated: Promise.resolve() } });
+  const app = await buildApp({ config, log: createLogger({ service: 'billing', version: 'test', level: 'silent' }), clock, state, http, database: { ...database, migrated: Promise.resolve() }, invoicingOnTimer: false });
   cleanups.push(async () => {
     await app.close();
     await http.close();

@@ -1,0 +1,136 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import { ConflictError, isUniqueViolation, NotFoundError } from '@lift/kit';
+import { periodContaining, type Period } from './billing-period.js';
+import { nowIso, type BillingDomain } from './billing-domain.js';
+import { invoiceFor, type InvoiceLine } from './invoice-preview.js';
+import { getPlan } from './plans.js';
+import type { BillingTables } from './tables.js';
+
+export type InvoiceStatus = 'draft' | 'open' | 'paid' | 'void';
+
+const transitions: Record<'finalize' | 'pay' | 'void', { from: InvoiceStatus[]; to: InvoiceStatus }> = {
+  finalize: { from: ['draft'], to: 'open' },
+  pay: { from: ['open'], to: 'paid' },
+  void: { from: ['draft', 'open'], to: 'void' },
+};
+
+function view(row: BillingTables['invoices']) {
+  return {
+    id: row.id,
+    organisationId: row.organisation_id,
+    number: row.number === null ? null : Number(row.number),
+    planId: row.plan_id,
+    periodStart: row.period_start,
+    periodEnd: row.period_end,
+    currency: row.currency,
+    lines: JSON.parse(row.lines) as InvoiceLine[],
+    subtotalCents: Number(row.subtotal_cents),
+    totalCents: Number(row.total_cents),
+    status: row.status,
+    createdAt: row.created_at,
+    finalizedAt: row.finalized_at,
+    paidAt: row.paid_at,
+    voidedAt: row.voided_at,
+  };
+}
+
+export type InvoiceView = ReturnType<typeof view>;
+
+/**
+ * Drafts the invoice of every period that has ended since a subscription's anchor and has none
+ * yet (at most the last 24, for a subscription nobody looked at for years). Idempotent: the
+ * (organisation, period) pair is unique, so replicas running it together make one invoice each.
+ */
+export async function invoiceEndedPeriods(domain: BillingDomain): Promise<number> {
+  const subscriptions = await domain.db.selectFrom('subscriptions').selectAll().execute();
+  const now = new Date(domain.clock.now());
+  let drafted = 0;
+  for (const subscription of subscriptions) {
+    const plan = await getPlan(domain, subscription.plan_id);
+    const anchor = new Date(subscription.anchor);
+    const current = periodContaining(anchor, plan.interval, now);
+    const ended: Period[] = [];
+    let start = current.start;
+    while (start > anchor && ended.length < 24) {
+      const previous = periodContaining(anchor, plan.interval, new Date(start.getTime() - 1));
+      ended.push(previous);
+      start = previous.start;
+    }
+    for (const period of ended) {
+      const exists = await domain.db.selectFrom('invoices').select('id').where('organisation_id', '=', subscription.organisation_id).where('period_start', '=', period.start.toISOString()).executeTakeFirst();
+      if (exists) continue;
+      const draft = await invoiceFor(domain, subscription.organisation_id, plan, period, subscription.trial_ends_at);
+      try {
+        await domain.db
+          .insertInto('invoices')
+          .values({
+            id: randomUUID(),
+            organisation_id: subscription.organisation_id,
+            number: null,
+            plan_id: plan.id,
+            period_start: draft.periodStart,
+            period_end: draft.periodEnd,
+            currency: draft.currency,
+            lines: JSON.stringify(draft.lines),
+            subtotal_cents: draft.subtotalCents,
+            total_cents: draft.totalCents,
+            status: 'draft',
+            created_at: nowIso(domain.clock),
+            finalized_at: null,
+            paid_at: null,
+            voided_at: null,
+          })
+          .execute();
+        drafted += 1;
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+      }
+    }
+  }
+  return drafted;
+}
+
+export async function listInvoices(domain: BillingDomain, organisationId: string): Promise<InvoiceView[]> {
+  const rows = await domain.db.selectFrom('invoices').selectAll().where('organisation_id', '=', organisationId).orderBy('period_start', 'desc').execute();
+  return rows.map(view);
+}
+
+export async function getInvoice(domain: BillingDomain, organisationId: string, id: string): Promise<InvoiceView> {
+  const row = await domain.db.selectFrom('invoices').selectAll().where('organisation_id', '=', organisationId).where('id', '=', id).executeTakeFirst();
+  if (!row) throw new NotFoundError('BILLING_INVOICE_NOT_FOUND', 'No such invoice for this organisation.');
+  return view(row);
+}
+
+/**
+ * draft → open (finalize: the invoice gets the next number), open → paid, draft|open → void.
+ * Numbers come from one counter incremented in the finalizing transaction, so they have no gaps
+ * and no duplicates however many replicas finalize at once; a voided open invoice keeps its number.
+ */
+export async function transitionInvoice(domain: BillingDomain, organisationId: string, id: string, action: keyof typeof transitions): Promise<InvoiceView> {
+  const { from, to } = transitions[action];
+  const at = nowIso(domain.clock);
+  await domain.db.transaction().execute(async (transaction) => {
+    // The conditional update takes the row's lock first: a concurrent transition of the same
+    // invoice waits, then finds the state changed — so a number is never drawn twice.
+    const moved = await transaction
+      .updateTable('invoices')
+      .set({ status: to, ...(action === 'pay' ? { paid_at: at } : {}), ...(action === 'void' ? { voided_at: at } : {}) })
+      .where('organisation_id', '=', organisationId)
+      .where('id', '=', id)
+      .where('status', 'in', from)
+      .executeTakeFirst();
+    if (Number(moved.numUpdatedRows) === 0) {
+      const row = await transaction.selectFrom('invoices').select('status').where('organisation_id', '=', organisationId).where('id', '=', id).executeTakeFirst();
+      if (!row) throw new NotFoundError('BILLING_INVOICE_NOT_FOUND', 'No such invoice for this organisation.');
+      throw new ConflictError('BILLING_INVOICE_STATE', `A ${row.status} invoice cannot be ${action === 'pay' ? 'paid' : action === 'void' ? 'voided' : 'finalized'}.`, { extensions: { invoiceStatus: row.status } });
+    }
+    if (action === 'finalize') {
+      await sql`update invoice_sequence set last_number = last_number + 1 where id = 1`.execute(transaction);
+      const sequence = await transaction.selectFrom('invoice_sequence').select('last_number').where('id', '=', 1).executeTakeFirstOrThrow();
+      await transaction.updateTable('invoices').set({ number: Number(sequence.last_number), finalized_at: at }).where('id', '=', id).execute();
+    }
+  });
+  return getInvoice(domain, organisationId, id);
+}
+

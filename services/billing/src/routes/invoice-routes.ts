@@ -1,0 +1,50 @@
+import { Type } from '@sinclair/typebox';
+import { identityOf, type ServiceApp } from '@lift/kit';
+import { assertMayActFor, requireAdmin, type BillingDomain } from '../billing-domain.js';
+import { getInvoice, invoiceEndedPeriods, listInvoices, transitionInvoice } from '../invoicing.js';
+import { OrganisationParams } from '../schemas.js';
+
+const security = [{ bearerAuth: [] }];
+const tags = ['invoices'];
+const InvoiceParams = Type.Object({ organisationId: Type.String({ minLength: 1, maxLength: 64 }), invoiceId: Type.String({ format: 'uuid' }) });
+const Invoice = Type.Object({
+  id: Type.String(),
+  organisationId: Type.String(),
+  number: Type.Union([Type.Integer(), Type.Null()], { description: 'assigned when finalized; consecutive without gaps' }),
+  planId: Type.String(),
+  periodStart: Type.String(),
+  periodEnd: Type.String(),
+  currency: Type.String(),
+  lines: Type.Array(Type.Object({ description: Type.String(), metric: Type.Union([Type.String(), Type.Null()]), quantity: Type.Integer(), unitPriceCents: Type.Integer(), amountCents: Type.Integer() })),
+  subtotalCents: Type.Integer(),
+  totalCents: Type.Integer(),
+  status: Type.Union(['draft', 'open', 'paid', 'void'].map((status) => Type.Literal(status))),
+  createdAt: Type.String(),
+  finalizedAt: Type.Union([Type.String(), Type.Null()]),
+  paidAt: Type.Union([Type.String(), Type.Null()]),
+  voidedAt: Type.Union([Type.String(), Type.Null()]),
+});
+
+export async function invoiceRoutes(app: ServiceApp, domain: BillingDomain): Promise<void> {
+  app.post('/v1/invoices/run', { preHandler: app.requireIdentity, schema: { tags, security, summary: 'Draft the invoices of every ended period now (billing:admin)', response: { 200: Type.Object({ drafted: Type.Integer() }) } } }, async (request) => {
+    requireAdmin(identityOf(request));
+    return { drafted: await invoiceEndedPeriods(domain) };
+  });
+
+  app.get('/v1/invoices/:organisationId', { preHandler: app.requirePermission('billing:read'), schema: { tags, security, summary: 'The organisation\'s invoices, newest first', params: OrganisationParams, response: { 200: Type.Object({ items: Type.Array(Invoice), nextCursor: Type.Null() }) } } }, async (request) => {
+    assertMayActFor(identityOf(request), request.params.organisationId);
+    return { items: await listInvoices(domain, request.params.organisationId), nextCursor: null };
+  });
+
+  app.get('/v1/invoices/:organisationId/:invoiceId', { preHandler: app.requirePermission('billing:read'), schema: { tags, security, summary: 'One invoice', params: InvoiceParams, response: { 200: Invoice } } }, async (request) => {
+    assertMayActFor(identityOf(request), request.params.organisationId);
+    return getInvoice(domain, request.params.organisationId, request.params.invoiceId);
+  });
+
+  for (const action of ['finalize', 'pay', 'void'] as const) {
+    app.post(`/v1/invoices/:organisationId/:invoiceId/${action}`, { preHandler: app.requireIdentity, schema: { tags, security, summary: `${action} an invoice (billing:admin)`, params: InvoiceParams, response: { 200: Invoice } } }, async (request) => {
+      requireAdmin(identityOf(request));
+      return transitionInvoice(domain, request.params.organisationId, request.params.invoiceId, action);
+    });
+  }
+}

@@ -4,6 +4,7 @@ import type { BillingConfig } from './config.js';
 import { billingIdentity } from './identity.js';
 import { seedDefaultPlans } from './plans.js';
 import { invoiceEndedPeriods } from './invoicing.js';
+import { analyticsRoutes } from './routes/analytics-routes.js';
 import { invoiceRoutes } from './routes/invoice-routes.js';
 import { planRoutes } from './routes/plan-routes.js';
 import { usageRoutes } from './routes/usage-routes.js';
@@ -22,6 +23,7 @@ export async function buildApp(deps: BillingDeps): Promise<ServiceApp> {
   await planRoutes(app, domain);
   await usageRoutes(app, domain);
   await invoiceRoutes(app, domain);
+  await analyticsRoutes(app, domain);
 
   // Ready once the default plans exist (seeded after the migrations; idempotent across replicas).
   let seedError: string | undefined = 'plans not seeded yet';

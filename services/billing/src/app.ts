@@ -7,6 +7,7 @@ import { invoiceEndedPeriods } from './invoicing.js';
 import { analyticsRoutes } from './routes/analytics-routes.js';
 import { invoiceRoutes } from './routes/invoice-routes.js';
 import { planRoutes } from './routes/plan-routes.js';
+import { stripeRoutes } from './routes/stripe-routes.js';
 import { usageRoutes } from './routes/usage-routes.js';
 import type { BillingTables } from './tables.js';
 
@@ -24,6 +25,7 @@ export async function buildApp(deps: BillingDeps): Promise<ServiceApp> {
   await usageRoutes(app, domain);
   await invoiceRoutes(app, domain);
   await analyticsRoutes(app, domain);
+  await stripeRoutes(app, domain);
 
   // Ready once the default plans exist (seeded after the migrations; idempotent across replicas).
   let seedError: string | undefined = 'plans not seeded yet';

@@ -29,6 +29,7 @@ export interface BillingTables {
     voided_at: string | null;
   };
   invoice_sequence: { id: number; last_number: number };
+  stripe_events: { id: string; type: string; received_at: string };
   usage_events: {
     id: string;
     organisation_id: string;

@@ -1,0 +1,31 @@
+import type Stripe from 'stripe';
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { ServiceApp } from '@lift/kit';
+import type { BillingDomain } from '../billing-domain.js';
+import { receiveStripeWebhook } from '../stripe-webhook.js';
+
+/**
+ * POST /v1/webhooks/stripe, present only when STRIPE_API_KEY and STRIPE_WEBHOOK_SECRET are set.
+ * Stripe authenticates by signature, not by token; the body is kept raw for the signature check.
+ */
+export async function stripeRoutes(app: ServiceApp, domain: BillingDomain): Promise<void> {
+  const { STRIPE_API_KEY: apiKey, STRIPE_WEBHOOK_SECRET: secret } = domain.config;
+  if (!apiKey || !secret) return;
+  // Loaded only when configured: the SDK is large, and most installations run without Stripe.
+  const loaded = (await import('stripe')) as unknown as { default: typeof Stripe | { default: typeof Stripe } };
+  const StripeClient = 'default' in loaded.default ? loaded.default.default : loaded.default;
+  const stripe = new StripeClient(apiKey);
+  await app.register(async (scope: FastifyInstance) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: 1_048_576 }, (_request, body, done) => done(null, body));
+    scope.post(
+      '/v1/webhooks/stripe',
+      { schema: { tags: ['stripe'], summary: 'Stripe events, verified by their signature', response: { 200: Type.Object({ received: Type.Boolean(), duplicate: Type.Boolean(), applied: Type.Boolean() }) } } },
+      async (request) => {
+        const signature = request.headers['stripe-signature'];
+        return receiveStripeWebhook(domain, stripe, secret, request.body as Buffer, Array.isArray(signature) ? signature[0] : signature);
+      },
+    );
+  });
+}

@@ -3,7 +3,8 @@ import type { BillingDomain } from './billing-domain.js';
 import type { BillingConfig } from './config.js';
 import { billingIdentity } from './identity.js';
 import { seedDefaultPlans } from './plans.js';
-import { invoiceEndedPeriods } from './invoicing.js';
+import { stripeClient } from './stripe-client.js';
+import { invoiceEndedPeriods, pushOpenInvoices } from './invoicing.js';
 import { analyticsRoutes } from './routes/analytics-routes.js';
 import { invoiceRoutes } from './routes/invoice-routes.js';
 import { planRoutes } from './routes/plan-routes.js';
@@ -18,7 +19,7 @@ export type BillingDeps = DatabaseServiceDeps<BillingConfig, BillingTables> & {
 };
 
 export async function buildApp(deps: BillingDeps): Promise<ServiceApp> {
-  const domain: BillingDomain = { config: deps.config, db: deps.database.db, clock: deps.clock, log: deps.log, dialect: deps.database.location.dialect };
+  const domain: BillingDomain = { config: deps.config, db: deps.database.db, clock: deps.clock, log: deps.log, dialect: deps.database.location.dialect, stripe: stripeClient(deps.config) };
   const app = await createService({ identity: billingIdentity, config: deps.config, log: deps.log, clock: deps.clock });
   await app.register(authPlugin, { verifier: serviceTokenVerifier(deps.config, deps.clock) });
   await planRoutes(app, domain);
@@ -43,7 +44,9 @@ export async function buildApp(deps: BillingDeps): Promise<ServiceApp> {
   if (deps.invoicingOnTimer !== false) {
     void deps.database.migrated.then(() => {
       invoicingTimer = setInterval(() => {
-        invoiceEndedPeriods(domain).catch((error: unknown) => deps.log.error({ err: error }, 'drafting invoices failed'));
+        invoiceEndedPeriods(domain)
+          .then(() => pushOpenInvoices(domain))
+          .catch((error: unknown) => deps.log.error({ err: error }, 'drafting or pushing invoices failed'));
       }, 60_000);
       invoicingTimer.unref();
     });

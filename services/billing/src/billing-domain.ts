@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type Stripe from 'stripe';
 import { ForbiddenError, NotFoundError, type Clock, type Identity, type Logger } from '@lift/kit';
 import type { BillingConfig } from './config.js';
 import { billingErrorCodes } from './errors.js';
@@ -10,6 +11,8 @@ export interface BillingDomain {
   readonly clock: Clock;
   readonly log: Logger;
   readonly dialect: 'sqlite' | 'postgres';
+  /** The Stripe SDK when STRIPE_API_KEY is set. */
+  readonly stripe: Promise<Stripe | undefined>;
 }
 
 export function nowIso(clock: Clock): string {

@@ -5,6 +5,7 @@ import { periodContaining, type Period } from './billing-period.js';
 import { nowIso, type BillingDomain } from './billing-domain.js';
 import { invoiceFor, type InvoiceLine } from './invoice-preview.js';
 import { getPlan } from './plans.js';
+import { pushInvoiceToStripe } from './stripe-sync.js';
 import type { BillingTables } from './tables.js';
 
 export type InvoiceStatus = 'draft' | 'open' | 'paid' | 'void';
@@ -32,6 +33,7 @@ function view(row: BillingTables['invoices']) {
     finalizedAt: row.finalized_at,
     paidAt: row.paid_at,
     voidedAt: row.voided_at,
+    stripeInvoiceId: row.stripe_invoice_id ?? null,
   };
 }
 
@@ -134,3 +136,21 @@ export async function transitionInvoice(domain: BillingDomain, organisationId: s
   return getInvoice(domain, organisationId, id);
 }
 
+
+/**
+ * Pushes open invoices to Stripe (when configured) that are not there yet: right after each
+ * finalize, and again on the invoicing timer for those whose push failed (Stripe down).
+ */
+export async function pushOpenInvoices(domain: BillingDomain, only?: string): Promise<void> {
+  const stripe = await domain.stripe;
+  if (!stripe) return;
+  let query = domain.db.selectFrom('invoices').select('id').where('status', '=', 'open').where('stripe_invoice_id', 'is', null);
+  if (only !== undefined) query = query.where('id', '=', only);
+  for (const { id } of await query.execute()) {
+    try {
+      await pushInvoiceToStripe(domain, stripe, id);
+    } catch (error) {
+      domain.log.warn({ err: error, invoiceId: id }, 'pushing an invoice to Stripe failed; it is retried');
+    }
+  }
+}

@@ -8,6 +8,7 @@ export interface BillingTables {
     trial_ends_at: string | null;
     cancel_at_period_end: number;
     pending_plan_id: string | null;
+    stripe_customer_id?: string | null;
     created_at: string;
     updated_at: string;
   };
@@ -27,6 +28,7 @@ export interface BillingTables {
     finalized_at: string | null;
     paid_at: string | null;
     voided_at: string | null;
+    stripe_invoice_id?: string | null;
   };
   invoice_sequence: { id: number; last_number: number };
   stripe_events: { id: string; type: string; received_at: string };

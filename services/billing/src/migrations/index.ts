@@ -2,10 +2,12 @@ import type { ServiceMigrations } from '@lift/kit';
 import { billingMigration } from './0001-billing.js';
 import { invoicesMigration } from './0002-invoices.js';
 import { stripeEventsMigration } from './0003-stripe-events.js';
+import { stripeIdsMigration } from './0004-stripe-ids.js';
 
 /** The billing service's tables, oldest first. Never edit a migration that has shipped; add one. */
 export const billingMigrations: ServiceMigrations = {
   '0001_billing': billingMigration,
   '0002_invoices': invoicesMigration,
   '0003_stripe_events': stripeEventsMigration,
+  '0004_stripe_ids': stripeIdsMigration,
 };

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { identityOf, type ServiceApp } from '@lift/kit';
 import { assertMayActFor, requireAdmin, type BillingDomain } from '../billing-domain.js';
-import { getInvoice, invoiceEndedPeriods, listInvoices, transitionInvoice } from '../invoicing.js';
+import { getInvoice, invoiceEndedPeriods, listInvoices, pushOpenInvoices, transitionInvoice } from '../invoicing.js';
 import { OrganisationParams } from '../schemas.js';
 
 const security = [{ bearerAuth: [] }];
@@ -23,12 +23,15 @@ const Invoice = Type.Object({
   finalizedAt: Type.Union([Type.String(), Type.Null()]),
   paidAt: Type.Union([Type.String(), Type.Null()]),
   voidedAt: Type.Union([Type.String(), Type.Null()]),
+  stripeInvoiceId: Type.Union([Type.String(), Type.Null()], { description: 'set once pushed to Stripe' }),
 });
 
 export async function invoiceRoutes(app: ServiceApp, domain: BillingDomain): Promise<void> {
-  app.post('/v1/invoices/run', { preHandler: app.requireIdentity, schema: { tags, security, summary: 'Draft the invoices of every ended period now (billing:admin)', response: { 200: Type.Object({ drafted: Type.Integer() }) } } }, async (request) => {
+  app.post('/v1/invoices/run', { preHandler: app.requireIdentity, schema: { tags, security, summary: 'Draft the invoices of every ended period now, and push open ones to Stripe (billing:admin)', response: { 200: Type.Object({ drafted: Type.Integer() }) } } }, async (request) => {
     requireAdmin(identityOf(request));
-    return { drafted: await invoiceEndedPeriods(domain) };
+    const drafted = await invoiceEndedPeriods(domain);
+    await pushOpenInvoices(domain);
+    return { drafted };
   });
 
   app.get('/v1/invoices/:organisationId', { preHandler: app.requirePermission('billing:read'), schema: { tags, security, summary: 'The organisation\'s invoices, newest first', params: OrganisationParams, response: { 200: Type.Object({ items: Type.Array(Invoice), nextCursor: Type.Null() }) } } }, async (request) => {
@@ -44,7 +47,10 @@ export async function invoiceRoutes(app: ServiceApp, domain: BillingDomain): Pro
   for (const action of ['finalize', 'pay', 'void'] as const) {
     app.post(`/v1/invoices/:organisationId/:invoiceId/${action}`, { preHandler: app.requireIdentity, schema: { tags, security, summary: `${action} an invoice (billing:admin)`, params: InvoiceParams, response: { 200: Invoice } } }, async (request) => {
       requireAdmin(identityOf(request));
-      return transitionInvoice(domain, request.params.organisationId, request.params.invoiceId, action);
+      const invoice = await transitionInvoice(domain, request.params.organisationId, request.params.invoiceId, action);
+      if (action !== 'finalize') return invoice;
+      await pushOpenInvoices(domain, invoice.id);
+      return getInvoice(domain, request.params.organisationId, invoice.id);
     });
   }
 }

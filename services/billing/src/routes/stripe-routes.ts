@@ -12,10 +12,7 @@ import { receiveStripeWebhook } from '../stripe-webhook.js';
 export async function stripeRoutes(app: ServiceApp, domain: BillingDomain): Promise<void> {
   const { STRIPE_API_KEY: apiKey, STRIPE_WEBHOOK_SECRET: secret } = domain.config;
   if (!apiKey || !secret) return;
-  // Loaded only when configured: the SDK is large, and most installations run without Stripe.
-  const loaded = (await import('stripe')) as unknown as { default: typeof Stripe | { default: typeof Stripe } };
-  const StripeClient = 'default' in loaded.default ? loaded.default.default : loaded.default;
-  const stripe = new StripeClient(apiKey);
+  const stripe = (await domain.stripe) as Stripe;
   await app.register(async (scope: FastifyInstance) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: 1_048_576 }, (_request, body, done) => done(null, body));

@@ -21,6 +21,7 @@ import { authConfigSchema } from '../src/config.js';
 import { authMigrations } from '../src/migrations/index.js';
 import type { PasswordHashing } from '../src/passwords.js';
 import { testSchemaName } from '../../../tests/support/test-schema.js';
+import { untilReady } from '../../../tests/support/until-ready.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -106,10 +107,7 @@ export async function buildAuth(
     await database.close();
   });
   // The platform admin is created in the background; the app is ready once it exists.
-  for (let attempt = 0; attempt < 200; attempt += 1) {
-    if ((await app.inject({ method: 'GET', url: '/ready' })).statusCode === 200) break;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
+  await untilReady(app);
   return { app, state, db: database.db, storage: { databaseUrl, schema: unique } };
 }
 

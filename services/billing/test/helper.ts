@@ -9,6 +9,7 @@ import { buildApp, type BillingTables } from '../src/app.js';
 import { billingConfigSchema } from '../src/config.js';
 import { billingMigrations } from '../src/migrations/index.js';
 import { testSchemaName } from '../../../tests/support/test-schema.js';
+import { untilReady } from '../../../tests/support/until-ready.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -49,10 +50,8 @@ export async function buildBilling(options: { postgres?: boolean; clock?: Clock;
     await state.close();
     await database.close();
   });
-  for (let attempt = 0; attempt < 200; attempt += 1) {
-    if ((await app.inject({ method: 'GET', url: '/ready' })).statusCode === 200) break;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
+  // The default plans are seeded in the background; the app is ready once they exist.
+  await untilReady(app);
   return { app, db: database.db, clock };
 }
 

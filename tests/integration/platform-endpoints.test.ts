@@ -56,22 +56,34 @@ describe('through the gateway', () => {
     expect(response.headers.get('x-request-id')).toBeTruthy();
   });
 
+  it('refuses a protected route without a token, at the edge', async () => {
+    const response = await fetch(`${stack.gateway.url}/registry/v1/modules`);
+    expect(response.status).toBe(401);
+    expect(await response.json()).toMatchObject({ code: 'AUTH_TOKEN_MISSING' });
+  });
+
   it('answers an unknown route with 404 problem+json', async () => {
-    const response = await fetch(`${stack.gateway.url}/registry/v1/no-such-thing`);
+    const registered = await fetch(`${stack.gateway.url}/auth/v1/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'endpoints@example.com', password: 'a long enough passphrase' }),
+    });
+    const { accessToken } = (await registered.json()) as { accessToken: string };
+    const response = await fetch(`${stack.gateway.url}/registry/v1/no-such-thing`, { headers: { authorization: `Bearer ${accessToken}` } });
     expect(response.status).toBe(404);
     expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(await response.json()).toMatchObject({ status: 404, code: 'ROUTE_NOT_FOUND', requestId: expect.any(String) });
   });
 
   it('answers malformed JSON with 400 problem+json', async () => {
-    const response = await fetch(`${stack.gateway.url}/auth/v1/anything`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"email": ' });
+    const response = await fetch(`${stack.gateway.url}/auth/v1/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"email": ' });
     expect(response.status).toBe(400);
     expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(await response.json()).toMatchObject({ status: 400, code: 'REQUEST_MALFORMED_BODY' });
   });
 
   it('answers a body over the limit with 413 problem+json', async () => {
-    const response = await fetch(`${stack.gateway.url}/memory/v1/anything`, {
+    const response = await fetch(`${stack.gateway.url}/auth/v1/register`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ content: 'x'.repeat(2 * 1024 * 1024) }),
@@ -90,7 +102,7 @@ describe('through the gateway', () => {
         controller.enqueue(chunk);
       },
     });
-    const response = await fetch(`${stack.gateway.url}/memory/v1/anything`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, duplex: 'half' } as RequestInit);
+    const response = await fetch(`${stack.gateway.url}/auth/v1/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, duplex: 'half' } as RequestInit);
     expect(response.status).toBe(413);
     expect(await response.json()).toMatchObject({ code: 'REQUEST_BODY_TOO_LARGE' });
   });

@@ -1,5 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import { authPlugin, createService, serviceClientSecrets, serviceTokenSource, serviceTokenVerifier, type ServiceApp, type ServiceDeps } from '@lift/kit';
+import { authPlugin, createService, InProcessState, serviceClientSecrets, serviceTokenSource, serviceTokenVerifier, type ServiceApp, type ServiceDeps } from '@lift/kit';
+import { Counter } from 'prom-client';
+import { apiKeyExchange } from './api-key-exchange.js';
+import { edgeGuard } from './edge-guard.js';
+import { slidingWindowLimiter } from './rate-limiter.js';
 import type { GatewayConfig } from './config.js';
 import { gatewayIdentity } from './identity.js';
 import { moduleRoutes } from './module-routes.js';
@@ -13,15 +17,36 @@ export type GatewayDeps = ServiceDeps<GatewayConfig>;
 export async function buildApp(deps: GatewayDeps): Promise<ServiceApp> {
   const { config } = deps;
   const app = await createService({ identity: gatewayIdentity, config, log: deps.log, clock: deps.clock });
-  await app.register(authPlugin, { verifier: serviceTokenVerifier(config, deps.clock) });
   const upstreams = coreUpstreams(config);
   const modules = new ModuleTable(config.UPSTREAM_CONNECTIONS);
   const limits = { timeoutMs: config.UPSTREAM_TIMEOUT_MS, bodyLimitBytes: config.BODY_LIMIT_BYTES };
+  // One verifier (and one cache of verified tokens) for the edge and the module routes.
+  const verifier = serviceTokenVerifier(config, deps.clock);
+  await app.register(authPlugin, { verifier });
+
+  const guard = edgeGuard({
+    verifier,
+    apiKeys: apiKeyExchange({ http: deps.http, authUrl: config.AUTH_SERVICE_URL, clock: deps.clock }),
+    limiter: slidingWindowLimiter(deps.state, deps.clock),
+    fallbackLimiter: slidingWindowLimiter(new InProcessState(deps.clock), deps.clock),
+    limits: {
+      perIp: { limit: config.RATE_LIMIT_PER_IP, windowMs: config.RATE_LIMIT_WINDOW_MS },
+      perOrganisation: { limit: config.RATE_LIMIT_PER_ORG, windowMs: config.RATE_LIMIT_WINDOW_MS },
+      credentialsPerIp: { limit: config.RATE_LIMIT_CREDENTIALS_PER_IP, windowMs: config.RATE_LIMIT_WINDOW_MS },
+      routeOverrides: config.RATE_LIMIT_ROUTE_OVERRIDES.split(',').filter((entry) => entry !== '').map((entry) => {
+        const separator = entry.lastIndexOf(':');
+        return { prefix: entry.slice(0, separator), limit: Number(entry.slice(separator + 1)) };
+      }),
+    },
+    log: deps.log,
+    storeFailures: new Counter({ name: 'gateway_rate_limit_store_failures_total', help: 'Rate-limit checks that fell back to the per-replica limiter because the shared store failed', registers: [app.metrics] }),
+  });
 
   await app.register(async (scope: FastifyInstance) => {
     // Bodies stream through untouched: the gateway never parses them, the upstream validates them.
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_request, _payload, done) => done(null));
+    scope.addHook('preHandler', guard);
     await proxyRoutes(scope, { upstreams, ...limits });
     await moduleRoutes(scope, { table: modules, ...limits });
   });

@@ -16,6 +16,15 @@ export const gatewayConfigSchema = Type.Object({
   UPSTREAM_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 1, default: 5_000 }),
   UPSTREAM_CONNECTIONS: Type.Integer({ minimum: 1, default: 128, description: 'keep-alive connections per upstream' }),
   ROUTE_TABLE_WAIT_MS: Type.Integer({ minimum: 1_000, maximum: 60_000, default: 25_000, description: 'how long one long poll of the registry\'s route table waits for a change' }),
+  RATE_LIMIT_WINDOW_MS: Type.Integer({ minimum: 1_000, default: 60_000 }),
+  RATE_LIMIT_PER_IP: Type.Integer({ minimum: 1, default: 1_200, description: 'requests per window from one client address' }),
+  RATE_LIMIT_PER_ORG: Type.Integer({ minimum: 1, default: 6_000, description: 'requests per window for one organisation' }),
+  RATE_LIMIT_CREDENTIALS_PER_IP: Type.Integer({ minimum: 1, default: 30, description: 'login, register and key exchanges per window from one address' }),
+  RATE_LIMIT_ROUTE_OVERRIDES: Type.String({
+    pattern: '^(/[^,:]*:\\d+(,/[^,:]*:\\d+)*)?$',
+    default: '',
+    description: 'per-organisation limits for path prefixes, e.g. /memory:600,/modules/causal:100',
+  }),
   // The gateway is the edge: by default no one in front of it is believed about the client's address.
   TRUSTED_PROXIES: Type.String({ default: '', description: 'load balancers in front of the gateway whose X-Forwarded-For is believed' }),
 });

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ForbiddenError, hasPermission, identityOf, sendProblem } from '@lift/kit';
 import { gatewayErrorCodes } from './errors.js';
 import { forwardRequest, type ForwardLimits } from './forward-request.js';
+import { identityHeaders } from './identity-headers.js';
 import { requiredPermission, type ModuleTable } from './module-table.js';
 
 export interface ModuleRoutesOptions extends ForwardLimits {
@@ -58,12 +59,7 @@ export async function moduleRoutes(app: FastifyInstance, options: ModuleRoutesOp
         name: `module ${moduleId}`,
         pool: module.pool,
         path: `${module.basePath}${path}`,
-        extraHeaders: {
-          'x-lift-user': identity.subject,
-          'x-lift-org': identity.organisation,
-          'x-lift-roles': identity.roles.join(','),
-          'x-lift-request-id': request.id,
-        },
+        extraHeaders: identityHeaders(request),
       },
       options,
     );

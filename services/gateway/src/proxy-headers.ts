@@ -20,7 +20,8 @@ export function upstreamRequestHeaders(inbound: IncomingHttpHeaders, forwarded: 
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(inbound)) {
     if (value === undefined || hopByHop.has(name) || listedInConnection.has(name)) continue;
-    if (name === 'host' || name.startsWith('x-lift-') || name.startsWith('x-forwarded-')) continue;
+    // An API key stops at the gateway: downstream sees only the access token it was exchanged for.
+    if (name === 'host' || name === 'x-api-key' || name.startsWith('x-lift-') || name.startsWith('x-forwarded-')) continue;
     headers[name] = value;
   }
   headers['x-forwarded-for'] = forwarded.clientIp;

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { forwardRequest, type ForwardLimits } from './forward-request.js';
+import { identityHeaders } from './identity-headers.js';
 import type { Upstream } from './upstreams.js';
 
 export interface ProxyRoutesOptions extends ForwardLimits {
@@ -11,7 +12,7 @@ export async function proxyRoutes(app: FastifyInstance, options: ProxyRoutesOpti
   for (const upstream of options.upstreams) {
     const handler = (request: FastifyRequest, reply: FastifyReply) => {
       const rest = request.url.slice(upstream.prefix.length);
-      return forwardRequest(request, reply, { name: upstream.name, pool: upstream.pool, path: rest.startsWith('/') ? rest : `/${rest}` }, options);
+      return forwardRequest(request, reply, { name: upstream.name, pool: upstream.pool, path: rest.startsWith('/') ? rest : `/${rest}`, extraHeaders: identityHeaders(request) }, options);
     };
     app.all(upstream.prefix, { schema: { hide: true } }, handler);
     app.all(`${upstream.prefix}/*`, { schema: { hide: true } }, handler);

@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { SignJWT } from 'jose';
 import { afterEach } from 'vitest';
-import { createHttpClient, createLogger, InProcessState, loadConfig, systemClock, type ServiceApp } from '@lift/kit';
+import { createHttpClient, createLogger, InProcessState, loadConfig, systemClock, type ServiceApp, type SharedState } from '@lift/kit';
 import { buildApp } from '../src/app.js';
 import { gatewayConfigSchema } from '../src/config.js';
 
@@ -44,11 +45,27 @@ export async function startUpstream(handler: UpstreamHandler = (_request, respon
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received, close };
 }
 
+export const testSecret = 'gateway tests sign their own HS256 tokens here';
+
+/** A valid access token (HS256, as auth signs in that mode) for requests to protected routes. */
+export async function signedIn(permissions: string[] = ['memory:read'], organisation = 'tenant-1'): Promise<{ authorization: string }> {
+  const token = await new SignJWT({ org: organisation, roles: ['member'], perms: permissions })
+    .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt' })
+    .setSubject('user-7')
+    .setIssuer('lift-os-core')
+    .setAudience('lift-os')
+    .setIssuedAt()
+    .setExpirationTime('10m')
+    .setJti(`jti-${Math.random()}`)
+    .sign(new TextEncoder().encode(testSecret));
+  return { authorization: `Bearer ${token}` };
+}
+
 /** The gateway app with its upstream URLs overridden; closed after the test. */
-export async function buildGateway(env: Record<string, string>): Promise<ServiceApp> {
-  const config = await loadConfig(gatewayConfigSchema, { env });
+export async function buildGateway(env: Record<string, string>, options: { state?: SharedState } = {}): Promise<ServiceApp> {
+  const config = await loadConfig(gatewayConfigSchema, { env: { JWT_ALGORITHM: 'HS256', JWT_SECRET: testSecret, ...env } });
   const log = createLogger({ service: 'gateway', version: 'test', level: 'silent' });
-  const state = new InProcessState(systemClock);
+  const state = options.state ?? new InProcessState(systemClock);
   const http = createHttpClient({ service: 'gateway', version: 'test' });
   const app = await buildApp({ config, log, clock: systemClock, state, http });
   cleanups.push(async () => {

@@ -48,6 +48,9 @@ export class RedisState implements SharedState {
     // Auto-pipelining batches the many small commands of hot paths (rate limits) into one write.
     const redis = new Redis(options.url, { ...redisConnectionOptions, enableAutoPipelining: true });
     redis.defineCommand('liftIncrement', { numberOfKeys: 1, lua: incrementScript });
+    // Connection errors surface as failed commands (and in /ready); without a listener ioredis
+    // would also print each reconnect attempt as an unhandled error.
+    redis.on('error', () => undefined);
     this.redis = redis as Redis & LiftCommands;
   }
 
@@ -159,6 +162,7 @@ export class RedisState implements SharedState {
   private subscriberConnection(): Redis {
     if (!this.subscriber) {
       this.subscriber = new Redis(this.url, redisConnectionOptions);
+      this.subscriber.on('error', () => undefined);
       this.subscriber.on('message', (channel: string, message: string) => {
         for (const listener of this.listeners.get(channel) ?? []) listener(message);
       });
@@ -167,7 +171,10 @@ export class RedisState implements SharedState {
   }
 
   private blockingConnection(): Redis {
-    this.blockingReader ??= new Redis(this.url, redisConnectionOptions);
+    if (!this.blockingReader) {
+      this.blockingReader = new Redis(this.url, redisConnectionOptions);
+      this.blockingReader.on('error', () => undefined);
+    }
     return this.blockingReader;
   }
 }

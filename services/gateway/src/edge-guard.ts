@@ -1,0 +1,86 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DependencyUnavailableError, LiftError, tokenMissing, type AccessTokenVerifier, type Logger } from '@lift/kit';
+import type { Counter } from 'prom-client';
+import type { ApiKeyExchange } from './api-key-exchange.js';
+import { isCredentialRoute, isPublicRoute } from './public-routes.js';
+import type { RateLimitDecision, RateLimiter, RateLimitRule } from './rate-limiter.js';
+
+export interface RateLimitSettings {
+  readonly perIp: RateLimitRule;
+  readonly perOrganisation: RateLimitRule;
+  readonly credentialsPerIp: RateLimitRule;
+  /** Per-organisation limits for path prefixes, the longest matching prefix wins. */
+  readonly routeOverrides: readonly { readonly prefix: string; readonly limit: number }[];
+}
+
+export interface EdgeGuardOptions {
+  readonly verifier: AccessTokenVerifier;
+  readonly apiKeys: ApiKeyExchange;
+  readonly limiter: RateLimiter;
+  /** Used when the shared limiter's store (Redis) fails: traffic goes on, limited per replica. */
+  readonly fallbackLimiter: RateLimiter;
+  readonly limits: RateLimitSettings;
+  readonly log: Logger;
+  readonly storeFailures: Counter;
+}
+
+function setRateHeaders(reply: FastifyReply, decision: RateLimitDecision): void {
+  reply.header('ratelimit-limit', String(decision.limit));
+  reply.header('ratelimit-remaining', String(decision.remaining));
+  reply.header('ratelimit-reset', String(decision.resetSeconds));
+}
+
+function tooMany(decision: RateLimitDecision, scope: string): LiftError {
+  return new LiftError(429, 'GATEWAY_RATE_LIMITED', 'Too many requests', `The ${scope} rate limit of ${decision.limit} requests is used up; try again in ${decision.resetSeconds} s.`, {
+    headers: { 'retry-after': String(decision.resetSeconds) },
+    extensions: { limit: decision.limit, scope },
+  });
+}
+
+/**
+ * Every proxied request passes here before it is forwarded: the client's address is limited,
+ * then — unless the route is public — a Bearer token or an X-API-Key (exchanged for a token) is
+ * verified, then the organisation is limited. A failing Redis fails open to a per-replica limiter
+ * for ordinary traffic (logged and counted) and closed (503) for credential routes, where a
+ * missing limit would invite brute force.
+ */
+export function edgeGuard(options: EdgeGuardOptions) {
+  let lastWarning = 0;
+  const limit = async (key: string, rule: RateLimitRule, failClosed: boolean): Promise<RateLimitDecision> => {
+    try {
+      return await options.limiter.check(key, rule);
+    } catch (error) {
+      options.storeFailures.inc();
+      if (Date.now() - lastWarning > 10_000) {
+        lastWarning = Date.now();
+        options.log.warn({ err: error }, 'the rate-limit store failed; limiting per replica until it is back');
+      }
+      if (failClosed) throw new DependencyUnavailableError('GATEWAY_RATE_LIMIT_UNAVAILABLE', 'Sign-in is paused while the rate limiter is unavailable; try again shortly.', { headers: { 'retry-after': '5' } });
+      return options.fallbackLimiter.check(key, rule);
+    }
+  };
+
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const path = request.url.split('?')[0] ?? '/';
+    const credentials = isCredentialRoute(request.method, path);
+    const ipDecision = await limit(`ip:${credentials ? 'credentials:' : ''}${request.ip}`, credentials ? options.limits.credentialsPerIp : options.limits.perIp, credentials);
+    setRateHeaders(reply, ipDecision);
+    if (!ipDecision.allowed) throw tooMany(ipDecision, credentials ? 'sign-in per address' : 'per address');
+    if (isPublicRoute(request.method, path)) return;
+
+    const apiKey = request.headers['x-api-key'];
+    if (typeof apiKey === 'string' && apiKey !== '' && request.headers.authorization === undefined) {
+      request.headers.authorization = `Bearer ${await options.apiKeys.tokenFor(apiKey)}`;
+    }
+    const match = /^Bearer +(\S+)$/i.exec(request.headers.authorization ?? '');
+    if (!match) throw tokenMissing();
+    const identity = await options.verifier.verify(match[1] as string);
+    request.identity = identity;
+
+    const override = options.limits.routeOverrides.filter((rule) => path.startsWith(rule.prefix)).sort((a, b) => b.prefix.length - a.prefix.length)[0];
+    const organisationRule = override ? { ...options.limits.perOrganisation, limit: override.limit } : options.limits.perOrganisation;
+    const organisationDecision = await limit(`org:${identity.organisation}:${override?.prefix ?? '*'}`, organisationRule, false);
+    if (organisationDecision.remaining < ipDecision.remaining) setRateHeaders(reply, organisationDecision);
+    if (!organisationDecision.allowed) throw tooMany(organisationDecision, 'organisation');
+  };
+}

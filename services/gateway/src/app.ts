@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { authPlugin, createService, InProcessState, serviceClientSecrets, serviceTokenSource, serviceTokenVerifier, type ServiceApp, type ServiceDeps } from '@lift/kit';
 import { Counter } from 'prom-client';
 import { apiKeyExchange } from './api-key-exchange.js';
+import { installHardening } from './hardening.js';
 import { edgeGuard } from './edge-guard.js';
 import { slidingWindowLimiter } from './rate-limiter.js';
 import type { GatewayConfig } from './config.js';
@@ -17,6 +18,7 @@ export type GatewayDeps = ServiceDeps<GatewayConfig>;
 export async function buildApp(deps: GatewayDeps): Promise<ServiceApp> {
   const { config } = deps;
   const app = await createService({ identity: gatewayIdentity, config, log: deps.log, clock: deps.clock });
+  installHardening(app, { allowedHosts: config.ALLOWED_HOSTS.split(',').map((host) => host.trim()).filter((host) => host !== ''), forceHttps: config.FORCE_HTTPS });
   const upstreams = coreUpstreams(config);
   const modules = new ModuleTable(config.UPSTREAM_CONNECTIONS);
   const limits = { timeoutMs: config.UPSTREAM_TIMEOUT_MS, bodyLimitBytes: config.BODY_LIMIT_BYTES };

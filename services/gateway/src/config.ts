@@ -25,6 +25,8 @@ export const gatewayConfigSchema = Type.Object({
     default: '',
     description: 'per-organisation limits for path prefixes, e.g. /memory:600,/modules/causal:100',
   }),
+  ALLOWED_HOSTS: Type.String({ default: '', description: 'host names served, comma-separated, *.example.com allowed; empty = any' }),
+  FORCE_HTTPS: Type.Boolean({ default: false, description: 'redirect plain-HTTP requests (as seen through trusted proxies) to HTTPS' }),
   // The gateway is the edge: by default no one in front of it is believed about the client's address.
   TRUSTED_PROXIES: Type.String({ default: '', description: 'load balancers in front of the gateway whose X-Forwarded-For is believed' }),
 });

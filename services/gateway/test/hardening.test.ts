@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { buildGateway } from './helper.js';
+
+describe('hardening at the edge', () => {
+  it('answers only for the allowed hosts, naming the refused one', async () => {
+    const gateway = await buildGateway({ ALLOWED_HOSTS: 'api.lift.example,*.lift.example' });
+    expect((await gateway.inject({ method: 'GET', url: '/health', headers: { host: 'api.lift.example:8000' } })).statusCode).toBe(200);
+    expect((await gateway.inject({ method: 'GET', url: '/health', headers: { host: 'eu.lift.example' } })).statusCode).toBe(200);
+    const refused = await gateway.inject({ method: 'GET', url: '/health', headers: { host: 'evil.example' } });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json()).toMatchObject({ code: 'GATEWAY_HOST_NOT_ALLOWED', field: 'headers.host' });
+  });
+
+  it('redirects plain HTTP to HTTPS with 308 when forced, except the probes, and trusts the proxy\'s word only from trusted proxies', async () => {
+    const gateway = await buildGateway({ FORCE_HTTPS: 'true', TRUSTED_PROXIES: '10.0.0.0/8' });
+    const plain = await gateway.inject({ method: 'POST', url: '/auth/v1/login?x=1', headers: { host: 'api.lift.example' }, payload: {} });
+    expect(plain.statusCode).toBe(308);
+    expect(plain.headers.location).toBe('https://api.lift.example/auth/v1/login?x=1');
+    expect((await gateway.inject({ method: 'GET', url: '/ready' })).statusCode).toBe(200);
+    const behindTls = await gateway.inject({ method: 'GET', url: '/openapi.json', headers: { 'x-forwarded-proto': 'https' }, remoteAddress: '10.1.2.3' });
+    expect(behindTls.statusCode).toBe(200);
+    expect(behindTls.headers['strict-transport-security']).toContain('max-age=');
+    const spoofed = await gateway.inject({ method: 'GET', url: '/openapi.json', headers: { 'x-forwarded-proto': 'https' }, remoteAddress: '203.0.113.1' });
+    expect(spoofed.statusCode).toBe(308);
+  });
+
+  it('sends the security headers on every answer', async () => {
+    const gateway = await buildGateway({});
+    const response = await gateway.inject({ method: 'GET', url: '/nothing' });
+    expect(response.headers).toMatchObject({ 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY', 'referrer-policy': 'no-referrer' });
+  });
+});

@@ -9,13 +9,13 @@ import { build } from 'esbuild';
  * Left outside the bundle: native addons, packages that read their own files at run time, and
  * the AWS SDK (loaded only for aws-sm: secret references).
  */
-export async function buildServices(root: string, services: readonly string[]): Promise<string> {
+export async function buildServices(root: string, services: readonly string[]): Promise<{ outdir: string; rebuilt: boolean }> {
   const outdir = join(root, 'dist', 'services');
   const stampFile = join(outdir, 'build-stamp.json');
   const stamp = JSON.stringify({ services: [...services].sort(), sources: sourceStamp(root) });
   // An unchanged tree is not rebuilt: it saves a second at every start, and a process starting
   // from dist/ never reads a bundle while another `lift up` rewrites it.
-  if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) return outdir;
+  if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) return { outdir, rebuilt: false };
   await build({
     entryPoints: services.map((name) => ({ in: join(root, 'services', name, 'src', 'main.ts'), out: `${name}/main` })),
     outdir,
@@ -32,7 +32,7 @@ export async function buildServices(root: string, services: readonly string[]): 
     logLevel: 'warning',
   });
   writeFileSync(stampFile, stamp);
-  return outdir;
+  return { outdir, rebuilt: true };
 }
 
 /** The newest modification time and the number of the files a bundle is made from. */

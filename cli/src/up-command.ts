@@ -54,7 +54,7 @@ async function portsTaken(selected: readonly CatalogEntry[]): Promise<CatalogEnt
 async function supervise(options: UpOptions, selected: readonly CatalogEntry[], admin: DevelopmentAdmin | undefined): Promise<number> {
   const files = runFilesFor(options.home);
   say(`building ${selected.map((entry) => entry.name).join(', ')}`);
-  const outdir = await buildServices(options.root, selected.map((entry) => entry.name));
+  const { outdir } = await buildServices(options.root, selected.map((entry) => entry.name));
   const supervisor = new Supervisor({
     cwd: options.home,
     output: process.stdout,

@@ -1,4 +1,4 @@
-import { SignJWT } from 'jose';
+import { bearerFor } from '../../../tests/support/test-token.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAccessTokenVerifier, createLogger, loadConfig, systemClock, type ServiceApp } from '@lift/kit';
 import { buildApp } from '../src/app.js';
@@ -18,17 +18,8 @@ async function buildTemplate(): Promise<ServiceApp> {
   return app;
 }
 
-async function bearer(permissions: string[], organisation = 'org-1') {
-  const token = await new SignJWT({ org: organisation, roles: ['member'], perms: permissions })
-    .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt' })
-    .setSubject('user-1')
-    .setIssuer('lift-os-core')
-    .setAudience('lift-os')
-    .setIssuedAt()
-    .setExpirationTime('5m')
-    .setJti(`j-${Math.random()}`)
-    .sign(secret);
-  return { authorization: `Bearer ${token}` };
+function bearer(permissions: string[], organisation = 'org-1') {
+  return bearerFor({ secret: secret.toString(), organisation, permissions, roles: ['member'], lifetimeSeconds: 300 });
 }
 
 describe('the template module', () => {

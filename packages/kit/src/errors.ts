@@ -77,7 +77,6 @@ export const kitErrorCodes = {
   unsupportedMediaType: 'REQUEST_UNSUPPORTED_MEDIA_TYPE',
   badRequest: 'REQUEST_INVALID',
   routeNotFound: 'ROUTE_NOT_FOUND',
-  methodNotAllowed: 'METHOD_NOT_ALLOWED',
   shuttingDown: 'SERVICE_SHUTTING_DOWN',
   notReady: 'SERVICE_NOT_READY',
   internal: 'INTERNAL_ERROR',

@@ -1,4 +1,4 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import { tenantRoles } from './permissions.js';
 import { maxPasswordLength } from './passwords.js';
 
@@ -123,4 +123,3 @@ export const AuditEventBody = Type.Object({
 });
 export const AuditList = Type.Object({ items: Type.Array(AuditEventBody), nextCursor: Type.Union([Type.String(), Type.Null()]) });
 
-export type RegisterInput = Static<typeof RegisterBody>;

@@ -9,6 +9,7 @@ import { analyticsRoutes } from './routes/analytics-routes.js';
 import { invoiceRoutes } from './routes/invoice-routes.js';
 import { planRoutes } from './routes/plan-routes.js';
 import { stripeRoutes } from './routes/stripe-routes.js';
+import { subscriptionRoutes } from './routes/subscription-routes.js';
 import { usageRoutes } from './routes/usage-routes.js';
 import type { BillingTables } from './tables.js';
 
@@ -24,6 +25,7 @@ export async function buildApp(deps: BillingDeps): Promise<ServiceApp> {
   await app.register(authPlugin, { verifier: serviceTokenVerifier(deps.config, deps.clock) });
   await planRoutes(app, domain);
   await usageRoutes(app, domain);
+  await subscriptionRoutes(app, domain);
   await invoiceRoutes(app, domain);
   await analyticsRoutes(app, domain);
   await stripeRoutes(app, domain);

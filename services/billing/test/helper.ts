@@ -2,13 +2,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
-import { SignJWT } from 'jose';
 import { afterEach } from 'vitest';
 import { createHttpClient, createLogger, databaseLocation, InProcessState, loadConfig, migrateToLatest, openDatabase, type Clock, type ServiceApp } from '@lift/kit';
 import { buildApp, type BillingTables } from '../src/app.js';
 import { billingConfigSchema } from '../src/config.js';
 import { billingMigrations } from '../src/migrations/index.js';
 import { testSchemaName } from '../../../tests/support/test-schema.js';
+import { bearerFor } from '../../../tests/support/test-token.js';
 import { untilReady } from '../../../tests/support/until-ready.js';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -55,19 +55,9 @@ export async function buildBilling(options: { postgres?: boolean; clock?: Clock;
   return { app, db: database.db, clock };
 }
 
-/** A token as auth signs it (HS256 mode in these tests). */
-export async function tokenFor(organisation: string, permissions: string[], options: { subject?: string; clock?: Clock } = {}): Promise<Record<string, string>> {
-  const at = Math.floor((options.clock?.now() ?? Date.parse('2026-11-28T09:00:00Z')) / 1000);
-  const token = await new SignJWT({ org: organisation, roles: [], perms: permissions })
-    .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt' })
-    .setSubject(options.subject ?? 'user-1')
-    .setIssuer('lift-os-core')
-    .setAudience('lift-os')
-    .setIssuedAt(at)
-    .setExpirationTime(at + 3600 * 24 * 400)
-    .setJti(`j-${Math.random()}`)
-    .sign(new TextEncoder().encode(secret));
-  return { authorization: `Bearer ${token}` };
+/** A token as auth signs it (HS256 mode in these tests), long-lived so manual clocks can move far. */
+export function tokenFor(organisation: string, permissions: string[], options: { subject?: string; clock?: Clock } = {}): Promise<Record<string, string>> {
+  return bearerFor({ secret, organisation, permissions, subject: options.subject ?? 'user-1', atMs: options.clock?.now() ?? Date.parse('2026-11-28T09:00:00Z'), lifetimeSeconds: 3600 * 24 * 400 });
 }
 
 export const platformService = (clock?: Clock) => tokenFor('platform', ['billing:usage', 'billing:read'], { subject: 'svc:gateway', ...(clock ? { clock } : {}) });

@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SignJWT } from 'jose';
 import { afterEach } from 'vitest';
 import { createHttpClient, createLogger, InProcessState, loadConfig, systemClock, type ServiceApp, type SharedState } from '@lift/kit';
+import { bearerFor } from '../../../tests/support/test-token.js';
 import { buildApp } from '../src/app.js';
 import { gatewayConfigSchema } from '../src/config.js';
 
@@ -48,17 +48,8 @@ export async function startUpstream(handler: UpstreamHandler = (_request, respon
 export const testSecret = 'gateway tests sign their own HS256 tokens here';
 
 /** A valid access token (HS256, as auth signs in that mode) for requests to protected routes. */
-export async function signedIn(permissions: string[] = ['memory:read'], organisation = 'tenant-1'): Promise<{ authorization: string }> {
-  const token = await new SignJWT({ org: organisation, roles: ['member'], perms: permissions })
-    .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt' })
-    .setSubject('user-7')
-    .setIssuer('lift-os-core')
-    .setAudience('lift-os')
-    .setIssuedAt()
-    .setExpirationTime('10m')
-    .setJti(`jti-${Math.random()}`)
-    .sign(new TextEncoder().encode(testSecret));
-  return { authorization: `Bearer ${token}` };
+export function signedIn(permissions: string[] = ['memory:read'], organisation = 'tenant-1'): Promise<{ authorization: string }> {
+  return bearerFor({ secret: testSecret, organisation, permissions, subject: 'user-7', roles: ['member'] });
 }
 
 /** The gateway app with its upstream URLs overridden; closed after the test. */

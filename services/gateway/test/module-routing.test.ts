@@ -1,24 +1,10 @@
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SignJWT } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ServiceApp } from '@lift/kit';
-import { buildGateway, startUpstream } from './helper.js';
+import { buildGateway, signedIn, startUpstream, testSecret } from './helper.js';
 
-const secret = 'gateway tests sign their own HS256 tokens here';
-
-async function bearer(permissions: string[]): Promise<Record<string, string>> {
-  const token = await new SignJWT({ org: 'tenant-1', roles: ['member'], perms: permissions })
-    .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt' })
-    .setSubject('user-7')
-    .setIssuer('lift-os-core')
-    .setAudience('lift-os')
-    .setIssuedAt()
-    .setExpirationTime('10m')
-    .setJti(`jti-${Math.random()}`)
-    .sign(new TextEncoder().encode(secret));
-  return { authorization: `Bearer ${token}` };
-}
+const bearer = (permissions: string[]) => signedIn(permissions);
 
 interface Snapshot {
   revision: number;
@@ -96,7 +82,7 @@ function moduleEntry(baseUrl: string, overrides: Partial<Snapshot['modules'][num
 async function gatewayFor(controlPlane: { url: string }, env: Record<string, string> = {}): Promise<ServiceApp> {
   const gateway = await buildGateway({
     JWT_ALGORITHM: 'HS256',
-    JWT_SECRET: secret,
+    JWT_SECRET: testSecret,
     AUTH_SERVICE_URL: controlPlane.url,
     REGISTRY_SERVICE_URL: controlPlane.url,
     SERVICE_CLIENT_SECRETS: 'gateway:gateway-secret-0123456789',
@@ -184,7 +170,7 @@ describe('routing /modules/{id}/* from the registry\'s route table', () => {
   });
 
   it('keeps module routes off, with a clear 503, when the gateway has no service credentials', async () => {
-    const gateway = await buildGateway({ JWT_ALGORITHM: 'HS256', JWT_SECRET: secret });
+    const gateway = await buildGateway({ JWT_ALGORITHM: 'HS256', JWT_SECRET: testSecret });
     const response = await gateway.inject({ method: 'GET', url: '/modules/causal/x', headers: await bearer(['causal:read']) });
     expect(response.statusCode).toBe(503);
     expect(response.json().code).toBe('GATEWAY_MODULE_ROUTING_UNAVAILABLE');

@@ -3,13 +3,13 @@ import { mkdtempSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SignJWT } from 'jose';
 import { afterEach } from 'vitest';
 import { createHttpClient, createLogger, databaseLocation, InProcessState, loadConfig, migrateToLatest, openDatabase, openSharedState, type Clock, type ServiceApp } from '@lift/kit';
 import { buildApp, type RegistryTables } from '../src/app.js';
 import { registryConfigSchema } from '../src/config.js';
 import { registryMigrations } from '../src/migrations/index.js';
 import { testSchemaName } from '../../../tests/support/test-schema.js';
+import { bearerFor } from '../../../tests/support/test-token.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -54,18 +54,8 @@ export async function buildRegistry(options: { postgres?: boolean; env?: Record<
 }
 
 /** An access token as auth would sign it (HS256 mode), with the permissions a test needs. */
-export async function tokenWith(permissions: string[], subject = 'user-1', organisation = 'platform', atMs = Date.now()): Promise<Record<string, string>> {
-  const at = Math.floor(atMs / 1000);
-  const token = await new SignJWT({ org: organisation, roles: [], perms: permissions })
-    .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt' })
-    .setSubject(subject)
-    .setIssuer('lift-os-core')
-    .setAudience('lift-os')
-    .setIssuedAt(at)
-    .setExpirationTime(at + 600)
-    .setJti(`jti-${Math.random()}`)
-    .sign(new TextEncoder().encode(secret));
-  return { authorization: `Bearer ${token}` };
+export function tokenWith(permissions: string[], subject = 'user-1', organisation = 'platform', atMs = Date.now()): Promise<Record<string, string>> {
+  return bearerFor({ secret, organisation, permissions, subject, atMs });
 }
 
 export const admin = (atMs?: number) => tokenWith(['registry:admin', 'registry:read', 'registry:heartbeat'], 'user-1', 'platform', atMs);

@@ -142,10 +142,6 @@ export class RedisState implements SharedState {
     await Promise.all(connections.map((connection) => connection.quit().catch(() => connection.disconnect())));
   }
 
-  /** For logs and readiness messages: the URL without its password. */
-  get description(): string {
-    return this.url.replace(/\/\/([^:@/]*):[^@]*@/, '//$1:***@');
-  }
 
   private key(name: string): string {
     return `${this.prefix}${name}`;

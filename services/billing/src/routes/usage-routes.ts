@@ -1,14 +1,12 @@
 import { identityOf, InvalidInputError, type ServiceApp } from '@lift/kit';
 import { assertMayActFor, type BillingDomain } from '../billing-domain.js';
-import { entitlementsOf } from '../entitlements.js';
-import { previewInvoice } from '../invoice-preview.js';
-import { EntitlementsBody, IngestResult, InvoicePreviewBody, OrganisationParams, SubscriptionBody, SubscriptionChange, UsageBatch, UsageEvent, UsageSummaryBody, UsageSummaryQuery } from '../schemas.js';
-import { changeSubscription, subscriptionView } from '../subscriptions.js';
+import { IngestResult, OrganisationParams, UsageBatch, UsageEvent, UsageSummaryBody, UsageSummaryQuery } from '../schemas.js';
 import { ingestUsage } from '../usage-ingestion.js';
 import { aggregateUsage } from '../usage-totals.js';
 
 const security = [{ bearerAuth: [] }];
 
+/** Usage reporting and its aggregates. */
 export async function usageRoutes(app: ServiceApp, domain: BillingDomain): Promise<void> {
   app.post('/v1/usage', { preHandler: app.requirePermission('billing:usage'), schema: { tags: ['usage'], security, summary: 'Report one usage event (idempotent by id)', body: UsageEvent, response: { 200: IngestResult } } }, async (request) =>
     ingestUsage(domain, identityOf(request), [request.body], 'body'),
@@ -31,29 +29,5 @@ export async function usageRoutes(app: ServiceApp, domain: BillingDomain): Promi
     const { metric, from, to, aggregation, property } = request.query;
     const value = await aggregateUsage(domain, { organisationId: request.params.organisationId, metric, from: new Date(from), to: new Date(to), aggregation, ...(property ? { property } : {}) });
     return { organisationId: request.params.organisationId, metric, aggregation, from, to, value };
-  });
-
-  app.get('/v1/entitlements/:organisationId', { preHandler: app.requireIdentity, schema: { tags: ['entitlements'], security, summary: 'Used, included and remaining per metric this period', params: OrganisationParams, response: { 200: EntitlementsBody } } }, async (request) => {
-    assertMayActFor(identityOf(request), request.params.organisationId);
-    return entitlementsOf(domain, request.params.organisationId);
-  });
-
-  app.get('/v1/subscriptions/:organisationId', { preHandler: app.requirePermission('billing:read'), schema: { tags: ['subscriptions'], security, summary: 'The organisation\'s subscription', params: OrganisationParams, response: { 200: SubscriptionBody } } }, async (request) => {
-    assertMayActFor(identityOf(request), request.params.organisationId);
-    return subscriptionView(domain, request.params.organisationId);
-  });
-
-  app.patch(
-    '/v1/subscriptions/:organisationId',
-    { preHandler: app.requirePermission('billing:manage'), schema: { tags: ['subscriptions'], security, summary: 'Change plan (now or at period end), or cancel at period end', params: OrganisationParams, body: SubscriptionChange, response: { 200: SubscriptionBody } } },
-    async (request) => {
-      assertMayActFor(identityOf(request), request.params.organisationId);
-      return changeSubscription(domain, request.params.organisationId, request.body);
-    },
-  );
-
-  app.get('/v1/invoices/:organisationId/preview', { preHandler: app.requirePermission('billing:read'), schema: { tags: ['invoices'], security, summary: 'The invoice the current period would produce now', params: OrganisationParams, response: { 200: InvoicePreviewBody } } }, async (request) => {
-    assertMayActFor(identityOf(request), request.params.organisationId);
-    return previewInvoice(domain, request.params.organisationId);
   });
 }

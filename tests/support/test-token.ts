@@ -1,0 +1,34 @@
+import { SignJWT } from 'jose';
+
+export interface TestTokenOptions {
+  /** The HS256 secret the app under test verifies with (JWT_ALGORITHM=HS256). */
+  readonly secret: string;
+  readonly organisation: string;
+  readonly permissions: readonly string[];
+  readonly subject?: string;
+  readonly roles?: readonly string[];
+  /** Issue time (ms), for apps running on a manual clock; now by default. */
+  readonly atMs?: number;
+  readonly lifetimeSeconds?: number;
+}
+
+/**
+ * An access token as auth signs it in HS256 mode (RFC 9068 `at+jwt`, the platform's claims), so a
+ * service can be tested alone with exactly the permissions a test needs.
+ */
+export async function testAccessToken(options: TestTokenOptions): Promise<string> {
+  const at = Math.floor((options.atMs ?? Date.now()) / 1000);
+  return new SignJWT({ org: options.organisation, roles: [...(options.roles ?? [])], perms: [...options.permissions] })
+    .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt' })
+    .setSubject(options.subject ?? 'user-1')
+    .setIssuer('lift-os-core')
+    .setAudience('lift-os')
+    .setIssuedAt(at)
+    .setExpirationTime(at + (options.lifetimeSeconds ?? 600))
+    .setJti(`test-${Math.random().toString(36).slice(2)}`)
+    .sign(new TextEncoder().encode(options.secret));
+}
+
+export async function bearerFor(options: TestTokenOptions): Promise<{ authorization: string }> {
+  return { authorization: `Bearer ${await testAccessToken(options)}` };
+}

@@ -32,6 +32,14 @@ export {
   UnauthorizedError,
   type LiftErrorOptions,
 } from './errors.js';
+export { createEventPublisher, type EventPublisher, type EventPublisherOptions } from './events/event-publisher.js';
+export type { EventRecord, EventSink } from './events/event-sink.js';
+export { httpEventDelivery } from './events/http-event-delivery.js';
+export { openLocalOutbox, type LocalOutbox, type OutboxBatch } from './events/local-outbox.js';
+export { openEventPublisher, type EventStreamPublisher, type EventStreamSettings } from './events/open-event-publisher.js';
+export { startOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './events/outbox-relay.js';
+export { startStreamConsumer, type StreamConsumer, type StreamConsumerOptions } from './events/stream-consumer.js';
+export { streamBatchField, streamSink } from './events/stream-sink.js';
 export { createService, type CreateServiceOptions, type ServiceApp, type ServiceIdentity } from './http/create-service.js';
 export type { ReadinessCheck, Readiness } from './http/health-plugin.js';
 export { createHttpClient, type CallContext, type HttpAnswer, type HttpCall, type HttpClient } from './http/http-client.js';

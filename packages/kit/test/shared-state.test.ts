@@ -85,6 +85,16 @@ for (const implementation of implementations) {
       expect(await state.readPending('usage', 'billing', 'billing-1')).toEqual([]);
     });
 
+    it('lets another consumer take over entries a dead consumer held, only once they are stale', async () => {
+      const state = await openState(implementation.open);
+      await state.appendToStream('usage', { id: 'held' });
+      await state.readGroup('usage', 'billing', 'billing-dead');
+      expect(await state.claimStale('usage', 'billing', 'billing-live', 60_000)).toEqual([]);
+      expect((await state.claimStale('usage', 'billing', 'billing-live', 0)).map((entry) => entry.fields.id)).toEqual(['held']);
+      expect((await state.readPending('usage', 'billing', 'billing-live')).map((entry) => entry.fields.id)).toEqual(['held']);
+      expect(await state.readPending('usage', 'billing', 'billing-dead')).toEqual([]);
+    });
+
     it('wakes a blocked reader when an entry arrives', async () => {
       const state = await openState(implementation.open);
       await state.readGroup('events', 'gateway', 'gw-1');

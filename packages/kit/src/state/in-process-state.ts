@@ -17,8 +17,8 @@ interface StoredValue {
 interface ConsumerGroup {
   /** Index into the stream's entries of the next entry never delivered to this group. */
   nextIndex: number;
-  /** Delivered, not yet acknowledged: entry id → consumer. */
-  pending: Map<string, string>;
+  /** Delivered, not yet acknowledged: entry id → who holds it since when. */
+  pending: Map<string, { consumer: string; deliveredAt: number }>;
 }
 
 interface Stream {
@@ -113,7 +113,8 @@ export class InProcessState implements SharedState {
     const take = (): StreamEntry[] => {
       const delivered = stream.entries.slice(group.nextIndex, group.nextIndex + count);
       group.nextIndex += delivered.length;
-      for (const entry of delivered) group.pending.set(entry.id, consumer);
+      const deliveredAt = this.clock.now();
+      for (const entry of delivered) group.pending.set(entry.id, { consumer, deliveredAt });
       return delivered;
     };
     const ready = take();
@@ -133,7 +134,19 @@ export class InProcessState implements SharedState {
   async readPending(name: string, groupName: string, consumer: string, count = 100): Promise<StreamEntry[]> {
     const stream = this.stream(name);
     const group = this.group(stream, groupName);
-    return stream.entries.filter((entry) => group.pending.get(entry.id) === consumer).slice(0, count);
+    return stream.entries.filter((entry) => group.pending.get(entry.id)?.consumer === consumer).slice(0, count);
+  }
+
+  async claimStale(name: string, groupName: string, consumer: string, minIdleMs: number, count = 100): Promise<StreamEntry[]> {
+    const stream = this.stream(name);
+    const group = this.group(stream, groupName);
+    const now = this.clock.now();
+    const claimed = stream.entries.filter((entry) => {
+      const holder = group.pending.get(entry.id);
+      return holder !== undefined && now - holder.deliveredAt >= minIdleMs;
+    }).slice(0, count);
+    for (const entry of claimed) group.pending.set(entry.id, { consumer, deliveredAt: now });
+    return claimed;
   }
 
   async acknowledge(name: string, groupName: string, ids: readonly string[]): Promise<number> {

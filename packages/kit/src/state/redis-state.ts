@@ -128,6 +128,15 @@ export class RedisState implements SharedState {
     return entriesOf(reply);
   }
 
+  async claimStale(stream: string, group: string, consumer: string, minIdleMs: number, count = 100): Promise<StreamEntry[]> {
+    const key = this.key(stream);
+    await this.ensureGroup(key, group);
+    // XAUTOCLAIM answers [next cursor, entries, deleted ids]; entries trimmed away come back as null.
+    const reply = (await this.redis.xautoclaim(key, group, consumer, minIdleMs, '0-0', 'COUNT', count)) as [string, ([string, string[]] | null)[]];
+    const entries = reply[1].filter((entry): entry is [string, string[]] => entry !== null);
+    return entriesOf([[key, entries]]);
+  }
+
   async acknowledge(stream: string, group: string, ids: readonly string[]): Promise<number> {
     if (ids.length === 0) return 0;
     return this.redis.xack(this.key(stream), group, ...ids);

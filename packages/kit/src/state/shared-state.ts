@@ -30,6 +30,11 @@ export interface SharedState {
   readGroup(stream: string, group: string, consumer: string, options?: ReadGroupOptions): Promise<StreamEntry[]>;
   /** Entries delivered to this consumer and not acknowledged: what a restarted consumer must redo. */
   readPending(stream: string, group: string, consumer: string, count?: number): Promise<StreamEntry[]>;
+  /**
+   * Takes over entries another consumer received and has not acknowledged for `minIdleMs`: a
+   * replica that died holding them would otherwise keep them from being processed for ever.
+   */
+  claimStale(stream: string, group: string, consumer: string, minIdleMs: number, count?: number): Promise<StreamEntry[]>;
   acknowledge(stream: string, group: string, ids: readonly string[]): Promise<number>;
 
   /** Resolves when the backing store answers; used by /ready. */

@@ -1,0 +1,55 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { EventRecord, EventSink } from './event-sink.js';
+
+export interface OutboxBatch {
+  readonly id: number;
+  readonly events: EventRecord[];
+}
+
+export interface LocalOutbox extends EventSink {
+  /** The oldest batches not yet delivered, in the order they were written. */
+  oldest(limit: number): OutboxBatch[];
+  /** Forgets batches once the consumer has acknowledged them. */
+  remove(ids: readonly number[]): void;
+  /** Batches waiting for delivery. */
+  size(): number;
+  /** Called after every write, so a relay can deliver without polling. */
+  onWrite(listener: () => void): void;
+}
+
+/**
+ * A durable queue in a SQLite file beside the service, for installations without Redis: a batch
+ * is committed before the publisher forgets it, so it survives a crash of the producer and waits
+ * there until the consumer takes it. WAL with synchronous=NORMAL by default: a commit costs tens
+ * of microseconds instead of an fsync on the producer's event loop; only power loss can take the
+ * last commits, the same window the in-memory batch already has. FULL closes it.
+ */
+export async function openLocalOutbox(file: string, synchronous: 'NORMAL' | 'FULL' = 'NORMAL'): Promise<LocalOutbox> {
+  const { default: BetterSqlite3 } = await import('better-sqlite3');
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const connection = new BetterSqlite3(file);
+  connection.pragma('journal_mode = WAL');
+  connection.pragma(`synchronous = ${synchronous}`);
+  connection.pragma('busy_timeout = 5000');
+  connection.exec('create table if not exists outbox (id integer primary key autoincrement, events text not null, written_at text not null)');
+  const insert = connection.prepare<[string, string]>('insert into outbox (events, written_at) values (?, ?)');
+  const select = connection.prepare<[number], { id: number; events: string }>('select id, events from outbox order by id limit ?');
+  const count = connection.prepare<[], { n: number }>('select count(*) as n from outbox');
+  const listeners: (() => void)[] = [];
+  return {
+    kind: 'outbox',
+    async write(events) {
+      insert.run(JSON.stringify(events), new Date().toISOString());
+      for (const listener of listeners) listener();
+    },
+    oldest: (limit) => select.all(limit).map((row) => ({ id: row.id, events: JSON.parse(row.events) as EventRecord[] })),
+    remove(ids) {
+      if (ids.length === 0) return;
+      connection.prepare(`delete from outbox where id in (${ids.map(() => '?').join(',')})`).run(...ids);
+    },
+    size: () => count.get()?.n ?? 0,
+    onWrite: (listener) => void listeners.push(listener),
+    close: async () => void connection.close(),
+  };
+}

@@ -1,0 +1,107 @@
+import type { Logger } from '../logger.js';
+import type { EventRecord } from './event-sink.js';
+import type { LocalOutbox } from './local-outbox.js';
+
+export interface OutboxRelayOptions {
+  readonly outbox: LocalOutbox;
+  /** Hands events to the consumer; resolves once it has stored them (idempotently). */
+  readonly deliver: (events: readonly EventRecord[]) => Promise<void>;
+  readonly log: Logger;
+  /** Most events per delivery. */
+  readonly maxEventsPerDelivery?: number;
+  readonly maxBackoffMs?: number;
+}
+
+export interface OutboxRelay {
+  /** Resolves when the outbox is empty (tests, shutdown). */
+  drained(): Promise<void>;
+  stop(): void;
+}
+
+/**
+ * Delivers the outbox's batches to the consumer, oldest first, and deletes them only after the
+ * consumer acknowledged them: at least once. A consumer that is down (restarting, say) is retried
+ * with exponential backoff up to `maxBackoffMs`; nothing is dropped. The consumer must treat
+ * a batch delivered twice (acknowledgement lost) as one, which event ids make possible.
+ */
+export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
+  const maxEvents = options.maxEventsPerDelivery ?? 5_000;
+  const maxBackoffMs = options.maxBackoffMs ?? 5_000;
+  let stopped = false;
+  let running = false;
+  let failures = 0;
+  let retryTimer: NodeJS.Timeout | undefined;
+  let drainedWaiters: (() => void)[] = [];
+
+  const settleDrainedWaiters = (): void => {
+    if (options.outbox.size() > 0) return;
+    const waiters = drainedWaiters;
+    drainedWaiters = [];
+    for (const resolve of waiters) resolve();
+  };
+
+  const deliverAll = async (): Promise<void> => {
+    for (;;) {
+      if (stopped) return;
+      const batches = takeUpTo(options.outbox.oldest(100), maxEvents);
+      if (batches.length === 0) return;
+      await options.deliver(batches.flatMap((batch) => batch.events));
+      options.outbox.remove(batches.map((batch) => batch.id));
+    }
+  };
+
+  const run = (): void => {
+    if (running || stopped) return;
+    running = true;
+    clearTimeout(retryTimer);
+    retryTimer = undefined;
+    deliverAll().then(
+      () => {
+        running = false;
+        if (failures > 0) options.log.info('event delivery works again');
+        failures = 0;
+        settleDrainedWaiters();
+      },
+      (error: unknown) => {
+        running = false;
+        failures += 1;
+        const delayMs = Math.min(maxBackoffMs, 100 * 2 ** Math.min(failures, 10));
+        if (failures === 1 || failures % 20 === 0) options.log.warn({ err: error, waiting: options.outbox.size(), retryInMs: delayMs }, 'delivering events failed; they stay in the outbox and are retried');
+        if (!stopped) {
+          retryTimer = setTimeout(run, delayMs);
+          retryTimer.unref();
+        }
+      },
+    );
+  };
+
+  options.outbox.onWrite(() => {
+    // While the consumer is failing, new events wait for the backoff instead of hammering it.
+    if (failures === 0) run();
+  });
+  run();
+
+  return {
+    drained: () =>
+      new Promise<void>((resolve) => {
+        drainedWaiters.push(resolve);
+        if (!running) settleDrainedWaiters();
+      }),
+    stop() {
+      stopped = true;
+      clearTimeout(retryTimer);
+    },
+  };
+}
+
+/** Whole batches, at least one, until `maxEvents` would be exceeded. */
+function takeUpTo<T extends { events: readonly unknown[] }>(batches: readonly T[], maxEvents: number): T[] {
+  const taken: T[] = [];
+  let events = 0;
+  for (const batch of batches) {
+    if (taken.length > 0 && events + batch.events.length > maxEvents) break;
+    taken.push(batch);
+    events += batch.events.length;
+  }
+  return taken;
+}

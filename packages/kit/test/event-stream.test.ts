@@ -1,0 +1,188 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  createEventPublisher,
+  createHttpClient,
+  createLogger,
+  httpEventDelivery,
+  openEventPublisher,
+  openLocalOutbox,
+  openSharedState,
+  startOutboxRelay,
+  startStreamConsumer,
+  systemClock,
+  type EventRecord,
+  type EventSink,
+  type SharedState,
+} from '../src/index.js';
+import { testRedisUrl, uniqueName, warnWhenSkipped } from './backing-services.js';
+import { closeAfterTest, startRecordingServer } from './helper.js';
+
+warnWhenSkipped('event stream on Redis', 'TEST_REDIS_URL');
+
+const log = createLogger({ service: 'test', version: '0', level: 'silent' });
+
+function scratchFile(name: string): string {
+  return join(mkdtempSync(join(tmpdir(), 'lift-events-')), name);
+}
+
+/** A sink that fails while `failing` is set, as a store that is down does. */
+function flakySink() {
+  const written: EventRecord[][] = [];
+  const sink: EventSink & { failing: boolean; written: EventRecord[][] } = {
+    kind: 'stream',
+    failing: false,
+    written,
+    write: async (events) => {
+      if (sink.failing) throw new Error('store down');
+      written.push([...events]);
+    },
+    close: async () => undefined,
+  };
+  return sink;
+}
+
+describe('event publisher', () => {
+  it('writes events in batches, in order, without the caller waiting', async () => {
+    const sink = flakySink();
+    const publisher = createEventPublisher({ sink, log, flushIntervalMs: 5, maxBatch: 3 });
+    for (let index = 0; index < 7; index += 1) publisher.publish({ n: index });
+    expect(sink.written).toEqual([]);
+    await publisher.flush();
+    expect(sink.written.map((batch) => batch.length)).toEqual([3, 3, 1]);
+    expect(sink.written.flat().map((event) => event.n)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+  });
+
+  it('keeps the events while the sink fails and writes them once it works again', async () => {
+    const sink = flakySink();
+    const publisher = createEventPublisher({ sink, log, flushIntervalMs: 5 });
+    sink.failing = true;
+    publisher.publish({ n: 1 });
+    await expect(publisher.flush()).rejects.toThrow('store down');
+    publisher.publish({ n: 2 });
+    expect(publisher.backlog).toBe(2);
+    sink.failing = false;
+    await expect.poll(() => sink.written.flat().map((event) => event.n), { timeout: 3_000 }).toEqual([1, 2]);
+    expect(publisher.backlog).toBe(0);
+  });
+
+  it('drops the oldest events, counting them, when the backlog is full', async () => {
+    const sink = flakySink();
+    sink.failing = true;
+    const publisher = createEventPublisher({ sink, log, maxBacklog: 2, flushIntervalMs: 60_000 });
+    publisher.publish({ n: 1 });
+    publisher.publish({ n: 2 });
+    publisher.publish({ n: 3 });
+    expect(publisher.dropped).toBe(1);
+    sink.failing = false;
+    await publisher.flush();
+    expect(sink.written.flat().map((event) => event.n)).toEqual([2, 3]);
+  });
+});
+
+describe('local outbox and its relay', () => {
+  it('keeps batches across a reopen until they are delivered', async () => {
+    const file = scratchFile('outbox.db');
+    const first = await openLocalOutbox(file);
+    await first.write([{ id: 'a' }, { id: 'b' }]);
+    await first.write([{ id: 'c' }]);
+    await first.close();
+
+    const reopened = await openLocalOutbox(file);
+    closeAfterTest(() => reopened.close());
+    expect(reopened.oldest(10).map((batch) => batch.events)).toEqual([[{ id: 'a' }, { id: 'b' }], [{ id: 'c' }]]);
+    reopened.remove([reopened.oldest(1)[0]?.id ?? -1]);
+    expect(reopened.oldest(10).map((batch) => batch.events)).toEqual([[{ id: 'c' }]]);
+  });
+
+  it('retries a consumer that is down and deletes batches only once it took them', async () => {
+    const outbox = await openLocalOutbox(scratchFile('outbox.db'));
+    closeAfterTest(() => outbox.close());
+    const delivered: EventRecord[] = [];
+    let consumerUp = false;
+    let attempts = 0;
+    const relay = startOutboxRelay({
+      outbox,
+      log,
+      maxBackoffMs: 20,
+      deliver: async (events) => {
+        attempts += 1;
+        if (!consumerUp) throw new Error('consumer restarting');
+        delivered.push(...events);
+      },
+    });
+    closeAfterTest(async () => relay.stop());
+    await outbox.write([{ id: 'e1' }]);
+    await outbox.write([{ id: 'e2' }]);
+    await expect.poll(() => attempts, { timeout: 3_000 }).toBeGreaterThan(2);
+    expect(outbox.size()).toBe(2);
+    consumerUp = true;
+    await relay.drained();
+    expect(delivered.map((event) => event.id)).toEqual(['e1', 'e2']);
+    expect(outbox.size()).toBe(0);
+  });
+
+  it('delivers over HTTP to the consumer inbox as the service, through openEventPublisher', async () => {
+    const inbox = await startRecordingServer();
+    const http = createHttpClient({ service: 'test', version: '0' });
+    closeAfterTest(() => http.close());
+    const state = await openSharedState({ REDIS_KEY_PREFIX: 'unused:' }, systemClock);
+    const publisher = await openEventPublisher({
+      state,
+      stream: 'usage',
+      outboxFile: scratchFile('outbox.db'),
+      log,
+      flushIntervalMs: 5,
+      deliver: httpEventDelivery({ http, url: `${inbox.url}/v1/events/usage`, tokens: { token: async () => 'service-token' } }),
+    });
+    closeAfterTest(() => publisher.close());
+    expect(publisher.transport).toBe('local-outbox');
+    publisher.publish({ id: 'u1' });
+    publisher.publish({ id: 'u2' });
+    await publisher.delivered();
+    expect(inbox.received).toHaveLength(1);
+    expect(inbox.received[0]?.headers.authorization).toBe('Bearer service-token');
+    expect(JSON.parse(inbox.received[0]?.body ?? '')).toEqual({ events: [{ id: 'u1' }, { id: 'u2' }] });
+  });
+});
+
+describe.skipIf(testRedisUrl === undefined)('event stream on Redis', () => {
+  async function redisState(prefix: string): Promise<SharedState> {
+    const state = await openSharedState({ REDIS_URL: testRedisUrl, REDIS_KEY_PREFIX: prefix }, systemClock);
+    closeAfterTest(() => state.close());
+    return state;
+  }
+
+  it('reaches a consumer group at least once, and a restarted consumer redoes what it had not acknowledged', async () => {
+    const prefix = `${uniqueName('lift-test')}:`;
+    const producerState = await redisState(prefix);
+    const publisher = await openEventPublisher({ state: producerState, stream: 'usage', outboxFile: 'unused', log, flushIntervalMs: 5, deliver: async () => undefined });
+    closeAfterTest(() => publisher.close());
+    expect(publisher.transport).toBe('redis-stream');
+    publisher.publish({ id: 'r1' });
+    publisher.publish({ id: 'r2' });
+    await publisher.delivered();
+
+    // The first consumer fails after receiving the batch, as a crash would; nothing is acknowledged.
+    const crashingState = await redisState(prefix);
+    let attempts = 0;
+    const crashing = startStreamConsumer({
+      state: crashingState, stream: 'usage', group: 'billing', consumer: 'billing-host', log, blockMs: 50,
+      handle: async () => {
+        attempts += 1;
+        throw new Error('crash before storing');
+      },
+    });
+    await expect.poll(() => attempts, { timeout: 3_000 }).toBeGreaterThan(0);
+    await crashing.stop();
+
+    const stored: EventRecord[] = [];
+    const restarted = startStreamConsumer({ state: await redisState(prefix), stream: 'usage', group: 'billing', consumer: 'billing-host', log, blockMs: 50, handle: async (events) => void stored.push(...events) });
+    closeAfterTest(() => restarted.stop());
+    await expect.poll(() => stored.map((event) => event.id), { timeout: 3_000 }).toEqual(['r1', 'r2']);
+    publisher.publish({ id: 'r3' });
+    await expect.poll(() => stored.map((event) => event.id), { timeout: 3_000 }).toEqual(['r1', 'r2', 'r3']);
+  });
+});

@@ -1,9 +1,13 @@
 import type { FastifyInstance } from 'fastify';
-import { authPlugin, createService, InProcessState, serviceClientSecrets, serviceTokenSource, serviceTokenVerifier, type ServiceApp, type ServiceDeps } from '@lift/kit';
+import { authPlugin, createService, httpEventDelivery, InProcessState, openEventPublisher, serviceClientSecrets, serviceTokenSource, serviceTokenVerifier, type ServiceApp, type ServiceDeps } from '@lift/kit';
 import { Counter } from 'prom-client';
 import { apiKeyExchange } from './api-key-exchange.js';
 import { installHardening } from './hardening.js';
 import { edgeGuard } from './edge-guard.js';
+import { billingEntitlements } from './entitlements-source.js';
+import { meteringHook } from './metering-hook.js';
+import { quotaGuard } from './quota-guard.js';
+import { usageMeter } from './usage-metering.js';
 import { slidingWindowLimiter } from './rate-limiter.js';
 import type { GatewayConfig } from './config.js';
 import { gatewayIdentity } from './identity.js';
@@ -44,31 +48,60 @@ export async function buildApp(deps: GatewayDeps): Promise<ServiceApp> {
     storeFailures: new Counter({ name: 'gateway_rate_limit_store_failures_total', help: 'Rate-limit checks that fell back to the per-replica limiter because the shared store failed', registers: [app.metrics] }),
   });
 
+  const secret = serviceClientSecrets(config.SERVICE_CLIENT_SECRETS).get('gateway');
+  const tokens = secret ? serviceTokenSource({ http: deps.http, authUrl: config.AUTH_SERVICE_URL, clientId: 'gateway', clientSecret: secret, clock: deps.clock }) : undefined;
+  if (!tokens) deps.log.warn('SERVICE_CLIENT_SECRETS has no secret for the gateway: module routes (/modules/*), usage metering and quotas stay off');
+
+  const usage =
+    tokens && config.USAGE_METERING
+      ? await openEventPublisher({
+          state: deps.state,
+          stream: 'usage',
+          outboxFile: config.EVENT_OUTBOX_FILE,
+          deliver: httpEventDelivery({ http: deps.http, url: `${config.BILLING_SERVICE_URL.replace(/\/$/, '')}/v1/events/usage`, tokens }),
+          log: deps.log,
+        })
+      : undefined;
+  const metering =
+    usage && tokens
+      ? meteringHook({
+          meter: usageMeter(usage, deps.clock),
+          quota: quotaGuard({
+            entitlements: billingEntitlements({ http: deps.http, billingUrl: config.BILLING_SERVICE_URL, tokens, clock: deps.clock, log: deps.log, ttlMs: config.QUOTA_CACHE_MS }),
+            state: deps.state,
+            clock: deps.clock,
+            log: deps.log,
+            storeFailures: new Counter({ name: 'gateway_quota_store_failures_total', help: 'Quota checks admitted without counting because the shared store failed', registers: [app.metrics] }),
+          }),
+        })
+      : undefined;
+
   await app.register(async (scope: FastifyInstance) => {
     // Bodies stream through untouched: the gateway never parses them, the upstream validates them.
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_request, _payload, done) => done(null));
     scope.addHook('preHandler', guard);
+    if (metering) scope.addHook('preHandler', metering);
     await proxyRoutes(scope, { upstreams, ...limits });
     await moduleRoutes(scope, { table: modules, ...limits });
   });
 
-  const secret = serviceClientSecrets(config.SERVICE_CLIENT_SECRETS).get('gateway');
-  const follower = secret
+  const follower = tokens
     ? followRouteTable({
         table: modules,
         registryUrl: config.REGISTRY_SERVICE_URL,
-        tokens: serviceTokenSource({ http: deps.http, authUrl: config.AUTH_SERVICE_URL, clientId: 'gateway', clientSecret: secret, clock: deps.clock }),
+        tokens,
         http: deps.http,
         log: deps.log,
         waitMs: config.ROUTE_TABLE_WAIT_MS,
       })
     : undefined;
-  if (!follower) deps.log.warn('SERVICE_CLIENT_SECRETS has no secret for the gateway: module routes (/modules/*) stay off');
 
   app.addHook('onClose', async () => {
     follower?.stop();
     await Promise.all([...upstreams.map((upstream) => upstream.pool.close()), modules.close()]);
+    // Last: events of the requests that just finished are written (stream) or kept (outbox).
+    await usage?.close();
   });
   return app;
 }

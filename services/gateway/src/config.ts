@@ -25,6 +25,9 @@ export const gatewayConfigSchema = Type.Object({
     default: '',
     description: 'per-organisation limits for path prefixes, e.g. /memory:600,/modules/causal:100',
   }),
+  USAGE_METERING: Type.Boolean({ default: true, description: 'count authenticated requests as usage in billing and enforce hard quotas (needs the gateway\'s service secret)' }),
+  QUOTA_CACHE_MS: Type.Integer({ minimum: 1_000, maximum: 3_600_000, default: 30_000, description: 'how long billing\'s entitlements of an organisation are used before they are renewed' }),
+  EVENT_OUTBOX_FILE: Type.String({ minLength: 1, default: 'data/lift.gateway.outbox.db', description: 'without REDIS_URL: the file usage events wait in until billing has them' }),
   ALLOWED_HOSTS: Type.String({ default: '', description: 'host names served, comma-separated, *.example.com allowed; empty = any' }),
   FORCE_HTTPS: Type.Boolean({ default: false, description: 'redirect plain-HTTP requests (as seen through trusted proxies) to HTTPS' }),
   // The gateway is the edge: by default no one in front of it is believed about the client's address.

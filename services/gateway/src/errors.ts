@@ -7,4 +7,5 @@ export const gatewayErrorCodes = {
   moduleUnavailable: 'GATEWAY_MODULE_UNAVAILABLE',
   moduleRoutingUnavailable: 'GATEWAY_MODULE_ROUTING_UNAVAILABLE',
   permissionMissing: 'AUTH_PERMISSION_MISSING',
+  quotaExceeded: 'GATEWAY_QUOTA_EXCEEDED',
 } as const;

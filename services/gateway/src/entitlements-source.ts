@@ -1,0 +1,71 @@
+import type { Clock, HttpClient, Logger, ServiceTokenSource } from '@lift/kit';
+
+/** Billing's answer to GET /v1/entitlements/{org}, as far as the gateway needs it. */
+export interface Entitlements {
+  readonly planId: string;
+  readonly periodStart: string;
+  readonly periodEnd: string;
+  readonly metrics: readonly { readonly metric: string; readonly used: number; readonly included: number; readonly limit: 'hard' | 'soft' }[];
+}
+
+export interface EntitlementsSource {
+  /** The organisation's entitlements, or undefined when billing cannot say (quotas then fail open). */
+  of(organisation: string): Promise<Entitlements | undefined>;
+}
+
+interface CacheEntry {
+  value: Entitlements | undefined;
+  freshUntil: number;
+  refreshing?: Promise<Entitlements | undefined>;
+}
+
+/**
+ * Entitlements fetched from billing with the gateway's service token and kept per organisation:
+ * fresh for `ttlMs`, then served stale while one background call renews them, so the request
+ * path waits only the first time an organisation is seen (or when its period has ended).
+ * When billing fails, the answer is undefined for a few seconds, and quotas are not enforced:
+ * a billing outage must not take the platform down (Kong's and Envoy's quota plugins do the same).
+ */
+export function billingEntitlements(options: { http: HttpClient; billingUrl: string; tokens: ServiceTokenSource; clock: Clock; log: Logger; ttlMs: number }): EntitlementsSource {
+  const cache = new Map<string, CacheEntry>();
+  const base = options.billingUrl.replace(/\/$/, '');
+  let lastWarning = 0;
+
+  const fetchEntitlements = async (organisation: string): Promise<Entitlements | undefined> => {
+    try {
+      const answer = await options.http.call(`${base}/v1/entitlements/${encodeURIComponent(organisation)}`, { headers: { authorization: `Bearer ${await options.tokens.token()}` }, timeoutMs: 2_000 });
+      if (answer.status !== 200) throw new Error(`billing answered ${answer.status}: ${(await answer.text()).slice(0, 200)}`);
+      const entitlements = await answer.json<Entitlements>();
+      cache.set(organisation, { value: entitlements, freshUntil: options.clock.now() + options.ttlMs });
+      return entitlements;
+    } catch (error) {
+      if (options.clock.now() - lastWarning > 10_000) {
+        lastWarning = options.clock.now();
+        options.log.warn({ err: error, organisation }, 'entitlements unavailable from billing; quotas are not enforced until it answers');
+      }
+      const previous = cache.get(organisation)?.value;
+      cache.set(organisation, { value: previous, freshUntil: options.clock.now() + Math.min(options.ttlMs, 5_000) });
+      return previous;
+    }
+  };
+
+  const refresh = (organisation: string, entry: CacheEntry | undefined): Promise<Entitlements | undefined> => {
+    if (entry?.refreshing) return entry.refreshing;
+    const refreshing = fetchEntitlements(organisation);
+    cache.set(organisation, { value: entry?.value, freshUntil: entry?.freshUntil ?? 0, refreshing });
+    return refreshing;
+  };
+
+  return {
+    async of(organisation) {
+      const entry = cache.get(organisation);
+      const now = options.clock.now();
+      // Nothing known yet (or the period ended): wait for billing, sharing one call among concurrent requests.
+      if (entry?.value === undefined && entry?.refreshing) return entry.refreshing;
+      if (entry === undefined) return refresh(organisation, entry);
+      if (entry.value !== undefined && Date.parse(entry.value.periodEnd) <= now) return refresh(organisation, entry);
+      if (entry.freshUntil <= now) void refresh(organisation, entry);
+      return entry.value;
+    },
+  };
+}

@@ -1,0 +1,42 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock, EventPublisher } from '@lift/kit';
+
+/** One unit of a billing metric that a request uses. */
+export interface MeteredUse {
+  readonly metric: string;
+  readonly quantity: number;
+}
+
+const apiCall: MeteredUse = { metric: 'api_calls', quantity: 1 };
+const apiCallOnly: readonly MeteredUse[] = [apiCall];
+const search: readonly MeteredUse[] = [apiCall, { metric: 'memory_searches', quantity: 1 }];
+
+/**
+ * What an authenticated request counts against its organisation's plan: every one is an API
+ * call; a memory search is also a search. Stored memory items are reported by the memory
+ * service, which knows whether an item was really created. Precomputed arrays: nothing is
+ * allocated per request.
+ */
+export function meteredUses(method: string, path: string): readonly MeteredUse[] {
+  if (method === 'POST' && path.startsWith('/memory/v1/search')) return search;
+  return apiCallOnly;
+}
+
+export interface UsageMeter {
+  /** Queues one usage event per use; never waits (the publisher writes in batches). */
+  record(organisation: string, uses: readonly MeteredUse[], upstream: string): void;
+}
+
+/**
+ * Usage events as billing's schema wants them. Each gets a fresh random id, its idempotency key
+ * in billing: redelivery after a crash or a lost acknowledgement counts once. The client's
+ * request id is not used, since a client could repeat it.
+ */
+export function usageMeter(publisher: EventPublisher, clock: Clock): UsageMeter {
+  return {
+    record(organisation, uses, upstream) {
+      const timestamp = new Date(clock.now()).toISOString();
+      for (const use of uses) publisher.publish({ id: randomUUID(), org: organisation, metric: use.metric, quantity: use.quantity, timestamp, properties: { upstream } });
+    },
+  };
+}

@@ -1,0 +1,136 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openSharedState, systemClock, type SharedState } from '@lift/kit';
+import { buildGateway, signedIn, startUpstream, type Received } from './helper.js';
+
+const redisUrl = process.env.TEST_REDIS_URL;
+if (!redisUrl) process.stderr.write('\n*** SKIPPED: quotas shared on Redis need TEST_REDIS_URL ***\n\n');
+
+const states: SharedState[] = [];
+afterEach(async () => {
+  await Promise.all(states.splice(0).map((state) => state.close()));
+});
+
+interface FakeBillingOptions {
+  readonly included?: number;
+  readonly used?: number;
+  readonly limit?: 'hard' | 'soft';
+  readonly down?: () => boolean;
+}
+
+/**
+ * A local server standing in for auth's token endpoint and billing's entitlements and event
+ * inbox, answering as those services do (same paths, same bodies).
+ */
+async function startFakeBilling(options: FakeBillingOptions = {}) {
+  const delivered: Record<string, unknown>[] = [];
+  const server = await startUpstream((request: Received, respond) => {
+    if (options.down?.()) return respond(503, '{"code":"DOWN"}');
+    if (request.url === '/v1/oauth/token') return respond(200, JSON.stringify({ access_token: 'gateway-service-token', token_type: 'Bearer', expires_in: 300 }));
+    if (request.url.startsWith('/v1/entitlements/')) {
+      return respond(200, JSON.stringify({
+        organisationId: decodeURIComponent(request.url.split('/')[3] ?? ''),
+        planId: 'starter',
+        periodStart: '2026-11-01T00:00:00.000Z',
+        periodEnd: '2099-12-01T00:00:00.000Z',
+        metrics: [
+          { metric: 'api_calls', used: options.used ?? 0, included: options.included ?? 1_000, remaining: 0, limit: options.limit ?? 'hard', hardLimitReached: false },
+          { metric: 'memory_searches', used: 0, included: 1, remaining: 1, limit: 'hard', hardLimitReached: false },
+        ],
+      }));
+    }
+    if (request.url === '/v1/events/usage') {
+      expect(request.headers.authorization).toBe('Bearer gateway-service-token');
+      delivered.push(...(JSON.parse(request.body) as { events: Record<string, unknown>[] }).events);
+      return respond(200, '{"accepted":0,"duplicates":0,"deadLettered":0}');
+    }
+    return respond(200, '{"ok":true}');
+  });
+  return { ...server, delivered };
+}
+
+function meteredEnv(billingUrl: string): Record<string, string> {
+  return {
+    SERVICE_CLIENT_SECRETS: 'gateway:gateway-secret-for-tests',
+    AUTH_SERVICE_URL: billingUrl,
+    BILLING_SERVICE_URL: billingUrl,
+    MEMORY_SERVICE_URL: billingUrl,
+    EVENT_OUTBOX_FILE: join(mkdtempSync(join(tmpdir(), 'lift-gateway-')), 'outbox.db'),
+  };
+}
+
+describe('quotas and metering', () => {
+  it('admits exactly what the plan includes, then answers 402 naming the limit, and meters each admitted request once', async () => {
+    const billing = await startFakeBilling({ included: 5, used: 2 });
+    const gateway = await buildGateway(meteredEnv(billing.url));
+    const headers = await signedIn(['memory:read'], 'tenant-q');
+    const codes = [];
+    for (let index = 0; index < 5; index += 1) codes.push((await gateway.inject({ method: 'GET', url: '/memory/v1/items', headers })).statusCode);
+    expect(codes).toEqual([200, 200, 200, 402, 402]);
+    const refused = await gateway.inject({ method: 'GET', url: '/memory/v1/items', headers });
+    expect(refused.headers['content-type']).toContain('application/problem+json');
+    expect(refused.json()).toMatchObject({ status: 402, code: 'GATEWAY_QUOTA_EXCEEDED', metric: 'api_calls', included: 5, planId: 'starter' });
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+
+    await expect.poll(() => billing.delivered.length, { timeout: 5_000 }).toBe(3);
+    expect(billing.delivered.every((event) => event.org === 'tenant-q' && event.metric === 'api_calls' && event.quantity === 1)).toBe(true);
+    expect(new Set(billing.delivered.map((event) => event.id)).size).toBe(3);
+    expect(billing.delivered[0]).toMatchObject({ properties: { upstream: 'memory' } });
+  });
+
+  it('counts a memory search as a search and a call, and gives both back when one limit is used up', async () => {
+    const billing = await startFakeBilling({ included: 10 });
+    const gateway = await buildGateway(meteredEnv(billing.url));
+    const headers = await signedIn(['memory:read'], 'tenant-s');
+    expect((await gateway.inject({ method: 'POST', url: '/memory/v1/search', headers, payload: {} })).statusCode).toBe(200);
+    const second = await gateway.inject({ method: 'POST', url: '/memory/v1/search', headers, payload: {} });
+    expect(second.statusCode).toBe(402);
+    expect(second.json()).toMatchObject({ metric: 'memory_searches' });
+    // The refused search did not use an API call: 9 more are admitted.
+    const codes = [];
+    for (let index = 0; index < 10; index += 1) codes.push((await gateway.inject({ method: 'GET', url: '/memory/v1/items', headers })).statusCode);
+    expect(codes.filter((code) => code === 200)).toHaveLength(9);
+    await expect.poll(() => billing.delivered.map((event) => event.metric).sort().join(','), { timeout: 5_000 }).toBe(`${'api_calls,'.repeat(10)}memory_searches`);
+  });
+
+  it('does not limit soft-limited metrics, the platform organisation, or public routes', async () => {
+    const billing = await startFakeBilling({ included: 1, limit: 'soft' });
+    const gateway = await buildGateway(meteredEnv(billing.url));
+    const tenant = await signedIn(['memory:read'], 'tenant-soft');
+    for (let index = 0; index < 3; index += 1) expect((await gateway.inject({ method: 'GET', url: '/memory/v1/items', headers: tenant })).statusCode).toBe(200);
+    expect((await gateway.inject({ method: 'GET', url: '/memory/v1/items', headers: await signedIn(['memory:read'], 'platform') })).statusCode).toBe(200);
+    expect((await gateway.inject({ method: 'GET', url: '/memory/health' })).statusCode).toBe(200);
+    await expect.poll(() => billing.delivered.length, { timeout: 5_000 }).toBe(3);
+    expect(billing.delivered.every((event) => event.org === 'tenant-soft')).toBe(true);
+  });
+
+  it('keeps serving, and keeps the events, while billing is down', async () => {
+    let down = false;
+    const billing = await startFakeBilling({ included: 100, down: () => down });
+    const gateway = await buildGateway(meteredEnv(billing.url));
+    const headers = await signedIn(['memory:read'], 'tenant-d');
+    expect((await gateway.inject({ method: 'GET', url: '/memory/v1/items', headers })).statusCode).toBe(200);
+    await expect.poll(() => billing.delivered.length, { timeout: 5_000 }).toBe(1);
+    down = true;
+    // Answered by the fake's 503 (it also stands in for memory), but admitted and metered.
+    for (let index = 0; index < 3; index += 1) expect((await gateway.inject({ method: 'GET', url: '/memory/v1/items', headers })).statusCode).toBe(503);
+    down = false;
+    await expect.poll(() => billing.delivered.length, { timeout: 10_000 }).toBe(4);
+  });
+
+  it.skipIf(!redisUrl)('admits exactly N across two gateway replicas sharing Redis', async () => {
+    const billing = await startFakeBilling({ included: 7 });
+    const prefix = `lift-test-quota-${process.pid}-${Date.now()}`;
+    const env = meteredEnv(billing.url);
+    const replicas = [
+      await buildGateway(env, { state: states[states.push(await openSharedState({ REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `${prefix}:` }, systemClock)) - 1] }),
+      await buildGateway(env, { state: states[states.push(await openSharedState({ REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `${prefix}:` }, systemClock)) - 1] }),
+    ];
+    const headers = await signedIn(['memory:read'], 'tenant-r');
+    const answers = await Promise.all(Array.from({ length: 20 }, (_unused, index) => (replicas[index % 2] ?? replicas[0])?.inject({ method: 'GET', url: '/memory/v1/items', headers })));
+    expect(answers.filter((answer) => answer?.statusCode === 200)).toHaveLength(7);
+    expect(answers.filter((answer) => answer?.statusCode === 402)).toHaveLength(13);
+  });
+});

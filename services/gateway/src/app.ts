@@ -15,6 +15,8 @@ import { moduleRoutes } from './module-routes.js';
 import { ModuleTable } from './module-table.js';
 import { proxyRoutes } from './proxy-routes.js';
 import { followRouteTable } from './route-table-follower.js';
+import { upstreamMetrics } from './upstream-metrics.js';
+import { UpstreamResilience } from './upstream-resilience.js';
 import { coreUpstreams } from './upstreams.js';
 
 export type GatewayDeps = ServiceDeps<GatewayConfig>;
@@ -22,10 +24,20 @@ export type GatewayDeps = ServiceDeps<GatewayConfig>;
 export async function buildApp(deps: GatewayDeps): Promise<ServiceApp> {
   const { config } = deps;
   const app = await createService({ identity: gatewayIdentity, config, log: deps.log, clock: deps.clock });
+  app.decorateRequest('upstream', undefined);
   installHardening(app, { allowedHosts: config.ALLOWED_HOSTS.split(',').map((host) => host.trim()).filter((host) => host !== ''), forceHttps: config.FORCE_HTTPS });
   const upstreams = coreUpstreams(config);
   const modules = new ModuleTable(config.UPSTREAM_CONNECTIONS);
-  const limits = { timeoutMs: config.UPSTREAM_TIMEOUT_MS, bodyLimitBytes: config.BODY_LIMIT_BYTES };
+  const resilience = new UpstreamResilience(
+    {
+      breaker: { failureThreshold: config.CIRCUIT_BREAKER_FAILURES, cooldownMs: config.CIRCUIT_BREAKER_COOLDOWN_MS },
+      maxRetries: config.UPSTREAM_RETRIES,
+      retryRatio: config.RETRY_BUDGET_RATIO,
+    },
+    deps.clock,
+    upstreamMetrics(app.metrics),
+  );
+  const limits = { timeoutMs: config.UPSTREAM_TIMEOUT_MS, bodyLimitBytes: config.BODY_LIMIT_BYTES, resilience };
   // One verifier (and one cache of verified tokens) for the edge and the module routes.
   const verifier = serviceTokenVerifier(config, deps.clock);
   await app.register(authPlugin, { verifier });

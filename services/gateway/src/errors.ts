@@ -8,4 +8,5 @@ export const gatewayErrorCodes = {
   moduleRoutingUnavailable: 'GATEWAY_MODULE_ROUTING_UNAVAILABLE',
   permissionMissing: 'AUTH_PERMISSION_MISSING',
   quotaExceeded: 'GATEWAY_QUOTA_EXCEEDED',
+  circuitOpen: 'GATEWAY_CIRCUIT_OPEN',
 } as const;

@@ -3,7 +3,8 @@ import { kitErrorCodes, sendProblem, traceparentHeader } from '@lift/kit';
 import type { Dispatcher, Pool } from 'undici';
 import { limitedBody } from './body-limit.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from './proxy-headers.js';
-import { upstreamFailureProblem } from './upstream-failure.js';
+import { circuitOpenProblem, failureLabel, isRetryableFailure, upstreamFailureProblem } from './upstream-failure.js';
+import type { UpstreamResilience } from './upstream-resilience.js';
 
 export interface ForwardTarget {
   /** Named in problems: a core service or a module. */
@@ -13,12 +14,17 @@ export interface ForwardTarget {
   readonly path: string;
   /** Headers the gateway asserts (identity), added after the client's were filtered. */
   readonly extraHeaders?: Record<string, string>;
+  /** The target's own answer timeout, when it differs from the gateway's default. */
+  readonly timeoutMs?: number;
 }
 
 export interface ForwardLimits {
   readonly timeoutMs: number;
   readonly bodyLimitBytes: number;
+  readonly resilience: UpstreamResilience;
 }
+
+const idempotentMethods = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 
 /**
  * Oversize bodies are refused here, at the edge: an upstream that refuses one mid-upload closes
@@ -48,21 +54,62 @@ export async function forwardRequest(request: FastifyRequest, reply: FastifyRepl
     ...target.extraHeaders,
   };
   const hasBody = declaredLength !== undefined ? declaredLength !== '0' : request.headers['transfer-encoding'] !== undefined;
-  const chunked = hasBody && declaredLength === undefined ? limitedBody(request.raw, limits.bodyLimitBytes) : undefined;
-  let response: Dispatcher.ResponseData;
-  try {
-    response = await target.pool.request({
-      method: request.method as Dispatcher.HttpMethod,
-      path: target.path,
-      headers,
-      body: chunked ? chunked.stream : hasBody ? request.raw : null,
-    });
-  } catch (error) {
-    if (chunked?.exceeded()) return bodyTooLarge(request, reply, limits.bodyLimitBytes);
-    request.log.warn({ upstream: target.name, err: error }, 'upstream failed');
-    return sendProblem(request, reply, upstreamFailureProblem(target.name, error, limits.timeoutMs));
+  // Every body goes through a stream of its own: when the upstream fails mid-request undici
+  // destroys the body it was given, and that must not be the client's request (its connection
+  // would die with it instead of receiving a 502). The limit also holds for chunked bodies.
+  const body = hasBody ? limitedBody(request.raw, limits.bodyLimitBytes) : undefined;
+  const { resilience } = limits;
+  const breaker = resilience.breakerFor(target.name);
+  request.upstream = target.name;
+  if (!breaker.tryAcquire()) {
+    resilience.metrics.observe(target.name, 'circuit_open', 0);
+    return sendProblem(request, reply, circuitOpenProblem(target.name, breaker.retryAfterMs()));
   }
+  const budget = resilience.budgetFor(target.name);
+  budget.deposit();
+  // Only a request that can be sent again unchanged is retried: no body, and a method that means the same twice.
+  const mayRetry = !hasBody && idempotentMethods.has(request.method);
+  const started = performance.now();
+  let response: Dispatcher.ResponseData;
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      response = await target.pool.request({
+        method: request.method as Dispatcher.HttpMethod,
+        path: target.path,
+        headers,
+        body: body ? body.stream : null,
+      });
+      break;
+    } catch (error) {
+      if (body?.exceeded()) {
+        breaker.recordSuccess();
+        return bodyTooLarge(request, reply, limits.bodyLimitBytes);
+      }
+      if (mayRetry && attempt < resilience.settings.maxRetries && isRetryableFailure(error) && budget.tryWithdraw()) {
+        resilience.metrics.retried(target.name);
+        await backoff(attempt);
+        continue;
+      }
+      breaker.recordFailure();
+      resilience.metrics.observe(target.name, failureLabel(error), (performance.now() - started) / 1000);
+      request.log.warn({ upstream: target.name, err: error, attempts: attempt + 1 }, 'upstream failed');
+      return sendProblem(request, reply, upstreamFailureProblem(target.name, error, target.timeoutMs ?? limits.timeoutMs));
+    }
+  }
+  // An answer of any status means the upstream is alive: only failures to answer open the circuit.
+  breaker.recordSuccess();
+  resilience.metrics.observe(target.name, statusClass(response.statusCode), (performance.now() - started) / 1000);
   reply.code(response.statusCode);
   reply.headers(clientResponseHeaders(response.headers));
   return reply.send(response.body);
+}
+
+const statusClasses = ['0xx', '1xx', '2xx', '3xx', '4xx', '5xx'];
+function statusClass(status: number): string {
+  return statusClasses[Math.floor(status / 100)] ?? 'other';
+}
+
+/** Exponential backoff with full jitter (25 ms, 50 ms, …), so retries from many requests spread out. */
+function backoff(attempt: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * 25 * 2 ** attempt));
 }

@@ -12,7 +12,7 @@ export async function proxyRoutes(app: FastifyInstance, options: ProxyRoutesOpti
   for (const upstream of options.upstreams) {
     const handler = (request: FastifyRequest, reply: FastifyReply) => {
       const rest = request.url.slice(upstream.prefix.length);
-      return forwardRequest(request, reply, { name: upstream.name, pool: upstream.pool, path: rest.startsWith('/') ? rest : `/${rest}`, extraHeaders: identityHeaders(request) }, options);
+      return forwardRequest(request, reply, { name: upstream.name, pool: upstream.pool, timeoutMs: upstream.timeoutMs, path: rest.startsWith('/') ? rest : `/${rest}`, extraHeaders: identityHeaders(request) }, options);
     };
     app.all(upstream.prefix, { schema: { hide: true } }, handler);
     app.all(`${upstream.prefix}/*`, { schema: { hide: true } }, handler);

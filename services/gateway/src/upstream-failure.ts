@@ -3,6 +3,32 @@ import { gatewayErrorCodes } from './errors.js';
 
 const unreachable = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 const tooSlow = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+// The request never reached the upstream's application, or a reused keep-alive connection was
+// closed under it: sending it again cannot do anything twice. Timeouts are not among them.
+const safeToRetry = new Set([...unreachable, 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+
+/** Whether a failed request may be sent again (if its method is idempotent and it has no body). */
+export function isRetryableFailure(error: unknown): boolean {
+  const code = errorCode(error);
+  return code !== undefined && safeToRetry.has(code);
+}
+
+/** A short label for metrics: the failure's code, or `error`. */
+export function failureLabel(error: unknown): string {
+  return errorCode(error) ?? 'error';
+}
+
+/** The answer while an upstream's circuit is open: at once, without trying it. */
+export function circuitOpenProblem(upstream: string, retryAfterMs: number): Problem {
+  return {
+    status: 503,
+    code: gatewayErrorCodes.circuitOpen,
+    title: 'Service unavailable',
+    detail: `The ${upstream} service failed repeatedly; the gateway stops sending it requests for a moment. Try again in ${Math.ceil(retryAfterMs / 1000)} s.`,
+    extensions: { upstream },
+    headers: { 'retry-after': String(Math.max(1, Math.ceil(retryAfterMs / 1000))) },
+  };
+}
 
 /**
  * What the client is told when an upstream fails: 503 when it cannot be reached (it is down or

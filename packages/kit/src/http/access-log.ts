@@ -1,5 +1,12 @@
 import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Where a proxy (the gateway) forwarded the request: logged with it. */
+    upstream?: string;
+  }
+}
+
 // Orchestrators and Prometheus call these every few seconds; successful calls would drown the log.
 const probeRoutes = new Set(['/health', '/ready', '/metrics']);
 
@@ -17,6 +24,8 @@ export class AccessLogController extends LogController {
       route: request.routeOptions.url,
       status: reply.statusCode,
       ms: Math.round(reply.elapsedTime * 10) / 10,
+      org: request.identity?.organisation,
+      upstream: request.upstream,
     };
     if (error) reply.log.error({ ...line, err: error }, 'request errored');
     else if (reply.statusCode < 400 && probeRoutes.has(line.route ?? '')) reply.log.debug(line, 'request completed');

@@ -1,0 +1,98 @@
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from '@sinclair/typebox';
+import type { Clock, HttpClient } from '@lift/kit';
+import type { ModuleRoute } from './module-table.js';
+import type { ServiceLocation } from './platform-openapi.js';
+import { probeReadiness } from './readiness-probe.js';
+
+/** What /health/detailed reads of the module route table (the gateway's ModuleTable). */
+export interface ModuleListing {
+  /** Whether a route table has arrived from the registry yet. */
+  readonly loaded: boolean;
+  list(): readonly Pick<ModuleRoute, 'moduleId' | 'enabled' | 'status'>[];
+}
+
+export interface HealthDetailedOptions {
+  readonly services: readonly ServiceLocation[];
+  readonly modules: ModuleListing;
+  readonly http: HttpClient;
+  readonly clock: Clock;
+  /** How long one service has to answer its /ready. */
+  readonly probeTimeoutMs?: number;
+  /** How long one round of probes answers every caller. */
+  readonly cacheMs?: number;
+}
+
+const ServiceHealth = Type.Object({
+  status: Type.Union([Type.Literal('ready'), Type.Literal('unready'), Type.Literal('unreachable')]),
+  latencyMs: Type.Integer({ minimum: 0 }),
+  checks: Type.Optional(Type.Record(Type.String(), Type.Union([Type.Literal('ok'), Type.Literal('failing')]))),
+});
+
+const ModuleHealth = Type.Object({
+  name: Type.String(),
+  status: Type.Union([Type.Literal('healthy'), Type.Literal('unhealthy'), Type.Literal('unknown'), Type.Literal('disabled')]),
+  /** Whether the gateway sends it traffic right now (enabled and healthy). */
+  routed: Type.Boolean(),
+});
+
+const DetailedHealth = Type.Object({
+  status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')]),
+  checkedAt: Type.String({ format: 'date-time' }),
+  services: Type.Record(Type.String(), ServiceHealth),
+  moduleTable: Type.Union([Type.Literal('loaded'), Type.Literal('not loaded')]),
+  modules: Type.Array(ModuleHealth),
+});
+
+type DetailedHealthBody = Static<typeof DetailedHealth>;
+
+/**
+ * GET /health/detailed: every core service's readiness, probed in parallel, and every module as
+ * the route table has it (the registry health-checks modules; the gateway routes on its verdict).
+ * 200 while every core service is ready, 503 otherwise; `status` is `ok` only when, in addition,
+ * every enabled module is routed. One round of probes answers all callers for `cacheMs`, so the
+ * endpoint — public, like /health — cannot be used to multiply load on the services. Names and
+ * statuses only: no addresses, no error messages.
+ */
+export async function healthDetailedRoute(app: FastifyInstance, options: HealthDetailedOptions): Promise<void> {
+  const probe = { http: options.http, clock: options.clock, timeoutMs: options.probeTimeoutMs ?? 2_000 };
+  const cacheMs = options.cacheMs ?? 1_000;
+  let latest: { startedAt: number; report: Promise<DetailedHealthBody> } | undefined;
+
+  const check = async (): Promise<DetailedHealthBody> => {
+    const checkedAt = new Date(options.clock.now()).toISOString();
+    const results = await Promise.all(options.services.map(async (service) => [service.name, await probeReadiness(service.origin, probe)] as const));
+    const modules = options.modules.list().map((module) => ({
+      name: module.moduleId,
+      status: module.enabled ? module.status : ('disabled' as const),
+      routed: module.enabled && module.status === 'healthy',
+    }));
+    const coreReady = results.every(([, result]) => result.status === 'ready');
+    const modulesRouted = modules.every((module) => module.routed || module.status === 'disabled');
+    return {
+      status: coreReady && modulesRouted && options.modules.loaded ? 'ok' : 'degraded',
+      checkedAt,
+      services: Object.fromEntries(results),
+      moduleTable: options.modules.loaded ? 'loaded' : 'not loaded',
+      modules,
+    };
+  };
+
+  app.get(
+    '/health/detailed',
+    {
+      schema: {
+        tags: ['health'],
+        summary: 'Readiness of every core service and module behind the gateway',
+        response: { 200: DetailedHealth, 503: DetailedHealth },
+      },
+    },
+    async (_request, reply) => {
+      const now = options.clock.now();
+      if (!latest || now - latest.startedAt >= cacheMs) latest = { startedAt: now, report: check() };
+      const report = await latest.report;
+      const allReady = Object.values(report.services).every((service) => service.status === 'ready');
+      return reply.code(allReady ? 200 : 503).header('cache-control', 'no-store').send(report);
+    },
+  );
+}

@@ -10,7 +10,11 @@ export interface LoggerOptions {
   readonly destination?: NodeJS.WritableStream;
 }
 
-/** JSON lines carrying `service` and `version` on every line, ISO timestamps, no hostname. */
+/**
+ * JSON lines carrying `service` and `version` on every line, ISO timestamps, no hostname.
+ * stdout is written asynchronously (a line per access is on every request's path; a blocking
+ * write each would cost more than the line), and pino flushes what is left when the process exits.
+ */
 export function createLogger(options: LoggerOptions): Logger {
   const level = options.level.toLowerCase() === 'warning' ? 'warn' : options.level.toLowerCase();
   const settings = {
@@ -19,5 +23,5 @@ export function createLogger(options: LoggerOptions): Logger {
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label: string) => ({ level: label }) },
   };
-  return options.destination ? pino(settings, options.destination) : pino(settings);
+  return pino(settings, options.destination ?? pino.destination({ dest: 1, sync: false }));
 }

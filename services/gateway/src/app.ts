@@ -10,7 +10,11 @@ import { quotaGuard } from './quota-guard.js';
 import { usageMeter } from './usage-metering.js';
 import { slidingWindowLimiter } from './rate-limiter.js';
 import type { GatewayConfig } from './config.js';
+import { healthDetailedRoute } from './health-detailed.js';
 import { gatewayIdentity } from './identity.js';
+import { platformOpenApi } from './platform-openapi.js';
+import { tlsCredentialsFrom } from './tls-config.js';
+import { serveTlsAlongside } from './tls-listener.js';
 import { moduleRoutes } from './module-routes.js';
 import { ModuleTable } from './module-table.js';
 import { proxyRoutes } from './proxy-routes.js';
@@ -23,11 +27,16 @@ export type GatewayDeps = ServiceDeps<GatewayConfig>;
 
 export async function buildApp(deps: GatewayDeps): Promise<ServiceApp> {
   const { config } = deps;
-  const app = await createService({ identity: gatewayIdentity, config, log: deps.log, clock: deps.clock });
+  // Read and checked before anything starts: a bad TLS_* setting is a configuration error.
+  const tls = tlsCredentialsFrom(config);
+  const upstreams = coreUpstreams(config);
+  const platformDocs = platformOpenApi({ services: upstreams, http: deps.http, clock: deps.clock, log: deps.log, version: gatewayIdentity.version });
+  const app = await createService({ identity: gatewayIdentity, config, log: deps.log, clock: deps.clock, openApiDocument: platformDocs.document });
+  if (tls) serveTlsAlongside(app, { cert: tls.cert, key: tls.key, host: config.HOST, port: tls.port, log: deps.log });
   app.decorateRequest('upstream', undefined);
   installHardening(app, { allowedHosts: config.ALLOWED_HOSTS.split(',').map((host) => host.trim()).filter((host) => host !== ''), forceHttps: config.FORCE_HTTPS });
-  const upstreams = coreUpstreams(config);
   const modules = new ModuleTable(config.UPSTREAM_CONNECTIONS);
+  await healthDetailedRoute(app, { services: upstreams, modules, http: deps.http, clock: deps.clock });
   const resilience = new UpstreamResilience(
     {
       breaker: { failureThreshold: config.CIRCUIT_BREAKER_FAILURES, cooldownMs: config.CIRCUIT_BREAKER_COOLDOWN_MS },

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { baseConfigProperties, tokenVerificationConfigProperties } from '@lift/kit';
+import { tlsConfigProperties } from './tls-config.js';
 
 const serviceUrl = (port: number) => Type.String({ pattern: '^https?://', default: `http://127.0.0.1:${port}` });
 
@@ -7,6 +8,7 @@ const serviceUrl = (port: number) => Type.String({ pattern: '^https?://', defaul
 export const gatewayConfigSchema = Type.Object({
   ...baseConfigProperties(8000),
   ...tokenVerificationConfigProperties(),
+  ...tlsConfigProperties(),
   AUTH_SERVICE_URL: serviceUrl(8001),
   BILLING_SERVICE_URL: serviceUrl(8002),
   MEMORY_SERVICE_URL: serviceUrl(8003),

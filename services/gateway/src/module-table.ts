@@ -50,6 +50,11 @@ export class ModuleTable {
     return this.revisionSeen >= 0;
   }
 
+  /** Every module in the table, for /health/detailed. */
+  list(): RoutableModule[] {
+    return [...this.modules.values()];
+  }
+
   find(moduleId: string): RoutableModule | undefined {
     return this.modules.get(moduleId);
   }

@@ -42,6 +42,11 @@ export interface CreateServiceOptions {
   readonly config: Pick<BaseConfig, 'BODY_LIMIT_BYTES' | 'CORS_ORIGINS'> & Partial<Pick<BaseConfig, 'TRUSTED_PROXIES'>>;
   readonly log: Logger;
   readonly clock?: Clock;
+  /**
+   * What /openapi.json and /docs serve instead of the service's own generated document, which it
+   * is given (`app.swagger()`). The gateway serves the whole platform's document this way.
+   */
+  readonly openApiDocument?: (own: object) => Promise<object>;
 }
 
 /**
@@ -81,7 +86,7 @@ export async function createService(options: CreateServiceOptions): Promise<Serv
     origin: corsOriginsFrom(config.CORS_ORIGINS),
     exposedHeaders: [requestIdHeader, 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'retry-after'],
   });
-  await app.register(openApiPlugin, { service: identity.name, version: identity.version, description: identity.description });
+  await app.register(openApiPlugin, { service: identity.name, version: identity.version, description: identity.description, ...(options.openApiDocument ? { document: options.openApiDocument } : {}) });
   await app.register(metricsPlugin, { service: identity.name });
   await app.register(healthPlugin, { service: identity.name, version: identity.version, clock: options.clock ?? systemClock });
   // Answers finished during a drain close their keep-alive connection; otherwise an idle client

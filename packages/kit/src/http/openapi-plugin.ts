@@ -7,6 +7,8 @@ export interface OpenApiPluginOptions {
   readonly service: string;
   readonly version: string;
   readonly description: string;
+  /** Replaces the document served; see CreateServiceOptions.openApiDocument. */
+  readonly document?: (own: object) => Promise<object>;
 }
 
 /**
@@ -26,8 +28,18 @@ export const openApiPlugin = fastifyPlugin<OpenApiPluginOptions>(
         },
       },
     });
-    await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
-    app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+    const served = options.document;
+    // Swagger UI reads its document (/docs/json) synchronously, so its preHandler fetches it first.
+    let latest: object | undefined;
+    await app.register(fastifySwaggerUi, {
+      routePrefix: '/docs',
+      ...(served && {
+        uiHooks: { preHandler: async () => void (latest = await served(app.swagger())) },
+        transformSpecification: (own: Readonly<Record<string, unknown>>) => latest ?? own,
+        transformSpecificationClone: false,
+      }),
+    });
+    app.get('/openapi.json', { schema: { hide: true } }, async () => (served ? served(app.swagger()) : app.swagger()));
   },
   { name: 'lift-openapi' },
 );

@@ -6,7 +6,7 @@ export const servicePermissions: Readonly<Record<string, readonly string[]>> = {
   gateway: ['registry:routes', 'billing:usage'],
   registry: [],
   auth: ['registry:routes'],
-  billing: ['registry:read'],
+  billing: ['registry:read', 'org:lookup'],
   memory: [],
   observability: ['registry:read', 'observability:read'],
 };

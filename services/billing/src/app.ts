@@ -4,7 +4,9 @@ import type { BillingConfig } from './config.js';
 import { billingIdentity } from './identity.js';
 import { seedDefaultPlans } from './plans.js';
 import { stripeClient } from './stripe-client.js';
+import { stripeSubscriptionSync } from './stripe-subscription-sync.js';
 import { invoiceEndedPeriods, pushOpenInvoices } from './invoicing.js';
+import { billingOrganisationDirectory, type OrganisationDirectory } from './organisation-directory.js';
 import { analyticsRoutes } from './routes/analytics-routes.js';
 import { invoiceRoutes } from './routes/invoice-routes.js';
 import { planRoutes } from './routes/plan-routes.js';
@@ -17,16 +19,19 @@ export type { BillingTables };
 export type BillingDeps = DatabaseServiceDeps<BillingConfig, BillingTables> & {
   /** Tests draft invoices through POST /v1/invoices/run instead of the timer. */
   readonly invoicingOnTimer?: boolean;
+  /** Whether an organisation exists; by default auth is asked (tests pass their own). */
+  readonly organisations?: OrganisationDirectory;
 };
 
 export async function buildApp(deps: BillingDeps): Promise<ServiceApp> {
-  const domain: BillingDomain = { config: deps.config, db: deps.database.db, clock: deps.clock, log: deps.log, dialect: deps.database.location.dialect, stripe: stripeClient(deps.config) };
+  const domain: BillingDomain = { config: deps.config, db: deps.database.db, clock: deps.clock, log: deps.log, dialect: deps.database.location.dialect, stripe: stripeClient(deps.config), organisations: deps.organisations ?? billingOrganisationDirectory(deps) };
+  const stripeSubscriptions = stripeSubscriptionSync(domain);
   const app = await createService({ identity: billingIdentity, config: deps.config, log: deps.log, clock: deps.clock });
   await app.register(authPlugin, { verifier: serviceTokenVerifier(deps.config, deps.clock) });
   await planRoutes(app, domain);
   await usageRoutes(app, domain);
-  await subscriptionRoutes(app, domain);
-  await invoiceRoutes(app, domain);
+  await subscriptionRoutes(app, domain, stripeSubscriptions);
+  await invoiceRoutes(app, domain, stripeSubscriptions);
   await analyticsRoutes(app, domain);
   await stripeRoutes(app, domain);
 
@@ -48,12 +53,14 @@ export async function buildApp(deps: BillingDeps): Promise<ServiceApp> {
       invoicingTimer = setInterval(() => {
         invoiceEndedPeriods(domain)
           .then(() => pushOpenInvoices(domain))
+          .then(() => stripeSubscriptions.syncAll())
           .catch((error: unknown) => deps.log.error({ err: error }, 'drafting or pushing invoices failed'));
       }, 60_000);
       invoicingTimer.unref();
     });
   }
   app.addHook('onClose', async () => clearInterval(invoicingTimer));
+  app.addHook('onClose', async () => stripeSubscriptions.settled());
   app.readiness.add({
     name: 'plans',
     check: async () => {

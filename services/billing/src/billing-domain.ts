@@ -3,6 +3,7 @@ import type Stripe from 'stripe';
 import { ForbiddenError, NotFoundError, type Clock, type Identity, type Logger } from '@lift/kit';
 import type { BillingConfig } from './config.js';
 import { billingErrorCodes } from './errors.js';
+import type { OrganisationDirectory } from './organisation-directory.js';
 import type { BillingTables } from './tables.js';
 
 export interface BillingDomain {
@@ -13,6 +14,8 @@ export interface BillingDomain {
   readonly dialect: 'sqlite' | 'postgres';
   /** The Stripe SDK when STRIPE_API_KEY is set. */
   readonly stripe: Promise<Stripe | undefined>;
+  /** Asked before billing meets an organisation for the first time. */
+  readonly organisations: OrganisationDirectory;
 }
 
 export function nowIso(clock: Clock): string {

@@ -5,4 +5,5 @@ export const billingErrorCodes = {
   invalidUsage: 'BILLING_USAGE_INVALID',
   otherOrganisation: 'BILLING_OTHER_ORGANISATION',
   subscriptionNotFound: 'BILLING_SUBSCRIPTION_NOT_FOUND',
+  authUnavailable: 'BILLING_AUTH_UNAVAILABLE',
 } as const;

@@ -1,23 +1,17 @@
 import type Stripe from 'stripe';
 import type { BillingDomain } from './billing-domain.js';
 import type { InvoiceLine } from './invoice-preview.js';
+import { stripeCustomerFor } from './stripe-customers.js';
 
 /**
- * Pushes a finalized (open) invoice to Stripe: the organisation's customer (created once, keyed by
- * the organisation id), one invoice item per line, then the invoice itself, finalized, carrying
- * `liftInvoiceId` so Stripe's webhooks find it again. Idempotency keys make a retried push
- * create nothing twice.
+ * Pushes a finalized (open) invoice to Stripe: for the organisation's customer, one invoice item
+ * per line, then the invoice itself, finalized, carrying `liftInvoiceId` so Stripe's webhooks find
+ * it again. Idempotency keys make a retried push create nothing twice.
  */
 export async function pushInvoiceToStripe(domain: BillingDomain, stripe: Stripe, invoiceId: string): Promise<string | undefined> {
   const invoice = await domain.db.selectFrom('invoices').selectAll().where('id', '=', invoiceId).executeTakeFirst();
   if (!invoice || invoice.status !== 'open' || invoice.stripe_invoice_id) return invoice?.stripe_invoice_id ?? undefined;
-  const subscription = await domain.db.selectFrom('subscriptions').selectAll().where('organisation_id', '=', invoice.organisation_id).executeTakeFirstOrThrow();
-  let customerId = subscription.stripe_customer_id ?? undefined;
-  if (!customerId) {
-    const customer = await stripe.customers.create({ name: invoice.organisation_id, metadata: { liftOrganisationId: invoice.organisation_id } }, { idempotencyKey: `lift-customer-${invoice.organisation_id}` });
-    customerId = customer.id;
-    await domain.db.updateTable('subscriptions').set({ stripe_customer_id: customerId }).where('organisation_id', '=', invoice.organisation_id).execute();
-  }
+  const customerId = await stripeCustomerFor(domain, stripe, invoice.organisation_id);
   const lines = JSON.parse(invoice.lines) as InvoiceLine[];
   const draft = await stripe.invoices.create(
     { customer: customerId, currency: invoice.currency, collection_method: 'send_invoice', days_until_due: 30, auto_advance: false, metadata: { liftInvoiceId: invoice.id, liftInvoiceNumber: String(invoice.number) } },

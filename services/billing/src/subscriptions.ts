@@ -1,7 +1,8 @@
-import { InvalidInputError, isUniqueViolation } from '@lift/kit';
+import { InvalidInputError, isUniqueViolation, NotFoundError } from '@lift/kit';
 import { periodContaining, type Period } from './billing-period.js';
 import { nowIso, type BillingDomain } from './billing-domain.js';
 import { billingErrorCodes } from './errors.js';
+import { organisationExists } from './organisation-check.js';
 import { getPlan, type PlanView } from './plans.js';
 import type { BillingTables } from './tables.js';
 
@@ -15,15 +16,22 @@ export interface SubscriptionView {
   readonly pendingPlanId: string | null;
 }
 
+/** Where every organisation starts, and where a cancelled subscription goes at its period end. */
+export const freePlanId = 'free';
+
 /**
  * An organisation's subscription, created on the free plan the first time billing hears of it (a
- * new organisation starts on free). `anchor` fixes its periods; see billing-period.ts.
+ * new organisation starts on free) — if auth knows the organisation: billing keeps no subscription
+ * for one that does not exist. `anchor` fixes its periods; see billing-period.ts.
  */
 export async function subscriptionOf(domain: BillingDomain, organisationId: string, anchor = new Date(domain.clock.now())): Promise<BillingTables['subscriptions']> {
   const existing = await domain.db.selectFrom('subscriptions').selectAll().where('organisation_id', '=', organisationId).executeTakeFirst();
   if (existing) return applyDueChanges(domain, existing);
+  if (!(await organisationExists(domain, organisationId))) {
+    throw new NotFoundError(billingErrorCodes.subscriptionNotFound, `No organisation "${organisationId}": auth does not know it.`, { extensions: { organisationId } });
+  }
   const at = nowIso(domain.clock);
-  const row = { organisation_id: organisationId, plan_id: 'free', anchor: anchor.toISOString(), trial_ends_at: null, cancel_at_period_end: 0, pending_plan_id: null, created_at: at, updated_at: at };
+  const row = { organisation_id: organisationId, plan_id: freePlanId, anchor: anchor.toISOString(), trial_ends_at: null, cancel_at_period_end: 0, pending_plan_id: null, created_at: at, updated_at: at };
   try {
     await domain.db.insertInto('subscriptions').values(row).execute();
   } catch (error) {
@@ -41,7 +49,7 @@ async function applyDueChanges(domain: BillingDomain, row: BillingTables['subscr
   // Due once a period boundary lies between the scheduling and now.
   const { start } = periodContaining(new Date(row.anchor), plan.interval, new Date(domain.clock.now()));
   if (start <= new Date(row.updated_at)) return row;
-  const next = { ...row, plan_id: row.cancel_at_period_end ? 'free' : (row.pending_plan_id ?? row.plan_id), anchor: start.toISOString(), pending_plan_id: null, cancel_at_period_end: 0, updated_at: nowIso(domain.clock) };
+  const next = { ...row, plan_id: row.cancel_at_period_end ? freePlanId : (row.pending_plan_id ?? row.plan_id), anchor: start.toISOString(), pending_plan_id: null, cancel_at_period_end: 0, updated_at: nowIso(domain.clock) };
   await domain.db.updateTable('subscriptions').set(next).where('organisation_id', '=', row.organisation_id).execute();
   return next;
 }

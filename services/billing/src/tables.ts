@@ -9,6 +9,10 @@ export interface BillingTables {
     cancel_at_period_end: number;
     pending_plan_id: string | null;
     stripe_customer_id?: string | null;
+    stripe_subscription_id?: string | null;
+    stripe_subscription_item_id?: string | null;
+    /** The plan terms, trial and cancellation Stripe was last told (see stripe-subscriptions.ts). */
+    stripe_synced_terms?: string | null;
     created_at: string;
     updated_at: string;
   };
@@ -32,6 +36,7 @@ export interface BillingTables {
   };
   invoice_sequence: { id: number; last_number: number };
   stripe_events: { id: string; type: string; received_at: string };
+  stripe_prices: { terms: string; stripe_price_id: string; created_at: string };
   usage_events: {
     id: string;
     organisation_id: string;

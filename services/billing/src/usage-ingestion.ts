@@ -1,6 +1,7 @@
 import { ForbiddenError, InvalidInputError, type Identity } from '@lift/kit';
 import { actsForAnyOrganisation, nowIso, type BillingDomain } from './billing-domain.js';
 import { billingErrorCodes } from './errors.js';
+import { unknownOrganisations } from './organisation-check.js';
 import { listPlans } from './plans.js';
 import { currentPeriod, subscriptionOf } from './subscriptions.js';
 
@@ -24,18 +25,24 @@ export const coreMetrics = ['api_calls', 'memory_items', 'memory_searches'] as c
 // Many rows per INSERT, fewer than SQLite's 32,766 bound parameters (7 columns each).
 const rowsPerInsert = 1_000;
 
+/** Where event `index` sits in the request: `body` for a single event, `body.events[i]` in a batch. */
+export type EventPath = (index: number) => string;
+
 /**
  * Stores usage events, each counted once forever (its `id` is the key; a repeat is a duplicate,
  * not an error). A batch is validated as a whole: if any event is bad nothing is stored and the
- * answer lists every bad event with its index and reason.
+ * answer lists every bad event with its index and reason. Events of organisations that exist
+ * nowhere are bad events: billing asks auth about each organisation it has never met.
  */
-export async function ingestUsage(domain: BillingDomain, identity: Identity, events: readonly UsageEventInput[], fieldPrefix: string): Promise<{ accepted: number; duplicates: number }> {
+export async function ingestUsage(domain: BillingDomain, identity: Identity, events: readonly UsageEventInput[], eventPath: EventPath): Promise<{ accepted: number; duplicates: number }> {
   const foreign = events.map((event, index) => ({ event, index })).filter(({ event }) => event.org !== identity.organisation && !actsForAnyOrganisation(identity));
   if (foreign.length > 0) {
     throw new ForbiddenError(billingErrorCodes.otherOrganisation, `Usage can only be reported for your own organisation (${identity.organisation}).`, {
-      extensions: { errors: foreign.map(({ index }) => ({ index, field: `${fieldPrefix}[${index}].org`, reason: 'is another organisation' })) },
+      extensions: { errors: foreign.map(({ index }) => ({ index, field: `${eventPath(index)}.org`, reason: 'is another organisation' })) },
     });
   }
+  // Before any subscription is started below: an unknown organisation must not get one.
+  const unknown = await unknownOrganisations(domain, events.map((event) => event.org));
 
   const known = new Set<string>([...coreMetrics, ...(await listPlans(domain, true)).flatMap((plan) => plan.metrics.map((rule) => rule.metric))]);
   const now = domain.clock.now();
@@ -43,10 +50,12 @@ export async function ingestUsage(domain: BillingDomain, identity: Identity, eve
   const periodStarts = new Map<string, number>();
   const problems: UsageProblem[] = [];
   for (const [index, event] of events.entries()) {
-    const at = (field: string, reason: string) => problems.push({ index, field: `${fieldPrefix}[${index}].${field}`, reason });
+    const at = (field: string, reason: string) => problems.push({ index, field: `${eventPath(index)}.${field}`, reason });
+    if (unknown.has(event.org)) at('org', 'is not an organisation');
     if (!known.has(event.metric)) at('metric', `"${event.metric}" is not a metric of any plan`);
     const time = Date.parse(event.timestamp);
     if (time > now + skewMs) at('timestamp', `is more than ${domain.config.USAGE_FUTURE_SKEW_SECONDS} s in the future`);
+    if (unknown.has(event.org)) continue;
     let periodStart = periodStarts.get(event.org);
     if (periodStart === undefined) {
       // An organisation billing meets for the first time starts its subscription with its first event.

@@ -7,6 +7,7 @@ import { createHttpClient, createLogger, databaseLocation, InProcessState, loadC
 import { buildApp, type BillingTables } from '../src/app.js';
 import { billingConfigSchema } from '../src/config.js';
 import { billingMigrations } from '../src/migrations/index.js';
+import type { OrganisationDirectory } from '../src/organisation-directory.js';
 import { testSchemaName } from '../../../tests/support/test-schema.js';
 import { bearerFor } from '../../../tests/support/test-token.js';
 import { untilReady } from '../../../tests/support/until-ready.js';
@@ -27,7 +28,27 @@ export function manualClock(start = Date.parse('2026-11-28T09:00:00Z')): Clock &
   return { now: () => now, advance: (ms) => void (now += ms), set: (iso) => void (now = Date.parse(iso)) };
 }
 
-export async function buildBilling(options: { postgres?: boolean; clock?: Clock; env?: Record<string, string> } = {}): Promise<{ app: ServiceApp; db: Kysely<BillingTables>; clock: Clock }> {
+/** The organisations these suites use, as if auth had them; `asked` records each question. */
+export function knownOrganisations(ids: readonly string[] = testOrganisations): OrganisationDirectory & { readonly asked: string[] } {
+  const known = new Set(ids);
+  const asked: string[] = [];
+  return {
+    asked,
+    exists: async (organisationId) => {
+      asked.push(organisationId);
+      return known.has(organisationId);
+    },
+  };
+}
+const testOrganisations = ['org-a', 'org-b', 'org-c', 'org-d', 'org-free', 'org-team'];
+
+/**
+ * The billing app on a fresh database. Organisations come from `knownOrganisations()` unless a
+ * test passes its own directory, or `'auth'` to have the app ask auth at AUTH_SERVICE_URL.
+ */
+export async function buildBilling(
+  options: { postgres?: boolean; clock?: Clock; env?: Record<string, string>; organisations?: OrganisationDirectory | 'auth' } = {},
+): Promise<{ app: ServiceApp; db: Kysely<BillingTables>; clock: Clock }> {
   const schema = testSchemaName('billing');
   const config = await loadConfig(billingConfigSchema, {
     env: {
@@ -43,7 +64,8 @@ export async function buildBilling(options: { postgres?: boolean; clock?: Clock;
   await migrateToLatest(database, billingMigrations);
   const state = new InProcessState(clock);
   const http = createHttpClient({ service: 'billing', version: 'test' });
-  const app = await buildApp({ config, log: createLogger({ service: 'billing', version: 'test', level: 'silent' }), clock, state, http, database: { ...database, migrated: Promise.resolve() }, invoicingOnTimer: false });
+  const organisations = options.organisations === 'auth' ? {} : { organisations: options.organisations ?? knownOrganisations() };
+  const app = await buildApp({ config, log: createLogger({ service: 'billing', version: 'test', level: 'silent' }), clock, state, http, database: { ...database, migrated: Promise.resolve() }, invoicingOnTimer: false, ...organisations });
   cleanups.push(async () => {
     await app.close();
     await http.close();

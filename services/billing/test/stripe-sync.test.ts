@@ -1,50 +1,8 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { startFakeStripe } from './fake-stripe.js';
 import { billingAdmin, buildBilling, manualClock } from './helper.js';
 
-const closers: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (closers.length > 0) await closers.pop()?.();
-});
-
-/**
- * No Stripe here: a local server answers the official SDK as Stripe's API does (form-encoded
- * requests, JSON objects back), recording each call and its Idempotency-Key.
- */
-async function startFakeStripe() {
-  const calls: { method: string; path: string; body: URLSearchParams; idempotencyKey: string | undefined }[] = [];
-  let up = true;
-  let next = 1;
-  const server = createServer((request, response) => {
-    let raw = '';
-    request.on('data', (chunk: Buffer) => (raw += chunk.toString()));
-    request.on('end', () => {
-      const body = new URLSearchParams(raw);
-      calls.push({ method: request.method ?? '', path: request.url ?? '', body, idempotencyKey: request.headers['idempotency-key'] as string | undefined });
-      if (!up) {
-        response.writeHead(500, { 'content-type': 'application/json' });
-        return response.end(JSON.stringify({ error: { type: 'api_error', message: 'Stripe is having a bad day' } }));
-      }
-      const send = (object: Record<string, unknown>) => {
-        response.writeHead(200, { 'content-type': 'application/json', 'request-id': `req_${next}` });
-        response.end(JSON.stringify(object));
-      };
-      const url = request.url ?? '';
-      if (url === '/v1/customers') return send({ id: `cus_${next++}`, object: 'customer' });
-      if (url === '/v1/invoices') return send({ id: `in_${next++}`, object: 'invoice', status: 'draft' });
-      if (url === '/v1/invoiceitems') return send({ id: `ii_${next++}`, object: 'invoiceitem' });
-      const finalize = /^\/v1\/invoices\/(in_\d+)\/finalize$/.exec(url);
-      if (finalize) return send({ id: finalize[1], object: 'invoice', status: 'open' });
-      response.writeHead(404, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ error: { type: 'invalid_request_error', message: `no ${url}` } }));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  closers.push(() => new Promise((resolve) => server.close(() => resolve())));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, calls, setUp: (value: boolean) => void (up = value) };
-}
-
+// No Stripe here: the SDK talks to a local server that answers like Stripe's API (fake-stripe.ts).
 async function openInvoice(stripeUrl: string) {
   const clock = manualClock(Date.parse('2027-01-01T00:00:00Z'));
   const { app } = await buildBilling({ clock, env: { STRIPE_API_KEY: 'sk_test_lift', STRIPE_API_BASE: stripeUrl } });
@@ -61,14 +19,20 @@ describe('invoices pushed to Stripe', () => {
   it('create the customer once, the invoice with its lines, and finalize it there', async () => {
     const stripe = await startFakeStripe();
     const { app, admin, invoice } = await openInvoice(stripe.url);
+    // Moving to the paid plan already made the customer (for its Stripe subscription).
+    const before = stripe.calls.length;
     const finalized = (await app.inject({ method: 'POST', url: `/v1/invoices/org-a/${invoice.id}/finalize`, headers: admin })).json();
     expect(finalized.stripeInvoiceId).toMatch(/^in_/);
-    expect(stripe.calls.map((call) => `${call.method} ${call.path}`)).toEqual(['POST /v1/customers', 'POST /v1/invoices', 'POST /v1/invoiceitems', `POST /v1/invoices/${finalized.stripeInvoiceId}/finalize`]);
-    expect(stripe.calls[0]?.body.get('metadata[liftOrganisationId]')).toBe('org-a');
-    expect(stripe.calls[1]?.body.get('metadata[liftInvoiceId]')).toBe(invoice.id);
-    expect(stripe.calls[2]?.body.get('amount')).toBe('1999');
-    expect(stripe.calls[2]?.body.get('currency')).toBe('eur');
-    expect(stripe.calls.every((call) => call.idempotencyKey?.startsWith('lift-'))).toBe(true);
+    const pushed = stripe.calls.slice(before);
+    expect(pushed.map((call) => `${call.method} ${call.path}`)).toEqual(['POST /v1/invoices', 'POST /v1/invoiceitems', `POST /v1/invoices/${finalized.stripeInvoiceId}/finalize`]);
+    const customers = stripe.calls.filter((call) => call.path === '/v1/customers');
+    expect(customers).toHaveLength(1);
+    expect(customers[0]?.body.get('metadata[liftOrganisationId]')).toBe('org-a');
+    expect(pushed[0]?.body.get('customer')).toBe(stripe.subscriptions.values().next().value?.customer);
+    expect(pushed[0]?.body.get('metadata[liftInvoiceId]')).toBe(invoice.id);
+    expect(pushed[1]?.body.get('amount')).toBe('1999');
+    expect(pushed[1]?.body.get('currency')).toBe('eur');
+    expect([...customers, ...pushed].every((call) => call.idempotencyKey?.startsWith('lift-'))).toBe(true);
   });
 
   it('keep the invoice open when Stripe is down, and push it on the next run', async () => {

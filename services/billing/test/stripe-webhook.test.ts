@@ -1,5 +1,6 @@
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
+import { startFakeStripe } from './fake-stripe.js';
 import { backends, billingAdmin, buildBilling, manualClock } from './helper.js';
 
 // No Stripe here: events are signed with the official SDK's own test helper, as Stripe signs them.
@@ -16,7 +17,9 @@ describe.each(backends)('Stripe webhooks on $name', ({ postgres }) => {
 
   it('apply a signed event once, also when it is delivered twice at the same time', async () => {
     const clock = manualClock(Date.parse('2027-01-01T00:00:00Z'));
-    const { app } = await buildBilling({ postgres, clock, env });
+    // The plan change and the finalized invoice go to Stripe: here, a local server answering like it.
+    const stripeApi = await startFakeStripe();
+    const { app } = await buildBilling({ postgres, clock, env: { ...env, STRIPE_API_BASE: stripeApi.url } });
     const admin = await billingAdmin(clock);
     await app.inject({ method: 'PATCH', url: '/v1/subscriptions/org-a', headers: admin, payload: { planId: 'enterprise' } });
     clock.set('2028-01-01T00:00:00Z');

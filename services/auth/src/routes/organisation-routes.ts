@@ -1,5 +1,7 @@
-import { identityOf, type ServiceApp } from '@lift/kit';
+import { ForbiddenError, identityOf, type ServiceApp } from '@lift/kit';
+import { Type } from '@sinclair/typebox';
 import type { AuthDomain } from '../auth-domain.js';
+import { authErrorCodes } from '../errors.js';
 import { addMember, assertActsFor, changeRole, createOrganisation, removeMember } from '../memberships.js';
 import {
   AddMemberBody,
@@ -29,6 +31,20 @@ export async function organisationRoutes(app: ServiceApp, domain: AuthDomain): P
     async (request, reply) => {
       reply.code(201);
       return createOrganisation(domain, identityOf(request), request.body.name, request.ip);
+    },
+  );
+
+  // For platform services (billing asks before it meets an organisation): answers any id, unlike the
+  // routes above, so only a platform token carrying org:lookup — no tenant role has it — may ask.
+  app.get(
+    '/v1/organisations/:organisationId/exists',
+    {
+      preHandler: app.requirePermission('org:lookup'),
+      schema: { tags, security, summary: 'Whether an organisation exists (platform services, org:lookup)', params: OrganisationParams, response: { 200: Type.Object({ organisationId: Type.String(), exists: Type.Boolean() }) } },
+    },
+    async (request) => {
+      if (identityOf(request).organisation !== 'platform') throw new ForbiddenError(authErrorCodes.forbidden, 'Only the platform\'s own services may look organisations up.');
+      return { organisationId: request.params.organisationId, exists: (await domain.organisations.byId(request.params.organisationId)) !== undefined };
     },
   );
 

@@ -9,7 +9,7 @@ const security = [{ bearerAuth: [] }];
 /** Usage reporting and its aggregates. */
 export async function usageRoutes(app: ServiceApp, domain: BillingDomain): Promise<void> {
   app.post('/v1/usage', { preHandler: app.requirePermission('billing:usage'), schema: { tags: ['usage'], security, summary: 'Report one usage event (idempotent by id)', body: UsageEvent, response: { 200: IngestResult } } }, async (request) =>
-    ingestUsage(domain, identityOf(request), [request.body], 'body'),
+    ingestUsage(domain, identityOf(request), [request.body], () => 'body'),
   );
 
   app.post(
@@ -20,7 +20,7 @@ export async function usageRoutes(app: ServiceApp, domain: BillingDomain): Promi
       if (events.length > domain.config.USAGE_BATCH_MAX) {
         throw new InvalidInputError('BILLING_BATCH_TOO_LARGE', `A batch holds at most ${domain.config.USAGE_BATCH_MAX} events; split it.`, { field: 'body.events' });
       }
-      return ingestUsage(domain, identityOf(request), events, 'body.events');
+      return ingestUsage(domain, identityOf(request), events, (index) => `body.events[${index}]`);
     },
   );
 

@@ -1,0 +1,30 @@
+import type Stripe from 'stripe';
+import { nowIso, type BillingDomain } from './billing-domain.js';
+import type { PlanView } from './plans.js';
+
+/** A plan's terms as Stripe prices them; a plan whose base price changes needs a new price. */
+export function priceTerms(plan: PlanView): string {
+  return `${plan.id}:${plan.interval}:${plan.currency}:${plan.basePriceCents}`;
+}
+
+/**
+ * The Stripe price of a plan's base fee, created once per terms (Stripe prices are immutable) and
+ * remembered in `stripe_prices`. Replicas creating it together share one through the idempotency
+ * key; the first row written wins.
+ */
+export async function stripePriceFor(domain: BillingDomain, stripe: Stripe, plan: PlanView): Promise<string> {
+  const terms = priceTerms(plan);
+  const existing = await domain.db.selectFrom('stripe_prices').select('stripe_price_id').where('terms', '=', terms).executeTakeFirst();
+  if (existing) return existing.stripe_price_id;
+  const price = await stripe.prices.create(
+    { currency: plan.currency, unit_amount: plan.basePriceCents, recurring: { interval: plan.interval }, product_data: { name: plan.name }, metadata: { liftPlanId: plan.id } },
+    { idempotencyKey: `lift-price-${terms}` },
+  );
+  await domain.db
+    .insertInto('stripe_prices')
+    .values({ terms, stripe_price_id: price.id, created_at: nowIso(domain.clock) })
+    .onConflict((conflict) => conflict.column('terms').doNothing())
+    .execute();
+  const stored = await domain.db.selectFrom('stripe_prices').select('stripe_price_id').where('terms', '=', terms).executeTakeFirstOrThrow();
+  return stored.stripe_price_id;
+}

@@ -20,7 +20,7 @@ const secret = 'bench secret that is long enough for HS256';
 const config = await loadConfig(billingConfigSchema, { env: { DATABASE_URL: `sqlite:///${join(mkdtempSync(join(tmpdir(), 'lift-bench-')), 'lift.db')}`, JWT_ALGORITHM: 'HS256', JWT_SECRET: secret } });
 const database = await openDatabase<BillingTables>({ location: databaseLocation(config.DATABASE_URL, 'billing'), sqliteSynchronous: 'FULL' });
 await migrateToLatest(database, billingMigrations);
-const app = await buildApp({ config, log: createLogger({ service: 'billing', version: 'bench', level: 'silent' }), clock: systemClock, state: new InProcessState(systemClock), http: createHttpClient({ service: 'billing', version: 'bench' }), database: { ...database, migrated: Promise.resolve() } });
+const app = await buildApp({ config, log: createLogger({ service: 'billing', version: 'bench', level: 'silent' }), clock: systemClock, state: new InProcessState(systemClock), http: createHttpClient({ service: 'billing', version: 'bench' }), database: { ...database, migrated: Promise.resolve() }, organisations: { exists: async () => true } });
 while ((await app.inject({ method: 'GET', url: '/ready' })).statusCode !== 200) await new Promise((resolve) => setTimeout(resolve, 10));
 const token = await new SignJWT({ org: 'platform', roles: ['service'], perms: ['billing:usage', 'billing:read'] }).setProtectedHeader({ alg: 'HS256', typ: 'at+jwt' }).setSubject('svc:gateway').setIssuer('lift-os-core').setAudience('lift-os').setIssuedAt().setExpirationTime('1h').setJti('bench').sign(new TextEncoder().encode(secret));
 

@@ -45,6 +45,7 @@ export type { ReadinessCheck, Readiness } from './http/health-plugin.js';
 export { createHttpClient, type CallContext, type HttpAnswer, type HttpCall, type HttpClient } from './http/http-client.js';
 export { problemContentType, problemDocument, sendProblem, type Problem, type ProblemDocument } from './http/problem-details.js';
 export { requestIdHeader } from './http/request-id.js';
+export { strictValidator, type StrictValidator } from './http/validator-compilers.js';
 export { traceContextFor, traceparentHeader, type TraceContext } from './http/trace-context.js';
 export { createLogger, type Logger, type LoggerOptions } from './logger.js';
 export { runService, startService, type RunningService, type ServiceDefinition } from './run-service.js';

@@ -12,7 +12,9 @@ import { invoiceRoutes } from './routes/invoice-routes.js';
 import { planRoutes } from './routes/plan-routes.js';
 import { stripeRoutes } from './routes/stripe-routes.js';
 import { subscriptionRoutes } from './routes/subscription-routes.js';
+import { usageInboxRoutes } from './routes/usage-inbox-routes.js';
 import { usageRoutes } from './routes/usage-routes.js';
+import { consumeUsageStream } from './usage-stream-consumer.js';
 import type { BillingTables } from './tables.js';
 
 export type { BillingTables };
@@ -30,6 +32,7 @@ export async function buildApp(deps: BillingDeps): Promise<ServiceApp> {
   await app.register(authPlugin, { verifier: serviceTokenVerifier(deps.config, deps.clock) });
   await planRoutes(app, domain);
   await usageRoutes(app, domain);
+  await usageInboxRoutes(app, domain);
   await subscriptionRoutes(app, domain, stripeSubscriptions);
   await invoiceRoutes(app, domain, stripeSubscriptions);
   await analyticsRoutes(app, domain);
@@ -59,7 +62,12 @@ export async function buildApp(deps: BillingDeps): Promise<ServiceApp> {
       invoicingTimer.unref();
     });
   }
-  app.addHook('onClose', async () => clearInterval(invoicingTimer));
+  // With Redis, internal producers' usage arrives on the event stream; without it, at the inbox route.
+  const usageConsumer = deps.state.kind === 'redis' ? deps.database.migrated.then(() => consumeUsageStream(domain, deps.state)) : undefined;
+  app.addHook('onClose', async () => {
+    clearInterval(invoicingTimer);
+    await (await usageConsumer)?.stop();
+  });
   app.addHook('onClose', async () => stripeSubscriptions.settled());
   app.readiness.add({
     name: 'plans',

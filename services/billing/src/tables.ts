@@ -37,6 +37,7 @@ export interface BillingTables {
   invoice_sequence: { id: number; last_number: number };
   stripe_events: { id: string; type: string; received_at: string };
   stripe_prices: { terms: string; stripe_price_id: string; created_at: string };
+  usage_dead_letters: { event_id: string; event: string; reason: string; received_at: string };
   usage_events: {
     id: string;
     organisation_id: string;

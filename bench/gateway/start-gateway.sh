@@ -16,4 +16,5 @@ export NODE_ENV=production LOG_LEVEL=info HOST=127.0.0.1 \
   RATE_LIMIT_PER_IP=1000000000 RATE_LIMIT_PER_ORG=1000000000 \
   EVENT_OUTBOX_FILE="$SCRATCH/outbox.db"
 cd "$SCRATCH"
-exec node ${LIFT_NODE_FLAGS:-} "$REPO/dist/services/gateway/main.js"
+# LIFT_BENCH_ENV="NAME=value …" overrides any of the above, to measure what one feature costs.
+exec env ${LIFT_BENCH_ENV:-} node ${LIFT_NODE_FLAGS:-} "$REPO/dist/services/gateway/main.js"

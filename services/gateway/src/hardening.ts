@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { InvalidInputError } from '@lift/kit';
 
 export interface HardeningOptions {
@@ -25,16 +25,20 @@ const securityHeaders: Record<string, string> = {
 export function installHardening(app: FastifyInstance, options: HardeningOptions): void {
   const allowed = options.allowedHosts.map((host) => host.toLowerCase());
   const hostAllowed = (host: string) => allowed.some((pattern) => (pattern.startsWith('*.') ? host.endsWith(pattern.slice(1)) : host === pattern));
-  app.addHook('onRequest', async (request, reply) => {
-    const host = (request.headers.host ?? '').toLowerCase().replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
-    if (allowed.length > 0 && !hostAllowed(host)) {
-      throw new InvalidInputError('GATEWAY_HOST_NOT_ALLOWED', `The host "${host}" is not served here.`, { field: 'headers.host' });
+  const hostOf = (request: FastifyRequest) => (request.headers.host ?? '').toLowerCase().replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+  // Callback style, and nothing computed that is not needed: this runs on every request.
+  app.addHook('onRequest', (request, reply, done) => {
+    if (allowed.length > 0) {
+      const host = hostOf(request);
+      if (!hostAllowed(host)) return done(new InvalidInputError('GATEWAY_HOST_NOT_ALLOWED', `The host "${host}" is not served here.`, { field: 'headers.host' }));
     }
-    const isProbe = request.url === '/health' || request.url === '/ready' || request.url === '/metrics';
-    if (options.forceHttps && request.protocol !== 'https' && !isProbe) {
-      return reply.code(308).header('location', `https://${request.headers.host ?? host}${request.url}`).send();
+    const https = request.protocol === 'https';
+    if (options.forceHttps && !https && request.url !== '/health' && request.url !== '/ready' && request.url !== '/metrics') {
+      reply.code(308).header('location', `https://${request.headers.host ?? hostOf(request)}${request.url}`).send();
+      return done();
     }
-    for (const [name, value] of Object.entries(securityHeaders)) reply.header(name, value);
-    if (request.protocol === 'https') reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
+    reply.headers(securityHeaders);
+    if (https) reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
+    done();
   });
 }

@@ -28,15 +28,28 @@ export interface UsageMeter {
 }
 
 /**
- * Usage events as billing's schema wants them. Each gets a fresh random id, its idempotency key
- * in billing: redelivery after a crash or a lost acknowledgement counts once. The client's
- * request id is not used, since a client could repeat it.
+ * Usage events as billing's schema wants them. Each gets a unique id, its idempotency key in
+ * billing, so redelivery after a crash or a lost acknowledgement counts once: a random prefix
+ * drawn when the gateway starts plus a counter, which is unique across replicas and restarts
+ * and costs nothing per request. The client's request id is not used, since a client could
+ * repeat it. The timestamp string is made once per millisecond.
  */
 export function usageMeter(publisher: EventPublisher, clock: Clock): UsageMeter {
+  const prefix = `gw-${randomUUID()}-`;
+  let sequence = 0;
+  let lastMs = -1;
+  let timestamp = '';
   return {
     record(organisation, uses, upstream) {
-      const timestamp = new Date(clock.now()).toISOString();
-      for (const use of uses) publisher.publish({ id: randomUUID(), org: organisation, metric: use.metric, quantity: use.quantity, timestamp, properties: { upstream } });
+      const now = clock.now();
+      if (now !== lastMs) {
+        lastMs = now;
+        timestamp = new Date(now).toISOString();
+      }
+      for (const use of uses) {
+        sequence += 1;
+        publisher.publish({ id: `${prefix}${sequence}`, org: organisation, metric: use.metric, quantity: use.quantity, timestamp, properties: { upstream } });
+      }
     },
   };
 }

@@ -1,4 +1,7 @@
+import { mkdtempSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterEach } from 'vitest';
 import { createHttpClient, createLogger, InProcessState, loadConfig, systemClock, type ServiceApp, type SharedState } from '@lift/kit';
@@ -54,7 +57,9 @@ export function signedIn(permissions: string[] = ['memory:read'], organisation =
 
 /** The gateway app with its upstream URLs overridden; closed after the test. */
 export async function buildGateway(env: Record<string, string>, options: { state?: SharedState } = {}): Promise<ServiceApp> {
-  const config = await loadConfig(gatewayConfigSchema, { env: { JWT_ALGORITHM: 'HS256', JWT_SECRET: testSecret, ...env } });
+  // The usage outbox (when a test turns metering on) lives in a fresh folder, never in the repository's data/.
+  const outboxFile = join(mkdtempSync(join(tmpdir(), 'lift-gateway-')), 'outbox.db');
+  const config = await loadConfig(gatewayConfigSchema, { env: { JWT_ALGORITHM: 'HS256', JWT_SECRET: testSecret, EVENT_OUTBOX_FILE: outboxFile, ...env } });
   const log = createLogger({ service: 'gateway', version: 'test', level: 'silent' });
   const state = options.state ?? new InProcessState(systemClock);
   const http = createHttpClient({ service: 'gateway', version: 'test' });

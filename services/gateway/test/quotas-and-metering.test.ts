@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openSharedState, systemClock, type SharedState } from '@lift/kit';
 import { buildGateway, signedIn, startUpstream, type Received } from './helper.js';
@@ -57,7 +54,6 @@ function meteredEnv(billingUrl: string): Record<string, string> {
     AUTH_SERVICE_URL: billingUrl,
     BILLING_SERVICE_URL: billingUrl,
     MEMORY_SERVICE_URL: billingUrl,
-    EVENT_OUTBOX_FILE: join(mkdtempSync(join(tmpdir(), 'lift-gateway-')), 'outbox.db'),
   };
 }
 

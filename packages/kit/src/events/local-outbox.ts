@@ -1,10 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { EventRecord, EventSink } from './event-sink.js';
+import type { EventSink } from './event-sink.js';
 
 export interface OutboxBatch {
   readonly id: number;
-  readonly events: EventRecord[];
+  /** The batch as it was written: a JSON array of events, passed on without parsing. */
+  readonly json: string;
+  readonly count: number;
 }
 
 export interface LocalOutbox extends EventSink {
@@ -32,21 +34,21 @@ export async function openLocalOutbox(file: string, synchronous: 'NORMAL' | 'FUL
   connection.pragma('journal_mode = WAL');
   connection.pragma(`synchronous = ${synchronous}`);
   connection.pragma('busy_timeout = 5000');
-  connection.exec('create table if not exists outbox (id integer primary key autoincrement, events text not null, written_at text not null)');
-  const insert = connection.prepare<[string, string]>('insert into outbox (events, written_at) values (?, ?)');
-  const select = connection.prepare<[number], { id: number; events: string }>('select id, events from outbox order by id limit ?');
-  const count = connection.prepare<[], { n: number }>('select count(*) as n from outbox');
+  connection.exec('create table if not exists event_batches (id integer primary key autoincrement, events text not null, count integer not null, written_at text not null)');
+  const insert = connection.prepare<[string, number, string]>('insert into event_batches (events, count, written_at) values (?, ?, ?)');
+  const select = connection.prepare<[number], { id: number; events: string; count: number }>('select id, events, count from event_batches order by id limit ?');
+  const count = connection.prepare<[], { n: number }>('select count(*) as n from event_batches');
   const listeners: (() => void)[] = [];
   return {
     kind: 'outbox',
     async write(events) {
-      insert.run(JSON.stringify(events), new Date().toISOString());
+      insert.run(JSON.stringify(events), events.length, new Date().toISOString());
       for (const listener of listeners) listener();
     },
-    oldest: (limit) => select.all(limit).map((row) => ({ id: row.id, events: JSON.parse(row.events) as EventRecord[] })),
+    oldest: (limit) => select.all(limit).map((row) => ({ id: row.id, json: row.events, count: row.count })),
     remove(ids) {
       if (ids.length === 0) return;
-      connection.prepare(`delete from outbox where id in (${ids.map(() => '?').join(',')})`).run(...ids);
+      connection.prepare(`delete from event_batches where id in (${ids.map(() => '?').join(',')})`).run(...ids);
     },
     size: () => count.get()?.n ?? 0,
     onWrite: (listener) => void listeners.push(listener),

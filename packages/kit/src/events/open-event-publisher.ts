@@ -1,7 +1,6 @@
 import type { Logger } from '../logger.js';
 import type { SharedState } from '../state/shared-state.js';
 import { createEventPublisher, type EventPublisher } from './event-publisher.js';
-import type { EventRecord } from './event-sink.js';
 import { openLocalOutbox } from './local-outbox.js';
 import { startOutboxRelay } from './outbox-relay.js';
 import { streamSink } from './stream-sink.js';
@@ -12,8 +11,8 @@ export interface EventStreamSettings {
   readonly stream: string;
   /** Without Redis: the SQLite file that holds batches until the consumer has them. */
   readonly outboxFile: string;
-  /** Without Redis: how a batch reaches the consumer (see `httpEventDelivery`). */
-  readonly deliver: (events: readonly EventRecord[]) => Promise<void>;
+  /** Without Redis: how batches (JSON arrays of events) reach the consumer (see `httpEventDelivery`). */
+  readonly deliver: (batches: readonly string[]) => Promise<void>;
   readonly log: Logger;
   readonly flushIntervalMs?: number;
 }

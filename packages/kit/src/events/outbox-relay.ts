@@ -1,11 +1,14 @@
 import type { Logger } from '../logger.js';
-import type { EventRecord } from './event-sink.js';
 import type { LocalOutbox } from './local-outbox.js';
 
 export interface OutboxRelayOptions {
   readonly outbox: LocalOutbox;
-  /** Hands events to the consumer; resolves once it has stored them (idempotently). */
-  readonly deliver: (events: readonly EventRecord[]) => Promise<void>;
+  /**
+   * Hands batches (each a JSON array of events, as written) to the consumer; resolves once it
+   * has stored them (idempotently). The text is passed on as it is: parsing and serialising
+   * again would cost more than the delivery.
+   */
+  readonly deliver: (batches: readonly string[]) => Promise<void>;
   readonly log: Logger;
   /** Most events per delivery. */
   readonly maxEventsPerDelivery?: number;
@@ -45,7 +48,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       if (stopped) return;
       const batches = takeUpTo(options.outbox.oldest(100), maxEvents);
       if (batches.length === 0) return;
-      await options.deliver(batches.flatMap((batch) => batch.events));
+      await options.deliver(batches.map((batch) => batch.json));
       options.outbox.remove(batches.map((batch) => batch.id));
     }
   };
@@ -95,13 +98,13 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
 }
 
 /** Whole batches, at least one, until `maxEvents` would be exceeded. */
-function takeUpTo<T extends { events: readonly unknown[] }>(batches: readonly T[], maxEvents: number): T[] {
+function takeUpTo<T extends { count: number }>(batches: readonly T[], maxEvents: number): T[] {
   const taken: T[] = [];
   let events = 0;
   for (const batch of batches) {
-    if (taken.length > 0 && events + batch.events.length > maxEvents) break;
+    if (taken.length > 0 && events + batch.count > maxEvents) break;
     taken.push(batch);
-    events += batch.events.length;
+    events += batch.count;
   }
   return taken;
 }

@@ -75,9 +75,11 @@ export async function createService(options: CreateServiceOptions): Promise<Serv
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorateRequest('trace', null as unknown as TraceContext);
-  app.addHook('onRequest', async (request, reply) => {
+  // Callback-style hooks on every request: an async hook costs a promise per request.
+  app.addHook('onRequest', (request, reply, done) => {
     request.trace = traces.get(request.raw) ?? traceContextFor(undefined);
     reply.header(requestIdHeader, request.id);
+    done();
   });
 
   installValidatorCompilers(app);
@@ -91,9 +93,9 @@ export async function createService(options: CreateServiceOptions): Promise<Serv
   await app.register(healthPlugin, { service: identity.name, version: identity.version, clock: options.clock ?? systemClock });
   // Answers finished during a drain close their keep-alive connection; otherwise an idle client
   // connection keeps the server open until the shutdown deadline kills it.
-  app.addHook('onSend', async (_request, reply, payload) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (app.readiness.shuttingDown) reply.header('connection', 'close');
-    return payload;
+    done(null, payload);
   });
   return app;
 }

@@ -35,14 +35,20 @@ export const metricsPlugin = fastifyPlugin<MetricsPluginOptions>(
     });
 
     app.decorate('metrics', registry);
-    app.addHook('onResponse', async (request, reply) => {
-      const labels = {
-        method: request.method,
-        route: request.routeOptions.url ?? 'unmatched',
-        status: String(reply.statusCode),
-      };
-      requests.inc(labels);
-      duration.observe(labels, reply.elapsedTime / 1000);
+    // prom-client hashes the label object on every call; the labelled series are looked up once.
+    const series = new Map<string, { requests: Counter.Internal; duration: Histogram.Internal<(typeof labelNames)[number]> }>();
+    app.addHook('onResponse', (request, reply, done) => {
+      const route = request.routeOptions.url ?? 'unmatched';
+      const key = `${request.method} ${route} ${reply.statusCode}`;
+      let labelled = series.get(key);
+      if (labelled === undefined) {
+        const labels = { method: request.method, route, status: String(reply.statusCode) };
+        labelled = { requests: requests.labels(labels), duration: duration.labels(labels) };
+        series.set(key, labelled);
+      }
+      labelled.requests.inc();
+      labelled.duration.observe(reply.elapsedTime / 1000);
+      done();
     });
 
     app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {

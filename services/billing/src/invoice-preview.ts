@@ -24,11 +24,26 @@ export async function previewInvoice(domain: BillingDomain, organisationId: stri
   return invoiceFor(domain, organisationId, plan, period, subscription.trial_ends_at);
 }
 
-/** The invoice of one period on one plan: base fee unless the period began in a trial, then overage. */
-export async function invoiceFor(domain: BillingDomain, organisationId: string, plan: PlanView, period: Period, trialEndsAt: string | null) {
+/**
+ * The invoice of one period on one plan: base fee unless the period began in a trial, then
+ * overage. When `period` is only the used part of `fullPeriod` (the plan changed mid-period) the
+ * base fee is prorated by time, rounded half up to the cent in exact integer arithmetic; the
+ * included units are not, in the customer's favour.
+ */
+export async function invoiceFor(domain: BillingDomain, organisationId: string, plan: PlanView, period: Period, trialEndsAt: string | null, fullPeriod?: Period) {
   const trialing = trialEndsAt !== null && Date.parse(trialEndsAt) > period.start.getTime();
   const lines: InvoiceLine[] = [];
-  if (!trialing && plan.basePriceCents > 0) lines.push({ description: `${plan.name} (${plan.interval})`, metric: null, quantity: 1, unitPriceCents: plan.basePriceCents, amountCents: plan.basePriceCents });
+  if (!trialing && plan.basePriceCents > 0) {
+    if (fullPeriod === undefined) {
+      lines.push({ description: `${plan.name} (${plan.interval})`, metric: null, quantity: 1, unitPriceCents: plan.basePriceCents, amountCents: plan.basePriceCents });
+    } else {
+      const used = BigInt(period.end.getTime() - period.start.getTime());
+      const length = BigInt(fullPeriod.end.getTime() - fullPeriod.start.getTime());
+      const amount = Number((BigInt(plan.basePriceCents) * used * 2n + length) / (2n * length));
+      const days = (value: bigint) => Math.round(Number(value) / 864_000) / 100;
+      lines.push({ description: `${plan.name} (${plan.interval}), prorated: ${days(used)} of ${days(length)} days`, metric: null, quantity: 1, unitPriceCents: amount, amountCents: amount });
+    }
+  }
   for (const rule of plan.metrics) {
     const used = await aggregateUsage(domain, { organisationId, metric: rule.metric, from: period.start, to: period.end, aggregation: 'sum' });
     const charge = overageCharge(rule, used);

@@ -4,7 +4,7 @@ import { ConflictError, isUniqueViolation, NotFoundError } from '@lift/kit';
 import { periodContaining, type Period } from './billing-period.js';
 import { nowIso, type BillingDomain } from './billing-domain.js';
 import { invoiceFor, type InvoiceLine } from './invoice-preview.js';
-import { getPlan } from './plans.js';
+import { getPlan, type PlanView } from './plans.js';
 import { pushInvoiceToStripe } from './stripe-sync.js';
 import type { BillingTables } from './tables.js';
 
@@ -46,51 +46,72 @@ export type InvoiceView = ReturnType<typeof view>;
  */
 export async function invoiceEndedPeriods(domain: BillingDomain): Promise<number> {
   const subscriptions = await domain.db.selectFrom('subscriptions').selectAll().execute();
-  const now = new Date(domain.clock.now());
   let drafted = 0;
-  for (const subscription of subscriptions) {
-    const plan = await getPlan(domain, subscription.plan_id);
-    const anchor = new Date(subscription.anchor);
-    const current = periodContaining(anchor, plan.interval, now);
-    const ended: Period[] = [];
-    let start = current.start;
-    while (start > anchor && ended.length < 24) {
-      const previous = periodContaining(anchor, plan.interval, new Date(start.getTime() - 1));
-      ended.push(previous);
-      start = previous.start;
-    }
-    for (const period of ended) {
-      const exists = await domain.db.selectFrom('invoices').select('id').where('organisation_id', '=', subscription.organisation_id).where('period_start', '=', period.start.toISOString()).executeTakeFirst();
-      if (exists) continue;
-      const draft = await invoiceFor(domain, subscription.organisation_id, plan, period, subscription.trial_ends_at);
-      try {
-        await domain.db
-          .insertInto('invoices')
-          .values({
-            id: randomUUID(),
-            organisation_id: subscription.organisation_id,
-            number: null,
-            plan_id: plan.id,
-            period_start: draft.periodStart,
-            period_end: draft.periodEnd,
-            currency: draft.currency,
-            lines: JSON.stringify(draft.lines),
-            subtotal_cents: draft.subtotalCents,
-            total_cents: draft.totalCents,
-            status: 'draft',
-            created_at: nowIso(domain.clock),
-            finalized_at: null,
-            paid_at: null,
-            voided_at: null,
-          })
-          .execute();
-        drafted += 1;
-      } catch (error) {
-        if (!isUniqueViolation(error)) throw error;
-      }
-    }
-  }
+  for (const subscription of subscriptions) drafted += await invoiceEndedPeriodsOf(domain, subscription);
   return drafted;
+}
+
+/** The ended periods of one subscription under its current terms; see invoiceEndedPeriods. */
+export async function invoiceEndedPeriodsOf(domain: BillingDomain, subscription: BillingTables['subscriptions']): Promise<number> {
+  const plan = await getPlan(domain, subscription.plan_id);
+  const anchor = new Date(subscription.anchor);
+  const current = periodContaining(anchor, plan.interval, new Date(domain.clock.now()));
+  const ended: Period[] = [];
+  let start = current.start;
+  while (start > anchor && ended.length < 24) {
+    const previous = periodContaining(anchor, plan.interval, new Date(start.getTime() - 1));
+    ended.push(previous);
+    start = previous.start;
+  }
+  let drafted = 0;
+  for (const period of ended) if (await draftInvoice(domain, subscription, plan, period)) drafted += 1;
+  return drafted;
+}
+
+/**
+ * Before a subscription's terms change mid-period (a plan change "now"): the ended periods, and
+ * the part of the current one used so far on the old plan, with its base fee prorated to the
+ * millisecond (Stripe's and Lago's default), so a change never makes used time free.
+ */
+export async function invoiceUntilNow(domain: BillingDomain, subscription: BillingTables['subscriptions']): Promise<void> {
+  await invoiceEndedPeriodsOf(domain, subscription);
+  const plan = await getPlan(domain, subscription.plan_id);
+  const now = new Date(domain.clock.now());
+  const current = periodContaining(new Date(subscription.anchor), plan.interval, now);
+  if (now > current.start) await draftInvoice(domain, subscription, plan, { start: current.start, end: now }, current);
+}
+
+/** One draft invoice for the period, unless it has one. `fullPeriod` is given when `period` is only its used part. */
+async function draftInvoice(domain: BillingDomain, subscription: BillingTables['subscriptions'], plan: PlanView, period: Period, fullPeriod?: Period): Promise<boolean> {
+  const exists = await domain.db.selectFrom('invoices').select('id').where('organisation_id', '=', subscription.organisation_id).where('period_start', '=', period.start.toISOString()).executeTakeFirst();
+  if (exists) return false;
+  const draft = await invoiceFor(domain, subscription.organisation_id, plan, period, subscription.trial_ends_at, fullPeriod);
+  try {
+    await domain.db
+      .insertInto('invoices')
+      .values({
+        id: randomUUID(),
+        organisation_id: subscription.organisation_id,
+        number: null,
+        plan_id: plan.id,
+        period_start: draft.periodStart,
+        period_end: draft.periodEnd,
+        currency: draft.currency,
+        lines: JSON.stringify(draft.lines),
+        subtotal_cents: draft.subtotalCents,
+        total_cents: draft.totalCents,
+        status: 'draft',
+        created_at: nowIso(domain.clock),
+        finalized_at: null,
+        paid_at: null,
+        voided_at: null,
+      })
+      .execute();
+    return true;
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    return false;
+  }
 }
 
 export async function listInvoices(domain: BillingDomain, organisationId: string): Promise<InvoiceView[]> {

@@ -3,6 +3,7 @@ import { periodContaining, type Period } from './billing-period.js';
 import { nowIso, type BillingDomain } from './billing-domain.js';
 import { billingErrorCodes } from './errors.js';
 import { organisationExists } from './organisation-check.js';
+import { invoiceEndedPeriodsOf, invoiceUntilNow } from './invoicing.js';
 import { getPlan, type PlanView } from './plans.js';
 import type { BillingTables } from './tables.js';
 
@@ -49,6 +50,8 @@ async function applyDueChanges(domain: BillingDomain, row: BillingTables['subscr
   // Due once a period boundary lies between the scheduling and now.
   const { start } = periodContaining(new Date(row.anchor), plan.interval, new Date(domain.clock.now()));
   if (start <= new Date(row.updated_at)) return row;
+  // The periods under the old terms are invoiced before the anchor moves past them.
+  await invoiceEndedPeriodsOf(domain, row);
   const next = { ...row, plan_id: row.cancel_at_period_end ? freePlanId : (row.pending_plan_id ?? row.plan_id), anchor: start.toISOString(), pending_plan_id: null, cancel_at_period_end: 0, updated_at: nowIso(domain.clock) };
   await domain.db.updateTable('subscriptions').set(next).where('organisation_id', '=', row.organisation_id).execute();
   return next;
@@ -87,6 +90,8 @@ export async function changeSubscription(domain: BillingDomain, organisationId: 
     });
     if (plan.archived) throw new InvalidInputError(billingErrorCodes.planNotFound, `The plan "${plan.id}" takes no new subscriptions.`, { field: 'body.planId' });
     if ((change.effective ?? 'now') === 'now') {
+      // The time used on the old plan is invoiced (prorated) before the new period starts.
+      await invoiceUntilNow(domain, row);
       const trialEndsAt = plan.trialDays > 0 && row.trial_ends_at === null && plan.basePriceCents > 0 ? new Date(domain.clock.now() + plan.trialDays * 86_400_000).toISOString() : row.trial_ends_at;
       await domain.db.updateTable('subscriptions').set({ plan_id: plan.id, anchor: at, trial_ends_at: trialEndsAt, pending_plan_id: null, cancel_at_period_end: 0, updated_at: at }).where('organisation_id', '=', organisationId).execute();
     } else {

@@ -43,7 +43,11 @@ export function clientResponseHeaders(upstream: Record<string, string | string[]
   return headers;
 }
 
-function connectionListed(connection: string | string[] | undefined): Set<string> {
+const noneListed: ReadonlySet<string> = new Set();
+
+function connectionListed(connection: string | string[] | undefined): ReadonlySet<string> {
+  // Nearly every request: no Connection header, or just keep-alive. Nothing to allocate then.
+  if (connection === undefined || connection === 'keep-alive' || connection === 'close') return noneListed;
   const value = Array.isArray(connection) ? connection.join(',') : (connection ?? '');
   return new Set(value.split(',').map((token) => token.trim().toLowerCase()).filter((token) => token !== ''));
 }

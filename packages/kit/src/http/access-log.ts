@@ -1,4 +1,6 @@
-import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
+import { LogController, type FastifyBaseLogger, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { LazyRequestLogger } from './lazy-request-logger.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -15,10 +17,19 @@ const probeRoutes = new Set(['/health', '/ready', '/metrics']);
  * two (incoming + completed) that double log volume without adding facts.
  */
 export class AccessLogController extends LogController {
+  constructor(private readonly log: Logger) {
+    super();
+  }
+
   override incomingRequest(): void {}
 
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    // Through the service's logger with the request's bindings (request id, trace id) inline:
+    // a request that logs nothing else never needs its own child logger.
+    const bindings = reply.log instanceof LazyRequestLogger && reply.log.plain ? reply.log.bindings : undefined;
+    const log: Logger | FastifyBaseLogger = bindings ? this.log : reply.log;
     const line = {
+      ...bindings,
       method: request.method,
       url: request.url,
       route: request.routeOptions.url,
@@ -27,8 +38,8 @@ export class AccessLogController extends LogController {
       org: request.identity?.organisation,
       upstream: request.upstream,
     };
-    if (error) reply.log.error({ ...line, err: error }, 'request errored');
-    else if (reply.statusCode < 400 && probeRoutes.has(line.route ?? '')) reply.log.debug(line, 'request completed');
-    else reply.log.info(line, 'request completed');
+    if (error) log.error({ ...line, err: error }, 'request errored');
+    else if (reply.statusCode < 400 && probeRoutes.has(line.route ?? '')) log.debug(line, 'request completed');
+    else log.info(line, 'request completed');
   }
 }

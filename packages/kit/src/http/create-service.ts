@@ -10,6 +10,7 @@ import { corsOriginsFrom } from './cors-origins.js';
 import { installErrorHandling } from './error-handler.js';
 import { healthPlugin } from './health-plugin.js';
 import { metricsPlugin } from './metrics-plugin.js';
+import { LazyRequestLogger } from './lazy-request-logger.js';
 import { openApiPlugin } from './openapi-plugin.js';
 import { requestIdFor, requestIdHeader } from './request-id.js';
 import { traceContextFor, type TraceContext } from './trace-context.js';
@@ -66,11 +67,11 @@ export async function createService(options: CreateServiceOptions): Promise<Serv
     // request.ip is the client's address only when the hop in front is a proxy we run (the gateway).
     trustProxy: config.TRUSTED_PROXIES ? config.TRUSTED_PROXIES : false,
     genReqId: requestIdFor,
-    logController: new AccessLogController(),
+    logController: new AccessLogController(log),
     childLoggerFactory: (logger, bindings, childOptions, rawRequest) => {
       const trace = traceContextFor((rawRequest as IncomingMessage).headers.traceparent);
       traces.set(rawRequest as IncomingMessage, trace);
-      return logger.child({ ...bindings, traceId: trace.traceId }, childOptions);
+      return new LazyRequestLogger(logger, { ...bindings, traceId: trace.traceId }, childOptions);
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 

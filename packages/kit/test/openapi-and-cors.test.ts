@@ -34,6 +34,26 @@ describe('CORS from CORS_ORIGINS', () => {
     expect(refused.headers['access-control-allow-origin']).toBeUndefined();
   });
 
+  it('answers a preflight with the methods, the asked-for headers and a max age, and marks answers as varying by origin', async () => {
+    const app = await buildTestService({ corsOrigins: 'https://app.lift.com' });
+    const preflight = await app.inject({ method: 'OPTIONS', url: '/v1/anything', headers: { origin: 'https://app.lift.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' } });
+    expect(preflight.statusCode).toBe(204);
+    expect(preflight.headers).toMatchObject({
+      'access-control-allow-methods': 'GET, HEAD, PUT, PATCH, POST, DELETE',
+      'access-control-allow-headers': 'authorization, content-type',
+      'access-control-max-age': '600',
+      vary: 'Origin',
+    });
+    const simple = await app.inject({ method: 'GET', url: '/health', headers: { origin: 'https://app.lift.com' } });
+    expect(simple.headers['access-control-expose-headers']).toContain('x-request-id');
+    expect(simple.headers['access-control-expose-headers']).toContain('ratelimit-remaining');
+    const noOrigin = await app.inject({ method: 'GET', url: '/health' });
+    expect(noOrigin.headers.vary).toBe('Origin');
+    expect(noOrigin.headers['access-control-allow-origin']).toBeUndefined();
+    const refusedPreflight = await app.inject({ method: 'OPTIONS', url: '/health', headers: { origin: 'https://evil.example', 'access-control-request-method': 'GET' } });
+    expect(refusedPreflight.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
   it('allows any origin with *', async () => {
     const app = await buildTestService({ corsOrigins: '*' });
     const response = await app.inject({ method: 'GET', url: '/health', headers: { origin: 'http://localhost:5173' } });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildGateway } from './helper.js';
+import { buildGateway, startUpstream } from './helper.js';
 
 describe('hardening at the edge', () => {
   it('answers only for the allowed hosts, naming the refused one', async () => {
@@ -28,5 +28,16 @@ describe('hardening at the edge', () => {
     const gateway = await buildGateway({});
     const response = await gateway.inject({ method: 'GET', url: '/nothing' });
     expect(response.headers).toMatchObject({ 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY', 'referrer-policy': 'no-referrer' });
+  });
+});
+
+describe('CORS at the edge', () => {
+  it('answers a browser\'s preflight for a protected route without a token', async () => {
+    const memory = await startUpstream();
+    const gateway = await buildGateway({ MEMORY_SERVICE_URL: memory.url, CORS_ORIGINS: 'https://console.lift.example' });
+    const preflight = await gateway.inject({ method: 'OPTIONS', url: '/memory/v1/items', headers: { origin: 'https://console.lift.example', 'access-control-request-method': 'POST' } });
+    expect(preflight.statusCode).toBe(204);
+    expect(preflight.headers['access-control-allow-origin']).toBe('https://console.lift.example');
+    expect(memory.received).toHaveLength(0);
   });
 });

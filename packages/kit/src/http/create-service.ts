@@ -1,11 +1,11 @@
 import type { IncomingMessage } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
-import fastifyCors from '@fastify/cors';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Logger } from 'pino';
 import type { BaseConfig } from '../config/base-config.js';
 import { systemClock, type Clock } from '../clock.js';
 import { AccessLogController } from './access-log.js';
+import { installCors } from './cors.js';
 import { corsOriginsFrom } from './cors-origins.js';
 import { installErrorHandling } from './error-handler.js';
 import { healthPlugin } from './health-plugin.js';
@@ -85,8 +85,8 @@ export async function createService(options: CreateServiceOptions): Promise<Serv
 
   installValidatorCompilers(app);
   installErrorHandling(app, config.BODY_LIMIT_BYTES);
-  await app.register(fastifyCors, {
-    origin: corsOriginsFrom(config.CORS_ORIGINS),
+  installCors(app, {
+    origins: corsOriginsFrom(config.CORS_ORIGINS),
     exposedHeaders: [requestIdHeader, 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'retry-after'],
   });
   await app.register(openApiPlugin, { service: identity.name, version: identity.version, description: identity.description, ...(options.openApiDocument ? { document: options.openApiDocument } : {}) });

@@ -20,6 +20,23 @@ describe('/metrics', () => {
     expect(text).toContain('nodejs_heap_size_used_bytes');
   });
 
+  it('writes histograms as Prometheus expects: cumulative buckets up to +Inf, then sum and count', async () => {
+    const app = await buildTestService();
+    app.get('/slow', async () => ({ ok: true }));
+    for (let index = 0; index < 3; index += 1) await app.inject({ method: 'GET', url: '/slow' });
+    const text = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    const series = text.split('\n').filter((line) => line.startsWith('http_request_duration_seconds') && line.includes('route="/slow"'));
+    const buckets = series.filter((line) => line.includes('_bucket'));
+    expect(buckets[0]).toMatch(/^http_request_duration_seconds_bucket\{method="GET",route="\/slow",status="200",le="0.005",service="test-service"\} \d$/);
+    expect(buckets.at(-1)).toMatch(/le="\+Inf".* 3$/);
+    const counts = buckets.map((line) => Number(line.split(' ').at(-1)));
+    expect(counts).toEqual([...counts].sort((a, b) => a - b));
+    expect(series.find((line) => line.includes('_count'))).toMatch(/ 3$/);
+    expect(Number(series.find((line) => line.includes('_sum'))?.split(' ').at(-1))).toBeGreaterThan(0);
+    expect(text).toContain('# TYPE http_request_duration_seconds histogram');
+    expect(text).toContain('# TYPE http_requests_total counter');
+  });
+
   it('keeps each app\'s metrics apart (no global registry)', async () => {
     const first = await buildTestService();
     const second = await buildTestService();

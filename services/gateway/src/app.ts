@@ -1,13 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import { authPlugin, createService, httpEventDelivery, InProcessState, openEventPublisher, serviceClientSecrets, serviceTokenSource, serviceTokenVerifier, type ServiceApp, type ServiceDeps } from '@lift/kit';
+import { authPlugin, createService, InProcessState, serviceClientSecrets, serviceTokenSource, serviceTokenVerifier, type ServiceApp, type ServiceDeps } from '@lift/kit';
 import { Counter } from 'prom-client';
 import { apiKeyExchange } from './api-key-exchange.js';
 import { installHardening } from './hardening.js';
 import { edgeGuard } from './edge-guard.js';
-import { billingEntitlements } from './entitlements-source.js';
-import { meteringHook } from './metering-hook.js';
-import { quotaGuard } from './quota-guard.js';
-import { usageMeter } from './usage-metering.js';
 import { slidingWindowLimiter } from './rate-limiter.js';
 import type { GatewayConfig } from './config.js';
 import { healthDetailedRoute } from './health-detailed.js';
@@ -21,6 +17,7 @@ import { proxyRoutes } from './proxy-routes.js';
 import { followRouteTable } from './route-table-follower.js';
 import { upstreamMetrics } from './upstream-metrics.js';
 import { UpstreamResilience } from './upstream-resilience.js';
+import { startUsageMetering } from './usage-metering-setup.js';
 import { coreUpstreams } from './upstreams.js';
 
 export type GatewayDeps = ServiceDeps<GatewayConfig>;
@@ -73,36 +70,14 @@ export async function buildApp(deps: GatewayDeps): Promise<ServiceApp> {
   const tokens = secret ? serviceTokenSource({ http: deps.http, authUrl: config.AUTH_SERVICE_URL, clientId: 'gateway', clientSecret: secret, clock: deps.clock }) : undefined;
   if (!tokens) deps.log.warn('SERVICE_CLIENT_SECRETS has no secret for the gateway: module routes (/modules/*), usage metering and quotas stay off');
 
-  const usage =
-    tokens && config.USAGE_METERING
-      ? await openEventPublisher({
-          state: deps.state,
-          stream: 'usage',
-          outboxFile: config.EVENT_OUTBOX_FILE,
-          deliver: httpEventDelivery({ http: deps.http, url: `${config.BILLING_SERVICE_URL.replace(/\/$/, '')}/v1/events/usage`, tokens }),
-          log: deps.log,
-        })
-      : undefined;
-  const metering =
-    usage && tokens
-      ? meteringHook({
-          meter: usageMeter(usage, deps.clock),
-          quota: quotaGuard({
-            entitlements: billingEntitlements({ http: deps.http, billingUrl: config.BILLING_SERVICE_URL, tokens, clock: deps.clock, log: deps.log, ttlMs: config.QUOTA_CACHE_MS }),
-            state: deps.state,
-            clock: deps.clock,
-            log: deps.log,
-            storeFailures: new Counter({ name: 'gateway_quota_store_failures_total', help: 'Quota checks admitted without counting because the shared store failed', registers: [app.metrics] }),
-          }),
-        })
-      : undefined;
+  const metering = tokens && config.USAGE_METERING ? await startUsageMetering(deps, tokens, app.metrics) : undefined;
 
   await app.register(async (scope: FastifyInstance) => {
     // Bodies stream through untouched: the gateway never parses them, the upstream validates them.
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_request, _payload, done) => done(null));
     scope.addHook('preHandler', guard);
-    if (metering) scope.addHook('preHandler', metering);
+    if (metering) scope.addHook('preHandler', metering.hook);
     await proxyRoutes(scope, { upstreams, ...limits });
     await moduleRoutes(scope, { table: modules, ...limits });
   });
@@ -122,7 +97,7 @@ export async function buildApp(deps: GatewayDeps): Promise<ServiceApp> {
     follower?.stop();
     await Promise.all([...upstreams.map((upstream) => upstream.pool.close()), modules.close()]);
     // Last: events of the requests that just finished are written (stream) or kept (outbox).
-    await usage?.close();
+    await metering?.close();
   });
   return app;
 }

@@ -124,6 +124,36 @@ describe('local outbox and its relay', () => {
     expect(outbox.size()).toBe(0);
   });
 
+  it('lets the outbox close while a delivery is in flight; the batch waits for the next start', async () => {
+    const file = scratchFile('outbox.db');
+    const outbox = await openLocalOutbox(file);
+    let finishDelivery: () => void = () => undefined;
+    let deliveries = 0;
+    const relay = startOutboxRelay({
+      outbox,
+      log,
+      deliver: () => {
+        deliveries += 1;
+        return new Promise<void>((resolve) => (finishDelivery = resolve));
+      },
+    });
+    await outbox.write([{ id: 'slow' }]);
+    await expect.poll(() => deliveries).toBe(1);
+    await relay.stop(20);
+    await outbox.close();
+    // The consumer answers after the shutdown: nothing may touch the closed outbox.
+    const unhandled: unknown[] = [];
+    const recordUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', recordUnhandled);
+    closeAfterTest(async () => void process.off('unhandledRejection', recordUnhandled));
+    finishDelivery();
+    for (let turn = 0; turn < 3; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+    expect(unhandled).toEqual([]);
+    const reopened = await openLocalOutbox(file);
+    closeAfterTest(() => reopened.close());
+    expect(reopened.oldest(10).map((batch) => JSON.parse(batch.json) as unknown)).toEqual([[{ id: 'slow' }]]);
+  });
+
   it('delivers over HTTP to the consumer inbox as the service, through openEventPublisher', async () => {
     const inbox = await startRecordingServer();
     const http = createHttpClient({ service: 'test', version: '0' });

@@ -51,8 +51,11 @@ export async function openEventPublisher(settings: EventStreamSettings): Promise
       await publisher.flush();
       await relay.drained();
     },
+    // Queued events into the outbox first, then the relay stops (a delivery in flight finishes),
+    // then the outbox closes: nothing touches it after that.
     close: async () => {
-      relay.stop();
+      await publisher.flush().catch((error: unknown) => settings.log.error({ err: error }, 'events could not be written to the outbox before closing'));
+      await relay.stop();
       await publisher.close();
     },
   };

@@ -18,7 +18,12 @@ export interface OutboxRelayOptions {
 export interface OutboxRelay {
   /** Resolves when the outbox is empty (tests, shutdown). */
   drained(): Promise<void>;
-  stop(): void;
+  /**
+   * Stops delivering and waits (up to `waitMs`) for a delivery in flight, so the outbox can be
+   * closed after it. A delivery still running then cannot touch the outbox any more; if the
+   * consumer took its batches, they are delivered again at the next start and counted once.
+   */
+  stop(waitMs?: number): Promise<void>;
 }
 
 /**
@@ -32,8 +37,11 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const maxBackoffMs = options.maxBackoffMs ?? 5_000;
   let stopped = false;
   let running = false;
+  // A write while a round is running may come after that round read the outbox: run once more.
+  let runAgain = false;
   let failures = 0;
   let retryTimer: NodeJS.Timeout | undefined;
+  let inFlight: Promise<void> = Promise.resolve();
   let drainedWaiters: (() => void)[] = [];
 
   const settleDrainedWaiters = (): void => {
@@ -49,24 +57,33 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       const batches = takeUpTo(options.outbox.oldest(100), maxEvents);
       if (batches.length === 0) return;
       await options.deliver(batches.map((batch) => batch.json));
+      if (stopped) return;
       options.outbox.remove(batches.map((batch) => batch.id));
     }
   };
 
   const run = (): void => {
-    if (running || stopped) return;
+    if (stopped) return;
+    if (running) {
+      runAgain = true;
+      return;
+    }
     running = true;
+    runAgain = false;
     clearTimeout(retryTimer);
     retryTimer = undefined;
-    deliverAll().then(
+    inFlight = deliverAll().then(
       () => {
         running = false;
+        if (stopped) return;
         if (failures > 0) options.log.info('event delivery works again');
         failures = 0;
-        settleDrainedWaiters();
+        if (runAgain) run();
+        else settleDrainedWaiters();
       },
       (error: unknown) => {
         running = false;
+        if (stopped) return;
         failures += 1;
         const delayMs = Math.min(maxBackoffMs, 100 * 2 ** Math.min(failures, 10));
         if (failures === 1 || failures % 20 === 0) options.log.warn({ err: error, waiting: options.outbox.size(), retryInMs: delayMs }, 'delivering events failed; they stay in the outbox and are retried');
@@ -90,9 +107,12 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         drainedWaiters.push(resolve);
         if (!running) settleDrainedWaiters();
       }),
-    stop() {
+    async stop(waitMs = 5_000) {
       stopped = true;
       clearTimeout(retryTimer);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([inFlight, new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)))]);
+      clearTimeout(timer);
     },
   };
 }

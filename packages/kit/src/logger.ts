@@ -1,4 +1,5 @@
 import { pino, type Logger } from 'pino';
+import { batchedLogDestination } from './log-destination.js';
 
 export type { Logger };
 
@@ -11,9 +12,8 @@ export interface LoggerOptions {
 }
 
 /**
- * JSON lines carrying `service` and `version` on every line, ISO timestamps, no hostname.
- * stdout is written asynchronously (a line per access is on every request's path; a blocking
- * write each would cost more than the line), and pino flushes what is left when the process exits.
+ * JSON lines carrying `service` and `version` on every line, ISO timestamps, no hostname, written
+ * to stdout in batches (see log-destination.ts: a line per request is on every request's path).
  */
 export function createLogger(options: LoggerOptions): Logger {
   const level = options.level.toLowerCase() === 'warning' ? 'warn' : options.level.toLowerCase();
@@ -23,5 +23,7 @@ export function createLogger(options: LoggerOptions): Logger {
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label: string) => ({ level: label }) },
   };
-  return pino(settings, options.destination ?? pino.destination({ dest: 1, sync: false }));
+  if (options.destination) return pino(settings, options.destination);
+  // A silent logger writes nothing: no destination (and no exit hook) for it.
+  return level === 'silent' ? pino(settings) : pino(settings, batchedLogDestination(1));
 }

@@ -178,6 +178,28 @@ describe('local outbox and its relay', () => {
   });
 });
 
+describe('event stream while Redis is down', () => {
+  it('puts batches in the local outbox, which delivers them over HTTP', async () => {
+    // Nothing listens on port 1: every Redis command fails, as in an outage.
+    const state = await openSharedState({ REDIS_URL: 'redis://127.0.0.1:1', REDIS_KEY_PREFIX: 'outage:' }, systemClock);
+    closeAfterTest(() => state.close());
+    const delivered: EventRecord[] = [];
+    const publisher = await openEventPublisher({
+      state,
+      stream: 'usage',
+      outboxFile: scratchFile('outbox.db'),
+      log,
+      flushIntervalMs: 5,
+      deliver: async (batches) => void delivered.push(...batches.flatMap((batch) => JSON.parse(batch) as EventRecord[])),
+    });
+    closeAfterTest(() => publisher.close());
+    expect(publisher.transport).toBe('redis-stream');
+    publisher.publish({ id: 'during-outage' });
+    await publisher.delivered();
+    expect(delivered.map((event) => event.id)).toEqual(['during-outage']);
+  });
+});
+
 describe.skipIf(testRedisUrl === undefined)('event stream on Redis', () => {
   async function redisState(prefix: string): Promise<SharedState> {
     const state = await openSharedState({ REDIS_URL: testRedisUrl, REDIS_KEY_PREFIX: prefix }, systemClock);
@@ -188,7 +210,7 @@ describe.skipIf(testRedisUrl === undefined)('event stream on Redis', () => {
   it('reaches a consumer group at least once, and a restarted consumer redoes what it had not acknowledged', async () => {
     const prefix = `${uniqueName('lift-test')}:`;
     const producerState = await redisState(prefix);
-    const publisher = await openEventPublisher({ state: producerState, stream: 'usage', outboxFile: 'unused', log, flushIntervalMs: 5, deliver: async () => undefined });
+    const publisher = await openEventPublisher({ state: producerState, stream: 'usage', outboxFile: scratchFile('outbox.db'), log, flushIntervalMs: 5, deliver: async () => undefined });
     closeAfterTest(() => publisher.close());
     expect(publisher.transport).toBe('redis-stream');
     publisher.publish({ id: 'r1' });

@@ -52,6 +52,8 @@ export async function openLocalOutbox(file: string, synchronous: 'NORMAL' | 'FUL
     },
     size: () => count.get()?.n ?? 0,
     onWrite: (listener) => void listeners.push(listener),
-    close: async () => void connection.close(),
+    close: async () => {
+      if (connection.open) connection.close();
+    },
   };
 }

@@ -1,6 +1,7 @@
 import type { Logger } from '../logger.js';
 import type { SharedState } from '../state/shared-state.js';
 import { createEventPublisher, type EventPublisher } from './event-publisher.js';
+import type { EventSink } from './event-sink.js';
 import { openLocalOutbox } from './local-outbox.js';
 import { startOutboxRelay } from './outbox-relay.js';
 import { streamSink } from './stream-sink.js';
@@ -9,9 +10,9 @@ export interface EventStreamSettings {
   readonly state: SharedState;
   /** The stream's name (Redis key under the state's prefix). */
   readonly stream: string;
-  /** Without Redis: the SQLite file that holds batches until the consumer has them. */
+  /** Without Redis, or while it fails: the SQLite file that holds batches until the consumer has them. */
   readonly outboxFile: string;
-  /** Without Redis: how batches (JSON arrays of events) reach the consumer (see `httpEventDelivery`). */
+  /** How the outbox's batches (JSON arrays of events) reach the consumer (see `httpEventDelivery`). */
   readonly deliver: (batches: readonly string[]) => Promise<void>;
   readonly log: Logger;
   readonly flushIntervalMs?: number;
@@ -25,20 +26,17 @@ export interface EventStreamPublisher extends EventPublisher {
 
 /**
  * The kit's event stream, producer side: Redis Streams when the service has Redis (the consumer
- * reads them with `startStreamConsumer`), otherwise a durable local outbox relayed over HTTP to
- * the consumer's inbox. Either way at least once; consumers deduplicate by event id.
+ * reads them with `startStreamConsumer`), otherwise — and while Redis fails — a durable local
+ * outbox relayed over HTTP to the consumer's inbox. At least once; consumers deduplicate by id.
  */
 export async function openEventPublisher(settings: EventStreamSettings): Promise<EventStreamPublisher> {
   const flush = settings.flushIntervalMs === undefined ? {} : { flushIntervalMs: settings.flushIntervalMs };
-  if (settings.state.kind === 'redis') {
-    const publisher = createEventPublisher({ sink: streamSink(settings.state, settings.stream), log: settings.log, ...flush });
-    return Object.assign(publisher, { transport: 'redis-stream' as const, delivered: () => publisher.flush() });
-  }
   const outbox = await openLocalOutbox(settings.outboxFile);
   const relay = startOutboxRelay({ outbox, deliver: settings.deliver, log: settings.log });
-  const publisher = createEventPublisher({ sink: outbox, log: settings.log, ...flush });
+  const sink = settings.state.kind === 'redis' ? streamWithOutboxFallback(streamSink(settings.state, settings.stream), outbox, settings.log) : outbox;
+  const publisher = createEventPublisher({ sink, log: settings.log, ...flush });
   return {
-    transport: 'local-outbox',
+    transport: settings.state.kind === 'redis' ? 'redis-stream' : 'local-outbox',
     publish: (event) => publisher.publish(event),
     flush: () => publisher.flush(),
     get backlog() {
@@ -51,12 +49,38 @@ export async function openEventPublisher(settings: EventStreamSettings): Promise
       await publisher.flush();
       await relay.drained();
     },
-    // Queued events into the outbox first, then the relay stops (a delivery in flight finishes),
+    // Queued events into their sink first, then the relay stops (a delivery in flight finishes),
     // then the outbox closes: nothing touches it after that.
     close: async () => {
-      await publisher.flush().catch((error: unknown) => settings.log.error({ err: error }, 'events could not be written to the outbox before closing'));
+      await publisher.flush().catch((error: unknown) => settings.log.error({ err: error }, 'events could not be written before closing'));
       await relay.stop();
       await publisher.close();
+      await outbox.close();
     },
+  };
+}
+
+/**
+ * With Redis, batches go to the stream; while Redis fails they go to the local outbox instead,
+ * which the relay delivers over HTTP as it does without Redis: a Redis outage loses no events
+ * and fills no memory.
+ */
+function streamWithOutboxFallback(stream: EventSink, outbox: EventSink, log: Logger): EventSink {
+  let failing = false;
+  return {
+    kind: 'stream',
+    async write(events) {
+      try {
+        await stream.write(events);
+        if (failing) log.info('the event stream takes events again');
+        failing = false;
+      } catch (error) {
+        if (!failing) log.warn({ err: error }, 'the event stream (Redis) failed; events go to the local outbox and are delivered over HTTP');
+        failing = true;
+        await outbox.write(events);
+      }
+    },
+    // The outbox is closed by its owner, after the relay has stopped.
+    close: async () => undefined,
   };
 }

@@ -36,6 +36,8 @@ export function billingEntitlements(options: { http: HttpClient; billingUrl: str
       const answer = await options.http.call(`${base}/v1/entitlements/${encodeURIComponent(organisation)}`, { headers: { authorization: `Bearer ${await options.tokens.token()}` }, timeoutMs: 2_000 });
       if (answer.status !== 200) throw new Error(`billing answered ${answer.status}: ${(await answer.text()).slice(0, 200)}`);
       const entitlements = await answer.json<Entitlements>();
+      // Bounded: a forgotten organisation costs one more call to billing, never stale limits.
+      if (cache.size >= 100_000 && !cache.has(organisation)) cache.clear();
       cache.set(organisation, { value: entitlements, freshUntil: options.clock.now() + options.ttlMs });
       return entitlements;
     } catch (error) {

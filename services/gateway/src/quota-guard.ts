@@ -33,6 +33,8 @@ export function quotaGuard(options: QuotaGuardOptions): QuotaGuard {
     if (seeded.has(key)) return;
     // Set-if-absent: the first replica to meet the period seeds it; the others keep its count.
     await options.state.set(key, String(used), { onlyIfAbsent: true, ttlMs });
+    // Forgetting is harmless (the next request asks set-if-absent again); it keeps memory bounded.
+    if (seeded.size >= 100_000) seeded.clear();
     seeded.add(key);
   };
 

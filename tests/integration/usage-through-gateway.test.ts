@@ -59,7 +59,6 @@ describe.each(backends)('usage metered at the gateway reaches billing exactly on
   });
 
   afterAll(async () => {
-    if (process.env.DEBUG_METERING) for (const service of [...processes, billing]) process.stderr.write(`--- ${service.name}\n${service.output()}\n`);
     await Promise.all([...processes, billing].map((service) => service.stop()));
   });
 

@@ -1,12 +1,9 @@
-import { InvalidInputError, strictValidator, type EventRecord, type Identity } from '@lift/kit';
+import { strictValidator, type EventRecord } from '@lift/kit';
 import { nowIso, type BillingDomain } from './billing-domain.js';
 import { UsageEvent } from './schemas.js';
-import { ingestUsage, type UsageEventInput, type UsageProblem } from './usage-ingestion.js';
+import { storeUsage, usageProblems, type UsageEventInput } from './usage-ingestion.js';
 
 const isUsageEvent = strictValidator<UsageEventInput>(UsageEvent);
-
-/** Internal deliveries act for every organisation, as the platform's services do. */
-const platformProducer: Identity = { subject: 'svc:event-stream', organisation: 'platform', roles: [], permissions: ['billing:usage'], tokenId: 'event-stream', expiresAt: Number.MAX_SAFE_INTEGER };
 
 export interface InboxResult {
   readonly accepted: number;
@@ -22,35 +19,21 @@ export interface InboxResult {
  */
 export async function receiveInternalUsage(domain: BillingDomain, records: readonly EventRecord[]): Promise<InboxResult> {
   const refused: { record: EventRecord; reason: string }[] = [];
-  let events: UsageEventInput[] = [];
+  const wellFormed: UsageEventInput[] = [];
   for (const record of records) {
-    if (isUsageEvent(record)) events.push(record);
+    if (isUsageEvent(record)) wellFormed.push(record);
     else refused.push({ record, reason: `malformed: ${isUsageEvent.problems().slice(0, 3).join('; ')}` });
   }
-
-  let result = { accepted: 0, duplicates: 0 };
-  if (events.length > 0) {
-    try {
-      result = await ingestUsage(domain, platformProducer, events, (index) => `events[${index}]`);
-    } catch (error) {
-      const problems = problemsOf(error);
-      if (problems === undefined) throw error;
-      const bad = new Map<number, string>();
-      for (const problem of problems) bad.set(problem.index, [bad.get(problem.index), `${problem.field.replace(/^events\[\d+\]\./, '')} ${problem.reason}`].filter(Boolean).join('; '));
-      for (const [index, reason] of bad) refused.push({ record: { ...events[index] }, reason });
-      events = events.filter((_event, index) => !bad.has(index));
-      // The rest passed every check the first time; a second failure is a real one and is retried by the producer.
-      if (events.length > 0) result = await ingestUsage(domain, platformProducer, events, (index) => `events[${index}]`);
-    }
+  // The same checks as the public endpoints; the events that fail them are set aside, not refused with the batch.
+  const reasons = new Map<number, string[]>();
+  for (const problem of await usageProblems(domain, wellFormed, () => 'event')) {
+    reasons.set(problem.index, [...(reasons.get(problem.index) ?? []), `${problem.field.replace(/^event\./, '')} ${problem.reason}`]);
   }
+  for (const [index, why] of reasons) refused.push({ record: { ...wellFormed[index] }, reason: why.join('; ') });
+  const countable = wellFormed.filter((_event, index) => !reasons.has(index));
+  const result = countable.length > 0 ? await storeUsage(domain, countable) : { accepted: 0, duplicates: 0 };
   if (refused.length > 0) await deadLetter(domain, refused);
   return { ...result, deadLettered: refused.length };
-}
-
-function problemsOf(error: unknown): readonly UsageProblem[] | undefined {
-  if (!(error instanceof InvalidInputError)) return undefined;
-  const problems = error.extensions.errors;
-  return Array.isArray(problems) && problems.length > 0 ? (problems as UsageProblem[]) : undefined;
 }
 
 async function deadLetter(domain: BillingDomain, refused: readonly { record: EventRecord; reason: string }[]): Promise<void> {

@@ -41,6 +41,21 @@ export async function ingestUsage(domain: BillingDomain, identity: Identity, eve
       extensions: { errors: foreign.map(({ index }) => ({ index, field: `${eventPath(index)}.org`, reason: 'is another organisation' })) },
     });
   }
+  const problems = await usageProblems(domain, events, eventPath);
+  if (problems.length > 0) {
+    throw new InvalidInputError(billingErrorCodes.invalidUsage, `${problems.length} usage event(s) refused; nothing was stored: ${problems.slice(0, 5).map((problem) => `${problem.field} ${problem.reason}`).join('; ')}`, {
+      extensions: { errors: problems },
+    });
+  }
+  return storeUsage(domain, events);
+}
+
+/**
+ * Every reason an event cannot be counted: an organisation that does not exist, a metric no plan
+ * has, a timestamp too far ahead or before the organisation's open period. An organisation met
+ * for the first time starts its subscription here, with its earliest event.
+ */
+export async function usageProblems(domain: BillingDomain, events: readonly UsageEventInput[], eventPath: EventPath): Promise<UsageProblem[]> {
   // Before any subscription is started below: an unknown organisation must not get one.
   const unknown = await unknownOrganisations(domain, events.map((event) => event.org));
 
@@ -66,12 +81,11 @@ export async function ingestUsage(domain: BillingDomain, identity: Identity, eve
     }
     if (time < periodStart) at('timestamp', `is before the open billing period, which began ${new Date(periodStart).toISOString()}`);
   }
-  if (problems.length > 0) {
-    throw new InvalidInputError(billingErrorCodes.invalidUsage, `${problems.length} usage event(s) refused; nothing was stored: ${problems.slice(0, 5).map((problem) => `${problem.field} ${problem.reason}`).join('; ')}`, {
-      extensions: { errors: problems },
-    });
-  }
+  return problems;
+}
 
+/** Inserts valid events; an id already counted is a duplicate, not an error. */
+export async function storeUsage(domain: BillingDomain, events: readonly UsageEventInput[]): Promise<{ accepted: number; duplicates: number }> {
   const receivedAt = nowIso(domain.clock);
   let accepted = 0;
   await domain.db.transaction().execute(async (transaction) => {

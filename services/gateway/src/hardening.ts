@@ -34,8 +34,9 @@ export function installHardening(app: FastifyInstance, options: HardeningOptions
     }
     const https = request.protocol === 'https';
     if (options.forceHttps && !https && request.url !== '/health' && request.url !== '/ready' && request.url !== '/metrics') {
+      // Answered here (Fastify's way for callback hooks: send, and do not call done).
       reply.code(308).header('location', `https://${request.headers.host ?? hostOf(request)}${request.url}`).send();
-      return done();
+      return;
     }
     reply.headers(securityHeaders);
     if (https) reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');

@@ -1,5 +1,6 @@
 import type { Logger } from '../logger.js';
 import type { EventRecord, EventSink } from './event-sink.js';
+import { retryDelayMs } from './retry-delay.js';
 
 export interface EventPublisherOptions {
   readonly sink: EventSink;
@@ -62,7 +63,7 @@ export function createEventPublisher(options: EventPublisherOptions): EventPubli
       } catch (error) {
         failures += 1;
         if (failures === 1 || failures % 100 === 0) options.log.warn({ err: error, backlog: queued.length, sink: options.sink.kind }, 'writing events failed; they stay queued and are retried');
-        schedule(Math.min(5_000, flushIntervalMs * 2 ** Math.min(failures, 7)));
+        schedule(retryDelayMs(failures + 1, flushIntervalMs, 5_000));
         throw error;
       }
       if (failures > 0) options.log.info({ sink: options.sink.kind }, 'writing events works again');

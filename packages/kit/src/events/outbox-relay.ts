@@ -1,5 +1,6 @@
 import type { Logger } from '../logger.js';
 import type { LocalOutbox } from './local-outbox.js';
+import { retryDelayMs } from './retry-delay.js';
 
 export interface OutboxRelayOptions {
   readonly outbox: LocalOutbox;
@@ -85,7 +86,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         running = false;
         if (stopped) return;
         failures += 1;
-        const delayMs = Math.min(maxBackoffMs, 100 * 2 ** Math.min(failures, 10));
+        const delayMs = retryDelayMs(failures + 1, 100, maxBackoffMs);
         if (failures === 1 || failures % 20 === 0) options.log.warn({ err: error, waiting: options.outbox.size(), retryInMs: delayMs }, 'delivering events failed; they stay in the outbox and are retried');
         if (!stopped) {
           retryTimer = setTimeout(run, delayMs);

@@ -1,6 +1,7 @@
 import type { Logger } from '../logger.js';
 import type { SharedState, StreamEntry } from '../state/shared-state.js';
 import type { EventRecord } from './event-sink.js';
+import { retryDelayMs } from './retry-delay.js';
 import { streamBatchField } from './stream-sink.js';
 
 export interface StreamConsumerOptions {
@@ -64,7 +65,7 @@ export function startStreamConsumer(options: StreamConsumerOptions): StreamConsu
         if (stopped) break;
         failures += 1;
         if (failures === 1 || failures % 20 === 0) options.log.warn({ err: error, stream: options.stream }, 'consuming the event stream failed; retrying');
-        await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 100 * 2 ** Math.min(failures, 6))).unref());
+        await new Promise((resolve) => setTimeout(resolve, retryDelayMs(failures + 1, 100, 5_000)).unref());
       }
     }
   })();

@@ -3,6 +3,7 @@ export { authPlugin, identityOf, type AuthPluginOptions } from './auth/auth-plug
 export { hasPermission, type Identity } from './auth/identity.js';
 export { serviceClientSecrets, serviceTokenSource, type ServiceTokenSource } from './auth/service-credentials.js';
 export { serviceTokenVerifier, tokenVerificationConfigProperties, type TokenVerificationConfig } from './auth/verification-config.js';
+export { isReservedNamespace, permissionNamespace, reservedNamespaces } from './auth/reserved-namespaces.js';
 export { keysOf, remoteKeySource, staticKeySource, type JsonWebKeySet, type KeySource } from './auth/key-source.js';
 export { tokenErrorCodes, tokenMissing, tokenRejected } from './auth/token-errors.js';
 export { systemClock, type Clock } from './clock.js';

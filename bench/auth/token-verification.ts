@@ -28,7 +28,7 @@ async function mint(count: number, algorithm: 'EdDSA' | 'HS256'): Promise<string
   for (let index = 0; index < count; index += 1) {
     const jwt = new SignJWT({ org: 'org-1', roles: ['member'], perms: ['memory:read', 'memory:write'] })
       .setSubject(`user-${index}`)
-      .setIssuer('lift-os-core')
+      .setIssuer('http://localhost:8000/auth')
       .setAudience('lift-os')
       .setIssuedAt(now)
       .setExpirationTime(now + 3600)
@@ -58,12 +58,12 @@ const results: Record<string, number[]> = {
 };
 for (let round = 0; round < rounds; round += 1) {
   // A fresh verifier per round, so "distinct" never hits the cache.
-  const ed = createAccessTokenVerifier({ keys: { algorithm: 'EdDSA', keys: staticKeySource({ keys: [publicJwk] }) }, issuer: 'lift-os-core', audience: 'lift-os', clock: systemClock, cacheSize: distinctCount * 2 });
-  const hs = createAccessTokenVerifier({ keys: { algorithm: 'HS256', secret: hmacSecret }, issuer: 'lift-os-core', audience: 'lift-os', clock: systemClock, cacheSize: distinctCount * 2 });
+  const ed = createAccessTokenVerifier({ keys: { algorithm: 'EdDSA', keys: staticKeySource({ keys: [publicJwk] }) }, issuer: 'http://localhost:8000/auth', audience: 'lift-os', clock: systemClock, cacheSize: distinctCount * 2 });
+  const hs = createAccessTokenVerifier({ keys: { algorithm: 'HS256', secret: hmacSecret }, issuer: 'http://localhost:8000/auth', audience: 'lift-os', clock: systemClock, cacheSize: distinctCount * 2 });
   results['kit EdDSA, distinct tokens']?.push(await perSecond(edTokens, (token) => ed.verify(token)));
   results['kit EdDSA, repeated token']?.push(await perSecond(repeated, (token) => ed.verify(token)));
   results['kit HS256, distinct tokens']?.push(await perSecond(hsTokens, (token) => hs.verify(token)));
-  results['jose EdDSA, distinct tokens (baseline)']?.push(await perSecond(edTokens, (token) => jwtVerify(token, joseKey, { issuer: 'lift-os-core', audience: 'lift-os', typ: 'at+jwt' })));
+  results['jose EdDSA, distinct tokens (baseline)']?.push(await perSecond(edTokens, (token) => jwtVerify(token, joseKey, { issuer: 'http://localhost:8000/auth', audience: 'lift-os', typ: 'at+jwt' })));
 }
 const baseline = median(results['jose EdDSA, distinct tokens (baseline)'] ?? []);
 process.stdout.write(`token verification, ${distinctCount} tokens x ${rounds} rounds, one core (median)\n`);

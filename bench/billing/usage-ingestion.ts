@@ -22,7 +22,7 @@ const database = await openDatabase<BillingTables>({ location: databaseLocation(
 await migrateToLatest(database, billingMigrations);
 const app = await buildApp({ config, log: createLogger({ service: 'billing', version: 'bench', level: 'silent' }), clock: systemClock, state: new InProcessState(systemClock), http: createHttpClient({ service: 'billing', version: 'bench' }), database: { ...database, migrated: Promise.resolve() }, organisations: { exists: async () => true } });
 while ((await app.inject({ method: 'GET', url: '/ready' })).statusCode !== 200) await new Promise((resolve) => setTimeout(resolve, 10));
-const token = await new SignJWT({ org: 'platform', roles: ['service'], perms: ['billing:usage', 'billing:read'] }).setProtectedHeader({ alg: 'HS256', typ: 'at+jwt' }).setSubject('svc:gateway').setIssuer('lift-os-core').setAudience('lift-os').setIssuedAt().setExpirationTime('1h').setJti('bench').sign(new TextEncoder().encode(secret));
+const token = await new SignJWT({ org: 'platform', roles: ['service'], perms: ['billing:usage', 'billing:read'] }).setProtectedHeader({ alg: 'HS256', typ: 'at+jwt' }).setSubject('svc:gateway').setIssuer('http://localhost:8000/auth').setAudience('lift-os').setIssuedAt().setExpirationTime('1h').setJti('bench').sign(new TextEncoder().encode(secret));
 
 const now = new Date().toISOString();
 const events = Array.from({ length: total }, (_, index) => ({ id: `evt-${index}`, org: `org-${index % 10}`, metric: 'api_calls', quantity: (index % 3) + 1, timestamp: now, properties: { route: '/memory/v1/search' } }));

@@ -1,4 +1,5 @@
 import { SignJWT } from 'jose';
+import { defaultTokenIssuer } from '@lift/kit';
 
 export interface TestTokenOptions {
   /** The HS256 secret the app under test verifies with (JWT_ALGORITHM=HS256). */
@@ -21,7 +22,7 @@ export async function testAccessToken(options: TestTokenOptions): Promise<string
   return new SignJWT({ org: options.organisation, roles: [...(options.roles ?? [])], perms: [...options.permissions] })
     .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt' })
     .setSubject(options.subject ?? 'user-1')
-    .setIssuer('lift-os-core')
+    .setIssuer(defaultTokenIssuer)
     .setAudience('lift-os')
     .setIssuedAt(at)
     .setExpirationTime(at + (options.lifetimeSeconds ?? 600))

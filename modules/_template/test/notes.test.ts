@@ -12,7 +12,7 @@ afterEach(async () => {
 
 async function buildTemplate(): Promise<ServiceApp> {
   const config = await loadConfig(templateConfigSchema, { env: {} });
-  const verifier = createAccessTokenVerifier({ keys: { algorithm: 'HS256', secret }, issuer: 'lift-os-core', audience: 'lift-os', clock: systemClock });
+  const verifier = createAccessTokenVerifier({ keys: { algorithm: 'HS256', secret }, issuer: 'http://localhost:8000/auth', audience: 'lift-os', clock: systemClock });
   const app = await buildApp({ config, log: createLogger({ service: 'template', version: 'test', level: 'silent' }), clock: systemClock, verifier });
   apps.push(app);
   return app;

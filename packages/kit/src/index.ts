@@ -3,6 +3,7 @@ export { authPlugin, identityOf, type AuthPluginOptions } from './auth/auth-plug
 export { hasPermission, type Identity } from './auth/identity.js';
 export { serviceClientSecrets, serviceTokenSource, type ServiceTokenSource } from './auth/service-credentials.js';
 export { serviceTokenVerifier, tokenVerificationConfigProperties, type TokenVerificationConfig } from './auth/verification-config.js';
+export { defaultPublicUrl, defaultTokenIssuer, publicBaseUrl, tokenIssuerConfigProperties, tokenIssuerOf, type TokenIssuerConfig } from './auth/token-issuer-config.js';
 export { isReservedNamespace, permissionNamespace, reservedNamespaces } from './auth/reserved-namespaces.js';
 export { keysOf, remoteKeySource, staticKeySource, type JsonWebKeySet, type KeySource } from './auth/key-source.js';
 export { tokenErrorCodes, tokenMissing, tokenRejected } from './auth/token-errors.js';
@@ -48,6 +49,7 @@ export { createHttpClient, type CallContext, type HttpAnswer, type HttpCall, typ
 export { problemContentType, problemDocument, sendProblem, type Problem, type ProblemDocument } from './http/problem-details.js';
 export { requestIdHeader } from './http/request-id.js';
 export { strictValidator, type StrictValidator } from './http/validator-compilers.js';
+export { describeValidationErrors, type FieldError } from './http/validation-errors.js';
 export { traceContextFor, traceparentHeader, type TraceContext } from './http/trace-context.js';
 export { createLogger, type Logger, type LoggerOptions } from './logger.js';
 export { runService, startService, type RunningService, type ServiceDefinition } from './run-service.js';

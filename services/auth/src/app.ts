@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { authPlugin, ConfigError, createAccessTokenVerifier, createService, type DatabaseServiceDeps, type ServiceApp, type VerificationKeys } from '@lift/kit';
+import { authPlugin, ConfigError, createAccessTokenVerifier, createService, tokenIssuerOf, type DatabaseServiceDeps, type ServiceApp, type VerificationKeys } from '@lift/kit';
 import { apiKeys } from './api-keys.js';
 import type { AuthDomain } from './auth-domain.js';
 import type { AuthConfig } from './config.js';
@@ -12,7 +12,7 @@ import { refreshTokens } from './refresh-tokens.js';
 import { apiKeyRoutes } from './routes/api-key-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { organisationRoutes } from './routes/organisation-routes.js';
-import { serviceTokenRoutes } from './routes/service-token-routes.js';
+import { oauthRoutes } from './routes/oauth-routes.js';
 import { sessionRoutes } from './routes/session-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
 import { serverSecret } from './server-secrets.js';
@@ -23,6 +23,7 @@ import { organisationsStore } from './store/organisations-store.js';
 import { usersStore } from './store/users-store.js';
 import type { AuthTables } from './tables.js';
 import { createTokenIssuer, type TokenSigning } from './token-issuer.js';
+import { moduleAudiencePrefix } from './oauth/token-exchange-grant.js';
 
 export type { AuthTables };
 export type AuthDeps = DatabaseServiceDeps<AuthConfig, AuthTables> & {
@@ -45,15 +46,15 @@ export async function buildApp(deps: AuthDeps): Promise<ServiceApp> {
   const keyRing = config.JWT_ALGORITHM === 'EdDSA' ? new SigningKeyRing({ db, clock, rotationDays: config.SIGNING_KEY_ROTATION_DAYS, maxTokenLifetimeSeconds }) : undefined;
   const signing: TokenSigning = keyRing ? { algorithm: 'EdDSA', keys: keyRing } : { algorithm: 'HS256', secret: hs256Secret(config) };
   const verificationKeys: VerificationKeys = keyRing ? { algorithm: 'EdDSA', keys: keyRing.keySource() } : { algorithm: 'HS256', secret: hs256Secret(config) };
-  const verifier = createAccessTokenVerifier({ keys: verificationKeys, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, clock });
+  const verifier = createAccessTokenVerifier({ keys: verificationKeys, issuer: tokenIssuerOf(config), audience: config.JWT_AUDIENCE, clock });
 
   // The successor key needs the tables; refresh requests wait for it, nothing else does.
   const successorKey = database.migrated.then(() => serverSecret(db, clock, 'refresh-token-successor'));
   successorKey.catch(() => undefined);
-  const issuer = createTokenIssuer({ signing, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, clock });
+  const issuer = createTokenIssuer({ signing, issuer: tokenIssuerOf(config), audience: config.JWT_AUDIENCE, clock });
   const grants = config.REGISTRY_SERVICE_URL
     ? moduleGrants({ registryUrl: config.REGISTRY_SERVICE_URL, http: deps.http, issuer, clock, log: deps.log, refreshMs: config.MODULE_GRANTS_REFRESH_MS })
-    : { forRole: async () => [] };
+    : { forRole: async () => [], platformAccessOf: async () => [] };
   const domain: AuthDomain = {
     config,
     db,
@@ -102,6 +103,8 @@ export async function buildApp(deps: AuthDeps): Promise<ServiceApp> {
   await apiKeyRoutes(app, domain);
   await auditRoutes(app, domain);
   await tokenRoutes(app, { verifier, keyRing });
-  await serviceTokenRoutes(app, domain);
+  // Subject tokens of a token exchange: the platform's own, or a module's (audience module:<id>).
+  const subjectVerifier = createAccessTokenVerifier({ keys: verificationKeys, issuer: tokenIssuerOf(config), audience: (audience) => audience === config.JWT_AUDIENCE || audience.startsWith(moduleAudiencePrefix), clock });
+  await oauthRoutes(app, { config, issuer, clock, verifySubject: (token) => subjectVerifier.verify(token), platformAccessOf: (moduleId) => grants.platformAccessOf(moduleId) });
   return app;
 }

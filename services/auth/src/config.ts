@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { baseConfigProperties, databaseConfigProperties } from '@lift/kit';
+import { baseConfigProperties, databaseConfigProperties, tokenIssuerConfigProperties } from '@lift/kit';
 
 export const authConfigSchema = Type.Object({
   ...baseConfigProperties(8001),
@@ -8,8 +8,7 @@ export const authConfigSchema = Type.Object({
     default: 'EdDSA',
     description: 'EdDSA: keys in the database, public keys at /.well-known/jwks.json. HS256: the shared JWT_SECRET (the seed\'s setup)',
   }),
-  JWT_ISSUER: Type.String({ minLength: 1, default: 'lift-os-core' }),
-  JWT_AUDIENCE: Type.String({ minLength: 1, default: 'lift-os' }),
+  ...tokenIssuerConfigProperties(),
   JWT_EXPIRATION_HOURS: Type.Number({ exclusiveMinimum: 0, default: 24, description: 'upper bound of an access token\'s life (the seed\'s setting)' }),
   ACCESS_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 30, default: 900, description: 'access token life; the shorter of this and JWT_EXPIRATION_HOURS wins' }),
   API_KEY_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 30, default: 300, description: 'life of the token an API key is exchanged for' }),

@@ -3,7 +3,7 @@
  * `org` = the platform organisation). Only what each needs.
  */
 export const servicePermissions: Readonly<Record<string, readonly string[]>> = {
-  gateway: ['registry:routes', 'billing:usage'],
+  gateway: ['registry:routes', 'billing:usage', 'auth:token-exchange'],
   registry: [],
   auth: ['registry:routes'],
   billing: ['registry:read', 'org:lookup'],

@@ -2,7 +2,7 @@ import { ForbiddenError, UnauthorizedError } from '@lift/kit';
 import type { AuthDomain } from './auth-domain.js';
 import { authErrorCodes } from './errors.js';
 import { isTenantRole, permissionsFor } from './permissions.js';
-import type { IssuedAccessToken } from './token-issuer.js';
+import { firstPartyClientId, type IssuedAccessToken } from './token-issuer.js';
 
 export interface Session extends IssuedAccessToken {
   readonly refreshToken: string;
@@ -22,7 +22,7 @@ export async function accessTokenFor(domain: AuthDomain, userId: string, organis
     throw new UnauthorizedError(authErrorCodes.notAMember, 'You are no longer a member of this organisation; log in again.');
   }
   const permissions = [...new Set([...permissionsFor(organisation.kind, membership.role), ...(await domain.moduleGrants.forRole(membership.role))])];
-  return domain.issuer.issue({ subject: userId, organisation: organisationId, roles: [membership.role], permissions }, accessTokenLifetime(domain));
+  return domain.issuer.issue({ subject: userId, organisation: organisationId, roles: [membership.role], permissions, clientId: firstPartyClientId }, accessTokenLifetime(domain));
 }
 
 /** Access and refresh token for a new session (login, registration, organisation switch). */

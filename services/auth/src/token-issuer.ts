@@ -3,11 +3,20 @@ import { SignJWT } from 'jose';
 import type { Clock } from '@lift/kit';
 import type { SigningKeyRing } from './signing-keys.js';
 
+/** The `client_id` of sessions started with a password (the console, the CLI, the SDK's logins). */
+export const firstPartyClientId = 'lift';
+
 export interface AccessTokenSubject {
   readonly subject: string;
   readonly organisation: string;
   readonly roles: readonly string[];
   readonly permissions: readonly string[];
+  /** `client_id` (RFC 9068 requires it): the client that obtained the token. */
+  readonly clientId: string;
+  /** `aud`, when the token is not for the core services (a module's `module:<id>`). */
+  readonly audience?: string;
+  /** `act.sub` (RFC 8693): who acts for the subject with this token (a module). */
+  readonly actor?: string;
 }
 
 export interface IssuedAccessToken {
@@ -26,15 +35,27 @@ export interface TokenIssuerOptions {
   readonly clock: Clock;
 }
 
-/** Signs RFC 9068 access tokens with the platform's claims (`sub`, `org`, `roles`, `perms`, `jti`). */
+/**
+ * Signs RFC 9068 access tokens (`typ: at+jwt`, `iss`, `sub`, `aud`, `client_id`, `iat`, `exp`,
+ * `jti`) with the platform's claims (`org`, `roles`, `perms`, and `act` for delegated tokens).
+ */
 export function createTokenIssuer(options: TokenIssuerOptions) {
   return {
+    issuer: options.issuer,
+    audience: options.audience,
     async issue(subject: AccessTokenSubject, lifetimeSeconds: number): Promise<IssuedAccessToken> {
       const now = Math.floor(options.clock.now() / 1000);
-      const jwt = new SignJWT({ org: subject.organisation, roles: [...subject.roles], perms: [...subject.permissions] })
+      const claims = {
+        org: subject.organisation,
+        roles: [...subject.roles],
+        perms: [...subject.permissions],
+        client_id: subject.clientId,
+        ...(subject.actor === undefined ? {} : { act: { sub: subject.actor } }),
+      };
+      const jwt = new SignJWT(claims)
         .setSubject(subject.subject)
         .setIssuer(options.issuer)
-        .setAudience(options.audience)
+        .setAudience(subject.audience ?? options.audience)
         .setIssuedAt(now)
         .setNotBefore(now)
         .setExpirationTime(now + lifetimeSeconds)

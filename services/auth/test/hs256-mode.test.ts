@@ -10,7 +10,7 @@ describe('HS256 mode (JWT_ALGORITHM=HS256, the seed\'s shared secret)', () => {
     const { app } = await buildAuth({ env: { JWT_ALGORITHM: 'HS256', JWT_SECRET: secret } });
     const session = await registerUser(app, 'ada@example.com');
     expect(decodeProtectedHeader(session.accessToken)).toEqual({ alg: 'HS256', typ: 'at+jwt' });
-    const { payload } = await jwtVerify(session.accessToken, new TextEncoder().encode(secret), { issuer: 'lift-os-core', audience: 'lift-os', currentDate: new Date('2026-11-28T09:00:00Z') });
+    const { payload } = await jwtVerify(session.accessToken, new TextEncoder().encode(secret), { issuer: 'http://localhost:8000/auth', audience: 'lift-os', currentDate: new Date('2026-11-28T09:00:00Z') });
     expect(payload.sub).toBe(session.userId);
     expect((await app.inject({ method: 'GET', url: '/.well-known/jwks.json' })).json()).toEqual({ keys: [] });
     expect((await app.inject({ method: 'GET', url: '/v1/me', headers: bearer(session) })).statusCode).toBe(200);

@@ -34,7 +34,7 @@ describe.each(backends)('forged and stale tokens on $name are refused with 401',
     const { privateKey } = generateKeyPairSync('ed25519');
     const forged = await new SignJWT({ org: 'o', roles: ['owner'], perms: ['platform:admin'] })
       .setProtectedHeader({ alg: 'EdDSA', typ: 'at+jwt', kid })
-      .setSubject('u').setIssuer('lift-os-core').setAudience('lift-os').setIssuedAt().setExpirationTime('5m').setJti('j')
+      .setSubject('u').setIssuer('http://localhost:8000/auth').setAudience('lift-os').setIssuedAt().setExpirationTime('5m').setJti('j')
       .sign(privateKey);
     await expectRefused(auth, forged);
   });
@@ -43,7 +43,7 @@ describe.each(backends)('forged and stale tokens on $name are refused with 401',
     const auth = await buildAuth({ postgres });
     await registerUser(auth.app, 'ada@example.com');
     const now = Math.floor(Date.parse('2026-11-28T09:00:00Z') / 1000);
-    const claims = { sub: 'u', org: 'o', roles: [], perms: ['platform:admin'], iss: 'lift-os-core', aud: 'lift-os', iat: now, exp: now + 600, jti: 'j' };
+    const claims = { sub: 'u', org: 'o', roles: [], perms: ['platform:admin'], iss: 'http://localhost:8000/auth', aud: 'lift-os', iat: now, exp: now + 600, jti: 'j' };
     await expectRefused(auth, `${b64({ alg: 'none', typ: 'at+jwt' })}.${b64(claims)}.`);
   });
 
@@ -52,7 +52,7 @@ describe.each(backends)('forged and stale tokens on $name are refused with 401',
     await registerUser(auth.app, 'ada@example.com');
     const { kid, publicJwk } = await signingKeyOf(auth);
     const now = Math.floor(Date.parse('2026-11-28T09:00:00Z') / 1000);
-    const claims = { sub: 'u', org: 'o', roles: [], perms: ['platform:admin'], iss: 'lift-os-core', aud: 'lift-os', iat: now, exp: now + 600, jti: 'j' };
+    const claims = { sub: 'u', org: 'o', roles: [], perms: ['platform:admin'], iss: 'http://localhost:8000/auth', aud: 'lift-os', iat: now, exp: now + 600, jti: 'j' };
     const input = `${b64({ alg: 'HS256', typ: 'at+jwt', kid })}.${b64(claims)}`;
     for (const secret of [publicJwk.x, JSON.stringify(publicJwk)]) {
       await expectRefused(auth, `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`);
@@ -66,7 +66,7 @@ describe.each(backends)('forged and stale tokens on $name are refused with 401',
     const { kid, privateKey } = await signingKeyOf(auth);
     const now = Math.floor(clock.now() / 1000);
     const sign = (claims: Record<string, unknown>, typ = 'at+jwt') =>
-      new SignJWT({ sub: 'u', org: 'o', roles: [], perms: [], iss: 'lift-os-core', aud: 'lift-os', iat: now, exp: now + 600, jti: 'j', ...claims })
+      new SignJWT({ sub: 'u', org: 'o', roles: [], perms: [], iss: 'http://localhost:8000/auth', aud: 'lift-os', iat: now, exp: now + 600, jti: 'j', ...claims })
         .setProtectedHeader({ alg: 'EdDSA', typ, kid })
         .sign(privateKey);
     await expectRefused(auth, await sign({ iss: 'https://evil.example' }));

@@ -13,9 +13,9 @@ describe.each(backends)('access tokens on $name', ({ postgres }) => {
 
     // jose is an independent implementation: it fetches the JWKS itself and checks everything.
     const jwks = createRemoteJWKSet(new URL(`http://127.0.0.1:${port}/.well-known/jwks.json`));
-    const { payload, protectedHeader } = await jwtVerify(session.accessToken, jwks, { issuer: 'lift-os-core', audience: 'lift-os', typ: 'at+jwt' });
+    const { payload, protectedHeader } = await jwtVerify(session.accessToken, jwks, { issuer: 'http://localhost:8000/auth', audience: 'lift-os', typ: 'at+jwt' });
     expect(protectedHeader).toMatchObject({ alg: 'EdDSA', typ: 'at+jwt', kid: expect.any(String) });
-    expect(payload).toMatchObject({ sub: session.userId, org: session.organisationId, roles: ['owner'], iss: 'lift-os-core', aud: 'lift-os' });
+    expect(payload).toMatchObject({ sub: session.userId, org: session.organisationId, roles: ['owner'], iss: 'http://localhost:8000/auth', aud: 'lift-os' });
     expect(payload.perms).toEqual(expect.arrayContaining(['memory:read', 'org:admin']));
     expect(typeof payload.jti).toBe('string');
     expect((payload.exp as number) - (payload.iat as number)).toBe(900);
@@ -35,7 +35,7 @@ describe.each(backends)('access tokens on $name', ({ postgres }) => {
     const { port } = app.server.address() as AddressInfo;
     const verifier = createAccessTokenVerifier({
       keys: { algorithm: 'EdDSA', keys: remoteKeySource({ url: `http://127.0.0.1:${port}/.well-known/jwks.json`, clock, cooldownMs: 0 }) },
-      issuer: 'lift-os-core',
+      issuer: 'http://localhost:8000/auth',
       audience: 'lift-os',
       clock,
     });

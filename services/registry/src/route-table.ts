@@ -18,6 +18,8 @@ async function table(domain: RegistryDomain) {
         status: row.status,
         routes: effectiveRoutes(manifest),
         roles: effectiveRoles(manifest),
+        // Auth reads it: what a token the module exchanges for the platform's audience may carry.
+        memoryRequirements: manifest.memoryRequirements ?? null,
       };
     }),
   };

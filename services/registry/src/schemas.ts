@@ -76,6 +76,9 @@ export const RouteTableBody = Type.Object({
         { owner: Type.Array(Type.String()), admin: Type.Array(Type.String()), member: Type.Array(Type.String()), viewer: Type.Array(Type.String()) },
         { description: 'the module permissions each tenant role holds (auth puts them in tokens)' },
       ),
+      memoryRequirements: Type.Union([Type.Object({ read: Type.Boolean(), write: Type.Boolean() }, { additionalProperties: true }), Type.Null()], {
+        description: 'what the module needs of the memory service on its callers\' behalf (auth limits its exchanged tokens to it)',
+      }),
     }),
   ),
 });

@@ -5,11 +5,11 @@ describe.each(backends)('discovery on $name', ({ postgres }) => {
   it('serves the route table to the gateway with each module\'s rules', async () => {
     const { app } = await buildRegistry({ postgres });
     const headers = await admin();
-    await app.inject({ method: 'POST', url: '/v1/modules', headers, payload: manifest({ permissions: ['causal:read', 'causal:run'], routes: [{ method: 'POST', pathPrefix: '/v1/runs', permission: 'causal:run' }], roles: { viewer: ['causal:read'] } }) });
+    await app.inject({ method: 'POST', url: '/v1/modules', headers, payload: manifest({ permissions: ['causal:read', 'causal:run'], routes: [{ method: 'POST', pathPrefix: '/v1/runs', permission: 'causal:run' }], roles: { viewer: ['causal:read'] }, memoryRequirements: { read: true } }) });
     const gateway = await tokenWith(['registry:routes'], 'svc:gateway');
     const table = (await app.inject({ method: 'GET', url: '/v1/route-table', headers: gateway })).json();
     expect(table.revision).toBeGreaterThan(0);
-    expect(table.modules).toEqual([{ moduleId: 'causal', baseUrl: 'http://127.0.0.1:9999', apiPrefix: '/', enabled: true, status: 'unknown', routes: [{ method: 'POST', pathPrefix: '/v1/runs', permission: 'causal:run' }], roles: { owner: [], admin: [], member: [], viewer: ['causal:read'] } }]);
+    expect(table.modules).toEqual([{ moduleId: 'causal', baseUrl: 'http://127.0.0.1:9999', apiPrefix: '/', enabled: true, status: 'unknown', routes: [{ method: 'POST', pathPrefix: '/v1/runs', permission: 'causal:run' }], roles: { owner: [], admin: [], member: [], viewer: ['causal:read'] }, memoryRequirements: { read: true, write: false, searchTypes: [], memoryTypes: [] } }]);
     expect((await app.inject({ method: 'GET', url: '/v1/route-table', headers })).statusCode).toBe(403);
   });
 

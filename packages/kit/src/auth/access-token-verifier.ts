@@ -11,7 +11,8 @@ export type VerificationKeys =
 export interface AccessTokenVerifierOptions {
   readonly keys: VerificationKeys;
   readonly issuer: string;
-  readonly audience: string;
+  /** The audience tokens must name, or a test for one (a module accepts only `module:<its id>`). */
+  readonly audience: string | ((audience: string) => boolean);
   readonly clock: Clock;
   /** Tolerated clock difference between signer and verifier, in seconds. */
   readonly leewaySeconds?: number;
@@ -98,10 +99,11 @@ async function checkSignature(keys: VerificationKeys, header: Header, signingInp
 
 function identityFrom(claims: Claims, options: AccessTokenVerifierOptions, now: number, leeway: number): Identity {
   if (claims.iss !== options.issuer) throw tokenRejected('it was issued by someone else (iss)');
-  const audience = claims.aud;
-  const audiences = Array.isArray(audience) ? audience : [audience];
-  if (!audiences.includes(options.audience)) throw tokenRejected('it is meant for another audience (aud)');
-  const { exp, nbf, iat, sub, org, roles, perms, jti } = claims;
+  const audiences: unknown[] = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+  const expected = options.audience;
+  const audience = audiences.find((candidate): candidate is string => typeof candidate === 'string' && (typeof expected === 'string' ? candidate === expected : expected(candidate)));
+  if (audience === undefined) throw tokenRejected('it is meant for another audience (aud)');
+  const { exp, nbf, iat, sub, org, roles, perms, jti, client_id: clientId, act } = claims;
   if (typeof exp !== 'number') throw tokenRejected('it has no expiry (exp)');
   if (exp + leeway <= now) throw tokenRejected('it has expired', tokenErrorCodes.expired);
   if (typeof nbf === 'number' && nbf - leeway > now) throw tokenRejected('it is not valid yet (nbf)');
@@ -110,7 +112,17 @@ function identityFrom(claims: Claims, options: AccessTokenVerifierOptions, now: 
   if (typeof org !== 'string' || org === '') throw tokenRejected('it names no organisation (org)');
   if (typeof jti !== 'string' || jti === '') throw tokenRejected('it has no token id (jti)');
   if (!isStringArray(roles) || !isStringArray(perms)) throw tokenRejected('its roles or perms are not lists of names');
-  return { subject: sub, organisation: org, roles, permissions: perms, tokenId: jti, expiresAt: exp };
+  if (clientId !== undefined && typeof clientId !== 'string') throw tokenRejected('its client_id is not a string');
+  const actor = actorOf(act);
+  return { subject: sub, organisation: org, roles, permissions: perms, tokenId: jti, expiresAt: exp, audience, ...(clientId === undefined ? {} : { clientId }), ...(actor === undefined ? {} : { actor }) };
+}
+
+/** RFC 8693 `act`: an object whose `sub` names the actor; anything else is refused, not ignored. */
+function actorOf(act: unknown): string | undefined {
+  if (act === undefined) return undefined;
+  const sub = typeof act === 'object' && act !== null ? (act as { sub?: unknown }).sub : undefined;
+  if (typeof sub !== 'string' || sub === '') throw tokenRejected('its act claim names no actor (act.sub)');
+  return sub;
 }
 
 function decodeJson(segment: string): unknown {

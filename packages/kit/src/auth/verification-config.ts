@@ -2,14 +2,14 @@ import { Type, type Static, type TObject, type TProperties } from '@sinclair/typ
 import type { Clock } from '../clock.js';
 import { createAccessTokenVerifier, type AccessTokenVerifier } from './access-token-verifier.js';
 import { remoteKeySource } from './key-source.js';
+import { tokenIssuerConfigProperties, tokenIssuerOf } from './token-issuer-config.js';
 
 /** What a service needs to verify the platform's access tokens itself. */
 export function tokenVerificationConfigProperties() {
   return {
     AUTH_SERVICE_URL: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:8001', description: 'where the JWKS is fetched from' }),
     JWT_ALGORITHM: Type.Union([Type.Literal('EdDSA'), Type.Literal('HS256')], { default: 'EdDSA' }),
-    JWT_ISSUER: Type.String({ minLength: 1, default: 'lift-os-core' }),
-    JWT_AUDIENCE: Type.String({ minLength: 1, default: 'lift-os' }),
+    ...tokenIssuerConfigProperties(),
   } satisfies TProperties;
 }
 
@@ -21,5 +21,5 @@ export function serviceTokenVerifier(config: TokenVerificationConfig, clock: Clo
     config.JWT_ALGORITHM === 'HS256'
       ? { algorithm: 'HS256' as const, secret: Buffer.from(config.JWT_SECRET ?? '', 'utf8') }
       : { algorithm: 'EdDSA' as const, keys: remoteKeySource({ url: `${config.AUTH_SERVICE_URL.replace(/\/$/, '')}/.well-known/jwks.json`, clock }) };
-  return createAccessTokenVerifier({ keys, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, clock });
+  return createAccessTokenVerifier({ keys, issuer: tokenIssuerOf(config), audience: config.JWT_AUDIENCE, clock });
 }

@@ -83,6 +83,15 @@ describe.each(backends)('a module joining the platform ($name)', ({ postgres }) 
     expect(created.status).toBe(201);
     expect((await json<{ items: { text: string }[] }>(await get('/modules/template/v1/notes', tenant.accessToken))).items.map((note) => note.text)).toEqual(['through the gateway']);
 
+    // The module was given a token of its own audience: the tenant's platform token, replayed at the module, is refused there.
+    expect((await fetch(`http://127.0.0.1:${templatePort}/v1/notes`, { headers: { authorization: `Bearer ${tenant.accessToken}` } })).status).toBe(401);
+    // It acts on the platform for its caller with a delegated token from auth (token exchange), limited to its manifest.
+    const whoami = await get('/modules/template/v1/whoami', tenant.accessToken);
+    expect(whoami.status).toBe(200);
+    const identity = await json<{ email: string; platformPermissions: string[] }>(whoami);
+    expect(identity.email).toBe('ada@example.com');
+    expect(identity.platformPermissions.sort()).toEqual(['memory:read', 'memory:write']);
+
     // An API key without template:read is refused at the gateway.
     const narrowKey = await json<{ key: string }>(await post('/auth/v1/api-keys', { name: 'memory only', permissions: ['memory:read'] }, tenant.accessToken));
     const narrow = await json<{ accessToken: string }>(await post('/auth/v1/api-keys/exchange', { apiKey: narrowKey.key }));

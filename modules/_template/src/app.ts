@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { authPlugin, createService, identityOf, type AccessTokenVerifier, type Clock, type Logger, type ServiceApp } from '@lift/kit';
+import type { LiftClient, PlatformTokens } from '@lift/sdk';
 import type { TemplateConfig } from './config.js';
 import { NoteBook } from './notes.js';
 import packageJson from '../package.json' with { type: 'json' };
@@ -8,11 +9,16 @@ export interface TemplateDeps {
   readonly config: TemplateConfig;
   readonly log: Logger;
   readonly clock: Clock;
-  /** Verifies the platform's tokens (the SDK's moduleTokenVerifier in production). */
+  /** Verifies the tokens the gateway forwards (the SDK's moduleTokenVerifier: audience `module:template`). */
   readonly verifier: AccessTokenVerifier;
+  /** How the module calls the platform for its caller: a delegated token (SDK platformTokens) and a client. */
+  readonly platform: { readonly tokens: PlatformTokens; readonly client: LiftClient };
 }
 
+const bearerToken = /^Bearer +(\S+)$/i;
+
 const Note = Type.Object({ id: Type.String(), text: Type.String(), author: Type.String(), createdAt: Type.String() });
+const PlatformIdentity = Type.Object({ userId: Type.String(), email: Type.String(), organisationId: Type.String(), platformPermissions: Type.Array(Type.String()) });
 
 /**
  * The module's HTTP API. Built with the platform's kit, so it answers /health, /ready, /metrics and
@@ -44,6 +50,18 @@ export async function buildApp(deps: TemplateDeps): Promise<ServiceApp> {
       const identity = identityOf(request);
       reply.code(201);
       return notes.add(identity.organisation, identity.subject, request.body.text, new Date(deps.clock.now()));
+    },
+  );
+  // Acting on the platform for the caller: the token the gateway sent is exchanged for a delegated
+  // platform token limited to the manifest's memoryRequirements, then used like any client's.
+  app.get(
+    '/v1/whoami',
+    { preHandler: app.requirePermission('template:read'), schema: { summary: 'The caller as the platform knows them, asked with a delegated token', response: { 200: PlatformIdentity } } },
+    async (request) => {
+      const moduleToken = bearerToken.exec(request.headers.authorization ?? '')?.[1] as string;
+      const platformToken = await deps.platform.tokens.tokenFor(moduleToken);
+      const me = await deps.platform.client.request<{ id: string; email: string; organisationId: string; permissions: string[] }>('GET', '/auth/v1/me', platformToken);
+      return { userId: me.id, email: me.email, organisationId: me.organisationId, platformPermissions: me.permissions };
     },
   );
   return app;

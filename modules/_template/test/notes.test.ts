@@ -1,46 +1,124 @@
-import { bearerFor } from '../../../tests/support/test-token.js';
+import { generateKeyPairSync } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SignJWT } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAccessTokenVerifier, createLogger, loadConfig, systemClock, type ServiceApp } from '@lift/kit';
+import { createLogger, loadConfig, systemClock, type ServiceApp } from '@lift/kit';
+import { createLiftClient, moduleTokenVerifier, platformTokens } from '@lift/sdk';
 import { buildApp } from '../src/app.js';
 import { templateConfigSchema } from '../src/config.js';
 
-const secret = Buffer.from('template tests sign their own HS256 tokens');
-const apps: ServiceApp[] = [];
+const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
-  await Promise.all(apps.splice(0).map((app) => app.close()));
+  while (closers.length > 0) await closers.pop()?.();
 });
 
-async function buildTemplate(): Promise<ServiceApp> {
-  const config = await loadConfig(templateConfigSchema, { env: {} });
-  const verifier = createAccessTokenVerifier({ keys: { algorithm: 'HS256', secret }, issuer: 'http://localhost:8000/auth', audience: 'lift-os', clock: systemClock });
-  const app = await buildApp({ config, log: createLogger({ service: 'template', version: 'test', level: 'silent' }), clock: systemClock, verifier });
-  apps.push(app);
+const issuer = 'https://lift.test/auth';
+const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'k1', alg: 'EdDSA', use: 'sig' };
+
+/** A token as the platform signs it; the gateway forwards the module ones with audience module:template. */
+function token(permissions: string[], options: { organisation?: string; audience?: string; subject?: string } = {}) {
+  return new SignJWT({ org: options.organisation ?? 'org-1', roles: ['member'], perms: permissions, client_id: 'gateway' })
+    .setProtectedHeader({ alg: 'EdDSA', typ: 'at+jwt', kid: 'k1' })
+    .setSubject(options.subject ?? 'user-1')
+    .setIssuer(issuer)
+    .setAudience(options.audience ?? 'module:template')
+    .setIssuedAt()
+    .setExpirationTime('5m')
+    .setJti(Math.random().toString(36))
+    .sign(privateKey);
+}
+
+/** A stand-in gateway answering as the platform does: JWKS, OAuth metadata, token exchange and /auth/v1/me. */
+async function startPlatform() {
+  const exchanges: URLSearchParams[] = [];
+  const meCalls: string[] = [];
+  const server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    request.on('end', () => {
+      const send = (status: number, value: unknown) => {
+        response.writeHead(status, { 'content-type': 'application/json' });
+        response.end(JSON.stringify(value));
+      };
+      if (request.url === '/auth/.well-known/jwks.json') return send(200, { keys: [jwk] });
+      if (request.url === '/auth/.well-known/oauth-authorization-server') return send(200, { issuer, token_endpoint: `${issuer}/v1/oauth/token` });
+      if (request.url === '/auth/v1/oauth/token') {
+        const form = new URLSearchParams(body);
+        exchanges.push(form);
+        return send(200, { access_token: 'delegated-platform-token', token_type: 'Bearer', expires_in: 300, issued_token_type: 'urn:ietf:params:oauth:token-type:access_token' });
+      }
+      if (request.url === '/auth/v1/me') {
+        meCalls.push(String(request.headers.authorization));
+        return send(200, { id: 'user-1', email: 'ada@example.com', organisationId: 'org-1', permissions: ['memory:read'], memberships: [] });
+      }
+      send(404, { status: 404 });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  closers.push(() => new Promise((resolve) => server.close(() => resolve())));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, exchanges, meCalls };
+}
+
+async function buildTemplate(gatewayUrl: string): Promise<ServiceApp> {
+  const config = await loadConfig(templateConfigSchema, { env: { LIFT_GATEWAY_URL: gatewayUrl } });
+  const app = await buildApp({
+    config,
+    log: createLogger({ service: 'template', version: 'test', level: 'silent' }),
+    clock: systemClock,
+    verifier: moduleTokenVerifier({ gatewayUrl, moduleId: 'template' }),
+    platform: { tokens: platformTokens({ gatewayUrl }), client: createLiftClient({ gatewayUrl }) },
+  });
+  closers.push(() => app.close());
   return app;
 }
 
-function bearer(permissions: string[], organisation = 'org-1') {
-  return bearerFor({ secret: secret.toString(), organisation, permissions, roles: ['member'], lifetimeSeconds: 300 });
-}
+const bearer = async (permissions: string[], options: Parameters<typeof token>[1] = {}) => ({ authorization: `Bearer ${await token(permissions, options)}` });
 
 describe('the template module', () => {
   it('keeps notes per organisation for callers with its permissions', async () => {
-    const app = await buildTemplate();
+    const app = await buildTemplate((await startPlatform()).url);
     const writer = await bearer(['template:read', 'template:write']);
     const created = await app.inject({ method: 'POST', url: '/v1/notes', headers: writer, payload: { text: 'hello' } });
     expect(created.statusCode).toBe(201);
     expect(created.json()).toMatchObject({ text: 'hello', author: 'user-1' });
     expect((await app.inject({ method: 'GET', url: '/v1/notes', headers: writer })).json().items).toHaveLength(1);
-    expect((await app.inject({ method: 'GET', url: '/v1/notes', headers: await bearer(['template:read'], 'org-2') })).json().items).toEqual([]);
+    expect((await app.inject({ method: 'GET', url: '/v1/notes', headers: await bearer(['template:read'], { organisation: 'org-2' }) })).json().items).toEqual([]);
   });
 
-  it('checks tokens and permissions itself, and validates bodies', async () => {
-    const app = await buildTemplate();
+  it('checks tokens and permissions itself, accepts only tokens meant for it, and validates bodies', async () => {
+    const app = await buildTemplate((await startPlatform()).url);
     expect((await app.inject({ method: 'GET', url: '/v1/notes' })).statusCode).toBe(401);
+    // A token for the core services or for another module is refused, whatever it carries.
+    for (const audience of ['lift-os', 'module:other']) {
+      const refused = await app.inject({ method: 'GET', url: '/v1/notes', headers: await bearer(['template:read'], { audience }) });
+      expect(refused.statusCode).toBe(401);
+      expect(refused.json().detail).toMatch(/audience/);
+    }
     const reader = await bearer(['template:read']);
     expect((await app.inject({ method: 'POST', url: '/v1/notes', headers: reader, payload: { text: 'x' } })).statusCode).toBe(403);
     const bad = await app.inject({ method: 'POST', url: '/v1/notes', headers: await bearer(['template:write']), payload: { text: '' } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().errors[0].field).toBe('body.text');
     expect((await app.inject({ method: 'GET', url: '/health' })).json()).toMatchObject({ service: 'template' });
+  });
+
+  it('acts on the platform for its caller with a delegated token obtained by token exchange', async () => {
+    const platform = await startPlatform();
+    const app = await buildTemplate(platform.url);
+    const moduleToken = await token(['template:read', 'memory:read']);
+    const answer = await app.inject({ method: 'GET', url: '/v1/whoami', headers: { authorization: `Bearer ${moduleToken}` } });
+    expect(answer.statusCode).toBe(200);
+    expect(answer.json()).toEqual({ userId: 'user-1', email: 'ada@example.com', organisationId: 'org-1', platformPermissions: ['memory:read'] });
+    expect(Object.fromEntries(platform.exchanges[0] ?? [])).toEqual({
+      grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
+      subject_token: moduleToken,
+      subject_token_type: 'urn:ietf:params:oauth:token-type:access_token',
+    });
+    // The platform is called with the delegated token, never the module token it was given.
+    expect(platform.meCalls).toEqual(['Bearer delegated-platform-token']);
+    await app.inject({ method: 'GET', url: '/v1/whoami', headers: { authorization: `Bearer ${moduleToken}` } });
+    expect(platform.exchanges).toHaveLength(1);
   });
 });

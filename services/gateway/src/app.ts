@@ -13,6 +13,7 @@ import { tlsCredentialsFrom } from './tls-config.js';
 import { serveTlsAlongside } from './tls-listener.js';
 import { moduleRoutes } from './module-routes.js';
 import { ModuleTable } from './module-table.js';
+import { moduleTokenExchange } from './module-token-exchange.js';
 import { proxyRoutes } from './proxy-routes.js';
 import { followRouteTable } from './route-table-follower.js';
 import { upstreamMetrics } from './upstream-metrics.js';
@@ -79,7 +80,9 @@ export async function buildApp(deps: GatewayDeps): Promise<ServiceApp> {
     scope.addHook('preHandler', guard);
     if (metering) scope.addHook('preHandler', metering.hook);
     await proxyRoutes(scope, { upstreams, ...limits });
-    await moduleRoutes(scope, { table: modules, ...limits });
+    // Without the gateway's secret there is no route table either: module routes answer 503.
+    const moduleTokens = secret ? moduleTokenExchange({ http: deps.http, authUrl: config.AUTH_SERVICE_URL, clientId: 'gateway', clientSecret: secret, clock: deps.clock }) : undefined;
+    await moduleRoutes(scope, { table: modules, moduleTokens, ...limits });
   });
 
   const follower = tokens

@@ -4,21 +4,28 @@ import { gatewayErrorCodes } from './errors.js';
 import { forwardRequest, type ForwardLimits } from './forward-request.js';
 import { identityHeaders } from './identity-headers.js';
 import { requiredPermission, type ModuleTable } from './module-table.js';
+import type { ModuleTokenExchange } from './module-token-exchange.js';
 
 export interface ModuleRoutesOptions extends ForwardLimits {
   readonly table: ModuleTable;
+  /** Turns the caller's platform token into the module's own (audience `module:<id>`). */
+  readonly moduleTokens: ModuleTokenExchange | undefined;
 }
+
+const bearerToken = /^Bearer +(\S+)$/i;
 
 /**
  * `/modules/{moduleId}/*` to the module's baseUrl, from the registry's route table. Only enabled,
  * healthy modules get traffic (503 naming the module otherwise); every request needs a valid token
  * carrying the permission the module's manifest asks for that method and path. The module receives
- * the gateway's identity headers and the token itself, to verify again.
+ * the gateway's identity headers and a token of its own audience (exchanged at auth for the
+ * caller's), to verify again — never the caller's platform token, which it could replay.
  */
 export async function moduleRoutes(app: FastifyInstance, options: ModuleRoutesOptions): Promise<void> {
   const handler = async (request: FastifyRequest<{ Params: { moduleId: string } }>, reply: FastifyReply) => {
     const { moduleId } = request.params;
-    if (!options.table.loaded) {
+    const { moduleTokens } = options;
+    if (!options.table.loaded || !moduleTokens) {
       return sendProblem(request, reply, {
         status: 503,
         code: gatewayErrorCodes.moduleRoutingUnavailable,
@@ -52,6 +59,8 @@ export async function moduleRoutes(app: FastifyInstance, options: ModuleRoutesOp
         extensions: { permission, module: moduleId },
       });
     }
+    const callerToken = bearerToken.exec(request.headers.authorization ?? '')?.[1] as string;
+    const moduleToken = await moduleTokens.tokenFor(callerToken, moduleId);
     return forwardRequest(
       request,
       reply,
@@ -59,7 +68,7 @@ export async function moduleRoutes(app: FastifyInstance, options: ModuleRoutesOp
         name: `module ${moduleId}`,
         pool: module.pool,
         path: `${module.basePath}${path}`,
-        extraHeaders: identityHeaders(request),
+        extraHeaders: { ...identityHeaders(request), authorization: `Bearer ${moduleToken}` },
       },
       options,
     );

@@ -12,6 +12,7 @@ const publicAuthRoutes = new Set([
   'POST /auth/v1/oauth/token',
   'POST /auth/v1/verify',
   'GET /auth/.well-known/jwks.json',
+  'GET /auth/.well-known/oauth-authorization-server',
 ]);
 
 const probeOrDocs = /^\/(auth|memory|registry|billing|observability)\/(health|ready|openapi\.json|docs(\/.*)?)$/;

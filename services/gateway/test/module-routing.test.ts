@@ -2,6 +2,7 @@ import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ServiceApp } from '@lift/kit';
+import { bearerFor } from '../../../tests/support/test-token.js';
 import { buildGateway, signedIn, startUpstream, testSecret } from './helper.js';
 
 const bearer = (permissions: string[]) => signedIn(permissions);
@@ -24,11 +25,29 @@ async function startControlPlane(initial: Snapshot) {
   let current = initial;
   const waiting: { after: number; response: ServerResponse }[] = [];
   const seenAuthorization: string[] = [];
+  const exchanges: { authorization: string; form: URLSearchParams }[] = [];
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://x');
     if (url.pathname === '/v1/oauth/token') {
-      response.writeHead(200, { 'content-type': 'application/json' });
-      return response.end(JSON.stringify({ access_token: 'service-token-for-gateway', token_type: 'Bearer', expires_in: 300 }));
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        const form = new URLSearchParams(body);
+        if (form.get('grant_type') !== 'urn:ietf:params:oauth:grant-type:token-exchange') {
+          response.writeHead(200, { 'content-type': 'application/json' });
+          return response.end(JSON.stringify({ access_token: 'service-token-for-gateway', token_type: 'Bearer', expires_in: 300 }));
+        }
+        exchanges.push({ authorization: String(request.headers.authorization), form });
+        // As auth answers a delegated (module-obtained) token: it cannot be exchanged again.
+        const subject = JSON.parse(Buffer.from(form.get('subject_token')?.split('.')[1] ?? '', 'base64url').toString() || '{}') as { sub?: string };
+        if (subject.sub === 'delegated-user') {
+          response.writeHead(400, { 'content-type': 'application/json' });
+          return response.end(JSON.stringify({ error: 'invalid_grant', error_description: 'A delegated token (one with an actor) cannot be exchanged again.' }));
+        }
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ access_token: `token-for-${form.get('audience')}`, token_type: 'Bearer', expires_in: 300, issued_token_type: 'urn:ietf:params:oauth:token-type:access_token' }));
+      });
+      return;
     }
     if (url.pathname === '/v1/route-table') {
       seenAuthorization.push(String(request.headers.authorization));
@@ -53,6 +72,7 @@ async function startControlPlane(initial: Snapshot) {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     seenAuthorization,
+    exchanges,
     publish(snapshot: Snapshot) {
       current = snapshot;
       for (const entry of waiting.splice(0)) {
@@ -95,7 +115,7 @@ async function gatewayFor(controlPlane: { url: string }, env: Record<string, str
 }
 
 describe('routing /modules/{id}/* from the registry\'s route table', () => {
-  it('forwards to the module with the prefix stripped, the gateway\'s identity headers and the token', async () => {
+  it('forwards to the module with the prefix stripped, the gateway\'s identity headers and a token of the module\'s own audience', async () => {
     const module = await startUpstream((request, respond) => respond(200, JSON.stringify({ path: request.url })));
     const controlPlane = await startControlPlane({ revision: 1, modules: [moduleEntry(`${module.url}/causal-api`)] });
     const gateway = await gatewayFor(controlPlane);
@@ -105,8 +125,27 @@ describe('routing /modules/{id}/* from the registry\'s route table', () => {
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ path: '/causal-api/v1/graphs?limit=5' });
     const sent = module.received[0]?.headers ?? {};
-    expect(sent).toMatchObject({ 'x-lift-user': 'user-7', 'x-lift-org': 'tenant-1', 'x-lift-roles': 'member', authorization: token.authorization });
+    // Never the caller's platform token, which the module could replay against the core services.
+    expect(sent).toMatchObject({ 'x-lift-user': 'user-7', 'x-lift-org': 'tenant-1', 'x-lift-roles': 'member', authorization: 'Bearer token-for-module:causal' });
     expect(controlPlane.seenAuthorization[0]).toBe('Bearer service-token-for-gateway');
+    const [exchange] = controlPlane.exchanges;
+    expect(exchange?.authorization).toBe(`Basic ${Buffer.from('gateway:gateway-secret-0123456789').toString('base64')}`);
+    expect(Object.fromEntries(exchange?.form ?? [])).toMatchObject({ subject_token: token.authorization.slice('Bearer '.length), subject_token_type: 'urn:ietf:params:oauth:token-type:access_token', audience: 'module:causal' });
+    // The exchanged token is reused for the same caller and module: one exchange, not one per request.
+    await gateway.inject({ method: 'GET', url: '/modules/causal/v1/graphs', headers: token });
+    expect(controlPlane.exchanges).toHaveLength(1);
+  });
+
+  it('answers 403 naming the module when auth will not issue the module a token for this caller', async () => {
+    const module = await startUpstream();
+    const controlPlane = await startControlPlane({ revision: 1, modules: [moduleEntry(module.url)] });
+    const gateway = await gatewayFor(controlPlane);
+    const delegated = await bearerFor({ secret: testSecret, organisation: 'tenant-1', permissions: ['causal:read'], subject: 'delegated-user' });
+    const refused = await gateway.inject({ method: 'GET', url: '/modules/causal/x', headers: delegated });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json()).toMatchObject({ code: 'GATEWAY_MODULE_TOKEN_REFUSED', module: 'causal' });
+    expect(refused.json().detail).toMatch(/delegated token/);
+    expect(module.received).toHaveLength(0);
   });
 
   it('enforces the manifest\'s permission for each method and path', async () => {

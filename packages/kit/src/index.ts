@@ -5,7 +5,8 @@ export { serviceClientSecrets, serviceTokenSource, type ServiceTokenSource } fro
 export { serviceTokenVerifier, tokenVerificationConfigProperties, type TokenVerificationConfig } from './auth/verification-config.js';
 export { defaultPublicUrl, defaultTokenIssuer, publicBaseUrl, tokenIssuerConfigProperties, tokenIssuerOf, type TokenIssuerConfig } from './auth/token-issuer-config.js';
 export { isReservedNamespace, permissionNamespace, reservedNamespaces } from './auth/reserved-namespaces.js';
-export { keysOf, remoteKeySource, staticKeySource, type JsonWebKeySet, type KeySource } from './auth/key-source.js';
+export { keysOf, remoteKeySource, staticKeySource, type JsonWebKeySet, type KeySource, type RemoteKeySourceOptions } from './auth/key-source.js';
+export { jwksMaxAgeSeconds, keyPublishLeadSeconds, unknownKeyRefetchCooldownMs } from './auth/key-publication.js';
 export { tokenErrorCodes, tokenMissing, tokenRejected } from './auth/token-errors.js';
 export { systemClock, type Clock } from './clock.js';
 export {

@@ -31,24 +31,32 @@ describe('the kit\'s access-token verifier', () => {
     expect(identity).toMatchObject({ subject: 'user-1', organisation: 'org-1', roles: ['member'], permissions: ['memory:read'] });
   });
 
-  it('remembers a verified token, but not past its expiry', async () => {
+  it('remembers a verified token while its key is trusted, but not past its expiry', async () => {
     const clock = manualClock();
     const key = keyPair('k1');
-    let lookups = 0;
-    const counting: KeySource = {
-      keyFor: (kid) => {
-        lookups += 1;
-        return staticKeySource({ keys: [key.jwk] }).keyFor(kid);
-      },
-      refreshFor: async () => false,
-    };
-    const verifier = createAccessTokenVerifier({ keys: { algorithm: 'EdDSA', keys: counting }, issuer: 'lift-os-core', audience: 'lift-os', clock, leewaySeconds: 0 });
+    const other = keyPair('k1');
+    let published = key.jwk;
+    const changing: KeySource = { keyFor: (kid) => staticKeySource({ keys: [published] }).keyFor(kid), refreshFor: async () => false };
+    const verifier = createAccessTokenVerifier({ keys: { algorithm: 'EdDSA', keys: changing }, issuer: 'lift-os-core', audience: 'lift-os', clock, leewaySeconds: 0 });
     const jwt = await token(key.privateKey, 'k1', clock.now() / 1000);
     await verifier.verify(jwt);
-    await verifier.verify(jwt);
-    expect(lookups).toBe(1);
+    // The signature is not checked again (it would not match this key now): the kid is still trusted.
+    published = other.jwk;
+    await expect(verifier.verify(jwt)).resolves.toMatchObject({ subject: 'user-1' });
     clock.advance(900_000);
     await expect(verifier.verify(jwt)).rejects.toMatchObject({ code: 'AUTH_TOKEN_EXPIRED' });
+  });
+
+  it('stops accepting a remembered token once its key is no longer trusted (the signer removed it)', async () => {
+    const clock = manualClock();
+    const key = keyPair('k1');
+    let trusted = true;
+    const revocable: KeySource = { keyFor: (kid) => (trusted ? staticKeySource({ keys: [key.jwk] }).keyFor(kid) : undefined), refreshFor: async () => false };
+    const verifier = createAccessTokenVerifier({ keys: { algorithm: 'EdDSA', keys: revocable }, issuer: 'lift-os-core', audience: 'lift-os', clock });
+    const jwt = await token(key.privateKey, 'k1', clock.now() / 1000);
+    await verifier.verify(jwt);
+    trusted = false;
+    await expect(verifier.verify(jwt)).rejects.toMatchObject({ status: 401, message: expect.stringMatching(/unknown key/) });
   });
 
   it('fetches the JWKS again when a token names a new kid, at most once per cooldown', async () => {

@@ -14,11 +14,13 @@ import { auditRoutes } from './routes/audit-routes.js';
 import { organisationRoutes } from './routes/organisation-routes.js';
 import { oauthRoutes } from './routes/oauth-routes.js';
 import { sessionRoutes } from './routes/session-routes.js';
+import { signingKeyRoutes } from './routes/signing-key-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
 import { serverSecret } from './server-secrets.js';
 import { accessTokenLifetime } from './sessions.js';
 import { SigningKeyRing } from './signing-keys.js';
 import { auditStore } from './store/audit-store.js';
+import { signingKeysStore } from './store/signing-keys-store.js';
 import { organisationsStore } from './store/organisations-store.js';
 import { usersStore } from './store/users-store.js';
 import type { AuthTables } from './tables.js';
@@ -43,7 +45,10 @@ export async function buildApp(deps: AuthDeps): Promise<ServiceApp> {
   const db = database.db;
   const passwordHashing = deps.passwordHashing ?? owaspPasswordHashing;
   const maxTokenLifetimeSeconds = Math.max(config.ACCESS_TOKEN_TTL_SECONDS, config.API_KEY_TOKEN_TTL_SECONDS);
-  const keyRing = config.JWT_ALGORITHM === 'EdDSA' ? new SigningKeyRing({ db, clock, rotationDays: config.SIGNING_KEY_ROTATION_DAYS, maxTokenLifetimeSeconds }) : undefined;
+  const keyRing =
+    config.JWT_ALGORITHM === 'EdDSA'
+      ? new SigningKeyRing({ store: signingKeysStore(db), clock, rotationDays: config.SIGNING_KEY_ROTATION_DAYS, maxTokenLifetimeSeconds, state: deps.state, log: deps.log })
+      : undefined;
   const signing: TokenSigning = keyRing ? { algorithm: 'EdDSA', keys: keyRing } : { algorithm: 'HS256', secret: hs256Secret(config) };
   const verificationKeys: VerificationKeys = keyRing ? { algorithm: 'EdDSA', keys: keyRing.keySource() } : { algorithm: 'HS256', secret: hs256Secret(config) };
   const verifier = createAccessTokenVerifier({ keys: verificationKeys, issuer: tokenIssuerOf(config), audience: config.JWT_AUDIENCE, clock });
@@ -103,6 +108,11 @@ export async function buildApp(deps: AuthDeps): Promise<ServiceApp> {
   await apiKeyRoutes(app, domain);
   await auditRoutes(app, domain);
   await tokenRoutes(app, { verifier, keyRing });
+  await signingKeyRoutes(app, { keyRing, audit: domain.audit });
+  if (keyRing) {
+    const stopFollowing = await keyRing.followChanges();
+    app.addHook('onClose', stopFollowing);
+  }
   // Subject tokens of a token exchange: the platform's own, or a module's (audience module:<id>).
   const subjectVerifier = createAccessTokenVerifier({ keys: verificationKeys, issuer: tokenIssuerOf(config), audience: (audience) => audience === config.JWT_AUDIENCE || audience.startsWith(moduleAudiencePrefix), clock });
   await oauthRoutes(app, { config, issuer, clock, verifySubject: (token) => subjectVerifier.verify(token), platformAccessOf: (moduleId) => grants.platformAccessOf(moduleId) });

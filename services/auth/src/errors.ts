@@ -18,4 +18,6 @@ export const authErrorCodes = {
   apiKeyNotFound: 'AUTH_API_KEY_NOT_FOUND',
   expiryInPast: 'AUTH_EXPIRY_IN_PAST',
   forbidden: 'AUTH_FORBIDDEN',
+  signingKeyNotFound: 'AUTH_SIGNING_KEY_NOT_FOUND',
+  signingKeysUnavailable: 'AUTH_SIGNING_KEYS_UNAVAILABLE',
 } as const;

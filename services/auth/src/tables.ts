@@ -50,8 +50,11 @@ export interface AuthTables {
     public_jwk: string;
     private_jwk: string;
     created_at: string;
+    /** When it starts signing: published (in the JWKS) from created_at, signing from here. */
+    sign_from: string;
     sign_until: string;
     publish_until: string;
+    revoked_at: string | null;
   };
   server_secrets: {
     name: string;

@@ -44,24 +44,32 @@ type Claims = Record<string, unknown>;
 export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): AccessTokenVerifier {
   const leeway = options.leewaySeconds ?? 30;
   const cacheSize = options.cacheSize ?? 10_000;
-  const cache = new Map<string, Identity>();
+  // Verified tokens with the key that signed them: a hit is trusted only while that key still is.
+  const cache = new Map<string, { identity: Identity; kid: string | undefined }>();
+  const keys = options.keys;
 
-  const remember = (token: string, identity: Identity): void => {
+  const remember = (token: string, identity: Identity, kid: string | undefined): void => {
     if (cache.size >= cacheSize) {
       const oldest = cache.keys().next();
       if (!oldest.done) cache.delete(oldest.value);
     }
-    cache.set(token, identity);
+    cache.set(token, { identity, kid });
   };
+
+  const stillTrusted = (kid: string | undefined): boolean => kid === undefined || keys.algorithm !== 'EdDSA' || keys.keys.keyFor(kid) !== undefined;
 
   return {
     async verify(token) {
       const nowSeconds = options.clock.now() / 1000;
       const cached = cache.get(token);
       if (cached !== undefined) {
-        if (cached.expiresAt + leeway > nowSeconds) return cached;
+        if (cached.identity.expiresAt + leeway <= nowSeconds) {
+          cache.delete(token);
+          throw tokenRejected('it has expired', tokenErrorCodes.expired);
+        }
+        if (stillTrusted(cached.kid)) return cached.identity;
+        // Its key was removed since: verify again from scratch (and fail, unless the key is back).
         cache.delete(token);
-        throw tokenRejected('it has expired', tokenErrorCodes.expired);
       }
       const parts = token.split('.');
       if (parts.length !== 3) throw tokenRejected('it is not a signed JWT');
@@ -77,7 +85,7 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
       const claims = decodeJson(encodedPayload) as Claims | undefined;
       if (claims === undefined || typeof claims !== 'object' || claims === null) throw tokenRejected('its payload is not a JSON object');
       const identity = identityFrom(claims, options, nowSeconds, leeway);
-      remember(token, identity);
+      remember(token, identity, typeof header.kid === 'string' ? header.kid : undefined);
       return identity;
     },
   };

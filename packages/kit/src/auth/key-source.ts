@@ -1,8 +1,14 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { Clock } from '../clock.js';
+import { jwksMaxAgeSeconds, unknownKeyRefetchCooldownMs } from './key-publication.js';
 
 /** The public keys tokens may be signed with, by `kid`. */
 export interface KeySource {
+  /**
+   * The key, if it is trusted now. A source that reads its keys from elsewhere reads them again
+   * (in the background) once they are older than its maximum age, so a removed key stops being
+   * trusted within that age.
+   */
   keyFor(kid: string): KeyObject | undefined;
   /**
    * Called when a token names an unknown `kid` (the signer rotated): fetch the keys again, at most
@@ -15,31 +21,56 @@ export interface JsonWebKeySet {
   readonly keys: readonly (Record<string, unknown> & { kid?: string; kty?: string; use?: string })[];
 }
 
-/** Keys from a JWKS endpoint (auth's `/.well-known/jwks.json`), cached, refetched on rotation. */
-export function remoteKeySource(options: { url: string; clock: Clock; cooldownMs?: number; fetch?: typeof fetch }): KeySource {
-  const cooldownMs = options.cooldownMs ?? 30_000;
+export interface RemoteKeySourceOptions {
+  readonly url: string;
+  readonly clock: Clock;
+  /** Keys older than this are read again (default: the JWKS's own max-age). */
+  readonly maxAgeMs?: number;
+  /** Least time between two reads caused by unknown kids. */
+  readonly cooldownMs?: number;
+  readonly fetch?: typeof fetch;
+}
+
+/**
+ * Keys from a JWKS endpoint (auth's `/.well-known/jwks.json`): read on first use, again in the
+ * background whenever they are older than `maxAgeMs` (a key the signer removed stops being
+ * trusted), and at once — within the cooldown — when a token names a kid not seen yet. A failed
+ * read keeps the last known keys: an auth outage must not reject every token.
+ */
+export function remoteKeySource(options: RemoteKeySourceOptions): KeySource {
+  const maxAgeMs = options.maxAgeMs ?? jwksMaxAgeSeconds * 1000;
+  const cooldownMs = options.cooldownMs ?? unknownKeyRefetchCooldownMs;
   const fetchImpl = options.fetch ?? fetch;
   let keys = new Map<string, KeyObject>();
-  let lastFetch = Number.NEGATIVE_INFINITY;
+  let loadedAt = Number.NEGATIVE_INFINITY;
+  let lastAttempt = Number.NEGATIVE_INFINITY;
   let inFlight: Promise<void> | undefined;
 
-  const fetchKeys = async (): Promise<void> => {
-    lastFetch = options.clock.now();
-    const response = await fetchImpl(options.url, { signal: AbortSignal.timeout(5_000) });
-    if (!response.ok) throw new Error(`JWKS endpoint answered ${response.status}`);
-    keys = keysOf((await response.json()) as JsonWebKeySet);
+  const load = (): Promise<void> => {
+    lastAttempt = options.clock.now();
+    inFlight ??= (async () => {
+      const response = await fetchImpl(options.url, { signal: AbortSignal.timeout(5_000) });
+      if (!response.ok) throw new Error(`JWKS endpoint answered ${response.status}`);
+      keys = keysOf((await response.json()) as JsonWebKeySet);
+      loadedAt = options.clock.now();
+    })().finally(() => (inFlight = undefined));
+    return inFlight;
   };
 
   return {
-    keyFor: (kid) => keys.get(kid),
+    keyFor: (kid) => {
+      const now = options.clock.now();
+      // Stale: read again in the background, retrying a failed read no more often than the cooldown.
+      if (now - loadedAt >= maxAgeMs && now - lastAttempt >= Math.min(cooldownMs, maxAgeMs)) load().catch(() => undefined);
+      return keys.get(kid);
+    },
     refreshFor: async (kid) => {
       if (keys.has(kid)) return true;
-      if (options.clock.now() - lastFetch < cooldownMs) {
+      if (options.clock.now() - lastAttempt < cooldownMs) {
         if (inFlight) await inFlight.catch(() => undefined);
         return keys.has(kid);
       }
-      inFlight ??= fetchKeys().finally(() => (inFlight = undefined));
-      await inFlight.catch(() => undefined);
+      await load().catch(() => undefined);
       return keys.has(kid);
     },
   };

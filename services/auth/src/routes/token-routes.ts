@@ -1,13 +1,13 @@
-import { LiftError, type AccessTokenVerifier, type ServiceApp } from '@lift/kit';
+import { jwksMaxAgeSeconds, LiftError, type AccessTokenVerifier, type ServiceApp } from '@lift/kit';
 import type { SigningKeyRing } from '../signing-keys.js';
 import { IntrospectionBody, VerifyBody } from '../schemas.js';
 
 /** Public keys for local verification, and introspection for callers that cannot verify locally. */
 export async function tokenRoutes(app: ServiceApp, options: { verifier: AccessTokenVerifier; keyRing: SigningKeyRing | undefined }): Promise<void> {
   app.get('/.well-known/jwks.json', { schema: { tags: ['tokens'], summary: 'Public keys of the access tokens (empty with HS256)' } }, async (_request, reply) => {
-    // Verifiers cache the set; five minutes bounds how late they learn of a rotation (they also
-    // refetch at once when a token names a key they do not know).
-    reply.header('cache-control', 'public, max-age=300');
+    // The lifetime every verifier reads the keys again after: a new key is published a lead time
+    // (several of these) before it signs, and a revoked one is gone from caches within it.
+    reply.header('cache-control', `public, max-age=${jwksMaxAgeSeconds}`);
     return options.keyRing ? options.keyRing.jwks() : { keys: [] };
   });
 

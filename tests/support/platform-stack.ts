@@ -18,12 +18,16 @@ export interface PlatformStack {
  */
 export async function startPlatformStack(env: Record<string, string> = {}): Promise<PlatformStack> {
   const cwd = mkdtempSync(join(tmpdir(), 'lift-stack-'));
+  // Every service knows where the gateway is, as under `lift up`: auth delivers revocations there.
+  const gatewayPort = await freePort();
+  const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+  const common = { GATEWAY_URL: gatewayUrl, ...env };
   const entries = await Promise.all(
-    coreServiceNames.map(async (name) => [name, startServiceProcess({ name, port: await freePort(), cwd, env })] as const),
+    coreServiceNames.map(async (name) => [name, startServiceProcess({ name, port: await freePort(), cwd, env: common })] as const),
   );
   const services = Object.fromEntries(entries) as Record<(typeof coreServiceNames)[number], ServiceProcess>;
   const upstreamUrls = Object.fromEntries(entries.map(([name, service]) => [`${name.toUpperCase()}_SERVICE_URL`, service.url]));
-  const gateway = startServiceProcess({ name: 'gateway', port: await freePort(), cwd, env: { ...env, ...upstreamUrls } });
+  const gateway = startServiceProcess({ name: 'gateway', port: gatewayPort, cwd, env: { ...common, ...upstreamUrls } });
   const all = [gateway, ...Object.values(services)];
   try {
     await Promise.all(all.map((service) => waitUntilReady(service)));

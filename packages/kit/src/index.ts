@@ -42,7 +42,8 @@ export { openLocalOutbox, type LocalOutbox, type OutboxBatch } from './events/lo
 export { openEventPublisher, type EventStreamPublisher, type EventStreamSettings } from './events/open-event-publisher.js';
 export { startOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './events/outbox-relay.js';
 export { startStreamConsumer, type StreamConsumer, type StreamConsumerOptions } from './events/stream-consumer.js';
-export { streamBatchField, streamSink } from './events/stream-sink.js';
+export { eventBatchOf, streamBatchField, streamSink } from './events/stream-sink.js';
+export { retryDelayMs } from './events/retry-delay.js';
 export { FastCounter, FastHistogram } from './http/fast-metrics.js';
 export { createService, type CreateServiceOptions, type ServiceApp, type ServiceIdentity } from './http/create-service.js';
 export type { ReadinessCheck, Readiness } from './http/health-plugin.js';

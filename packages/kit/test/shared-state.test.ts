@@ -104,6 +104,23 @@ for (const implementation of implementations) {
       expect(entries.map((entry) => entry.fields.id)).toEqual(['late']);
     });
 
+    it('gives every stream reader every entry after where it started (a broadcast), in order', async () => {
+      const state = await openState(implementation.open);
+      expect(await state.lastStreamId('revocations')).toBe('0-0');
+      await state.appendToStream('revocations', { key: 'before' });
+      const start = await state.lastStreamId('revocations');
+      await state.appendToStream('revocations', { key: 'a' });
+      await state.appendToStream('revocations', { key: 'b' });
+      for (const _reader of [1, 2]) {
+        const entries = await state.readStream('revocations', start);
+        expect(entries.map((entry) => entry.fields.key)).toEqual(['a', 'b']);
+        expect(await state.readStream('revocations', entries.at(-1)?.id as string)).toEqual([]);
+      }
+      const waiting = state.readStream('revocations', await state.lastStreamId('revocations'), { blockMs: 5_000 });
+      await state.appendToStream('revocations', { key: 'late' });
+      expect((await waiting).map((entry) => entry.fields.key)).toEqual(['late']);
+    });
+
     it('returns nothing after the block time when nothing arrives', async () => {
       const state = await openState(implementation.open);
       expect(await state.readGroup('quiet', 'gateway', 'gw-1', { blockMs: 20 })).toEqual([]);

@@ -9,6 +9,7 @@ import { moduleGrants } from './module-grants.js';
 import { ensurePlatformAdmin } from './platform-admin.js';
 import { hashPassword, owaspPasswordHashing, type PasswordHashing } from './passwords.js';
 import { refreshTokens } from './refresh-tokens.js';
+import { openRevocationEvents } from './revocation-events.js';
 import { apiKeyRoutes } from './routes/api-key-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { organisationRoutes } from './routes/organisation-routes.js';
@@ -60,6 +61,7 @@ export async function buildApp(deps: AuthDeps): Promise<ServiceApp> {
   const grants = config.REGISTRY_SERVICE_URL
     ? moduleGrants({ registryUrl: config.REGISTRY_SERVICE_URL, http: deps.http, issuer, clock, log: deps.log, refreshMs: config.MODULE_GRANTS_REFRESH_MS })
     : { forRole: async () => [], platformAccessOf: async () => [] };
+  const revocations = await openRevocationEvents({ config, state: deps.state, http: deps.http, issuer, clock, log: deps.log });
   const domain: AuthDomain = {
     config,
     db,
@@ -79,6 +81,7 @@ export async function buildApp(deps: AuthDeps): Promise<ServiceApp> {
     }),
     issuer,
     moduleGrants: grants,
+    revocations,
     passwordHashing,
     decoyPasswordHash: hashPassword(randomBytes(24).toString('base64url'), passwordHashing),
   };
@@ -113,6 +116,8 @@ export async function buildApp(deps: AuthDeps): Promise<ServiceApp> {
     const stopFollowing = await keyRing.followChanges();
     app.addHook('onClose', stopFollowing);
   }
+  // Last: events of the requests that just finished are written (stream) or kept (outbox).
+  app.addHook('onClose', () => revocations.close());
   // Subject tokens of a token exchange: the platform's own, or a module's (audience module:<id>).
   const subjectVerifier = createAccessTokenVerifier({ keys: verificationKeys, issuer: tokenIssuerOf(config), audience: (audience) => audience === config.JWT_AUDIENCE || audience.startsWith(moduleAudiencePrefix), clock });
   await oauthRoutes(app, { config, issuer, clock, verifySubject: (token) => subjectVerifier.verify(token), platformAccessOf: (moduleId) => grants.platformAccessOf(moduleId) });

@@ -6,6 +6,7 @@ import type { LoginThrottle } from './login-throttle.js';
 import type { ModuleGrants } from './module-grants.js';
 import type { PasswordHashing } from './passwords.js';
 import type { RefreshTokens } from './refresh-tokens.js';
+import type { RevocationEvents } from './revocation-events.js';
 import type { AuditStore } from './store/audit-store.js';
 import type { OrganisationsStore } from './store/organisations-store.js';
 import type { UsersStore } from './store/users-store.js';
@@ -25,6 +26,8 @@ export interface AuthDomain {
   readonly throttle: LoginThrottle;
   readonly issuer: TokenIssuer;
   readonly moduleGrants: ModuleGrants;
+  /** Tells the gateway at once when an API key stops working. */
+  readonly revocations: RevocationEvents;
   readonly passwordHashing: PasswordHashing;
   /** A hash of a random password, verified when an account does not exist so timing matches. */
   readonly decoyPasswordHash: Promise<string>;

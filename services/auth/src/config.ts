@@ -27,6 +27,12 @@ export const authConfigSchema = Type.Object({
     default: 'http://127.0.0.1:8005',
     description: 'where module role grants are read from; empty = no module permissions in tokens',
   }),
+  GATEWAY_URL: Type.String({
+    pattern: '^(https?://.*)?$',
+    default: 'http://127.0.0.1:8000',
+    description: 'where revocations are delivered without Redis (the gateway\'s inbox); empty = only through Redis',
+  }),
+  REVOCATION_OUTBOX_FILE: Type.String({ minLength: 1, default: 'data/lift.auth.outbox.db', description: 'without REDIS_URL: the file where revocation events wait until the gateway has them' }),
   MODULE_GRANTS_REFRESH_MS: Type.Integer({ minimum: 0, default: 10_000, description: 'how often module role grants are read again from the registry' }),
   LIFT_ADMIN_EMAIL: Type.Optional(Type.String({ pattern: '^[^@\\s]+@[^@\\s]+$' })),
   LIFT_ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 1 })),

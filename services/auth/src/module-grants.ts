@@ -1,5 +1,6 @@
 import type { Clock, HttpClient, Logger } from '@lift/kit';
 import type { TenantRole } from './permissions.js';
+import { selfSignedServiceTokens } from './service-self-token.js';
 import type { TokenIssuer } from './token-issuer.js';
 
 type Grants = Record<TenantRole, string[]>;
@@ -32,14 +33,14 @@ function memoryPermissions(requirements: MemoryRequirements | null | undefined):
  */
 export function moduleGrants(options: { registryUrl: string; http: HttpClient; issuer: TokenIssuer; clock: Clock; log: Logger; refreshMs?: number; timeoutMs?: number }): ModuleGrants {
   const refreshMs = options.refreshMs ?? 10_000;
+  const tokens = selfSignedServiceTokens(options.issuer, options.clock, ['registry:routes']);
   let known: Grants = { owner: [], admin: [], member: [], viewer: [] };
   let platformAccess = new Map<string, readonly string[]>();
   let fetchedAt = Number.NEGATIVE_INFINITY;
   let inFlight: Promise<void> | undefined;
 
   const refresh = async (): Promise<void> => {
-    // Auth signs its own service token: it needs no client credentials to itself.
-    const { accessToken } = await options.issuer.issue({ subject: 'svc:auth', organisation: 'platform', roles: ['service'], permissions: ['registry:routes'], clientId: 'auth' }, 60);
+    const accessToken = await tokens.token();
     const answer = await options.http.call(`${options.registryUrl.replace(/\/$/, '')}/v1/route-table`, { headers: { authorization: `Bearer ${accessToken}` }, timeoutMs: options.timeoutMs ?? 2_000 });
     if (answer.status !== 200) throw new Error(`registry answered ${answer.status}`);
     const table = await answer.json<{ modules: { moduleId: string; roles?: Partial<Grants>; memoryRequirements?: MemoryRequirements | null }[] }>();

@@ -81,6 +81,9 @@ export async function buildAuth(
       LIFT_ADMIN_PASSWORD: 'platform admin passphrase',
       // No registry in unit tests unless a test starts one (module-grants.test.ts).
       REGISTRY_SERVICE_URL: '',
+      // No gateway either: revocation events stay in a fresh outbox (or go to Redis).
+      GATEWAY_URL: '',
+      REVOCATION_OUTBOX_FILE: join(mkdtempSync(join(tmpdir(), 'lift-auth-outbox-')), 'outbox.db'),
       ...(options.postgres ? { REDIS_URL: testRedisUrl as string, REDIS_KEY_PREFIX: `${unique}:` } : {}),
       ...options.env,
     },

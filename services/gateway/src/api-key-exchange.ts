@@ -1,34 +1,85 @@
 import { createHash } from 'node:crypto';
 import { UnauthorizedError, type Clock, type HttpClient } from '@lift/kit';
 
+export interface ApiKeyExchangeOptions {
+  readonly http: HttpClient;
+  readonly authUrl: string;
+  readonly clock: Clock;
+  readonly maxEntries?: number;
+  /** How long a key auth refused is refused here without asking again. */
+  readonly refusalTtlMs?: number;
+}
+
+export interface ApiKeyExchange {
+  /** The access token for an API key: cached, or exchanged at auth. 401 for a key auth refuses. */
+  tokenFor(apiKey: string): Promise<string>;
+  /** Drops the cached token of a revoked key, so its next use asks auth (which refuses it). */
+  forget(apiKeyId: string): void;
+}
+
+const refused = () => new UnauthorizedError('AUTH_API_KEY_INVALID', 'The API key is invalid, expired or revoked.', { headers: { 'www-authenticate': 'Bearer' } });
+
+/** The `sub` of a token auth issued for a key (`apikey:<id>`), read without verifying: only to index the cache. */
+function apiKeyIdOf(token: string): string | undefined {
+  try {
+    const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { sub?: unknown };
+    return typeof claims.sub === 'string' && claims.sub.startsWith('apikey:') ? claims.sub.slice('apikey:'.length) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * X-API-Key at the edge: the key is exchanged at auth for a short-lived access token, which is
- * cached (by the key's hash, never the key itself) until 30 s before it expires, so downstream
- * sees only JWTs and auth sees one exchange per key per ~4.5 minutes. A revoked key therefore
- * keeps working at most until its cached token is renewed: API_KEY_TOKEN_TTL_SECONDS (300 s).
+ * X-API-Key at the edge: the key is exchanged at auth for a short-lived access token, cached
+ * (by the key's hash, never the key itself) until 30 s before it expires, so downstream sees only
+ * JWTs and auth sees one exchange per key per ~4.5 minutes. A revocation (an event from auth)
+ * drops the key's token at once. Keys auth refused are refused here for a while without asking
+ * again, so random keys cannot turn every request into a call to auth.
  */
-export function apiKeyExchange(options: { http: HttpClient; authUrl: string; clock: Clock; maxEntries?: number }) {
-  const cache = new Map<string, { token: string; renewAt: number }>();
+export function apiKeyExchange(options: ApiKeyExchangeOptions): ApiKeyExchange {
+  const cache = new Map<string, { token: string; renewAt: number; apiKeyId: string | undefined }>();
+  const cacheKeyOfId = new Map<string, string>();
+  const refusedUntil = new Map<string, number>();
   const inFlight = new Map<string, Promise<string>>();
   const maxEntries = options.maxEntries ?? 10_000;
+  const refusalTtlMs = options.refusalTtlMs ?? 30_000;
+
+  const bounded = <V>(map: Map<string, V>): void => {
+    if (map.size >= maxEntries) map.delete(map.keys().next().value as string);
+  };
 
   const exchange = async (apiKey: string, cacheKey: string): Promise<string> => {
     const answer = await options.http.call(`${options.authUrl.replace(/\/$/, '')}/v1/api-keys/exchange`, { method: 'POST', json: { apiKey } });
     if (answer.status !== 200) {
       await answer.text();
-      throw new UnauthorizedError('AUTH_API_KEY_INVALID', 'The API key is invalid, expired or revoked.', { headers: { 'www-authenticate': 'Bearer' } });
+      if (answer.status === 401) {
+        bounded(refusedUntil);
+        refusedUntil.set(cacheKey, options.clock.now() + refusalTtlMs);
+      }
+      throw refused();
     }
     const body = await answer.json<{ accessToken: string; expiresIn: number }>();
-    if (cache.size >= maxEntries) cache.delete(cache.keys().next().value as string);
-    cache.set(cacheKey, { token: body.accessToken, renewAt: options.clock.now() + Math.max(0, body.expiresIn - 30) * 1000 });
+    const apiKeyId = apiKeyIdOf(body.accessToken);
+    bounded(cache);
+    cache.set(cacheKey, { token: body.accessToken, renewAt: options.clock.now() + Math.max(0, body.expiresIn - 30) * 1000, apiKeyId });
+    if (apiKeyId !== undefined) {
+      bounded(cacheKeyOfId);
+      cacheKeyOfId.set(apiKeyId, cacheKey);
+    }
     return body.accessToken;
   };
 
   return {
-    async tokenFor(apiKey: string): Promise<string> {
+    async tokenFor(apiKey) {
       const cacheKey = createHash('sha256').update(apiKey).digest('base64url');
+      const now = options.clock.now();
       const cached = cache.get(cacheKey);
-      if (cached && cached.renewAt > options.clock.now()) return cached.token;
+      if (cached && cached.renewAt > now) return cached.token;
+      const refusal = refusedUntil.get(cacheKey);
+      if (refusal !== undefined) {
+        if (refusal > now) throw refused();
+        refusedUntil.delete(cacheKey);
+      }
       let pending = inFlight.get(cacheKey);
       if (!pending) {
         pending = exchange(apiKey, cacheKey).finally(() => inFlight.delete(cacheKey));
@@ -36,7 +87,12 @@ export function apiKeyExchange(options: { http: HttpClient; authUrl: string; clo
       }
       return pending;
     },
+    forget(apiKeyId) {
+      const cacheKey = cacheKeyOfId.get(apiKeyId);
+      if (cacheKey === undefined) return;
+      cacheKeyOfId.delete(apiKeyId);
+      cache.delete(cacheKey);
+      refusedUntil.set(cacheKey, options.clock.now() + refusalTtlMs);
+    },
   };
 }
-
-export type ApiKeyExchange = ReturnType<typeof apiKeyExchange>;

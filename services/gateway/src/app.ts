@@ -2,6 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import { authPlugin, createService, InProcessState, serviceClientSecrets, serviceTokenSource, serviceTokenVerifier, type ServiceApp, type ServiceDeps } from '@lift/kit';
 import { Counter } from 'prom-client';
 import { apiKeyExchange } from './api-key-exchange.js';
+import { applyRevocations, revocationStream } from './revocation-events.js';
+import { revocationInboxRoute } from './revocation-inbox-route.js';
+import { followRevocationStream } from './revocation-stream-follower.js';
+import { RevokedApiKeys } from './revoked-api-keys.js';
 import { installHardening } from './hardening.js';
 import { edgeGuard } from './edge-guard.js';
 import { slidingWindowLimiter } from './rate-limiter.js';
@@ -49,9 +53,18 @@ export async function buildApp(deps: GatewayDeps): Promise<ServiceApp> {
   const verifier = serviceTokenVerifier(config, deps.clock);
   await app.register(authPlugin, { verifier });
 
+  // Revocations from auth: over the Redis stream (every replica reads all of it), or posted to
+  // the inbox by auth's outbox relay when there is no Redis.
+  const apiKeys = apiKeyExchange({ http: deps.http, authUrl: config.AUTH_SERVICE_URL, clock: deps.clock });
+  const revocationTargets = { apiKeys, revoked: new RevokedApiKeys(deps.clock), log: deps.log };
+  await revocationInboxRoute(app, revocationTargets);
+  const revocationFollower =
+    deps.state.kind === 'redis' ? followRevocationStream({ state: deps.state, stream: revocationStream, log: deps.log, apply: (events) => applyRevocations(events, revocationTargets) }) : undefined;
+
   const guard = edgeGuard({
     verifier,
-    apiKeys: apiKeyExchange({ http: deps.http, authUrl: config.AUTH_SERVICE_URL, clock: deps.clock }),
+    apiKeys,
+    revokedApiKeys: revocationTargets.revoked,
     limiter: slidingWindowLimiter(deps.state, deps.clock),
     fallbackLimiter: slidingWindowLimiter(new InProcessState(deps.clock), deps.clock),
     limits: {
@@ -98,6 +111,7 @@ export async function buildApp(deps: GatewayDeps): Promise<ServiceApp> {
 
   app.addHook('onClose', async () => {
     follower?.stop();
+    revocationFollower?.stop();
     await Promise.all([...upstreams.map((upstream) => upstream.pool.close()), modules.close()]);
     // Last: events of the requests that just finished are written (stream) or kept (outbox).
     await metering?.close();

@@ -1,7 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DependencyUnavailableError, LiftError, tokenMissing, type AccessTokenVerifier, type Logger } from '@lift/kit';
+import { DependencyUnavailableError, LiftError, tokenMissing, UnauthorizedError, type AccessTokenVerifier, type Logger } from '@lift/kit';
 import type { Counter } from 'prom-client';
 import type { ApiKeyExchange } from './api-key-exchange.js';
+import type { RevokedApiKeys } from './revoked-api-keys.js';
 import { isCredentialRoute, isPublicRoute } from './public-routes.js';
 import type { RateLimitDecision, RateLimiter, RateLimitRule } from './rate-limiter.js';
 
@@ -16,6 +17,8 @@ export interface RateLimitSettings {
 export interface EdgeGuardOptions {
   readonly verifier: AccessTokenVerifier;
   readonly apiKeys: ApiKeyExchange;
+  /** Keys auth revoked: their tokens are refused although they still verify. */
+  readonly revokedApiKeys: RevokedApiKeys;
   readonly limiter: RateLimiter;
   /** Used when the shared limiter's store (Redis) fails: traffic goes on, limited per replica. */
   readonly fallbackLimiter: RateLimiter;
@@ -75,6 +78,9 @@ export function edgeGuard(options: EdgeGuardOptions) {
     const match = /^Bearer +(\S+)$/i.exec(request.headers.authorization ?? '');
     if (!match) throw tokenMissing();
     const identity = await options.verifier.verify(match[1] as string);
+    if (options.revokedApiKeys.isRevokedSubject(identity.subject)) {
+      throw new UnauthorizedError('AUTH_API_KEY_INVALID', 'The API key this token was issued for has been revoked.', { headers: { 'www-authenticate': 'Bearer error="invalid_token"' } });
+    }
     request.identity = identity;
 
     const override = options.limits.routeOverrides.filter((rule) => path.startsWith(rule.prefix)).sort((a, b) => b.prefix.length - a.prefix.length)[0];

@@ -2,7 +2,7 @@ import type { Logger } from '../logger.js';
 import type { SharedState, StreamEntry } from '../state/shared-state.js';
 import type { EventRecord } from './event-sink.js';
 import { retryDelayMs } from './retry-delay.js';
-import { streamBatchField } from './stream-sink.js';
+import { eventBatchOf, streamBatchField } from './stream-sink.js';
 
 export interface StreamConsumerOptions {
   readonly state: SharedState;
@@ -81,12 +81,8 @@ export function startStreamConsumer(options: StreamConsumerOptions): StreamConsu
 
 /** A malformed entry (not written by a kit publisher) is logged and skipped rather than retried for ever. */
 function eventsOf(entry: StreamEntry, log: Logger): EventRecord[] {
-  try {
-    const events: unknown = JSON.parse(entry.fields[streamBatchField] ?? '[]');
-    if (Array.isArray(events) && events.every((event) => typeof event === 'object' && event !== null && !Array.isArray(event))) return events as EventRecord[];
-  } catch {
-    // fall through
-  }
+  const events = eventBatchOf(entry.fields[streamBatchField]);
+  if (events) return events;
   log.error({ entryId: entry.id }, 'skipping a stream entry that is not a batch of events');
   return [];
 }

@@ -16,3 +16,14 @@ export function streamSink(state: SharedState, stream: string, maxLength = 1_000
     close: async () => undefined,
   };
 }
+
+/** The events of a stream entry's batch, or undefined when it is not a batch a kit publisher wrote. */
+export function eventBatchOf(batch: string | undefined): EventRecord[] | undefined {
+  try {
+    const events: unknown = JSON.parse(batch ?? '[]');
+    if (Array.isArray(events) && events.every((event) => typeof event === 'object' && event !== null && !Array.isArray(event))) return events as EventRecord[];
+  } catch {
+    // not JSON
+  }
+  return undefined;
+}

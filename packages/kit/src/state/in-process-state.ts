@@ -119,16 +119,21 @@ export class InProcessState implements SharedState {
     };
     const ready = take();
     if (ready.length > 0 || !options.blockMs || this.closed) return ready;
-    await new Promise<void>((resolve) => {
+    await this.nextAppend(stream, options.blockMs);
+    return take();
+  }
+
+  /** Resolves at the stream's next append, or after `blockMs`. */
+  private nextAppend(stream: Stream, blockMs: number): Promise<void> {
+    return new Promise<void>((resolve) => {
       const wake = (): void => {
         clearTimeout(timer);
         stream.waiters.delete(wake);
         resolve();
       };
-      const timer = setTimeout(wake, options.blockMs);
+      const timer = setTimeout(wake, blockMs);
       stream.waiters.add(wake);
     });
-    return take();
   }
 
   async readPending(name: string, groupName: string, consumer: string, count = 100): Promise<StreamEntry[]> {
@@ -155,6 +160,21 @@ export class InProcessState implements SharedState {
     let acknowledged = 0;
     for (const id of ids) if (group.pending.delete(id)) acknowledged += 1;
     return acknowledged;
+  }
+
+  async readStream(name: string, afterId: string, options: ReadGroupOptions = {}): Promise<StreamEntry[]> {
+    const stream = this.stream(name);
+    const count = options.count ?? 100;
+    const after = streamIdParts(afterId);
+    const take = (): StreamEntry[] => stream.entries.filter((entry) => compareStreamIds(streamIdParts(entry.id), after) > 0).slice(0, count);
+    const ready = take();
+    if (ready.length > 0 || !options.blockMs || this.closed) return ready;
+    await this.nextAppend(stream, options.blockMs);
+    return take();
+  }
+
+  async lastStreamId(name: string): Promise<string> {
+    return this.streams.get(name)?.entries.at(-1)?.id ?? '0-0';
   }
 
   async ping(): Promise<void> {
@@ -202,4 +222,14 @@ export class InProcessState implements SharedState {
     }
     return group;
   }
+}
+
+/** `<ms>-<seq>` as numbers; Redis compares stream ids this way. */
+function streamIdParts(id: string): [number, number] {
+  const [ms = '0', sequence = '0'] = id.split('-');
+  return [Number(ms), Number(sequence)];
+}
+
+function compareStreamIds(a: [number, number], b: [number, number]): number {
+  return a[0] - b[0] || a[1] - b[1];
 }

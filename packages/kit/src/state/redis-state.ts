@@ -39,7 +39,8 @@ export class RedisState implements SharedState {
   private readonly url: string;
   private readonly prefix: string;
   private subscriber: Redis | undefined;
-  private blockingReader: Redis | undefined;
+  // One connection per kind of blocking read: each holds its connection while it waits.
+  private readonly blockingReaders = new Map<'group' | 'stream', Redis>();
   private readonly listeners = new Map<string, Set<(message: string) => void>>();
 
   constructor(options: RedisStateOptions) {
@@ -116,7 +117,7 @@ export class RedisState implements SharedState {
     const count = String(options.count ?? 100);
     // A blocking read holds its connection; it gets its own so other commands are not stuck behind it.
     const reply = options.blockMs
-      ? ((await this.blockingConnection().xreadgroup('GROUP', group, consumer, 'COUNT', count, 'BLOCK', String(options.blockMs), 'STREAMS', key, '>')) as RawStreamReply)
+      ? ((await this.blockingConnection('group').xreadgroup('GROUP', group, consumer, 'COUNT', count, 'BLOCK', String(options.blockMs), 'STREAMS', key, '>')) as RawStreamReply)
       : ((await this.redis.xreadgroup('GROUP', group, consumer, 'COUNT', count, 'STREAMS', key, '>')) as RawStreamReply);
     return entriesOf(reply);
   }
@@ -142,12 +143,28 @@ export class RedisState implements SharedState {
     return this.redis.xack(this.key(stream), group, ...ids);
   }
 
+  async readStream(stream: string, afterId: string, options: ReadGroupOptions = {}): Promise<StreamEntry[]> {
+    const key = this.key(stream);
+    const count = String(options.count ?? 100);
+    const reply = options.blockMs
+      ? ((await this.blockingConnection('stream').xread('COUNT', count, 'BLOCK', String(options.blockMs), 'STREAMS', key, afterId)) as RawStreamReply)
+      : ((await this.redis.xread('COUNT', count, 'STREAMS', key, afterId)) as RawStreamReply);
+    return entriesOf(reply);
+  }
+
+  async lastStreamId(stream: string): Promise<string> {
+    const newest = (await this.redis.xrevrange(this.key(stream), '+', '-', 'COUNT', 1)) as [string, string[]][];
+    return newest[0]?.[0] ?? '0-0';
+  }
+
   async ping(): Promise<void> {
     await this.redis.ping();
   }
 
   async close(): Promise<void> {
-    const connections = [this.redis, this.subscriber, this.blockingReader].filter((connection): connection is Redis => connection !== undefined);
+    const connections = [this.redis, this.subscriber].filter((connection): connection is Redis => connection !== undefined);
+    // A blocking read has nothing to flush, and QUIT would wait for its block time to end.
+    for (const reader of this.blockingReaders.values()) reader.disconnect();
     await Promise.all(connections.map((connection) => connection.quit().catch(() => connection.disconnect())));
   }
 
@@ -175,12 +192,14 @@ export class RedisState implements SharedState {
     return this.subscriber;
   }
 
-  private blockingConnection(): Redis {
-    if (!this.blockingReader) {
-      this.blockingReader = new Redis(this.url, redisConnectionOptions);
-      this.blockingReader.on('error', () => undefined);
+  private blockingConnection(kind: 'group' | 'stream'): Redis {
+    let reader = this.blockingReaders.get(kind);
+    if (!reader) {
+      reader = new Redis(this.url, redisConnectionOptions);
+      reader.on('error', () => undefined);
+      this.blockingReaders.set(kind, reader);
     }
-    return this.blockingReader;
+    return reader;
   }
 }
 

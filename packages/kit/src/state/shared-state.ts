@@ -36,6 +36,14 @@ export interface SharedState {
    */
   claimStale(stream: string, group: string, consumer: string, minIdleMs: number, count?: number): Promise<StreamEntry[]>;
   acknowledge(stream: string, group: string, ids: readonly string[]): Promise<number>;
+  /**
+   * Entries after `afterId`, for readers that each want every entry (a broadcast: every gateway
+   * replica hears of every revocation), unlike a consumer group. Waits up to `blockMs` when there
+   * are none.
+   */
+  readStream(stream: string, afterId: string, options?: ReadGroupOptions): Promise<StreamEntry[]>;
+  /** The id of the stream's newest entry (`0-0` when empty): where a reader that wants only new entries starts. */
+  lastStreamId(stream: string): Promise<string>;
 
   /** Resolves when the backing store answers; used by /ready. */
   ping(): Promise<void>;

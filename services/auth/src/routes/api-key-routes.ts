@@ -62,6 +62,7 @@ export async function apiKeyRoutes(app: ServiceApp, domain: AuthDomain): Promise
       if (!revoked && !(await domain.apiKeys.find(identity.organisation, request.params.apiKeyId))) {
         throw new NotFoundError(authErrorCodes.apiKeyNotFound, 'No such API key in this organisation.');
       }
+      if (revoked) domain.revocations.apiKeysRevoked(identity.organisation, [request.params.apiKeyId], 'revoked');
       return reply.code(204).send();
     },
   );

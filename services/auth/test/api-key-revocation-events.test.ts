@@ -1,0 +1,60 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decodeJwt } from 'jose';
+import { afterEach, describe, expect, it } from 'vitest';
+import { backends, bearer, buildAuth, registerUser } from './helper.js';
+
+const closers: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  while (closers.length > 0) await closers.pop()?.();
+});
+
+/** A stand-in gateway inbox recording what auth's outbox relay delivers. */
+async function startInbox() {
+  const deliveries: { authorization: string; events: { type: string; data: Record<string, unknown> }[] }[] = [];
+  const server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    request.on('end', () => {
+      if (request.url === '/v1/events/revocations') deliveries.push({ authorization: String(request.headers.authorization), events: (JSON.parse(body) as { events: never[] }).events });
+      response.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  closers.push(() => new Promise((resolve) => server.close(() => resolve())));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, deliveries };
+}
+
+describe.each(backends)('API-key revocations on $name', ({ postgres }) => {
+  it('are published for the gateway as soon as a key is revoked', async () => {
+    const inbox = await startInbox();
+    const { app, state } = await buildAuth({
+      postgres,
+      clock: { now: () => Date.now() },
+      env: { GATEWAY_URL: inbox.url, REVOCATION_OUTBOX_FILE: join(mkdtempSync(join(tmpdir(), 'lift-auth-outbox-')), 'outbox.db') },
+    });
+    const owner = await registerUser(app, 'ada@example.com');
+    const key = (await app.inject({ method: 'POST', url: '/v1/api-keys', headers: bearer(owner), payload: { name: 'ci', permissions: ['memory:read'] } })).json();
+    const streamStart = postgres ? await state.lastStreamId('revocations') : undefined;
+    expect((await app.inject({ method: 'DELETE', url: `/v1/api-keys/${key.id}`, headers: bearer(owner) })).statusCode).toBe(204);
+
+    const expected = { type: 'lift.auth.api-key.revoked', data: { apiKeyId: key.id, organisationId: owner.organisationId, reason: 'revoked' } };
+    if (postgres) {
+      // With Redis: on the revocation stream every gateway replica reads.
+      await expect.poll(async () => (await state.readStream('revocations', streamStart as string)).length, { timeout: 1_000 }).toBe(1);
+      const [entry] = await state.readStream('revocations', streamStart as string);
+      expect(JSON.parse(entry?.fields.events ?? '[]')).toEqual([expect.objectContaining(expected)]);
+    } else {
+      // Without Redis: relayed to the gateway's inbox, as auth itself (svc:auth, gateway:revocations).
+      await expect.poll(() => inbox.deliveries.length, { timeout: 1_000 }).toBe(1);
+      expect(inbox.deliveries[0]?.events).toEqual([expect.objectContaining(expected)]);
+      expect(decodeJwt(inbox.deliveries[0]?.authorization.replace('Bearer ', '') ?? '')).toMatchObject({ sub: 'svc:auth', org: 'platform', perms: ['gateway:revocations'] });
+    }
+    // Revoking again changes nothing and publishes nothing more.
+    await app.inject({ method: 'DELETE', url: `/v1/api-keys/${key.id}`, headers: bearer(owner) });
+    expect(postgres ? (await state.readStream('revocations', streamStart as string)).length : inbox.deliveries.length).toBe(1);
+  });
+});

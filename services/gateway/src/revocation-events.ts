@@ -1,0 +1,24 @@
+import type { EventRecord, Logger } from '@lift/kit';
+import type { ApiKeyExchange } from './api-key-exchange.js';
+import type { RevokedApiKeys } from './revoked-api-keys.js';
+
+/** The stream and event type auth publishes revocations under (its revocation-events.ts). */
+export const revocationStream = 'revocations';
+const apiKeyRevokedType = 'lift.auth.api-key.revoked';
+
+export interface RevocationTargets {
+  readonly apiKeys: ApiKeyExchange;
+  readonly revoked: RevokedApiKeys;
+  readonly log: Logger;
+}
+
+/** Applies auth's revocation events to this replica; idempotent, so a batch may arrive twice. */
+export function applyRevocations(events: readonly EventRecord[], targets: RevocationTargets): void {
+  for (const event of events) {
+    const data = event.data as { apiKeyId?: unknown } | undefined;
+    if (event.type !== apiKeyRevokedType || typeof data?.apiKeyId !== 'string') continue;
+    targets.apiKeys.forget(data.apiKeyId);
+    targets.revoked.revoke(data.apiKeyId);
+    targets.log.info({ apiKeyId: data.apiKeyId }, 'API key revoked: its tokens are refused at the edge');
+  }
+}

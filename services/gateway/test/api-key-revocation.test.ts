@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { openSharedState, systemClock, type Clock } from '@lift/kit';
+import { bearerFor, testAccessToken } from '../../../tests/support/test-token.js';
+import { buildGateway, startUpstream, testSecret } from './helper.js';
+
+const redisUrl = process.env.TEST_REDIS_URL;
+if (!redisUrl) process.stderr.write('\n*** SKIPPED: revocations over the Redis stream need TEST_REDIS_URL ***\n\n');
+
+function steppingClock(): Clock & { advance(ms: number): void } {
+  let offset = 0;
+  return { now: () => Date.now() + offset, advance: (ms) => void (offset += ms) };
+}
+
+/** A stand-in auth whose exchange knows one key until it is revoked, counting the exchanges it answers. */
+async function startAuth() {
+  const state = { revoked: false, exchanges: 0 };
+  const auth = await startUpstream((request, respond) => {
+    if (request.url !== '/v1/api-keys/exchange') return respond(404, '{}');
+    state.exchanges += 1;
+    const { apiKey } = JSON.parse(request.body) as { apiKey: string };
+    if (apiKey !== 'lift_sk_good' || state.revoked) return respond(401, JSON.stringify({ code: 'AUTH_API_KEY_INVALID' }));
+    void testAccessToken({ secret: testSecret, organisation: 'tenant-1', permissions: ['memory:read'], subject: 'apikey:key-1', lifetimeSeconds: 300 }).then((accessToken) =>
+      respond(200, JSON.stringify({ accessToken, tokenType: 'Bearer', expiresIn: 300 })),
+    );
+  });
+  return { ...auth, state };
+}
+
+const revokedEvent = (apiKeyId: string) => ({ id: `event-${apiKeyId}-${Math.random()}`, type: 'lift.auth.api-key.revoked', source: 'auth', time: new Date().toISOString(), data: { apiKeyId, organisationId: 'tenant-1', reason: 'revoked' } });
+const asAuth = () => bearerFor({ secret: testSecret, organisation: 'platform', permissions: ['gateway:revocations'], subject: 'svc:auth', roles: ['service'] });
+
+describe('API-key revocation at the gateway', () => {
+  it('stops a revoked key at once when auth posts the revocation, also as a Bearer token exchanged before', async () => {
+    const auth = await startAuth();
+    const memory = await startUpstream();
+    const gateway = await buildGateway({ AUTH_SERVICE_URL: auth.url, MEMORY_SERVICE_URL: memory.url });
+    const withKey = { 'x-api-key': 'lift_sk_good' };
+    expect((await gateway.inject({ method: 'GET', url: '/memory/v1/items', headers: withKey })).statusCode).toBe(200);
+    expect((await gateway.inject({ method: 'GET', url: '/memory/v1/items', headers: withKey })).statusCode).toBe(200);
+    expect(auth.state.exchanges).toBe(1);
+    const exchanged = await testAccessToken({ secret: testSecret, organisation: 'tenant-1', permissions: ['memory:read'], subject: 'apikey:key-1' });
+
+    auth.state.revoked = true;
+    const delivered = await gateway.inject({ method: 'POST', url: '/v1/events/revocations', headers: await asAuth(), payload: { events: [revokedEvent('key-1')] } });
+    expect(delivered.statusCode).toBe(204);
+    const refused = await gateway.inject({ method: 'GET', url: '/memory/v1/items', headers: withKey });
+    expect(refused.statusCode).toBe(401);
+    expect(refused.json().code).toBe('AUTH_API_KEY_INVALID');
+    const asBearer = await gateway.inject({ method: 'GET', url: '/memory/v1/items', headers: { authorization: `Bearer ${exchanged}` } });
+    expect(asBearer.statusCode).toBe(401);
+    expect(memory.received).toHaveLength(2);
+  });
+
+  it('takes revocations only from auth\'s service token', async () => {
+    const gateway = await buildGateway({});
+    const payload = { events: [revokedEvent('key-1')] };
+    expect((await gateway.inject({ method: 'POST', url: '/v1/events/revocations', payload })).statusCode).toBe(401);
+    const tenant = await bearerFor({ secret: testSecret, organisation: 'tenant-1', permissions: ['org:admin'] });
+    expect((await gateway.inject({ method: 'POST', url: '/v1/events/revocations', headers: tenant, payload })).statusCode).toBe(403);
+    const otherService = await bearerFor({ secret: testSecret, organisation: 'platform', permissions: ['gateway:revocations'], subject: 'svc:billing' });
+    expect((await gateway.inject({ method: 'POST', url: '/v1/events/revocations', headers: otherService, payload })).statusCode).toBe(403);
+  });
+
+  it('refuses a key auth refused for a while without asking auth again', async () => {
+    const auth = await startAuth();
+    const memory = await startUpstream();
+    const clock = steppingClock();
+    const gateway = await buildGateway({ AUTH_SERVICE_URL: auth.url, MEMORY_SERVICE_URL: memory.url }, { clock });
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      expect((await gateway.inject({ method: 'GET', url: '/memory/v1/items', headers: { 'x-api-key': 'lift_sk_made_up' } })).statusCode).toBe(401);
+    }
+    expect(auth.state.exchanges).toBe(1);
+    clock.advance(31_000);
+    await gateway.inject({ method: 'GET', url: '/memory/v1/items', headers: { 'x-api-key': 'lift_sk_made_up' } });
+    expect(auth.state.exchanges).toBe(2);
+    expect(memory.received).toHaveLength(0);
+  });
+
+  it.skipIf(!redisUrl)('reaches every replica sharing Redis within a second, through the revocation stream', async () => {
+    const prefix = `lift-test-revocations-${Date.now()}-${Math.random().toString(36).slice(2)}:`;
+    const auth = await startAuth();
+    const memory = await startUpstream();
+    const replicas = [];
+    for (let index = 0; index < 2; index += 1) {
+      const state = await openSharedState({ REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix }, systemClock);
+      replicas.push(await buildGateway({ AUTH_SERVICE_URL: auth.url, MEMORY_SERVICE_URL: memory.url }, { state }));
+    }
+    const withKey = { 'x-api-key': 'lift_sk_good' };
+    for (const gateway of replicas) expect((await gateway.inject({ method: 'GET', url: '/memory/v1/items', headers: withKey })).statusCode).toBe(200);
+
+    // As auth publishes it: one batch entry on the stream.
+    const publisher = await openSharedState({ REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix }, systemClock);
+    auth.state.revoked = true;
+    const revokedAt = Date.now();
+    await publisher.appendToStream('revocations', { events: JSON.stringify([revokedEvent('key-1')]) });
+    for (const gateway of replicas) {
+      await expect.poll(async () => (await gateway.inject({ method: 'GET', url: '/memory/v1/items', headers: withKey })).statusCode, { timeout: 1_000, interval: 20 }).toBe(401);
+    }
+    expect(Date.now() - revokedAt).toBeLessThan(1_000);
+    await publisher.close();
+  });
+});

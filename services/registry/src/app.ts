@@ -3,6 +3,7 @@ import type { RegistryConfig } from './config.js';
 import { startHealthChecker } from './health-checker.js';
 import { registryIdentity } from './identity.js';
 import type { RegistryDomain } from './registry-domain.js';
+import { warnAboutReservedModules } from './reserved-modules.js';
 import { discoveryRoutes } from './routes/discovery-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { moduleRoutes } from './routes/module-routes.js';
@@ -48,6 +49,8 @@ export async function buildApp(deps: RegistryDeps): Promise<ServiceApp> {
   await moduleRoutes(app, domain);
   await healthRoutes(app, domain);
   await discoveryRoutes(app, domain);
+
+  void deps.database.migrated.then(() => warnAboutReservedModules(domain)).catch((error: unknown) => deps.log.warn({ err: error }, 'looking for modules under reserved ids failed'));
 
   const onTimer = deps.healthChecksOnTimer !== false;
   const checker = startHealthChecker(domain, { onTimer: false });

@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Kysely } from 'kysely';
 import { afterEach } from 'vitest';
 import { createHttpClient, createLogger, databaseLocation, InProcessState, loadConfig, migrateToLatest, openDatabase, openSharedState, type Clock, type ServiceApp } from '@lift/kit';
 import { buildApp, type RegistryTables } from '../src/app.js';
@@ -24,7 +25,7 @@ if (!testDatabaseUrl || !testRedisUrl) process.stderr.write('\n*** SKIPPED: regi
 const secret = 'registry tests sign their own HS256 tokens here';
 
 /** The registry on a fresh database, verifying HS256 tokens the tests mint, modules allowed on loopback. */
-export async function buildRegistry(options: { postgres?: boolean; env?: Record<string, string>; clock?: Clock; healthChecksOnTimer?: boolean } = {}): Promise<{ app: ServiceApp }> {
+export async function buildRegistry(options: { postgres?: boolean; env?: Record<string, string>; clock?: Clock; healthChecksOnTimer?: boolean } = {}): Promise<{ app: ServiceApp; db: Kysely<RegistryTables> }> {
   const schema = testSchemaName('registry');
   const config = await loadConfig(registryConfigSchema, {
     env: {
@@ -50,7 +51,7 @@ export async function buildRegistry(options: { postgres?: boolean; env?: Record<
     await state.close();
     await database.close();
   });
-  return { app };
+  return { app, db: database.db };
 }
 
 /** An access token as auth would sign it (HS256 mode), with the permissions a test needs. */

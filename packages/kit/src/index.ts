@@ -2,6 +2,7 @@ export { createAccessTokenVerifier, type AccessTokenVerifier, type AccessTokenVe
 export { authPlugin, identityOf, type AuthPluginOptions } from './auth/auth-plugin.js';
 export { hasPermission, type Identity } from './auth/identity.js';
 export { serviceClientSecrets, serviceTokenSource, type ServiceTokenSource } from './auth/service-credentials.js';
+export { assertStrongHs256Secret, hs256SecretFrom, minimumHs256SecretBytes } from './auth/hs256-secret.js';
 export { serviceTokenVerifier, tokenVerificationConfigProperties, type TokenVerificationConfig } from './auth/verification-config.js';
 export { isReservedNamespace, permissionNamespace, reservedNamespaces } from './auth/reserved-namespaces.js';
 export { keysOf, remoteKeySource, staticKeySource, type JsonWebKeySet, type KeySource } from './auth/key-source.js';

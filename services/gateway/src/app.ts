@@ -26,6 +26,9 @@ export async function buildApp(deps: GatewayDeps): Promise<ServiceApp> {
   const { config } = deps;
   // Read and checked before anything starts: a bad TLS_* setting is a configuration error.
   const tls = tlsCredentialsFrom(config);
+  // One verifier (and one cache of verified tokens) for the edge and the module routes; before
+  // anything is built, as a missing or short HS256 secret is a configuration error too.
+  const verifier = serviceTokenVerifier(config, deps.clock);
   const upstreams = coreUpstreams(config);
   const platformDocs = platformOpenApi({ services: upstreams, http: deps.http, clock: deps.clock, log: deps.log, version: gatewayIdentity.version });
   const app = await createService({ identity: gatewayIdentity, config, log: deps.log, clock: deps.clock, openApiDocument: platformDocs.document });
@@ -44,8 +47,6 @@ export async function buildApp(deps: GatewayDeps): Promise<ServiceApp> {
     upstreamMetrics(app.metrics),
   );
   const limits = { timeoutMs: config.UPSTREAM_TIMEOUT_MS, bodyLimitBytes: config.BODY_LIMIT_BYTES, resilience };
-  // One verifier (and one cache of verified tokens) for the edge and the module routes.
-  const verifier = serviceTokenVerifier(config, deps.clock);
   await app.register(authPlugin, { verifier });
 
   const guard = edgeGuard({

@@ -25,6 +25,8 @@ declare module 'fastify' {
 
 export async function buildApp(deps: RegistryDeps): Promise<ServiceApp> {
   const { config } = deps;
+  // Before anything is built: a missing or short HS256 secret is a configuration error.
+  const verifier = serviceTokenVerifier(config, deps.clock);
   let timed: ReturnType<typeof startHealthChecker> | undefined;
   const domain: RegistryDomain = {
     config,
@@ -45,7 +47,7 @@ export async function buildApp(deps: RegistryDeps): Promise<ServiceApp> {
     },
   };
   const app = await createService({ identity: registryIdentity, config, log: deps.log, clock: deps.clock });
-  await app.register(authPlugin, { verifier: serviceTokenVerifier(config, deps.clock) });
+  await app.register(authPlugin, { verifier });
   await moduleRoutes(app, domain);
   await healthRoutes(app, domain);
   await discoveryRoutes(app, domain);

@@ -44,13 +44,14 @@ export async function buildRegistry(options: { postgres?: boolean; env?: Record<
   await migrateToLatest(database, registryMigrations);
   const state = options.postgres ? await openSharedState(config, clock) : new InProcessState(clock);
   const http = createHttpClient({ service: 'registry', version: 'test' });
-  const app = await buildApp({ config, log: createLogger({ service: 'registry', version: 'test', level: 'silent' }), clock, state, http, database: { ...database, migrated: Promise.resolve() }, healthChecksOnTimer: options.healthChecksOnTimer ?? false });
+  // Registered before the app is built, so a build that throws (bad configuration) leaks nothing.
   cleanups.push(async () => {
-    await app.close();
     await http.close();
     await state.close();
     await database.close();
   });
+  const app = await buildApp({ config, log: createLogger({ service: 'registry', version: 'test', level: 'silent' }), clock, state, http, database: { ...database, migrated: Promise.resolve() }, healthChecksOnTimer: options.healthChecksOnTimer ?? false });
+  cleanups.push(() => app.close());
   return { app, db: database.db };
 }
 

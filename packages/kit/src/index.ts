@@ -50,6 +50,9 @@ export { problemContentType, problemDocument, sendProblem, type Problem, type Pr
 export { requestIdHeader } from './http/request-id.js';
 export { strictValidator, type StrictValidator } from './http/validator-compilers.js';
 export { traceContextFor, traceparentHeader, type TraceContext } from './http/trace-context.js';
+export { addressPolicyConfigProperties } from './net/address-policy-config.js';
+export { addressPolicyFrom, addressProblem, literalHostProblem, reachedAddresses, type AddressPolicy } from './net/address-policy.js';
+export { addressRefusedCode, guardedConnector, guardedLookup, systemResolver, type GuardedConnectorOptions, type HostResolver, type ResolvedAddress } from './net/guarded-connection.js';
 export { createLogger, type Logger, type LoggerOptions } from './logger.js';
 export { runService, startService, type RunningService, type ServiceDefinition } from './run-service.js';
 export { createServiceContext, openServiceDatabase, type ServiceContext, type ServiceDatabase, type ServiceDatabaseOptions } from './service-context.js';

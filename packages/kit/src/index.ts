@@ -42,6 +42,7 @@ export { openEventPublisher, type EventStreamPublisher, type EventStreamSettings
 export { startOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './events/outbox-relay.js';
 export { startStreamConsumer, type StreamConsumer, type StreamConsumerOptions } from './events/stream-consumer.js';
 export { streamBatchField, streamSink } from './events/stream-sink.js';
+export { createPrivateFile, privateDirectoryMode, privateFileMode, sqliteFiles, warnAboutOpenFiles, type WarningLog } from './files/private-files.js';
 export { FastCounter, FastHistogram } from './http/fast-metrics.js';
 export { createService, type CreateServiceOptions, type ServiceApp, type ServiceIdentity } from './http/create-service.js';
 export type { ReadinessCheck, Readiness } from './http/health-plugin.js';

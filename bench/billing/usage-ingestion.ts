@@ -46,8 +46,8 @@ const resent = await app.inject({ method: 'POST', url: '/v1/usage/batch', header
 const raw = new BetterSqlite3(join(mkdtempSync(join(tmpdir(), 'lift-bench-raw-')), 'raw.db'));
 raw.pragma('journal_mode = WAL');
 raw.pragma('synchronous = FULL');
-raw.exec('create table usage_events (id text primary key, organisation_id text, metric text, quantity integer, occurred_at text, properties text, received_at text)');
-const insert = raw.prepare('insert into usage_events values (?, ?, ?, ?, ?, ?, ?) on conflict(id) do nothing');
+raw.exec('create table usage_events (id text not null, organisation_id text not null, metric text, quantity integer, occurred_at text, properties text, received_at text, primary key (organisation_id, id))');
+const insert = raw.prepare('insert into usage_events values (?, ?, ?, ?, ?, ?, ?) on conflict(organisation_id, id) do nothing');
 const insertBatch = raw.transaction((rows: typeof events) => {
   for (const row of rows) insert.run(row.id, row.org, row.metric, row.quantity, row.timestamp, JSON.stringify(row.properties), now);
 });

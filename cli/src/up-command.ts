@@ -65,7 +65,7 @@ async function supervise(options: UpOptions, selected: readonly CatalogEntry[], 
       name: entry.name,
       entry: serviceEntry(outdir, entry.name),
       // A laptop's services listen on loopback only unless HOST says otherwise, and modules run
-      // there too, which the registry allows only when told.
+      // there too, which the registry and the gateway allow only when told.
       env: { NODE_ENV: 'development', HOST: '127.0.0.1', MODULE_URL_ALLOWED_NETWORKS: '127.0.0.0/8', ...process.env, PORT: String(entry.port) },
     })),
   });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
@@ -24,7 +24,16 @@ describe('the development platform admin', () => {
   it('creates .env.local with owner-only permissions when there is none', () => {
     const home = mkdtempSync(join(tmpdir(), 'lift-admin-'));
     ensureDevelopmentAdmin(home, {});
-    expect(statSync(join(home, '.env.local')).mode & 0o077).toBe(0);
+    expect(statSync(join(home, '.env.local')).mode & 0o777).toBe(0o600);
+  });
+
+  // Issue #10 item 12: appending secrets kept the mode of a file copied from .env.example.
+  it('makes a copied .env.local private once it writes secrets into it', () => {
+    const home = mkdtempSync(join(tmpdir(), 'lift-admin-'));
+    writeFileSync(join(home, '.env.local'), 'LOG_LEVEL=debug\n', { mode: 0o644 });
+    chmodSync(join(home, '.env.local'), 0o644);
+    ensureDevelopmentAdmin(home, {});
+    expect(statSync(join(home, '.env.local')).mode & 0o777).toBe(0o600);
   });
 
   it('uses what the environment sets, and does nothing in production', () => {

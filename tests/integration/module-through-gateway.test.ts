@@ -57,7 +57,7 @@ describe.each(backends)('a module joining the platform ($name)', ({ postgres }) 
       cwd,
       env: { ...common, ...database('registry'), MODULE_URL_ALLOWED_NETWORKS: '127.0.0.0/8', HEALTH_CHECK_INTERVAL_MS: '200', HEALTH_UNHEALTHY_THRESHOLD: '1', HEALTH_HEALTHY_THRESHOLD: '1' },
     });
-    gateway = startServiceProcess({ name: 'gateway', port: gatewayPort, cwd, env: { ...common, ROUTE_TABLE_WAIT_MS: '20000' } });
+    gateway = startServiceProcess({ name: 'gateway', port: gatewayPort, cwd, env: { ...common, MODULE_URL_ALLOWED_NETWORKS: '127.0.0.0/8', ROUTE_TABLE_WAIT_MS: '20000' } });
     processes.push(auth, registry, gateway);
     await Promise.all([auth, registry, gateway].map((service) => waitUntilReady(service)));
 

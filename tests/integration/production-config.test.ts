@@ -31,4 +31,19 @@ describe('a service started with bad configuration', () => {
     expect(output).toMatch(/^gateway: configuration error: UPSTREAM_TIMEOUT_MS: .*"soon"/m);
     expect(output).not.toContain('    at ');
   });
+
+  // Issue #10 item 11: a rejected value was printed, secrets included.
+  it('never prints a secret it refuses, only the variable and the problem', async () => {
+    const registry = startServiceProcess({
+      name: 'registry',
+      port: await freePort(),
+      env: { DATABASE_URL: 'mysql://lift:hunter2@db.internal/lift', SERVICE_CLIENT_SECRETS: 'registry:short-one' },
+    });
+    expect(await registry.exited).toBe(1);
+    const output = registry.output();
+    expect(output).toMatch(/^registry: configuration error: DATABASE_URL: .*\(got "mysql:\/\/\*\*\*@db\.internal\/lift"\)$/m);
+    expect(output).toMatch(/^registry: configuration error: SERVICE_CLIENT_SECRETS: [^"]*$/m);
+    expect(output).not.toContain('hunter2');
+    expect(output).not.toContain('short-one');
+  });
 });

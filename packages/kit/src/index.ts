@@ -2,6 +2,7 @@ export { createAccessTokenVerifier, type AccessTokenVerifier, type AccessTokenVe
 export { authPlugin, identityOf, type AuthPluginOptions } from './auth/auth-plugin.js';
 export { hasPermission, type Identity } from './auth/identity.js';
 export { serviceClientSecrets, serviceTokenSource, type ServiceTokenSource } from './auth/service-credentials.js';
+export { assertStrongHs256Secret, hs256SecretFrom, minimumHs256SecretBytes } from './auth/hs256-secret.js';
 export { serviceTokenVerifier, tokenVerificationConfigProperties, type TokenVerificationConfig } from './auth/verification-config.js';
 export { defaultPublicUrl, defaultTokenIssuer, publicBaseUrl, tokenIssuerConfigProperties, tokenIssuerOf, type TokenIssuerConfig } from './auth/token-issuer-config.js';
 export { isReservedNamespace, permissionNamespace, reservedNamespaces } from './auth/reserved-namespaces.js';
@@ -44,6 +45,7 @@ export { startOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './e
 export { startStreamConsumer, type StreamConsumer, type StreamConsumerOptions } from './events/stream-consumer.js';
 export { eventBatchOf, streamBatchField, streamSink } from './events/stream-sink.js';
 export { retryDelayMs } from './events/retry-delay.js';
+export { createPrivateFile, privateDirectoryMode, privateFileMode, sqliteFiles, warnAboutOpenFiles, type WarningLog } from './files/private-files.js';
 export { FastCounter, FastHistogram } from './http/fast-metrics.js';
 export { createService, type CreateServiceOptions, type ServiceApp, type ServiceIdentity } from './http/create-service.js';
 export type { ReadinessCheck, Readiness } from './http/health-plugin.js';
@@ -53,6 +55,9 @@ export { requestIdHeader } from './http/request-id.js';
 export { strictValidator, type StrictValidator } from './http/validator-compilers.js';
 export { describeValidationErrors, type FieldError } from './http/validation-errors.js';
 export { traceContextFor, traceparentHeader, type TraceContext } from './http/trace-context.js';
+export { addressPolicyConfigProperties } from './net/address-policy-config.js';
+export { addressPolicyFrom, addressProblem, literalHostProblem, reachedAddresses, type AddressPolicy } from './net/address-policy.js';
+export { addressRefusedCode, guardedConnector, guardedLookup, systemResolver, type GuardedConnectorOptions, type HostResolver, type ResolvedAddress } from './net/guarded-connection.js';
 export { createLogger, type Logger, type LoggerOptions } from './logger.js';
 export { runService, startService, type RunningService, type ServiceDefinition } from './run-service.js';
 export { createServiceContext, openServiceDatabase, type ServiceContext, type ServiceDatabase, type ServiceDatabaseOptions } from './service-context.js';

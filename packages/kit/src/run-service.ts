@@ -3,6 +3,7 @@ import type { Static, TObject } from '@sinclair/typebox';
 import type { BaseConfig } from './config/base-config.js';
 import { environmentWithEnvFile, type Environment } from './config/env-file.js';
 import { ConfigError, loadConfig } from './config/load-config.js';
+import { warnAboutOpenFiles } from './files/private-files.js';
 import type { ServiceApp, ServiceIdentity } from './http/create-service.js';
 import { createLogger } from './logger.js';
 import { createServiceContext, type ServiceContext } from './service-context.js';
@@ -65,7 +66,8 @@ export async function startService<T extends TObject>(definition: ServiceDefinit
  * stderr, exit code 1. SIGTERM/SIGINT: graceful stop, forced exit after SHUTDOWN_TIMEOUT_MS.
  */
 export async function runService<T extends TObject>(definition: ServiceDefinition<T>): Promise<void> {
-  const env = environmentWithEnvFile(process.env, resolve(process.env.LIFT_ENV_FILE ?? '.env.local'));
+  const envFile = resolve(process.env.LIFT_ENV_FILE ?? '.env.local');
+  const env = environmentWithEnvFile(process.env, envFile);
   const name = definition.identity.name;
   let service: RunningService;
   try {
@@ -78,6 +80,9 @@ export async function runService<T extends TObject>(definition: ServiceDefinitio
     }
     process.exit(1);
   }
+
+  // .env.local holds the development secrets (client secrets, the first admin's password).
+  warnAboutOpenFiles(service.app.log, [envFile]);
 
   const shutdownTimeoutMs = service.config.SHUTDOWN_TIMEOUT_MS;
   const shutdown = (signal: string): void => {

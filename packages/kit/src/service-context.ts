@@ -74,7 +74,7 @@ export async function openServiceDatabase<Schema>(
 ): Promise<ServiceDatabase<Schema>> {
   const { config } = context;
   const location = databaseLocation(config.DATABASE_URL, context.identity.name, config.DATABASE_SCHEMA);
-  const database = await openDatabase<Schema>({ location, ...(options.sqliteSynchronous ? { sqliteSynchronous: options.sqliteSynchronous } : {}) });
+  const database = await openDatabase<Schema>({ location, log: context.log, ...(options.sqliteSynchronous ? { sqliteSynchronous: options.sqliteSynchronous } : {}) });
   const preparation = prepareDatabase(database, options.migrations, context.log);
   context.addReadinessCheck(preparation.readiness);
   context.onClose(async () => {

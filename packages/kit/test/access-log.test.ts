@@ -1,18 +1,13 @@
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger, createService } from '../src/index.js';
-import { closeAfterTest } from './helper.js';
+import { createService } from '../src/index.js';
+import { capturingLogger, closeAfterTest } from './helper.js';
 
 async function serviceWithLog() {
-  const lines: Record<string, unknown>[] = [];
-  const destination = new PassThrough();
-  destination.on('data', (chunk: Buffer) => {
-    for (const line of chunk.toString('utf8').split('\n').filter((text) => text !== '')) lines.push(JSON.parse(line) as Record<string, unknown>);
-  });
+  const { log, lines } = capturingLogger('logged');
   const app = await createService({
     identity: { name: 'logged', version: '1.0.0', description: 'A service whose log the test reads.' },
     config: { BODY_LIMIT_BYTES: 1_048_576, CORS_ORIGINS: '*' },
-    log: createLogger({ service: 'logged', version: '1.0.0', level: 'info', destination }),
+    log,
   });
   closeAfterTest(() => app.close());
   return { app, lines };

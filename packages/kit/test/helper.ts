@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { PassThrough } from 'node:stream';
 import { afterEach } from 'vitest';
-import { createLogger, createService, type ServiceApp } from '../src/index.js';
+import { createLogger, createService, type Logger, type ServiceApp } from '../src/index.js';
 import type { Clock } from '../src/clock.js';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -19,6 +20,17 @@ export interface TestServiceOptions {
   readonly bodyLimitBytes?: number;
   readonly corsOrigins?: string;
   readonly clock?: Clock;
+  readonly log?: Logger;
+}
+
+/** A logger whose JSON lines the test reads back, parsed. */
+export function capturingLogger(service = 'test-service'): { log: Logger; lines: Record<string, unknown>[] } {
+  const lines: Record<string, unknown>[] = [];
+  const destination = new PassThrough();
+  destination.on('data', (chunk: Buffer) => {
+    for (const line of chunk.toString('utf8').split('\n').filter((text) => text !== '')) lines.push(JSON.parse(line) as Record<string, unknown>);
+  });
+  return { log: createLogger({ service, version: '1.0.0', level: 'info', destination }), lines };
 }
 
 /** A service built with the kit, with no routes of its own yet; closed after the test. */
@@ -26,7 +38,7 @@ export async function buildTestService(options: TestServiceOptions = {}): Promis
   const app = await createService({
     identity: { name: 'test-service', version: '1.2.3', description: 'A service built by the kit tests.' },
     config: { BODY_LIMIT_BYTES: options.bodyLimitBytes ?? 1_048_576, CORS_ORIGINS: options.corsOrigins ?? '*' },
-    log: createLogger({ service: 'test-service', version: '1.2.3', level: 'silent' }),
+    log: options.log ?? createLogger({ service: 'test-service', version: '1.2.3', level: 'silent' }),
     ...(options.clock ? { clock: options.clock } : {}),
   });
   closeAfterTest(() => app.close());

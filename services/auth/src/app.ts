@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { authPlugin, ConfigError, createAccessTokenVerifier, createService, tokenIssuerOf, type DatabaseServiceDeps, type ServiceApp, type VerificationKeys } from '@lift/kit';
+import { authPlugin, createAccessTokenVerifier, createService, hs256SecretFrom, tokenIssuerOf, type DatabaseServiceDeps, type ServiceApp, type VerificationKeys } from '@lift/kit';
 import { apiKeys } from './api-keys.js';
 import type { AuthDomain } from './auth-domain.js';
 import type { AuthConfig } from './config.js';
@@ -34,13 +34,6 @@ export type AuthDeps = DatabaseServiceDeps<AuthConfig, AuthTables> & {
   readonly passwordHashing?: PasswordHashing;
 };
 
-/** HS256 needs a secret an attacker cannot brute-force offline (RFC 7518 §3.2: at least 256 bits). */
-function hs256Secret(config: AuthConfig): Buffer {
-  const secret = Buffer.from(config.JWT_SECRET ?? '', 'utf8');
-  if (secret.length < 32) throw new ConfigError([`JWT_SECRET: must be at least 32 bytes when JWT_ALGORITHM=HS256 (got ${secret.length})`]);
-  return secret;
-}
-
 export async function buildApp(deps: AuthDeps): Promise<ServiceApp> {
   const { config, clock, database } = deps;
   const db = database.db;
@@ -50,8 +43,9 @@ export async function buildApp(deps: AuthDeps): Promise<ServiceApp> {
     config.JWT_ALGORITHM === 'EdDSA'
       ? new SigningKeyRing({ store: signingKeysStore(db), clock, rotationDays: config.SIGNING_KEY_ROTATION_DAYS, maxTokenLifetimeSeconds, state: deps.state, log: deps.log })
       : undefined;
-  const signing: TokenSigning = keyRing ? { algorithm: 'EdDSA', keys: keyRing } : { algorithm: 'HS256', secret: hs256Secret(config) };
-  const verificationKeys: VerificationKeys = keyRing ? { algorithm: 'EdDSA', keys: keyRing.keySource() } : { algorithm: 'HS256', secret: hs256Secret(config) };
+  // The kit's check, the one every verifier makes: HS256 needs at least 32 bytes (RFC 7518 §3.2).
+  const signing: TokenSigning = keyRing ? { algorithm: 'EdDSA', keys: keyRing } : { algorithm: 'HS256', secret: hs256SecretFrom(config.JWT_SECRET) };
+  const verificationKeys: VerificationKeys = signing.algorithm === 'EdDSA' ? { algorithm: 'EdDSA', keys: signing.keys.keySource() } : { algorithm: 'HS256', secret: Buffer.from(signing.secret) };
   const verifier = createAccessTokenVerifier({ keys: verificationKeys, issuer: tokenIssuerOf(config), audience: config.JWT_AUDIENCE, clock });
 
   // The successor key needs the tables; refresh requests wait for it, nothing else does.

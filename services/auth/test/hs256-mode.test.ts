@@ -26,6 +26,6 @@ describe('HS256 mode (JWT_ALGORITHM=HS256, the seed\'s shared secret)', () => {
   it('stops at start when the secret is shorter than 32 bytes', async () => {
     const error = await buildAuth({ env: { JWT_ALGORITHM: 'HS256', JWT_SECRET: 'dev-secret-key' } }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).problems).toEqual(['JWT_SECRET: must be at least 32 bytes when JWT_ALGORITHM=HS256 (got 14)']);
+    expect((error as ConfigError).problems).toEqual(['JWT_SECRET: must be at least 32 bytes when JWT_ALGORITHM=HS256 (it has 14); generate one with: openssl rand -base64 48']);
   });
 });

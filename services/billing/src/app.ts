@@ -28,8 +28,10 @@ export type BillingDeps = DatabaseServiceDeps<BillingConfig, BillingTables> & {
 export async function buildApp(deps: BillingDeps): Promise<ServiceApp> {
   const domain: BillingDomain = { config: deps.config, db: deps.database.db, clock: deps.clock, log: deps.log, dialect: deps.database.location.dialect, stripe: stripeClient(deps.config), organisations: deps.organisations ?? billingOrganisationDirectory(deps) };
   const stripeSubscriptions = stripeSubscriptionSync(domain);
+  // Before anything is built: a missing or short HS256 secret is a configuration error.
+  const verifier = serviceTokenVerifier(deps.config, deps.clock);
   const app = await createService({ identity: billingIdentity, config: deps.config, log: deps.log, clock: deps.clock });
-  await app.register(authPlugin, { verifier: serviceTokenVerifier(deps.config, deps.clock) });
+  await app.register(authPlugin, { verifier });
   await planRoutes(app, domain);
   await usageRoutes(app, domain);
   await usageInboxRoutes(app, domain);

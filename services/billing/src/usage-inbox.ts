@@ -15,7 +15,7 @@ export interface InboxResult {
  * Usage that the platform's own producers (the gateway) deliver through the event stream. Unlike
  * the public batch endpoint, a bad event does not refuse its batch: the producer cannot fix it,
  * and refusing would block every later event behind it. Bad events go to `usage_dead_letters`
- * with their reason (and the log); the rest are counted, idempotently by id.
+ * with their reason (and the log); the rest are counted, idempotently by organisation and id.
  */
 export async function receiveInternalUsage(domain: BillingDomain, records: readonly EventRecord[]): Promise<InboxResult> {
   const refused: { record: EventRecord; reason: string }[] = [];

@@ -29,10 +29,11 @@ const rowsPerInsert = 1_000;
 export type EventPath = (index: number) => string;
 
 /**
- * Stores usage events, each counted once forever (its `id` is the key; a repeat is a duplicate,
- * not an error). A batch is validated as a whole: if any event is bad nothing is stored and the
- * answer lists every bad event with its index and reason. Events of organisations that exist
- * nowhere are bad events: billing asks auth about each organisation it has never met.
+ * Stores usage events, each counted once forever (its organisation and `id` are the key: a repeat
+ * is a duplicate, not an error; the same id from another organisation is another event). A batch
+ * is validated as a whole: if any event is bad nothing is stored and the answer lists every bad
+ * event with its index and reason. Events of organisations that exist nowhere are bad events:
+ * billing asks auth about each organisation it has never met.
  */
 export async function ingestUsage(domain: BillingDomain, identity: Identity, events: readonly UsageEventInput[], eventPath: EventPath): Promise<{ accepted: number; duplicates: number }> {
   const foreign = events.map((event, index) => ({ event, index })).filter(({ event }) => event.org !== identity.organisation && !actsForAnyOrganisation(identity));
@@ -84,7 +85,7 @@ export async function usageProblems(domain: BillingDomain, events: readonly Usag
   return problems;
 }
 
-/** Inserts valid events; an id already counted is a duplicate, not an error. */
+/** Inserts valid events; an id the organisation already reported is a duplicate, not an error. */
 export async function storeUsage(domain: BillingDomain, events: readonly UsageEventInput[]): Promise<{ accepted: number; duplicates: number }> {
   const receivedAt = nowIso(domain.clock);
   let accepted = 0;
@@ -99,7 +100,8 @@ export async function storeUsage(domain: BillingDomain, events: readonly UsageEv
         properties: JSON.stringify(event.properties ?? {}),
         received_at: receivedAt,
       }));
-      const result = await transaction.insertInto('usage_events').values(rows).onConflict((conflict) => conflict.column('id').doNothing()).executeTakeFirst();
+      // Idempotent per organisation: another tenant's event with the same id is not a duplicate.
+      const result = await transaction.insertInto('usage_events').values(rows).onConflict((conflict) => conflict.columns(['organisation_id', 'id']).doNothing()).executeTakeFirst();
       accepted += Number(result.numInsertedOrUpdatedRows ?? 0n);
     }
   });

@@ -65,13 +65,14 @@ export async function buildBilling(
   const state = new InProcessState(clock);
   const http = createHttpClient({ service: 'billing', version: 'test' });
   const organisations = options.organisations === 'auth' ? {} : { organisations: options.organisations ?? knownOrganisations() };
-  const app = await buildApp({ config, log: createLogger({ service: 'billing', version: 'test', level: 'silent' }), clock, state, http, database: { ...database, migrated: Promise.resolve() }, invoicingOnTimer: false, ...organisations });
+  // Registered before the app is built, so a build that throws (bad configuration) leaks nothing.
   cleanups.push(async () => {
-    await app.close();
     await http.close();
     await state.close();
     await database.close();
   });
+  const app = await buildApp({ config, log: createLogger({ service: 'billing', version: 'test', level: 'silent' }), clock, state, http, database: { ...database, migrated: Promise.resolve() }, invoicingOnTimer: false, ...organisations });
+  cleanups.push(() => app.close());
   // The default plans are seeded in the background; the app is ready once they exist.
   await untilReady(app);
   return { app, db: database.db, clock };

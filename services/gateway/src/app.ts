@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { authPlugin, createService, InProcessState, serviceClientSecrets, serviceTokenSource, serviceTokenVerifier, type ServiceApp, type ServiceDeps } from '@lift/kit';
+import { buildConnector } from 'undici';
+import { addressPolicyFrom, authPlugin, createService, guardedConnector, InProcessState, serviceClientSecrets, serviceTokenSource, serviceTokenVerifier, type HostResolver, type ServiceApp, type ServiceDeps } from '@lift/kit';
 import { Counter } from 'prom-client';
 import { apiKeyExchange } from './api-key-exchange.js';
 import { applyRevocations, revocationStream } from './revocation-events.js';
@@ -25,19 +26,35 @@ import { UpstreamResilience } from './upstream-resilience.js';
 import { startUsageMetering } from './usage-metering-setup.js';
 import { coreUpstreams } from './upstreams.js';
 
-export type GatewayDeps = ServiceDeps<GatewayConfig>;
+export type GatewayDeps = ServiceDeps<GatewayConfig> & {
+  /** Resolves module host names at connection time (the system resolver; tests inject their own). */
+  readonly resolveModuleHost?: HostResolver;
+};
 
 export async function buildApp(deps: GatewayDeps): Promise<ServiceApp> {
   const { config } = deps;
   // Read and checked before anything starts: a bad TLS_* setting is a configuration error.
   const tls = tlsCredentialsFrom(config);
+  // One verifier (and one cache of verified tokens) for the edge and the module routes; before
+  // anything is built, as a missing or short HS256 secret is a configuration error too.
+  const verifier = serviceTokenVerifier(config, deps.clock);
+  const modulePolicy = addressPolicyFrom(config.MODULE_URL_ALLOWED_NETWORKS);
   const upstreams = coreUpstreams(config);
   const platformDocs = platformOpenApi({ services: upstreams, http: deps.http, clock: deps.clock, log: deps.log, version: gatewayIdentity.version });
   const app = await createService({ identity: gatewayIdentity, config, log: deps.log, clock: deps.clock, openApiDocument: platformDocs.document });
   if (tls) serveTlsAlongside(app, { cert: tls.cert, key: tls.key, host: config.HOST, port: tls.port, log: deps.log });
   app.decorateRequest('upstream', undefined);
   installHardening(app, { allowedHosts: config.ALLOWED_HOSTS.split(',').map((host) => host.trim()).filter((host) => host !== ''), forceHttps: config.FORCE_HTTPS });
-  const modules = new ModuleTable(config.UPSTREAM_CONNECTIONS);
+  const modules = new ModuleTable({
+    connections: config.UPSTREAM_CONNECTIONS,
+    connect: guardedConnector({
+      buildConnector,
+      policy: modulePolicy,
+      timeout: config.UPSTREAM_CONNECT_TIMEOUT_MS,
+      ...(deps.resolveModuleHost ? { resolve: deps.resolveModuleHost } : {}),
+      onRefused: (host, problem) => deps.log.warn({ host, problem }, 'refused to connect to a module: its address is not allowed'),
+    }),
+  });
   await healthDetailedRoute(app, { services: upstreams, modules, http: deps.http, clock: deps.clock });
   const resilience = new UpstreamResilience(
     {
@@ -49,8 +66,6 @@ export async function buildApp(deps: GatewayDeps): Promise<ServiceApp> {
     upstreamMetrics(app.metrics),
   );
   const limits = { timeoutMs: config.UPSTREAM_TIMEOUT_MS, bodyLimitBytes: config.BODY_LIMIT_BYTES, resilience };
-  // One verifier (and one cache of verified tokens) for the edge and the module routes.
-  const verifier = serviceTokenVerifier(config, deps.clock);
   await app.register(authPlugin, { verifier });
 
   // Revocations from auth: over the Redis stream (every replica reads all of it), or posted to

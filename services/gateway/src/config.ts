@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { baseConfigProperties, tokenVerificationConfigProperties } from '@lift/kit';
+import { addressPolicyConfigProperties, baseConfigProperties, tokenVerificationConfigProperties } from '@lift/kit';
 import { tlsConfigProperties } from './tls-config.js';
 
 const serviceUrl = (port: number) => Type.String({ pattern: '^https?://', default: `http://127.0.0.1:${port}` });
@@ -22,6 +22,8 @@ export const gatewayConfigSchema = Type.Object({
   CIRCUIT_BREAKER_COOLDOWN_MS: Type.Integer({ minimum: 100, default: 10_000, description: 'how long an open circuit refuses before one probe request is let through' }),
   UPSTREAM_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 1, default: 5_000 }),
   UPSTREAM_CONNECTIONS: Type.Integer({ minimum: 1, default: 128, description: 'keep-alive connections per upstream' }),
+  // Checked at every connection to a module, as the registry checks its URLs (DNS rebinding).
+  ...addressPolicyConfigProperties(),
   ROUTE_TABLE_WAIT_MS: Type.Integer({ minimum: 1_000, maximum: 60_000, default: 25_000, description: 'how long one long poll of the registry\'s route table waits for a change' }),
   RATE_LIMIT_WINDOW_MS: Type.Integer({ minimum: 1_000, default: 60_000 }),
   RATE_LIMIT_PER_IP: Type.Integer({ minimum: 1, default: 1_200, description: 'requests per window from one client address' }),

@@ -1,4 +1,4 @@
-import { Pool } from 'undici';
+import { Pool, type buildConnector } from 'undici';
 
 export interface ModuleRouteRule {
   readonly method: string;
@@ -27,6 +27,17 @@ export interface RoutableModule extends ModuleRoute {
   readonly basePath: string;
 }
 
+export interface ModulePoolOptions {
+  /** Keep-alive connections per module origin. */
+  readonly connections: number;
+  /**
+   * Opens every connection to a module: the kit's guarded connector, which refuses addresses the
+   * address policy forbids when the connection is made, not only when the registry checked the
+   * URL (a name can resolve elsewhere by now).
+   */
+  readonly connect: buildConnector.connector;
+}
+
 /**
  * The gateway's copy of the registry's route table, replaced whole on every change, with one
  * keep-alive pool per module origin (kept across changes, closed when its last module goes).
@@ -35,10 +46,10 @@ export class ModuleTable {
   private modules = new Map<string, RoutableModule>();
   private readonly pools = new Map<string, Pool>();
   private revisionSeen = -1;
-  private readonly connections: number;
+  private readonly poolOptions: ModulePoolOptions;
 
-  constructor(connections: number) {
-    this.connections = connections;
+  constructor(poolOptions: ModulePoolOptions) {
+    this.poolOptions = poolOptions;
   }
 
   get revision(): number {
@@ -65,7 +76,7 @@ export class ModuleTable {
       const url = new URL(module.baseUrl);
       let pool = this.pools.get(url.origin);
       if (!pool) {
-        pool = new Pool(url.origin, { connections: this.connections, keepAliveTimeout: 10_000 });
+        pool = new Pool(url.origin, { connections: this.poolOptions.connections, keepAliveTimeout: 10_000, connect: this.poolOptions.connect });
         this.pools.set(url.origin, pool);
       }
       next.set(module.moduleId, { ...module, pool, basePath: url.pathname.replace(/\/$/, '') });

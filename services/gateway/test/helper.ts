@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterEach } from 'vitest';
-import { createHttpClient, createLogger, InProcessState, loadConfig, systemClock, type Clock, type ServiceApp, type SharedState } from '@lift/kit';
+import { createHttpClient, createLogger, InProcessState, loadConfig, systemClock, type Clock, type HostResolver, type ServiceApp, type SharedState } from '@lift/kit';
 import { bearerFor } from '../../../tests/support/test-token.js';
 import { buildApp } from '../src/app.js';
 import { gatewayConfigSchema } from '../src/config.js';
@@ -38,6 +38,9 @@ export async function startUpstream(handler: UpstreamHandler = (_request, respon
       });
     });
   });
+  // TCP connections accepted, for tests that must prove no connection was made.
+  const counted = { connections: 0 };
+  server.on('connection', () => (counted.connections += 1));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const close = () =>
     new Promise<void>((resolve) => {
@@ -45,7 +48,8 @@ export async function startUpstream(handler: UpstreamHandler = (_request, respon
       server.close(() => resolve());
     });
   cleanups.push(close);
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received, close };
+  const port = (server.address() as AddressInfo).port;
+  return { url: `http://127.0.0.1:${port}`, port, received, close, counted };
 }
 
 export const testSecret = 'gateway tests sign their own HS256 tokens here';
@@ -56,7 +60,7 @@ export function signedIn(permissions: string[] = ['memory:read'], organisation =
 }
 
 /** The gateway app with its upstream URLs overridden; closed after the test. */
-export async function buildGateway(env: Record<string, string>, options: { state?: SharedState; clock?: Clock } = {}): Promise<ServiceApp> {
+export async function buildGateway(env: Record<string, string>, options: { state?: SharedState; clock?: Clock; resolveModuleHost?: HostResolver } = {}): Promise<ServiceApp> {
   // The usage outbox (when a test turns metering on) lives in a fresh folder, never in the repository's data/.
   const outboxFile = join(mkdtempSync(join(tmpdir(), 'lift-gateway-')), 'outbox.db');
   const config = await loadConfig(gatewayConfigSchema, { env: { JWT_ALGORITHM: 'HS256', JWT_SECRET: testSecret, EVENT_OUTBOX_FILE: outboxFile, ...env } });
@@ -64,7 +68,7 @@ export async function buildGateway(env: Record<string, string>, options: { state
   const clock = options.clock ?? systemClock;
   const state = options.state ?? new InProcessState(clock);
   const http = createHttpClient({ service: 'gateway', version: 'test' });
-  const app = await buildApp({ config, log, clock, state, http });
+  const app = await buildApp({ config, log, clock, state, http, ...(options.resolveModuleHost ? { resolveModuleHost: options.resolveModuleHost } : {}) });
   cleanups.push(async () => {
     await app.close();
     await http.close();

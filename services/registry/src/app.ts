@@ -1,13 +1,14 @@
-import { authPlugin, createService, serviceTokenVerifier, type DatabaseServiceDeps, type ServiceApp } from '@lift/kit';
+import { addressPolicyFrom, authPlugin, createService, serviceTokenVerifier, type DatabaseServiceDeps, type ServiceApp } from '@lift/kit';
 import type { RegistryConfig } from './config.js';
 import { startHealthChecker } from './health-checker.js';
 import { registryIdentity } from './identity.js';
 import type { RegistryDomain } from './registry-domain.js';
+import { warnAboutReservedModules } from './reserved-modules.js';
 import { discoveryRoutes } from './routes/discovery-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { moduleRoutes } from './routes/module-routes.js';
 import type { RegistryTables } from './tables.js';
-import { allowedNetworksFrom, platformEndpoints } from './url-guard.js';
+import { platformEndpoints } from './url-guard.js';
 
 export type { RegistryTables };
 export type RegistryDeps = DatabaseServiceDeps<RegistryConfig, RegistryTables> & {
@@ -24,6 +25,9 @@ declare module 'fastify' {
 
 export async function buildApp(deps: RegistryDeps): Promise<ServiceApp> {
   const { config } = deps;
+  // Before anything is built: a missing or short HS256 secret, or a bad CIDR, is a configuration error.
+  const verifier = serviceTokenVerifier(config, deps.clock);
+  const addresses = addressPolicyFrom(config.MODULE_URL_ALLOWED_NETWORKS);
   let timed: ReturnType<typeof startHealthChecker> | undefined;
   const domain: RegistryDomain = {
     config,
@@ -38,16 +42,18 @@ export async function buildApp(deps: RegistryDeps): Promise<ServiceApp> {
       config.MEMORY_SERVICE_URL,
       config.OBSERVABILITY_SERVICE_URL,
       config.REGISTRY_SERVICE_URL,
-    ]).then((endpoints) => ({ allowedNetworks: allowedNetworksFrom(config.MODULE_URL_ALLOWED_NETWORKS), platformEndpoints: endpoints })),
+    ]).then((endpoints) => ({ addresses, platformEndpoints: endpoints })),
     onModuleChanged: () => {
       void timed?.runOnce().catch((error: unknown) => deps.log.warn({ err: error }, 'checking a changed module failed'));
     },
   };
   const app = await createService({ identity: registryIdentity, config, log: deps.log, clock: deps.clock });
-  await app.register(authPlugin, { verifier: serviceTokenVerifier(config, deps.clock) });
+  await app.register(authPlugin, { verifier });
   await moduleRoutes(app, domain);
   await healthRoutes(app, domain);
   await discoveryRoutes(app, domain);
+
+  void deps.database.migrated.then(() => warnAboutReservedModules(domain)).catch((error: unknown) => deps.log.warn({ err: error }, 'looking for modules under reserved ids failed'));
 
   const onTimer = deps.healthChecksOnTimer !== false;
   const checker = startHealthChecker(domain, { onTimer: false });

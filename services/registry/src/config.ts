@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { baseConfigProperties, databaseConfigProperties, tokenVerificationConfigProperties } from '@lift/kit';
+import { addressPolicyConfigProperties, baseConfigProperties, databaseConfigProperties, tokenVerificationConfigProperties } from '@lift/kit';
 
 const serviceUrl = (port: number) => Type.String({ pattern: '^https?://', default: `http://127.0.0.1:${port}` });
 
@@ -7,10 +7,7 @@ export const registryConfigSchema = Type.Object({
   ...baseConfigProperties(8005),
   ...databaseConfigProperties(),
   ...tokenVerificationConfigProperties(),
-  MODULE_URL_ALLOWED_NETWORKS: Type.String({
-    default: '',
-    description: 'CIDRs (loopback, private ranges) where modules may live; empty = public addresses only. lift up sets 127.0.0.0/8',
-  }),
+  ...addressPolicyConfigProperties(),
   HEALTH_CHECK_INTERVAL_MS: Type.Integer({ minimum: 100, default: 10_000 }),
   HEALTH_CHECK_TIMEOUT_MS: Type.Integer({ minimum: 50, default: 2_000 }),
   HEALTH_UNHEALTHY_THRESHOLD: Type.Integer({ minimum: 1, default: 3, description: 'consecutive failures before a healthy module is unhealthy' }),

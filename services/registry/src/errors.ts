@@ -3,6 +3,7 @@ export const registryErrorCodes = {
   moduleExists: 'REGISTRY_MODULE_EXISTS',
   moduleNotFound: 'REGISTRY_MODULE_NOT_FOUND',
   moduleIdMismatch: 'REGISTRY_MODULE_ID_MISMATCH',
+  reservedModuleId: 'REGISTRY_RESERVED_MODULE_ID',
   unsafeUrl: 'REGISTRY_UNSAFE_URL',
   foreignPermission: 'REGISTRY_FOREIGN_PERMISSION',
   undeclaredPermission: 'REGISTRY_UNDECLARED_PERMISSION',

@@ -1,26 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { lookup as dnsLookup } from 'node:dns';
-import type { LookupFunction } from 'node:net';
-import { Agent, request } from 'undici';
+import { Agent, buildConnector, request } from 'undici';
+import { guardedConnector } from '@lift/kit';
 import type { ModuleManifestInput } from './manifest.js';
 import { recordHealth, ttlOf } from './module-health.js';
 import type { RegistryDomain } from './registry-domain.js';
-import { addressProblem, type UrlPolicy } from './url-guard.js';
-
-/** A DNS lookup that refuses addresses the URL policy forbids, so no connection is ever opened to them. */
-export function guardedLookup(policy: UrlPolicy): LookupFunction {
-  return (hostname, options, callback) => {
-    dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
-      if (error) return callback(error, '', 0);
-      const list = addresses as unknown as { address: string; family: number }[];
-      const refused = list.map((entry) => addressProblem(entry.address, policy)).find((problem) => problem !== undefined);
-      if (refused) return callback(Object.assign(new Error(`refused: ${refused}`), { code: 'EREFUSED_BY_POLICY' }), '', 0);
-      if ((options as { all?: boolean }).all) return (callback as unknown as (error: null, addresses: typeof list) => void)(null, list);
-      const first = list[0] as { address: string; family: number };
-      callback(null, first.address, first.family);
-    });
-  };
-}
 
 export function healthUrl(manifest: Pick<ModuleManifestInput, 'baseUrl' | 'healthEndpoint'>): string {
   return /^https?:\/\//i.test(manifest.healthEndpoint) ? manifest.healthEndpoint : `${manifest.baseUrl.replace(/\/$/, '')}${manifest.healthEndpoint}`;
@@ -50,7 +33,11 @@ export function startHealthChecker(domain: RegistryDomain, options: { onTimer: b
   };
 
   const probe = async (manifest: ModuleManifestInput): Promise<void> => {
-    agent ??= new Agent({ connect: { lookup: guardedLookup(await domain.urlPolicy), timeout: domain.config.HEALTH_CHECK_TIMEOUT_MS }, keepAliveTimeout: 1_000 });
+    // Every connection is checked against the address policy as it is opened (DNS rebinding).
+    agent ??= new Agent({
+      connect: guardedConnector({ buildConnector, policy: (await domain.urlPolicy).addresses, timeout: domain.config.HEALTH_CHECK_TIMEOUT_MS }),
+      keepAliveTimeout: 1_000,
+    });
     const started = performance.now();
     try {
       const answer = await request(healthUrl(manifest), {

@@ -1,13 +1,20 @@
-import { InvalidInputError } from '@lift/kit';
+import { InvalidInputError, isReservedNamespace } from '@lift/kit';
 import { effectiveRoles, effectiveRoutes, type ModuleManifestInput } from './manifest.js';
 import { registryErrorCodes } from './errors.js';
 
 /**
- * What the schema cannot say: a module's permissions are its own (`<moduleId>:…`, so a module can
- * never grant `platform:admin` or another module's rights to tenant roles), and its route rules and
- * role grants use only permissions it declares. Missing permissions default to read and write.
+ * What the schema cannot say: a module's id is not one of the platform's own namespaces; its
+ * permissions are its own (`<moduleId>:…`, so a module can never grant `platform:admin` or another
+ * module's rights to tenant roles), and its route rules and role grants use only permissions it
+ * declares. Missing permissions default to read and write.
  */
 export function normaliseManifest(manifest: ModuleManifestInput): ModuleManifestInput {
+  // The id is also the permission namespace: "org" would make org:owner the module's own.
+  if (isReservedNamespace(manifest.moduleId)) {
+    throw new InvalidInputError(registryErrorCodes.reservedModuleId, `"${manifest.moduleId}" belongs to the platform (a core service, permission namespace or gateway path); choose another module id.`, {
+      field: 'body.moduleId',
+    });
+  }
   const own = `${manifest.moduleId}:`;
   const permissions = manifest.permissions.length > 0 ? manifest.permissions : [`${own}read`, `${own}write`];
   permissions.forEach((permission, index) => {

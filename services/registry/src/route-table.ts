@@ -1,3 +1,4 @@
+import { isReservedNamespace } from '@lift/kit';
 import { effectiveRoles, effectiveRoutes, type ModuleManifestInput } from './manifest.js';
 import type { RegistryDomain } from './registry-domain.js';
 import { changesChannel, currentRevision } from './revision.js';
@@ -5,10 +6,12 @@ import { changesChannel, currentRevision } from './revision.js';
 async function table(domain: RegistryDomain) {
   // Read the revision first: a change landing meanwhile makes the caller ask again, never miss it.
   const revision = await currentRevision(domain.db);
-  const rows = await domain.db.selectFrom('modules').select(['manifest', 'enabled', 'status']).orderBy('module_id').execute();
+  const rows = await domain.db.selectFrom('modules').select(['module_id', 'manifest', 'enabled', 'status']).orderBy('module_id').execute();
   return {
     revision,
-    modules: rows.map((row) => {
+    // A module stored under a reserved id (from before ids were checked) is never routed, and
+    // auth, which reads its grants from here, never sees its permissions.
+    modules: rows.filter((row) => !isReservedNamespace(row.module_id)).map((row) => {
       const manifest = JSON.parse(row.manifest) as ModuleManifestInput;
       return {
         moduleId: manifest.moduleId,

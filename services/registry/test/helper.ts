@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Kysely } from 'kysely';
 import { afterEach } from 'vitest';
 import { createHttpClient, createLogger, databaseLocation, InProcessState, loadConfig, migrateToLatest, openDatabase, openSharedState, type Clock, type ServiceApp } from '@lift/kit';
 import { buildApp, type RegistryTables } from '../src/app.js';
@@ -24,7 +25,7 @@ if (!testDatabaseUrl || !testRedisUrl) process.stderr.write('\n*** SKIPPED: regi
 const secret = 'registry tests sign their own HS256 tokens here';
 
 /** The registry on a fresh database, verifying HS256 tokens the tests mint, modules allowed on loopback. */
-export async function buildRegistry(options: { postgres?: boolean; env?: Record<string, string>; clock?: Clock; healthChecksOnTimer?: boolean } = {}): Promise<{ app: ServiceApp }> {
+export async function buildRegistry(options: { postgres?: boolean; env?: Record<string, string>; clock?: Clock; healthChecksOnTimer?: boolean } = {}): Promise<{ app: ServiceApp; db: Kysely<RegistryTables> }> {
   const schema = testSchemaName('registry');
   const config = await loadConfig(registryConfigSchema, {
     env: {
@@ -43,14 +44,15 @@ export async function buildRegistry(options: { postgres?: boolean; env?: Record<
   await migrateToLatest(database, registryMigrations);
   const state = options.postgres ? await openSharedState(config, clock) : new InProcessState(clock);
   const http = createHttpClient({ service: 'registry', version: 'test' });
-  const app = await buildApp({ config, log: createLogger({ service: 'registry', version: 'test', level: 'silent' }), clock, state, http, database: { ...database, migrated: Promise.resolve() }, healthChecksOnTimer: options.healthChecksOnTimer ?? false });
+  // Registered before the app is built, so a build that throws (bad configuration) leaks nothing.
   cleanups.push(async () => {
-    await app.close();
     await http.close();
     await state.close();
     await database.close();
   });
-  return { app };
+  const app = await buildApp({ config, log: createLogger({ service: 'registry', version: 'test', level: 'silent' }), clock, state, http, database: { ...database, migrated: Promise.resolve() }, healthChecksOnTimer: options.healthChecksOnTimer ?? false });
+  cleanups.push(() => app.close());
+  return { app, db: database.db };
 }
 
 /** An access token as auth would sign it (HS256 mode), with the permissions a test needs. */

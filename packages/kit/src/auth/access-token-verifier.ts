@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual, verify as verifySignature } from 'node:crypto';
 import type { Clock } from '../clock.js';
+import { assertStrongHs256Secret } from './hs256-secret.js';
 import type { Identity } from './identity.js';
 import type { KeySource } from './key-source.js';
 import { tokenErrorCodes, tokenRejected } from './token-errors.js';
@@ -42,6 +43,8 @@ type Claims = Record<string, unknown>;
  * and the platform's required claims.
  */
 export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): AccessTokenVerifier {
+  // Here as well as where JWT_SECRET is read: no way of building a verifier skips the check.
+  if (options.keys.algorithm === 'HS256') assertStrongHs256Secret(options.keys.secret);
   const leeway = options.leewaySeconds ?? 30;
   const cacheSize = options.cacheSize ?? 10_000;
   // Verified tokens with the key that signed them: a hit is trusted only while that key still is.

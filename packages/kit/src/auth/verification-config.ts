@@ -1,6 +1,7 @@
 import { Type, type Static, type TObject, type TProperties } from '@sinclair/typebox';
 import type { Clock } from '../clock.js';
 import { createAccessTokenVerifier, type AccessTokenVerifier } from './access-token-verifier.js';
+import { hs256SecretFrom } from './hs256-secret.js';
 import { remoteKeySource } from './key-source.js';
 import { tokenIssuerConfigProperties, tokenIssuerOf } from './token-issuer-config.js';
 
@@ -15,11 +16,14 @@ export function tokenVerificationConfigProperties() {
 
 export type TokenVerificationConfig = Static<TObject<ReturnType<typeof tokenVerificationConfigProperties>>> & { readonly JWT_SECRET?: string | undefined };
 
-/** The verifier a service uses for incoming tokens: auth's JWKS (EdDSA) or the shared secret (HS256). */
+/**
+ * The verifier a service uses for incoming tokens: auth's JWKS (EdDSA) or the shared secret
+ * (HS256). Throws ConfigError at start when HS256 has no secret of at least 32 bytes.
+ */
 export function serviceTokenVerifier(config: TokenVerificationConfig, clock: Clock): AccessTokenVerifier {
   const keys =
     config.JWT_ALGORITHM === 'HS256'
-      ? { algorithm: 'HS256' as const, secret: Buffer.from(config.JWT_SECRET ?? '', 'utf8') }
+      ? { algorithm: 'HS256' as const, secret: hs256SecretFrom(config.JWT_SECRET) }
       : { algorithm: 'EdDSA' as const, keys: remoteKeySource({ url: `${config.AUTH_SERVICE_URL.replace(/\/$/, '')}/.well-known/jwks.json`, clock }) };
   return createAccessTokenVerifier({ keys, issuer: tokenIssuerOf(config), audience: config.JWT_AUDIENCE, clock });
 }

@@ -3,8 +3,9 @@ import { Value } from '@sinclair/typebox/value';
 import type { Environment } from './env-file.js';
 import { developmentOnlyJwtSecrets } from './base-config.js';
 import { isSecretReference, resolveSecretReference, type SecretReferenceContext } from './secret-references.js';
+import { quotedValue } from './secret-values.js';
 
-/** Every problem with the configuration, one `VARIABLE: message` line each. */
+/** Every problem with the configuration, one `VARIABLE: message` line each; never a secret's value. */
 export class ConfigError extends Error {
   readonly problems: readonly string[];
   constructor(problems: readonly string[]) {
@@ -28,6 +29,7 @@ export interface LoadConfigOptions {
 export async function loadConfig<T extends TObject>(schema: T, options: LoadConfigOptions): Promise<Readonly<Static<T>>> {
   const problems: string[] = [];
   const raw: Record<string, string> = {};
+  const fromSecretReferences = new Set<string>();
   for (const name of Object.keys(schema.properties)) {
     const value = options.env[name];
     if (value === undefined || value === '') continue;
@@ -35,6 +37,7 @@ export async function loadConfig<T extends TObject>(schema: T, options: LoadConf
       raw[name] = value;
       continue;
     }
+    fromSecretReferences.add(name);
     try {
       raw[name] = await resolveSecretReference(value, { env: options.env, ...options.secrets });
     } catch (error) {
@@ -48,8 +51,7 @@ export async function loadConfig<T extends TObject>(schema: T, options: LoadConf
   const candidate = Value.Convert(schema, Value.Default(schema, { ...raw }));
   for (const error of Value.Errors(schema, candidate)) {
     const name = error.path.replace(/^\//, '') || '(config)';
-    const given = raw[name];
-    problems.push(`${name}: ${error.message}${given === undefined ? '' : ` (got ${JSON.stringify(given)})`}`);
+    problems.push(`${name}: ${error.message}${quotedValue(name, raw[name], fromSecretReferences.has(name))}`);
   }
   if (problems.length > 0) throw new ConfigError(dedupe(problems));
   return Object.freeze(candidate as Static<T>);

@@ -1,7 +1,6 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type { Pool } from 'pg';
+import { createPrivateFile, sqliteFiles, warnAboutOpenFiles, type WarningLog } from '../files/private-files.js';
 import type { DatabaseLocation } from './database-url.js';
 
 export interface Database<Schema> {
@@ -21,6 +20,8 @@ export interface OpenDatabaseOptions {
   readonly sqliteSynchronous?: 'NORMAL' | 'FULL';
   readonly sqliteBusyTimeoutMs?: number;
   readonly postgresPoolSize?: number;
+  /** Told when an existing SQLite file can be read by other users (it holds keys and tenants' data). */
+  readonly log?: WarningLog;
 }
 
 /**
@@ -35,9 +36,11 @@ export async function openDatabase<Schema>(options: OpenDatabaseOptions): Promis
 
 async function openSqlite<Schema>(location: Extract<DatabaseLocation, { dialect: 'sqlite' }>, options: OpenDatabaseOptions): Promise<Database<Schema>> {
   const { default: BetterSqlite3 } = await import('better-sqlite3');
-  if (location.file !== ':memory:') mkdirSync(dirname(location.file), { recursive: true });
+  // Created 0600 before SQLite opens it; SQLite gives its -wal and -shm files the same mode.
+  if (location.file !== ':memory:') createPrivateFile(location.file);
   const connection = new BetterSqlite3(location.file);
   connection.pragma('journal_mode = WAL');
+  if (location.file !== ':memory:' && options.log) warnAboutOpenFiles(options.log, sqliteFiles(location.file));
   connection.pragma(`busy_timeout = ${options.sqliteBusyTimeoutMs ?? 5_000}`);
   connection.pragma(`synchronous = ${options.sqliteSynchronous ?? 'NORMAL'}`);
   connection.pragma('foreign_keys = ON');

@@ -1,5 +1,4 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { createPrivateFile, sqliteFiles, warnAboutOpenFiles, type WarningLog } from '../files/private-files.js';
 import type { EventSink } from './event-sink.js';
 
 export interface OutboxBatch {
@@ -27,12 +26,14 @@ export interface LocalOutbox extends EventSink {
  * of microseconds instead of an fsync on the producer's event loop; only power loss can take the
  * last commits, the same window the in-memory batch already has. FULL closes it.
  */
-export async function openLocalOutbox(file: string, synchronous: 'NORMAL' | 'FULL' = 'NORMAL'): Promise<LocalOutbox> {
+export async function openLocalOutbox(file: string, options: { synchronous?: 'NORMAL' | 'FULL'; log?: WarningLog } = {}): Promise<LocalOutbox> {
   const { default: BetterSqlite3 } = await import('better-sqlite3');
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  // Events carry organisations and what they did: the file is as private as a database.
+  if (file !== ':memory:') createPrivateFile(file);
   const connection = new BetterSqlite3(file);
   connection.pragma('journal_mode = WAL');
-  connection.pragma(`synchronous = ${synchronous}`);
+  if (file !== ':memory:' && options.log) warnAboutOpenFiles(options.log, sqliteFiles(file));
+  connection.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
   connection.pragma('busy_timeout = 5000');
   connection.exec('create table if not exists event_batches (id integer primary key autoincrement, events text not null, count integer not null, written_at text not null)');
   const insert = connection.prepare<[string, number, string]>('insert into event_batches (events, count, written_at) values (?, ?, ?)');

@@ -31,7 +31,7 @@ export interface EventStreamPublisher extends EventPublisher {
  */
 export async function openEventPublisher(settings: EventStreamSettings): Promise<EventStreamPublisher> {
   const flush = settings.flushIntervalMs === undefined ? {} : { flushIntervalMs: settings.flushIntervalMs };
-  const outbox = await openLocalOutbox(settings.outboxFile);
+  const outbox = await openLocalOutbox(settings.outboxFile, { log: settings.log });
   const relay = startOutboxRelay({ outbox, deliver: settings.deliver, log: settings.log });
   const sink = settings.state.kind === 'redis' ? streamWithOutboxFallback(streamSink(settings.state, settings.stream), outbox, settings.log) : outbox;
   const publisher = createEventPublisher({ sink, log: settings.log, ...flush });

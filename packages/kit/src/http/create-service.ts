@@ -8,7 +8,10 @@ import { AccessLogController } from './access-log.js';
 import { installCors } from './cors.js';
 import { corsOriginsFrom } from './cors-origins.js';
 import { installErrorHandling } from './error-handler.js';
+import { clientErrorHandler, frameworkErrorHandler } from './framework-errors.js';
 import { healthPlugin } from './health-plugin.js';
+import { kitErrorCodes } from '../errors.js';
+import { sendProblem } from './problem-details.js';
 import { metricsPlugin } from './metrics-plugin.js';
 import { LazyRequestLogger } from './lazy-request-logger.js';
 import { openApiPlugin } from './openapi-plugin.js';
@@ -68,6 +71,11 @@ export async function createService(options: CreateServiceOptions): Promise<Serv
     trustProxy: config.TRUSTED_PROXIES ? config.TRUSTED_PROXIES : false,
     genReqId: requestIdFor,
     logController: new AccessLogController(log),
+    // Refusals made before routing answer problem+json too (see framework-errors.ts).
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler: clientErrorHandler(log),
+    // Fastify's own 503 while closing is plain JSON; the onRequest hook below answers instead.
+    return503OnClosing: false,
     childLoggerFactory: (logger, bindings, childOptions, rawRequest) => {
       const trace = traceContextFor((rawRequest as IncomingMessage).headers.traceparent);
       traces.set(rawRequest as IncomingMessage, trace);
@@ -76,11 +84,19 @@ export async function createService(options: CreateServiceOptions): Promise<Serv
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorateRequest('trace', null as unknown as TraceContext);
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
   // Callback-style hooks on every request: an async hook costs a promise per request.
   app.addHook('onRequest', (request, reply, done) => {
     request.trace = traces.get(request.raw) ?? traceContextFor(undefined);
     reply.header(requestIdHeader, request.id);
-    done();
+    if (!closing) return done();
+    // A request on a keep-alive connection while the server closes: refused, as Fastify would, but as a problem.
+    reply.header('connection', 'close');
+    void sendProblem(request, reply, { status: 503, code: kitErrorCodes.shuttingDown, title: 'Service unavailable', detail: `${identity.name} is shutting down; send the request again.` });
   });
 
   installValidatorCompilers(app);

@@ -4,6 +4,7 @@ import { Type } from '@sinclair/typebox';
 import { kitErrorCodes } from '../errors.js';
 import type { Clock } from '../clock.js';
 import { sendProblem } from './problem-details.js';
+import { readinessFailureLog } from './readiness-failure-log.js';
 
 /** A dependency the service needs before it can serve: a database, Redis, an upstream. */
 export interface ReadinessCheck {
@@ -41,18 +42,25 @@ const HealthBody = Type.Object({
   time: Type.String({ format: 'date-time' }),
 });
 
+const CheckState = Type.Union([Type.Literal('ok'), Type.Literal('failing')]);
+
 const ReadyBody = Type.Object({
   status: Type.Literal('ready'),
   service: Type.String(),
-  checks: Type.Record(Type.String(), Type.String()),
+  checks: Type.Record(Type.String(), CheckState),
 });
 
-/** GET /health: the process is alive (no dependencies). GET /ready: every dependency answers. */
+/**
+ * GET /health: the process is alive (no dependencies). GET /ready: every dependency answers.
+ * Both are public (load balancers, and through the gateway anyone), so /ready names each check
+ * and its state only; why a check fails — addresses, driver messages — goes to the log.
+ */
 export const healthPlugin = fastifyPlugin<HealthPluginOptions>(
   async (app: FastifyInstance, options: HealthPluginOptions) => {
     const checks: ReadinessCheck[] = [];
     const startedAt = options.clock.now();
     const timeoutMs = options.checkTimeoutMs ?? 2_000;
+    const failures = readinessFailureLog(app.log, options.clock);
     let shuttingDown = false;
 
     app.decorate('readiness', {
@@ -92,14 +100,15 @@ export const healthPlugin = fastifyPlugin<HealthPluginOptions>(
           });
         }
         const results = await Promise.all(checks.map(async (check) => ({ name: check.name, error: await failureOf(check, timeoutMs) })));
-        const summary = Object.fromEntries(results.map((result) => [result.name, result.error ?? 'ok']));
+        for (const result of results) failures.record(result.name, result.error);
+        const summary = Object.fromEntries(results.map((result) => [result.name, result.error === undefined ? ('ok' as const) : ('failing' as const)]));
         const failing = results.filter((result) => result.error !== undefined);
         if (failing.length === 0) return { status: 'ready' as const, service: options.service, checks: summary };
         return sendProblem(request, reply, {
           status: 503,
           code: kitErrorCodes.notReady,
           title: 'Service unavailable',
-          detail: `${options.service} is not ready: ${failing.map((result) => `${result.name} (${result.error})`).join(', ')}.`,
+          detail: `${options.service} is not ready: ${failing.map((result) => result.name).join(', ')} failing; the service's log says why.`,
           extensions: { checks: summary },
         });
       },

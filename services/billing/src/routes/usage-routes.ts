@@ -8,7 +8,7 @@ const security = [{ bearerAuth: [] }];
 
 /** Usage reporting and its aggregates. */
 export async function usageRoutes(app: ServiceApp, domain: BillingDomain): Promise<void> {
-  app.post('/v1/usage', { preHandler: app.requirePermission('billing:usage'), schema: { tags: ['usage'], security, summary: 'Report one usage event (idempotent by id)', body: UsageEvent, response: { 200: IngestResult } } }, async (request) =>
+  app.post('/v1/usage', { preHandler: app.requirePermission('billing:usage'), schema: { tags: ['usage'], security, summary: 'Report one usage event (idempotent by id within the organisation)', body: UsageEvent, response: { 200: IngestResult } } }, async (request) =>
     ingestUsage(domain, identityOf(request), [request.body], () => 'body'),
   );
 

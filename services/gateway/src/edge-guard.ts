@@ -81,6 +81,10 @@ export function edgeGuard(options: EdgeGuardOptions) {
     const organisationRule = override ? { ...options.limits.perOrganisation, limit: override.limit } : options.limits.perOrganisation;
     const organisationDecision = await limit(`org:${identity.organisation}:${override?.prefix ?? '*'}`, organisationRule, false);
     if (organisationDecision.remaining < ipDecision.remaining) setRateHeaders(reply, organisationDecision);
-    if (!organisationDecision.allowed) throw tooMany(organisationDecision, 'organisation');
+    if (!organisationDecision.allowed) {
+      // Refused requests are not counted by any limit, or a used-up organisation would lock its members' addresses too.
+      await ipDecision.release();
+      throw tooMany(organisationDecision, 'organisation');
+    }
   };
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterEach } from 'vitest';
-import { createHttpClient, createLogger, InProcessState, loadConfig, systemClock, type ServiceApp, type SharedState } from '@lift/kit';
+import { createHttpClient, createLogger, InProcessState, loadConfig, systemClock, type Clock, type ServiceApp, type SharedState } from '@lift/kit';
 import { bearerFor } from '../../../tests/support/test-token.js';
 import { buildApp } from '../src/app.js';
 import { gatewayConfigSchema } from '../src/config.js';
@@ -56,14 +56,15 @@ export function signedIn(permissions: string[] = ['memory:read'], organisation =
 }
 
 /** The gateway app with its upstream URLs overridden; closed after the test. */
-export async function buildGateway(env: Record<string, string>, options: { state?: SharedState } = {}): Promise<ServiceApp> {
+export async function buildGateway(env: Record<string, string>, options: { state?: SharedState; clock?: Clock } = {}): Promise<ServiceApp> {
   // The usage outbox (when a test turns metering on) lives in a fresh folder, never in the repository's data/.
   const outboxFile = join(mkdtempSync(join(tmpdir(), 'lift-gateway-')), 'outbox.db');
   const config = await loadConfig(gatewayConfigSchema, { env: { JWT_ALGORITHM: 'HS256', JWT_SECRET: testSecret, EVENT_OUTBOX_FILE: outboxFile, ...env } });
   const log = createLogger({ service: 'gateway', version: 'test', level: 'silent' });
-  const state = options.state ?? new InProcessState(systemClock);
+  const clock = options.clock ?? systemClock;
+  const state = options.state ?? new InProcessState(clock);
   const http = createHttpClient({ service: 'gateway', version: 'test' });
-  const app = await buildApp({ config, log, clock: systemClock, state, http });
+  const app = await buildApp({ config, log, clock, state, http });
   cleanups.push(async () => {
     await app.close();
     await http.close();

@@ -11,9 +11,10 @@ import { gatewayIdentity } from './identity.js';
 import { platformOpenApi } from './platform-openapi.js';
 import { tlsCredentialsFrom } from './tls-config.js';
 import { serveTlsAlongside } from './tls-listener.js';
-import { moduleRoutes } from './module-routes.js';
+import { moduleForwarder } from './module-routes.js';
 import { ModuleTable } from './module-table.js';
-import { proxyRoutes } from './proxy-routes.js';
+import { edgeRoutes } from './edge-routes.js';
+import { serviceForwarder } from './proxy-routes.js';
 import { followRouteTable } from './route-table-follower.js';
 import { upstreamMetrics } from './upstream-metrics.js';
 import { UpstreamResilience } from './upstream-resilience.js';
@@ -31,6 +32,7 @@ export async function buildApp(deps: GatewayDeps): Promise<ServiceApp> {
   const app = await createService({ identity: gatewayIdentity, config, log: deps.log, clock: deps.clock, openApiDocument: platformDocs.document });
   if (tls) serveTlsAlongside(app, { cert: tls.cert, key: tls.key, host: config.HOST, port: tls.port, log: deps.log });
   app.decorateRequest('upstream', undefined);
+  app.decorateRequest('edge', undefined);
   installHardening(app, { allowedHosts: config.ALLOWED_HOSTS.split(',').map((host) => host.trim()).filter((host) => host !== ''), forceHttps: config.FORCE_HTTPS });
   const modules = new ModuleTable(config.UPSTREAM_CONNECTIONS);
   await healthDetailedRoute(app, { services: upstreams, modules, http: deps.http, clock: deps.clock });
@@ -78,8 +80,7 @@ export async function buildApp(deps: GatewayDeps): Promise<ServiceApp> {
     scope.addContentTypeParser('*', (_request, _payload, done) => done(null));
     scope.addHook('preHandler', guard);
     if (metering) scope.addHook('preHandler', metering.hook);
-    await proxyRoutes(scope, { upstreams, ...limits });
-    await moduleRoutes(scope, { table: modules, ...limits });
+    await edgeRoutes(scope, { upstreams, toService: serviceForwarder(limits), toModule: moduleForwarder({ table: modules, ...limits }) });
   });
 
   const follower = tokens

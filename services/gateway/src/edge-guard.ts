@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DependencyUnavailableError, LiftError, tokenMissing, type AccessTokenVerifier, type Logger } from '@lift/kit';
 import type { Counter } from 'prom-client';
 import type { ApiKeyExchange } from './api-key-exchange.js';
+import { edgeTargetOfRequest } from './edge-routing.js';
 import { isCredentialRoute, isPublicRoute } from './public-routes.js';
 import type { RateLimitDecision, RateLimiter, RateLimitRule } from './rate-limiter.js';
 
@@ -38,11 +39,11 @@ function tooMany(decision: RateLimitDecision, scope: string): LiftError {
 }
 
 /**
- * Every proxied request passes here before it is forwarded: the client's address is limited,
- * then — unless the route is public — a Bearer token or an X-API-Key (exchanged for a token) is
- * verified, then the organisation is limited. A failing Redis fails open to a per-replica limiter
- * for ordinary traffic (logged and counted) and closed (503) for credential routes, where a
- * missing limit would invite brute force.
+ * Every proxied request passes here before it is forwarded, decided on its normalised path
+ * (edgeRouting): the client's address is limited, then — unless the route is public — a Bearer
+ * token or an X-API-Key (exchanged for a token) is verified, then the organisation is limited. A
+ * failing Redis fails open to a per-replica limiter for ordinary traffic (logged and counted) and
+ * closed (503) for credential routes, where a missing limit would invite brute force.
  */
 export function edgeGuard(options: EdgeGuardOptions) {
   let lastWarning = 0;
@@ -61,7 +62,7 @@ export function edgeGuard(options: EdgeGuardOptions) {
   };
 
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    const path = request.url.split('?')[0] ?? '/';
+    const { path } = edgeTargetOfRequest(request);
     const credentials = isCredentialRoute(request.method, path);
     const ipDecision = await limit(`ip:${credentials ? 'credentials:' : ''}${request.ip}`, credentials ? options.limits.credentialsPerIp : options.limits.perIp, credentials);
     setRateHeaders(reply, ipDecision);

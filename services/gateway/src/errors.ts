@@ -9,4 +9,5 @@ export const gatewayErrorCodes = {
   permissionMissing: 'AUTH_PERMISSION_MISSING',
   quotaExceeded: 'GATEWAY_QUOTA_EXCEEDED',
   circuitOpen: 'GATEWAY_CIRCUIT_OPEN',
+  ambiguousPath: 'GATEWAY_AMBIGUOUS_PATH',
 } as const;

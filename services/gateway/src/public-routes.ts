@@ -22,7 +22,11 @@ export function isPublicRoute(method: string, path: string): boolean {
   return false;
 }
 
-/** Routes where a failing rate-limit store must refuse (503) rather than let traffic through. */
+/**
+ * Routes where a failing rate-limit store must refuse (503) rather than let traffic through.
+ * Both rules match the normalised path, so `/auth/v1/%6cogin` is sign-in and
+ * `/billing/docs/../v1/plans` is not a docs page.
+ */
 export function isCredentialRoute(method: string, path: string): boolean {
   return method === 'POST' && (path === '/auth/v1/login' || path === '/auth/v1/register' || path === '/auth/v1/api-keys/exchange' || path === '/auth/v1/oauth/token');
 }

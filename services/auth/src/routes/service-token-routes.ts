@@ -25,7 +25,7 @@ export async function serviceTokenRoutes(app: ServiceApp, domain: AuthDomain): P
 
   // RFC 6749 token requests are form-encoded; no other auth route takes forms.
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4096 }, (_request, body, done) => done(null, parse(body as string)));
-  app.post('/v1/oauth/token', { schema: { tags: ['tokens'], summary: 'Client credentials for platform services (RFC 6749 §4.4)', body: TokenRequest } }, async (request, reply) => {
+  app.post('/v1/oauth/token', { schema: { tags: ['tokens'], security: [], summary: 'Client credentials for platform services (RFC 6749 §4.4)', body: TokenRequest } }, async (request, reply) => {
     const oauthError = (status: number, error: string, description: string) =>
       reply.code(status).header('cache-control', 'no-store').send({ error, error_description: description });
     if (request.body.grant_type !== 'client_credentials') return oauthError(400, 'unsupported_grant_type', 'Only client_credentials is supported.');

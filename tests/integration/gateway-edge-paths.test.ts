@@ -15,14 +15,21 @@ interface Seen {
 }
 
 /**
- * A stand-in core service that records what the gateway forwards, and answers `extra` paths
- * itself (the control plane a gateway needs for module routing).
+ * A stand-in core service that records what the gateway forwards, serves an OpenAPI document
+ * declaring `publicOperations` public (`security: []`), and answers `extra` paths itself (the
+ * control plane a gateway needs for module routing).
  */
-async function standIn(extra: Record<string, (url: URL) => unknown> = {}) {
+async function standIn(publicOperations: string[], extra: Record<string, (url: URL) => unknown> = {}) {
   const seen: Seen[] = [];
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const operation of publicOperations) {
+    const [method = '', path = ''] = operation.split(' ');
+    paths[path] = { ...paths[path], [method.toLowerCase()]: { security: [], responses: { 200: { description: 'ok' } } } };
+  }
+  const document = { openapi: '3.1.0', info: { title: 'stand-in', version: '1' }, paths };
   const server: Server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://stand-in');
-    const answer = extra[url.pathname]?.(url);
+    const answer = url.pathname === '/openapi.json' ? document : extra[url.pathname]?.(url);
     if (answer === undefined) seen.push({ method: request.method ?? '', url: request.url ?? '', headers: request.headers });
     response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer ?? { ok: true }));
   });
@@ -39,7 +46,7 @@ describe('the gateway process decides on the normalised path, and forwards it', 
   let module: Awaited<ReturnType<typeof standIn>>;
 
   beforeAll(async () => {
-    module = await standIn();
+    module = await standIn([]);
     const routeTable = {
       revision: 1,
       modules: [
@@ -56,12 +63,12 @@ describe('the gateway process decides on the normalised path, and forwards it', 
         },
       ],
     };
-    auth = await standIn({
+    auth = await standIn(['POST /v1/login', 'POST /v1/token/refresh'], {
       '/v1/oauth/token': () => ({ access_token: 'service-token-for-gateway', token_type: 'Bearer', expires_in: 300 }),
       '/v1/route-table': () => routeTable,
     });
-    billing = await standIn();
-    memory = await standIn();
+    billing = await standIn(['POST /v1/webhooks/stripe']);
+    memory = await standIn([]);
     servers.push(module.server, auth.server, billing.server, memory.server);
     gateway = startServiceProcess({
       name: 'gateway',
@@ -108,6 +115,11 @@ describe('the gateway process decides on the normalised path, and forwards it', 
     expect(billing.seen).toHaveLength(0);
     expect((await send('GET', '/billing/docs/%2e%2e/v1/plans', await token())).status).toBe(200);
     expect(billing.seen.map((request) => request.url)).toEqual(['/v1/plans']);
+  });
+
+  it('lets the webhook billing declares public through without a token', async () => {
+    expect((await send('POST', '/billing/v1/webhooks/stripe', { 'stripe-signature': 't=1,v1=x' })).status).toBe(200);
+    expect(billing.seen.at(-1)).toMatchObject({ method: 'POST', url: '/v1/webhooks/stripe' });
   });
 
   it('forwards the normalised path and the query as the client sent it', async () => {

@@ -15,6 +15,8 @@ import { moduleForwarder } from './module-routes.js';
 import { ModuleTable } from './module-table.js';
 import { edgeRoutes } from './edge-routes.js';
 import { serviceForwarder } from './proxy-routes.js';
+import { publicRouteTable } from './public-route-table.js';
+import { serviceDocuments } from './service-documents.js';
 import { followRouteTable } from './route-table-follower.js';
 import { upstreamMetrics } from './upstream-metrics.js';
 import { UpstreamResilience } from './upstream-resilience.js';
@@ -28,7 +30,9 @@ export async function buildApp(deps: GatewayDeps): Promise<ServiceApp> {
   // Read and checked before anything starts: a bad TLS_* setting is a configuration error.
   const tls = tlsCredentialsFrom(config);
   const upstreams = coreUpstreams(config);
-  const platformDocs = platformOpenApi({ services: upstreams, http: deps.http, clock: deps.clock, log: deps.log, version: gatewayIdentity.version });
+  // One set of the services' documents for the merged /openapi.json and the public-route table.
+  const documents = serviceDocuments({ services: upstreams, http: deps.http, clock: deps.clock, log: deps.log });
+  const platformDocs = platformOpenApi({ services: upstreams, documents, version: gatewayIdentity.version });
   const app = await createService({ identity: gatewayIdentity, config, log: deps.log, clock: deps.clock, openApiDocument: platformDocs.document });
   if (tls) serveTlsAlongside(app, { cert: tls.cert, key: tls.key, host: config.HOST, port: tls.port, log: deps.log });
   app.decorateRequest('upstream', undefined);
@@ -64,6 +68,7 @@ export async function buildApp(deps: GatewayDeps): Promise<ServiceApp> {
         return { prefix: entry.slice(0, separator), limit: Number(entry.slice(separator + 1)) };
       }),
     },
+    publicRoutes: publicRouteTable(documents),
     log: deps.log,
     storeFailures: new Counter({ name: 'gateway_rate_limit_store_failures_total', help: 'Rate-limit checks that fell back to the per-replica limiter because the shared store failed', registers: [app.metrics] }),
   });
@@ -81,6 +86,11 @@ export async function buildApp(deps: GatewayDeps): Promise<ServiceApp> {
     scope.addHook('preHandler', guard);
     if (metering) scope.addHook('preHandler', metering.hook);
     await edgeRoutes(scope, { upstreams, toService: serviceForwarder(limits), toModule: moduleForwarder({ table: modules, ...limits }) });
+  });
+  // The public-route table is checked at start: every service's document is fetched once the gateway listens.
+  app.addHook('onListen', (done) => {
+    void documents.refresh();
+    done();
   });
 
   const follower = tokens

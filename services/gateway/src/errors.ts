@@ -10,4 +10,5 @@ export const gatewayErrorCodes = {
   quotaExceeded: 'GATEWAY_QUOTA_EXCEEDED',
   circuitOpen: 'GATEWAY_CIRCUIT_OPEN',
   ambiguousPath: 'GATEWAY_AMBIGUOUS_PATH',
+  publicRoutesUnknown: 'GATEWAY_PUBLIC_ROUTES_UNKNOWN',
 } as const;

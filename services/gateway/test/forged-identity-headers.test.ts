@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildGateway, signedIn, startUpstream } from './helper.js';
+import { authDocument, buildGateway, serviceDocument, signedIn, startUpstream } from './helper.js';
 
 /**
  * Issue #10 item 14: only the gateway asserts identity. Forged headers it does not set itself
@@ -21,7 +21,7 @@ function gatewayOwned(headers: Record<string, unknown>): string[] {
 
 describe('forged x-lift-* headers', () => {
   it('never reach the service on an authenticated route', async () => {
-    const memory = await startUpstream();
+    const memory = await startUpstream(undefined, { openApi: serviceDocument([], ['GET /v1/memories']) });
     const gateway = await buildGateway({ MEMORY_SERVICE_URL: memory.url });
     const response = await gateway.inject({ method: 'GET', url: '/memory/v1/memories', headers: { ...(await signedIn()), ...forged } });
     expect(response.statusCode).toBe(200);
@@ -32,7 +32,7 @@ describe('forged x-lift-* headers', () => {
   });
 
   it('never reach the service on a public route, where the gateway asserts no identity', async () => {
-    const auth = await startUpstream();
+    const auth = await startUpstream(undefined, { openApi: authDocument });
     const gateway = await buildGateway({ AUTH_SERVICE_URL: auth.url });
     const response = await gateway.inject({ method: 'POST', url: '/auth/v1/login', payload: {}, headers: { ...forged, 'x-lift-user': 'admin', 'x-lift-org': 'platform' } });
     expect(response.statusCode).toBe(200);

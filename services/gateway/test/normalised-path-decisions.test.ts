@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { rawRequest } from '../../../tests/support/raw-request.js';
-import { buildGateway, signedIn, startUpstream } from './helper.js';
+import { authDocument, buildGateway, serviceDocument, signedIn, startUpstream } from './helper.js';
 
 /**
  * Regression for issue #10 item 2: the gateway decided on the raw path while the services decode
@@ -9,9 +9,9 @@ import { buildGateway, signedIn, startUpstream } from './helper.js';
  * backslashes before anything is sent.
  */
 async function edge(env: Record<string, string> = {}) {
-  const auth = await startUpstream();
-  const billing = await startUpstream();
-  const memory = await startUpstream();
+  const auth = await startUpstream(undefined, { openApi: authDocument });
+  const billing = await startUpstream(undefined, { openApi: serviceDocument([], ['GET /v1/plans']) });
+  const memory = await startUpstream(undefined, { openApi: serviceDocument([], ['GET /v1/memories']) });
   // Nothing listens on port 9: the services this suite does not use are simply unreachable.
   const unused = 'http://127.0.0.1:9';
   const gateway = await buildGateway({ AUTH_SERVICE_URL: auth.url, BILLING_SERVICE_URL: billing.url, MEMORY_SERVICE_URL: memory.url, REGISTRY_SERVICE_URL: unused, OBSERVABILITY_SERVICE_URL: unused, ...env });

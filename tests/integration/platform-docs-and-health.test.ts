@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpClient, createLogger, createService, systemClock, type HttpClient, type ServiceApp } from '@lift/kit';
 import { healthDetailedRoute } from '../../services/gateway/src/health-detailed.js';
-import { platformOpenApi, type ServiceLocation } from '../../services/gateway/src/platform-openapi.js';
+import { platformOpenApi } from '../../services/gateway/src/platform-openapi.js';
+import { serviceDocuments, type ServiceLocation } from '../../services/gateway/src/service-documents.js';
 import { unresolvedReferences } from '../../services/gateway/test/unresolved-references.js';
 import { freePort } from '../support/free-port.js';
 import { coreServiceNames } from '../support/platform-stack.js';
@@ -36,7 +37,7 @@ afterAll(async () => {
 
 describe('the gateway\'s view of the real platform', () => {
   it('merges every core service\'s real OpenAPI document into one consistent document', async () => {
-    const docs = platformOpenApi({ services: locations, http, clock: systemClock, log, version: '0.1.0' });
+    const docs = platformOpenApi({ services: locations, documents: serviceDocuments({ services: locations, http, clock: systemClock, log }), version: '0.1.0' });
     const document = await docs.document(gateway.swagger());
     expect(document['x-lift-sources']).toEqual(Object.fromEntries(coreServiceNames.map((name) => [name, 'current'])));
     const paths = Object.keys(document.paths ?? {});

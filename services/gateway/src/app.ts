@@ -16,10 +16,13 @@ import { gatewayIdentity } from './identity.js';
 import { platformOpenApi } from './platform-openapi.js';
 import { tlsCredentialsFrom } from './tls-config.js';
 import { serveTlsAlongside } from './tls-listener.js';
-import { moduleRoutes } from './module-routes.js';
+import { moduleForwarder } from './module-routes.js';
 import { ModuleTable } from './module-table.js';
 import { moduleTokenExchange } from './module-token-exchange.js';
-import { proxyRoutes } from './proxy-routes.js';
+import { edgeRoutes } from './edge-routes.js';
+import { serviceForwarder } from './proxy-routes.js';
+import { publicRouteTable } from './public-route-table.js';
+import { serviceDocuments } from './service-documents.js';
 import { followRouteTable } from './route-table-follower.js';
 import { upstreamMetrics } from './upstream-metrics.js';
 import { UpstreamResilience } from './upstream-resilience.js';
@@ -40,10 +43,13 @@ export async function buildApp(deps: GatewayDeps): Promise<ServiceApp> {
   const verifier = serviceTokenVerifier(config, deps.clock);
   const modulePolicy = addressPolicyFrom(config.MODULE_URL_ALLOWED_NETWORKS);
   const upstreams = coreUpstreams(config);
-  const platformDocs = platformOpenApi({ services: upstreams, http: deps.http, clock: deps.clock, log: deps.log, version: gatewayIdentity.version });
+  // One set of the services' documents for the merged /openapi.json and the public-route table.
+  const documents = serviceDocuments({ services: upstreams, http: deps.http, clock: deps.clock, log: deps.log });
+  const platformDocs = platformOpenApi({ services: upstreams, documents, version: gatewayIdentity.version });
   const app = await createService({ identity: gatewayIdentity, config, log: deps.log, clock: deps.clock, openApiDocument: platformDocs.document });
   if (tls) serveTlsAlongside(app, { cert: tls.cert, key: tls.key, host: config.HOST, port: tls.port, log: deps.log });
   app.decorateRequest('upstream', undefined);
+  app.decorateRequest('edge', undefined);
   installHardening(app, { allowedHosts: config.ALLOWED_HOSTS.split(',').map((host) => host.trim()).filter((host) => host !== ''), forceHttps: config.FORCE_HTTPS });
   const modules = new ModuleTable({
     connections: config.UPSTREAM_CONNECTIONS,
@@ -91,6 +97,7 @@ export async function buildApp(deps: GatewayDeps): Promise<ServiceApp> {
         return { prefix: entry.slice(0, separator), limit: Number(entry.slice(separator + 1)) };
       }),
     },
+    publicRoutes: publicRouteTable(documents),
     log: deps.log,
     storeFailures: new Counter({ name: 'gateway_rate_limit_store_failures_total', help: 'Rate-limit checks that fell back to the per-replica limiter because the shared store failed', registers: [app.metrics] }),
   });
@@ -107,10 +114,14 @@ export async function buildApp(deps: GatewayDeps): Promise<ServiceApp> {
     scope.addContentTypeParser('*', (_request, _payload, done) => done(null));
     scope.addHook('preHandler', guard);
     if (metering) scope.addHook('preHandler', metering.hook);
-    await proxyRoutes(scope, { upstreams, ...limits });
     // Without the gateway's secret there is no route table either: module routes answer 503.
     const moduleTokens = secret ? moduleTokenExchange({ http: deps.http, authUrl: config.AUTH_SERVICE_URL, clientId: 'gateway', clientSecret: secret, clock: deps.clock }) : undefined;
-    await moduleRoutes(scope, { table: modules, moduleTokens, ...limits });
+    await edgeRoutes(scope, { upstreams, toService: serviceForwarder(limits), toModule: moduleForwarder({ table: modules, moduleTokens, ...limits }) });
+  });
+  // The public-route table is checked at start: every service's document is fetched once the gateway listens.
+  app.addHook('onListen', (done) => {
+    void documents.refresh();
+    done();
   });
 
   const follower = tokens

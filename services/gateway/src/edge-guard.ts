@@ -3,7 +3,10 @@ import { DependencyUnavailableError, LiftError, tokenMissing, UnauthorizedError,
 import type { Counter } from 'prom-client';
 import type { ApiKeyExchange } from './api-key-exchange.js';
 import type { RevokedApiKeys } from './revoked-api-keys.js';
-import { isCredentialRoute, isPublicRoute } from './public-routes.js';
+import { isCredentialRoute } from './credential-routes.js';
+import { edgeTargetOfRequest, type ServiceTarget } from './edge-routing.js';
+import { gatewayErrorCodes } from './errors.js';
+import type { PublicRouteTable, RouteAccess } from './public-route-table.js';
 import type { RateLimitDecision, RateLimiter, RateLimitRule } from './rate-limiter.js';
 
 export interface RateLimitSettings {
@@ -23,6 +26,8 @@ export interface EdgeGuardOptions {
   /** Used when the shared limiter's store (Redis) fails: traffic goes on, limited per replica. */
   readonly fallbackLimiter: RateLimiter;
   readonly limits: RateLimitSettings;
+  /** Which core-service routes are public, from the services' own OpenAPI documents. */
+  readonly publicRoutes: PublicRouteTable;
   readonly log: Logger;
   readonly storeFailures: Counter;
 }
@@ -40,12 +45,25 @@ function tooMany(decision: RateLimitDecision, scope: string): LiftError {
   });
 }
 
+function publicRoutesUnknown(service: string): LiftError {
+  return new DependencyUnavailableError(
+    gatewayErrorCodes.publicRoutesUnknown,
+    `The gateway has not obtained the ${service} service's API description yet, so it cannot tell whether this route needs a token; try again shortly, or send a token.`,
+    { headers: { 'retry-after': '1' }, extensions: { service } },
+  );
+}
+
+function presentsCredentials(request: FastifyRequest): boolean {
+  return request.headers.authorization !== undefined || request.headers['x-api-key'] !== undefined;
+}
+
 /**
- * Every proxied request passes here before it is forwarded: the client's address is limited,
- * then — unless the route is public — a Bearer token or an X-API-Key (exchanged for a token) is
- * verified, then the organisation is limited. A failing Redis fails open to a per-replica limiter
- * for ordinary traffic (logged and counted) and closed (503) for credential routes, where a
- * missing limit would invite brute force.
+ * Every proxied request passes here before it is forwarded, decided on its normalised path
+ * (edgeRouting): the client's address is limited, then — unless the service declares the route
+ * public — a Bearer token or an X-API-Key (exchanged for a token) is verified, then the
+ * organisation is limited. A failing Redis fails open to a per-replica limiter for ordinary
+ * traffic (logged and counted) and closed (503) for credential routes, where a missing limit
+ * would invite brute force.
  */
 export function edgeGuard(options: EdgeGuardOptions) {
   let lastWarning = 0;
@@ -63,13 +81,29 @@ export function edgeGuard(options: EdgeGuardOptions) {
     }
   };
 
+  /**
+   * A route whose service's document the gateway does not hold yet is public only once it does:
+   * a request without credentials waits for one fetch of the document (sign-in works as soon as
+   * auth answers), and is refused with 503 if that fails. With credentials it is simply verified.
+   */
+  const accessAfterLearning = async (request: FastifyRequest, target: ServiceTarget): Promise<RouteAccess> => {
+    const service = target.upstream.name;
+    await options.publicRoutes.learn(service);
+    const access = options.publicRoutes.accessOf(service, request.method, target.servicePath);
+    if (access === 'unknown') throw publicRoutesUnknown(service);
+    return access;
+  };
+
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    const path = request.url.split('?')[0] ?? '/';
+    const target = edgeTargetOfRequest(request);
+    const { path } = target;
     const credentials = isCredentialRoute(request.method, path);
     const ipDecision = await limit(`ip:${credentials ? 'credentials:' : ''}${request.ip}`, credentials ? options.limits.credentialsPerIp : options.limits.perIp, credentials);
     setRateHeaders(reply, ipDecision);
     if (!ipDecision.allowed) throw tooMany(ipDecision, credentials ? 'sign-in per address' : 'per address');
-    if (isPublicRoute(request.method, path)) return;
+    let access: RouteAccess = target.kind === 'service' ? options.publicRoutes.accessOf(target.upstream.name, request.method, target.servicePath) : 'protected';
+    if (access === 'unknown' && target.kind === 'service' && !presentsCredentials(request)) access = await accessAfterLearning(request, target);
+    if (access === 'public') return;
 
     const apiKey = request.headers['x-api-key'];
     if (typeof apiKey === 'string' && apiKey !== '' && request.headers.authorization === undefined) {
@@ -87,6 +121,10 @@ export function edgeGuard(options: EdgeGuardOptions) {
     const organisationRule = override ? { ...options.limits.perOrganisation, limit: override.limit } : options.limits.perOrganisation;
     const organisationDecision = await limit(`org:${identity.organisation}:${override?.prefix ?? '*'}`, organisationRule, false);
     if (organisationDecision.remaining < ipDecision.remaining) setRateHeaders(reply, organisationDecision);
-    if (!organisationDecision.allowed) throw tooMany(organisationDecision, 'organisation');
+    if (!organisationDecision.allowed) {
+      // Refused requests are not counted by any limit, or a used-up organisation would lock its members' addresses too.
+      await ipDecision.release();
+      throw tooMany(organisationDecision, 'organisation');
+    }
   };
 }

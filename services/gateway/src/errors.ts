@@ -10,4 +10,6 @@ export const gatewayErrorCodes = {
   quotaExceeded: 'GATEWAY_QUOTA_EXCEEDED',
   circuitOpen: 'GATEWAY_CIRCUIT_OPEN',
   moduleTokenRefused: 'GATEWAY_MODULE_TOKEN_REFUSED',
+  ambiguousPath: 'GATEWAY_AMBIGUOUS_PATH',
+  publicRoutesUnknown: 'GATEWAY_PUBLIC_ROUTES_UNKNOWN',
 } as const;

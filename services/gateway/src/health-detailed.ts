@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { Clock, HttpClient } from '@lift/kit';
 import type { ModuleRoute } from './module-table.js';
-import type { ServiceLocation } from './platform-openapi.js';
+import type { ServiceLocation } from './service-documents.js';
 import { probeReadiness } from './readiness-probe.js';
 
 /** What /health/detailed reads of the module route table (the gateway's ModuleTable). */

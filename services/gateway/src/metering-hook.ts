@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { edgeTargetOfRequest } from './edge-routing.js';
 import type { QuotaGuard } from './quota-guard.js';
 import { meteredUses, type UsageMeter } from './usage-metering.js';
 
@@ -11,15 +12,10 @@ export function meteringHook(options: { quota?: QuotaGuard | undefined; meter: U
   return async (request: FastifyRequest): Promise<void> => {
     const identity = request.identity;
     if (identity === undefined || identity.organisation === 'platform') return;
-    const path = request.url.split('?', 1)[0] ?? '/';
-    const uses = meteredUses(request.method, path);
+    // The normalised path: `/memory/v1/%73earch` is a search like `/memory/v1/search`.
+    const target = edgeTargetOfRequest(request);
+    const uses = meteredUses(request.method, target.path);
     if (options.quota) await options.quota.admit(identity.organisation, uses);
-    options.meter.record(identity.organisation, uses, upstreamOf(path));
+    options.meter.record(identity.organisation, uses, target.kind === 'service' ? target.upstream.name : `module:${target.moduleId}`);
   };
-}
-
-/** `/memory/v1/x` → `memory`; `/modules/causal/x` → `module:causal`. */
-function upstreamOf(path: string): string {
-  const [, first = '', second = ''] = path.split('/', 3);
-  return first === 'modules' ? `module:${second}` : first;
 }

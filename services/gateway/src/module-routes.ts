@@ -1,5 +1,6 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ForbiddenError, hasPermission, identityOf, sendProblem } from '@lift/kit';
+import type { ModuleTarget } from './edge-routing.js';
 import { gatewayErrorCodes } from './errors.js';
 import { forwardRequest, type ForwardLimits } from './forward-request.js';
 import { identityHeaders } from './identity-headers.js';
@@ -14,6 +15,8 @@ export interface ModuleRoutesOptions extends ForwardLimits {
 
 const bearerToken = /^Bearer +(\S+)$/i;
 
+export type ModuleForwarder = (request: FastifyRequest, reply: FastifyReply, target: ModuleTarget) => Promise<FastifyReply>;
+
 /**
  * `/modules/{moduleId}/*` to the module's baseUrl, from the registry's route table. Only enabled,
  * healthy modules get traffic (503 naming the module otherwise); every request needs a valid token
@@ -21,10 +24,12 @@ const bearerToken = /^Bearer +(\S+)$/i;
  * the gateway's identity headers and a token of its own audience (exchanged at auth for the
  * caller's), to verify again — never the caller's platform token, which it could replay.
  */
-export async function moduleRoutes(app: FastifyInstance, options: ModuleRoutesOptions): Promise<void> {
-  const handler = async (request: FastifyRequest<{ Params: { moduleId: string } }>, reply: FastifyReply) => {
-    const { moduleId } = request.params;
+export function moduleForwarder(options: ModuleRoutesOptions): ModuleForwarder {
+  // The module and the path its permission rules match come from the normalised path (edgeRouting).
+  return async (request, reply, target) => {
+    const { moduleId, modulePath: path } = target;
     const { moduleTokens } = options;
+    // Without the gateway's secret there is no route table either: module routes answer 503.
     if (!options.table.loaded || !moduleTokens) {
       return sendProblem(request, reply, {
         status: 503,
@@ -49,13 +54,10 @@ export async function moduleRoutes(app: FastifyInstance, options: ModuleRoutesOp
         headers: { 'retry-after': '5' },
       });
     }
-    const prefix = `/modules/${moduleId}`;
-    const rest = request.url.slice(prefix.length);
-    const path = rest.startsWith('/') ? rest : `/${rest}`;
     const identity = identityOf(request);
-    const permission = requiredPermission(module, request.method, path.split('?')[0] ?? '/');
+    const permission = requiredPermission(module, request.method, path);
     if (!hasPermission(identity, permission)) {
-      throw new ForbiddenError(gatewayErrorCodes.permissionMissing, `The module "${moduleId}" needs the permission ${permission} for ${request.method} ${path.split('?')[0]}.`, {
+      throw new ForbiddenError(gatewayErrorCodes.permissionMissing, `The module "${moduleId}" needs the permission ${permission} for ${request.method} ${path}.`, {
         extensions: { permission, module: moduleId },
       });
     }
@@ -67,12 +69,10 @@ export async function moduleRoutes(app: FastifyInstance, options: ModuleRoutesOp
       {
         name: `module ${moduleId}`,
         pool: module.pool,
-        path: `${module.basePath}${path}`,
+        path: `${module.basePath}${path}${target.query}`,
         extraHeaders: { ...identityHeaders(request), authorization: `Bearer ${moduleToken}` },
       },
       options,
     );
   };
-  app.all<{ Params: { moduleId: string } }>('/modules/:moduleId', { preHandler: app.requireIdentity, schema: { hide: true } }, handler);
-  app.all<{ Params: { moduleId: string } }>('/modules/:moduleId/*', { preHandler: app.requireIdentity, schema: { hide: true } }, handler);
 }

@@ -19,9 +19,13 @@ export function upstreamRequestHeaders(inbound: IncomingHttpHeaders, forwarded: 
   const listedInConnection = connectionListed(inbound.connection);
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(inbound)) {
-    if (value === undefined || hopByHop.has(name) || listedInConnection.has(name)) continue;
+    if (value === undefined) continue;
+    // Many servers (CGI, WSGI, nginx's underscores_in_headers) read `x_lift_org` as `x-lift-org`:
+    // names are judged with `_` read as `-`. Node has already lower-cased them.
+    const canonical = name.includes('_') ? name.replaceAll('_', '-') : name;
+    if (hopByHop.has(canonical) || listedInConnection.has(canonical)) continue;
     // An API key stops at the gateway: downstream sees only the access token it was exchanged for.
-    if (name === 'host' || name === 'x-api-key' || name.startsWith('x-lift-') || name.startsWith('x-forwarded-')) continue;
+    if (canonical === 'host' || canonical === 'x-api-key' || canonical.startsWith('x-lift-') || canonical.startsWith('x-forwarded-')) continue;
     headers[name] = value;
   }
   headers['x-forwarded-for'] = forwarded.clientIp;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { buildGateway, signedIn, startUpstream } from './helper.js';
+import { authDocument, buildGateway, serviceDocument, signedIn, startUpstream } from './helper.js';
 
 describe('authentication at the edge', () => {
   it('refuses protected routes without a valid token, before calling the service', async () => {
-    const memory = await startUpstream();
+    const memory = await startUpstream(undefined, { openApi: serviceDocument([], ['GET /v1/memories']) });
     const gateway = await buildGateway({ MEMORY_SERVICE_URL: memory.url });
     const missing = await gateway.inject({ method: 'GET', url: '/memory/v1/memories' });
     expect(missing.statusCode).toBe(401);
@@ -14,7 +14,7 @@ describe('authentication at the edge', () => {
   });
 
   it('lets the sign-in routes and every service\'s probes and docs through without a token', async () => {
-    const auth = await startUpstream();
+    const auth = await startUpstream(undefined, { openApi: authDocument });
     const gateway = await buildGateway({ AUTH_SERVICE_URL: auth.url });
     for (const [method, url] of [['POST', '/auth/v1/login'], ['POST', '/auth/v1/register'], ['POST', '/auth/v1/token/refresh'], ['GET', '/auth/.well-known/jwks.json'], ['GET', '/auth/health'], ['GET', '/auth/openapi.json']] as const) {
       expect((await gateway.inject({ method, url, ...(method === 'POST' ? { payload: {} } : {}) })).statusCode, `${method} ${url}`).toBe(200);

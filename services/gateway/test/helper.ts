@@ -8,6 +8,7 @@ import { createHttpClient, createLogger, InProcessState, loadConfig, systemClock
 import { bearerFor } from '../../../tests/support/test-token.js';
 import { buildApp } from '../src/app.js';
 import { gatewayConfigSchema } from '../src/config.js';
+import type { OpenApiDocument } from '../src/openapi-merge.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -23,10 +24,41 @@ export interface Received {
 
 export type UpstreamHandler = (request: Received, respond: (status: number, body: string, headers?: Record<string, string>) => void) => void;
 
+/**
+ * A service's OpenAPI document declaring `publicRoutes` (`'POST /v1/login'`, templates allowed)
+ * public with `security: []`, and `protectedRoutes` behind a bearer token, as the kit documents them.
+ */
+export function serviceDocument(publicRoutes: readonly string[], protectedRoutes: readonly string[] = []): OpenApiDocument {
+  const paths: Record<string, Record<string, unknown>> = {};
+  const add = (route: string, security: Record<string, string[]>[]) => {
+    const [method = '', path = ''] = route.split(' ');
+    paths[path] = { ...paths[path], [method.toLowerCase()]: { security, responses: { 200: { description: 'ok' } } } };
+  };
+  for (const route of publicRoutes) add(route, []);
+  for (const route of protectedRoutes) add(route, [{ bearerAuth: [] }]);
+  return { openapi: '3.1.0', info: { title: 'a stand-in service', version: '1' }, paths };
+}
+
+/** What auth's document declares public (see services/auth/src/routes). */
+export const authDocument = serviceDocument(
+  ['POST /v1/register', 'POST /v1/login', 'POST /v1/token/refresh', 'POST /v1/logout', 'POST /v1/api-keys/exchange', 'POST /v1/oauth/token', 'POST /v1/verify', 'GET /.well-known/jwks.json'],
+  ['GET /v1/me', 'POST /v1/api-keys'],
+);
+
+export interface StandInOptions {
+  /** Served at GET /openapi.json, unrecorded, instead of passing that request to the handler. */
+  readonly openApi?: OpenApiDocument;
+}
+
 /** A stand-in upstream service on a free port that records what the gateway sends it. */
-export async function startUpstream(handler: UpstreamHandler = (_request, respond) => respond(200, '{"ok":true}')) {
+export async function startUpstream(handler: UpstreamHandler = (_request, respond) => respond(200, '{"ok":true}'), options: StandInOptions = {}) {
   const received: Received[] = [];
   const server: Server = createServer((request, response) => {
+    if (options.openApi && request.method === 'GET' && request.url === '/openapi.json') {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify(options.openApi));
+      return;
+    }
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {

@@ -1,5 +1,7 @@
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { bearerFor } from '../../../tests/support/test-token.js';
+import { rawRequest } from '../../../tests/support/raw-request.js';
 import { buildGateway, signedIn, startUpstream, testSecret } from './helper.js';
 import { gatewayFor, moduleEntry, startControlPlane } from './control-plane.js';
 
@@ -53,6 +55,27 @@ describe('routing /modules/{id}/* from the registry\'s route table', () => {
     expect((await gateway.inject({ method: 'POST', url: '/modules/causal/v1/runs', headers: await bearer(['causal:run']), payload: {} })).statusCode).toBe(200);
     expect((await gateway.inject({ method: 'GET', url: '/modules/causal/v1/graphs', headers: await bearer(['memory:read']) })).statusCode).toBe(403);
     expect(module.received).toHaveLength(2);
+  });
+
+  it('matches the manifest\'s permission rules on the normalised path, which is what the module receives', async () => {
+    const module = await startUpstream((request, respond) => respond(200, JSON.stringify({ path: request.url })));
+    const rules = [
+      { method: '*', pathPrefix: '/admin', permission: 'causal:admin' },
+      { method: 'GET', pathPrefix: '/v1', permission: 'causal:read' },
+    ];
+    const controlPlane = await startControlPlane({ revision: 1, modules: [moduleEntry(module.url, { routes: rules })] });
+    const gateway = await gatewayFor(controlPlane);
+    await gateway.listen({ port: 0, host: '127.0.0.1' });
+    const origin = `http://127.0.0.1:${(gateway.server.address() as AddressInfo).port}`;
+    // Over a real socket: app.inject would resolve the dot segments before the gateway saw them.
+    for (const path of ['/modules/causal/v1/%2e%2e/admin', '/modules/causal/v1/../%61dmin', '/modules/causal/v1//x/../../admin']) {
+      const refused = await rawRequest(origin, { path, headers: await bearer(['causal:read']) });
+      expect(refused.status, path).toBe(403);
+      expect(JSON.parse(refused.body)).toMatchObject({ code: 'AUTH_PERMISSION_MISSING', permission: 'causal:admin', module: 'causal' });
+    }
+    expect(module.received).toHaveLength(0);
+    const admitted = await rawRequest(origin, { path: '/modules/causal/v1/%2e%2e/admin?x=1', headers: await bearer(['causal:admin']) });
+    expect(JSON.parse(admitted.body)).toEqual({ path: '/admin?x=1' });
   });
 
   it('needs a valid token', async () => {

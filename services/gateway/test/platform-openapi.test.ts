@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHttpClient, createLogger } from '@lift/kit';
 import type { OpenApiDocument } from '../src/openapi-merge.js';
-import { platformOpenApi, type ServiceLocation } from '../src/platform-openapi.js';
+import { platformOpenApi } from '../src/platform-openapi.js';
+import { serviceDocuments, type ServiceLocation } from '../src/service-documents.js';
 import { startUpstream } from './helper.js';
 
 const closers: (() => Promise<void>)[] = [];
@@ -47,7 +48,8 @@ function platform(services: ServiceLocation[], options: { fetchTimeoutMs?: numbe
   let now = 0;
   const http = createHttpClient({ service: 'gateway', version: 'test' });
   closers.push(() => http.close());
-  const docs = platformOpenApi({ services, http, clock: { now: () => now }, log: createLogger({ service: 'gateway', version: 'test', level: 'silent' }), version: '0.1.0', ...options });
+  const documents = serviceDocuments({ services, http, clock: { now: () => now }, log: createLogger({ service: 'gateway', version: 'test', level: 'silent' }), ...options });
+  const docs = platformOpenApi({ services, documents, version: '0.1.0' });
   return { docs, advance: (ms: number) => void (now += ms) };
 }
 
@@ -95,6 +97,21 @@ describe('the platform\'s OpenAPI document, fetched from every service', () => {
     const back = await docs.document(own);
     expect(Object.keys(back.paths ?? {})).toContain('/auth/v1/things-v3');
     expect(back['x-lift-sources']).toEqual({ auth: 'current' });
+  });
+
+  it('asks again, at most once a second, for a service it never reached, without waiting for the next round', async () => {
+    // A gateway that starts before the services must not leave them out of its documents for a minute.
+    const auth = await documentServer('auth');
+    auth.fail();
+    const { docs, advance } = platform([auth.location]);
+    expect((await docs.document(own))['x-lift-sources']).toEqual({ auth: 'missing' });
+    await docs.document(own);
+    await docs.document(own);
+    expect(auth.fetches()).toBe(2);
+    auth.serve(1);
+    advance(1_000);
+    expect((await docs.document(own))['x-lift-sources']).toEqual({ auth: 'current' });
+    expect(auth.fetches()).toBe(3);
   });
 
   it('leaves out, and names, a service never reached — a stalled one within the fetch timeout', async () => {

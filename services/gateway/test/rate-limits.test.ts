@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openSharedState, systemClock, type SharedState } from '@lift/kit';
-import { buildGateway, signedIn, startUpstream } from './helper.js';
+import { authDocument, buildGateway, signedIn, startUpstream } from './helper.js';
 
 const redisUrl = process.env.TEST_REDIS_URL;
 if (!redisUrl) process.stderr.write('\n*** SKIPPED: gateway rate limits on Redis need TEST_REDIS_URL ***\n\n');
@@ -33,7 +33,7 @@ describe('rate limits', () => {
   });
 
   it('limit sign-in more tightly than other routes', async () => {
-    const auth = await startUpstream();
+    const auth = await startUpstream(undefined, { openApi: authDocument });
     const gateway = await buildGateway({ AUTH_SERVICE_URL: auth.url, RATE_LIMIT_CREDENTIALS_PER_IP: '2' });
     const codes = [];
     for (let index = 0; index < 3; index += 1) codes.push((await gateway.inject({ method: 'POST', url: '/auth/v1/login', payload: {}, remoteAddress: '203.0.113.9' })).statusCode);

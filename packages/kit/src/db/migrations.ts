@@ -17,10 +17,19 @@ export async function migrateToLatest<Schema>(database: Database<Schema>, migrat
     provider: { getMigrations: async () => ({ ...migrations }) },
     ...(database.location.dialect === 'postgres' ? { migrationTableSchema: database.location.schema } : {}),
   });
-  const { error, results } = await migrator.migrateToLatest();
+  let outcome = await migrator.migrateToLatest();
+  // Kysely looks for its tables in every schema; one dropped meanwhile (another run's test schemas,
+  // an operator's cleanup) fails that catalogue query. Nothing was migrated then: look again.
+  for (let attempt = 1; attempt < 4 && isSchemaDroppedDuringScan(outcome.error); attempt += 1) outcome = await migrator.migrateToLatest();
+  const { error, results } = outcome;
   const failed = results?.find((result) => result.status === 'Error');
   if (error !== undefined) {
     throw new MigrationError(`migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message ?? String(error)}`, { cause: error });
   }
   return (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
+}
+
+/** PostgreSQL 3F000 (invalid_schema_name) from the migrator's scan of the catalogue. */
+function isSchemaDroppedDuringScan(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '3F000';
 }

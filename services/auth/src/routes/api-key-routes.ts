@@ -69,7 +69,7 @@ export async function apiKeyRoutes(app: ServiceApp, domain: AuthDomain): Promise
 
   app.post(
     '/v1/api-keys/exchange',
-    { schema: { tags, summary: 'Exchange an API key for a short-lived access token', body: ExchangeBody, response: { 200: AccessTokenBody } } },
+    { schema: { tags, security: [], summary: 'Exchange an API key for a short-lived access token', body: ExchangeBody, response: { 200: AccessTokenBody } } },
     async (request) => {
       const key = await domain.apiKeys.authenticate(request.body.apiKey);
       return domain.issuer.issue({ subject: `apikey:${key.id}`, organisation: key.organisationId, roles: [], permissions: key.permissions, clientId: `apikey:${key.id}` }, domain.config.API_KEY_TOKEN_TTL_SECONDS);

@@ -9,20 +9,20 @@ const bearer = [{ bearerAuth: [] }];
 
 /** Register, log in, refresh, log out, switch organisation, and who am I. */
 export async function sessionRoutes(app: ServiceApp, domain: AuthDomain): Promise<void> {
-  app.post('/v1/register', { schema: { tags, summary: 'Create an account with its own organisation', body: RegisterBody, response: { 201: RegisteredBody } } }, async (request, reply) => {
+  app.post('/v1/register', { schema: { tags, security: [], summary: 'Create an account with its own organisation', body: RegisterBody, response: { 201: RegisteredBody } } }, async (request, reply) => {
     reply.code(201);
     return register(domain, request.body, { ip: request.ip });
   });
 
-  app.post('/v1/login', { schema: { tags, summary: 'Log in with email and password', body: LoginBody, response: { 200: SessionBody } } }, async (request) =>
+  app.post('/v1/login', { schema: { tags, security: [], summary: 'Log in with email and password', body: LoginBody, response: { 200: SessionBody } } }, async (request) =>
     login(domain, request.body, { ip: request.ip }),
   );
 
-  app.post('/v1/token/refresh', { schema: { tags, summary: 'Exchange a refresh token for new tokens (rotation)', body: RefreshBody, response: { 200: SessionBody } } }, async (request) =>
+  app.post('/v1/token/refresh', { schema: { tags, security: [], summary: 'Exchange a refresh token for new tokens (rotation)', body: RefreshBody, response: { 200: SessionBody } } }, async (request) =>
     refresh(domain, request.body.refreshToken, { ip: request.ip }),
   );
 
-  app.post('/v1/logout', { schema: { tags, summary: 'End the session of a refresh token', body: RefreshBody, response: { 204: { type: 'null' } } } }, async (request, reply) => {
+  app.post('/v1/logout', { schema: { tags, security: [], summary: 'End the session of a refresh token', body: RefreshBody, response: { 204: { type: 'null' } } } }, async (request, reply) => {
     await logout(domain, request.body.refreshToken, { ip: request.ip });
     return reply.code(204).send();
   });

@@ -18,7 +18,7 @@ export async function stripeRoutes(app: ServiceApp, domain: BillingDomain): Prom
     scope.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: 1_048_576 }, (_request, body, done) => done(null, body));
     scope.post(
       '/v1/webhooks/stripe',
-      { schema: { tags: ['stripe'], summary: 'Stripe events, verified by their signature', response: { 200: Type.Object({ received: Type.Boolean(), duplicate: Type.Boolean(), applied: Type.Boolean() }) } } },
+      { schema: { tags: ['stripe'], security: [], summary: 'Stripe events, verified by their signature', response: { 200: Type.Object({ received: Type.Boolean(), duplicate: Type.Boolean(), applied: Type.Boolean() }) } } },
       async (request) => {
         const signature = request.headers['stripe-signature'];
         return receiveStripeWebhook(domain, stripe, secret, request.body as Buffer, Array.isArray(signature) ? signature[0] : signature);

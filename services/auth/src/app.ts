@@ -6,6 +6,7 @@ import type { AuthConfig } from './config.js';
 import { authIdentity } from './identity.js';
 import { loginThrottle } from './login-throttle.js';
 import { moduleGrants } from './module-grants.js';
+import { answersAreNeverStored } from './no-store.js';
 import { ensurePlatformAdmin } from './platform-admin.js';
 import { hashPassword, owaspPasswordHashing, type PasswordHashing } from './passwords.js';
 import { refreshTokens } from './refresh-tokens.js';
@@ -79,6 +80,7 @@ export async function buildApp(deps: AuthDeps): Promise<ServiceApp> {
   deps.log.debug({ accessTokenSeconds: accessTokenLifetime(domain), algorithm: config.JWT_ALGORITHM }, 'token settings');
 
   const app = await createService({ identity: authIdentity, config, log: deps.log, clock });
+  answersAreNeverStored(app);
   // Ready only once the platform organisation and its first admin exist.
   let adminError: string | undefined = 'not created yet';
   database.migrated

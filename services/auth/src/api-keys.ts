@@ -27,6 +27,11 @@ export interface NewApiKey {
 }
 
 const keyPrefix = 'lift_sk_';
+
+/** The one answer to a key that cannot be used, whatever the reason, so none is revealed. */
+export function apiKeyInvalid(): UnauthorizedError {
+  return new UnauthorizedError(authErrorCodes.apiKeyInvalid, 'The API key is invalid, expired or revoked.');
+}
 // last_used_at is written at most this often per key, so a busy key does not write on every exchange.
 const lastUsedResolutionMs = 60_000;
 
@@ -93,7 +98,7 @@ export function apiKeys(db: Kysely<AuthTables>, clock: Clock) {
 
     /** The key's summary when it is valid now; 401 otherwise, without saying which check failed. */
     async authenticate(key: string): Promise<ApiKeySummary> {
-      const invalid = new UnauthorizedError(authErrorCodes.apiKeyInvalid, 'The API key is invalid, expired or revoked.');
+      const invalid = apiKeyInvalid();
       if (!key.startsWith(keyPrefix)) throw invalid;
       const row = await db.selectFrom('api_keys').selectAll().where('key_hash', '=', hashKey(key)).executeTakeFirst();
       const now = clock.now();

@@ -18,4 +18,5 @@ export const authErrorCodes = {
   apiKeyNotFound: 'AUTH_API_KEY_NOT_FOUND',
   expiryInPast: 'AUTH_EXPIRY_IN_PAST',
   forbidden: 'AUTH_FORBIDDEN',
+  personRequired: 'AUTH_PERSON_REQUIRED',
 } as const;

@@ -21,13 +21,13 @@ function assertMayGrant(identity: Identity, role: TenantRole): void {
   }
 }
 
-export async function createOrganisation(domain: AuthDomain, identity: Identity, name: string, ip: string) {
+export async function createOrganisation(domain: AuthDomain, userId: string, name: string, ip: string) {
   const id = randomUUID();
   const at = nowIso(domain.clock);
   await domain.db.transaction().execute(async (transaction) => {
     await domain.organisations.insert({ id, name, kind: 'tenant', created_at: at }, transaction);
-    await domain.organisations.addMember({ organisation_id: id, user_id: identity.subject, role: 'owner', created_at: at }, transaction);
-    await domain.audit.record({ organisationId: id, actorId: identity.subject, action: 'organisation.created', targetType: 'organisation', targetId: id, ip }, transaction);
+    await domain.organisations.addMember({ organisation_id: id, user_id: userId, role: 'owner', created_at: at }, transaction);
+    await domain.audit.record({ organisationId: id, actorId: userId, action: 'organisation.created', targetType: 'organisation', targetId: id, ip }, transaction);
   });
   return { id, name, kind: 'tenant' as const, role: 'owner' as const, createdAt: at };
 }

@@ -66,11 +66,13 @@ export async function buildApp(deps: AuthDeps): Promise<ServiceApp> {
     apiKeys: apiKeys(db, clock),
     throttle: loginThrottle(deps.state, clock, {
       maxFailures: config.LOCKOUT_MAX_FAILURES,
+      maxAccountFailures: config.LOCKOUT_ACCOUNT_MAX_FAILURES,
       windowMs: config.LOCKOUT_WINDOW_HOURS * 3_600_000,
       waitIncrementMs: config.LOCKOUT_WAIT_INCREMENT_SECONDS * 1000,
       maxWaitMs: config.LOCKOUT_MAX_WAIT_SECONDS * 1000,
       quickFailureMs: config.LOCKOUT_QUICK_FAILURE_MS,
       maxFailuresPerIp: config.LOCKOUT_MAX_FAILURES_PER_IP,
+      knownAddressMs: config.LOCKOUT_KNOWN_ADDRESS_DAYS * 86_400_000,
     }),
     issuer,
     moduleGrants: grants,

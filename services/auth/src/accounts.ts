@@ -30,7 +30,7 @@ export async function register(domain: AuthDomain, input: Registration, origin: 
   const organisationName = input.organisationName ?? `${input.displayName ?? email.split('@')[0]}'s organisation`;
   try {
     await domain.db.transaction().execute(async (transaction) => {
-      await domain.users.insert({ id: userId, email, password_hash: passwordHash, display_name: input.displayName ?? null, created_at: at, updated_at: at }, transaction);
+      await domain.users.insert({ id: userId, email, password_hash: passwordHash, display_name: input.displayName ?? null, origin: 'registration', created_at: at, updated_at: at }, transaction);
       await domain.organisations.insert({ id: organisationId, name: organisationName, kind: 'tenant', created_at: at }, transaction);
       await domain.organisations.addMember({ organisation_id: organisationId, user_id: userId, role: 'owner', created_at: at }, transaction);
       await domain.audit.record({ organisationId, actorId: userId, action: 'user.registered', targetType: 'user', targetId: userId, ip: origin.ip }, transaction);

@@ -19,4 +19,6 @@ export const authErrorCodes = {
   expiryInPast: 'AUTH_EXPIRY_IN_PAST',
   forbidden: 'AUTH_FORBIDDEN',
   personRequired: 'AUTH_PERSON_REQUIRED',
+  /** Logged, not answered: LIFT_ADMIN_EMAIL names an account bootstrap did not create (lift up shows it). */
+  platformAdminEmailTaken: 'AUTH_PLATFORM_ADMIN_EMAIL_TAKEN',
 } as const;

@@ -2,10 +2,12 @@ import type { ServiceMigrations } from '@lift/kit';
 import { identityMigration } from './0001-identity.js';
 import { credentialsMigration } from './0002-credentials.js';
 import { auditMigration } from './0003-audit.js';
+import { accountOriginMigration } from './0004-account-origin.js';
 
 /** The auth service's tables, oldest first. Never edit a migration that has shipped; add one. */
 export const authMigrations: ServiceMigrations = {
   '0001_identity': identityMigration,
   '0002_credentials': credentialsMigration,
   '0003_audit': auditMigration,
+  '0004_account_origin': accountOriginMigration,
 };

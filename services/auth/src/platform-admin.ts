@@ -70,7 +70,8 @@ export async function ensurePlatformAdmin(domain: AuthDomain, log: Logger): Prom
     return;
   }
   try {
-    // Created by an earlier start and no longer a member (removed meanwhile, or a start that died).
+    // Bootstrap's account without its membership: removed meanwhile, or made by an earlier version
+    // in two steps that a crash separated.
     const userId = user.id;
     await domain.db.transaction().execute((transaction) => makeOwner(userId, transaction));
   } catch (error) {

@@ -17,6 +17,8 @@ export interface SupervisorOptions {
   /** Lines about the services themselves (exits, restarts). */
   readonly say: (line: string) => void;
   readonly formatLine?: (line: string) => string;
+  /** Sees each line a service writes to stdout, as written (`lift up` looks for notices in them). */
+  readonly onLine?: (service: string, line: string) => void;
   readonly colors?: boolean;
   readonly firstRestartDelayMs?: number;
   readonly maxRestartDelayMs?: number;
@@ -106,7 +108,11 @@ export class Supervisor {
     entry.child = child;
     entry.startedAt = Date.now();
     const prefix = this.prefixFor(service.name, index);
-    pipeWithPrefix(child.stdout, this.options.output, prefix, this.options.formatLine);
+    const { formatLine, onLine } = this.options;
+    pipeWithPrefix(child.stdout, this.options.output, prefix, (line) => {
+      onLine?.(service.name, line);
+      return formatLine ? formatLine(line) : line;
+    });
     pipeWithPrefix(child.stderr, this.options.output, prefix);
     child.on('exit', (code, signal) => {
       if (this.stopping) return;

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, openSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { buildServices, serviceEntry } from './build-services.js';
 import { ensureDevelopmentAdmin, firstLoginHint, type DevelopmentAdmin } from './development-admin.js';
@@ -9,6 +9,7 @@ import { isPortTaken } from './port-check.js';
 import { waitUntilReady } from './probe.js';
 import { isAlive, removeRunFiles, runFilesFor, runningSupervisorPid, writeRunFile } from './run-files.js';
 import { selectServices, type CatalogEntry } from './service-catalog.js';
+import { StartupNotices } from './startup-notices.js';
 import { serviceUrl, statusTable } from './status-command.js';
 import { Supervisor } from './supervisor.js';
 
@@ -55,11 +56,13 @@ async function supervise(options: UpOptions, selected: readonly CatalogEntry[], 
   const files = runFilesFor(options.home);
   say(`building ${selected.map((entry) => entry.name).join(', ')}`);
   const { outdir } = await buildServices(options.root, selected.map((entry) => entry.name));
+  const notices = new StartupNotices();
   const supervisor = new Supervisor({
     cwd: options.home,
     output: process.stdout,
     say,
     colors: process.stdout.isTTY === true,
+    onLine: (_service, line) => notices.observe(line),
     ...(options.jsonLogs ? {} : { formatLine: formatLogLine }),
     services: selected.map((entry) => ({
       name: entry.name,
@@ -97,7 +100,7 @@ async function supervise(options: UpOptions, selected: readonly CatalogEntry[], 
   if (!stopping) {
     writeRunFile(files.servicesFile, `${JSON.stringify(supervisor.pids(), null, 2)}\n`);
     process.stdout.write(`\n${statusTable(probes)}\n\n`);
-    if (admin) process.stdout.write(`${firstLoginHint(admin, serviceUrl(8000))}\n\n`);
+    summariseAdmin(admin, notices);
     if (probes.every((probe) => probe.ready)) say(`all ${probes.length} services are ready; the gateway is at ${serviceUrl(8000)} (Ctrl-C stops them)`);
     if (options.withModules && probes.every((probe) => probe.ready)) {
       try {
@@ -118,6 +121,8 @@ async function startDetached(options: UpOptions, selected: readonly CatalogEntry
   const files = runFilesFor(options.home);
   mkdirSync(dirname(files.logFile), { recursive: true });
   const log = openSync(files.logFile, 'a');
+  // Only this start's lines are searched for notices.
+  const logOffset = fstatSync(log).size;
   const args = [...process.execArgv, process.argv[1] as string, 'up', '--json-logs', ...(options.withModules ? ['--with-modules'] : []), ...selected.map((entry) => entry.name)];
   const child = spawn(process.execPath, args, { cwd: options.home, detached: true, stdio: ['ignore', log, log], env: process.env });
   child.unref();
@@ -138,7 +143,25 @@ async function startDetached(options: UpOptions, selected: readonly CatalogEntry
     process.stderr.write('lift: not every service became ready; "lift status" shows why, "lift down" stops them\n');
     return 1;
   }
-  if (admin) process.stdout.write(`${firstLoginHint(admin, serviceUrl(8000))}\n\n`);
+  summariseAdmin(admin, StartupNotices.fromLog(logSince(files.logFile, logOffset)));
   say('all services are ready; "lift down" stops them');
   return 0;
+}
+
+/** The first-login hint — or, when the services said the admin could not be made, why not. */
+function summariseAdmin(admin: DevelopmentAdmin | undefined, notices: StartupNotices): void {
+  for (const notice of notices.list()) say(`WARNING: ${notice}`);
+  if (admin && !notices.adminMissing) process.stdout.write(`${firstLoginHint(admin, serviceUrl(8000))}\n\n`);
+}
+
+/** What was appended to a log file since `offset` (the file may be large; only the new part is read). */
+function logSince(file: string, offset: number): string {
+  const fd = openSync(file, 'r');
+  try {
+    const fresh = Buffer.alloc(Math.max(0, fstatSync(fd).size - offset));
+    readSync(fd, fresh, 0, fresh.length, offset);
+    return fresh.toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
 }

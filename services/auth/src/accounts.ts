@@ -30,7 +30,7 @@ export async function register(domain: AuthDomain, input: Registration, origin: 
   const organisationName = input.organisationName ?? `${input.displayName ?? email.split('@')[0]}'s organisation`;
   try {
     await domain.db.transaction().execute(async (transaction) => {
-      await domain.users.insert({ id: userId, email, password_hash: passwordHash, display_name: input.displayName ?? null, created_at: at, updated_at: at }, transaction);
+      await domain.users.insert({ id: userId, email, password_hash: passwordHash, display_name: input.displayName ?? null, origin: 'registration', created_at: at, updated_at: at }, transaction);
       await domain.organisations.insert({ id: organisationId, name: organisationName, kind: 'tenant', created_at: at }, transaction);
       await domain.organisations.addMember({ organisation_id: organisationId, user_id: userId, role: 'owner', created_at: at }, transaction);
       await domain.audit.record({ organisationId, actorId: userId, action: 'user.registered', targetType: 'user', targetId: userId, ip: origin.ip }, transaction);
@@ -39,6 +39,7 @@ export async function register(domain: AuthDomain, input: Registration, origin: 
     if (isUniqueViolation(error)) throw emailTaken();
     throw error;
   }
+  await domain.throttle.rememberAddress(email, origin.ip);
   return { ...(await startSession(domain, userId, organisationId)), organisationName };
 }
 
@@ -52,15 +53,15 @@ function emailTaken(): ConflictError {
  */
 export async function login(domain: AuthDomain, input: { email: string; password: string; organisationId?: string }, origin: RequestOrigin): Promise<Session> {
   const email = normaliseEmail(input.email);
-  await domain.throttle.assertNotLocked(email, origin.ip);
+  const attempt = await domain.throttle.begin(email, origin.ip);
   const user = await domain.users.byEmail(email);
   const matches = await passwordMatches(user?.password_hash ?? (await domain.decoyPasswordHash), input.password);
   if (!user || !matches) {
-    await domain.throttle.recordFailure(email, origin.ip);
+    await attempt.failed();
     if (user) await domain.audit.record({ organisationId: null, actorId: user.id, action: 'login.failed', targetType: 'user', targetId: user.id, ip: origin.ip });
     throw new UnauthorizedError(authErrorCodes.invalidCredentials, 'The email or password is wrong.');
   }
-  await domain.throttle.recordSuccess(email);
+  await attempt.succeeded();
   if (needsRehash(user.password_hash, domain.passwordHashing)) {
     await domain.users.updatePasswordHash(user.id, await hashPassword(input.password, domain.passwordHashing), nowIso(domain.clock));
   }

@@ -27,6 +27,11 @@ export interface NewApiKey {
 }
 
 const keyPrefix = 'lift_sk_';
+
+/** The one answer to a key that cannot be used, whatever the reason, so none is revealed. */
+export function apiKeyInvalid(): UnauthorizedError {
+  return new UnauthorizedError(authErrorCodes.apiKeyInvalid, 'The API key is invalid, expired or revoked.');
+}
 // last_used_at is written at most this often per key, so a busy key does not write on every exchange.
 const lastUsedResolutionMs = 60_000;
 
@@ -75,6 +80,12 @@ export function apiKeys(db: Kysely<AuthTables>, clock: Clock) {
       return rows.map(summary);
     },
 
+    /** Ids of the keys a member created in an organisation that are not revoked. */
+    async liveIdsCreatedBy(organisationId: string, userId: string): Promise<string[]> {
+      const rows = await db.selectFrom('api_keys').select('id').where('organisation_id', '=', organisationId).where('created_by', '=', userId).where('revoked_at', 'is', null).execute();
+      return rows.map((row) => row.id);
+    },
+
     async find(organisationId: string, id: string): Promise<ApiKeySummary | undefined> {
       const row = await db.selectFrom('api_keys').selectAll().where('organisation_id', '=', organisationId).where('id', '=', id).executeTakeFirst();
       return row ? summary(row) : undefined;
@@ -93,7 +104,7 @@ export function apiKeys(db: Kysely<AuthTables>, clock: Clock) {
 
     /** The key's summary when it is valid now; 401 otherwise, without saying which check failed. */
     async authenticate(key: string): Promise<ApiKeySummary> {
-      const invalid = new UnauthorizedError(authErrorCodes.apiKeyInvalid, 'The API key is invalid, expired or revoked.');
+      const invalid = apiKeyInvalid();
       if (!key.startsWith(keyPrefix)) throw invalid;
       const row = await db.selectFrom('api_keys').selectAll().where('key_hash', '=', hashKey(key)).executeTakeFirst();
       const now = clock.now();

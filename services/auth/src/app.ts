@@ -6,6 +6,7 @@ import type { AuthConfig } from './config.js';
 import { authIdentity } from './identity.js';
 import { loginThrottle } from './login-throttle.js';
 import { moduleGrants } from './module-grants.js';
+import { answersAreNeverStored } from './no-store.js';
 import { ensurePlatformAdmin } from './platform-admin.js';
 import { hashPassword, owaspPasswordHashing, type PasswordHashing } from './passwords.js';
 import { refreshTokens } from './refresh-tokens.js';
@@ -67,11 +68,13 @@ export async function buildApp(deps: AuthDeps): Promise<ServiceApp> {
     apiKeys: apiKeys(db, clock),
     throttle: loginThrottle(deps.state, clock, {
       maxFailures: config.LOCKOUT_MAX_FAILURES,
+      maxAccountFailures: config.LOCKOUT_ACCOUNT_MAX_FAILURES,
       windowMs: config.LOCKOUT_WINDOW_HOURS * 3_600_000,
       waitIncrementMs: config.LOCKOUT_WAIT_INCREMENT_SECONDS * 1000,
       maxWaitMs: config.LOCKOUT_MAX_WAIT_SECONDS * 1000,
       quickFailureMs: config.LOCKOUT_QUICK_FAILURE_MS,
       maxFailuresPerIp: config.LOCKOUT_MAX_FAILURES_PER_IP,
+      knownAddressMs: config.LOCKOUT_KNOWN_ADDRESS_DAYS * 86_400_000,
     }),
     issuer,
     moduleGrants: grants,
@@ -82,6 +85,7 @@ export async function buildApp(deps: AuthDeps): Promise<ServiceApp> {
   deps.log.debug({ accessTokenSeconds: accessTokenLifetime(domain), algorithm: config.JWT_ALGORITHM }, 'token settings');
 
   const app = await createService({ identity: authIdentity, config, log: deps.log, clock });
+  answersAreNeverStored(app);
   // Ready only once the platform organisation and its first admin exist.
   let adminError: string | undefined = 'not created yet';
   database.migrated

@@ -20,4 +20,7 @@ export const authErrorCodes = {
   forbidden: 'AUTH_FORBIDDEN',
   signingKeyNotFound: 'AUTH_SIGNING_KEY_NOT_FOUND',
   signingKeysUnavailable: 'AUTH_SIGNING_KEYS_UNAVAILABLE',
+  personRequired: 'AUTH_PERSON_REQUIRED',
+  /** Logged, not answered: LIFT_ADMIN_EMAIL names an account bootstrap did not create (lift up shows it). */
+  platformAdminEmailTaken: 'AUTH_PLATFORM_ADMIN_EMAIL_TAKEN',
 } as const;

@@ -1,38 +1,62 @@
 import { createHash } from 'node:crypto';
 import { LiftError, type Clock, type SharedState } from '@lift/kit';
+import { attemptLimit, type AdmittedAttempt, type AttemptLimit } from './attempt-limit.js';
+import { clientAddressKey } from './client-address-key.js';
 import { authErrorCodes } from './errors.js';
 
 export interface LoginThrottleSettings {
+  /** Failures of one account from one address in `windowMs` before each further attempt waits. */
   readonly maxFailures: number;
+  /** Failures of one account from addresses not known for it, before attempts from those wait. */
+  readonly maxAccountFailures: number;
   readonly windowMs: number;
   readonly waitIncrementMs: number;
   readonly maxWaitMs: number;
+  /** Two failures of one account from one address closer than this start a wait. */
   readonly quickFailureMs: number;
   readonly maxFailuresPerIp: number;
+  /** How long an address stays known for an account after a successful login from it. */
+  readonly knownAddressMs: number;
+}
+
+/** One admitted login attempt: the caller reports how it ended. */
+export interface LoginAttempt {
+  failed(): Promise<void>;
+  succeeded(): Promise<void>;
 }
 
 const ipWindowMs = 15 * 60_000;
 
 /**
- * Brute-force protection after Keycloak's: failed logins are counted per account (by email, so
- * unknown accounts are throttled exactly like real ones) and per client address, in the shared
- * state so every replica sees the same counts. An account is locked for a growing wait once it
- * reaches the failure limit in the window, and briefly after two failures in quick succession;
- * an address after too many failures in 15 minutes. A locked login is refused before the password
- * is checked, so the answer never tells whether the password was right.
+ * Brute-force protection after Keycloak's defaults and OWASP's guidance, in the shared state so
+ * every replica sees the same counts. Three limits, each reserving its attempt atomically before
+ * the password is checked (see attempt-limit.ts), so parallel guesses cannot all be checked:
+ *
+ * - account + address: `maxFailures` in the window, then each further attempt from that address
+ *   waits `waitIncrement` longer than the last (up to `maxWait`); two failures in quick succession
+ *   also start a wait. A stranger elsewhere cannot lock a person out of their own address.
+ * - account, from addresses not known for it: `maxAccountFailures`, then the same growing waits —
+ *   against one account guessed from many addresses. An address becomes known for an account by
+ *   a successful login or the registration from it, for `knownAddressMs`; attempts from known
+ *   addresses are never held up by this limit.
+ * - address: `maxFailuresPerIp` failures in 15 minutes (any accounts) lock it for 15 minutes.
+ *
+ * Unknown accounts are throttled exactly like real ones (counted by normalised email). A waiting
+ * attempt is refused with 429 and `Retry-After` before the password is checked, so the answer
+ * never tells whether the password was right; the server never sleeps.
  */
 export function loginThrottle(state: SharedState, clock: Clock, settings: LoginThrottleSettings) {
-  const account = (email: string) => createHash('sha256').update(email).digest('hex').slice(0, 32);
-  const keys = {
-    failures: (email: string) => `auth:login:failures:${account(email)}`,
-    lastFailure: (email: string) => `auth:login:last-failure:${account(email)}`,
-    accountLock: (email: string) => `auth:login:lock:${account(email)}`,
-    ipFailures: (ip: string) => `auth:login:ip-failures:${ip}`,
-    ipLock: (ip: string) => `auth:login:ip-lock:${ip}`,
-  };
+  const growingWait = (limit: number) => (attempt: number) => Math.min(settings.waitIncrementMs * (attempt - limit + 1), settings.maxWaitMs);
+  const pair = attemptLimit(state, clock, { prefix: 'auth:login:pair', limit: settings.maxFailures, windowMs: settings.windowMs, waitAfter: growingWait(settings.maxFailures) });
+  const account = attemptLimit(state, clock, { prefix: 'auth:login:account', limit: settings.maxAccountFailures, windowMs: settings.windowMs, waitAfter: growingWait(settings.maxAccountFailures) });
+  const address = attemptLimit(state, clock, { prefix: 'auth:login:address', limit: settings.maxFailuresPerIp, windowMs: ipWindowMs, waitAfter: () => ipWindowMs });
 
-  const lockUntil = async (key: string, untilMs: number): Promise<void> => {
-    await state.set(key, String(untilMs), { ttlMs: Math.max(1, untilMs - clock.now()) });
+  const accountOf = (email: string) => createHash('sha256').update(email).digest('hex').slice(0, 32);
+  const keys = (email: string, ip: string) => {
+    const accountKey = accountOf(email);
+    const addressKey = clientAddressKey(ip);
+    const pairKey = `${accountKey}:${addressKey}`;
+    return { accountKey, addressKey, pairKey, known: `auth:login:known:${pairKey}`, lastFailure: `auth:login:last-failure:${pairKey}` };
   };
 
   const lockedError = (untilMs: number): LiftError => {
@@ -43,34 +67,55 @@ export function loginThrottle(state: SharedState, clock: Clock, settings: LoginT
     });
   };
 
+  // The known-address and last-failure markers hold the time they lapse, judged by the service's
+  // clock (the key's expiry only cleans up), so every replica and the tests' clock agree on them.
+  const remember = async (known: string): Promise<void> => {
+    await state.set(known, String(clock.now() + settings.knownAddressMs), { ttlMs: Math.max(1, settings.knownAddressMs) });
+  };
+  const stillSet = (value: string | undefined): boolean => Number(value ?? 0) > clock.now();
+
   return {
-    /** Throws 429 when this account or address is locked. */
-    async assertNotLocked(email: string, ip: string): Promise<void> {
-      const locks = await Promise.all([state.get(keys.accountLock(email)), state.get(keys.ipLock(ip))]);
-      const until = Math.max(...locks.map((lock) => Number(lock ?? 0)));
-      if (until > clock.now()) throw lockedError(until);
-    },
-
-    async recordFailure(email: string, ip: string): Promise<void> {
-      const now = clock.now();
-      const [failures, last, ipFailures] = await Promise.all([
-        state.increment(keys.failures(email), 1, settings.windowMs),
-        state.get(keys.lastFailure(email)),
-        state.increment(keys.ipFailures(ip), 1, ipWindowMs),
-      ]);
-      await state.set(keys.lastFailure(email), String(now), { ttlMs: settings.windowMs });
-      let waitMs = 0;
-      if (failures.value >= settings.maxFailures) {
-        waitMs = Math.min(settings.waitIncrementMs * (failures.value - settings.maxFailures + 1), settings.maxWaitMs);
+    /**
+     * Reserves a login attempt for this account from this address, or throws 429 with
+     * `Retry-After` when one of the limits makes it wait. Call before checking the password.
+     */
+    async begin(email: string, ip: string): Promise<LoginAttempt> {
+      const key = keys(email, ip);
+      const knownAddress = stillSet(await state.get(key.known));
+      const reserved: AdmittedAttempt[] = [];
+      const limits: [AttemptLimit, string][] = [[address, key.addressKey], [pair, key.pairKey]];
+      if (!knownAddress) limits.push([account, key.accountKey]);
+      for (const [index, [limit, limitKey]] of limits.entries()) {
+        const attempt = await limit.reserve(limitKey);
+        if (!attempt.admitted) {
+          // Retry-After names the end of the longest wait, so a client that waits as told gets in.
+          await Promise.all(reserved.map((earlier) => earlier.giveBack()));
+          const later = await Promise.all(limits.slice(index + 1).map(([other, otherKey]) => other.waitingUntil(otherKey)));
+          throw lockedError(Math.max(attempt.waitUntil, ...later));
+        }
+        reserved.push(attempt);
       }
-      if (last !== undefined && now - Number(last) < settings.quickFailureMs) waitMs = Math.max(waitMs, settings.waitIncrementMs);
-      if (waitMs > 0) await lockUntil(keys.accountLock(email), now + waitMs);
-      if (ipFailures.value >= settings.maxFailuresPerIp) await lockUntil(keys.ipLock(ip), now + ipWindowMs);
+      const [byAddress, byPair, byAccount] = reserved as [AdmittedAttempt, AdmittedAttempt, AdmittedAttempt | undefined];
+
+      return {
+        async failed() {
+          const now = clock.now();
+          // Keycloak's quick-login check: a second failure within `quickFailureMs` starts a wait.
+          const quick = stillSet(await state.get(key.lastFailure));
+          await state.set(key.lastFailure, String(now + settings.quickFailureMs), { ttlMs: Math.max(60_000, settings.quickFailureMs) });
+          if (quick) await pair.waitAtLeastUntil(key.pairKey, Math.max(byPair.waitUntil, now + settings.waitIncrementMs));
+        },
+        // The person proved who they are from here: their own limit starts afresh and the address
+        // becomes known; the shared limits only take this attempt back (an attacker's count stays).
+        async succeeded() {
+          await Promise.all([pair.clear(key.pairKey), state.delete(key.lastFailure), byAddress.giveBack(), byAccount?.giveBack(), remember(key.known)]);
+        },
+      };
     },
 
-    /** A successful login clears the account's failures (the address's count runs on). */
-    async recordSuccess(email: string): Promise<void> {
-      await Promise.all([state.delete(keys.failures(email)), state.delete(keys.lastFailure(email))]);
+    /** A registration proves the address belongs to the account's owner, as a login does. */
+    async rememberAddress(email: string, ip: string): Promise<void> {
+      await remember(keys(email, ip).known);
     },
   };
 }

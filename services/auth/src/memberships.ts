@@ -21,13 +21,13 @@ function assertMayGrant(identity: Identity, role: TenantRole): void {
   }
 }
 
-export async function createOrganisation(domain: AuthDomain, identity: Identity, name: string, ip: string) {
+export async function createOrganisation(domain: AuthDomain, userId: string, name: string, ip: string) {
   const id = randomUUID();
   const at = nowIso(domain.clock);
   await domain.db.transaction().execute(async (transaction) => {
     await domain.organisations.insert({ id, name, kind: 'tenant', created_at: at }, transaction);
-    await domain.organisations.addMember({ organisation_id: id, user_id: identity.subject, role: 'owner', created_at: at }, transaction);
-    await domain.audit.record({ organisationId: id, actorId: identity.subject, action: 'organisation.created', targetType: 'organisation', targetId: id, ip }, transaction);
+    await domain.organisations.addMember({ organisation_id: id, user_id: userId, role: 'owner', created_at: at }, transaction);
+    await domain.audit.record({ organisationId: id, actorId: userId, action: 'organisation.created', targetType: 'organisation', targetId: id, ip }, transaction);
   });
   return { id, name, kind: 'tenant' as const, role: 'owner' as const, createdAt: at };
 }
@@ -59,6 +59,8 @@ export async function changeRole(domain: AuthDomain, identity: Identity, organis
     await domain.organisations.changeRole(organisationId, userId, role, transaction);
     await domain.audit.record({ organisationId, actorId: identity.subject, action: 'member.role_changed', targetType: 'user', targetId: userId, ip, details: { from: membership.role, to: role } }, transaction);
   });
+  // The member's keys act with the new role at their next exchange; the gateway drops what it cached.
+  if (role !== membership.role) domain.revocations.apiKeysRevoked(organisationId, await domain.apiKeys.liveIdsCreatedBy(organisationId, userId), 'creator-role-changed');
   const member = (await domain.organisations.membersOf(organisationId)).find((entry) => entry.userId === userId);
   return member as MemberWithUser;
 }
@@ -78,4 +80,6 @@ export async function removeMember(domain: AuthDomain, identity: Identity, organ
     await domain.refreshTokens.revokeForMember(userId, organisationId, transaction);
     await domain.audit.record({ organisationId, actorId: identity.subject, action: 'member.removed', targetType: 'user', targetId: userId, ip, details: { role: membership.role } }, transaction);
   });
+  // Their keys stop at their next exchange (a key acts for its creator); the gateway drops what it cached.
+  domain.revocations.apiKeysRevoked(organisationId, await domain.apiKeys.liveIdsCreatedBy(organisationId, userId), 'creator-removed');
 }

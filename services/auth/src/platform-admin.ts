@@ -1,12 +1,21 @@
 import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
 import { isUniqueViolation, type Logger } from '@lift/kit';
 import { nowIso, normaliseEmail, type AuthDomain } from './auth-domain.js';
+import { authErrorCodes } from './errors.js';
 import { hashPassword } from './passwords.js';
+import type { AuthTables } from './tables.js';
 
 /**
  * The platform organisation and its first admin, from LIFT_ADMIN_EMAIL and LIFT_ADMIN_PASSWORD.
  * Idempotent: an existing organisation, account or membership is left as it is (the password of
  * an existing account is never overwritten from the environment).
+ *
+ * Only an account bootstrap created itself (`origin` = `bootstrap`) is ever made platform owner.
+ * Anyone may register any address before the platform's first start; promoting such an account
+ * would hand the platform to whoever registered it, with their password. Then nobody is promoted,
+ * auth still starts and becomes ready (refusing would give the squatter a denial of service), and
+ * every start logs an error naming the way out — which `lift up` recognises by its code.
  */
 export async function ensurePlatformAdmin(domain: AuthDomain, log: Logger): Promise<void> {
   const emailSetting = domain.config.LIFT_ADMIN_EMAIL;
@@ -26,24 +35,46 @@ export async function ensurePlatformAdmin(domain: AuthDomain, log: Logger): Prom
     if (emailSetting === undefined) log.warn('LIFT_ADMIN_EMAIL is not set: no platform admin is created');
     return;
   }
+  const platformId = platform.id;
   const email = normaliseEmail(emailSetting);
+  const makeOwner = async (userId: string, transaction: Kysely<AuthTables>): Promise<void> => {
+    await domain.organisations.addMember({ organisation_id: platformId, user_id: userId, role: 'owner', created_at: at }, transaction);
+    await domain.audit.record({ organisationId: platformId, actorId: null, action: 'member.added', targetType: 'user', targetId: userId, details: { role: 'owner', reason: 'LIFT_ADMIN_EMAIL' } }, transaction);
+  };
+
   let user = await domain.users.byEmail(email);
   if (!user) {
-    const row = { id: randomUUID(), email, password_hash: await hashPassword(password, domain.passwordHashing), display_name: 'Platform admin', created_at: at, updated_at: at };
+    const row = { id: randomUUID(), email, password_hash: await hashPassword(password, domain.passwordHashing), display_name: 'Platform admin', origin: 'bootstrap' as const, created_at: at, updated_at: at };
     try {
-      await domain.users.insert(row);
+      // The account and its membership appear together, so another replica never sees one alone.
+      await domain.db.transaction().execute(async (transaction) => {
+        await domain.users.insert(row, transaction);
+        await makeOwner(row.id, transaction);
+      });
       log.info({ email }, 'platform admin created');
+      return;
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
     }
     user = await domain.users.byEmail(email);
   }
-  if (user && !(await domain.organisations.membership(platform.id, user.id))) {
-    try {
-      await domain.organisations.addMember({ organisation_id: platform.id, user_id: user.id, role: 'owner', created_at: at });
-      await domain.audit.record({ organisationId: platform.id, actorId: null, action: 'member.added', targetType: 'user', targetId: user.id, details: { role: 'owner', reason: 'LIFT_ADMIN_EMAIL' } });
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
-    }
+  if (!user || (await domain.organisations.membership(platformId, user.id))) return;
+  if (user.origin !== 'bootstrap') {
+    log.error(
+      { code: authErrorCodes.platformAdminEmailTaken, email },
+      `LIFT_ADMIN_EMAIL (${email}) belongs to an account someone registered, not one this installation created: nobody was made platform admin. ` +
+        'Set LIFT_ADMIN_EMAIL to another address, or delete that account from auth\'s users table after checking who registered it, and restart auth.',
+    );
+    // Written now, before auth reports ready, so a supervisor reading the log sees it in time.
+    log.flush();
+    return;
+  }
+  try {
+    // Bootstrap's account without its membership: removed meanwhile, or made by an earlier version
+    // in two steps that a crash separated.
+    const userId = user.id;
+    await domain.db.transaction().execute((transaction) => makeOwner(userId, transaction));
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
   }
 }

@@ -1,7 +1,7 @@
 import { ForbiddenError, UnauthorizedError } from '@lift/kit';
 import type { AuthDomain } from './auth-domain.js';
 import { authErrorCodes } from './errors.js';
-import { isTenantRole, permissionsFor } from './permissions.js';
+import { isTenantRole, permissionsFor, type TenantRole } from './permissions.js';
 import { firstPartyClientId, type IssuedAccessToken } from './token-issuer.js';
 
 export interface Session extends IssuedAccessToken {
@@ -15,14 +15,27 @@ export function accessTokenLifetime(domain: AuthDomain): number {
   return Math.min(domain.config.ACCESS_TOKEN_TTL_SECONDS, Math.floor(domain.config.JWT_EXPIRATION_HOURS * 3600));
 }
 
+export interface MemberGrant {
+  readonly role: TenantRole;
+  readonly permissions: readonly string[];
+}
+
+/**
+ * What a person may do in an organisation now: their role's permissions there (tenant or
+ * platform) and the module grants for that role; undefined when they are not a member.
+ */
+export async function currentGrant(domain: AuthDomain, userId: string, organisationId: string): Promise<MemberGrant | undefined> {
+  const [membership, organisation] = await Promise.all([domain.organisations.membership(organisationId, userId), domain.organisations.byId(organisationId)]);
+  if (!membership || !organisation || !isTenantRole(membership.role)) return undefined;
+  const permissions = [...new Set([...permissionsFor(organisation.kind, membership.role), ...(await domain.moduleGrants.forRole(membership.role))])];
+  return { role: membership.role, permissions };
+}
+
 /** An access token for a member of an organisation, with the permissions of their role there now. */
 export async function accessTokenFor(domain: AuthDomain, userId: string, organisationId: string): Promise<IssuedAccessToken> {
-  const [membership, organisation] = await Promise.all([domain.organisations.membership(organisationId, userId), domain.organisations.byId(organisationId)]);
-  if (!membership || !organisation || !isTenantRole(membership.role)) {
-    throw new UnauthorizedError(authErrorCodes.notAMember, 'You are no longer a member of this organisation; log in again.');
-  }
-  const permissions = [...new Set([...permissionsFor(organisation.kind, membership.role), ...(await domain.moduleGrants.forRole(membership.role))])];
-  return domain.issuer.issue({ subject: userId, organisation: organisationId, roles: [membership.role], permissions, clientId: firstPartyClientId }, accessTokenLifetime(domain));
+  const grant = await currentGrant(domain, userId, organisationId);
+  if (!grant) throw new UnauthorizedError(authErrorCodes.notAMember, 'You are no longer a member of this organisation; log in again.');
+  return domain.issuer.issue({ subject: userId, organisation: organisationId, roles: [grant.role], permissions: [...grant.permissions], clientId: firstPartyClientId }, accessTokenLifetime(domain));
 }
 
 /** Access and refresh token for a new session (login, registration, organisation switch). */

@@ -5,6 +5,8 @@ export interface AuthTables {
     email: string;
     password_hash: string;
     display_name: string | null;
+    /** Who created the account: the person (`registration`) or LIFT_ADMIN_EMAIL's bootstrap. */
+    origin: 'registration' | 'bootstrap';
     created_at: string;
     updated_at: string;
   };

@@ -53,8 +53,20 @@ describe.each(backends)('API-key revocations on $name', ({ postgres }) => {
       expect(inbox.deliveries[0]?.events).toEqual([expect.objectContaining(expected)]);
       expect(decodeJwt(inbox.deliveries[0]?.authorization.replace('Bearer ', '') ?? '')).toMatchObject({ sub: 'svc:auth', org: 'platform', perms: ['gateway:revocations'] });
     }
+    // Removing a member publishes their keys too: a key acts for its creator, who is gone.
+    await registerUser(app, 'grace@example.com');
+    const added = (await app.inject({ method: 'POST', url: `/v1/organisations/${owner.organisationId}/members`, headers: bearer(owner), payload: { email: 'grace@example.com', role: 'admin' } })).json();
+    const grace = (await app.inject({ method: 'POST', url: '/v1/login', payload: { email: 'grace@example.com', password: 'a long enough passphrase', organisationId: owner.organisationId } })).json();
+    const graceKey = (await app.inject({ method: 'POST', url: '/v1/api-keys', headers: bearer(grace), payload: { name: 'grace', permissions: ['memory:read'] } })).json();
+    expect((await app.inject({ method: 'DELETE', url: `/v1/organisations/${owner.organisationId}/members/${added.userId}`, headers: bearer(owner) })).statusCode).toBe(204);
+    const published = async () =>
+      postgres
+        ? (await state.readStream('revocations', streamStart as string)).flatMap((entry) => JSON.parse(entry.fields.events ?? '[]') as { data: Record<string, unknown> }[])
+        : inbox.deliveries.flatMap((delivery) => delivery.events);
+    await expect.poll(async () => (await published()).length, { timeout: 1_000 }).toBe(2);
+    expect((await published())[1]?.data).toEqual({ apiKeyId: graceKey.id, organisationId: owner.organisationId, reason: 'creator-removed' });
     // Revoking again changes nothing and publishes nothing more.
     await app.inject({ method: 'DELETE', url: `/v1/api-keys/${key.id}`, headers: bearer(owner) });
-    expect(postgres ? (await state.readStream('revocations', streamStart as string)).length : inbox.deliveries.length).toBe(1);
+    expect(await published()).toHaveLength(2);
   });
 });

@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import type { Kysely } from 'kysely';
 import { afterEach } from 'vitest';
 import {
@@ -50,6 +51,8 @@ export interface AuthUnderTest {
   readonly db: Kysely<AuthTables>;
   /** Where its tables are, so a second app (a restart, another replica) can share them. */
   readonly storage: { readonly databaseUrl: string; readonly schema: string };
+  /** Lines the service logged at warn and above, parsed (only with `captureLogs`). */
+  readonly logs: Record<string, unknown>[];
 }
 
 export function manualClock(start = Date.parse('2026-11-28T09:00:00Z')): Clock & { advance(ms: number): void } {
@@ -67,6 +70,8 @@ export async function buildAuth(
     passwordHashing?: PasswordHashing;
     /** Run on another app's tables instead of fresh ones. */
     storage?: AuthUnderTest['storage'];
+    /** Keep what the service logs at warn and above in `logs` (silent otherwise). */
+    captureLogs?: boolean;
   } = {},
 ): Promise<AuthUnderTest> {
   // Dropped after the whole run (see tests/support/build-services.global.ts), not here.
@@ -89,7 +94,14 @@ export async function buildAuth(
     },
   });
   const clock = options.clock ?? manualClock();
-  const log = createLogger({ service: 'auth', version: 'test', level: 'silent' });
+  const logs: Record<string, unknown>[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logs.push(JSON.parse(chunk.toString('utf8')) as Record<string, unknown>);
+      done();
+    },
+  });
+  const log = createLogger({ service: 'auth', version: 'test', level: options.captureLogs ? 'warn' : 'silent', destination });
   const database = await openDatabase<AuthTables>({ location: databaseLocation(config.DATABASE_URL, 'auth', config.DATABASE_SCHEMA) });
   await migrateToLatest(database, authMigrations);
   const state = options.postgres ? await openSharedState(config, clock) : new InProcessState(clock);
@@ -111,7 +123,7 @@ export async function buildAuth(
   });
   // The platform admin is created in the background; the app is ready once it exists.
   await untilReady(app);
-  return { app, state, db: database.db, storage: { databaseUrl, schema: unique } };
+  return { app, state, db: database.db, storage: { databaseUrl, schema: unique }, logs };
 }
 
 export interface Session {

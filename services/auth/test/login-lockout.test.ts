@@ -9,7 +9,7 @@ const attempt = (password: string, ip = '203.0.113.7', email = 'ada@example.com'
 });
 
 describe.each(backends)('brute-force protection on $name', ({ postgres }) => {
-  it('locks an account for 60 s after two failures within a second, and then hides whether the password is right', async () => {
+  it('makes an account wait 60 s at an address after two failures within a second from it, and then hides whether the password is right', async () => {
     const clock = manualClock();
     const { app } = await buildAuth({ postgres, clock });
     await registerUser(app, 'ada@example.com');
@@ -36,7 +36,7 @@ describe.each(backends)('brute-force protection on $name', ({ postgres }) => {
     expect((await app.inject(attempt('x3', '203.0.113.7', 'ghost@example.com'))).statusCode).toBe(429);
   });
 
-  it('locks for longer with each failure past the limit, up to the maximum', async () => {
+  it('makes each attempt past the limit from one address wait longer, up to the maximum', async () => {
     const clock = manualClock();
     const { app } = await buildAuth({ postgres, clock, env: { LOCKOUT_MAX_FAILURES: '3', LOCKOUT_MAX_WAIT_SECONDS: '150' } });
     await registerUser(app, 'ada@example.com');
@@ -63,5 +63,27 @@ describe.each(backends)('brute-force protection on $name', ({ postgres }) => {
     }
     expect((await app.inject(attempt(defaultPassword, '198.51.100.9'))).statusCode).toBe(429);
     expect((await app.inject(attempt(defaultPassword, '198.51.100.10'))).statusCode).toBe(200);
+  });
+
+  it('counts only failures against an address: many people behind one address log in', async () => {
+    const clock = manualClock();
+    const { app } = await buildAuth({ postgres, clock, env: { LOCKOUT_MAX_FAILURES_PER_IP: '3' } });
+    await registerUser(app, 'ada@example.com');
+    for (let index = 0; index < 6; index += 1) expect((await app.inject(attempt(defaultPassword, '198.51.100.9'))).statusCode).toBe(200);
+    clock.advance(2_000);
+    expect((await app.inject(attempt('wrong', '198.51.100.9'))).statusCode).toBe(401);
+    expect((await app.inject(attempt(defaultPassword, '198.51.100.9'))).statusCode).toBe(200);
+  });
+
+  it('counts an IPv6 client by its /64, where one subscriber can take any address', async () => {
+    const clock = manualClock();
+    const { app } = await buildAuth({ postgres, clock, env: { LOCKOUT_MAX_FAILURES: '3' } });
+    await registerUser(app, 'ada@example.com');
+    for (let host = 1; host <= 3; host += 1) {
+      clock.advance(2_000);
+      expect((await app.inject(attempt('wrong', `2001:db8:1:2::${host}`))).statusCode).toBe(401);
+    }
+    expect((await app.inject(attempt(defaultPassword, '2001:db8:1:2:ffff:1:2:3'))).statusCode).toBe(429);
+    expect((await app.inject(attempt(defaultPassword, '2001:db8:1:3::1'))).statusCode).toBe(200);
   });
 });

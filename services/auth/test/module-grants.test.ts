@@ -1,28 +1,9 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { decodeJwt } from 'jose';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { startFakeRegistry } from './fake-registry.js';
 import { bearer, buildAuth, manualClock, registerUser } from './helper.js';
 
-const closers: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (closers.length > 0) await closers.pop()?.();
-});
-
-/** A stand-in registry whose route table carries the modules' role grants, as the real one's does. */
-async function startRegistry(roles: Record<string, string[]>) {
-  const seen: string[] = [];
-  let answering = true;
-  const server = createServer((request, response) => {
-    seen.push(String(request.headers.authorization));
-    if (!answering) return response.writeHead(503).end();
-    response.writeHead(200, { 'content-type': 'application/json' });
-    response.end(JSON.stringify({ revision: 1, modules: [{ moduleId: 'template', roles }] }));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  closers.push(() => new Promise((resolve) => server.close(() => resolve())));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, stop: () => void (answering = false) };
-}
+const startRegistry = (roles: Record<string, string[]>) => startFakeRegistry([{ moduleId: 'template', roles }]);
 
 describe('module permissions in tokens', () => {
   it('reach each tenant role as the module\'s manifest grants them', async () => {

@@ -62,9 +62,21 @@ describe('token exchange for modules (RFC 8693)', () => {
     const claims = decodeJwt(platformToken);
     expect(claims).toMatchObject({ aud: 'lift-os', sub: owner.userId, org: owner.organisationId, client_id: 'module:template', act: { sub: 'module:template' } });
     expect((claims.perms as string[]).sort()).toEqual(['memory:read', 'memory:write']);
-    // The platform accepts it, as delegated.
+    // The platform accepts it, as delegated: who the person is, in the organisation it acts for only.
+    const elsewhere = (await app.inject({ method: 'POST', url: '/v1/organisations', headers: bearer(owner), payload: { name: 'Second' } })).json();
     const me = await app.inject({ method: 'GET', url: '/v1/me', headers: bearer({ accessToken: platformToken }) });
     expect(me.statusCode).toBe(200);
+    expect(me.json().memberships.map((membership: { organisationId: string }) => membership.organisationId)).toEqual([owner.organisationId]);
+    // It never starts a session, lists or creates organisations, or creates keys for the person.
+    for (const [method, url, payload] of [
+      ['POST', '/v1/token/switch', { organisationId: elsewhere.id }],
+      ['GET', '/v1/organisations', undefined],
+      ['POST', '/v1/organisations', { name: 'Module-made' }],
+      ['POST', '/v1/api-keys', { name: 'module-made', permissions: ['memory:read'] }],
+    ] as const) {
+      const refused = await app.inject({ method, url, headers: bearer({ accessToken: platformToken }), ...(payload ? { payload } : {}) });
+      expect({ url, status: refused.statusCode }).toEqual({ url, status: 403 });
+    }
     // A narrower scope can be asked for, a wider one cannot.
     expect(decodeJwt((await exchange(app, { subject_token: moduleToken, scope: 'memory:read' })).json().access_token).perms).toEqual(['memory:read']);
     expect((await exchange(app, { subject_token: moduleToken, scope: 'org:owner' })).json().error).toBe('invalid_scope');

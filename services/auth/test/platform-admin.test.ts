@@ -18,6 +18,12 @@ describe.each(backends)('the platform organisation on $name', ({ postgres }) => 
     expect(organisations).toHaveLength(1);
     const memberships = await first.db.selectFrom('memberships').selectAll().where('organisation_id', '=', 'platform').execute();
     expect(memberships).toHaveLength(1);
+    // Bootstrap records that it created the account: that is what lets it promote the account.
+    const admin = await first.db.selectFrom('users').selectAll().where('id', '=', memberships[0]?.user_id as string).executeTakeFirstOrThrow();
+    expect(admin).toMatchObject({ email: 'admin@lift.test', origin: 'bootstrap' });
+    const again = await buildAuth({ postgres, storage: first.storage, captureLogs: true });
+    expect(again.logs.filter((line) => line.level === 'error')).toEqual([]);
+    expect(await again.db.selectFrom('memberships').selectAll().where('organisation_id', '=', 'platform').execute()).toEqual(memberships);
     await loginUser(restarted.app, 'admin@lift.test', 'platform admin passphrase');
     const refused = await restarted.app.inject({ method: 'POST', url: '/v1/login', payload: { email: 'admin@lift.test', password: 'a different passphrase now' } });
     expect(refused.statusCode).toBe(401);

@@ -92,7 +92,6 @@ export function apiKeyExchange(options: ApiKeyExchangeOptions): ApiKeyExchange {
       if (cacheKey === undefined) return;
       cacheKeyOfId.delete(apiKeyId);
       cache.delete(cacheKey);
-      refusedUntil.set(cacheKey, options.clock.now() + refusalTtlMs);
     },
   };
 }

@@ -112,7 +112,7 @@ export function edgeGuard(options: EdgeGuardOptions) {
     const match = /^Bearer +(\S+)$/i.exec(request.headers.authorization ?? '');
     if (!match) throw tokenMissing();
     const identity = await options.verifier.verify(match[1] as string);
-    if (options.revokedApiKeys.isRevokedSubject(identity.subject)) {
+    if (options.revokedApiKeys.isRevoked(identity)) {
       throw new UnauthorizedError('AUTH_API_KEY_INVALID', 'The API key this token was issued for has been revoked.', { headers: { 'www-authenticate': 'Bearer error="invalid_token"' } });
     }
     request.identity = identity;

@@ -15,10 +15,12 @@ export interface RevocationTargets {
 /** Applies auth's revocation events to this replica; idempotent, so a batch may arrive twice. */
 export function applyRevocations(events: readonly EventRecord[], targets: RevocationTargets): void {
   for (const event of events) {
-    const data = event.data as { apiKeyId?: unknown } | undefined;
+    const data = event.data as { apiKeyId?: unknown; reason?: unknown } | undefined;
     if (event.type !== apiKeyRevokedType || typeof data?.apiKeyId !== 'string') continue;
     targets.apiKeys.forget(data.apiKeyId);
-    targets.revoked.revoke(data.apiKeyId);
-    targets.log.info({ apiKeyId: data.apiKeyId }, 'API key revoked: its tokens are refused at the edge');
+    // A demoted creator's key still works, with less: only tokens from before the change go.
+    if (data.reason === 'creator-role-changed') targets.revoked.refuseIssuedBeforeNow(data.apiKeyId);
+    else targets.revoked.revoke(data.apiKeyId);
+    targets.log.info({ apiKeyId: data.apiKeyId, reason: data.reason }, 'API key revoked or changed: its earlier tokens are refused at the edge');
   }
 }

@@ -1,36 +1,49 @@
-import type { Clock } from '@lift/kit';
+import type { Clock, Identity } from '@lift/kit';
 
 // Longer than any API-key token lives (auth's API_KEY_TOKEN_TTL_SECONDS, 5 minutes by default).
 const holdMs = 15 * 60_000;
 const maxEntries = 100_000;
 
 /**
- * API keys revoked since this replica started, so a token already exchanged for one is refused
- * at the edge — whether the gateway exchanged it (X-API-Key) or the client did and sends it as a
- * Bearer token — until it would have expired anyway.
+ * API keys auth told this replica about (revoked, or their creator removed or demoted), with
+ * when: a token issued for such a key before that moment is refused at the edge — whether the
+ * gateway exchanged it (X-API-Key) or the client did and sends it as a Bearer token. Tokens issued
+ * after it carry what auth grants the key now (nothing, for a revoked key: its exchange fails).
  */
 export class RevokedApiKeys {
-  private readonly until = new Map<string, number>();
+  private readonly since = new Map<string, { atSeconds: number; until: number }>();
   private readonly clock: Clock;
 
   constructor(clock: Clock) {
     this.clock = clock;
   }
 
+  /** Every token of the key is refused (it was revoked, or its creator left: no exchange succeeds). */
   revoke(apiKeyId: string): void {
-    if (this.until.size >= maxEntries) this.until.delete(this.until.keys().next().value as string);
-    this.until.delete(apiKeyId);
-    this.until.set(apiKeyId, this.clock.now() + holdMs);
+    this.remember(apiKeyId, Number.POSITIVE_INFINITY);
   }
 
-  /** Whether a token's subject is an API key revoked within the hold time. */
-  isRevokedSubject(subject: string): boolean {
-    if (this.until.size === 0 || !subject.startsWith('apikey:')) return false;
-    const id = subject.slice('apikey:'.length);
-    const until = this.until.get(id);
-    if (until === undefined) return false;
-    if (until > this.clock.now()) return true;
-    this.until.delete(id);
-    return false;
+  /** Tokens issued before now are refused (the key's permissions changed; new tokens carry the new ones). */
+  refuseIssuedBeforeNow(apiKeyId: string): void {
+    this.remember(apiKeyId, Math.floor(this.clock.now() / 1000));
+  }
+
+  private remember(apiKeyId: string, atSeconds: number): void {
+    if (this.since.size >= maxEntries) this.since.delete(this.since.keys().next().value as string);
+    this.since.delete(apiKeyId);
+    this.since.set(apiKeyId, { atSeconds, until: this.clock.now() + holdMs });
+  }
+
+  /** Whether a token is an API key's, issued before auth revoked or changed that key. */
+  isRevoked(identity: Identity): boolean {
+    if (this.since.size === 0 || !identity.subject.startsWith('apikey:')) return false;
+    const id = identity.subject.slice('apikey:'.length);
+    const entry = this.since.get(id);
+    if (entry === undefined) return false;
+    if (entry.until <= this.clock.now()) {
+      this.since.delete(id);
+      return false;
+    }
+    return identity.issuedAt < entry.atSeconds;
   }
 }

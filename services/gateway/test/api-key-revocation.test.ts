@@ -12,21 +12,21 @@ function steppingClock(): Clock & { advance(ms: number): void } {
 }
 
 /** A stand-in auth whose exchange knows one key until it is revoked, counting the exchanges it answers. */
-async function startAuth() {
-  const state = { revoked: false, exchanges: 0 };
+async function startAuth(clock: Clock = systemClock) {
+  const state = { revoked: false, exchanges: 0, permissions: ['memory:read'] };
   const auth = await startUpstream((request, respond) => {
     if (request.url !== '/v1/api-keys/exchange') return respond(404, '{}');
     state.exchanges += 1;
     const { apiKey } = JSON.parse(request.body) as { apiKey: string };
     if (apiKey !== 'lift_sk_good' || state.revoked) return respond(401, JSON.stringify({ code: 'AUTH_API_KEY_INVALID' }));
-    void testAccessToken({ secret: testSecret, organisation: 'tenant-1', permissions: ['memory:read'], subject: 'apikey:key-1', lifetimeSeconds: 300 }).then((accessToken) =>
+    void testAccessToken({ secret: testSecret, organisation: 'tenant-1', permissions: state.permissions, subject: 'apikey:key-1', lifetimeSeconds: 300, atMs: clock.now() }).then((accessToken) =>
       respond(200, JSON.stringify({ accessToken, tokenType: 'Bearer', expiresIn: 300 })),
     );
   });
   return { ...auth, state };
 }
 
-const revokedEvent = (apiKeyId: string) => ({ id: `event-${apiKeyId}-${Math.random()}`, type: 'lift.auth.api-key.revoked', source: 'auth', time: new Date().toISOString(), data: { apiKeyId, organisationId: 'tenant-1', reason: 'revoked' } });
+const revokedEvent = (apiKeyId: string, reason = 'revoked') => ({ id: `event-${apiKeyId}-${Math.random()}`, type: 'lift.auth.api-key.revoked', source: 'auth', time: new Date().toISOString(), data: { apiKeyId, organisationId: 'tenant-1', reason } });
 const asAuth = () => bearerFor({ secret: testSecret, organisation: 'platform', permissions: ['gateway:revocations'], subject: 'svc:auth', roles: ['service'] });
 
 describe('API-key revocation at the gateway', () => {
@@ -49,6 +49,25 @@ describe('API-key revocation at the gateway', () => {
     const asBearer = await gateway.inject({ method: 'GET', url: '/memory/v1/items', headers: { authorization: `Bearer ${exchanged}` } });
     expect(asBearer.statusCode).toBe(401);
     expect(memory.received).toHaveLength(2);
+  });
+
+  it('keeps a key whose creator was demoted working with what auth grants now, refusing the tokens from before', async () => {
+    const clock = steppingClock();
+    const auth = await startAuth(clock);
+    auth.state.permissions = ['memory:read', 'memory:write'];
+    const memory = await startUpstream();
+    const gateway = await buildGateway({ AUTH_SERVICE_URL: auth.url, MEMORY_SERVICE_URL: memory.url }, { clock });
+    const withKey = { 'x-api-key': 'lift_sk_good' };
+    expect((await gateway.inject({ method: 'GET', url: '/memory/v1/items', headers: withKey })).statusCode).toBe(200);
+    const before = await testAccessToken({ secret: testSecret, organisation: 'tenant-1', permissions: ['memory:read', 'memory:write'], subject: 'apikey:key-1', atMs: clock.now() });
+
+    clock.advance(2_000);
+    auth.state.permissions = ['memory:read'];
+    await gateway.inject({ method: 'POST', url: '/v1/events/revocations', headers: await bearerFor({ secret: testSecret, organisation: 'platform', permissions: ['gateway:revocations'], subject: 'svc:auth', atMs: clock.now() }), payload: { events: [revokedEvent('key-1', 'creator-role-changed')] } });
+    expect((await gateway.inject({ method: 'GET', url: '/memory/v1/items', headers: { authorization: `Bearer ${before}` } })).statusCode).toBe(401);
+    // The key itself goes on, exchanged again for a token with the narrower permissions.
+    expect((await gateway.inject({ method: 'GET', url: '/memory/v1/items', headers: withKey })).statusCode).toBe(200);
+    expect(auth.state.exchanges).toBe(2);
   });
 
   it('takes revocations only from auth\'s service token', async () => {

@@ -125,7 +125,7 @@ function identityFrom(claims: Claims, options: AccessTokenVerifierOptions, now: 
   if (!isStringArray(roles) || !isStringArray(perms)) throw tokenRejected('its roles or perms are not lists of names');
   if (clientId !== undefined && typeof clientId !== 'string') throw tokenRejected('its client_id is not a string');
   const actor = actorOf(act);
-  return { subject: sub, organisation: org, roles, permissions: perms, tokenId: jti, expiresAt: exp, audience, ...(clientId === undefined ? {} : { clientId }), ...(actor === undefined ? {} : { actor }) };
+  return { subject: sub, organisation: org, roles, permissions: perms, tokenId: jti, expiresAt: exp, issuedAt: iat, audience, ...(clientId === undefined ? {} : { clientId }), ...(actor === undefined ? {} : { actor }) };
 }
 
 /** RFC 8693 `act`: an object whose `sub` names the actor; anything else is refused, not ignored. */

@@ -10,6 +10,8 @@ export interface Identity {
   readonly tokenId: string;
   /** `exp` in seconds since the epoch. */
   readonly expiresAt: number;
+  /** `iat` in seconds since the epoch: a revocation refuses the tokens issued before it. */
+  readonly issuedAt: number;
   /** `aud`: the audience the token was accepted for (`lift-os`, or `module:<id>` at a module). */
   readonly audience: string;
   /** `client_id` (RFC 9068): the client that obtained the token, when the token names one. */

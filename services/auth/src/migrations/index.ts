@@ -2,6 +2,7 @@ import type { ServiceMigrations } from '@lift/kit';
 import { identityMigration } from './0001-identity.js';
 import { credentialsMigration } from './0002-credentials.js';
 import { auditMigration } from './0003-audit.js';
+import { accountOriginMigration } from './0004-account-origin.js';
 import { signingKeyScheduleMigration } from './0005-signing-key-schedule.js';
 
 /** The auth service's tables, oldest first. Never edit a migration that has shipped; add one. */
@@ -9,5 +10,6 @@ export const authMigrations: ServiceMigrations = {
   '0001_identity': identityMigration,
   '0002_credentials': credentialsMigration,
   '0003_audit': auditMigration,
+  '0004_account_origin': accountOriginMigration,
   '0005_signing_key_schedule': signingKeyScheduleMigration,
 };

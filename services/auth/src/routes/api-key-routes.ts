@@ -1,6 +1,8 @@
 import { ForbiddenError, identityOf, InvalidInputError, NotFoundError, type ServiceApp } from '@lift/kit';
+import { exchangeApiKey } from '../api-key-exchange.js';
 import type { AuthDomain } from '../auth-domain.js';
 import { authErrorCodes } from '../errors.js';
+import { personOf } from '../person-identity.js';
 import { AccessTokenBody, ApiKeyBody, ApiKeyList, ApiKeyParams, CreateApiKeyBody, CreatedApiKeyBody, ExchangeBody } from '../schemas.js';
 
 const tags = ['api-keys'];
@@ -13,6 +15,8 @@ export async function apiKeyRoutes(app: ServiceApp, domain: AuthDomain): Promise
     { preHandler: app.requirePermission('org:admin'), schema: { tags, security, summary: 'Create an API key (shown once)', body: CreateApiKeyBody, response: { 201: CreatedApiKeyBody } } },
     async (request, reply) => {
       const identity = identityOf(request);
+      // The key acts for its creator (see exchangeApiKey), so only a person can create one.
+      const creator = personOf(identity);
       const missing = request.body.permissions.filter((permission) => !identity.permissions.includes(permission));
       if (missing.length > 0) {
         throw new ForbiddenError(authErrorCodes.permissionNotHeld, `A key can only carry permissions you hold; you lack ${missing.join(', ')}.`, { extensions: { field: 'body.permissions', missing } });
@@ -22,9 +26,9 @@ export async function apiKeyRoutes(app: ServiceApp, domain: AuthDomain): Promise
         throw new InvalidInputError(authErrorCodes.expiryInPast, 'The expiry must be in the future.', { field: 'body.expiresAt' });
       }
       const created = await domain.db.transaction().execute(async (transaction) => {
-        const result = await domain.apiKeys.create({ organisationId: identity.organisation, name: request.body.name, permissions: request.body.permissions, createdBy: identity.subject, expiresAt }, transaction);
+        const result = await domain.apiKeys.create({ organisationId: identity.organisation, name: request.body.name, permissions: request.body.permissions, createdBy: creator, expiresAt }, transaction);
         await domain.audit.record(
-          { organisationId: identity.organisation, actorId: identity.subject, action: 'api_key.created', targetType: 'api_key', targetId: result.summary.id, ip: request.ip, details: { name: request.body.name, permissions: request.body.permissions } },
+          { organisationId: identity.organisation, actorId: creator, action: 'api_key.created', targetType: 'api_key', targetId: result.summary.id, ip: request.ip, details: { name: request.body.name, permissions: request.body.permissions } },
           transaction,
         );
         return result;
@@ -70,9 +74,6 @@ export async function apiKeyRoutes(app: ServiceApp, domain: AuthDomain): Promise
   app.post(
     '/v1/api-keys/exchange',
     { schema: { tags, security: [], summary: 'Exchange an API key for a short-lived access token', body: ExchangeBody, response: { 200: AccessTokenBody } } },
-    async (request) => {
-      const key = await domain.apiKeys.authenticate(request.body.apiKey);
-      return domain.issuer.issue({ subject: `apikey:${key.id}`, organisation: key.organisationId, roles: [], permissions: key.permissions, clientId: `apikey:${key.id}` }, domain.config.API_KEY_TOKEN_TTL_SECONDS);
-    },
+    async (request) => exchangeApiKey(domain, request.body.apiKey),
   );
 }

@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { AuthDomain } from '../auth-domain.js';
 import { authErrorCodes } from '../errors.js';
 import { addMember, assertActsFor, changeRole, createOrganisation, removeMember } from '../memberships.js';
+import { personOf } from '../person-identity.js';
 import {
   AddMemberBody,
   ChangeRoleBody,
@@ -21,7 +22,7 @@ const security = [{ bearerAuth: [] }];
 /** Organisations and their members. Changes need `org:admin` in the organisation the token acts for. */
 export async function organisationRoutes(app: ServiceApp, domain: AuthDomain): Promise<void> {
   app.get('/v1/organisations', { preHandler: app.requireIdentity, schema: { tags, security, summary: 'The organisations you belong to', response: { 200: OrganisationList } } }, async (request) => ({
-    items: await domain.organisations.membershipsOf(identityOf(request).subject),
+    items: await domain.organisations.membershipsOf(personOf(identityOf(request))),
     nextCursor: null,
   }));
 
@@ -30,7 +31,7 @@ export async function organisationRoutes(app: ServiceApp, domain: AuthDomain): P
     { preHandler: app.requireIdentity, schema: { tags, security, summary: 'Create an organisation you own', body: CreateOrganisationBody, response: { 201: OrganisationBody } } },
     async (request, reply) => {
       reply.code(201);
-      return createOrganisation(domain, identityOf(request), request.body.name, request.ip);
+      return createOrganisation(domain, personOf(identityOf(request)), request.body.name, request.ip);
     },
   );
 

@@ -2,6 +2,7 @@ import { ForbiddenError, identityOf, type ServiceApp } from '@lift/kit';
 import { login, logout, refresh, register, switchOrganisation } from '../accounts.js';
 import type { AuthDomain } from '../auth-domain.js';
 import { authErrorCodes } from '../errors.js';
+import { personOf, personOrDelegateOf } from '../person-identity.js';
 import { LoginBody, MeBody, RefreshBody, RegisterBody, RegisteredBody, SessionBody, SwitchBody } from '../schemas.js';
 
 const tags = ['sessions'];
@@ -30,12 +31,12 @@ export async function sessionRoutes(app: ServiceApp, domain: AuthDomain): Promis
   app.post(
     '/v1/token/switch',
     { preHandler: app.requireIdentity, schema: { tags, security: bearer, summary: 'A session in another organisation you belong to', body: SwitchBody, response: { 200: SessionBody } } },
-    async (request) => switchOrganisation(domain, userOf(identityOf(request).subject), request.body.organisationId),
+    async (request) => switchOrganisation(domain, personOf(identityOf(request)), request.body.organisationId),
   );
 
   app.get('/v1/me', { preHandler: app.requireIdentity, schema: { tags, security: bearer, summary: 'The caller, its organisations and its permissions', response: { 200: MeBody } } }, async (request) => {
     const identity = identityOf(request);
-    const user = await domain.users.byId(userOf(identity.subject));
+    const user = await domain.users.byId(personOrDelegateOf(identity));
     if (!user) throw new ForbiddenError(authErrorCodes.forbidden, 'This token does not belong to a person.');
     return {
       id: user.id,
@@ -44,13 +45,8 @@ export async function sessionRoutes(app: ServiceApp, domain: AuthDomain): Promis
       organisationId: identity.organisation,
       roles: [...identity.roles],
       permissions: [...identity.permissions],
-      memberships: await domain.organisations.membershipsOf(user.id),
+      // A module acting for the person sees only the organisation it acts in.
+      memberships: (await domain.organisations.membershipsOf(user.id)).filter((membership) => identity.actor === undefined || membership.organisationId === identity.organisation),
     };
   });
-}
-
-/** A person's user id; API-key tokens (`apikey:<id>`) and services have no sessions. */
-function userOf(subject: string): string {
-  if (subject.includes(':')) throw new ForbiddenError(authErrorCodes.forbidden, 'Only a person\'s token can do this, not an API key\'s or a service\'s.');
-  return subject;
 }

@@ -84,6 +84,8 @@ describe('the gateway process decides on the normalised path, and forwards it', 
         SERVICE_CLIENT_SECRETS: 'gateway:gateway-secret-0123456789',
         USAGE_METERING: 'false',
         RATE_LIMIT_CREDENTIALS_PER_IP: '3',
+        // The stand-in module listens on loopback, which modules may use only when allowed.
+        MODULE_URL_ALLOWED_NETWORKS: '127.0.0.0/8',
       },
     });
     await waitUntilReady(gateway);

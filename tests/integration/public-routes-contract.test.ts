@@ -67,6 +67,7 @@ describe('the public routes the services declare are exactly the gateway\'s', ()
     expect(declared.map((operation) => `${operation.method} /${operation.service}${operation.template}`).sort()).toEqual(
       [
         'GET /auth/.well-known/jwks.json',
+        'GET /auth/.well-known/oauth-authorization-server',
         'POST /auth/v1/api-keys/exchange',
         'POST /auth/v1/login',
         'POST /auth/v1/logout',

@@ -29,5 +29,5 @@ STAND_IN_PID=$!
 trap 'kill $STAND_IN_PID 2>/dev/null || true' EXIT
 
 cd "$REPO"
-EXTRA_NAME=lift EXTRA_CMD="STAND_IN_PORT=$STAND_IN_PORT bash bench/gateway/start-gateway.sh" EXTRA_URL="http://127.0.0.1:18080/memory/echo" \
+EXTRA_NAME=lift EXTRA_CMD="STAND_IN_PORT=$STAND_IN_PORT bash bench/gateway/start-gateway.sh" EXTRA_URL="http://127.0.0.1:${LIFT_BENCH_PORT:-18080}/memory/echo" \
   "$SCRATCH/run.sh"

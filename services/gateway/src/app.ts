@@ -27,7 +27,8 @@ import { followRouteTable } from './route-table-follower.js';
 import { upstreamMetrics } from './upstream-metrics.js';
 import { UpstreamResilience } from './upstream-resilience.js';
 import { startUsageMetering } from './usage-metering-setup.js';
-import { coreUpstreams } from './upstreams.js';
+import { coreUpstreams, type Upstream } from './upstreams.js';
+import { oauthMetadataRoute } from './oauth-metadata-route.js';
 
 export type GatewayDeps = ServiceDeps<GatewayConfig> & {
   /** Resolves module host names at connection time (the system resolver; tests inject their own). */
@@ -72,6 +73,7 @@ export async function buildApp(deps: GatewayDeps): Promise<ServiceApp> {
     upstreamMetrics(app.metrics),
   );
   const limits = { timeoutMs: config.UPSTREAM_TIMEOUT_MS, bodyLimitBytes: config.BODY_LIMIT_BYTES, resilience };
+  await oauthMetadataRoute(app, { auth: upstreams.find((upstream) => upstream.name === 'auth') as Upstream, limits });
   await app.register(authPlugin, { verifier });
 
   // Revocations from auth: over the Redis stream (every replica reads all of it), or posted to

@@ -10,9 +10,10 @@ afterEach(async () => {
 export interface FakeModuleEntry {
   readonly moduleId: string;
   readonly roles: Record<string, string[]>;
+  readonly memoryRequirements?: { read: boolean; write: boolean } | null;
 }
 
-/** A stand-in registry whose route table carries the modules' role grants, as the real one's does. */
+/** A stand-in registry whose route table carries what the real one's does for auth: role grants and memory requirements. */
 export async function startFakeRegistry(modules: readonly FakeModuleEntry[]) {
   const seen: string[] = [];
   let answering = true;

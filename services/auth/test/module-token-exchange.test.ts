@@ -2,7 +2,7 @@ import { decodeJwt } from 'jose';
 import { describe, expect, it } from 'vitest';
 import type { ServiceApp } from '@lift/kit';
 import { bearer, buildAuth, manualClock, registerUser } from './helper.js';
-import { startStandInRegistry } from './stand-in-registry.js';
+import { startFakeRegistry } from './fake-registry.js';
 
 const secrets = 'gateway:gateway-secret-0123456789,billing:billing-secret-0123456789';
 const exchangeGrant = 'urn:ietf:params:oauth:grant-type:token-exchange';
@@ -20,7 +20,7 @@ function exchange(app: ServiceApp, fields: Record<string, string>, authorization
 }
 
 async function platformWithTemplateModule() {
-  const registry = await startStandInRegistry([
+  const registry = await startFakeRegistry([
     {
       moduleId: 'template',
       roles: { owner: ['template:read', 'template:write'], admin: ['template:read', 'template:write'], member: ['template:read', 'template:write'], viewer: ['template:read'] },

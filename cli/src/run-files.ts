@@ -16,8 +16,11 @@ export function runFilesFor(root: string): RunFiles {
   };
 }
 
+/** data/ holds the services' databases and secrets: only its owner may list or enter it (as the kit makes it). */
+export const privateDirectoryMode = 0o700;
+
 export function writeRunFile(path: string, content: string): void {
-  mkdirSync(dirname(path), { recursive: true });
+  mkdirSync(dirname(path), { recursive: true, mode: privateDirectoryMode });
   writeFileSync(path, content);
 }
 

@@ -7,7 +7,7 @@ import { formatLogLine } from './log-line-format.js';
 import { developmentModuleKey, exampleModules, moduleProcesses } from './modules-command.js';
 import { isPortTaken } from './port-check.js';
 import { waitUntilReady } from './probe.js';
-import { isAlive, removeRunFiles, runFilesFor, runningSupervisorPid, writeRunFile } from './run-files.js';
+import { isAlive, privateDirectoryMode, removeRunFiles, runFilesFor, runningSupervisorPid, writeRunFile } from './run-files.js';
 import { selectServices, type CatalogEntry } from './service-catalog.js';
 import { StartupNotices } from './startup-notices.js';
 import { serviceUrl, statusTable } from './status-command.js';
@@ -101,8 +101,10 @@ async function supervise(options: UpOptions, selected: readonly CatalogEntry[], 
     writeRunFile(files.servicesFile, `${JSON.stringify(supervisor.pids(), null, 2)}\n`);
     process.stdout.write(`\n${statusTable(probes)}\n\n`);
     summariseAdmin(admin, notices);
-    if (probes.every((probe) => probe.ready)) say(`all ${probes.length} services are ready; the gateway is at ${serviceUrl(8000)} (Ctrl-C stops them)`);
-    if (options.withModules && probes.every((probe) => probe.ready)) {
+    const allReady = probes.every((probe) => probe.ready);
+    if (!allReady) say(`not ready after ${options.readyTimeoutMs} ms: ${probes.filter((probe) => !probe.ready).map((probe) => probe.name).join(', ')}; still trying`);
+    else say(`all ${probes.length} services are ready; the gateway is at ${serviceUrl(8000)} (Ctrl-C stops them)`);
+    if (options.withModules && allReady) {
       try {
         const key = await developmentModuleKey(options.home, serviceUrl(8000), process.env);
         for (const module of moduleProcesses(options.root, serviceUrl(8000), key)) supervisor.add(module);
@@ -111,7 +113,6 @@ async function supervise(options: UpOptions, selected: readonly CatalogEntry[], 
         say(`the example modules could not be started: ${(error as Error).message}`);
       }
     }
-    else say(`not ready after ${options.readyTimeoutMs} ms: ${probes.filter((probe) => !probe.ready).map((probe) => probe.name).join(', ')}; still trying`);
   }
   await stopped;
   return 0;
@@ -119,7 +120,7 @@ async function supervise(options: UpOptions, selected: readonly CatalogEntry[], 
 
 async function startDetached(options: UpOptions, selected: readonly CatalogEntry[], admin: DevelopmentAdmin | undefined): Promise<number> {
   const files = runFilesFor(options.home);
-  mkdirSync(dirname(files.logFile), { recursive: true });
+  mkdirSync(dirname(files.logFile), { recursive: true, mode: privateDirectoryMode });
   const log = openSync(files.logFile, 'a');
   // Only this start's lines are searched for notices.
   const logOffset = fstatSync(log).size;

@@ -83,7 +83,11 @@ describe('the platform as an OAuth client library sees it (oauth4webapi, through
   it('answers a client\'s mistakes as RFC 6749 errors the library understands, through the gateway', async () => {
     const client: oauth.Client = { client_id: 'billing' };
     const wrong = await oauth.clientCredentialsGrantRequest(as, client, oauth.ClientSecretBasic('not the secret'), new URLSearchParams(), insecure);
-    await expect(oauth.processClientCredentialsResponse(as, client, wrong)).rejects.toMatchObject({ error: 'invalid_client', status: 401 });
+    // RFC 6749 §5.2: a 401 with the Basic challenge, which the library surfaces as such, and the error in the body.
+    const failure = (await oauth.processClientCredentialsResponse(as, client, wrong).catch((error: unknown) => error)) as oauth.WWWAuthenticateChallengeError;
+    expect(failure).toBeInstanceOf(oauth.WWWAuthenticateChallengeError);
+    expect({ status: failure.status, scheme: failure.cause[0]?.scheme }).toEqual({ status: 401, scheme: 'basic' });
+    expect(await failure.response.json()).toMatchObject({ error: 'invalid_client' });
     const malformed = await fetch(as.token_endpoint as string, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: 'Basic %%%' }, body: 'grant_type=client_credentials' });
     expect(malformed.status).toBe(401);
     expect(await malformed.json()).toMatchObject({ error: 'invalid_client' });

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import { authPlugin, createService, identityOf, type AccessTokenVerifier, type Clock, type Logger, type ServiceApp } from '@lift/kit';
-import type { LiftClient, PlatformTokens } from '@lift/sdk';
+import { authPlugin, createService, DependencyUnavailableError, ForbiddenError, identityOf, type AccessTokenVerifier, type Clock, type Logger, type ServiceApp } from '@lift/kit';
+import { PlatformTokenError, type LiftClient, type PlatformTokens } from '@lift/sdk';
 import type { TemplateConfig } from './config.js';
 import { NoteBook } from './notes.js';
 import packageJson from '../package.json' with { type: 'json' };
@@ -59,10 +59,23 @@ export async function buildApp(deps: TemplateDeps): Promise<ServiceApp> {
     { preHandler: app.requirePermission('template:read'), schema: { summary: 'The caller as the platform knows them, asked with a delegated token', response: { 200: PlatformIdentity } } },
     async (request) => {
       const moduleToken = bearerToken.exec(request.headers.authorization ?? '')?.[1] as string;
-      const platformToken = await deps.platform.tokens.tokenFor(moduleToken);
+      const platformToken = await platformTokenFor(deps.platform.tokens, moduleToken);
       const me = await deps.platform.client.request<{ id: string; email: string; organisationId: string; permissions: string[] }>('GET', '/auth/v1/me', platformToken);
       return { userId: me.id, email: me.email, organisationId: me.organisationId, platformPermissions: me.permissions };
     },
   );
   return app;
+}
+
+/** A delegated platform token, its refusals as problems: busy or down is 503, refused is 403. */
+async function platformTokenFor(tokens: PlatformTokens, moduleToken: string): Promise<string> {
+  try {
+    return await tokens.tokenFor(moduleToken);
+  } catch (error) {
+    if (!(error instanceof PlatformTokenError)) throw new DependencyUnavailableError('TEMPLATE_PLATFORM_UNAVAILABLE', 'The platform could not be reached for a token; try again shortly.', { cause: error, headers: { 'retry-after': '5' } });
+    if (error.status === 429 || error.status >= 500) {
+      throw new DependencyUnavailableError('TEMPLATE_PLATFORM_UNAVAILABLE', `The platform would not issue a token just now (${error.error}); try again shortly.`, { cause: error, headers: { 'retry-after': '5' } });
+    }
+    throw new ForbiddenError('TEMPLATE_PLATFORM_REFUSED', `The platform will not let this module act for you: ${error.message}`, { cause: error });
+  }
 }

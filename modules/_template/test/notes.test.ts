@@ -31,7 +31,7 @@ function token(permissions: string[], options: { organisation?: string; audience
 }
 
 /** A stand-in gateway answering as the platform does: JWKS, OAuth metadata, token exchange and /auth/v1/me. */
-async function startPlatform() {
+async function startPlatform(exchange: { status: number; error?: string } = { status: 200 }) {
   const exchanges: URLSearchParams[] = [];
   const meCalls: string[] = [];
   const server = createServer((request, response) => {
@@ -47,6 +47,7 @@ async function startPlatform() {
       if (request.url === '/auth/v1/oauth/token') {
         const form = new URLSearchParams(body);
         exchanges.push(form);
+        if (exchange.status !== 200) return send(exchange.status, { error: exchange.error ?? 'invalid_request', error_description: 'refused by the stand-in' });
         return send(200, { access_token: 'delegated-platform-token', token_type: 'Bearer', expires_in: 300, issued_token_type: 'urn:ietf:params:oauth:token-type:access_token' });
       }
       if (request.url === '/auth/v1/me') {
@@ -120,5 +121,18 @@ describe('the template module', () => {
     expect(platform.meCalls).toEqual(['Bearer delegated-platform-token']);
     await app.inject({ method: 'GET', url: '/v1/whoami', headers: { authorization: `Bearer ${moduleToken}` } });
     expect(platform.exchanges).toHaveLength(1);
+  });
+
+  it('answers 503 when the platform is too busy to issue its token, and 403 when it refuses, never 500', async () => {
+    for (const [exchange, status] of [
+      [{ status: 429, error: 'temporarily_unavailable' }, 503],
+      [{ status: 503, error: 'temporarily_unavailable' }, 503],
+      [{ status: 400, error: 'invalid_grant' }, 403],
+    ] as const) {
+      const app = await buildTemplate((await startPlatform(exchange)).url);
+      const answer = await app.inject({ method: 'GET', url: '/v1/whoami', headers: await bearer(['template:read']) });
+      expect({ exchange: exchange.status, status: answer.statusCode }).toEqual({ exchange: exchange.status, status });
+      expect(answer.headers['content-type']).toMatch(/^application\/problem\+json/);
+    }
   });
 });

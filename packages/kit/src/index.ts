@@ -56,6 +56,7 @@ export { strictValidator, type StrictValidator } from './http/validator-compiler
 export { describeValidationErrors, type FieldError } from './http/validation-errors.js';
 export { traceContextFor, traceparentHeader, type TraceContext } from './http/trace-context.js';
 export { addressPolicyConfigProperties } from './net/address-policy-config.js';
+export { clientAddressKey } from './net/client-address-key.js';
 export { addressPolicyFrom, addressProblem, literalHostProblem, reachedAddresses, type AddressPolicy } from './net/address-policy.js';
 export { addressRefusedCode, guardedConnector, guardedLookup, systemResolver, type GuardedConnectorOptions, type HostResolver, type ResolvedAddress } from './net/guarded-connection.js';
 export { createLogger, type Logger, type LoggerOptions } from './logger.js';

@@ -84,6 +84,24 @@ describe('the kit\'s access-token verifier', () => {
     expect(jwks.received).toHaveLength(2);
   });
 
+  it('learns an emergency key within a second, even when a made-up kid was just tried', async () => {
+    const clock = manualClock();
+    const first = keyPair('k1');
+    const emergency = keyPair('k2');
+    let published = [first.jwk];
+    const jwks = await startRecordingServer(() => ({ body: JSON.stringify({ keys: published }) }));
+    const verifier = createAccessTokenVerifier({ keys: { algorithm: 'EdDSA', keys: remoteKeySource({ url: jwks.url, clock }) }, issuer: 'lift-os-core', audience: 'lift-os', clock });
+    await verifier.verify(await token(first.privateKey, 'k1', clock.now() / 1000));
+    clock.advance(2_000);
+    // Someone sends a token naming a kid nobody published: one read of the keys.
+    await expect(verifier.verify(await token(keyPair('made-up').privateKey, 'made-up', clock.now() / 1000))).rejects.toMatchObject({ status: 401 });
+    // Then auth rotates immediately: a second later the new key's tokens are accepted.
+    published = [first.jwk, emergency.jwk];
+    clock.advance(1_000);
+    expect((await verifier.verify(await token(emergency.privateKey, 'k2', clock.now() / 1000))).subject).toBe('user-1');
+    expect(jwks.received).toHaveLength(3);
+  });
+
   it('accepts only its one algorithm and ignores keys that are not Ed25519 signing keys', async () => {
     const clock = manualClock();
     const key = keyPair('k1');

@@ -46,6 +46,16 @@ describe('configuration errors', () => {
     expect(message).not.toMatch(/hunter[23]/);
   });
 
+  it('hide user information in URLs without a scheme, and passwords that contain @ themselves', async () => {
+    const message = await messageOf({ DATABASE_URL: 'u:Pw1@host/db', REDIS_URL: 'default:Pw2@redis:6379' });
+    expect(message).toContain('(got "***@host/db")');
+    expect(message).toContain('(got "***@redis:6379")');
+    expect(message).not.toMatch(/Pw[12]/);
+    const atInPassword = await messageOf({ REDIS_URL: 'http://u:Super Secret@Pass@redis:6379' });
+    expect(atInPassword).toContain('(got "http://***@redis:6379")');
+    expect(atInPassword).not.toMatch(/Secret|Pass@/);
+  });
+
   it('never show a value that came from a secret reference, whatever the variable is called', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lift-config-'));
     writeFileSync(join(dir, 'port'), 'resolved-secret-value\n');

@@ -165,7 +165,7 @@ describe('local outbox and its relay', () => {
       outboxFile: scratchFile('outbox.db'),
       log,
       flushIntervalMs: 5,
-      deliver: httpEventDelivery({ http, url: `${inbox.url}/v1/events/usage`, tokens: { token: async () => 'service-token' } }),
+      deliver: httpEventDelivery({ http, url: `${inbox.url}/v1/events/usage`, tokens: { token: async () => 'service-token', refused: () => undefined } }),
     });
     closeAfterTest(() => publisher.close());
     expect(publisher.transport).toBe('local-outbox');

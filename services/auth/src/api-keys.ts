@@ -86,6 +86,21 @@ export function apiKeys(db: Kysely<AuthTables>, clock: Clock) {
       return rows.map((row) => row.id);
     },
 
+    /** Revokes the keys a member created in an organisation; the ids of those it revoked. */
+    async revokeCreatedBy(organisationId: string, userId: string, transaction: Kysely<AuthTables> = db): Promise<string[]> {
+      const rows = await transaction.selectFrom('api_keys').select('id').where('organisation_id', '=', organisationId).where('created_by', '=', userId).where('revoked_at', 'is', null).execute();
+      if (rows.length === 0) return [];
+      const ids = rows.map((row) => row.id);
+      await transaction.updateTable('api_keys').set({ revoked_at: new Date(clock.now()).toISOString() }).where('id', 'in', ids).where('revoked_at', 'is', null).execute();
+      return ids;
+    },
+
+    /** Whether a key is neither revoked nor expired now (its tokens are refused otherwise). */
+    async isLive(id: string): Promise<boolean> {
+      const row = await db.selectFrom('api_keys').select(['revoked_at', 'expires_at']).where('id', '=', id).executeTakeFirst();
+      return row !== undefined && row.revoked_at === null && (row.expires_at === null || Date.parse(row.expires_at) > clock.now());
+    },
+
     async find(organisationId: string, id: string): Promise<ApiKeySummary | undefined> {
       const row = await db.selectFrom('api_keys').selectAll().where('organisation_id', '=', organisationId).where('id', '=', id).executeTakeFirst();
       return row ? summary(row) : undefined;

@@ -10,7 +10,8 @@ import { answersAreNeverStored } from './no-store.js';
 import { ensurePlatformAdmin } from './platform-admin.js';
 import { hashPassword, owaspPasswordHashing, type PasswordHashing } from './passwords.js';
 import { refreshTokens } from './refresh-tokens.js';
-import { openRevocationEvents } from './revocation-events.js';
+import { openRevocationEvents, type RevocationEvents } from './revocation-events.js';
+import { apiKeyTokenCheck } from './api-key-token-check.js';
 import { apiKeyRoutes } from './routes/api-key-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { organisationRoutes } from './routes/organisation-routes.js';
@@ -47,7 +48,10 @@ export async function buildApp(deps: AuthDeps): Promise<ServiceApp> {
   // The kit's check, the one every verifier makes: HS256 needs at least 32 bytes (RFC 7518 §3.2).
   const signing: TokenSigning = keyRing ? { algorithm: 'EdDSA', keys: keyRing } : { algorithm: 'HS256', secret: hs256SecretFrom(config.JWT_SECRET) };
   const verificationKeys: VerificationKeys = signing.algorithm === 'EdDSA' ? { algorithm: 'EdDSA', keys: signing.keys.keySource() } : { algorithm: 'HS256', secret: Buffer.from(signing.secret) };
-  const verifier = createAccessTokenVerifier({ keys: verificationKeys, issuer: tokenIssuerOf(config), audience: config.JWT_AUDIENCE, clock });
+  // A revoked API key's tokens are refused here although their signature is still good.
+  const keys = apiKeys(db, clock);
+  const keyTokens = apiKeyTokenCheck(keys, clock);
+  const verifier = keyTokens.guard(createAccessTokenVerifier({ keys: verificationKeys, issuer: tokenIssuerOf(config), audience: config.JWT_AUDIENCE, clock }));
 
   // The successor key needs the tables; refresh requests wait for it, nothing else does.
   const successorKey = database.migrated.then(() => serverSecret(db, clock, 'refresh-token-successor'));
@@ -56,7 +60,14 @@ export async function buildApp(deps: AuthDeps): Promise<ServiceApp> {
   const grants = config.REGISTRY_SERVICE_URL
     ? moduleGrants({ registryUrl: config.REGISTRY_SERVICE_URL, http: deps.http, issuer, clock, log: deps.log, refreshMs: config.MODULE_GRANTS_REFRESH_MS })
     : { forRole: async () => [], platformAccessOf: async () => [] };
-  const revocations = await openRevocationEvents({ config, state: deps.state, http: deps.http, issuer, clock, log: deps.log });
+  const gatewayRevocations = await openRevocationEvents({ config, state: deps.state, http: deps.http, issuer, clock, log: deps.log });
+  const revocations: RevocationEvents = {
+    apiKeysRevoked: (organisationId, apiKeyIds, reason) => {
+      keyTokens.forget(apiKeyIds);
+      gatewayRevocations.apiKeysRevoked(organisationId, apiKeyIds, reason);
+    },
+    close: () => gatewayRevocations.close(),
+  };
   const domain: AuthDomain = {
     config,
     db,
@@ -65,7 +76,7 @@ export async function buildApp(deps: AuthDeps): Promise<ServiceApp> {
     organisations: organisationsStore(db),
     audit: auditStore(db, clock),
     refreshTokens: refreshTokens({ db, clock, lifetimeDays: config.REFRESH_TOKEN_TTL_DAYS, reuseGraceSeconds: config.REFRESH_REUSE_GRACE_SECONDS, successorKey }),
-    apiKeys: apiKeys(db, clock),
+    apiKeys: keys,
     throttle: loginThrottle(deps.state, clock, {
       maxFailures: config.LOCKOUT_MAX_FAILURES,
       maxAccountFailures: config.LOCKOUT_ACCOUNT_MAX_FAILURES,
@@ -117,7 +128,7 @@ export async function buildApp(deps: AuthDeps): Promise<ServiceApp> {
   // Last: events of the requests that just finished are written (stream) or kept (outbox).
   app.addHook('onClose', () => revocations.close());
   // Subject tokens of a token exchange: the platform's own, or a module's (audience module:<id>).
-  const subjectVerifier = createAccessTokenVerifier({ keys: verificationKeys, issuer: tokenIssuerOf(config), audience: (audience) => audience === config.JWT_AUDIENCE || audience.startsWith(moduleAudiencePrefix), clock });
+  const subjectVerifier = keyTokens.guard(createAccessTokenVerifier({ keys: verificationKeys, issuer: tokenIssuerOf(config), audience: (audience) => audience === config.JWT_AUDIENCE || audience.startsWith(moduleAudiencePrefix), clock }));
   await oauthRoutes(app, { config, issuer, clock, verifySubject: (token) => subjectVerifier.verify(token), platformAccessOf: (moduleId) => grants.platformAccessOf(moduleId) });
   return app;
 }

@@ -23,4 +23,6 @@ export const authErrorCodes = {
   personRequired: 'AUTH_PERSON_REQUIRED',
   /** Logged, not answered: LIFT_ADMIN_EMAIL names an account bootstrap did not create (lift up shows it). */
   platformAdminEmailTaken: 'AUTH_PLATFORM_ADMIN_EMAIL_TAKEN',
+  /** Logged, not answered: LIFT_ADMIN_PASSWORD fails the password policy. */
+  platformAdminPasswordRejected: 'AUTH_PLATFORM_ADMIN_PASSWORD_REJECTED',
 } as const;

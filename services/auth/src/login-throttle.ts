@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import { LiftError, type Clock, type SharedState } from '@lift/kit';
+import { clientAddressKey, LiftError, type Clock, type SharedState } from '@lift/kit';
 import { attemptLimit, type AdmittedAttempt, type AttemptLimit } from './attempt-limit.js';
-import { clientAddressKey } from './client-address-key.js';
 import { authErrorCodes } from './errors.js';
 
 export interface LoginThrottleSettings {

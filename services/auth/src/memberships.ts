@@ -75,11 +75,17 @@ export async function removeMember(domain: AuthDomain, identity: Identity, organ
       throw new ConflictError(authErrorCodes.lastOwner, 'The last owner cannot be removed; make someone else owner first.');
     }
   }
-  await domain.db.transaction().execute(async (transaction) => {
+  // A key acts for its creator: their keys are revoked with the membership, for good — adding the
+  // person again later does not bring keys back that someone may have forgotten about.
+  const revokedKeys = await domain.db.transaction().execute(async (transaction) => {
     await domain.organisations.removeMember(organisationId, userId, transaction);
     await domain.refreshTokens.revokeForMember(userId, organisationId, transaction);
-    await domain.audit.record({ organisationId, actorId: identity.subject, action: 'member.removed', targetType: 'user', targetId: userId, ip, details: { role: membership.role } }, transaction);
+    const keys = await domain.apiKeys.revokeCreatedBy(organisationId, userId, transaction);
+    await domain.audit.record({ organisationId, actorId: identity.subject, action: 'member.removed', targetType: 'user', targetId: userId, ip, details: { role: membership.role, apiKeysRevoked: keys.length } }, transaction);
+    for (const key of keys) {
+      await domain.audit.record({ organisationId, actorId: identity.subject, action: 'api_key.revoked', targetType: 'api_key', targetId: key, ip, details: { reason: 'creator-removed' } }, transaction);
+    }
+    return keys;
   });
-  // Their keys stop at their next exchange (a key acts for its creator); the gateway drops what it cached.
-  domain.revocations.apiKeysRevoked(organisationId, await domain.apiKeys.liveIdsCreatedBy(organisationId, userId), 'creator-removed');
+  domain.revocations.apiKeysRevoked(organisationId, revokedKeys, 'creator-removed');
 }

@@ -44,6 +44,7 @@ export function moduleGrants(options: { registryUrl: string; http: HttpClient; i
   const refresh = async (): Promise<void> => {
     const accessToken = await tokens.token();
     const answer = await options.http.call(`${options.registryUrl.replace(/\/$/, '')}/v1/route-table`, { headers: { authorization: `Bearer ${accessToken}` }, timeoutMs: options.timeoutMs ?? 2_000 });
+    if (answer.status === 401) tokens.refused(accessToken);
     if (answer.status !== 200) throw new Error(`registry answered ${answer.status}`);
     const table = await answer.json<{ modules?: unknown }>();
     if (!Array.isArray(table.modules)) throw new Error('the registry\'s route table has no module list');

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { isUniqueViolation, type Logger } from '@lift/kit';
 import { nowIso, normaliseEmail, type AuthDomain } from './auth-domain.js';
 import { authErrorCodes } from './errors.js';
-import { hashPassword } from './passwords.js';
+import { hashPassword, passwordProblem } from './passwords.js';
 import type { AuthTables } from './tables.js';
 
 /**
@@ -44,6 +44,14 @@ export async function ensurePlatformAdmin(domain: AuthDomain, log: Logger): Prom
 
   let user = await domain.users.byEmail(email);
   if (!user) {
+    // The platform's most powerful account gets the policy's strength rules (length, not one
+    // character repeated); an operator's passphrase may name the role ("admin") its address does.
+    const weakness = passwordProblem(password, '', domain.config.PASSWORD_MIN_LENGTH);
+    if (weakness !== undefined) {
+      log.error({ code: authErrorCodes.platformAdminPasswordRejected }, `LIFT_ADMIN_PASSWORD ${weakness}: no platform admin was created. Set a stronger one and restart auth.`);
+      log.flush();
+      return;
+    }
     const row = { id: randomUUID(), email, password_hash: await hashPassword(password, domain.passwordHashing), display_name: 'Platform admin', origin: 'bootstrap' as const, created_at: at, updated_at: at };
     try {
       // The account and its membership appear together, so another replica never sees one alone.

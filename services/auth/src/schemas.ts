@@ -103,7 +103,10 @@ export const IntrospectionBody = Type.Object({
   roles: Type.Optional(Type.Array(Type.String())),
   perms: Type.Optional(Type.Array(Type.String())),
   exp: Type.Optional(Type.Integer()),
+  iat: Type.Optional(Type.Integer()),
   jti: Type.Optional(Type.String()),
+  client_id: Type.Optional(Type.String()),
+  act: Type.Optional(Type.Object({ sub: Type.String() }, { description: 'who acts for the subject with this token (a module): a delegated token' })),
 });
 
 export const AuditQuery = Type.Object({

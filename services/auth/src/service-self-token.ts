@@ -16,5 +16,8 @@ export function selfSignedServiceTokens(issuer: TokenIssuer, clock: Clock, permi
       cached = { token: issued.accessToken, renewAt: clock.now() + (lifetimeSeconds - 15) * 1000 };
       return issued.accessToken;
     },
+    refused(token) {
+      if (cached?.token === token) cached = undefined;
+    },
   };
 }

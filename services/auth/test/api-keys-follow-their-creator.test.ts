@@ -33,5 +33,10 @@ describe.each(backends)('API keys and their creator\'s current role on $name', (
     const refused = await exchange();
     expect(refused.statusCode).toBe(401);
     expect(refused.json()).toMatchObject({ code: 'AUTH_API_KEY_INVALID', detail: 'The API key is invalid, expired or revoked.' });
+    // Revoked with the membership, for good: adding the person back brings no key back.
+    await app.inject({ method: 'POST', url: `/v1/organisations/${owner.organisationId}/members`, headers: bearer(owner), payload: { email: 'admin@example.com', role: 'admin' } });
+    expect((await exchange()).statusCode).toBe(401);
+    const listed = (await app.inject({ method: 'GET', url: '/v1/api-keys', headers: bearer(owner) })).json().items as { revokedAt: string | null }[];
+    expect(listed.every((key) => key.revokedAt !== null)).toBe(true);
   });
 });

@@ -77,6 +77,8 @@ describe('token exchange for modules (RFC 8693)', () => {
       const refused = await app.inject({ method, url, headers: bearer({ accessToken: platformToken }), ...(payload ? { payload } : {}) });
       expect({ url, status: refused.statusCode }).toEqual({ url, status: 403 });
     }
+    // Introspection says it is delegated, and by whom.
+    expect((await app.inject({ method: 'POST', url: '/v1/verify', payload: { token: platformToken } })).json()).toMatchObject({ active: true, act: { sub: 'module:template' }, client_id: 'module:template' });
     // A narrower scope can be asked for, a wider one cannot.
     expect(decodeJwt((await exchange(app, { subject_token: moduleToken, scope: 'memory:read' })).json().access_token).perms).toEqual(['memory:read']);
     expect((await exchange(app, { subject_token: moduleToken, scope: 'org:owner' })).json().error).toBe('invalid_scope');

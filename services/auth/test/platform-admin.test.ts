@@ -29,6 +29,13 @@ describe.each(backends)('the platform organisation on $name', ({ postgres }) => 
     expect(refused.statusCode).toBe(401);
   });
 
+  it('is not created with a password the policy would refuse anyone else', async () => {
+    const { app, db, logs } = await buildAuth({ postgres, env: { LIFT_ADMIN_PASSWORD: 'shortpwXYZ' }, captureLogs: true });
+    expect(await db.selectFrom('users').selectAll().where('email', '=', 'admin@lift.test').execute()).toEqual([]);
+    expect(logs.find((line) => line.level === 'error')).toMatchObject({ code: 'AUTH_PLATFORM_ADMIN_PASSWORD_REJECTED' });
+    expect((await app.inject({ method: 'POST', url: '/v1/login', payload: { email: 'admin@lift.test', password: 'shortpwXYZ' } })).statusCode).toBe(401);
+  });
+
   it('gives tenants no platform permissions', async () => {
     const { app } = await buildAuth({ postgres });
     const response = await app.inject({ method: 'POST', url: '/v1/register', payload: { email: 'tenant@example.com', password: 'a long enough passphrase' } });

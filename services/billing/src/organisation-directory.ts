@@ -46,6 +46,7 @@ export function authOrganisationDirectory(options: AuthOrganisationDirectoryOpti
         const answer = await options.http.call(`${base}/v1/organisations/${encodeURIComponent(organisationId)}/exists`, { headers: { authorization: `Bearer ${token}` }, timeoutMs: lookupTimeoutMs });
         if (answer.status !== 200) {
           await answer.text();
+          if (answer.status === 401) options.tokens.refused(token);
           throw new Error(`auth answered ${answer.status}`);
         }
         exists = (await answer.json<{ exists: boolean }>()).exists === true;

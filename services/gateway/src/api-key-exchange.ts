@@ -11,11 +11,18 @@ export interface ApiKeyExchangeOptions {
 }
 
 export interface ApiKeyExchange {
-  /** The access token for an API key: cached, or exchanged at auth. 401 for a key auth refuses. */
-  tokenFor(apiKey: string): Promise<string>;
+  /**
+   * The access token for an API key: cached, or exchanged at auth. 401 for a key auth refuses, or
+   * that is not even shaped like one. `beforeAskingAuth` runs (and may refuse) only when auth is
+   * about to be asked: the edge counts those asks against the sign-in limit.
+   */
+  tokenFor(apiKey: string, beforeAskingAuth?: () => Promise<void>): Promise<string>;
   /** Drops the cached token of a revoked key, so its next use asks auth (which refuses it). */
   forget(apiKeyId: string): void;
 }
+
+// What auth issues: `lift_sk_` and 32 random bytes in base64url. Anything else is refused here.
+const apiKeyShape = /^lift_sk_[A-Za-z0-9_-]{43}$/;
 
 const refused = () => new UnauthorizedError('AUTH_API_KEY_INVALID', 'The API key is invalid, expired or revoked.', { headers: { 'www-authenticate': 'Bearer' } });
 
@@ -34,7 +41,8 @@ function apiKeyIdOf(token: string): string | undefined {
  * (by the key's hash, never the key itself) until 30 s before it expires, so downstream sees only
  * JWTs and auth sees one exchange per key per ~4.5 minutes. A revocation (an event from auth)
  * drops the key's token at once. Keys auth refused are refused here for a while without asking
- * again, so random keys cannot turn every request into a call to auth.
+ * again, strings not shaped like a key are refused without asking at all, and every ask counts
+ * against the caller's sign-in limit: random keys cannot turn traffic into calls to auth.
  */
 export function apiKeyExchange(options: ApiKeyExchangeOptions): ApiKeyExchange {
   const cache = new Map<string, { token: string; renewAt: number; apiKeyId: string | undefined }>();
@@ -70,7 +78,8 @@ export function apiKeyExchange(options: ApiKeyExchangeOptions): ApiKeyExchange {
   };
 
   return {
-    async tokenFor(apiKey) {
+    async tokenFor(apiKey, beforeAskingAuth) {
+      if (!apiKeyShape.test(apiKey)) throw refused();
       const cacheKey = createHash('sha256').update(apiKey).digest('base64url');
       const now = options.clock.now();
       const cached = cache.get(cacheKey);
@@ -81,6 +90,10 @@ export function apiKeyExchange(options: ApiKeyExchangeOptions): ApiKeyExchange {
         refusedUntil.delete(cacheKey);
       }
       let pending = inFlight.get(cacheKey);
+      if (!pending) {
+        await beforeAskingAuth?.();
+        pending = inFlight.get(cacheKey);
+      }
       if (!pending) {
         pending = exchange(apiKey, cacheKey).finally(() => inFlight.delete(cacheKey));
         inFlight.set(cacheKey, pending);

@@ -6,7 +6,7 @@ import { apiKeyExchange } from './api-key-exchange.js';
 import { applyRevocations, revocationStream } from './revocation-events.js';
 import { revocationInboxRoute } from './revocation-inbox-route.js';
 import { followRevocationStream } from './revocation-stream-follower.js';
-import { RevokedApiKeys } from './revoked-api-keys.js';
+import { revocationHoldMs, RevokedApiKeys } from './revoked-api-keys.js';
 import { installHardening } from './hardening.js';
 import { edgeGuard } from './edge-guard.js';
 import { slidingWindowLimiter } from './rate-limiter.js';
@@ -29,6 +29,7 @@ import { UpstreamResilience } from './upstream-resilience.js';
 import { startUsageMetering } from './usage-metering-setup.js';
 import { coreUpstreams, type Upstream } from './upstreams.js';
 import { oauthMetadataRoute } from './oauth-metadata-route.js';
+import { oauthErrorsAtTokenEndpoint } from './oauth-error-format.js';
 
 export type GatewayDeps = ServiceDeps<GatewayConfig> & {
   /** Resolves module host names at connection time (the system resolver; tests inject their own). */
@@ -82,7 +83,7 @@ export async function buildApp(deps: GatewayDeps): Promise<ServiceApp> {
   const revocationTargets = { apiKeys, revoked: new RevokedApiKeys(deps.clock), log: deps.log };
   await revocationInboxRoute(app, revocationTargets);
   const revocationFollower =
-    deps.state.kind === 'redis' ? followRevocationStream({ state: deps.state, stream: revocationStream, log: deps.log, apply: (events) => applyRevocations(events, revocationTargets) }) : undefined;
+    deps.state.kind === 'redis' ? followRevocationStream({ state: deps.state, stream: revocationStream, log: deps.log, clock: deps.clock, replayMs: revocationHoldMs, apply: (events) => applyRevocations(events, revocationTargets) }) : undefined;
 
   const guard = edgeGuard({
     verifier,
@@ -114,6 +115,7 @@ export async function buildApp(deps: GatewayDeps): Promise<ServiceApp> {
     // Bodies stream through untouched: the gateway never parses them, the upstream validates them.
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_request, _payload, done) => done(null));
+    oauthErrorsAtTokenEndpoint(scope);
     scope.addHook('preHandler', guard);
     if (metering) scope.addHook('preHandler', metering.hook);
     // Without the gateway's secret there is no route table either: module routes answer 503.

@@ -4,8 +4,16 @@
  * the shared rate-limit store fails. Matched on the normalised path, so `/auth/v1/%6cogin` and
  * `/auth//v1/./login` count as sign-in too.
  */
-const credentialRoutes = new Set(['/auth/v1/login', '/auth/v1/register', '/auth/v1/api-keys/exchange', '/auth/v1/oauth/token']);
+const credentialRoutes = new Set(['/auth/v1/login', '/auth/v1/register', '/auth/v1/api-keys/exchange']);
+const tokenEndpoint = '/auth/v1/oauth/token';
 
-export function isCredentialRoute(method: string, path: string): boolean {
-  return method === 'POST' && credentialRoutes.has(path);
+/**
+ * The token endpoint counts as sign-in when a client authenticates with HTTP Basic (its secret is
+ * tried there). A module exchanging its own token for a delegated one presents no secret, and
+ * does so once per new caller: under the sign-in limit a module could serve only 30 new callers
+ * a minute from its address, so it gets the ordinary per-address limit.
+ */
+export function isCredentialRoute(method: string, path: string, authorization: string | undefined): boolean {
+  if (method !== 'POST') return false;
+  return credentialRoutes.has(path) || (path === tokenEndpoint && authorization !== undefined);
 }

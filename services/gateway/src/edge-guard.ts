@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DependencyUnavailableError, LiftError, tokenMissing, UnauthorizedError, type AccessTokenVerifier, type Logger } from '@lift/kit';
+import { clientAddressKey, DependencyUnavailableError, LiftError, tokenMissing, UnauthorizedError, type AccessTokenVerifier, type Logger } from '@lift/kit';
 import type { Counter } from 'prom-client';
 import type { ApiKeyExchange } from './api-key-exchange.js';
 import type { RevokedApiKeys } from './revoked-api-keys.js';
@@ -97,8 +97,10 @@ export function edgeGuard(options: EdgeGuardOptions) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const target = edgeTargetOfRequest(request);
     const { path } = target;
-    const credentials = isCredentialRoute(request.method, path);
-    const ipDecision = await limit(`ip:${credentials ? 'credentials:' : ''}${request.ip}`, credentials ? options.limits.credentialsPerIp : options.limits.perIp, credentials);
+    const credentials = isCredentialRoute(request.method, path, request.headers.authorization);
+    // IPv6 clients by their /64: one subscriber could otherwise take a fresh address per request.
+    const client = clientAddressKey(request.ip);
+    const ipDecision = await limit(`ip:${credentials ? 'credentials:' : ''}${client}`, credentials ? options.limits.credentialsPerIp : options.limits.perIp, credentials);
     setRateHeaders(reply, ipDecision);
     if (!ipDecision.allowed) throw tooMany(ipDecision, credentials ? 'sign-in per address' : 'per address');
     let access: RouteAccess = target.kind === 'service' ? options.publicRoutes.accessOf(target.upstream.name, request.method, target.servicePath) : 'protected';
@@ -107,7 +109,15 @@ export function edgeGuard(options: EdgeGuardOptions) {
 
     const apiKey = request.headers['x-api-key'];
     if (typeof apiKey === 'string' && apiKey !== '' && request.headers.authorization === undefined) {
-      request.headers.authorization = `Bearer ${await options.apiKeys.tokenFor(apiKey)}`;
+      // A key auth must be asked about is a credential being tried: the sign-in limit applies.
+      const askingAuth = async (): Promise<void> => {
+        const decision = await limit(`ip:credentials:${client}`, options.limits.credentialsPerIp, true);
+        if (!decision.allowed) {
+          await decision.release();
+          throw tooMany(decision, 'sign-in per address');
+        }
+      };
+      request.headers.authorization = `Bearer ${await options.apiKeys.tokenFor(apiKey, askingAuth)}`;
     }
     const match = /^Bearer +(\S+)$/i.exec(request.headers.authorization ?? '');
     if (!match) throw tokenMissing();

@@ -33,7 +33,9 @@ export function billingEntitlements(options: { http: HttpClient; billingUrl: str
 
   const fetchEntitlements = async (organisation: string): Promise<Entitlements | undefined> => {
     try {
-      const answer = await options.http.call(`${base}/v1/entitlements/${encodeURIComponent(organisation)}`, { headers: { authorization: `Bearer ${await options.tokens.token()}` }, timeoutMs: 2_000 });
+      const token = await options.tokens.token();
+      const answer = await options.http.call(`${base}/v1/entitlements/${encodeURIComponent(organisation)}`, { headers: { authorization: `Bearer ${token}` }, timeoutMs: 2_000 });
+      if (answer.status === 401) options.tokens.refused(token);
       if (answer.status !== 200) throw new Error(`billing answered ${answer.status}: ${(await answer.text()).slice(0, 200)}`);
       const entitlements = await answer.json<Entitlements>();
       // Bounded: a forgotten organisation costs one more call to billing, never stale limits.

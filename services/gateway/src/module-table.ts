@@ -102,11 +102,14 @@ export class ModuleTable {
 /**
  * The permission a request to a module needs: the most specific rule (longest path prefix) whose
  * method matches; without one, reads need `<module>:read` and everything else `<module>:write`.
+ * HEAD is GET without a body — servers answer it with the GET handler — so GET rules cover HEAD
+ * too (a HEAD rule of the same prefix wins over them, `*` loses to both).
  */
 export function requiredPermission(module: Pick<ModuleRoute, 'moduleId' | 'routes'>, method: string, path: string): string {
+  const methodRank = (ruleMethod: string): number => (ruleMethod === method ? 0 : method === 'HEAD' && ruleMethod === 'GET' ? 1 : ruleMethod === '*' ? 2 : -1);
   const candidates = module.routes
-    .filter((rule) => (rule.method === '*' || rule.method === method) && (path === rule.pathPrefix || path.startsWith(rule.pathPrefix.endsWith('/') ? rule.pathPrefix : `${rule.pathPrefix}/`) || rule.pathPrefix === '/'))
-    .sort((a, b) => b.pathPrefix.length - a.pathPrefix.length || (a.method === '*' ? 1 : 0) - (b.method === '*' ? 1 : 0));
+    .filter((rule) => methodRank(rule.method) >= 0 && (path === rule.pathPrefix || path.startsWith(rule.pathPrefix.endsWith('/') ? rule.pathPrefix : `${rule.pathPrefix}/`) || rule.pathPrefix === '/'))
+    .sort((a, b) => b.pathPrefix.length - a.pathPrefix.length || methodRank(a.method) - methodRank(b.method));
   const rule = candidates[0];
   if (rule) return rule.permission;
   return method === 'GET' || method === 'HEAD' ? `${module.moduleId}:read` : `${module.moduleId}:write`;

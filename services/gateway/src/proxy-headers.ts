@@ -3,6 +3,10 @@ import type { IncomingHttpHeaders } from 'node:http';
 // RFC 9110 §7.6.1: connection-specific headers describe one hop and are never forwarded.
 const hopByHop = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
 
+// Other ways clients claim an address: only the gateway says where a request came from
+// (X-Forwarded-For, from the connection), so a service or module reading these cannot be misled.
+const clientAddressClaims = new Set(['forwarded', 'x-real-ip', 'x-client-ip', 'true-client-ip', 'cf-connecting-ip', 'x-cluster-client-ip', 'fastly-client-ip', 'x-original-forwarded-for']);
+
 export interface ForwardedFor {
   readonly clientIp: string;
   readonly host: string | undefined;
@@ -25,7 +29,7 @@ export function upstreamRequestHeaders(inbound: IncomingHttpHeaders, forwarded: 
     const canonical = name.includes('_') ? name.replaceAll('_', '-') : name;
     if (hopByHop.has(canonical) || listedInConnection.has(canonical)) continue;
     // An API key stops at the gateway: downstream sees only the access token it was exchanged for.
-    if (canonical === 'host' || canonical === 'x-api-key' || canonical.startsWith('x-lift-') || canonical.startsWith('x-forwarded-')) continue;
+    if (canonical === 'host' || canonical === 'x-api-key' || canonical.startsWith('x-lift-') || canonical.startsWith('x-forwarded-') || clientAddressClaims.has(canonical)) continue;
     headers[name] = value;
   }
   headers['x-forwarded-for'] = forwarded.clientIp;

@@ -19,7 +19,10 @@ export function applyRevocations(events: readonly EventRecord[], targets: Revoca
     if (event.type !== apiKeyRevokedType || typeof data?.apiKeyId !== 'string') continue;
     targets.apiKeys.forget(data.apiKeyId);
     // A demoted creator's key still works, with less: only tokens from before the change go.
-    if (data.reason === 'creator-role-changed') targets.revoked.refuseIssuedBeforeNow(data.apiKeyId);
+    if (data.reason === 'creator-role-changed') {
+      const at = typeof event.time === 'string' ? Date.parse(event.time) : Number.NaN;
+      targets.revoked.refuseIssuedBefore(data.apiKeyId, Number.isFinite(at) ? at : Date.now());
+    }
     else targets.revoked.revoke(data.apiKeyId);
     targets.log.info({ apiKeyId: data.apiKeyId, reason: data.reason }, 'API key revoked or changed: its earlier tokens are refused at the edge');
   }

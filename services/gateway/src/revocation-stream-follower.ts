@@ -1,4 +1,4 @@
-import { eventBatchOf, retryDelayMs, streamBatchField, type EventRecord, type Logger, type SharedState } from '@lift/kit';
+import { eventBatchOf, retryDelayMs, streamBatchField, type Clock, type EventRecord, type Logger, type SharedState } from '@lift/kit';
 
 export interface RevocationStreamFollower {
   stop(): void;
@@ -6,17 +6,17 @@ export interface RevocationStreamFollower {
 
 /**
  * With Redis: every replica reads the whole revocation stream (not a consumer group: each must
- * hear every revocation), from the newest entry at its start — a replica that just started has
- * no cached tokens to drop. A blocking read wakes as soon as auth appends.
+ * hear every revocation). A replica starts `replayMs` back (stream ids begin with the time they
+ * were added): a token issued for a key revoked before this replica started is still refused for
+ * as long as it could live. A blocking read wakes as soon as auth appends.
  */
-export function followRevocationStream(options: { state: SharedState; stream: string; log: Logger; apply: (events: readonly EventRecord[]) => void; blockMs?: number }): RevocationStreamFollower {
+export function followRevocationStream(options: { state: SharedState; stream: string; log: Logger; apply: (events: readonly EventRecord[]) => void; replayMs: number; clock: Clock; blockMs?: number }): RevocationStreamFollower {
   let stopped = false;
   let failures = 0;
   void (async () => {
-    let after: string | undefined;
+    let after = `${Math.max(0, options.clock.now() - options.replayMs)}-0`;
     while (!stopped) {
       try {
-        after ??= await options.state.lastStreamId(options.stream);
         const entries = await options.state.readStream(options.stream, after, { count: 100, blockMs: options.blockMs ?? 5_000 });
         for (const entry of entries) {
           after = entry.id;

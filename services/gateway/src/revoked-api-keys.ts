@@ -1,7 +1,8 @@
 import type { Clock, Identity } from '@lift/kit';
 
-// Longer than any API-key token lives (auth's API_KEY_TOKEN_TTL_SECONDS, 5 minutes by default).
-const holdMs = 15 * 60_000;
+/** Longer than any API-key token lives (auth's API_KEY_TOKEN_TTL_SECONDS, 5 minutes by default). */
+export const revocationHoldMs = 15 * 60_000;
+const holdMs = revocationHoldMs;
 const maxEntries = 100_000;
 
 /**
@@ -23,9 +24,12 @@ export class RevokedApiKeys {
     this.remember(apiKeyId, Number.POSITIVE_INFINITY);
   }
 
-  /** Tokens issued before now are refused (the key's permissions changed; new tokens carry the new ones). */
-  refuseIssuedBeforeNow(apiKeyId: string): void {
-    this.remember(apiKeyId, Math.floor(this.clock.now() / 1000));
+  /**
+   * Tokens issued before `atMs` are refused (the key's permissions changed then; newer tokens carry
+   * the new ones). `atMs` is auth's time of the change, the clock the tokens' `iat` come from.
+   */
+  refuseIssuedBefore(apiKeyId: string, atMs: number): void {
+    this.remember(apiKeyId, Math.floor(atMs / 1000));
   }
 
   private remember(apiKeyId: string, atSeconds: number): void {

@@ -33,6 +33,7 @@ export function followRouteTable(options: RouteTableFollowerOptions): { stop(): 
     });
     if (answer.status !== 200) {
       await answer.text();
+      if (answer.status === 401) options.tokens.refused(token);
       throw new Error(`registry answered ${answer.status}`);
     }
     const snapshot = await answer.json<RouteTableSnapshot>();

@@ -42,7 +42,9 @@ export function tlsCredentialsFrom(config: TlsConfig): TlsCredentials | undefine
     try {
       return readFileSync(path);
     } catch (error) {
-      problems.push(`${variable}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+      // A value that is not a path (a pasted key, say) is never echoed: it may be the secret itself.
+      const shown = /^[^\s]{1,512}$/.test(path) && !path.includes('-----') ? ` ${path}` : ' the file it names (the value does not look like a path)';
+      problems.push(`${variable}: cannot read${shown} (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`);
       return undefined;
     }
   };

@@ -18,7 +18,7 @@ async function startAuth(clock: Clock = systemClock) {
     if (request.url !== '/v1/api-keys/exchange') return respond(404, '{}');
     state.exchanges += 1;
     const { apiKey } = JSON.parse(request.body) as { apiKey: string };
-    if (apiKey !== 'lift_sk_good' || state.revoked) return respond(401, JSON.stringify({ code: 'AUTH_API_KEY_INVALID' }));
+    if (apiKey !== goodKey || state.revoked) return respond(401, JSON.stringify({ code: 'AUTH_API_KEY_INVALID' }));
     void testAccessToken({ secret: testSecret, organisation: 'tenant-1', permissions: state.permissions, subject: 'apikey:key-1', lifetimeSeconds: 300, atMs: clock.now() }).then((accessToken) =>
       respond(200, JSON.stringify({ accessToken, tokenType: 'Bearer', expiresIn: 300 })),
     );
@@ -26,7 +26,16 @@ async function startAuth(clock: Clock = systemClock) {
   return { ...auth, state };
 }
 
-const revokedEvent = (apiKeyId: string, reason = 'revoked') => ({ id: `event-${apiKeyId}-${Math.random()}`, type: 'lift.auth.api-key.revoked', source: 'auth', time: new Date().toISOString(), data: { apiKeyId, organisationId: 'tenant-1', reason } });
+// Shaped as auth issues keys (`lift_sk_` and 43 base64url characters): others never reach auth.
+const goodKey = 'lift_sk_ggggggggggggggggggggggggggggggggggggggggggg';
+const madeUpKey = 'lift_sk_mmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmm';
+const revokedEvent = (apiKeyId: string, reason = 'revoked', atMs = Date.now()) => ({
+  id: `event-${apiKeyId}-${Math.random()}`,
+  type: 'lift.auth.api-key.revoked',
+  source: 'auth',
+  time: new Date(atMs).toISOString(),
+  data: { apiKeyId, organisationId: 'tenant-1', reason },
+});
 const asAuth = () => bearerFor({ secret: testSecret, organisation: 'platform', permissions: ['gateway:revocations'], subject: 'svc:auth', roles: ['service'] });
 
 describe('API-key revocation at the gateway', () => {
@@ -34,7 +43,7 @@ describe('API-key revocation at the gateway', () => {
     const auth = await startAuth();
     const memory = await startUpstream();
     const gateway = await buildGateway({ AUTH_SERVICE_URL: auth.url, MEMORY_SERVICE_URL: memory.url });
-    const withKey = { 'x-api-key': 'lift_sk_good' };
+    const withKey = { 'x-api-key': goodKey };
     expect((await gateway.inject({ method: 'GET', url: '/memory/v1/items', headers: withKey })).statusCode).toBe(200);
     expect((await gateway.inject({ method: 'GET', url: '/memory/v1/items', headers: withKey })).statusCode).toBe(200);
     expect(auth.state.exchanges).toBe(1);
@@ -57,13 +66,13 @@ describe('API-key revocation at the gateway', () => {
     auth.state.permissions = ['memory:read', 'memory:write'];
     const memory = await startUpstream();
     const gateway = await buildGateway({ AUTH_SERVICE_URL: auth.url, MEMORY_SERVICE_URL: memory.url }, { clock });
-    const withKey = { 'x-api-key': 'lift_sk_good' };
+    const withKey = { 'x-api-key': goodKey };
     expect((await gateway.inject({ method: 'GET', url: '/memory/v1/items', headers: withKey })).statusCode).toBe(200);
     const before = await testAccessToken({ secret: testSecret, organisation: 'tenant-1', permissions: ['memory:read', 'memory:write'], subject: 'apikey:key-1', atMs: clock.now() });
 
     clock.advance(2_000);
     auth.state.permissions = ['memory:read'];
-    await gateway.inject({ method: 'POST', url: '/v1/events/revocations', headers: await bearerFor({ secret: testSecret, organisation: 'platform', permissions: ['gateway:revocations'], subject: 'svc:auth', atMs: clock.now() }), payload: { events: [revokedEvent('key-1', 'creator-role-changed')] } });
+    await gateway.inject({ method: 'POST', url: '/v1/events/revocations', headers: await bearerFor({ secret: testSecret, organisation: 'platform', permissions: ['gateway:revocations'], subject: 'svc:auth', atMs: clock.now() }), payload: { events: [revokedEvent('key-1', 'creator-role-changed', clock.now())] } });
     expect((await gateway.inject({ method: 'GET', url: '/memory/v1/items', headers: { authorization: `Bearer ${before}` } })).statusCode).toBe(401);
     // The key itself goes on, exchanged again for a token with the narrower permissions.
     expect((await gateway.inject({ method: 'GET', url: '/memory/v1/items', headers: withKey })).statusCode).toBe(200);
@@ -86,13 +95,31 @@ describe('API-key revocation at the gateway', () => {
     const clock = steppingClock();
     const gateway = await buildGateway({ AUTH_SERVICE_URL: auth.url, MEMORY_SERVICE_URL: memory.url }, { clock });
     for (let attempt = 0; attempt < 5; attempt += 1) {
-      expect((await gateway.inject({ method: 'GET', url: '/memory/v1/items', headers: { 'x-api-key': 'lift_sk_made_up' } })).statusCode).toBe(401);
+      expect((await gateway.inject({ method: 'GET', url: '/memory/v1/items', headers: { 'x-api-key': madeUpKey } })).statusCode).toBe(401);
     }
     expect(auth.state.exchanges).toBe(1);
     clock.advance(31_000);
-    await gateway.inject({ method: 'GET', url: '/memory/v1/items', headers: { 'x-api-key': 'lift_sk_made_up' } });
+    await gateway.inject({ method: 'GET', url: '/memory/v1/items', headers: { 'x-api-key': madeUpKey } });
     expect(auth.state.exchanges).toBe(2);
     expect(memory.received).toHaveLength(0);
+  });
+
+  it('never asks auth about strings not shaped like a key, and counts each ask against the sign-in limit', async () => {
+    const auth = await startAuth();
+    const memory = await startUpstream();
+    const gateway = await buildGateway({ AUTH_SERVICE_URL: auth.url, MEMORY_SERVICE_URL: memory.url, RATE_LIMIT_CREDENTIALS_PER_IP: '5' });
+    for (const junk of ['x0', 'lift_sk_short', `${madeUpKey}x`, 'lift_sk_' + '!'.repeat(43)]) {
+      expect((await gateway.inject({ method: 'GET', url: '/memory/v1/items', headers: { 'x-api-key': junk } })).statusCode).toBe(401);
+    }
+    expect(auth.state.exchanges).toBe(0);
+    // Distinct well-formed keys, each asked about once: the sixth is refused before auth is asked.
+    const statuses = [];
+    for (let index = 0; index < 8; index += 1) {
+      const key = `lift_sk_${String(index).padStart(43, 'k')}`;
+      statuses.push((await gateway.inject({ method: 'GET', url: '/memory/v1/items', headers: { 'x-api-key': key } })).statusCode);
+    }
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429, 429]);
+    expect(auth.state.exchanges).toBe(5);
   });
 
   it.skipIf(!redisUrl)('reaches every replica sharing Redis within a second, through the revocation stream', async () => {
@@ -104,7 +131,7 @@ describe('API-key revocation at the gateway', () => {
       const state = await openSharedState({ REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix }, systemClock);
       replicas.push(await buildGateway({ AUTH_SERVICE_URL: auth.url, MEMORY_SERVICE_URL: memory.url }, { state }));
     }
-    const withKey = { 'x-api-key': 'lift_sk_good' };
+    const withKey = { 'x-api-key': goodKey };
     for (const gateway of replicas) expect((await gateway.inject({ method: 'GET', url: '/memory/v1/items', headers: withKey })).statusCode).toBe(200);
 
     // As auth publishes it: one batch entry on the stream.
@@ -116,6 +143,11 @@ describe('API-key revocation at the gateway', () => {
       await expect.poll(async () => (await gateway.inject({ method: 'GET', url: '/memory/v1/items', headers: withKey })).statusCode, { timeout: 1_000, interval: 20 }).toBe(401);
     }
     expect(Date.now() - revokedAt).toBeLessThan(1_000);
+    // A replica started after the revocation learns it too (from the stream's recent past): a token
+    // issued for the key before is refused there as well.
+    const exchangedBefore = await testAccessToken({ secret: testSecret, organisation: 'tenant-1', permissions: ['memory:read'], subject: 'apikey:key-1', atMs: revokedAt - 5_000 });
+    const late = await buildGateway({ AUTH_SERVICE_URL: auth.url, MEMORY_SERVICE_URL: memory.url }, { state: await openSharedState({ REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix }, systemClock) });
+    await expect.poll(async () => (await late.inject({ method: 'GET', url: '/memory/v1/items', headers: { authorization: `Bearer ${exchangedBefore}` } })).statusCode, { timeout: 1_000, interval: 20 }).toBe(401);
     await publisher.close();
   });
 });

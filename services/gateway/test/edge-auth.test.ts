@@ -32,9 +32,9 @@ describe('authentication at the edge', () => {
     const memory = await startUpstream();
     const gateway = await buildGateway({ AUTH_SERVICE_URL: auth.url, MEMORY_SERVICE_URL: memory.url });
     for (let index = 0; index < 3; index += 1) {
-      expect((await gateway.inject({ method: 'GET', url: '/memory/v1/memories', headers: { 'x-api-key': 'lift_sk_example' } })).statusCode).toBe(200);
+      expect((await gateway.inject({ method: 'GET', url: '/memory/v1/memories', headers: { 'x-api-key': 'lift_sk_eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee' } })).statusCode).toBe(200);
     }
-    expect(exchanges).toEqual([JSON.stringify({ apiKey: 'lift_sk_example' })]);
+    expect(exchanges).toEqual([JSON.stringify({ apiKey: 'lift_sk_eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee' })]);
     expect(memory.received[0]?.headers.authorization).toBe(token.authorization);
     expect(memory.received[0]?.headers['x-api-key']).toBeUndefined();
   });
@@ -42,7 +42,7 @@ describe('authentication at the edge', () => {
   it('refuses an API key that auth refuses', async () => {
     const auth = await startUpstream((_request, respond) => respond(401, '{"code":"AUTH_API_KEY_INVALID"}'));
     const gateway = await buildGateway({ AUTH_SERVICE_URL: auth.url });
-    const response = await gateway.inject({ method: 'GET', url: '/memory/v1/memories', headers: { 'x-api-key': 'lift_sk_revoked' } });
+    const response = await gateway.inject({ method: 'GET', url: '/memory/v1/memories', headers: { 'x-api-key': 'lift_sk_rrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrr' } });
     expect(response.statusCode).toBe(401);
     expect(response.json().code).toBe('AUTH_API_KEY_INVALID');
   });

@@ -31,6 +31,15 @@ describe('forged x-lift-* headers', () => {
     expect(received['x-forwarded-for']).not.toContain('6.6.6.6');
   });
 
+  it('include every other way a client claims its address: only the gateway says where a request came from', async () => {
+    const memory = await startUpstream(undefined, { openApi: serviceDocument([], ['GET /v1/memories']) });
+    const gateway = await buildGateway({ MEMORY_SERVICE_URL: memory.url });
+    const claims = { forwarded: 'for=6.6.6.6;proto=https', 'x-real-ip': '6.6.6.6', 'true-client-ip': '6.6.6.6', 'cf-connecting-ip': '6.6.6.6', x_real_ip: '6.6.6.6', 'x-client-ip': '6.6.6.6' };
+    expect((await gateway.inject({ method: 'GET', url: '/memory/v1/memories', headers: { ...(await signedIn()), ...claims } })).statusCode).toBe(200);
+    const received = memory.received[0]?.headers ?? {};
+    expect(Object.values(received).filter((value) => String(value).includes('6.6.6.6'))).toEqual([]);
+  });
+
   it('never reach the service on a public route, where the gateway asserts no identity', async () => {
     const auth = await startUpstream(undefined, { openApi: authDocument });
     const gateway = await buildGateway({ AUTH_SERVICE_URL: auth.url });

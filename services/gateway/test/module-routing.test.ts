@@ -78,6 +78,22 @@ describe('routing /modules/{id}/* from the registry\'s route table', () => {
     expect(JSON.parse(admitted.body)).toEqual({ path: '/admin?x=1' });
   });
 
+  it('applies a GET rule to HEAD, which modules answer with their GET handler', async () => {
+    const module = await startUpstream();
+    const rules = [
+      { method: 'GET', pathPrefix: '/v1/secret', permission: 'causal:admin' },
+      { method: 'GET', pathPrefix: '/', permission: 'causal:read' },
+    ];
+    const controlPlane = await startControlPlane({ revision: 1, modules: [moduleEntry(module.url, { routes: rules })] });
+    const gateway = await gatewayFor(controlPlane);
+    const reader = await bearer(['causal:read']);
+    const head = await gateway.inject({ method: 'HEAD', url: '/modules/causal/v1/secret', headers: reader });
+    expect(head.statusCode).toBe(403);
+    expect((await gateway.inject({ method: 'HEAD', url: '/modules/causal/v1/open', headers: reader })).statusCode).toBe(200);
+    expect((await gateway.inject({ method: 'HEAD', url: '/modules/causal/v1/secret', headers: await bearer(['causal:admin']) })).statusCode).toBe(200);
+    expect(module.received.map((request) => `${request.method} ${request.url}`)).toEqual(['HEAD /v1/open', 'HEAD /v1/secret']);
+  });
+
   it('needs a valid token', async () => {
     const module = await startUpstream();
     const controlPlane = await startControlPlane({ revision: 1, modules: [moduleEntry(module.url)] });

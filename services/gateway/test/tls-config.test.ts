@@ -45,6 +45,12 @@ describeWithCertificate('TLS configuration of the gateway', (certificate) => {
     expect(problems).toEqual([`TLS_CERT_FILE: cannot read ${missing} (ENOENT)`, `TLS_KEY_FILE: cannot read ${missing} (ENOENT)`]);
   });
 
+  it('never echoes a value that is not a path, such as a key pasted in by mistake', () => {
+    const pasted = '-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIJUST-A-SECRET\n-----END PRIVATE KEY-----';
+    const problems = problemsOf(() => tlsCredentialsFrom({ TLS_PORT: 8443, TLS_CERT_FILE: certificate().certFile, TLS_KEY_FILE: pasted }));
+    expect(problems).toEqual(['TLS_KEY_FILE: cannot read the file it names (the value does not look like a path) (ENOENT)']);
+  });
+
   it('refuses files that are not a certificate and its key', () => {
     const garbage = join(certificate().certFile, '..', 'garbage.pem');
     writeFileSync(garbage, 'not a pem file');

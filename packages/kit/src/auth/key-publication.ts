@@ -14,5 +14,10 @@ export const jwksMaxAgeSeconds = 60;
  */
 export const keyPublishLeadSeconds = 5 * 60;
 
-/** A token naming a key a verifier does not know makes it read the keys at once — at most this often. */
-export const unknownKeyRefetchCooldownMs = 10_000;
+/**
+ * A token naming a key a verifier does not know makes it read the keys at once — at most this
+ * often. Short, because the cooldown is shared by every kid: a token with a made-up kid must not
+ * be able to keep a verifier from learning a real new key (an emergency rotation) for long; one
+ * read a second per process is nothing to auth.
+ */
+export const unknownKeyRefetchCooldownMs = 1_000;

@@ -14,6 +14,11 @@ export function serviceClientSecrets(setting: string | undefined): Map<string, s
 export interface ServiceTokenSource {
   /** A valid access token for this service, fetched from auth and reused until shortly before it expires. */
   token(): Promise<string>;
+  /**
+   * The called service answered 401 to `token`: it is not used again (its signing key was revoked,
+   * say), and the next `token()` fetches a fresh one instead of failing until it expires.
+   */
+  refused(token: string): void;
 }
 
 /**
@@ -41,6 +46,9 @@ export function serviceTokenSource(options: { http: HttpClient; authUrl: string;
       if (cached && cached.renewAt > options.clock.now()) return cached.token;
       inFlight ??= fetchToken().finally(() => (inFlight = undefined));
       return inFlight;
+    },
+    refused: (token) => {
+      if (cached?.token === token) cached = undefined;
     },
   };
 }

@@ -10,9 +10,16 @@ export function isSecretVariable(name: string): boolean {
   return secretNamePattern.test(name);
 }
 
-/** A URL with its user information (`user:password@`) replaced by `***@`; other text unchanged. */
+/**
+ * A value with anything that may be user information replaced by `***@`: everything up to the
+ * last `@` (after the scheme, when there is one). A password may itself contain `@`, `/` or `:`,
+ * and a URL missing its scheme (`user:pw@redis:6379`) is still one, so no URL parsing decides it.
+ */
 export function withoutUserinfo(value: string): string {
-  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1***@');
+  const at = value.lastIndexOf('@');
+  if (at < 0) return value;
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(value)?.[0] ?? '';
+  return `${scheme}***${value.slice(at)}`;
 }
 
 /**

@@ -9,13 +9,15 @@ export function httpEventDelivery(options: { http: HttpClient; url: string; toke
   return async (batches: readonly string[]): Promise<void> => {
     // `{"events":[…]}` assembled from the batches' JSON arrays, without parsing them.
     const events = batches.map((batch) => batch.slice(1, -1)).filter((inner) => inner !== '').join(',');
+    const token = await options.tokens.token();
     const answer = await options.http.call(options.url, {
       method: 'POST',
-      headers: { authorization: `Bearer ${await options.tokens.token()}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: `{"events":[${events}]}`,
       timeoutMs: options.timeoutMs ?? 30_000,
     });
     const text = await answer.text();
+    if (answer.status === 401) options.tokens.refused(token);
     if (answer.status < 200 || answer.status >= 300) throw new Error(`${options.url} answered ${answer.status}: ${text.slice(0, 300)}`);
   };
 }

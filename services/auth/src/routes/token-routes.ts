@@ -17,7 +17,18 @@ export async function tokenRoutes(app: ServiceApp, options: { verifier: AccessTo
     async (request) => {
       try {
         const identity = await options.verifier.verify(request.body.token);
-        return { active: true, sub: identity.subject, org: identity.organisation, roles: [...identity.roles], perms: [...identity.permissions], exp: identity.expiresAt, jti: identity.tokenId };
+        return {
+          active: true,
+          sub: identity.subject,
+          org: identity.organisation,
+          roles: [...identity.roles],
+          perms: [...identity.permissions],
+          exp: identity.expiresAt,
+          iat: identity.issuedAt,
+          jti: identity.tokenId,
+          ...(identity.clientId === undefined ? {} : { client_id: identity.clientId }),
+          ...(identity.actor === undefined ? {} : { act: { sub: identity.actor } }),
+        };
       } catch (error) {
         if (error instanceof LiftError && error.status === 401) return { active: false };
         throw error;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clientAddressKey } from '../src/client-address-key.js';
+import { clientAddressKey } from '../src/index.js';
 
 describe('the client a login limit counts by', () => {
   it('is an IPv4 address as it is, also when mapped into IPv6', () => {

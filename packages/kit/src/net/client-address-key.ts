@@ -1,11 +1,14 @@
 import { isIPv6 } from 'node:net';
 
 /**
- * The client a login limit counts by. IPv4 addresses as they are (an IPv4-mapped IPv6 address is
- * its IPv4 address); IPv6 addresses by their /64 network, since one subscriber is usually given a
- * whole /64 and could otherwise take a fresh address — and a fresh count — for every guess.
+ * The client a limit counts by (auth's lockout, the gateway's rate limits). IPv4 addresses as they
+ * are (an IPv4-mapped IPv6 address is its IPv4 address); IPv6 addresses by their /64 network, since
+ * one subscriber is usually given a whole /64 and could otherwise take a fresh address — and a
+ * fresh count — for every request.
  */
 export function clientAddressKey(ip: string): string {
+  // Nearly every request: plain IPv4, nothing to allocate.
+  if (!ip.includes(':')) return ip;
   const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(ip);
   if (mapped) return mapped[1] as string;
   const address = ip.split('%')[0] as string;

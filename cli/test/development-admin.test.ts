@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { ensureDevelopmentAdmin } from '../src/development-admin.js';
+import { ensureDevelopmentAdmin, firstLoginHint, type DevelopmentAdmin } from '../src/development-admin.js';
 
 describe('the development platform admin', () => {
   it('is generated once into .env.local, readable only by its owner', () => {
@@ -16,7 +16,7 @@ describe('the development platform admin', () => {
     expect(saved.SERVICE_CLIENT_SECRETS).toMatch(/^gateway:[A-Za-z0-9_-]{32},auth:/);
 
     const second = ensureDevelopmentAdmin(home, {});
-    expect(second).toEqual({ email: 'admin@lift.local', envFile: join(home, '.env.local') });
+    expect(second).toEqual({ email: 'admin@lift.local', envFile: join(home, '.env.local'), source: `in ${join(home, '.env.local')}` });
     expect(readFileSync(join(home, '.env.local'), 'utf8').match(/LIFT_ADMIN_PASSWORD/g)).toHaveLength(1);
     expect(readFileSync(join(home, '.env.local'), 'utf8').match(/SERVICE_CLIENT_SECRETS/g)).toHaveLength(1);
   });
@@ -38,7 +38,10 @@ describe('the development platform admin', () => {
 
   it('uses what the environment sets, and does nothing in production', () => {
     const home = mkdtempSync(join(tmpdir(), 'lift-admin-'));
-    expect(ensureDevelopmentAdmin(home, { LIFT_ADMIN_EMAIL: 'ops@example.com', LIFT_ADMIN_PASSWORD: 'chosen' })).toEqual({ email: 'ops@example.com', envFile: join(home, '.env.local') });
+    // The summary names where the login comes from: here the environment, not the file.
+    const fromEnvironment = ensureDevelopmentAdmin(home, { LIFT_ADMIN_EMAIL: 'ops@example.com', LIFT_ADMIN_PASSWORD: 'chosen' });
+    expect(fromEnvironment).toEqual({ email: 'ops@example.com', envFile: join(home, '.env.local'), source: 'from the environment' });
+    expect(firstLoginHint(fromEnvironment as DevelopmentAdmin, 'http://localhost:8000')).toMatch(/^platform admin: ops@example.com \(from the environment\)$/m);
     expect(ensureDevelopmentAdmin(home, { NODE_ENV: 'production' })).toBeUndefined();
   });
 });

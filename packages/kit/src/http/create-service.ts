@@ -100,6 +100,9 @@ export async function createService(options: CreateServiceOptions): Promise<Serv
   });
 
   installValidatorCompilers(app);
+  // Every API body is JSON: Fastify's built-in text/plain parser would hand a route a string that
+  // fails validation as a 400, where a body of the wrong type is a 415 (docs/api/errors.md).
+  app.removeContentTypeParser('text/plain');
   installErrorHandling(app, config.BODY_LIMIT_BYTES);
   installCors(app, {
     origins: corsOriginsFrom(config.CORS_ORIGINS),

@@ -3,7 +3,7 @@ import { authPlugin, createAccessTokenVerifier, createService, hs256SecretFrom, 
 import { apiKeys } from './api-keys.js';
 import type { AuthDomain } from './auth-domain.js';
 import type { AuthConfig } from './config.js';
-import { authIdentity } from './identity.js';
+import { authIdentity } from './service-identity.js';
 import { loginThrottle } from './login-throttle.js';
 import { moduleGrants } from './module-grants.js';
 import { answersAreNeverStored } from './no-store.js';

@@ -1,7 +1,7 @@
 import { openServiceDatabase, runService } from '@lift/kit';
 import { buildApp, type AuthTables } from './app.js';
 import { authConfigSchema } from './config.js';
-import { authIdentity } from './identity.js';
+import { authIdentity } from './service-identity.js';
 import { authMigrations } from './migrations/index.js';
 
 await runService({

@@ -1,7 +1,7 @@
 import { authPlugin, createService, serviceTokenVerifier, type DatabaseServiceDeps, type ServiceApp } from '@lift/kit';
 import type { BillingDomain } from './billing-domain.js';
 import type { BillingConfig } from './config.js';
-import { billingIdentity } from './identity.js';
+import { billingIdentity } from './service-identity.js';
 import { seedDefaultPlans } from './plans.js';
 import { stripeClient } from './stripe-client.js';
 import { stripeSubscriptionSync } from './stripe-subscription-sync.js';

@@ -1,7 +1,7 @@
 import { openServiceDatabase, runService } from '@lift/kit';
 import { buildApp, type BillingTables } from './app.js';
 import { billingConfigSchema } from './config.js';
-import { billingIdentity } from './identity.js';
+import { billingIdentity } from './service-identity.js';
 import { billingMigrations } from './migrations/index.js';
 
 // synchronous=FULL: an acknowledged usage event survives power loss, not only a crash.

@@ -12,7 +12,7 @@ import { edgeGuard } from './edge-guard.js';
 import { slidingWindowLimiter } from './rate-limiter.js';
 import type { GatewayConfig } from './config.js';
 import { healthDetailedRoute } from './health-detailed.js';
-import { gatewayIdentity } from './identity.js';
+import { gatewayIdentity } from './service-identity.js';
 import { platformOpenApi } from './platform-openapi.js';
 import { tlsCredentialsFrom } from './tls-config.js';
 import { serveTlsAlongside } from './tls-listener.js';

@@ -1,6 +1,6 @@
 import { createService, type DatabaseServiceDeps, type ServiceApp } from '@lift/kit';
 import type { MemoryConfig } from './config.js';
-import { memoryIdentity } from './identity.js';
+import { memoryIdentity } from './service-identity.js';
 
 /** The tables of this service's database, for Kysely's typed queries. */
 export type MemoryTables = Record<string, never>;

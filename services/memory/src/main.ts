@@ -1,7 +1,7 @@
 import { openServiceDatabase, runService } from '@lift/kit';
 import { buildApp, type MemoryTables } from './app.js';
 import { memoryConfigSchema } from './config.js';
-import { memoryIdentity } from './identity.js';
+import { memoryIdentity } from './service-identity.js';
 import { memoryMigrations } from './migrations/index.js';
 
 await runService({

@@ -1,6 +1,6 @@
 import { createService, type DatabaseServiceDeps, type ServiceApp } from '@lift/kit';
 import type { ObservabilityConfig } from './config.js';
-import { observabilityIdentity } from './identity.js';
+import { observabilityIdentity } from './service-identity.js';
 
 /** The tables of this service's database, for Kysely's typed queries. */
 export type ObservabilityTables = Record<string, never>;

@@ -1,7 +1,7 @@
 import { openServiceDatabase, runService } from '@lift/kit';
 import { buildApp, type ObservabilityTables } from './app.js';
 import { observabilityConfigSchema } from './config.js';
-import { observabilityIdentity } from './identity.js';
+import { observabilityIdentity } from './service-identity.js';
 import { observabilityMigrations } from './migrations/index.js';
 
 await runService({

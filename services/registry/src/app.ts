@@ -1,7 +1,7 @@
 import { addressPolicyFrom, authPlugin, createService, serviceTokenVerifier, type DatabaseServiceDeps, type ServiceApp } from '@lift/kit';
 import type { RegistryConfig } from './config.js';
 import { startHealthChecker } from './health-checker.js';
-import { registryIdentity } from './identity.js';
+import { registryIdentity } from './service-identity.js';
 import type { RegistryDomain } from './registry-domain.js';
 import { warnAboutReservedModules } from './reserved-modules.js';
 import { discoveryRoutes } from './routes/discovery-routes.js';

@@ -1,7 +1,7 @@
 import { openServiceDatabase, runService } from '@lift/kit';
 import { buildApp, type RegistryTables } from './app.js';
 import { registryConfigSchema } from './config.js';
-import { registryIdentity } from './identity.js';
+import { registryIdentity } from './service-identity.js';
 import { registryMigrations } from './migrations/index.js';
 
 await runService({

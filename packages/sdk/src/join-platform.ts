@@ -1,6 +1,6 @@
 import { createLiftClient, type LiftClient } from './lift-client.js';
 import { LiftApiError } from './problem.js';
-import type { ModuleManifest } from './types.js';
+import type { ModuleManifest } from './wire/module-manifest.js';
 
 export interface JoinPlatformOptions {
   readonly gatewayUrl: string;

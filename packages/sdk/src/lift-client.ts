@@ -1,5 +1,6 @@
 import { LiftApiError } from './problem.js';
-import type { AccessToken, CreatedApiKey, ModuleManifest, RegisteredModule, Session } from './types.js';
+import type { AccessToken, CreatedApiKey, RegisteredModule, Session } from './types.js';
+import type { ModuleManifest } from './wire/module-manifest.js';
 
 export interface LiftClientOptions {
   /** The gateway, e.g. http://localhost:8000; every call goes through it. */

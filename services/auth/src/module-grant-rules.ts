@@ -1,14 +1,14 @@
 import { isReservedNamespace, permissionNamespace } from '@lift/kit';
+import type { RouteTableModule } from '@lift/sdk';
 import { tenantRoles, type TenantRole } from './permissions.js';
 
 export type RoleGrants = Record<TenantRole, string[]>;
 
-/** One module's entry in the registry's route table, as far as auth reads it (nothing is trusted). */
-export interface ModuleGrantEntry {
-  readonly moduleId?: unknown;
-  readonly roles?: unknown;
-  readonly memoryRequirements?: unknown;
-}
+/**
+ * One module's entry in the registry's route table (the SDK's `RouteTableModule`), as far as auth
+ * reads it: every field is checked here, nothing is trusted.
+ */
+export type ModuleGrantEntry = { readonly [Field in keyof Pick<RouteTableModule, 'moduleId' | 'roles' | 'memoryRequirements'>]?: unknown };
 
 export interface DroppedGrant {
   readonly moduleId: string;

@@ -1,3 +1,4 @@
+import { entitlementsSchema } from '@lift/sdk';
 import { Type } from '@sinclair/typebox';
 import { Metric, PlanInput } from './plan-schema.js';
 
@@ -39,15 +40,8 @@ export const SubscriptionChange = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 
-export const EntitlementsBody = Type.Object({
-  organisationId: Type.String(),
-  planId: Type.String(),
-  periodStart: Type.String(),
-  periodEnd: Type.String(),
-  metrics: Type.Array(
-    Type.Object({ metric: Type.String(), used: Type.Integer(), included: Type.Integer(), remaining: Type.Integer(), limit: Type.Union([Type.Literal('hard'), Type.Literal('soft')]), hardLimitReached: Type.Boolean() }),
-  ),
-});
+/** What the gateway enforces quotas from, as the SDK declares it for both. */
+export const EntitlementsBody = entitlementsSchema;
 
 export const UsageSummaryQuery = Type.Object({
   metric: Metric,

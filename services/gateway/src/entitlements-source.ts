@@ -1,12 +1,9 @@
+import type { Entitlements as BillingEntitlements } from '@lift/sdk';
 import type { Clock, HttpClient, Logger, ServiceTokenSource } from '@lift/kit';
 
 /** Billing's answer to GET /v1/entitlements/{org}, as far as the gateway needs it. */
-export interface Entitlements {
-  readonly planId: string;
-  readonly periodStart: string;
-  readonly periodEnd: string;
-  readonly metrics: readonly { readonly metric: string; readonly used: number; readonly included: number; readonly limit: 'hard' | 'soft' }[];
-}
+/** What billing answers (the SDK declares it), as far as quotas need it. */
+export type Entitlements = Pick<BillingEntitlements, 'planId' | 'periodStart' | 'periodEnd'> & { readonly metrics: readonly Pick<BillingEntitlements['metrics'][number], 'metric' | 'used' | 'included' | 'limit'>[] };
 
 export interface EntitlementsSource {
   /** The organisation's entitlements, or undefined when billing cannot say (quotas then fail open). */

@@ -1,23 +1,11 @@
+import type { RouteTable, RouteTableModule } from '@lift/sdk';
 import { Pool, type buildConnector } from 'undici';
 
-export interface ModuleRouteRule {
-  readonly method: string;
-  readonly pathPrefix: string;
-  readonly permission: string;
-}
+/** One module as the registry's route table describes it (the SDK declares the table), as far as routing needs it. */
+export type ModuleRoute = Pick<RouteTableModule, 'moduleId' | 'baseUrl' | 'apiPrefix' | 'enabled' | 'status' | 'routes'>;
 
-/** One module as the registry's route table describes it. */
-export interface ModuleRoute {
-  readonly moduleId: string;
-  readonly baseUrl: string;
-  readonly apiPrefix: string;
-  readonly enabled: boolean;
-  readonly status: 'unknown' | 'healthy' | 'unhealthy';
-  readonly routes: readonly ModuleRouteRule[];
-}
-
-export interface RouteTableSnapshot {
-  readonly revision: number;
+/** The route table as the gateway keeps it: each module's routing fields. */
+export interface RouteTableSnapshot extends Pick<RouteTable, 'revision'> {
   readonly modules: readonly ModuleRoute[];
 }
 

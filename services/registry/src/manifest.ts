@@ -1,91 +1,10 @@
-import { Type, type Static } from '@sinclair/typebox';
+import type { CompleteModuleManifest, RouteRule } from '@lift/sdk';
 
-const closed = { additionalProperties: false } as const;
-const Slug = Type.String({ pattern: '^[a-z][a-z0-9-]{1,47}$', description: 'lower-case letters, digits and dashes; starts with a letter' });
-const Permission = Type.String({ pattern: '^[a-z][a-z0-9-]*:[a-z][a-z0-9-]*$', maxLength: 64 });
-const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength });
-
-/** How a module's permission is required for part of its API. */
-export const RouteRule = Type.Object(
-  {
-    method: Type.Union(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', '*'].map((method) => Type.Literal(method))),
-    pathPrefix: Type.String({ pattern: '^/', maxLength: 200 }),
-    permission: Permission,
-  },
-  closed,
-);
-
-/**
- * A module's manifest (`module.json`), the contract by which it joins the platform. JSON is
- * camelCase like the rest of the API; unknown fields are refused so a typo is not silently lost.
- */
-export const ModuleManifest = Type.Object(
-  {
-    moduleId: Slug,
-    name: Text(100),
-    version: Type.String({
-      pattern: '^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(-[0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*)?(\\+[0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*)?$',
-      maxLength: 64,
-      description: 'semantic version',
-    }),
-    baseUrl: Type.String({ pattern: '^https?://', maxLength: 500, description: 'where the gateway forwards /modules/{moduleId}/*' }),
-    healthEndpoint: Type.String({ maxLength: 500, default: '/health', description: 'a path under baseUrl or an absolute http(s) URL' }),
-    apiPrefix: Type.String({ pattern: '^/', maxLength: 100, default: '/' }),
-    features: Type.Array(Text(64), { maxItems: 50, default: [] }),
-    permissions: Type.Array(Permission, { maxItems: 50, default: [] }),
-    routes: Type.Optional(Type.Array(RouteRule, { maxItems: 100 })),
-    roles: Type.Optional(
-      Type.Object(
-        {
-          owner: Type.Optional(Type.Array(Permission, { maxItems: 50 })),
-          admin: Type.Optional(Type.Array(Permission, { maxItems: 50 })),
-          member: Type.Optional(Type.Array(Permission, { maxItems: 50 })),
-          viewer: Type.Optional(Type.Array(Permission, { maxItems: 50 })),
-        },
-        closed,
-      ),
-    ),
-    healthCheck: Type.Optional(
-      Type.Object(
-        {
-          type: Type.Union([Type.Literal('http'), Type.Literal('ttl')], { description: 'http: the registry calls healthEndpoint; ttl: the module sends heartbeats' }),
-          ttlSeconds: Type.Optional(Type.Integer({ minimum: 5, maximum: 3600 })),
-        },
-        closed,
-      ),
-    ),
-    memoryRequirements: Type.Optional(
-      Type.Object(
-        {
-          read: Type.Boolean({ default: false }),
-          write: Type.Boolean({ default: false }),
-          searchTypes: Type.Array(Type.Union(['text', 'vector', 'graph', 'conceptual', 'hybrid'].map((kind) => Type.Literal(kind))), { maxItems: 5, default: [] }),
-          memoryTypes: Type.Array(Text(64), { maxItems: 50, default: [] }),
-        },
-        closed,
-      ),
-    ),
-    uiComponents: Type.Array(Type.Object({ name: Text(100), path: Type.String({ pattern: '^/', maxLength: 200 }), permissions: Type.Array(Permission, { maxItems: 20, default: [] }) }, closed), {
-      maxItems: 50,
-      default: [],
-    }),
-    metadata: Type.Object(
-      {
-        description: Type.Optional(Text(1000)),
-        author: Type.Optional(Text(200)),
-        category: Type.Optional(Text(64)),
-        tags: Type.Optional(Type.Array(Text(64), { maxItems: 30 })),
-      },
-      { ...closed, default: {} },
-    ),
-  },
-  closed,
-);
-
-export type ModuleManifestInput = Static<typeof ModuleManifest>;
+/** The manifest as the registry stores it (the SDK declares it, for modules and the registry alike). */
+export type ModuleManifestInput = CompleteModuleManifest;
 
 /** The rules the gateway applies: the manifest's, or by default reads need `<id>:read`, the rest `<id>:write`. */
-export function effectiveRoutes(manifest: ModuleManifestInput): Static<typeof RouteRule>[] {
+export function effectiveRoutes(manifest: ModuleManifestInput): RouteRule[] {
   if (manifest.routes && manifest.routes.length > 0) return manifest.routes;
   return [
     { method: 'GET', pathPrefix: '/', permission: `${manifest.moduleId}:read` },

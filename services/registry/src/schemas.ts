@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { ModuleManifest, RouteRule } from './manifest.js';
+import { moduleManifestSchema, routeTableSchema } from '@lift/sdk';
 
 const Status = Type.Union([Type.Literal('unknown'), Type.Literal('healthy'), Type.Literal('unhealthy')]);
 const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -7,7 +7,7 @@ const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.U
 export const ModuleParams = Type.Object({ moduleId: Type.String({ pattern: '^[a-z][a-z0-9-]{1,47}$' }) });
 
 export const ModuleBody = Type.Composite([
-  Type.Omit(ModuleManifest, []),
+  Type.Omit(moduleManifestSchema, []),
   Type.Object({
     enabled: Type.Boolean(),
     status: Status,
@@ -62,25 +62,7 @@ export const RouteTableQuery = Type.Object({
   waitMs: Type.Integer({ minimum: 0, maximum: 60_000, default: 0 }),
 });
 
-export const RouteTableBody = Type.Object({
-  revision: Type.Integer(),
-  modules: Type.Array(
-    Type.Object({
-      moduleId: Type.String(),
-      baseUrl: Type.String(),
-      apiPrefix: Type.String(),
-      enabled: Type.Boolean(),
-      status: Status,
-      routes: Type.Array(RouteRule),
-      roles: Type.Object(
-        { owner: Type.Array(Type.String()), admin: Type.Array(Type.String()), member: Type.Array(Type.String()), viewer: Type.Array(Type.String()) },
-        { description: 'the module permissions each tenant role holds (auth puts them in tokens)' },
-      ),
-      memoryRequirements: Type.Union([Type.Object({ read: Type.Boolean(), write: Type.Boolean() }, { additionalProperties: true }), Type.Null()], {
-        description: 'what the module needs of the memory service on its callers\' behalf (auth limits its exchanged tokens to it)',
-      }),
-    }),
-  ),
-});
+/** The route table as the SDK declares it for the registry, the gateway and auth. */
+export const RouteTableBody = routeTableSchema;
 
 export const PrometheusTargets = Type.Array(Type.Object({ targets: Type.Array(Type.String()), labels: Type.Record(Type.String(), Type.String()) }));

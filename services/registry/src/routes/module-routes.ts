@@ -1,5 +1,5 @@
 import { identityOf, type ServiceApp } from '@lift/kit';
-import { ModuleManifest } from '../manifest.js';
+import { moduleManifestSchema } from '@lift/sdk';
 import { deregisterModule, getModule, listModules, moduleVersions, registerModule, setModuleEnabled, updateModule } from '../module-catalog.js';
 import type { RegistryDomain } from '../registry-domain.js';
 import { ModuleBody, ModuleList, ModuleParams, ModuleQuery, VersionList } from '../schemas.js';
@@ -9,7 +9,7 @@ const security = [{ bearerAuth: [] }];
 
 /** Register, list, read, update, enable/disable and deregister modules. Changes need `registry:admin`. */
 export async function moduleRoutes(app: ServiceApp, domain: RegistryDomain): Promise<void> {
-  app.post('/v1/modules', { preHandler: app.requirePermission('registry:admin'), schema: { tags, security, summary: 'Register a module from its manifest', body: ModuleManifest, response: { 201: ModuleBody } } }, async (request, reply) => {
+  app.post('/v1/modules', { preHandler: app.requirePermission('registry:admin'), schema: { tags, security, summary: 'Register a module from its manifest', body: moduleManifestSchema, response: { 201: ModuleBody } } }, async (request, reply) => {
     reply.code(201);
     return registerModule(domain, request.body, identityOf(request).subject);
   });
@@ -24,7 +24,7 @@ export async function moduleRoutes(app: ServiceApp, domain: RegistryDomain): Pro
 
   app.put(
     '/v1/modules/:moduleId',
-    { preHandler: app.requirePermission('registry:admin'), schema: { tags, security, summary: 'Replace the manifest (a new version is kept in the history)', params: ModuleParams, body: ModuleManifest, response: { 200: ModuleBody } } },
+    { preHandler: app.requirePermission('registry:admin'), schema: { tags, security, summary: 'Replace the manifest (a new version is kept in the history)', params: ModuleParams, body: moduleManifestSchema, response: { 200: ModuleBody } } },
     async (request) => updateModule(domain, request.params.moduleId, request.body, identityOf(request).subject),
   );
 

@@ -49,6 +49,7 @@ export { createPrivateFile, privateDirectoryMode, privateFileMode, sqliteFiles, 
 export { FastCounter, FastHistogram } from './http/fast-metrics.js';
 export { createService, type CreateServiceOptions, type ServiceApp, type ServiceIdentity } from './http/create-service.js';
 export type { ReadinessCheck, Readiness } from './http/health-plugin.js';
+export { readyOnceDone, type StartupWork } from './http/ready-once-done.js';
 export { createHttpClient, type CallContext, type HttpAnswer, type HttpCall, type HttpClient } from './http/http-client.js';
 export { problemContentType, problemDocument, sendProblem, type Problem, type ProblemDocument } from './http/problem-details.js';
 export { requestIdHeader } from './http/request-id.js';

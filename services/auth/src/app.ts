@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { authPlugin, createAccessTokenVerifier, createService, hs256SecretFrom, tokenIssuerOf, type DatabaseServiceDeps, type ServiceApp, type VerificationKeys } from '@lift/kit';
+import { authPlugin, createAccessTokenVerifier, createService, hs256SecretFrom, readyOnceDone, tokenIssuerOf, type DatabaseServiceDeps, type ServiceApp, type VerificationKeys } from '@lift/kit';
 import { apiKeys } from './api-keys.js';
 import type { AuthDomain } from './auth-domain.js';
 import type { AuthConfig } from './config.js';
@@ -98,22 +98,7 @@ export async function buildApp(deps: AuthDeps): Promise<ServiceApp> {
   const app = await createService({ identity: authIdentity, config, log: deps.log, clock });
   answersAreNeverStored(app);
   // Ready only once the platform organisation and its first admin exist.
-  let adminError: string | undefined = 'not created yet';
-  database.migrated
-    .then(() => ensurePlatformAdmin(domain, deps.log))
-    .then(
-      () => (adminError = undefined),
-      (error: unknown) => {
-        adminError = (error as Error).message;
-        deps.log.error({ err: error }, 'creating the platform admin failed');
-      },
-    );
-  app.readiness.add({
-    name: 'platform-admin',
-    check: async () => {
-      if (adminError !== undefined) throw new Error(adminError);
-    },
-  });
+  readyOnceDone(app, { name: 'platform-admin', after: database.migrated, work: () => ensurePlatformAdmin(domain, deps.log), log: deps.log, failure: 'creating the platform admin failed' });
   await app.register(authPlugin, { verifier });
   await sessionRoutes(app, domain);
   await organisationRoutes(app, domain);

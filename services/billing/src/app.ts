@@ -1,4 +1,4 @@
-import { authPlugin, createService, serviceTokenVerifier, type DatabaseServiceDeps, type ServiceApp } from '@lift/kit';
+import { authPlugin, createService, readyOnceDone, serviceTokenVerifier, type DatabaseServiceDeps, type ServiceApp } from '@lift/kit';
 import type { BillingDomain } from './billing-domain.js';
 import type { BillingConfig } from './config.js';
 import { billingIdentity } from './service-identity.js';
@@ -41,16 +41,7 @@ export async function buildApp(deps: BillingDeps): Promise<ServiceApp> {
   await stripeRoutes(app, domain);
 
   // Ready once the default plans exist (seeded after the migrations; idempotent across replicas).
-  let seedError: string | undefined = 'plans not seeded yet';
-  deps.database.migrated
-    .then(() => seedDefaultPlans(domain))
-    .then(
-      () => (seedError = undefined),
-      (error: unknown) => {
-        seedError = (error as Error).message;
-        deps.log.error({ err: error }, 'seeding the default plans failed');
-      },
-    );
+  readyOnceDone(app, { name: 'plans', after: deps.database.migrated, work: () => seedDefaultPlans(domain), log: deps.log, failure: 'seeding the default plans failed' });
   // Ended periods are invoiced within a minute (idempotent: one invoice per organisation and period).
   let invoicingTimer: NodeJS.Timeout | undefined;
   if (deps.invoicingOnTimer !== false) {
@@ -71,11 +62,5 @@ export async function buildApp(deps: BillingDeps): Promise<ServiceApp> {
     await (await usageConsumer)?.stop();
   });
   app.addHook('onClose', async () => stripeSubscriptions.settled());
-  app.readiness.add({
-    name: 'plans',
-    check: async () => {
-      if (seedError !== undefined) throw new Error(seedError);
-    },
-  });
   return app;
 }

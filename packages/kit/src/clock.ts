@@ -5,3 +5,8 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => Date.now() };
+
+/** The clock's now as the ISO-8601 UTC text every table and answer stores times in. */
+export function nowIso(clock: Clock): string {
+  return new Date(clock.now()).toISOString();
+}

@@ -9,7 +9,7 @@ export { isReservedNamespace, permissionNamespace, reservedNamespaces } from './
 export { keysOf, remoteKeySource, staticKeySource, type JsonWebKeySet, type KeySource, type RemoteKeySourceOptions } from './auth/key-source.js';
 export { jwksMaxAgeSeconds, keyPublishLeadSeconds, unknownKeyRefetchCooldownMs } from './auth/key-publication.js';
 export { tokenErrorCodes, tokenMissing, tokenRejected } from './auth/token-errors.js';
-export { systemClock, type Clock } from './clock.js';
+export { nowIso, systemClock, type Clock } from './clock.js';
 export {
   baseConfigProperties,
   databaseConfigProperties,
@@ -24,6 +24,7 @@ export { databaseLocation, redactedDatabaseUrl, type DatabaseLocation } from './
 export { prepareDatabase, type DatabasePreparation } from './db/database-readiness.js';
 export { migrateToLatest, MigrationError, type ServiceMigrations } from './db/migrations.js';
 export { openDatabase, type Database, type OpenDatabaseOptions } from './db/open-database.js';
+export { transactionalStore, type TransactionalStore } from './db/transactional-store.js';
 export { isUniqueViolation } from './db/unique-violation.js';
 export {
   ConflictError,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { ConflictError, InvalidInputError, isUniqueViolation, UnauthorizedError } from '@lift/kit';
-import { nowIso, normaliseEmail, type AuthDomain } from './auth-domain.js';
+import { ConflictError, InvalidInputError, isUniqueViolation, nowIso, UnauthorizedError } from '@lift/kit';
+import { normaliseEmail, type AuthDomain } from './auth-domain.js';
 import { authErrorCodes } from './errors.js';
 import { hashPassword, needsRehash, passwordMatches, passwordProblem } from './passwords.js';
 import { accessTokenFor, loginOrganisation, startSession, type Session } from './sessions.js';

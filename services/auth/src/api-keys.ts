@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { UnauthorizedError, type Clock } from '@lift/kit';
+import { nowIso, UnauthorizedError, type Clock } from '@lift/kit';
 import { authErrorCodes } from './errors.js';
 import type { AuthTables } from './tables.js';
 
@@ -66,7 +66,7 @@ export function apiKeys(db: Kysely<AuthTables>, clock: Clock) {
         key_hash: hashKey(key),
         permissions: JSON.stringify([...input.permissions].sort()),
         created_by: input.createdBy,
-        created_at: new Date(clock.now()).toISOString(),
+        created_at: nowIso(clock),
         expires_at: input.expiresAt,
         last_used_at: null,
         revoked_at: null,
@@ -91,7 +91,7 @@ export function apiKeys(db: Kysely<AuthTables>, clock: Clock) {
       const rows = await transaction.selectFrom('api_keys').select('id').where('organisation_id', '=', organisationId).where('created_by', '=', userId).where('revoked_at', 'is', null).execute();
       if (rows.length === 0) return [];
       const ids = rows.map((row) => row.id);
-      await transaction.updateTable('api_keys').set({ revoked_at: new Date(clock.now()).toISOString() }).where('id', 'in', ids).where('revoked_at', 'is', null).execute();
+      await transaction.updateTable('api_keys').set({ revoked_at: nowIso(clock) }).where('id', 'in', ids).where('revoked_at', 'is', null).execute();
       return ids;
     },
 
@@ -109,7 +109,7 @@ export function apiKeys(db: Kysely<AuthTables>, clock: Clock) {
     async revoke(organisationId: string, id: string, transaction: Kysely<AuthTables> = db): Promise<boolean> {
       const result = await transaction
         .updateTable('api_keys')
-        .set({ revoked_at: new Date(clock.now()).toISOString() })
+        .set({ revoked_at: nowIso(clock) })
         .where('organisation_id', '=', organisationId)
         .where('id', '=', id)
         .where('revoked_at', 'is', null)

@@ -33,10 +33,6 @@ export interface AuthDomain {
   readonly decoyPasswordHash: Promise<string>;
 }
 
-export function nowIso(clock: Clock): string {
-  return new Date(clock.now()).toISOString();
-}
-
 /** Emails are compared trimmed and lower-cased: one account per mailbox as people type it. */
 export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();

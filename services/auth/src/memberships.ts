@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { ConflictError, ForbiddenError, NotFoundError, type Identity } from '@lift/kit';
-import { nowIso, normaliseEmail, type AuthDomain } from './auth-domain.js';
+import { ConflictError, ForbiddenError, NotFoundError, nowIso, type Identity } from '@lift/kit';
+import { normaliseEmail, type AuthDomain } from './auth-domain.js';
 import { authErrorCodes } from './errors.js';
 import type { TenantRole } from './permissions.js';
 import type { MemberWithUser } from './store/organisations-store.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { isUniqueViolation, type Logger } from '@lift/kit';
-import { nowIso, normaliseEmail, type AuthDomain } from './auth-domain.js';
+import { isUniqueViolation, nowIso, type Logger } from '@lift/kit';
+import { normaliseEmail, type AuthDomain } from './auth-domain.js';
 import { authErrorCodes } from './errors.js';
 import { hashPassword, passwordProblem } from './passwords.js';
 import type { AuthTables } from './tables.js';

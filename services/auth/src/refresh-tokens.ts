@@ -1,6 +1,6 @@
 import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { UnauthorizedError, type Clock } from '@lift/kit';
+import { nowIso, UnauthorizedError, type Clock } from '@lift/kit';
 import { authErrorCodes } from './errors.js';
 import type { AuthTables } from './tables.js';
 
@@ -50,7 +50,7 @@ export function refreshTokens(options: RefreshTokenOptions) {
         user_id: userId,
         organisation_id: organisationId,
         token_hash: hashRefreshToken(token),
-        created_at: new Date(clock.now()).toISOString(),
+        created_at: nowIso(clock),
         expires_at: expiry(),
         used_at: null,
         revoked_at: null,
@@ -111,14 +111,14 @@ export function refreshTokens(options: RefreshTokenOptions) {
     },
 
     async revokeFamily(familyId: string): Promise<void> {
-      await db.updateTable('refresh_tokens').set({ revoked_at: new Date(clock.now()).toISOString() }).where('family_id', '=', familyId).where('revoked_at', 'is', null).execute();
+      await db.updateTable('refresh_tokens').set({ revoked_at: nowIso(clock) }).where('family_id', '=', familyId).where('revoked_at', 'is', null).execute();
     },
 
     /** Every session of a user in one organisation (removed from it, or role changed). */
     async revokeForMember(userId: string, organisationId: string, transaction: Kysely<AuthTables> = db): Promise<void> {
       await transaction
         .updateTable('refresh_tokens')
-        .set({ revoked_at: new Date(clock.now()).toISOString() })
+        .set({ revoked_at: nowIso(clock) })
         .where('user_id', '=', userId)
         .where('organisation_id', '=', organisationId)
         .where('revoked_at', 'is', null)

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { httpEventDelivery, openEventPublisher, type Clock, type HttpClient, type Logger, type SharedState } from '@lift/kit';
+import { httpEventDelivery, nowIso, openEventPublisher, type Clock, type HttpClient, type Logger, type SharedState } from '@lift/kit';
 import type { AuthConfig } from './config.js';
 import { selfSignedServiceTokens } from './service-self-token.js';
 import type { TokenIssuer } from './token-issuer.js';
@@ -47,7 +47,7 @@ export async function openRevocationEvents(options: { config: AuthConfig; state:
   });
   return {
     apiKeysRevoked(organisationId, apiKeyIds, reason) {
-      const time = new Date(options.clock.now()).toISOString();
+      const time = nowIso(options.clock);
       for (const apiKeyId of apiKeyIds) {
         publisher.publish({ id: randomUUID(), type: apiKeyRevokedType, source: 'auth', time, data: { apiKeyId, organisationId, reason } });
       }

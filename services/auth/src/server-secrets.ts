@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { isUniqueViolation, type Clock } from '@lift/kit';
+import { isUniqueViolation, nowIso, type Clock } from '@lift/kit';
 import type { AuthTables } from './tables.js';
 
 /**
@@ -11,7 +11,7 @@ export async function serverSecret(db: Kysely<AuthTables>, clock: Clock, name: s
   const existing = await db.selectFrom('server_secrets').select('value').where('name', '=', name).executeTakeFirst();
   if (existing) return Buffer.from(existing.value, 'base64url');
   try {
-    await db.insertInto('server_secrets').values({ name, value: randomBytes(32).toString('base64url'), created_at: new Date(clock.now()).toISOString() }).execute();
+    await db.insertInto('server_secrets').values({ name, value: randomBytes(32).toString('base64url'), created_at: nowIso(clock) }).execute();
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
   }

@@ -18,10 +18,6 @@ export interface BillingDomain {
   readonly organisations: OrganisationDirectory;
 }
 
-export function nowIso(clock: Clock): string {
-  return new Date(clock.now()).toISOString();
-}
-
 /**
  * Platform staff (billing:admin in the platform organisation) and the platform's own services act
  * for every organisation; anyone else only for the organisation their token acts for.

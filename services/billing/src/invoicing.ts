@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { ConflictError, isUniqueViolation, NotFoundError } from '@lift/kit';
+import { ConflictError, isUniqueViolation, NotFoundError, nowIso } from '@lift/kit';
 import { periodContaining, type Period } from './billing-period.js';
-import { nowIso, type BillingDomain } from './billing-domain.js';
+import { type BillingDomain } from './billing-domain.js';
 import { invoiceFor, type InvoiceLine } from './invoice-preview.js';
 import { getPlan, type PlanView } from './plans.js';
 import { pushInvoiceToStripe } from './stripe-sync.js';

@@ -1,5 +1,5 @@
-import { ConflictError, isUniqueViolation, NotFoundError } from '@lift/kit';
-import { nowIso, type BillingDomain } from './billing-domain.js';
+import { ConflictError, isUniqueViolation, NotFoundError, nowIso } from '@lift/kit';
+import { type BillingDomain } from './billing-domain.js';
 import { defaultPlans } from './default-plans.js';
 import { billingErrorCodes } from './errors.js';
 import type { Plan } from './plan-schema.js';

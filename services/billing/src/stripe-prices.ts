@@ -1,6 +1,7 @@
 import type Stripe from 'stripe';
-import { nowIso, type BillingDomain } from './billing-domain.js';
+import { type BillingDomain } from './billing-domain.js';
 import type { PlanView } from './plans.js';
+import { nowIso } from '@lift/kit';
 
 /** A plan's terms as Stripe prices them; a plan whose base price changes needs a new price. */
 export function priceTerms(plan: PlanView): string {

@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
-import { InvalidInputError, isUniqueViolation } from '@lift/kit';
-import { nowIso, type BillingDomain } from './billing-domain.js';
+import { InvalidInputError, isUniqueViolation, nowIso } from '@lift/kit';
+import { type BillingDomain } from './billing-domain.js';
 
 const toleranceSeconds = 300;
 

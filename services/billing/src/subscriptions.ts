@@ -1,6 +1,6 @@
-import { InvalidInputError, isUniqueViolation, NotFoundError } from '@lift/kit';
+import { InvalidInputError, isUniqueViolation, NotFoundError, nowIso } from '@lift/kit';
 import { periodContaining, type Period } from './billing-period.js';
-import { nowIso, type BillingDomain } from './billing-domain.js';
+import { type BillingDomain } from './billing-domain.js';
 import { billingErrorCodes } from './errors.js';
 import { organisationExists } from './organisation-check.js';
 import { invoiceEndedPeriodsOf, invoiceUntilNow } from './invoicing.js';

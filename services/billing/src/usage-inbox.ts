@@ -1,5 +1,5 @@
-import { strictValidator, type EventRecord } from '@lift/kit';
-import { nowIso, type BillingDomain } from './billing-domain.js';
+import { nowIso, strictValidator, type EventRecord } from '@lift/kit';
+import { type BillingDomain } from './billing-domain.js';
 import { UsageEvent } from './schemas.js';
 import { storeUsage, usageProblems, type UsageEventInput } from './usage-ingestion.js';
 

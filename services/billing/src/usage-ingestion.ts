@@ -1,5 +1,5 @@
-import { ForbiddenError, InvalidInputError, type Identity } from '@lift/kit';
-import { actsForAnyOrganisation, nowIso, type BillingDomain } from './billing-domain.js';
+import { ForbiddenError, InvalidInputError, nowIso, type Identity } from '@lift/kit';
+import { actsForAnyOrganisation, type BillingDomain } from './billing-domain.js';
 import { billingErrorCodes } from './errors.js';
 import { unknownOrganisations } from './organisation-check.js';
 import { listPlans } from './plans.js';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import type { Clock, HttpClient } from '@lift/kit';
+import { nowIso, type Clock, type HttpClient } from '@lift/kit';
 import type { ModuleRoute } from './module-table.js';
 import type { ServiceLocation } from './service-documents.js';
 import { probeReadiness } from './readiness-probe.js';
@@ -60,7 +60,7 @@ export async function healthDetailedRoute(app: FastifyInstance, options: HealthD
   let latest: { startedAt: number; report: Promise<DetailedHealthBody> } | undefined;
 
   const check = async (): Promise<DetailedHealthBody> => {
-    const checkedAt = new Date(options.clock.now()).toISOString();
+    const checkedAt = nowIso(options.clock);
     const results = await Promise.all(options.services.map(async (service) => [service.name, await probeReadiness(service.origin, probe)] as const));
     const modules = options.modules.list().map((module) => ({
       name: module.moduleId,

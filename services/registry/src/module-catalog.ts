@@ -1,10 +1,10 @@
 import semver from 'semver';
-import { ConflictError, InvalidInputError, isUniqueViolation, NotFoundError } from '@lift/kit';
+import { ConflictError, InvalidInputError, isUniqueViolation, NotFoundError, nowIso } from '@lift/kit';
 import { registryErrorCodes } from './errors.js';
 import type { ModuleManifestInput } from './manifest.js';
 import { normaliseManifest } from './manifest-rules.js';
 import { moduleView, type ModuleView } from './module-view.js';
-import { nowIso, type RegistryDomain } from './registry-domain.js';
+import { type RegistryDomain } from './registry-domain.js';
 import { announce, bumpRevision } from './revision.js';
 import { urlProblem } from './url-guard.js';
 

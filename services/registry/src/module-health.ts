@@ -1,8 +1,8 @@
-import { InvalidInputError } from '@lift/kit';
+import { InvalidInputError, nowIso } from '@lift/kit';
 import { registryErrorCodes } from './errors.js';
 import type { ModuleManifestInput } from './manifest.js';
 import { getModule } from './module-catalog.js';
-import { nowIso, type RegistryDomain } from './registry-domain.js';
+import { type RegistryDomain } from './registry-domain.js';
 import { announce, bumpRevision } from './revision.js';
 import type { ModuleStatus } from './tables.js';
 

@@ -15,7 +15,3 @@ export interface RegistryDomain {
   /** Called after a module was registered or changed: checks it at once instead of at the next round. */
   readonly onModuleChanged: (moduleId: string) => void;
 }
-
-export function nowIso(clock: Clock): string {
-  return new Date(clock.now()).toISOString();
-}

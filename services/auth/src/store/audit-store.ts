@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { Clock } from '@lift/kit';
+import { nowIso, type Clock } from '@lift/kit';
 import type { AuthTables } from '../tables.js';
 
 export interface AuditEventInput {
@@ -33,7 +33,7 @@ export function auditStore(db: Kysely<AuthTables>, clock: Clock) {
         .insertInto('audit_events')
         .values({
           // Time-ordered ids keep the cursor stable when two events share a millisecond.
-          id: `${new Date(clock.now()).toISOString()}_${randomUUID()}`,
+          id: `${nowIso(clock)}_${randomUUID()}`,
           organisation_id: event.organisationId,
           actor_id: event.actorId,
           action: event.action,
@@ -41,7 +41,7 @@ export function auditStore(db: Kysely<AuthTables>, clock: Clock) {
           target_id: event.targetId ?? null,
           ip: event.ip ?? null,
           details: JSON.stringify(event.details ?? {}),
-          created_at: new Date(clock.now()).toISOString(),
+          created_at: nowIso(clock),
         })
         .execute();
     },

@@ -8,6 +8,7 @@ import { discoveryRoutes } from './routes/discovery-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { moduleRoutes } from './routes/module-routes.js';
 import type { RegistryTables } from './tables.js';
+import { registryStore } from './store.js';
 import { platformEndpoints } from './url-guard.js';
 
 export type { RegistryTables };
@@ -31,7 +32,7 @@ export async function buildApp(deps: RegistryDeps): Promise<ServiceApp> {
   let timed: ReturnType<typeof startHealthChecker> | undefined;
   const domain: RegistryDomain = {
     config,
-    db: deps.database.db,
+    store: registryStore(deps.database.db),
     clock: deps.clock,
     state: deps.state,
     log: deps.log,

@@ -58,7 +58,7 @@ export function startHealthChecker(domain: RegistryDomain, options: { onTimer: b
 
   const runOnce = async (): Promise<void> => {
     if (!(await holdsLease())) return;
-    const rows = await domain.db.selectFrom('modules').select(['manifest', 'last_heartbeat_at', 'registered_at']).execute();
+    const rows = await domain.store.healthSchedule();
     await Promise.all(
       rows.map(async (row) => {
         const manifest = JSON.parse(row.manifest) as ModuleManifestInput;

@@ -5,7 +5,8 @@ import type { ModuleManifestInput } from './manifest.js';
 import { normaliseManifest } from './manifest-rules.js';
 import { moduleView, type ModuleView } from './module-view.js';
 import { type RegistryDomain } from './registry-domain.js';
-import { announce, bumpRevision } from './revision.js';
+import { announce } from './revision.js';
+import type { ModuleStatus } from './tables.js';
 import { urlProblem } from './url-guard.js';
 
 /** Checks the URLs a manifest asks the platform to call, naming the field that is unsafe. */
@@ -48,10 +49,10 @@ export async function registerModule(domain: RegistryDomain, input: ModuleManife
   };
   let revision: number;
   try {
-    revision = await domain.db.transaction().execute(async (transaction) => {
-      await transaction.insertInto('modules').values(row).execute();
-      await transaction.insertInto('module_versions').values({ module_id: manifest.moduleId, version: manifest.version, manifest: row.manifest, recorded_at: at, recorded_by: actor }).execute();
-      return bumpRevision(transaction);
+    revision = await domain.store.transaction(async (queries) => {
+      await queries.insertModule(row);
+      await queries.insertVersion({ module_id: manifest.moduleId, version: manifest.version, manifest: row.manifest, recorded_at: at, recorded_by: actor });
+      return queries.bumpRevision();
     });
   } catch (error) {
     if (isUniqueViolation(error)) {
@@ -72,19 +73,19 @@ export async function updateModule(domain: RegistryDomain, moduleId: string, inp
   }
   const manifest = normaliseManifest(input);
   await assertSafeUrls(domain, manifest);
-  const existing = await domain.db.selectFrom('modules').selectAll().where('module_id', '=', moduleId).executeTakeFirst();
+  const existing = await domain.store.module(moduleId);
   if (!existing) throw notFound(moduleId);
   if (semver.lt(manifest.version, existing.version)) {
     throw new ConflictError(registryErrorCodes.versionNotNewer, `Version ${manifest.version} is older than the registered ${existing.version}.`, { extensions: { field: 'body.version' } });
   }
   const at = nowIso(domain.clock);
   const serialised = JSON.stringify(manifest);
-  const revision = await domain.db.transaction().execute(async (transaction) => {
-    await transaction.updateTable('modules').set({ name: manifest.name, version: manifest.version, manifest: serialised, updated_at: at }).where('module_id', '=', moduleId).execute();
+  const revision = await domain.store.transaction(async (queries) => {
+    await queries.updateManifest(moduleId, { name: manifest.name, version: manifest.version, manifest: serialised, updated_at: at });
     if (manifest.version !== existing.version) {
-      await transaction.insertInto('module_versions').values({ module_id: moduleId, version: manifest.version, manifest: serialised, recorded_at: at, recorded_by: actor }).execute();
+      await queries.insertVersion({ module_id: moduleId, version: manifest.version, manifest: serialised, recorded_at: at, recorded_by: actor });
     }
-    return bumpRevision(transaction);
+    return queries.bumpRevision();
   });
   await announce(domain.state, revision);
   domain.onModuleChanged(moduleId);
@@ -93,27 +94,24 @@ export async function updateModule(domain: RegistryDomain, moduleId: string, inp
 
 export async function setModuleEnabled(domain: RegistryDomain, moduleId: string, enabled: boolean): Promise<ModuleView> {
   const at = nowIso(domain.clock);
-  const revision = await domain.db.transaction().execute(async (transaction) => {
-    const result = await transaction.updateTable('modules').set({ enabled: enabled ? 1 : 0, updated_at: at }).where('module_id', '=', moduleId).executeTakeFirst();
-    if (Number(result.numUpdatedRows) === 0) throw notFound(moduleId);
-    return bumpRevision(transaction);
+  const revision = await domain.store.transaction(async (queries) => {
+    if (!(await queries.setEnabled(moduleId, enabled, at))) throw notFound(moduleId);
+    return queries.bumpRevision();
   });
   await announce(domain.state, revision);
   return getModule(domain, moduleId);
 }
 
 export async function deregisterModule(domain: RegistryDomain, moduleId: string): Promise<void> {
-  const revision = await domain.db.transaction().execute(async (transaction) => {
-    const result = await transaction.deleteFrom('modules').where('module_id', '=', moduleId).executeTakeFirst();
-    if (Number(result.numDeletedRows) === 0) throw notFound(moduleId);
-    await transaction.deleteFrom('module_health_results').where('module_id', '=', moduleId).execute();
-    return bumpRevision(transaction);
+  const revision = await domain.store.transaction(async (queries) => {
+    if (!(await queries.deleteModule(moduleId))) throw notFound(moduleId);
+    return queries.bumpRevision();
   });
   await announce(domain.state, revision);
 }
 
 export async function getModule(domain: RegistryDomain, moduleId: string): Promise<ModuleView> {
-  const row = await domain.db.selectFrom('modules').selectAll().where('module_id', '=', moduleId).executeTakeFirst();
+  const row = await domain.store.module(moduleId);
   if (!row) throw notFound(moduleId);
   return moduleView(row);
 }
@@ -130,12 +128,8 @@ export interface ModuleFilter {
 
 /** Modules by id, filtered on what the manifest says; the cursor is the last id of the previous page. */
 export async function listModules(domain: RegistryDomain, filter: ModuleFilter): Promise<{ items: ModuleView[]; nextCursor: string | null }> {
-  let query = domain.db.selectFrom('modules').selectAll().orderBy('module_id');
-  if (filter.status !== undefined) query = query.where('status', '=', filter.status as 'unknown');
-  if (filter.enabled !== undefined) query = query.where('enabled', '=', filter.enabled ? 1 : 0);
-  if (filter.cursor !== undefined) query = query.where('module_id', '>', filter.cursor);
   // Manifest filters run in code: a handful of modules per installation, and JSON queries differ per dialect.
-  const rows = await query.execute();
+  const rows = await domain.store.modules({ status: filter.status as ModuleStatus | undefined, enabled: filter.enabled, after: filter.cursor });
   const matching = rows.map(moduleView).filter(
     (module) =>
       (filter.feature === undefined || module.features.includes(filter.feature)) &&
@@ -148,6 +142,6 @@ export async function listModules(domain: RegistryDomain, filter: ModuleFilter):
 
 export async function moduleVersions(domain: RegistryDomain, moduleId: string) {
   await getModule(domain, moduleId);
-  const rows = await domain.db.selectFrom('module_versions').selectAll().where('module_id', '=', moduleId).orderBy('recorded_at', 'desc').execute();
+  const rows = await domain.store.versions(moduleId);
   return rows.map((row) => ({ version: row.version, recordedAt: row.recorded_at, recordedBy: row.recorded_by }));
 }

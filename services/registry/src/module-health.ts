@@ -3,7 +3,7 @@ import { registryErrorCodes } from './errors.js';
 import type { ModuleManifestInput } from './manifest.js';
 import { getModule } from './module-catalog.js';
 import { type RegistryDomain } from './registry-domain.js';
-import { announce, bumpRevision } from './revision.js';
+import { announce } from './revision.js';
 import type { ModuleStatus } from './tables.js';
 
 const keptResults = 50;
@@ -16,30 +16,25 @@ const keptResults = 50;
  */
 export async function recordHealth(domain: RegistryDomain, moduleId: string, ok: boolean, latencyMs: number | null, detail: string | null): Promise<ModuleStatus | undefined> {
   const at = nowIso(domain.clock);
-  const { changed, status } = await domain.db.transaction().execute(async (transaction) => {
-    const row = await transaction.selectFrom('modules').select(['status', 'consecutive_failures', 'consecutive_successes']).where('module_id', '=', moduleId).executeTakeFirst();
+  const { changed, status } = await domain.store.transaction(async (queries) => {
+    const row = await queries.healthCounters(moduleId);
     if (!row) return { changed: undefined, status: undefined };
     const failures = ok ? 0 : row.consecutive_failures + 1;
     const successes = ok ? row.consecutive_successes + 1 : 0;
     let next: ModuleStatus = row.status;
     if (ok && (row.status === 'unknown' || successes >= domain.config.HEALTH_HEALTHY_THRESHOLD)) next = 'healthy';
     if (!ok && (row.status === 'unknown' || failures >= domain.config.HEALTH_UNHEALTHY_THRESHOLD)) next = 'unhealthy';
-    await transaction
-      .updateTable('modules')
-      .set({
-        status: next,
-        consecutive_failures: failures,
-        consecutive_successes: successes,
-        last_checked_at: at,
-        last_error: ok ? null : detail,
-        ...(next !== row.status ? { status_changed_at: at } : {}),
-      })
-      .where('module_id', '=', moduleId)
-      .execute();
-    await transaction.insertInto('module_health_results').values({ module_id: moduleId, checked_at: at, ok: ok ? 1 : 0, latency_ms: latencyMs, detail }).execute();
-    const stale = await transaction.selectFrom('module_health_results').select('checked_at').where('module_id', '=', moduleId).orderBy('checked_at', 'desc').offset(keptResults).limit(1).executeTakeFirst();
-    if (stale) await transaction.deleteFrom('module_health_results').where('module_id', '=', moduleId).where('checked_at', '<=', stale.checked_at).execute();
-    return { changed: next !== row.status ? await bumpRevision(transaction) : undefined, status: next };
+    await queries.updateHealth(moduleId, {
+      status: next,
+      consecutive_failures: failures,
+      consecutive_successes: successes,
+      last_checked_at: at,
+      last_error: ok ? null : detail,
+      ...(next !== row.status ? { status_changed_at: at } : {}),
+    });
+    await queries.insertHealthResult({ module_id: moduleId, checked_at: at, ok: ok ? 1 : 0, latency_ms: latencyMs, detail });
+    await queries.keepLatestHealthResults(moduleId, keptResults);
+    return { changed: next !== row.status ? await queries.bumpRevision() : undefined, status: next };
   });
   if (changed !== undefined) {
     domain.log.info({ moduleId, status, detail }, 'module health changed');
@@ -55,7 +50,7 @@ export async function heartbeat(domain: RegistryDomain, moduleId: string): Promi
   if (ttlSeconds === undefined) {
     throw new InvalidInputError(registryErrorCodes.heartbeatNotExpected, `Module "${moduleId}" is checked over HTTP; declare healthCheck { type: "ttl", ttlSeconds } to use heartbeats.`);
   }
-  await domain.db.updateTable('modules').set({ last_heartbeat_at: nowIso(domain.clock) }).where('module_id', '=', moduleId).execute();
+  await domain.store.recordHeartbeat(moduleId, nowIso(domain.clock));
   const status = (await recordHealth(domain, moduleId, true, null, 'heartbeat')) ?? 'unknown';
   return { status, nextHeartbeatBefore: new Date(domain.clock.now() + ttlSeconds * 1000).toISOString() };
 }
@@ -66,7 +61,7 @@ export function ttlOf(manifest: Pick<ModuleManifestInput, 'healthCheck'>): numbe
 
 export async function healthOf(domain: RegistryDomain, moduleId: string) {
   const module = await getModule(domain, moduleId);
-  const results = await domain.db.selectFrom('module_health_results').selectAll().where('module_id', '=', moduleId).orderBy('checked_at', 'desc').limit(20).execute();
+  const results = await domain.store.recentHealthResults(moduleId, 20);
   return {
     moduleId,
     status: module.status,
@@ -81,7 +76,7 @@ export async function healthOf(domain: RegistryDomain, moduleId: string) {
 }
 
 export async function healthSummary(domain: RegistryDomain) {
-  const rows = await domain.db.selectFrom('modules').select(['module_id', 'status', 'enabled', 'status_changed_at', 'last_error']).orderBy('module_id').execute();
+  const rows = await domain.store.healthOverview();
   const count = (status: ModuleStatus) => rows.filter((row) => row.status === status).length;
   return {
     total: rows.length,

@@ -1,13 +1,13 @@
-import type { Kysely } from 'kysely';
 import type { Clock, Logger, SharedState } from '@lift/kit';
 import type { RegistryConfig } from './config.js';
-import type { RegistryTables } from './tables.js';
+import type { RegistryStore } from './store.js';
 import type { UrlPolicy } from './url-guard.js';
 
 /** What the registry's operations work with, built once in `buildApp`. */
 export interface RegistryDomain {
   readonly config: RegistryConfig;
-  readonly db: Kysely<RegistryTables>;
+  /** Every query the registry makes goes through it. */
+  readonly store: RegistryStore;
   readonly clock: Clock;
   readonly state: SharedState;
   readonly log: Logger;

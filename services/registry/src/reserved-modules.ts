@@ -7,9 +7,8 @@ import type { RegistryDomain } from './registry-domain.js';
  * so the gateway does not route them and auth grants none of their permissions. Named at every
  * start until they are gone.
  */
-export async function warnAboutReservedModules(domain: Pick<RegistryDomain, 'db' | 'log'>): Promise<void> {
-  const rows = await domain.db.selectFrom('modules').select('module_id').execute();
-  const reserved = rows.map((row) => row.module_id).filter((moduleId) => isReservedNamespace(moduleId));
+export async function warnAboutReservedModules(domain: Pick<RegistryDomain, 'store' | 'log'>): Promise<void> {
+  const reserved = (await domain.store.moduleIds()).filter((moduleId) => isReservedNamespace(moduleId));
   if (reserved.length === 0) return;
   domain.log.warn(
     { modules: reserved },

@@ -1,12 +1,12 @@
 import { isReservedNamespace } from '@lift/kit';
 import { effectiveRoles, effectiveRoutes, type ModuleManifestInput } from './manifest.js';
 import type { RegistryDomain } from './registry-domain.js';
-import { changesChannel, currentRevision } from './revision.js';
+import { changesChannel } from './revision.js';
 
 async function table(domain: RegistryDomain) {
   // Read the revision first: a change landing meanwhile makes the caller ask again, never miss it.
-  const revision = await currentRevision(domain.db);
-  const rows = await domain.db.selectFrom('modules').select(['module_id', 'manifest', 'enabled', 'status']).orderBy('module_id').execute();
+  const revision = await domain.store.currentRevision();
+  const rows = await domain.store.routing();
   return {
     revision,
     // A module stored under a reserved id (from before ids were checked) is never routed, and
@@ -34,7 +34,7 @@ async function table(domain: RegistryDomain) {
  * through the shared state), or after `waitMs` with the same revision.
  */
 export async function routeTable(domain: RegistryDomain, after: number, waitMs: number, aborted: AbortSignal) {
-  if ((await currentRevision(domain.db)) > after || waitMs === 0) return table(domain);
+  if ((await domain.store.currentRevision()) > after || waitMs === 0) return table(domain);
   await new Promise<void>((resolve) => {
     let unsubscribe: (() => Promise<void>) | undefined;
     let finished = false;
@@ -56,7 +56,7 @@ export async function routeTable(domain: RegistryDomain, after: number, waitMs: 
         if (finished) return stop();
         unsubscribe = stop;
         // A change between the first look and the subscription would otherwise be missed.
-        if ((await currentRevision(domain.db)) > after) finish();
+        if ((await domain.store.currentRevision()) > after) finish();
       });
   });
   return table(domain);

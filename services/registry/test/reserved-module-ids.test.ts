@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { warnAboutReservedModules } from '../src/reserved-modules.js';
+import { registryStore } from '../src/store.js';
 import { admin, backends, buildRegistry, manifest, tokenWith } from './helper.js';
 
 // Issue #10 item 1: a module under a core name would own that namespace's permissions (org:owner).
@@ -47,7 +48,7 @@ describe.each(backends)('reserved module ids on $name', ({ postgres }) => {
 
     await db.updateTable('modules').set({ module_id: 'platform' }).where('module_id', '=', 'causal').execute();
     const warnings: string[] = [];
-    await warnAboutReservedModules({ db, log: { warn: (_bindings: unknown, message: string) => void warnings.push(message) } as never });
+    await warnAboutReservedModules({ store: registryStore(db), log: { warn: (_bindings: unknown, message: string) => void warnings.push(message) } as never });
     expect(warnings).toEqual([expect.stringContaining('platform')]);
     expect(warnings[0]).toContain('DELETE /v1/modules/<id>');
   });

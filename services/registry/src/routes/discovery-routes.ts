@@ -1,5 +1,5 @@
 import type { ServiceApp } from '@lift/kit';
-import type { ModuleManifestInput } from '../manifest.js';
+import { prometheusTargets } from '../prometheus-targets.js';
 import type { RegistryDomain } from '../registry-domain.js';
 import { routeTable } from '../route-table.js';
 import { PrometheusTargets, RouteTableBody, RouteTableQuery } from '../schemas.js';
@@ -22,22 +22,6 @@ export async function discoveryRoutes(app: ServiceApp, domain: RegistryDomain): 
   app.get(
     '/v1/prometheus/targets',
     { preHandler: app.requirePermission('registry:read'), schema: { tags: ['discovery'], security, summary: 'Prometheus http_sd_configs targets of every enabled module', response: { 200: PrometheusTargets } } },
-    async () => {
-      const rows = await domain.db.selectFrom('modules').select(['manifest', 'status']).where('enabled', '=', 1).orderBy('module_id').execute();
-      return rows.map((row) => {
-        const manifest = JSON.parse(row.manifest) as ModuleManifestInput;
-        const url = new URL(manifest.baseUrl);
-        return {
-          targets: [url.host],
-          labels: {
-            job: `lift-module-${manifest.moduleId}`,
-            module: manifest.moduleId,
-            version: manifest.version,
-            __scheme__: url.protocol.replace(':', ''),
-            __metrics_path__: `${url.pathname.replace(/\/$/, '')}/metrics`,
-          },
-        };
-      });
-    },
+    async () => prometheusTargets(domain),
   );
 }

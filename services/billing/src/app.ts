@@ -4,7 +4,7 @@ import type { BillingConfig } from './config.js';
 import { billingIdentity } from './service-identity.js';
 import { seedDefaultPlans } from './plans.js';
 import { stripeClient } from './stripe-client.js';
-import { stripeSubscriptionSync } from './stripe-subscription-sync.js';
+import { stripeMirrorScheduler } from './stripe-mirror-scheduler.js';
 import { invoiceEndedPeriods, pushOpenInvoices } from './invoicing.js';
 import { billingOrganisationDirectory, type OrganisationDirectory } from './organisation-directory.js';
 import { analyticsRoutes } from './routes/analytics-routes.js';
@@ -27,7 +27,7 @@ export type BillingDeps = DatabaseServiceDeps<BillingConfig, BillingTables> & {
 
 export async function buildApp(deps: BillingDeps): Promise<ServiceApp> {
   const domain: BillingDomain = { config: deps.config, db: deps.database.db, clock: deps.clock, log: deps.log, dialect: deps.database.location.dialect, stripe: stripeClient(deps.config), organisations: deps.organisations ?? billingOrganisationDirectory(deps) };
-  const stripeSubscriptions = stripeSubscriptionSync(domain);
+  const stripeMirror = stripeMirrorScheduler(domain);
   // Before anything is built: a missing or short HS256 secret is a configuration error.
   const verifier = serviceTokenVerifier(deps.config, deps.clock);
   const app = await createService({ identity: billingIdentity, config: deps.config, log: deps.log, clock: deps.clock });
@@ -35,8 +35,8 @@ export async function buildApp(deps: BillingDeps): Promise<ServiceApp> {
   await planRoutes(app, domain);
   await usageRoutes(app, domain);
   await usageInboxRoutes(app, domain);
-  await subscriptionRoutes(app, domain, stripeSubscriptions);
-  await invoiceRoutes(app, domain, stripeSubscriptions);
+  await subscriptionRoutes(app, domain, stripeMirror);
+  await invoiceRoutes(app, domain, stripeMirror);
   await analyticsRoutes(app, domain);
   await stripeRoutes(app, domain);
 
@@ -49,7 +49,7 @@ export async function buildApp(deps: BillingDeps): Promise<ServiceApp> {
       invoicingTimer = setInterval(() => {
         invoiceEndedPeriods(domain)
           .then(() => pushOpenInvoices(domain))
-          .then(() => stripeSubscriptions.syncAll())
+          .then(() => stripeMirror.syncAll())
           .catch((error: unknown) => deps.log.error({ err: error }, 'drafting or pushing invoices failed'));
       }, 60_000);
       invoicingTimer.unref();
@@ -61,6 +61,6 @@ export async function buildApp(deps: BillingDeps): Promise<ServiceApp> {
     clearInterval(invoicingTimer);
     await (await usageConsumer)?.stop();
   });
-  app.addHook('onClose', async () => stripeSubscriptions.settled());
+  app.addHook('onClose', async () => stripeMirror.settled());
   return app;
 }

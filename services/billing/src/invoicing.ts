@@ -5,7 +5,7 @@ import { periodContaining, type Period } from './billing-period.js';
 import { type BillingDomain } from './billing-domain.js';
 import { invoiceFor, type InvoiceLine } from './invoice-preview.js';
 import { getPlan, type PlanView } from './plans.js';
-import { pushInvoiceToStripe } from './stripe-sync.js';
+import { pushInvoiceToStripe } from './stripe-invoice-push.js';
 import type { BillingTables } from './tables.js';
 
 export type InvoiceStatus = 'draft' | 'open' | 'paid' | 'void';

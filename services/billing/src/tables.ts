@@ -11,7 +11,7 @@ export interface BillingTables {
     stripe_customer_id?: string | null;
     stripe_subscription_id?: string | null;
     stripe_subscription_item_id?: string | null;
-    /** The plan terms, trial and cancellation Stripe was last told (see stripe-subscriptions.ts). */
+    /** The plan terms, trial and cancellation Stripe was last told (see stripe-subscription-mirror.ts). */
     stripe_synced_terms?: string | null;
     created_at: string;
     updated_at: string;

@@ -3,7 +3,7 @@ import { identityOf, type ServiceApp } from '@lift/kit';
 import { assertMayActFor, requireAdmin, type BillingDomain } from '../billing-domain.js';
 import { getInvoice, invoiceEndedPeriods, listInvoices, pushOpenInvoices, transitionInvoice } from '../invoicing.js';
 import { OrganisationParams } from '../schemas.js';
-import type { StripeSubscriptionSync } from '../stripe-subscription-sync.js';
+import type { StripeMirrorScheduler } from '../stripe-mirror-scheduler.js';
 
 const security = [{ bearerAuth: [] }];
 const tags = ['invoices'];
@@ -27,12 +27,12 @@ const Invoice = Type.Object({
   stripeInvoiceId: Type.Union([Type.String(), Type.Null()], { description: 'set once pushed to Stripe' }),
 });
 
-export async function invoiceRoutes(app: ServiceApp, domain: BillingDomain, stripeSubscriptions: StripeSubscriptionSync): Promise<void> {
+export async function invoiceRoutes(app: ServiceApp, domain: BillingDomain, stripeMirror: StripeMirrorScheduler): Promise<void> {
   app.post('/v1/invoices/run', { preHandler: app.requireIdentity, schema: { tags, security, summary: 'The invoicing timer\'s work now: draft the invoices of every ended period, push open ones and subscription changes to Stripe (billing:admin)', response: { 200: Type.Object({ drafted: Type.Integer() }) } } }, async (request) => {
     requireAdmin(identityOf(request));
     const drafted = await invoiceEndedPeriods(domain);
     await pushOpenInvoices(domain);
-    await stripeSubscriptions.syncAll();
+    await stripeMirror.syncAll();
     return { drafted };
   });
 

@@ -3,13 +3,13 @@ import { assertMayActFor, type BillingDomain } from '../billing-domain.js';
 import { entitlementsOf } from '../entitlements.js';
 import { previewInvoice } from '../invoice-preview.js';
 import { EntitlementsBody, InvoicePreviewBody, OrganisationParams, SubscriptionBody, SubscriptionChange } from '../schemas.js';
-import type { StripeSubscriptionSync } from '../stripe-subscription-sync.js';
+import type { StripeMirrorScheduler } from '../stripe-mirror-scheduler.js';
 import { changeSubscription, subscriptionView } from '../subscriptions.js';
 
 const security = [{ bearerAuth: [] }];
 
 /** An organisation's subscription, what it may still use this period, and what it would pay now. */
-export async function subscriptionRoutes(app: ServiceApp, domain: BillingDomain, stripeSubscriptions: StripeSubscriptionSync): Promise<void> {
+export async function subscriptionRoutes(app: ServiceApp, domain: BillingDomain, stripeMirror: StripeMirrorScheduler): Promise<void> {
   app.get('/v1/entitlements/:organisationId', { preHandler: app.requireIdentity, schema: { tags: ['entitlements'], security, summary: 'Used, included and remaining per metric this period', params: OrganisationParams, response: { 200: EntitlementsBody } } }, async (request) => {
     assertMayActFor(identityOf(request), request.params.organisationId);
     return entitlementsOf(domain, request.params.organisationId);
@@ -27,7 +27,7 @@ export async function subscriptionRoutes(app: ServiceApp, domain: BillingDomain,
       assertMayActFor(identityOf(request), request.params.organisationId);
       const changed = await changeSubscription(domain, request.params.organisationId, request.body);
       // Stripe hears of it in the background: the change stands whatever Stripe answers.
-      void stripeSubscriptions.sync(request.params.organisationId);
+      void stripeMirror.sync(request.params.organisationId);
       return changed;
     },
   );

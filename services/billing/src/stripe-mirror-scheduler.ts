@@ -1,8 +1,9 @@
 import type { BillingDomain } from './billing-domain.js';
 import { listPlans } from './plans.js';
-import { mayNeedStripeSync, mirrorSubscriptionInStripe } from './stripe-subscriptions.js';
+import { mayNeedStripeSync, mirrorSubscriptionInStripe } from './stripe-subscription-mirror.js';
 
-export interface StripeSubscriptionSync {
+/** When the subscription mirror (stripe-subscription-mirror.ts) runs: after each change, and for every subscription on the invoicing timer. */
+export interface StripeMirrorScheduler {
   /**
    * Mirrors the organisation's subscription in Stripe (nothing without STRIPE_API_KEY). Never
    * rejects: a failure is logged and `syncAll` tries again. Requests do not await it, so a change
@@ -20,7 +21,7 @@ export interface StripeSubscriptionSync {
  * another once it is over, which reads the subscription afresh. Replicas syncing the same
  * organisation at once are kept apart by Stripe's idempotency keys.
  */
-export function stripeSubscriptionSync(domain: BillingDomain): StripeSubscriptionSync {
+export function stripeMirrorScheduler(domain: BillingDomain): StripeMirrorScheduler {
   const running = new Map<string, Promise<void>>();
   const again = new Set<string>();
 

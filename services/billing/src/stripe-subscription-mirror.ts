@@ -28,7 +28,7 @@ export function mayNeedStripeSync(row: SubscriptionRow, plan: PlanView | undefin
 
 /**
  * Makes the organisation's Stripe subscription match its subscription here. Billing stays the
- * source of truth and invoices each period itself (pushed as Stripe invoices, see stripe-sync.ts);
+ * source of truth and invoices each period itself (pushed as Stripe invoices, see stripe-invoice-push.ts);
  * the Stripe subscription mirrors the plan, trial and cancellation so Stripe's dashboard, customer
  * portal and revenue reports show them. So that Stripe does not bill the base fee a second time,
  * its cycle starts at the end of the current period (the first Stripe invoice is for nothing) and

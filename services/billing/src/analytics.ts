@@ -1,21 +1,9 @@
-import { sql } from 'kysely';
 import type { BillingDomain } from './billing-domain.js';
 import { listPlans } from './plans.js';
 
 /** Daily totals of one metric for one organisation, days in UTC, empty days included as 0. */
 export async function usageOverTime(domain: BillingDomain, query: { organisationId: string; metric: string; from: Date; to: Date }) {
-  // ISO text timestamps: the first 10 characters are the UTC day on both databases.
-  const day = sql<string>`substr(occurred_at, 1, 10)`;
-  const rows = await domain.db
-    .selectFrom('usage_events')
-    .select([day.as('day'), sql<string>`sum(quantity)`.as('total')])
-    .where('organisation_id', '=', query.organisationId)
-    .where('metric', '=', query.metric)
-    .where('occurred_at', '>=', query.from.toISOString())
-    .where('occurred_at', '<', query.to.toISOString())
-    .groupBy(day)
-    .execute();
-  const totals = new Map(rows.map((row) => [row.day, Number(row.total)]));
+  const totals = await domain.store.usage.dailyTotals(query);
   const points: { day: string; value: number }[] = [];
   for (let at = Date.UTC(query.from.getUTCFullYear(), query.from.getUTCMonth(), query.from.getUTCDate()); at < query.to.getTime(); at += 86_400_000) {
     const key = new Date(at).toISOString().slice(0, 10);
@@ -30,7 +18,7 @@ export async function usageOverTime(domain: BillingDomain, query: { organisation
  */
 export async function revenue(domain: BillingDomain) {
   const plans = new Map((await listPlans(domain, true)).map((plan) => [plan.id, plan]));
-  const subscriptions = await domain.db.selectFrom('subscriptions').select(['plan_id', 'trial_ends_at']).execute();
+  const subscriptions = await domain.store.subscriptions.plansAndTrials();
   const mrr = new Map<string, number>();
   const mix = new Map<string, number>();
   for (const subscription of subscriptions) {

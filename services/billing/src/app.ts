@@ -3,6 +3,7 @@ import type { BillingDomain } from './billing-domain.js';
 import type { BillingConfig } from './config.js';
 import { billingIdentity } from './service-identity.js';
 import { seedDefaultPlans } from './plans.js';
+import { billingStore } from './store/index.js';
 import { stripeClient } from './stripe-client.js';
 import { stripeMirrorScheduler } from './stripe-mirror-scheduler.js';
 import { invoiceEndedPeriods, pushOpenInvoices } from './invoicing.js';
@@ -26,7 +27,7 @@ export type BillingDeps = DatabaseServiceDeps<BillingConfig, BillingTables> & {
 };
 
 export async function buildApp(deps: BillingDeps): Promise<ServiceApp> {
-  const domain: BillingDomain = { config: deps.config, db: deps.database.db, clock: deps.clock, log: deps.log, dialect: deps.database.location.dialect, stripe: stripeClient(deps.config), organisations: deps.organisations ?? billingOrganisationDirectory(deps) };
+  const domain: BillingDomain = { config: deps.config, store: billingStore(deps.database.db, deps.database.location.dialect), clock: deps.clock, log: deps.log, stripe: stripeClient(deps.config), organisations: deps.organisations ?? billingOrganisationDirectory(deps) };
   const stripeMirror = stripeMirrorScheduler(domain);
   // Before anything is built: a missing or short HS256 secret is a configuration error.
   const verifier = serviceTokenVerifier(deps.config, deps.clock);

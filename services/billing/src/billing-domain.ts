@@ -1,17 +1,16 @@
-import type { Kysely } from 'kysely';
 import type Stripe from 'stripe';
 import { ForbiddenError, NotFoundError, type Clock, type Identity, type Logger } from '@lift/kit';
 import type { BillingConfig } from './config.js';
 import { billingErrorCodes } from './errors.js';
 import type { OrganisationDirectory } from './organisation-directory.js';
-import type { BillingTables } from './tables.js';
+import type { BillingStore } from './store/index.js';
 
 export interface BillingDomain {
   readonly config: BillingConfig;
-  readonly db: Kysely<BillingTables>;
+  /** Every query billing makes goes through it. */
+  readonly store: BillingStore;
   readonly clock: Clock;
   readonly log: Logger;
-  readonly dialect: 'sqlite' | 'postgres';
   /** The Stripe SDK when STRIPE_API_KEY is set. */
   readonly stripe: Promise<Stripe | undefined>;
   /** Asked before billing meets an organisation for the first time. */

@@ -1,7 +1,6 @@
 import type { BillingDomain } from './billing-domain.js';
 import { getPlan } from './plans.js';
 import { currentPeriod, subscriptionOf } from './subscriptions.js';
-import { aggregateUsage } from './usage-totals.js';
 
 export interface Entitlement {
   readonly metric: string;
@@ -19,7 +18,7 @@ export async function entitlementsOf(domain: BillingDomain, organisationId: stri
   const period = await currentPeriod(domain, subscription, plan);
   const metrics: Entitlement[] = await Promise.all(
     plan.metrics.map(async (rule) => {
-      const used = await aggregateUsage(domain, { organisationId, metric: rule.metric, from: period.start, to: period.end, aggregation: 'sum' });
+      const used = await domain.store.usage.aggregate({ organisationId, metric: rule.metric, from: period.start, to: period.end, aggregation: 'sum' });
       return { metric: rule.metric, used, included: rule.included, remaining: Math.max(0, rule.included - used), limit: rule.limit, hardLimitReached: rule.limit === 'hard' && used >= rule.included };
     }),
   );

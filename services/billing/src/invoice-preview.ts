@@ -3,7 +3,6 @@ import type { Period } from './billing-period.js';
 import { getPlan, type PlanView } from './plans.js';
 import { overageCharge } from './pricing.js';
 import { currentPeriod, subscriptionOf } from './subscriptions.js';
-import { aggregateUsage } from './usage-totals.js';
 
 export interface InvoiceLine {
   readonly description: string;
@@ -45,7 +44,7 @@ export async function invoiceFor(domain: BillingDomain, organisationId: string, 
     }
   }
   for (const rule of plan.metrics) {
-    const used = await aggregateUsage(domain, { organisationId, metric: rule.metric, from: period.start, to: period.end, aggregation: 'sum' });
+    const used = await domain.store.usage.aggregate({ organisationId, metric: rule.metric, from: period.start, to: period.end, aggregation: 'sum' });
     const charge = overageCharge(rule, used);
     charge.lines.forEach((line, tier) => {
       lines.push({ description: `${rule.metric} over ${rule.included} included${charge.lines.length > 1 ? ` (tier ${tier + 1})` : ''}`, metric: rule.metric, ...line });

@@ -1,14 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
 import { ConflictError, isUniqueViolation, NotFoundError, nowIso } from '@lift/kit';
 import { periodContaining, type Period } from './billing-period.js';
 import { type BillingDomain } from './billing-domain.js';
 import { invoiceFor, type InvoiceLine } from './invoice-preview.js';
 import { getPlan, type PlanView } from './plans.js';
 import { pushInvoiceToStripe } from './stripe-invoice-push.js';
-import type { BillingTables } from './tables.js';
-
-export type InvoiceStatus = 'draft' | 'open' | 'paid' | 'void';
+import type { InvoiceRow, InvoiceStatus, SubscriptionRow } from './store/index.js';
 
 const transitions: Record<'finalize' | 'pay' | 'void', { from: InvoiceStatus[]; to: InvoiceStatus }> = {
   finalize: { from: ['draft'], to: 'open' },
@@ -16,7 +13,7 @@ const transitions: Record<'finalize' | 'pay' | 'void', { from: InvoiceStatus[]; 
   void: { from: ['draft', 'open'], to: 'void' },
 };
 
-function view(row: BillingTables['invoices']) {
+function view(row: InvoiceRow) {
   return {
     id: row.id,
     organisationId: row.organisation_id,
@@ -45,14 +42,14 @@ export type InvoiceView = ReturnType<typeof view>;
  * (organisation, period) pair is unique, so replicas running it together make one invoice each.
  */
 export async function invoiceEndedPeriods(domain: BillingDomain): Promise<number> {
-  const subscriptions = await domain.db.selectFrom('subscriptions').selectAll().execute();
+  const subscriptions = await domain.store.subscriptions.all();
   let drafted = 0;
   for (const subscription of subscriptions) drafted += await invoiceEndedPeriodsOf(domain, subscription);
   return drafted;
 }
 
 /** The ended periods of one subscription under its current terms; see invoiceEndedPeriods. */
-export async function invoiceEndedPeriodsOf(domain: BillingDomain, subscription: BillingTables['subscriptions']): Promise<number> {
+export async function invoiceEndedPeriodsOf(domain: BillingDomain, subscription: SubscriptionRow): Promise<number> {
   const plan = await getPlan(domain, subscription.plan_id);
   const anchor = new Date(subscription.anchor);
   const current = periodContaining(anchor, plan.interval, new Date(domain.clock.now()));
@@ -73,7 +70,7 @@ export async function invoiceEndedPeriodsOf(domain: BillingDomain, subscription:
  * the part of the current one used so far on the old plan, with its base fee prorated to the
  * millisecond (Stripe's and Lago's default), so a change never makes used time free.
  */
-export async function invoiceUntilNow(domain: BillingDomain, subscription: BillingTables['subscriptions']): Promise<void> {
+export async function invoiceUntilNow(domain: BillingDomain, subscription: SubscriptionRow): Promise<void> {
   await invoiceEndedPeriodsOf(domain, subscription);
   const plan = await getPlan(domain, subscription.plan_id);
   const now = new Date(domain.clock.now());
@@ -82,31 +79,27 @@ export async function invoiceUntilNow(domain: BillingDomain, subscription: Billi
 }
 
 /** One draft invoice for the period, unless it has one. `fullPeriod` is given when `period` is only its used part. */
-async function draftInvoice(domain: BillingDomain, subscription: BillingTables['subscriptions'], plan: PlanView, period: Period, fullPeriod?: Period): Promise<boolean> {
-  const exists = await domain.db.selectFrom('invoices').select('id').where('organisation_id', '=', subscription.organisation_id).where('period_start', '=', period.start.toISOString()).executeTakeFirst();
-  if (exists) return false;
+async function draftInvoice(domain: BillingDomain, subscription: SubscriptionRow, plan: PlanView, period: Period, fullPeriod?: Period): Promise<boolean> {
+  if (await domain.store.invoices.existsForPeriod(subscription.organisation_id, period.start.toISOString())) return false;
   const draft = await invoiceFor(domain, subscription.organisation_id, plan, period, subscription.trial_ends_at, fullPeriod);
   try {
-    await domain.db
-      .insertInto('invoices')
-      .values({
-        id: randomUUID(),
-        organisation_id: subscription.organisation_id,
-        number: null,
-        plan_id: plan.id,
-        period_start: draft.periodStart,
-        period_end: draft.periodEnd,
-        currency: draft.currency,
-        lines: JSON.stringify(draft.lines),
-        subtotal_cents: draft.subtotalCents,
-        total_cents: draft.totalCents,
-        status: 'draft',
-        created_at: nowIso(domain.clock),
-        finalized_at: null,
-        paid_at: null,
-        voided_at: null,
-      })
-      .execute();
+    await domain.store.invoices.insert({
+      id: randomUUID(),
+      organisation_id: subscription.organisation_id,
+      number: null,
+      plan_id: plan.id,
+      period_start: draft.periodStart,
+      period_end: draft.periodEnd,
+      currency: draft.currency,
+      lines: JSON.stringify(draft.lines),
+      subtotal_cents: draft.subtotalCents,
+      total_cents: draft.totalCents,
+      status: 'draft',
+      created_at: nowIso(domain.clock),
+      finalized_at: null,
+      paid_at: null,
+      voided_at: null,
+    });
     return true;
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
@@ -115,12 +108,12 @@ async function draftInvoice(domain: BillingDomain, subscription: BillingTables['
 }
 
 export async function listInvoices(domain: BillingDomain, organisationId: string): Promise<InvoiceView[]> {
-  const rows = await domain.db.selectFrom('invoices').selectAll().where('organisation_id', '=', organisationId).orderBy('period_start', 'desc').execute();
+  const rows = await domain.store.invoices.of(organisationId);
   return rows.map(view);
 }
 
 export async function getInvoice(domain: BillingDomain, organisationId: string, id: string): Promise<InvoiceView> {
-  const row = await domain.db.selectFrom('invoices').selectAll().where('organisation_id', '=', organisationId).where('id', '=', id).executeTakeFirst();
+  const row = await domain.store.invoices.byId(organisationId, id);
   if (!row) throw new NotFoundError('BILLING_INVOICE_NOT_FOUND', 'No such invoice for this organisation.');
   return view(row);
 }
@@ -133,26 +126,16 @@ export async function getInvoice(domain: BillingDomain, organisationId: string, 
 export async function transitionInvoice(domain: BillingDomain, organisationId: string, id: string, action: keyof typeof transitions): Promise<InvoiceView> {
   const { from, to } = transitions[action];
   const at = nowIso(domain.clock);
-  await domain.db.transaction().execute(async (transaction) => {
-    // The conditional update takes the row's lock first: a concurrent transition of the same
-    // invoice waits, then finds the state changed — so a number is never drawn twice.
-    const moved = await transaction
-      .updateTable('invoices')
-      .set({ status: to, ...(action === 'pay' ? { paid_at: at } : {}), ...(action === 'void' ? { voided_at: at } : {}) })
-      .where('organisation_id', '=', organisationId)
-      .where('id', '=', id)
-      .where('status', 'in', from)
-      .executeTakeFirst();
-    if (Number(moved.numUpdatedRows) === 0) {
-      const row = await transaction.selectFrom('invoices').select('status').where('organisation_id', '=', organisationId).where('id', '=', id).executeTakeFirst();
-      if (!row) throw new NotFoundError('BILLING_INVOICE_NOT_FOUND', 'No such invoice for this organisation.');
-      throw new ConflictError('BILLING_INVOICE_STATE', `A ${row.status} invoice cannot be ${action === 'pay' ? 'paid' : action === 'void' ? 'voided' : 'finalized'}.`, { extensions: { invoiceStatus: row.status } });
+  await domain.store.transaction(async (queries) => {
+    // The move takes the row's lock first: a concurrent transition of the same invoice waits,
+    // then finds the state changed — so a number is never drawn twice.
+    const moved = await queries.invoices.moveStatus({ organisationId, id }, from, { status: to, ...(action === 'pay' ? { paid_at: at } : {}), ...(action === 'void' ? { voided_at: at } : {}) });
+    if (!moved) {
+      const status = await queries.invoices.statusOf(organisationId, id);
+      if (status === undefined) throw new NotFoundError('BILLING_INVOICE_NOT_FOUND', 'No such invoice for this organisation.');
+      throw new ConflictError('BILLING_INVOICE_STATE', `A ${status} invoice cannot be ${action === 'pay' ? 'paid' : action === 'void' ? 'voided' : 'finalized'}.`, { extensions: { invoiceStatus: status } });
     }
-    if (action === 'finalize') {
-      await sql`update invoice_sequence set last_number = last_number + 1 where id = 1`.execute(transaction);
-      const sequence = await transaction.selectFrom('invoice_sequence').select('last_number').where('id', '=', 1).executeTakeFirstOrThrow();
-      await transaction.updateTable('invoices').set({ number: Number(sequence.last_number), finalized_at: at }).where('id', '=', id).execute();
-    }
+    if (action === 'finalize') await queries.invoices.assignNextNumber(id, at);
   });
   return getInvoice(domain, organisationId, id);
 }
@@ -165,9 +148,7 @@ export async function transitionInvoice(domain: BillingDomain, organisationId: s
 export async function pushOpenInvoices(domain: BillingDomain, only?: string): Promise<void> {
   const stripe = await domain.stripe;
   if (!stripe) return;
-  let query = domain.db.selectFrom('invoices').select('id').where('status', '=', 'open').where('stripe_invoice_id', 'is', null);
-  if (only !== undefined) query = query.where('id', '=', only);
-  for (const { id } of await query.execute()) {
+  for (const id of await domain.store.stripe.openInvoicesNotInStripe(only)) {
     try {
       await pushInvoiceToStripe(domain, stripe, id);
     } catch (error) {

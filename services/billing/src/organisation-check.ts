@@ -3,8 +3,7 @@ import type { BillingDomain } from './billing-domain.js';
 /** Auth creates the platform organisation with this fixed id at its first start. */
 const platformOrganisationId = 'platform';
 
-// Bounds on one check: SQLite's bound parameters per query, and parallel questions to auth.
-const idsPerQuery = 1_000;
+// Parallel questions to auth, at most.
 const parallelLookups = 8;
 
 /** Whether auth knows the organisation (asked only for one billing has no subscription for). */
@@ -18,11 +17,7 @@ export async function organisationExists(domain: BillingDomain, organisationId: 
  */
 export async function unknownOrganisations(domain: BillingDomain, organisationIds: readonly string[]): Promise<Set<string>> {
   const distinct = [...new Set(organisationIds)];
-  const subscribed = new Set<string>();
-  for (let start = 0; start < distinct.length; start += idsPerQuery) {
-    const rows = await domain.db.selectFrom('subscriptions').select('organisation_id').where('organisation_id', 'in', distinct.slice(start, start + idsPerQuery)).execute();
-    for (const row of rows) subscribed.add(row.organisation_id);
-  }
+  const subscribed = await domain.store.subscriptions.subscribedAmong(distinct);
   const unseen = distinct.filter((id) => !subscribed.has(id));
   const unknown = new Set<string>();
   for (let start = 0; start < unseen.length; start += parallelLookups) {

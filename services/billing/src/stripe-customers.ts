@@ -7,9 +7,9 @@ import type { BillingDomain } from './billing-domain.js';
  * organisation id, makes replicas creating it together make one.
  */
 export async function stripeCustomerFor(domain: BillingDomain, stripe: Stripe, organisationId: string): Promise<string> {
-  const subscription = await domain.db.selectFrom('subscriptions').select('stripe_customer_id').where('organisation_id', '=', organisationId).executeTakeFirstOrThrow();
-  if (subscription.stripe_customer_id) return subscription.stripe_customer_id;
+  const existing = await domain.store.stripe.customerOf(organisationId);
+  if (existing) return existing;
   const customer = await stripe.customers.create({ name: organisationId, metadata: { liftOrganisationId: organisationId } }, { idempotencyKey: `lift-customer-${organisationId}` });
-  await domain.db.updateTable('subscriptions').set({ stripe_customer_id: customer.id }).where('organisation_id', '=', organisationId).execute();
+  await domain.store.stripe.setCustomer(organisationId, customer.id);
   return customer.id;
 }

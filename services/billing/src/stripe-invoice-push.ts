@@ -9,7 +9,7 @@ import { stripeCustomerFor } from './stripe-customers.js';
  * it again. Idempotency keys make a retried push create nothing twice.
  */
 export async function pushInvoiceToStripe(domain: BillingDomain, stripe: Stripe, invoiceId: string): Promise<string | undefined> {
-  const invoice = await domain.db.selectFrom('invoices').selectAll().where('id', '=', invoiceId).executeTakeFirst();
+  const invoice = await domain.store.stripe.invoice(invoiceId);
   if (!invoice || invoice.status !== 'open' || invoice.stripe_invoice_id) return invoice?.stripe_invoice_id ?? undefined;
   const customerId = await stripeCustomerFor(domain, stripe, invoice.organisation_id);
   const lines = JSON.parse(invoice.lines) as InvoiceLine[];
@@ -21,6 +21,6 @@ export async function pushInvoiceToStripe(domain: BillingDomain, stripe: Stripe,
     await stripe.invoiceItems.create({ customer: customerId, invoice: draft.id as string, currency: invoice.currency, amount: line.amountCents, description: line.description }, { idempotencyKey: `lift-invoice-${invoice.id}-line-${index}` });
   }
   const finalized = await stripe.invoices.finalizeInvoice(draft.id as string, {}, { idempotencyKey: `lift-invoice-${invoice.id}-finalize` });
-  await domain.db.updateTable('invoices').set({ stripe_invoice_id: finalized.id as string }).where('id', '=', invoice.id).execute();
+  await domain.store.stripe.setInvoiceId(invoice.id, finalized.id as string);
   return finalized.id as string;
 }

@@ -63,7 +63,7 @@ export function stripeMirrorScheduler(domain: BillingDomain): StripeMirrorSchedu
       if (!(await domain.stripe)) return;
       await settled();
       const plans = new Map((await listPlans(domain, true)).map((plan) => [plan.id, plan]));
-      const subscriptions = await domain.db.selectFrom('subscriptions').selectAll().execute();
+      const subscriptions = await domain.store.subscriptions.all();
       // One at a time: a backlog after an outage should not hit Stripe's rate limit all at once.
       for (const row of subscriptions) {
         if (mayNeedStripeSync(row, plans.get(row.plan_id))) await sync(row.organisation_id);

@@ -15,17 +15,14 @@ export function priceTerms(plan: PlanView): string {
  */
 export async function stripePriceFor(domain: BillingDomain, stripe: Stripe, plan: PlanView): Promise<string> {
   const terms = priceTerms(plan);
-  const existing = await domain.db.selectFrom('stripe_prices').select('stripe_price_id').where('terms', '=', terms).executeTakeFirst();
-  if (existing) return existing.stripe_price_id;
+  const existing = await domain.store.stripe.priceFor(terms);
+  if (existing) return existing;
   const price = await stripe.prices.create(
     { currency: plan.currency, unit_amount: plan.basePriceCents, recurring: { interval: plan.interval }, product_data: { name: plan.name }, metadata: { liftPlanId: plan.id } },
     { idempotencyKey: `lift-price-${terms}` },
   );
-  await domain.db
-    .insertInto('stripe_prices')
-    .values({ terms, stripe_price_id: price.id, created_at: nowIso(domain.clock) })
-    .onConflict((conflict) => conflict.column('terms').doNothing())
-    .execute();
-  const stored = await domain.db.selectFrom('stripe_prices').select('stripe_price_id').where('terms', '=', terms).executeTakeFirstOrThrow();
-  return stored.stripe_price_id;
+  await domain.store.stripe.insertPrice({ terms, stripe_price_id: price.id, created_at: nowIso(domain.clock) });
+  const stored = await domain.store.stripe.priceFor(terms);
+  if (stored === undefined) throw new Error(`no Stripe price kept for ${terms} right after keeping one`);
+  return stored;
 }

@@ -4,9 +4,7 @@ import { getPlan, type PlanView } from './plans.js';
 import { stripeCustomerFor } from './stripe-customers.js';
 import { priceTerms, stripePriceFor } from './stripe-prices.js';
 import { currentPeriod, freePlanId, subscriptionOf } from './subscriptions.js';
-import type { BillingTables } from './tables.js';
-
-type SubscriptionRow = BillingTables['subscriptions'];
+import type { SubscriptionRow } from './store/index.js';
 
 const unixSeconds = (iso: string | Date) => Math.floor(new Date(iso).getTime() / 1000);
 
@@ -69,7 +67,7 @@ export async function mirrorSubscriptionInStripe(domain: BillingDomain, stripe: 
     subscriptionId = created.id;
     itemId = item;
     // Kept before anything else can fail, so a retry updates this subscription instead of making one.
-    await domain.db.updateTable('subscriptions').set({ stripe_subscription_id: subscriptionId, stripe_subscription_item_id: itemId }).where('organisation_id', '=', organisationId).execute();
+    await domain.store.stripe.setSubscription(organisationId, subscriptionId, itemId);
   }
   // Setting values, not changing them by a delta: repeating it is harmless, so no idempotency key.
   await stripe.subscriptions.update(subscriptionId, {
@@ -80,7 +78,7 @@ export async function mirrorSubscriptionInStripe(domain: BillingDomain, stripe: 
     ...(trialing ? { trial_end: unixSeconds(row.trial_ends_at as string) } : {}),
     metadata: { liftOrganisationId: organisationId, liftPlanId: plan.id },
   });
-  await domain.db.updateTable('subscriptions').set({ stripe_synced_terms: terms }).where('organisation_id', '=', organisationId).execute();
+  await domain.store.stripe.setSyncedTerms(organisationId, terms);
 }
 
 async function endStripeSubscription(domain: BillingDomain, stripe: Stripe, row: SubscriptionRow): Promise<void> {
@@ -89,10 +87,5 @@ async function endStripeSubscription(domain: BillingDomain, stripe: Stripe, row:
   // At a period end Stripe has usually ended it already (cancel_at_period_end); cancelling twice is an error.
   const current = await stripe.subscriptions.retrieve(subscriptionId);
   if (current.status !== 'canceled') await stripe.subscriptions.cancel(subscriptionId);
-  await domain.db
-    .updateTable('subscriptions')
-    .set({ stripe_subscription_id: null, stripe_subscription_item_id: null, stripe_synced_terms: null })
-    .where('organisation_id', '=', row.organisation_id)
-    .where('stripe_subscription_id', '=', subscriptionId)
-    .execute();
+  await domain.store.stripe.forgetSubscription(row.organisation_id, subscriptionId);
 }

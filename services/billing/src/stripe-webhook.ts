@@ -33,17 +33,15 @@ export async function receiveStripeWebhook(domain: BillingDomain, stripe: Stripe
     throw refused((error as Error).message.split('\n')[0]?.replace(/\.$/, '') ?? 'bad signature');
   }
   try {
-    const applied = await domain.db.transaction().execute(async (transaction) => {
-      await transaction.insertInto('stripe_events').values({ id: event.id, type: event.type, received_at: nowIso(domain.clock) }).execute();
+    const applied = await domain.store.transaction(async (queries) => {
+      await queries.stripe.recordEvent({ id: event.id, type: event.type, received_at: nowIso(domain.clock) });
       if (event.type !== 'invoice.paid' && event.type !== 'invoice.voided') return false;
       const liftInvoiceId = (event.data.object as { metadata?: Record<string, string> }).metadata?.liftInvoiceId;
       if (!liftInvoiceId) return false;
       const at = nowIso(domain.clock);
-      const result =
-        event.type === 'invoice.paid'
-          ? await transaction.updateTable('invoices').set({ status: 'paid', paid_at: at }).where('id', '=', liftInvoiceId).where('status', '=', 'open').executeTakeFirst()
-          : await transaction.updateTable('invoices').set({ status: 'void', voided_at: at }).where('id', '=', liftInvoiceId).where('status', 'in', ['draft', 'open']).executeTakeFirst();
-      return Number(result.numUpdatedRows) > 0;
+      return event.type === 'invoice.paid'
+        ? queries.invoices.moveStatus({ id: liftInvoiceId }, ['open'], { status: 'paid', paid_at: at })
+        : queries.invoices.moveStatus({ id: liftInvoiceId }, ['draft', 'open'], { status: 'void', voided_at: at });
     });
     return { received: true, duplicate: false, applied };
   } catch (error) {

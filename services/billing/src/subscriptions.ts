@@ -5,7 +5,7 @@ import { billingErrorCodes } from './errors.js';
 import { organisationExists } from './organisation-check.js';
 import { invoiceEndedPeriodsOf, invoiceUntilNow } from './invoicing.js';
 import { getPlan, type PlanView } from './plans.js';
-import type { BillingTables } from './tables.js';
+import type { SubscriptionRow } from './store/index.js';
 
 export interface SubscriptionView {
   readonly organisationId: string;
@@ -25,26 +25,28 @@ export const freePlanId = 'free';
  * new organisation starts on free) — if auth knows the organisation: billing keeps no subscription
  * for one that does not exist. `anchor` fixes its periods; see billing-period.ts.
  */
-export async function subscriptionOf(domain: BillingDomain, organisationId: string, anchor = new Date(domain.clock.now())): Promise<BillingTables['subscriptions']> {
-  const existing = await domain.db.selectFrom('subscriptions').selectAll().where('organisation_id', '=', organisationId).executeTakeFirst();
+export async function subscriptionOf(domain: BillingDomain, organisationId: string, anchor = new Date(domain.clock.now())): Promise<SubscriptionRow> {
+  const existing = await domain.store.subscriptions.of(organisationId);
   if (existing) return applyDueChanges(domain, existing);
   if (!(await organisationExists(domain, organisationId))) {
     throw new NotFoundError(billingErrorCodes.subscriptionNotFound, `No organisation "${organisationId}": auth does not know it.`, { extensions: { organisationId } });
   }
   const at = nowIso(domain.clock);
-  const row = { organisation_id: organisationId, plan_id: freePlanId, anchor: anchor.toISOString(), trial_ends_at: null, cancel_at_period_end: 0, pending_plan_id: null, created_at: at, updated_at: at };
+  const row: SubscriptionRow = { organisation_id: organisationId, plan_id: freePlanId, anchor: anchor.toISOString(), trial_ends_at: null, cancel_at_period_end: 0, pending_plan_id: null, created_at: at, updated_at: at };
   try {
-    await domain.db.insertInto('subscriptions').values(row).execute();
+    await domain.store.subscriptions.insert(row);
   } catch (error) {
     // Two requests meeting a new organisation at once: one creates, the other reads.
     if (!isUniqueViolation(error)) throw error;
-    return domain.db.selectFrom('subscriptions').selectAll().where('organisation_id', '=', organisationId).executeTakeFirstOrThrow();
+    const created = await domain.store.subscriptions.of(organisationId);
+    if (!created) throw new Error(`the subscription of ${organisationId} conflicted on insert but cannot be read`);
+    return created;
   }
   return row;
 }
 
 /** A plan change scheduled for the period end, or a cancellation, takes effect once the period is over. */
-async function applyDueChanges(domain: BillingDomain, row: BillingTables['subscriptions']): Promise<BillingTables['subscriptions']> {
+async function applyDueChanges(domain: BillingDomain, row: SubscriptionRow): Promise<SubscriptionRow> {
   if (row.pending_plan_id === null && row.cancel_at_period_end === 0) return row;
   const plan = await getPlan(domain, row.plan_id);
   // Due once a period boundary lies between the scheduling and now.
@@ -53,11 +55,11 @@ async function applyDueChanges(domain: BillingDomain, row: BillingTables['subscr
   // The periods under the old terms are invoiced before the anchor moves past them.
   await invoiceEndedPeriodsOf(domain, row);
   const next = { ...row, plan_id: row.cancel_at_period_end ? freePlanId : (row.pending_plan_id ?? row.plan_id), anchor: start.toISOString(), pending_plan_id: null, cancel_at_period_end: 0, updated_at: nowIso(domain.clock) };
-  await domain.db.updateTable('subscriptions').set(next).where('organisation_id', '=', row.organisation_id).execute();
+  await domain.store.subscriptions.update(row.organisation_id, next);
   return next;
 }
 
-export async function currentPeriod(domain: BillingDomain, row: BillingTables['subscriptions'], plan?: PlanView): Promise<Period> {
+export async function currentPeriod(domain: BillingDomain, row: SubscriptionRow, plan?: PlanView): Promise<Period> {
   const terms = plan ?? (await getPlan(domain, row.plan_id));
   return periodContaining(new Date(row.anchor), terms.interval, new Date(domain.clock.now()));
 }
@@ -93,13 +95,13 @@ export async function changeSubscription(domain: BillingDomain, organisationId: 
       // The time used on the old plan is invoiced (prorated) before the new period starts.
       await invoiceUntilNow(domain, row);
       const trialEndsAt = plan.trialDays > 0 && row.trial_ends_at === null && plan.basePriceCents > 0 ? new Date(domain.clock.now() + plan.trialDays * 86_400_000).toISOString() : row.trial_ends_at;
-      await domain.db.updateTable('subscriptions').set({ plan_id: plan.id, anchor: at, trial_ends_at: trialEndsAt, pending_plan_id: null, cancel_at_period_end: 0, updated_at: at }).where('organisation_id', '=', organisationId).execute();
+      await domain.store.subscriptions.update(organisationId, { plan_id: plan.id, anchor: at, trial_ends_at: trialEndsAt, pending_plan_id: null, cancel_at_period_end: 0, updated_at: at });
     } else {
-      await domain.db.updateTable('subscriptions').set({ pending_plan_id: plan.id, updated_at: at }).where('organisation_id', '=', organisationId).execute();
+      await domain.store.subscriptions.update(organisationId, { pending_plan_id: plan.id, updated_at: at });
     }
   }
   if (change.cancelAtPeriodEnd !== undefined) {
-    await domain.db.updateTable('subscriptions').set({ cancel_at_period_end: change.cancelAtPeriodEnd ? 1 : 0, updated_at: at }).where('organisation_id', '=', organisationId).execute();
+    await domain.store.subscriptions.update(organisationId, { cancel_at_period_end: change.cancelAtPeriodEnd ? 1 : 0, updated_at: at });
   }
   return subscriptionView(domain, organisationId);
 }

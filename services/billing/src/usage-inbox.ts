@@ -46,5 +46,5 @@ async function deadLetter(domain: BillingDomain, refused: readonly { record: Eve
     reason: reason.slice(0, 1_000),
     received_at: receivedAt,
   }));
-  await domain.db.insertInto('usage_dead_letters').values(rows).onConflict((conflict) => conflict.column('event_id').doNothing()).execute();
+  await domain.store.usage.insertDeadLetters(rows);
 }

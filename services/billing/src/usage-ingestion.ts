@@ -22,9 +22,6 @@ export interface UsageProblem {
 
 export const coreMetrics = ['api_calls', 'memory_items', 'memory_searches'] as const;
 
-// Many rows per INSERT, fewer than SQLite's 32,766 bound parameters (7 columns each).
-const rowsPerInsert = 1_000;
-
 /** Where event `index` sits in the request: `body` for a single event, `body.events[i]` in a batch. */
 export type EventPath = (index: number) => string;
 
@@ -88,22 +85,16 @@ export async function usageProblems(domain: BillingDomain, events: readonly Usag
 /** Inserts valid events; an id the organisation already reported is a duplicate, not an error. */
 export async function storeUsage(domain: BillingDomain, events: readonly UsageEventInput[]): Promise<{ accepted: number; duplicates: number }> {
   const receivedAt = nowIso(domain.clock);
-  let accepted = 0;
-  await domain.db.transaction().execute(async (transaction) => {
-    for (let start = 0; start < events.length; start += rowsPerInsert) {
-      const rows = events.slice(start, start + rowsPerInsert).map((event) => ({
-        id: event.id,
-        organisation_id: event.org,
-        metric: event.metric,
-        quantity: event.quantity,
-        occurred_at: new Date(event.timestamp).toISOString(),
-        properties: JSON.stringify(event.properties ?? {}),
-        received_at: receivedAt,
-      }));
-      // Idempotent per organisation: another tenant's event with the same id is not a duplicate.
-      const result = await transaction.insertInto('usage_events').values(rows).onConflict((conflict) => conflict.columns(['organisation_id', 'id']).doNothing()).executeTakeFirst();
-      accepted += Number(result.numInsertedOrUpdatedRows ?? 0n);
-    }
-  });
+  const rows = events.map((event) => ({
+    id: event.id,
+    organisation_id: event.org,
+    metric: event.metric,
+    quantity: event.quantity,
+    occurred_at: new Date(event.timestamp).toISOString(),
+    properties: JSON.stringify(event.properties ?? {}),
+    received_at: receivedAt,
+  }));
+  // One transaction: a batch is stored whole or not at all, however many INSERTs it takes.
+  const accepted = await domain.store.transaction((queries) => queries.usage.insertEvents(rows));
   return { accepted, duplicates: events.length - accepted };
 }

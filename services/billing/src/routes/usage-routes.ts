@@ -2,7 +2,6 @@ import { identityOf, InvalidInputError, type ServiceApp } from '@lift/kit';
 import { assertMayActFor, type BillingDomain } from '../billing-domain.js';
 import { IngestResult, OrganisationParams, UsageBatch, UsageEvent, UsageSummaryBody, UsageSummaryQuery } from '../schemas.js';
 import { ingestUsage } from '../usage-ingestion.js';
-import { aggregateUsage } from '../usage-totals.js';
 
 const security = [{ bearerAuth: [] }];
 
@@ -27,7 +26,7 @@ export async function usageRoutes(app: ServiceApp, domain: BillingDomain): Promi
   app.get('/v1/usage/:organisationId/summary', { preHandler: app.requirePermission('billing:read'), schema: { tags: ['usage'], security, summary: 'sum, count, max or unique count of a metric over a time range', params: OrganisationParams, querystring: UsageSummaryQuery, response: { 200: UsageSummaryBody } } }, async (request) => {
     assertMayActFor(identityOf(request), request.params.organisationId);
     const { metric, from, to, aggregation, property } = request.query;
-    const value = await aggregateUsage(domain, { organisationId: request.params.organisationId, metric, from: new Date(from), to: new Date(to), aggregation, ...(property ? { property } : {}) });
+    const value = await domain.store.usage.aggregate({ organisationId: request.params.organisationId, metric, from: new Date(from), to: new Date(to), aggregation, ...(property ? { property } : {}) });
     return { organisationId: request.params.organisationId, metric, aggregation, from, to, value };
   });
 }

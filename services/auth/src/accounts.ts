@@ -21,7 +21,7 @@ export async function register(domain: AuthDomain, input: Registration, origin: 
   const email = normaliseEmail(input.email);
   const problem = passwordProblem(input.password, email, domain.config.PASSWORD_MIN_LENGTH);
   if (problem) throw new InvalidInputError(authErrorCodes.weakPassword, `The password ${problem}.`, { field: 'body.password' });
-  if (await domain.users.byEmail(email)) throw emailTaken();
+  if (await domain.store.users.byEmail(email)) throw emailTaken();
 
   const passwordHash = await hashPassword(input.password, domain.passwordHashing);
   const at = nowIso(domain.clock);
@@ -29,11 +29,11 @@ export async function register(domain: AuthDomain, input: Registration, origin: 
   const organisationId = randomUUID();
   const organisationName = input.organisationName ?? `${input.displayName ?? email.split('@')[0]}'s organisation`;
   try {
-    await domain.db.transaction().execute(async (transaction) => {
-      await domain.users.insert({ id: userId, email, password_hash: passwordHash, display_name: input.displayName ?? null, origin: 'registration', created_at: at, updated_at: at }, transaction);
-      await domain.organisations.insert({ id: organisationId, name: organisationName, kind: 'tenant', created_at: at }, transaction);
-      await domain.organisations.addMember({ organisation_id: organisationId, user_id: userId, role: 'owner', created_at: at }, transaction);
-      await domain.audit.record({ organisationId, actorId: userId, action: 'user.registered', targetType: 'user', targetId: userId, ip: origin.ip }, transaction);
+    await domain.store.transaction(async (queries) => {
+      await queries.users.insert({ id: userId, email, password_hash: passwordHash, display_name: input.displayName ?? null, origin: 'registration', created_at: at, updated_at: at });
+      await queries.organisations.insert({ id: organisationId, name: organisationName, kind: 'tenant', created_at: at });
+      await queries.organisations.addMember({ organisation_id: organisationId, user_id: userId, role: 'owner', created_at: at });
+      await queries.audit.record({ organisationId, actorId: userId, action: 'user.registered', targetType: 'user', targetId: userId, ip: origin.ip });
     });
   } catch (error) {
     if (isUniqueViolation(error)) throw emailTaken();
@@ -54,19 +54,19 @@ function emailTaken(): ConflictError {
 export async function login(domain: AuthDomain, input: { email: string; password: string; organisationId?: string }, origin: RequestOrigin): Promise<Session> {
   const email = normaliseEmail(input.email);
   const attempt = await domain.throttle.begin(email, origin.ip);
-  const user = await domain.users.byEmail(email);
+  const user = await domain.store.users.byEmail(email);
   const matches = await passwordMatches(user?.password_hash ?? (await domain.decoyPasswordHash), input.password);
   if (!user || !matches) {
     await attempt.failed();
-    if (user) await domain.audit.record({ organisationId: null, actorId: user.id, action: 'login.failed', targetType: 'user', targetId: user.id, ip: origin.ip });
+    if (user) await domain.store.audit.record({ organisationId: null, actorId: user.id, action: 'login.failed', targetType: 'user', targetId: user.id, ip: origin.ip });
     throw new UnauthorizedError(authErrorCodes.invalidCredentials, 'The email or password is wrong.');
   }
   await attempt.succeeded();
   if (needsRehash(user.password_hash, domain.passwordHashing)) {
-    await domain.users.updatePasswordHash(user.id, await hashPassword(input.password, domain.passwordHashing), nowIso(domain.clock));
+    await domain.store.users.updatePasswordHash(user.id, await hashPassword(input.password, domain.passwordHashing), nowIso(domain.clock));
   }
   const organisationId = await loginOrganisation(domain, user.id, input.organisationId);
-  await domain.audit.record({ organisationId, actorId: user.id, action: 'login.succeeded', targetType: 'user', targetId: user.id, ip: origin.ip });
+  await domain.store.audit.record({ organisationId, actorId: user.id, action: 'login.succeeded', targetType: 'user', targetId: user.id, ip: origin.ip });
   return startSession(domain, user.id, organisationId);
 }
 
@@ -78,7 +78,7 @@ export async function refresh(domain: AuthDomain, refreshToken: string, origin: 
   } catch (error) {
     if (error instanceof UnauthorizedError && error.code === authErrorCodes.refreshTokenReused) {
       const { userId, organisationId, familyId } = error.extensions as { userId: string; organisationId: string; familyId: string };
-      await domain.audit.record({ organisationId, actorId: userId, action: 'refresh_token.reused', targetType: 'session', targetId: familyId, ip: origin.ip });
+      await domain.store.audit.record({ organisationId, actorId: userId, action: 'refresh_token.reused', targetType: 'session', targetId: familyId, ip: origin.ip });
       throw new UnauthorizedError(error.code, error.message);
     }
     throw error;
@@ -92,7 +92,7 @@ export async function logout(domain: AuthDomain, refreshToken: string, origin: R
   const family = await domain.refreshTokens.familyOf(refreshToken);
   if (!family) return;
   await domain.refreshTokens.revokeFamily(family.familyId);
-  await domain.audit.record({ organisationId: family.organisationId, actorId: family.userId, action: 'logout', targetType: 'session', targetId: family.familyId, ip: origin.ip });
+  await domain.store.audit.record({ organisationId: family.organisationId, actorId: family.userId, action: 'logout', targetType: 'session', targetId: family.familyId, ip: origin.ip });
 }
 
 /** A session in another organisation the user belongs to. */

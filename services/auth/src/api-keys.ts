@@ -1,8 +1,8 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import { nowIso, UnauthorizedError, type Clock } from '@lift/kit';
 import { authErrorCodes } from './errors.js';
-import type { AuthTables } from './tables.js';
+import type { AuthQueries, AuthStore } from './store/index.js';
+import type { ApiKeyRow } from './store/api-keys-store.js';
 
 export interface ApiKeySummary {
   readonly id: string;
@@ -40,9 +40,9 @@ const lastUsedResolutionMs = 60_000;
  * key has too much entropy for a slow hash to add anything), exchanged for short-lived access
  * tokens so everything downstream sees only JWTs. Revocation takes effect at the next exchange.
  */
-export function apiKeys(db: Kysely<AuthTables>, clock: Clock) {
+export function apiKeys(store: AuthStore, clock: Clock) {
   const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
-  const summary = (row: AuthTables['api_keys']): ApiKeySummary => ({
+  const summary = (row: ApiKeyRow): ApiKeySummary => ({
     id: row.id,
     organisationId: row.organisation_id,
     name: row.name,
@@ -56,7 +56,8 @@ export function apiKeys(db: Kysely<AuthTables>, clock: Clock) {
   });
 
   return {
-    async create(input: NewApiKey, transaction: Kysely<AuthTables> = db): Promise<{ key: string; summary: ApiKeySummary }> {
+    /** Run it in the transaction that audits it (`queries`), or on its own. */
+    async create(input: NewApiKey, queries: AuthQueries = store): Promise<{ key: string; summary: ApiKeySummary }> {
       const key = `${keyPrefix}${randomBytes(32).toString('base64url')}`;
       const row = {
         id: randomUUID(),
@@ -71,62 +72,49 @@ export function apiKeys(db: Kysely<AuthTables>, clock: Clock) {
         last_used_at: null,
         revoked_at: null,
       };
-      await transaction.insertInto('api_keys').values(row).execute();
+      await queries.apiKeys.insert(row);
       return { key, summary: summary(row) };
     },
 
     async list(organisationId: string): Promise<ApiKeySummary[]> {
-      const rows = await db.selectFrom('api_keys').selectAll().where('organisation_id', '=', organisationId).orderBy('created_at', 'desc').orderBy('id').execute();
-      return rows.map(summary);
+      return (await store.apiKeys.of(organisationId)).map(summary);
     },
 
     /** Ids of the keys a member created in an organisation that are not revoked. */
     async liveIdsCreatedBy(organisationId: string, userId: string): Promise<string[]> {
-      const rows = await db.selectFrom('api_keys').select('id').where('organisation_id', '=', organisationId).where('created_by', '=', userId).where('revoked_at', 'is', null).execute();
-      return rows.map((row) => row.id);
+      return store.apiKeys.liveIdsCreatedBy(organisationId, userId);
     },
 
     /** Revokes the keys a member created in an organisation; the ids of those it revoked. */
-    async revokeCreatedBy(organisationId: string, userId: string, transaction: Kysely<AuthTables> = db): Promise<string[]> {
-      const rows = await transaction.selectFrom('api_keys').select('id').where('organisation_id', '=', organisationId).where('created_by', '=', userId).where('revoked_at', 'is', null).execute();
-      if (rows.length === 0) return [];
-      const ids = rows.map((row) => row.id);
-      await transaction.updateTable('api_keys').set({ revoked_at: nowIso(clock) }).where('id', 'in', ids).where('revoked_at', 'is', null).execute();
-      return ids;
+    async revokeCreatedBy(organisationId: string, userId: string, queries: AuthQueries = store): Promise<string[]> {
+      return queries.apiKeys.revokeCreatedBy(organisationId, userId, nowIso(clock));
     },
 
     /** Whether a key is neither revoked nor expired now (its tokens are refused otherwise). */
     async isLive(id: string): Promise<boolean> {
-      const row = await db.selectFrom('api_keys').select(['revoked_at', 'expires_at']).where('id', '=', id).executeTakeFirst();
+      const row = await store.apiKeys.validity(id);
       return row !== undefined && row.revoked_at === null && (row.expires_at === null || Date.parse(row.expires_at) > clock.now());
     },
 
     async find(organisationId: string, id: string): Promise<ApiKeySummary | undefined> {
-      const row = await db.selectFrom('api_keys').selectAll().where('organisation_id', '=', organisationId).where('id', '=', id).executeTakeFirst();
+      const row = await store.apiKeys.byId(organisationId, id);
       return row ? summary(row) : undefined;
     },
 
-    async revoke(organisationId: string, id: string, transaction: Kysely<AuthTables> = db): Promise<boolean> {
-      const result = await transaction
-        .updateTable('api_keys')
-        .set({ revoked_at: nowIso(clock) })
-        .where('organisation_id', '=', organisationId)
-        .where('id', '=', id)
-        .where('revoked_at', 'is', null)
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows) === 1;
+    async revoke(organisationId: string, id: string, queries: AuthQueries = store): Promise<boolean> {
+      return queries.apiKeys.revoke(organisationId, id, nowIso(clock));
     },
 
     /** The key's summary when it is valid now; 401 otherwise, without saying which check failed. */
     async authenticate(key: string): Promise<ApiKeySummary> {
       const invalid = apiKeyInvalid();
       if (!key.startsWith(keyPrefix)) throw invalid;
-      const row = await db.selectFrom('api_keys').selectAll().where('key_hash', '=', hashKey(key)).executeTakeFirst();
+      const row = await store.apiKeys.byHash(hashKey(key));
       const now = clock.now();
       if (!row || row.revoked_at !== null || (row.expires_at !== null && Date.parse(row.expires_at) <= now)) throw invalid;
       if (row.last_used_at === null || now - Date.parse(row.last_used_at) >= lastUsedResolutionMs) {
         row.last_used_at = new Date(now).toISOString();
-        await db.updateTable('api_keys').set({ last_used_at: row.last_used_at }).where('id', '=', row.id).execute();
+        await store.apiKeys.touchLastUsed(row.id, row.last_used_at);
       }
       return summary(row);
     },

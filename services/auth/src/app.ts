@@ -22,10 +22,7 @@ import { tokenRoutes } from './routes/token-routes.js';
 import { serverSecret } from './server-secrets.js';
 import { accessTokenLifetime } from './sessions.js';
 import { SigningKeyRing } from './signing-keys.js';
-import { auditStore } from './store/audit-store.js';
-import { signingKeysStore } from './store/signing-keys-store.js';
-import { organisationsStore } from './store/organisations-store.js';
-import { usersStore } from './store/users-store.js';
+import { authStore } from './store/index.js';
 import type { AuthTables } from './tables.js';
 import { createTokenIssuer, type TokenSigning } from './token-issuer.js';
 import { moduleAudiencePrefix } from './oauth/token-exchange-grant.js';
@@ -38,23 +35,23 @@ export type AuthDeps = DatabaseServiceDeps<AuthConfig, AuthTables> & {
 
 export async function buildApp(deps: AuthDeps): Promise<ServiceApp> {
   const { config, clock, database } = deps;
-  const db = database.db;
+  const store = authStore(database.db, clock);
   const passwordHashing = deps.passwordHashing ?? owaspPasswordHashing;
   const maxTokenLifetimeSeconds = Math.max(config.ACCESS_TOKEN_TTL_SECONDS, config.API_KEY_TOKEN_TTL_SECONDS);
   const keyRing =
     config.JWT_ALGORITHM === 'EdDSA'
-      ? new SigningKeyRing({ store: signingKeysStore(db), clock, rotationDays: config.SIGNING_KEY_ROTATION_DAYS, maxTokenLifetimeSeconds, state: deps.state, log: deps.log })
+      ? new SigningKeyRing({ store: store.signingKeys, clock, rotationDays: config.SIGNING_KEY_ROTATION_DAYS, maxTokenLifetimeSeconds, state: deps.state, log: deps.log })
       : undefined;
   // The kit's check, the one every verifier makes: HS256 needs at least 32 bytes (RFC 7518 §3.2).
   const signing: TokenSigning = keyRing ? { algorithm: 'EdDSA', keys: keyRing } : { algorithm: 'HS256', secret: hs256SecretFrom(config.JWT_SECRET) };
   const verificationKeys: VerificationKeys = signing.algorithm === 'EdDSA' ? { algorithm: 'EdDSA', keys: signing.keys.keySource() } : { algorithm: 'HS256', secret: Buffer.from(signing.secret) };
   // A revoked API key's tokens are refused here although their signature is still good.
-  const keys = apiKeys(db, clock);
+  const keys = apiKeys(store, clock);
   const keyTokens = apiKeyTokenCheck(keys, clock);
   const verifier = keyTokens.guard(createAccessTokenVerifier({ keys: verificationKeys, issuer: tokenIssuerOf(config), audience: config.JWT_AUDIENCE, clock }));
 
   // The successor key needs the tables; refresh requests wait for it, nothing else does.
-  const successorKey = database.migrated.then(() => serverSecret(db, clock, 'refresh-token-successor'));
+  const successorKey = database.migrated.then(() => serverSecret(store, clock, 'refresh-token-successor'));
   successorKey.catch(() => undefined);
   const issuer = createTokenIssuer({ signing, issuer: tokenIssuerOf(config), audience: config.JWT_AUDIENCE, clock });
   const grants = config.REGISTRY_SERVICE_URL
@@ -70,12 +67,9 @@ export async function buildApp(deps: AuthDeps): Promise<ServiceApp> {
   };
   const domain: AuthDomain = {
     config,
-    db,
+    store,
     clock,
-    users: usersStore(db),
-    organisations: organisationsStore(db),
-    audit: auditStore(db, clock),
-    refreshTokens: refreshTokens({ db, clock, lifetimeDays: config.REFRESH_TOKEN_TTL_DAYS, reuseGraceSeconds: config.REFRESH_REUSE_GRACE_SECONDS, successorKey }),
+    refreshTokens: refreshTokens({ store, clock, lifetimeDays: config.REFRESH_TOKEN_TTL_DAYS, reuseGraceSeconds: config.REFRESH_REUSE_GRACE_SECONDS, successorKey }),
     apiKeys: keys,
     throttle: loginThrottle(deps.state, clock, {
       maxFailures: config.LOCKOUT_MAX_FAILURES,
@@ -105,7 +99,7 @@ export async function buildApp(deps: AuthDeps): Promise<ServiceApp> {
   await apiKeyRoutes(app, domain);
   await auditRoutes(app, domain);
   await tokenRoutes(app, { verifier, keyRing });
-  await signingKeyRoutes(app, { keyRing, audit: domain.audit });
+  await signingKeyRoutes(app, { keyRing, audit: store.audit });
   if (keyRing) {
     const stopFollowing = await keyRing.followChanges();
     app.addHook('onClose', stopFollowing);

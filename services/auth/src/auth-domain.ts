@@ -1,4 +1,3 @@
-import type { Kysely } from 'kysely';
 import type { Clock } from '@lift/kit';
 import type { ApiKeys } from './api-keys.js';
 import type { AuthConfig } from './config.js';
@@ -7,20 +6,15 @@ import type { ModuleGrants } from './module-grants.js';
 import type { PasswordHashing } from './passwords.js';
 import type { RefreshTokens } from './refresh-tokens.js';
 import type { RevocationEvents } from './revocation-events.js';
-import type { AuditStore } from './store/audit-store.js';
-import type { OrganisationsStore } from './store/organisations-store.js';
-import type { UsersStore } from './store/users-store.js';
+import type { AuthStore } from './store/index.js';
 import type { TokenIssuer } from './token-issuer.js';
-import type { AuthTables } from './tables.js';
 
 /** What the auth service's operations work with, built once in `buildApp`. */
 export interface AuthDomain {
   readonly config: AuthConfig;
-  readonly db: Kysely<AuthTables>;
+  /** Every query auth makes goes through it; `store.transaction` writes a change and its audit event together. */
+  readonly store: AuthStore;
   readonly clock: Clock;
-  readonly users: UsersStore;
-  readonly organisations: OrganisationsStore;
-  readonly audit: AuditStore;
   readonly refreshTokens: RefreshTokens;
   readonly apiKeys: ApiKeys;
   readonly throttle: LoginThrottle;

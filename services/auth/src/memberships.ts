@@ -24,10 +24,10 @@ function assertMayGrant(identity: Identity, role: TenantRole): void {
 export async function createOrganisation(domain: AuthDomain, userId: string, name: string, ip: string) {
   const id = randomUUID();
   const at = nowIso(domain.clock);
-  await domain.db.transaction().execute(async (transaction) => {
-    await domain.organisations.insert({ id, name, kind: 'tenant', created_at: at }, transaction);
-    await domain.organisations.addMember({ organisation_id: id, user_id: userId, role: 'owner', created_at: at }, transaction);
-    await domain.audit.record({ organisationId: id, actorId: userId, action: 'organisation.created', targetType: 'organisation', targetId: id, ip }, transaction);
+  await domain.store.transaction(async (queries) => {
+    await queries.organisations.insert({ id, name, kind: 'tenant', created_at: at });
+    await queries.organisations.addMember({ organisation_id: id, user_id: userId, role: 'owner', created_at: at });
+    await queries.audit.record({ organisationId: id, actorId: userId, action: 'organisation.created', targetType: 'organisation', targetId: id, ip });
   });
   return { id, name, kind: 'tenant' as const, role: 'owner' as const, createdAt: at };
 }
@@ -35,55 +35,55 @@ export async function createOrganisation(domain: AuthDomain, userId: string, nam
 export async function addMember(domain: AuthDomain, identity: Identity, organisationId: string, email: string, role: TenantRole, ip: string): Promise<MemberWithUser> {
   assertActsFor(identity, organisationId);
   assertMayGrant(identity, role);
-  const user = await domain.users.byEmail(normaliseEmail(email));
+  const user = await domain.store.users.byEmail(normaliseEmail(email));
   if (!user) throw new NotFoundError(authErrorCodes.userNotFound, 'No account has this email; ask the person to register first.', { extensions: { field: 'body.email' } });
-  if (await domain.organisations.membership(organisationId, user.id)) throw new ConflictError(authErrorCodes.alreadyMember, 'This person is already a member.');
+  if (await domain.store.organisations.membership(organisationId, user.id)) throw new ConflictError(authErrorCodes.alreadyMember, 'This person is already a member.');
   const at = nowIso(domain.clock);
-  await domain.db.transaction().execute(async (transaction) => {
-    await domain.organisations.addMember({ organisation_id: organisationId, user_id: user.id, role, created_at: at }, transaction);
-    await domain.audit.record({ organisationId, actorId: identity.subject, action: 'member.added', targetType: 'user', targetId: user.id, ip, details: { role } }, transaction);
+  await domain.store.transaction(async (queries) => {
+    await queries.organisations.addMember({ organisation_id: organisationId, user_id: user.id, role, created_at: at });
+    await queries.audit.record({ organisationId, actorId: identity.subject, action: 'member.added', targetType: 'user', targetId: user.id, ip, details: { role } });
   });
   return { userId: user.id, email: user.email, displayName: user.display_name, role, since: at };
 }
 
 export async function changeRole(domain: AuthDomain, identity: Identity, organisationId: string, userId: string, role: TenantRole, ip: string): Promise<MemberWithUser> {
   assertActsFor(identity, organisationId);
-  const membership = await domain.organisations.membership(organisationId, userId);
+  const membership = await domain.store.organisations.membership(organisationId, userId);
   if (!membership) throw new NotFoundError(authErrorCodes.memberNotFound, 'This person is not a member of the organisation.');
   assertMayGrant(identity, role);
   if (membership.role === 'owner') assertMayGrant(identity, 'owner');
-  if (membership.role === 'owner' && role !== 'owner' && (await domain.organisations.countOwners(organisationId)) <= 1) {
+  if (membership.role === 'owner' && role !== 'owner' && (await domain.store.organisations.countOwners(organisationId)) <= 1) {
     throw new ConflictError(authErrorCodes.lastOwner, 'An organisation keeps at least one owner; make someone else owner first.');
   }
-  await domain.db.transaction().execute(async (transaction) => {
-    await domain.organisations.changeRole(organisationId, userId, role, transaction);
-    await domain.audit.record({ organisationId, actorId: identity.subject, action: 'member.role_changed', targetType: 'user', targetId: userId, ip, details: { from: membership.role, to: role } }, transaction);
+  await domain.store.transaction(async (queries) => {
+    await queries.organisations.changeRole(organisationId, userId, role);
+    await queries.audit.record({ organisationId, actorId: identity.subject, action: 'member.role_changed', targetType: 'user', targetId: userId, ip, details: { from: membership.role, to: role } });
   });
   // The member's keys act with the new role at their next exchange; the gateway drops what it cached.
   if (role !== membership.role) domain.revocations.apiKeysRevoked(organisationId, await domain.apiKeys.liveIdsCreatedBy(organisationId, userId), 'creator-role-changed');
-  const member = (await domain.organisations.membersOf(organisationId)).find((entry) => entry.userId === userId);
+  const member = (await domain.store.organisations.membersOf(organisationId)).find((entry) => entry.userId === userId);
   return member as MemberWithUser;
 }
 
 export async function removeMember(domain: AuthDomain, identity: Identity, organisationId: string, userId: string, ip: string): Promise<void> {
   assertActsFor(identity, organisationId);
-  const membership = await domain.organisations.membership(organisationId, userId);
+  const membership = await domain.store.organisations.membership(organisationId, userId);
   if (!membership) throw new NotFoundError(authErrorCodes.memberNotFound, 'This person is not a member of the organisation.');
   if (membership.role === 'owner') {
     assertMayGrant(identity, 'owner');
-    if ((await domain.organisations.countOwners(organisationId)) <= 1) {
+    if ((await domain.store.organisations.countOwners(organisationId)) <= 1) {
       throw new ConflictError(authErrorCodes.lastOwner, 'The last owner cannot be removed; make someone else owner first.');
     }
   }
   // A key acts for its creator: their keys are revoked with the membership, for good — adding the
   // person again later does not bring keys back that someone may have forgotten about.
-  const revokedKeys = await domain.db.transaction().execute(async (transaction) => {
-    await domain.organisations.removeMember(organisationId, userId, transaction);
-    await domain.refreshTokens.revokeForMember(userId, organisationId, transaction);
-    const keys = await domain.apiKeys.revokeCreatedBy(organisationId, userId, transaction);
-    await domain.audit.record({ organisationId, actorId: identity.subject, action: 'member.removed', targetType: 'user', targetId: userId, ip, details: { role: membership.role, apiKeysRevoked: keys.length } }, transaction);
+  const revokedKeys = await domain.store.transaction(async (queries) => {
+    await queries.organisations.removeMember(organisationId, userId);
+    await queries.refreshTokens.revokeMember(userId, organisationId, nowIso(domain.clock));
+    const keys = await domain.apiKeys.revokeCreatedBy(organisationId, userId, queries);
+    await queries.audit.record({ organisationId, actorId: identity.subject, action: 'member.removed', targetType: 'user', targetId: userId, ip, details: { role: membership.role, apiKeysRevoked: keys.length } });
     for (const key of keys) {
-      await domain.audit.record({ organisationId, actorId: identity.subject, action: 'api_key.revoked', targetType: 'api_key', targetId: key, ip, details: { reason: 'creator-removed' } }, transaction);
+      await queries.audit.record({ organisationId, actorId: identity.subject, action: 'api_key.revoked', targetType: 'api_key', targetId: key, ip, details: { reason: 'creator-removed' } });
     }
     return keys;
   });

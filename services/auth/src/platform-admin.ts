@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import { isUniqueViolation, nowIso, type Logger } from '@lift/kit';
 import { normaliseEmail, type AuthDomain } from './auth-domain.js';
 import { authErrorCodes } from './errors.js';
 import { hashPassword, passwordProblem } from './passwords.js';
-import type { AuthTables } from './tables.js';
+import type { AuthQueries } from './store/index.js';
 
 /**
  * The platform organisation and its first admin, from LIFT_ADMIN_EMAIL and LIFT_ADMIN_PASSWORD.
@@ -21,15 +20,15 @@ export async function ensurePlatformAdmin(domain: AuthDomain, log: Logger): Prom
   const emailSetting = domain.config.LIFT_ADMIN_EMAIL;
   const password = domain.config.LIFT_ADMIN_PASSWORD;
   const at = nowIso(domain.clock);
-  let platform = await domain.organisations.platform();
+  let platform = await domain.store.organisations.platform();
   if (!platform) {
     try {
       // A fixed id: replicas starting together collide on the primary key instead of making two.
-      await domain.organisations.insert({ id: 'platform', name: 'Lift OS platform', kind: 'platform', created_at: at });
+      await domain.store.organisations.insert({ id: 'platform', name: 'Lift OS platform', kind: 'platform', created_at: at });
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
     }
-    platform = await domain.organisations.platform();
+    platform = await domain.store.organisations.platform();
   }
   if (!platform || emailSetting === undefined || password === undefined) {
     if (emailSetting === undefined) log.warn('LIFT_ADMIN_EMAIL is not set: no platform admin is created');
@@ -37,12 +36,12 @@ export async function ensurePlatformAdmin(domain: AuthDomain, log: Logger): Prom
   }
   const platformId = platform.id;
   const email = normaliseEmail(emailSetting);
-  const makeOwner = async (userId: string, transaction: Kysely<AuthTables>): Promise<void> => {
-    await domain.organisations.addMember({ organisation_id: platformId, user_id: userId, role: 'owner', created_at: at }, transaction);
-    await domain.audit.record({ organisationId: platformId, actorId: null, action: 'member.added', targetType: 'user', targetId: userId, details: { role: 'owner', reason: 'LIFT_ADMIN_EMAIL' } }, transaction);
+  const makeOwner = async (userId: string, queries: AuthQueries): Promise<void> => {
+    await queries.organisations.addMember({ organisation_id: platformId, user_id: userId, role: 'owner', created_at: at });
+    await queries.audit.record({ organisationId: platformId, actorId: null, action: 'member.added', targetType: 'user', targetId: userId, details: { role: 'owner', reason: 'LIFT_ADMIN_EMAIL' } });
   };
 
-  let user = await domain.users.byEmail(email);
+  let user = await domain.store.users.byEmail(email);
   if (!user) {
     // The platform's most powerful account gets the policy's strength rules (length, not one
     // character repeated); an operator's passphrase may name the role ("admin") its address does.
@@ -55,18 +54,18 @@ export async function ensurePlatformAdmin(domain: AuthDomain, log: Logger): Prom
     const row = { id: randomUUID(), email, password_hash: await hashPassword(password, domain.passwordHashing), display_name: 'Platform admin', origin: 'bootstrap' as const, created_at: at, updated_at: at };
     try {
       // The account and its membership appear together, so another replica never sees one alone.
-      await domain.db.transaction().execute(async (transaction) => {
-        await domain.users.insert(row, transaction);
-        await makeOwner(row.id, transaction);
+      await domain.store.transaction(async (queries) => {
+        await queries.users.insert(row);
+        await makeOwner(row.id, queries);
       });
       log.info({ email }, 'platform admin created');
       return;
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
     }
-    user = await domain.users.byEmail(email);
+    user = await domain.store.users.byEmail(email);
   }
-  if (!user || (await domain.organisations.membership(platformId, user.id))) return;
+  if (!user || (await domain.store.organisations.membership(platformId, user.id))) return;
   if (user.origin !== 'bootstrap') {
     log.error(
       { code: authErrorCodes.platformAdminEmailTaken, email },
@@ -81,7 +80,7 @@ export async function ensurePlatformAdmin(domain: AuthDomain, log: Logger): Prom
     // Bootstrap's account without its membership: removed meanwhile, or made by an earlier version
     // in two steps that a crash separated.
     const userId = user.id;
-    await domain.db.transaction().execute((transaction) => makeOwner(userId, transaction));
+    await domain.store.transaction((queries) => makeOwner(userId, queries));
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
   }

@@ -1,11 +1,10 @@
 import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import { nowIso, UnauthorizedError, type Clock } from '@lift/kit';
 import { authErrorCodes } from './errors.js';
-import type { AuthTables } from './tables.js';
+import type { AuthQueries, AuthStore } from './store/index.js';
 
 export interface RefreshTokenOptions {
-  readonly db: Kysely<AuthTables>;
+  readonly store: AuthStore;
   readonly clock: Clock;
   readonly lifetimeDays: number;
   readonly reuseGraceSeconds: number;
@@ -36,62 +35,57 @@ export function hashRefreshToken(token: string): string {
  * storing any token in the clear, and only the holder of the predecessor can obtain it.
  */
 export function refreshTokens(options: RefreshTokenOptions) {
-  const { db, clock } = options;
+  const { store, clock } = options;
   const successorOf = async (token: string): Promise<string> =>
     `${prefix}${createHmac('sha256', await options.successorKey).update(token).digest('base64url')}`;
   const expiry = () => new Date(clock.now() + options.lifetimeDays * 86_400_000).toISOString();
 
-  const insert = async (token: string, familyId: string, userId: string, organisationId: string, transaction: Kysely<AuthTables> = db) => {
-    await transaction
-      .insertInto('refresh_tokens')
-      .values({
-        id: randomUUID(),
-        family_id: familyId,
-        user_id: userId,
-        organisation_id: organisationId,
-        token_hash: hashRefreshToken(token),
-        created_at: nowIso(clock),
-        expires_at: expiry(),
-        used_at: null,
-        revoked_at: null,
-      })
-      .execute();
+  const insert = async (token: string, familyId: string, userId: string, organisationId: string, queries: AuthQueries = store) => {
+    await queries.refreshTokens.insert({
+      id: randomUUID(),
+      family_id: familyId,
+      user_id: userId,
+      organisation_id: organisationId,
+      token_hash: hashRefreshToken(token),
+      created_at: nowIso(clock),
+      expires_at: expiry(),
+      used_at: null,
+      revoked_at: null,
+    });
   };
 
   const invalid = () => new UnauthorizedError(authErrorCodes.invalidRefreshToken, 'The refresh token is invalid, expired or revoked; log in again.');
 
   return {
     /** A new family, at login or when switching organisation. */
-    async start(userId: string, organisationId: string, transaction: Kysely<AuthTables> = db): Promise<RefreshGrant> {
+    async start(userId: string, organisationId: string): Promise<RefreshGrant> {
       const refreshToken = `${prefix}${randomBytes(32).toString('base64url')}`;
       const familyId = randomUUID();
-      await insert(refreshToken, familyId, userId, organisationId, transaction);
+      await insert(refreshToken, familyId, userId, organisationId);
       return { userId, organisationId, familyId, refreshToken };
     },
 
     /** Exchanges a refresh token for its successor, detecting reuse. */
     async rotate(token: string): Promise<RefreshGrant & { reusedWithinGrace: boolean }> {
       const now = clock.now();
-      const nowIso = new Date(now).toISOString();
-      const row = await db.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', hashRefreshToken(token)).executeTakeFirst();
-      if (!row || row.revoked_at !== null || row.expires_at <= nowIso) throw invalid();
+      const at = new Date(now).toISOString();
+      const row = await store.refreshTokens.byHash(hashRefreshToken(token));
+      if (!row || row.revoked_at !== null || row.expires_at <= at) throw invalid();
       const successor = await successorOf(token);
       const grant = { userId: row.user_id, organisationId: row.organisation_id, familyId: row.family_id, refreshToken: successor };
 
       if (row.used_at === null) {
         // Marking the token used and storing its successor commit together: a concurrent request
         // for the same token waits on the row, then finds it used and its successor present.
-        const won = await db.transaction().execute(async (transaction) => {
-          const marked = await transaction.updateTable('refresh_tokens').set({ used_at: nowIso }).where('id', '=', row.id).where('used_at', 'is', null).executeTakeFirst();
-          if (Number(marked.numUpdatedRows) !== 1) return false;
-          await insert(successor, row.family_id, row.user_id, row.organisation_id, transaction);
+        const won = await store.transaction(async (queries) => {
+          if (!(await queries.refreshTokens.markUsed(row.id, at))) return false;
+          await insert(successor, row.family_id, row.user_id, row.organisation_id, queries);
           return true;
         });
         if (won) return { ...grant, reusedWithinGrace: false };
       }
-      const used = await db.selectFrom('refresh_tokens').select('used_at').where('id', '=', row.id).executeTakeFirstOrThrow();
-      const usedAt = Date.parse(used.used_at ?? nowIso);
-      const successorRow = await db.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', hashRefreshToken(successor)).executeTakeFirst();
+      const usedAt = Date.parse((await store.refreshTokens.usedAt(row.id)) ?? at);
+      const successorRow = await store.refreshTokens.byHash(hashRefreshToken(successor));
       const withinGrace = now - usedAt <= options.reuseGraceSeconds * 1000;
       if (withinGrace && successorRow && successorRow.revoked_at === null && successorRow.used_at === null) {
         return { ...grant, reusedWithinGrace: true };
@@ -106,23 +100,12 @@ export function refreshTokens(options: RefreshTokenOptions) {
 
     /** The family a token belongs to, for logout; undefined when the token is unknown. */
     async familyOf(token: string): Promise<{ familyId: string; userId: string; organisationId: string } | undefined> {
-      const row = await db.selectFrom('refresh_tokens').select(['family_id', 'user_id', 'organisation_id']).where('token_hash', '=', hashRefreshToken(token)).executeTakeFirst();
+      const row = await store.refreshTokens.byHash(hashRefreshToken(token));
       return row ? { familyId: row.family_id, userId: row.user_id, organisationId: row.organisation_id } : undefined;
     },
 
     async revokeFamily(familyId: string): Promise<void> {
-      await db.updateTable('refresh_tokens').set({ revoked_at: nowIso(clock) }).where('family_id', '=', familyId).where('revoked_at', 'is', null).execute();
-    },
-
-    /** Every session of a user in one organisation (removed from it, or role changed). */
-    async revokeForMember(userId: string, organisationId: string, transaction: Kysely<AuthTables> = db): Promise<void> {
-      await transaction
-        .updateTable('refresh_tokens')
-        .set({ revoked_at: nowIso(clock) })
-        .where('user_id', '=', userId)
-        .where('organisation_id', '=', organisationId)
-        .where('revoked_at', 'is', null)
-        .execute();
+      await store.refreshTokens.revokeFamily(familyId, nowIso(clock));
     },
   };
 }

@@ -25,7 +25,7 @@ export interface MemberGrant {
  * platform) and the module grants for that role; undefined when they are not a member.
  */
 export async function currentGrant(domain: AuthDomain, userId: string, organisationId: string): Promise<MemberGrant | undefined> {
-  const [membership, organisation] = await Promise.all([domain.organisations.membership(organisationId, userId), domain.organisations.byId(organisationId)]);
+  const [membership, organisation] = await Promise.all([domain.store.organisations.membership(organisationId, userId), domain.store.organisations.byId(organisationId)]);
   if (!membership || !organisation || !isTenantRole(membership.role)) return undefined;
   const permissions = [...new Set([...permissionsFor(organisation.kind, membership.role), ...(await domain.moduleGrants.forRole(membership.role))])];
   return { role: membership.role, permissions };
@@ -47,7 +47,7 @@ export async function startSession(domain: AuthDomain, userId: string, organisat
 
 /** The organisation a login lands in: the one asked for (if a member), else the oldest membership. */
 export async function loginOrganisation(domain: AuthDomain, userId: string, requested: string | undefined): Promise<string> {
-  const memberships = await domain.organisations.membershipsOf(userId);
+  const memberships = await domain.store.organisations.membershipsOf(userId);
   if (requested !== undefined) {
     if (!memberships.some((membership) => membership.organisationId === requested)) {
       throw new ForbiddenError(authErrorCodes.notAMember, 'You are not a member of that organisation.');

@@ -25,12 +25,9 @@ export async function apiKeyRoutes(app: ServiceApp, domain: AuthDomain): Promise
       if (expiresAt !== null && Date.parse(expiresAt) <= domain.clock.now()) {
         throw new InvalidInputError(authErrorCodes.expiryInPast, 'The expiry must be in the future.', { field: 'body.expiresAt' });
       }
-      const created = await domain.db.transaction().execute(async (transaction) => {
-        const result = await domain.apiKeys.create({ organisationId: identity.organisation, name: request.body.name, permissions: request.body.permissions, createdBy: creator, expiresAt }, transaction);
-        await domain.audit.record(
-          { organisationId: identity.organisation, actorId: creator, action: 'api_key.created', targetType: 'api_key', targetId: result.summary.id, ip: request.ip, details: { name: request.body.name, permissions: request.body.permissions } },
-          transaction,
-        );
+      const created = await domain.store.transaction(async (queries) => {
+        const result = await domain.apiKeys.create({ organisationId: identity.organisation, name: request.body.name, permissions: request.body.permissions, createdBy: creator, expiresAt }, queries);
+        await queries.audit.record({ organisationId: identity.organisation, actorId: creator, action: 'api_key.created', targetType: 'api_key', targetId: result.summary.id, ip: request.ip, details: { name: request.body.name, permissions: request.body.permissions } });
         return result;
       });
       reply.code(201);
@@ -58,9 +55,9 @@ export async function apiKeyRoutes(app: ServiceApp, domain: AuthDomain): Promise
     { preHandler: app.requirePermission('org:admin'), schema: { tags, security, summary: 'Revoke an API key at once', params: ApiKeyParams, response: { 204: { type: 'null' } } } },
     async (request, reply) => {
       const identity = identityOf(request);
-      const revoked = await domain.db.transaction().execute(async (transaction) => {
-        const done = await domain.apiKeys.revoke(identity.organisation, request.params.apiKeyId, transaction);
-        if (done) await domain.audit.record({ organisationId: identity.organisation, actorId: identity.subject, action: 'api_key.revoked', targetType: 'api_key', targetId: request.params.apiKeyId, ip: request.ip }, transaction);
+      const revoked = await domain.store.transaction(async (queries) => {
+        const done = await domain.apiKeys.revoke(identity.organisation, request.params.apiKeyId, queries);
+        if (done) await queries.audit.record({ organisationId: identity.organisation, actorId: identity.subject, action: 'api_key.revoked', targetType: 'api_key', targetId: request.params.apiKeyId, ip: request.ip });
         return done;
       });
       if (!revoked && !(await domain.apiKeys.find(identity.organisation, request.params.apiKeyId))) {

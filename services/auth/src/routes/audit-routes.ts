@@ -8,7 +8,7 @@ export async function auditRoutes(app: ServiceApp, domain: AuthDomain): Promise<
     '/v1/audit-events',
     { preHandler: app.requirePermission('org:admin'), schema: { tags: ['audit'], security: [{ bearerAuth: [] }], summary: 'Who did what to whom', querystring: AuditQuery, response: { 200: AuditList } } },
     async (request) => {
-      const items = await domain.audit.list(identityOf(request).organisation, request.query.limit + 1, request.query.cursor);
+      const items = await domain.store.audit.list(identityOf(request).organisation, request.query.limit + 1, request.query.cursor);
       const page = items.slice(0, request.query.limit);
       return { items: page, nextCursor: items.length > request.query.limit ? (page.at(-1)?.id ?? null) : null };
     },

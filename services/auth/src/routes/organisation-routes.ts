@@ -22,7 +22,7 @@ const security = [{ bearerAuth: [] }];
 /** Organisations and their members. Changes need `org:admin` in the organisation the token acts for. */
 export async function organisationRoutes(app: ServiceApp, domain: AuthDomain): Promise<void> {
   app.get('/v1/organisations', { preHandler: app.requireIdentity, schema: { tags, security, summary: 'The organisations you belong to', response: { 200: OrganisationList } } }, async (request) => ({
-    items: await domain.organisations.membershipsOf(personOf(identityOf(request))),
+    items: await domain.store.organisations.membershipsOf(personOf(identityOf(request))),
     nextCursor: null,
   }));
 
@@ -45,7 +45,7 @@ export async function organisationRoutes(app: ServiceApp, domain: AuthDomain): P
     },
     async (request) => {
       if (identityOf(request).organisation !== 'platform') throw new ForbiddenError(authErrorCodes.forbidden, 'Only the platform\'s own services may look organisations up.');
-      return { organisationId: request.params.organisationId, exists: (await domain.organisations.byId(request.params.organisationId)) !== undefined };
+      return { organisationId: request.params.organisationId, exists: (await domain.store.organisations.byId(request.params.organisationId)) !== undefined };
     },
   );
 
@@ -54,7 +54,7 @@ export async function organisationRoutes(app: ServiceApp, domain: AuthDomain): P
     { preHandler: app.requirePermission('org:read'), schema: { tags, security, summary: 'Members and their roles', params: OrganisationParams, response: { 200: MemberList } } },
     async (request) => {
       assertActsFor(identityOf(request), request.params.organisationId);
-      return { items: await domain.organisations.membersOf(request.params.organisationId), nextCursor: null };
+      return { items: await domain.store.organisations.membersOf(request.params.organisationId), nextCursor: null };
     },
   );
 

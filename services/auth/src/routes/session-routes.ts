@@ -36,7 +36,7 @@ export async function sessionRoutes(app: ServiceApp, domain: AuthDomain): Promis
 
   app.get('/v1/me', { preHandler: app.requireIdentity, schema: { tags, security: bearer, summary: 'The caller, its organisations and its permissions', response: { 200: MeBody } } }, async (request) => {
     const identity = identityOf(request);
-    const user = await domain.users.byId(personOrDelegateOf(identity));
+    const user = await domain.store.users.byId(personOrDelegateOf(identity));
     if (!user) throw new ForbiddenError(authErrorCodes.forbidden, 'This token does not belong to a person.');
     return {
       id: user.id,
@@ -46,7 +46,7 @@ export async function sessionRoutes(app: ServiceApp, domain: AuthDomain): Promis
       roles: [...identity.roles],
       permissions: [...identity.permissions],
       // A module acting for the person sees only the organisation it acts in.
-      memberships: (await domain.organisations.membershipsOf(user.id)).filter((membership) => identity.actor === undefined || membership.organisationId === identity.organisation),
+      memberships: (await domain.store.organisations.membershipsOf(user.id)).filter((membership) => identity.actor === undefined || membership.organisationId === identity.organisation),
     };
   });
 }

@@ -28,8 +28,8 @@ export interface AuditEvent {
 /** Who did what to whom: written in the same transaction as the change when there is one. */
 export function auditStore(db: Kysely<AuthTables>, clock: Clock) {
   return {
-    record: async (event: AuditEventInput, transaction: Kysely<AuthTables> = db): Promise<void> => {
-      await transaction
+    record: async (event: AuditEventInput): Promise<void> => {
+      await db
         .insertInto('audit_events')
         .values({
           // Time-ordered ids keep the cursor stable when two events share a millisecond.

@@ -24,8 +24,8 @@ export function organisationsStore(db: Kysely<AuthTables>) {
   return {
     byId: (id: string) => db.selectFrom('organisations').selectAll().where('id', '=', id).executeTakeFirst(),
     platform: () => db.selectFrom('organisations').selectAll().where('kind', '=', 'platform').executeTakeFirst(),
-    insert: (row: OrganisationRow, transaction: Kysely<AuthTables> = db) => transaction.insertInto('organisations').values(row).execute(),
-    addMember: (row: MembershipRow, transaction: Kysely<AuthTables> = db) => transaction.insertInto('memberships').values(row).execute(),
+    insert: (row: OrganisationRow) => db.insertInto('organisations').values(row).execute(),
+    addMember: (row: MembershipRow) => db.insertInto('memberships').values(row).execute(),
     membership: (organisationId: string, userId: string) =>
       db.selectFrom('memberships').selectAll().where('organisation_id', '=', organisationId).where('user_id', '=', userId).executeTakeFirst(),
     membershipsOf: async (userId: string): Promise<MembershipWithOrganisation[]> => {
@@ -59,10 +59,10 @@ export function organisationsStore(db: Kysely<AuthTables>) {
         .executeTakeFirstOrThrow();
       return Number(row.owners);
     },
-    changeRole: (organisationId: string, userId: string, role: string, transaction: Kysely<AuthTables> = db) =>
-      transaction.updateTable('memberships').set({ role }).where('organisation_id', '=', organisationId).where('user_id', '=', userId).execute(),
-    removeMember: (organisationId: string, userId: string, transaction: Kysely<AuthTables> = db) =>
-      transaction.deleteFrom('memberships').where('organisation_id', '=', organisationId).where('user_id', '=', userId).execute(),
+    changeRole: (organisationId: string, userId: string, role: string) =>
+      db.updateTable('memberships').set({ role }).where('organisation_id', '=', organisationId).where('user_id', '=', userId).execute(),
+    removeMember: (organisationId: string, userId: string) =>
+      db.deleteFrom('memberships').where('organisation_id', '=', organisationId).where('user_id', '=', userId).execute(),
   };
 }
 

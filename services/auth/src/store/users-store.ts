@@ -7,7 +7,7 @@ export function usersStore(db: Kysely<AuthTables>) {
   return {
     byEmail: (email: string) => db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst(),
     byId: (id: string) => db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst(),
-    insert: (row: UserRow, transaction: Kysely<AuthTables> = db) => transaction.insertInto('users').values(row).execute(),
+    insert: (row: UserRow) => db.insertInto('users').values(row).execute(),
     updatePasswordHash: (id: string, passwordHash: string, at: string) =>
       db.updateTable('users').set({ password_hash: passwordHash, updated_at: at }).where('id', '=', id).execute(),
   };

@@ -51,4 +51,24 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // One storage seam per service: only its store and its migrations speak Kysely; domain code and
+    // routes take the store (STYLE.md §7). The service patterns above are repeated: a later block's
+    // options replace an earlier one's.
+    files: ['services/*/src/**/*.ts'],
+    ignores: ['services/*/src/store.ts', 'services/*/src/store/**', 'services/*/src/migrations/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'kysely', message: 'Queries live in the service\'s store (store.ts or store/); take the store, and store.transaction for atomic work.' }],
+          patterns: [
+            { group: ['@lift/gateway', '@lift/auth', '@lift/memory', '@lift/registry', '@lift/billing', '@lift/observability'], message: 'Services talk over HTTP or events, never by import.' },
+            { group: ['**/services/**'], message: 'Services talk over HTTP or events, never by import.' },
+            { group: ['@lift/*/*'], message: 'Import a workspace package through its index.' },
+          ],
+        },
+      ],
+    },
+  },
 );

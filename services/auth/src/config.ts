@@ -40,6 +40,11 @@ export const authConfigSchema = Type.Object({
   }),
   REVOCATION_OUTBOX_FILE: Type.String({ minLength: 1, default: 'data/lift.auth.outbox.db', description: 'without REDIS_URL: the file where revocation events wait until the gateway has them' }),
   MODULE_GRANTS_REFRESH_MS: Type.Integer({ minimum: 0, default: 10_000, description: 'how often module role grants are read again from the registry' }),
+  SMTP_URL: Type.Optional(
+    Type.String({ pattern: '^smtps?://', description: 'where mail is sent (smtp://user:pass@host:587, smtps://…:465); unset = each message is a file in MAIL_DIR' }),
+  ),
+  MAIL_FROM: Type.String({ minLength: 3, default: 'Lift OS <no-reply@localhost>', description: 'the From of every message the platform sends' }),
+  MAIL_DIR: Type.String({ minLength: 1, default: 'data/mail', description: 'without SMTP_URL: where each message is written as an .eml file' }),
   LIFT_ADMIN_EMAIL: Type.Optional(Type.String({ pattern: '^[^@\\s]+@[^@\\s]+$' })),
   LIFT_ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 1 })),
 });

@@ -74,4 +74,20 @@ export interface AuthTables {
     details: string;
     created_at: string;
   };
+  mail_outbox: {
+    id: string;
+    kind: string;
+    recipient: string;
+    subject: string;
+    /** Null once sent or abandoned: the text held a single-use link. */
+    body_text: string | null;
+    created_at: string;
+    attempts: number;
+    next_attempt_at: string;
+    /** A sender has it until then (replicas share the outbox). */
+    lease_until: string | null;
+    sent_at: string | null;
+    abandoned_at: string | null;
+    last_error: string | null;
+  };
 }

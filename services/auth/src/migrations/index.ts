@@ -4,6 +4,7 @@ import { credentialsMigration } from './0002-credentials.js';
 import { auditMigration } from './0003-audit.js';
 import { accountOriginMigration } from './0004-account-origin.js';
 import { signingKeyScheduleMigration } from './0005-signing-key-schedule.js';
+import { mailOutboxMigration } from './0006-mail-outbox.js';
 
 /** The auth service's tables, oldest first. Never edit a migration that has shipped; add one. */
 export const authMigrations: ServiceMigrations = {
@@ -12,4 +13,5 @@ export const authMigrations: ServiceMigrations = {
   '0003_audit': auditMigration,
   '0004_account_origin': accountOriginMigration,
   '0005_signing_key_schedule': signingKeyScheduleMigration,
+  '0006_mail_outbox': mailOutboxMigration,
 };

@@ -8,6 +8,7 @@ import { mailDropTransport } from '../src/mail/mail-drop-transport.js';
 import { mailSender, type MailSender } from '../src/mail/mail-sender.js';
 import type { MailTransport } from '../src/mail/mail-transport.js';
 import { smtpTransport } from '../src/mail/smtp-transport.js';
+import { authStore } from '../src/store/index.js';
 import { mailOutboxStore } from '../src/store/mail-outbox-store.js';
 import { backends, buildAuth, manualClock } from './helper.js';
 import { startSmtpStandIn, type SmtpStandIn } from './smtp-stand-in.js';
@@ -93,9 +94,10 @@ describe.each(backends)('mail outbox and sender ($name)', ({ postgres }) => {
   it('queues nothing when the change it belongs to rolls back', async () => {
     const server = await smtp();
     const { auth, sender } = await senderOn(smtpTransport({ url: server.url, from: 'no-reply@lift.test', messageIdDomain: 'lift.test' }));
+    const store = authStore(auth.db, manualClock());
     await expect(
-      auth.db.transaction().execute(async (transaction) => {
-        await sender.queue(welcome, transaction);
+      store.transaction(async (queries) => {
+        await sender.queue(welcome, queries.mailOutbox);
         throw new Error('the change failed');
       }),
     ).rejects.toThrow('the change failed');

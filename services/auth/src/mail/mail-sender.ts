@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
-import { retryDelayMs, type Clock, type Logger } from '@lift/kit';
+import { nowIso, retryDelayMs, type Clock, type Logger } from '@lift/kit';
 import type { MailOutboxStore } from '../store/mail-outbox-store.js';
-import type { AuthTables } from '../tables.js';
 import { PermanentMailFailure, type MailTransport } from './mail-transport.js';
 import type { OutgoingMail } from './outgoing-mail.js';
 
@@ -21,10 +19,11 @@ export interface MailSenderOptions {
 
 export interface MailSender {
   /**
-   * Queues a message; with `transaction`, as part of the caller's change (it is sent only if that
-   * commits). Call {@link MailSender.wake} after the commit to send it now rather than at the next poll.
+   * Queues a message; with the outbox of a `store.transaction`, as part of the caller's change (it
+   * is sent only if that commits). Call {@link MailSender.wake} after the commit to send it now
+   * rather than at the next poll.
    */
-  queue(mail: OutgoingMail, transaction?: Kysely<AuthTables>): Promise<string>;
+  queue(mail: OutgoingMail, within?: MailOutboxStore): Promise<string>;
   wake(): void;
   /** One round: sends what is due. Resolves with how many messages were delivered. */
   sendDue(): Promise<number>;
@@ -61,13 +60,13 @@ export function mailSender(options: MailSenderOptions): MailSender {
       const attempts = mail.attempts + 1;
       try {
         await transport.deliver(mail);
-        await outbox.markSent(mail.id, new Date(clock.now()).toISOString());
+        await outbox.markSent(mail.id, nowIso(clock));
         delivered += 1;
         log.info({ mail: mail.id, kind: mail.kind, attempts }, 'mail sent');
       } catch (error) {
         const reason = (error as Error).message;
         if (error instanceof PermanentMailFailure || attempts >= maxAttempts) {
-          await outbox.markAbandoned(mail.id, attempts, new Date(clock.now()).toISOString(), reason);
+          await outbox.markAbandoned(mail.id, attempts, nowIso(clock), reason);
           log.error({ mail: mail.id, kind: mail.kind, attempts, err: error }, 'mail given up');
         } else {
           const retryAt = new Date(clock.now() + retryDelayMs(attempts, firstRetryMs, maxRetryMs)).toISOString();
@@ -104,9 +103,9 @@ export function mailSender(options: MailSenderOptions): MailSender {
 
   return {
     description: transport.description,
-    async queue(mail, transaction) {
+    async queue(mail, within = outbox) {
       const id = randomUUID();
-      await outbox.queue(id, mail, new Date(clock.now()).toISOString(), transaction);
+      await within.queue(id, mail, nowIso(clock));
       return id;
     },
     wake: () => setImmediate(round),

@@ -3,6 +3,7 @@ import { transactionalStore, type Clock, type TransactionalStore } from '@lift/k
 import type { AuthTables } from '../tables.js';
 import { apiKeysStore } from './api-keys-store.js';
 import { auditStore } from './audit-store.js';
+import { mailOutboxStore } from './mail-outbox-store.js';
 import { organisationsStore } from './organisations-store.js';
 import { refreshTokensStore } from './refresh-tokens-store.js';
 import { serverSecretsStore } from './server-secrets-store.js';
@@ -18,6 +19,7 @@ function authQueries(db: Kysely<AuthTables>, clock: Clock) {
     apiKeys: apiKeysStore(db),
     signingKeys: signingKeysStore(db),
     serverSecrets: serverSecretsStore(db),
+    mailOutbox: mailOutboxStore(db),
   };
 }
 

@@ -10,9 +10,8 @@ export interface DueMail extends QueuedMail {
 /** The mail outbox's rows: queued with the change that causes them, leased by one sender at a time. */
 export function mailOutboxStore(db: Kysely<AuthTables>) {
   return {
-    /** `connection` is the caller's transaction when the message belongs to a change. */
-    queue: async (id: string, mail: OutgoingMail, now: string, connection: Kysely<AuthTables> = db): Promise<void> => {
-      await connection
+    queue: async (id: string, mail: OutgoingMail, now: string): Promise<void> => {
+      await db
         .insertInto('mail_outbox')
         .values({ id, kind: mail.kind, recipient: mail.to, subject: mail.subject, body_text: mail.text, created_at: now, attempts: 0, next_attempt_at: now })
         .execute();

@@ -6,6 +6,8 @@ import type { AuthConfig } from './config.js';
 import { authIdentity } from './service-identity.js';
 import { loginThrottle } from './login-throttle.js';
 import { moduleGrants } from './module-grants.js';
+import { mailSender, type MailSender } from './mail/mail-sender.js';
+import { openMailTransport } from './mail/open-mail-transport.js';
 import { answersAreNeverStored } from './no-store.js';
 import { ensurePlatformAdmin } from './platform-admin.js';
 import { hashPassword, owaspPasswordHashing, type PasswordHashing } from './passwords.js';
@@ -33,7 +35,17 @@ export type AuthDeps = DatabaseServiceDeps<AuthConfig, AuthTables> & {
   readonly passwordHashing?: PasswordHashing;
 };
 
+/** Auth's app and what only tests reach: the mail sender, to send what is due without waiting for a poll. */
+export interface AuthApp {
+  readonly app: ServiceApp;
+  readonly mail: MailSender;
+}
+
 export async function buildApp(deps: AuthDeps): Promise<ServiceApp> {
+  return (await buildAuthApp(deps)).app;
+}
+
+export async function buildAuthApp(deps: AuthDeps): Promise<AuthApp> {
   const { config, clock, database } = deps;
   const store = authStore(database.db, clock);
   const passwordHashing = deps.passwordHashing ?? owaspPasswordHashing;
@@ -65,8 +77,11 @@ export async function buildApp(deps: AuthDeps): Promise<ServiceApp> {
     },
     close: () => gatewayRevocations.close(),
   };
+  const mail = mailSender({ outbox: store.mailOutbox, transport: openMailTransport(config, deps.log), clock, log: deps.log });
+  deps.log.info({ mailTransport: mail.description }, `mail goes to ${mail.description}`);
   const domain: AuthDomain = {
     config,
+    mail,
     store,
     clock,
     refreshTokens: refreshTokens({ store, clock, lifetimeDays: config.REFRESH_TOKEN_TTL_DAYS, reuseGraceSeconds: config.REFRESH_REUSE_GRACE_SECONDS, successorKey }),
@@ -104,10 +119,14 @@ export async function buildApp(deps: AuthDeps): Promise<ServiceApp> {
     const stopFollowing = await keyRing.followChanges();
     app.addHook('onClose', stopFollowing);
   }
+  // The outbox exists once migrations ran; sending stops after in-flight requests (onClose runs
+  // once the server stopped accepting), so what they queued is in the outbox for the next start.
+  database.migrated.then(() => mail.start(), () => undefined);
+  app.addHook('onClose', () => mail.stop());
   // Last: events of the requests that just finished are written (stream) or kept (outbox).
   app.addHook('onClose', () => revocations.close());
   // Subject tokens of a token exchange: the platform's own, or a module's (audience module:<id>).
   const subjectVerifier = keyTokens.guard(createAccessTokenVerifier({ keys: verificationKeys, issuer: tokenIssuerOf(config), audience: (audience) => audience === config.JWT_AUDIENCE || audience.startsWith(moduleAudiencePrefix), clock }));
   await oauthRoutes(app, { config, issuer, clock, verifySubject: (token) => subjectVerifier.verify(token), platformAccessOf: (moduleId) => grants.platformAccessOf(moduleId) });
-  return app;
+  return { app, mail };
 }

@@ -2,6 +2,7 @@ import type { Clock } from '@lift/kit';
 import type { ApiKeys } from './api-keys.js';
 import type { AuthConfig } from './config.js';
 import type { LoginThrottle } from './login-throttle.js';
+import type { MailSender } from './mail/mail-sender.js';
 import type { ModuleGrants } from './module-grants.js';
 import type { PasswordHashing } from './passwords.js';
 import type { RefreshTokens } from './refresh-tokens.js';
@@ -15,6 +16,8 @@ export interface AuthDomain {
   /** Every query auth makes goes through it; `store.transaction` writes a change and its audit event together. */
   readonly store: AuthStore;
   readonly clock: Clock;
+  /** Messages to people: queued with the change that causes them, sent off the request path. */
+  readonly mail: MailSender;
   readonly refreshTokens: RefreshTokens;
   readonly apiKeys: ApiKeys;
   readonly throttle: LoginThrottle;

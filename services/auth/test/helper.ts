@@ -17,7 +17,8 @@ import {
   type ServiceApp,
   type SharedState,
 } from '@lift/kit';
-import { buildApp, type AuthTables } from '../src/app.js';
+import { buildAuthApp, type AuthTables } from '../src/app.js';
+import type { MailSender } from '../src/mail/mail-sender.js';
 import { authConfigSchema } from '../src/config.js';
 import { authMigrations } from '../src/migrations/index.js';
 import type { PasswordHashing } from '../src/passwords.js';
@@ -53,6 +54,10 @@ export interface AuthUnderTest {
   readonly storage: { readonly databaseUrl: string; readonly schema: string };
   /** Lines the service logged at warn and above, parsed (only with `captureLogs`). */
   readonly logs: Record<string, unknown>[];
+  /** The app's mail sender: `sendDue()` sends what is queued now, without waiting for a poll. */
+  readonly mail: MailSender;
+  /** Where messages are written when no SMTP_URL is given (a fresh directory). */
+  readonly mailDir: string;
 }
 
 export function manualClock(start = Date.parse('2026-11-28T09:00:00Z')): Clock & { advance(ms: number): void } {
@@ -78,6 +83,7 @@ export async function buildAuth(
   const unique = options.storage?.schema ?? testSchemaName('auth');
   const databaseUrl =
     options.storage?.databaseUrl ?? (options.postgres ? (testDatabaseUrl as string) : `sqlite:///${join(mkdtempSync(join(tmpdir(), 'lift-auth-')), 'lift.db')}`);
+  const mailDir = join(mkdtempSync(join(tmpdir(), 'lift-auth-mail-')), 'mail');
   const config = await loadConfig(authConfigSchema, {
     env: {
       DATABASE_URL: databaseUrl,
@@ -89,6 +95,8 @@ export async function buildAuth(
       // No gateway either: revocation events stay in a fresh outbox (or go to Redis).
       GATEWAY_URL: '',
       REVOCATION_OUTBOX_FILE: join(mkdtempSync(join(tmpdir(), 'lift-auth-outbox-')), 'outbox.db'),
+      // Mail without SMTP_URL lands here, never in the repository's data/mail.
+      MAIL_DIR: mailDir,
       ...(options.postgres ? { REDIS_URL: testRedisUrl as string, REDIS_KEY_PREFIX: `${unique}:` } : {}),
       ...options.env,
     },
@@ -106,7 +114,7 @@ export async function buildAuth(
   await migrateToLatest(database, authMigrations);
   const state = options.postgres ? await openSharedState(config, clock) : new InProcessState(clock);
   const http = createHttpClient({ service: 'auth', version: 'test' });
-  const app = await buildApp({
+  const { app, mail } = await buildAuthApp({
     config,
     log,
     clock,
@@ -123,7 +131,7 @@ export async function buildAuth(
   });
   // The platform admin is created in the background; the app is ready once it exists.
   await untilReady(app);
-  return { app, state, db: database.db, storage: { databaseUrl, schema: unique }, logs };
+  return { app, state, db: database.db, storage: { databaseUrl, schema: unique }, logs, mail, mailDir };
 }
 
 export interface Session {

@@ -30,7 +30,7 @@ export async function register(domain: AuthDomain, input: Registration, origin: 
   const organisationName = input.organisationName ?? `${input.displayName ?? email.split('@')[0]}'s organisation`;
   try {
     await domain.store.transaction(async (queries) => {
-      await queries.users.insert({ id: userId, email, password_hash: passwordHash, display_name: input.displayName ?? null, origin: 'registration', created_at: at, updated_at: at });
+      await queries.users.insert({ id: userId, email, password_hash: passwordHash, display_name: input.displayName ?? null, origin: 'registration', email_verified_at: null, created_at: at, updated_at: at });
       await queries.organisations.insert({ id: organisationId, name: organisationName, kind: 'tenant', created_at: at });
       await queries.organisations.addMember({ organisation_id: organisationId, user_id: userId, role: 'owner', created_at: at });
       await queries.audit.record({ organisationId, actorId: userId, action: 'user.registered', targetType: 'user', targetId: userId, ip: origin.ip });

@@ -45,8 +45,22 @@ export const authConfigSchema = Type.Object({
   ),
   MAIL_FROM: Type.String({ minLength: 3, default: 'Lift OS <no-reply@localhost>', description: 'the From of every message the platform sends' }),
   MAIL_DIR: Type.String({ minLength: 1, default: 'data/mail', description: 'without SMTP_URL: where each message is written as an .eml file' }),
+  AUTH_EMAIL_VERIFICATION: Type.Optional(
+    Type.Union([Type.Literal('required'), Type.Literal('optional')], {
+      description: 'required: an unverified account signs in only to verify its address; unset = required when NODE_ENV=production, optional otherwise',
+    }),
+  ),
+  EMAIL_VERIFICATION_TOKEN_TTL_MINUTES: Type.Integer({ minimum: 5, default: 1440, description: 'how long an e-mail verification link works' }),
+  PASSWORD_RESET_TOKEN_TTL_MINUTES: Type.Integer({ minimum: 5, maximum: 1440, default: 30, description: 'how long a password reset link works' }),
+  MAIL_LIMIT_PER_RECIPIENT_PER_HOUR: Type.Integer({ minimum: 1, default: 5, description: 'account mails (verification, reset, notices) one address receives per hour; more are not sent' }),
+  MAIL_LIMIT_PER_CLIENT_PER_HOUR: Type.Integer({ minimum: 1, default: 20, description: 'account mails one client address may cause per hour; more are not sent' }),
   LIFT_ADMIN_EMAIL: Type.Optional(Type.String({ pattern: '^[^@\\s]+@[^@\\s]+$' })),
   LIFT_ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 1 })),
 });
 
 export type AuthConfig = Static<typeof authConfigSchema>;
+
+/** AUTH_EMAIL_VERIFICATION as it applies: unset means required in production, optional elsewhere. */
+export function emailVerificationMode(config: Pick<AuthConfig, 'AUTH_EMAIL_VERIFICATION' | 'NODE_ENV'>): 'required' | 'optional' {
+  return config.AUTH_EMAIL_VERIFICATION ?? (config.NODE_ENV === 'production' ? 'required' : 'optional');
+}

@@ -21,6 +21,11 @@ export const authErrorCodes = {
   signingKeyNotFound: 'AUTH_SIGNING_KEY_NOT_FOUND',
   signingKeysUnavailable: 'AUTH_SIGNING_KEYS_UNAVAILABLE',
   personRequired: 'AUTH_PERSON_REQUIRED',
+  /** Unknown, expired, used, replaced or of another purpose: one answer, so none is revealed. */
+  accountTokenInvalid: 'AUTH_ACCOUNT_TOKEN_INVALID',
+  emailNotVerified: 'AUTH_EMAIL_NOT_VERIFIED',
+  emailAlreadyVerified: 'AUTH_EMAIL_ALREADY_VERIFIED',
+  mailLimited: 'AUTH_MAIL_LIMITED',
   /** Logged, not answered: LIFT_ADMIN_EMAIL names an account bootstrap did not create (lift up shows it). */
   platformAdminEmailTaken: 'AUTH_PLATFORM_ADMIN_EMAIL_TAKEN',
   /** Logged, not answered: LIFT_ADMIN_PASSWORD fails the password policy. */

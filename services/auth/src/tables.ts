@@ -7,6 +7,8 @@ export interface AuthTables {
     display_name: string | null;
     /** Who created the account: the person (`registration`) or LIFT_ADMIN_EMAIL's bootstrap. */
     origin: 'registration' | 'bootstrap';
+    /** When the person proved they read this address (a verification or reset link); null until then. */
+    email_verified_at: string | null;
     created_at: string;
     updated_at: string;
   };
@@ -89,5 +91,16 @@ export interface AuthTables {
     sent_at: string | null;
     abandoned_at: string | null;
     last_error: string | null;
+  };
+  account_tokens: {
+    id: string;
+    user_id: string;
+    purpose: 'email-verification' | 'password-reset';
+    /** SHA-256 of the token: the token itself is only in the message sent. */
+    token_hash: string;
+    created_at: string;
+    expires_at: string;
+    /** Set when redeemed, or when a newer token of the same purpose replaced it. */
+    used_at: string | null;
   };
 }

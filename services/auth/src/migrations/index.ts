@@ -5,6 +5,7 @@ import { auditMigration } from './0003-audit.js';
 import { accountOriginMigration } from './0004-account-origin.js';
 import { signingKeyScheduleMigration } from './0005-signing-key-schedule.js';
 import { mailOutboxMigration } from './0006-mail-outbox.js';
+import { accountTokensMigration } from './0007-account-tokens.js';
 
 /** The auth service's tables, oldest first. Never edit a migration that has shipped; add one. */
 export const authMigrations: ServiceMigrations = {
@@ -14,4 +15,5 @@ export const authMigrations: ServiceMigrations = {
   '0004_account_origin': accountOriginMigration,
   '0005_signing_key_schedule': signingKeyScheduleMigration,
   '0006_mail_outbox': mailOutboxMigration,
+  '0007_account_tokens': accountTokensMigration,
 };

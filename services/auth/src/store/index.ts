@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { transactionalStore, type Clock, type TransactionalStore } from '@lift/kit';
 import type { AuthTables } from '../tables.js';
+import { accountTokensStore } from './account-tokens-store.js';
 import { apiKeysStore } from './api-keys-store.js';
 import { auditStore } from './audit-store.js';
 import { mailOutboxStore } from './mail-outbox-store.js';
@@ -20,6 +21,7 @@ function authQueries(db: Kysely<AuthTables>, clock: Clock) {
     signingKeys: signingKeysStore(db),
     serverSecrets: serverSecretsStore(db),
     mailOutbox: mailOutboxStore(db),
+    accountTokens: accountTokensStore(db),
   };
 }
 

@@ -16,6 +16,8 @@ export function refreshTokensStore(db: Kysely<AuthTables>) {
     markUsed: async (id: string, at: string) => Number((await db.updateTable('refresh_tokens').set({ used_at: at }).where('id', '=', id).where('used_at', 'is', null).executeTakeFirst()).numUpdatedRows) === 1,
     usedAt: async (id: string) => (await db.selectFrom('refresh_tokens').select('used_at').where('id', '=', id).executeTakeFirstOrThrow()).used_at,
     revokeFamily: (familyId: string, at: string) => live().set({ revoked_at: at }).where('family_id', '=', familyId).execute(),
+    /** Every session of a user, in every organisation (a password reset). */
+    revokeUser: (userId: string, at: string) => live().set({ revoked_at: at }).where('user_id', '=', userId).execute(),
     /** Every session of a user in one organisation. */
     revokeMember: (userId: string, organisationId: string, at: string) => live().set({ revoked_at: at }).where('user_id', '=', userId).where('organisation_id', '=', organisationId).execute(),
   };

@@ -1,50 +1,11 @@
-import { randomUUID } from 'node:crypto';
-import { ConflictError, InvalidInputError, isUniqueViolation, nowIso, UnauthorizedError } from '@lift/kit';
+import { nowIso, UnauthorizedError } from '@lift/kit';
 import { normaliseEmail, type AuthDomain } from './auth-domain.js';
 import { authErrorCodes } from './errors.js';
-import { hashPassword, needsRehash, passwordMatches, passwordProblem } from './passwords.js';
+import { hashPassword, needsRehash, passwordMatches } from './passwords.js';
 import { accessTokenFor, loginOrganisation, startSession, type Session } from './sessions.js';
-
-export interface Registration {
-  readonly email: string;
-  readonly password: string;
-  readonly displayName?: string;
-  readonly organisationName?: string;
-}
 
 export interface RequestOrigin {
   readonly ip: string;
-}
-
-/** Creates a user with a personal organisation they own, and logs them in. */
-export async function register(domain: AuthDomain, input: Registration, origin: RequestOrigin): Promise<Session & { organisationName: string }> {
-  const email = normaliseEmail(input.email);
-  const problem = passwordProblem(input.password, email, domain.config.PASSWORD_MIN_LENGTH);
-  if (problem) throw new InvalidInputError(authErrorCodes.weakPassword, `The password ${problem}.`, { field: 'body.password' });
-  if (await domain.store.users.byEmail(email)) throw emailTaken();
-
-  const passwordHash = await hashPassword(input.password, domain.passwordHashing);
-  const at = nowIso(domain.clock);
-  const userId = randomUUID();
-  const organisationId = randomUUID();
-  const organisationName = input.organisationName ?? `${input.displayName ?? email.split('@')[0]}'s organisation`;
-  try {
-    await domain.store.transaction(async (queries) => {
-      await queries.users.insert({ id: userId, email, password_hash: passwordHash, display_name: input.displayName ?? null, origin: 'registration', email_verified_at: null, created_at: at, updated_at: at });
-      await queries.organisations.insert({ id: organisationId, name: organisationName, kind: 'tenant', created_at: at });
-      await queries.organisations.addMember({ organisation_id: organisationId, user_id: userId, role: 'owner', created_at: at });
-      await queries.audit.record({ organisationId, actorId: userId, action: 'user.registered', targetType: 'user', targetId: userId, ip: origin.ip });
-    });
-  } catch (error) {
-    if (isUniqueViolation(error)) throw emailTaken();
-    throw error;
-  }
-  await domain.throttle.rememberAddress(email, origin.ip);
-  return { ...(await startSession(domain, userId, organisationId)), organisationName };
-}
-
-function emailTaken(): ConflictError {
-  return new ConflictError(authErrorCodes.emailTaken, 'An account with this email exists; log in instead, or reset its password.', { extensions: { field: 'body.email' } });
 }
 
 /**

@@ -2,12 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { authPlugin, createAccessTokenVerifier, createService, hs256SecretFrom, readyOnceDone, tokenIssuerOf, type DatabaseServiceDeps, type ServiceApp, type VerificationKeys } from '@lift/kit';
 import { apiKeys } from './api-keys.js';
 import type { AuthDomain } from './auth-domain.js';
-import type { AuthConfig } from './config.js';
+import { emailVerificationMode, type AuthConfig } from './config.js';
 import { authIdentity } from './service-identity.js';
 import { loginThrottle } from './login-throttle.js';
 import { moduleGrants } from './module-grants.js';
 import { mailSender, type MailSender } from './mail/mail-sender.js';
 import { openMailTransport } from './mail/open-mail-transport.js';
+import { mailSendLimit } from './mail-send-limit.js';
 import { answersAreNeverStored } from './no-store.js';
 import { ensurePlatformAdmin } from './platform-admin.js';
 import { hashPassword, owaspPasswordHashing, type PasswordHashing } from './passwords.js';
@@ -16,6 +17,7 @@ import { openRevocationEvents, type RevocationEvents } from './revocation-events
 import { apiKeyTokenCheck } from './api-key-token-check.js';
 import { apiKeyRoutes } from './routes/api-key-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
+import { emailVerificationRoutes } from './routes/email-verification-routes.js';
 import { organisationRoutes } from './routes/organisation-routes.js';
 import { oauthRoutes } from './routes/oauth-routes.js';
 import { sessionRoutes } from './routes/session-routes.js';
@@ -78,10 +80,12 @@ export async function buildAuthApp(deps: AuthDeps): Promise<AuthApp> {
     close: () => gatewayRevocations.close(),
   };
   const mail = mailSender({ outbox: store.mailOutbox, transport: openMailTransport(config, deps.log), clock, log: deps.log });
-  deps.log.info({ mailTransport: mail.description }, `mail goes to ${mail.description}`);
+  deps.log.info({ mailTransport: mail.description, emailVerification: emailVerificationMode(config) }, `mail goes to ${mail.description}`);
   const domain: AuthDomain = {
     config,
     mail,
+    mailLimit: mailSendLimit(deps.state, clock, { perRecipient: config.MAIL_LIMIT_PER_RECIPIENT_PER_HOUR, perClient: config.MAIL_LIMIT_PER_CLIENT_PER_HOUR, windowMs: 3_600_000 }),
+    log: deps.log,
     store,
     clock,
     refreshTokens: refreshTokens({ store, clock, lifetimeDays: config.REFRESH_TOKEN_TTL_DAYS, reuseGraceSeconds: config.REFRESH_REUSE_GRACE_SECONDS, successorKey }),
@@ -110,6 +114,7 @@ export async function buildAuthApp(deps: AuthDeps): Promise<AuthApp> {
   readyOnceDone(app, { name: 'platform-admin', after: database.migrated, work: () => ensurePlatformAdmin(domain, deps.log), log: deps.log, failure: 'creating the platform admin failed' });
   await app.register(authPlugin, { verifier });
   await sessionRoutes(app, domain);
+  await emailVerificationRoutes(app, domain);
   await organisationRoutes(app, domain);
   await apiKeyRoutes(app, domain);
   await auditRoutes(app, domain);

@@ -1,8 +1,9 @@
-import type { Clock } from '@lift/kit';
+import type { Clock, Logger } from '@lift/kit';
 import type { ApiKeys } from './api-keys.js';
 import type { AuthConfig } from './config.js';
 import type { LoginThrottle } from './login-throttle.js';
 import type { MailSender } from './mail/mail-sender.js';
+import type { MailSendLimit } from './mail-send-limit.js';
 import type { ModuleGrants } from './module-grants.js';
 import type { PasswordHashing } from './passwords.js';
 import type { RefreshTokens } from './refresh-tokens.js';
@@ -18,6 +19,9 @@ export interface AuthDomain {
   readonly clock: Clock;
   /** Messages to people: queued with the change that causes them, sent off the request path. */
   readonly mail: MailSender;
+  /** Account mails per recipient and per client, so nobody floods an inbox through us. */
+  readonly mailLimit: MailSendLimit;
+  readonly log: Logger;
   readonly refreshTokens: RefreshTokens;
   readonly apiKeys: ApiKeys;
   readonly throttle: LoginThrottle;

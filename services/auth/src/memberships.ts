@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError, ForbiddenError, NotFoundError, nowIso, type Identity } from '@lift/kit';
 import { normaliseEmail, type AuthDomain } from './auth-domain.js';
+import { assertVerifiedFor } from './email-verification.js';
 import { authErrorCodes } from './errors.js';
 import type { TenantRole } from './permissions.js';
 import type { MemberWithUser } from './store/organisations-store.js';
@@ -13,6 +14,12 @@ export function assertActsFor(identity: Identity, organisationId: string): void 
   if (identity.organisation !== organisationId) {
     throw new NotFoundError(authErrorCodes.organisationNotFound, 'No such organisation among those your token acts for.');
   }
+}
+
+/** Owner of anything, or any role in the platform organisation, needs a verified address when verification is required. */
+async function assertMayHold(domain: AuthDomain, userId: string, organisationId: string, role: TenantRole): Promise<void> {
+  if (role === 'owner') return assertVerifiedFor(domain, userId, 'become an owner');
+  if ((await domain.store.organisations.byId(organisationId))?.kind === 'platform') await assertVerifiedFor(domain, userId, 'become a platform admin');
 }
 
 function assertMayGrant(identity: Identity, role: TenantRole): void {
@@ -38,6 +45,7 @@ export async function addMember(domain: AuthDomain, identity: Identity, organisa
   const user = await domain.store.users.byEmail(normaliseEmail(email));
   if (!user) throw new NotFoundError(authErrorCodes.userNotFound, 'No account has this email; ask the person to register first.', { extensions: { field: 'body.email' } });
   if (await domain.store.organisations.membership(organisationId, user.id)) throw new ConflictError(authErrorCodes.alreadyMember, 'This person is already a member.');
+  await assertMayHold(domain, user.id, organisationId, role);
   const at = nowIso(domain.clock);
   await domain.store.transaction(async (queries) => {
     await queries.organisations.addMember({ organisation_id: organisationId, user_id: user.id, role, created_at: at });
@@ -52,6 +60,7 @@ export async function changeRole(domain: AuthDomain, identity: Identity, organis
   if (!membership) throw new NotFoundError(authErrorCodes.memberNotFound, 'This person is not a member of the organisation.');
   assertMayGrant(identity, role);
   if (membership.role === 'owner') assertMayGrant(identity, 'owner');
+  await assertMayHold(domain, userId, organisationId, role);
   if (membership.role === 'owner' && role !== 'owner' && (await domain.store.organisations.countOwners(organisationId)) <= 1) {
     throw new ConflictError(authErrorCodes.lastOwner, 'An organisation keeps at least one owner; make someone else owner first.');
   }

@@ -30,6 +30,18 @@ export const SessionBody = Type.Object({
   organisationId: Type.String(),
 });
 export const RegisteredBody = Type.Composite([SessionBody, Type.Object({ organisationName: Type.String() })]);
+export const RegistrationAcceptedBody = Type.Object(
+  {
+    email: Type.String(),
+    verificationRequired: Type.Literal(true),
+    message: Type.String(),
+  },
+  { description: 'the same for a new and a taken address: the link (or a notice) is in that inbox' },
+);
+export const MailAcceptedBody = Type.Object({ message: Type.String() });
+export const AccountTokenBody = Type.Object({ token: Type.String({ minLength: 1, maxLength: 200, description: 'from the link in the message' }) }, closed);
+export const PasswordResetBody = Type.Object({ email: Email }, closed);
+export const PasswordResetConfirmBody = Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }), password: Password }, closed);
 
 export const AccessTokenBody = Type.Object({
   accessToken: Type.String(),
@@ -47,6 +59,7 @@ export const MembershipBody = Type.Object({
 export const MeBody = Type.Object({
   id: Type.String(),
   email: Type.String(),
+  emailVerified: Type.Boolean({ description: 'whether the person proved they read this address' }),
   displayName: Type.Union([Type.String(), Type.Null()]),
   organisationId: Type.String({ description: 'the organisation this token acts for' }),
   roles: Type.Array(Type.String()),

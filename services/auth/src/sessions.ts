@@ -1,5 +1,6 @@
 import { ForbiddenError, UnauthorizedError } from '@lift/kit';
 import type { AuthDomain } from './auth-domain.js';
+import { mustVerifyFirst } from './email-verification.js';
 import { authErrorCodes } from './errors.js';
 import { isTenantRole, permissionsFor, type TenantRole } from './permissions.js';
 import { firstPartyClientId, type IssuedAccessToken } from './token-issuer.js';
@@ -33,9 +34,14 @@ export async function currentGrant(domain: AuthDomain, userId: string, organisat
 
 /** An access token for a member of an organisation, with the permissions of their role there now. */
 export async function accessTokenFor(domain: AuthDomain, userId: string, organisationId: string): Promise<IssuedAccessToken> {
-  const grant = await currentGrant(domain, userId, organisationId);
-  if (!grant) throw new UnauthorizedError(authErrorCodes.notAMember, 'You are no longer a member of this organisation; log in again.');
-  return domain.issuer.issue({ subject: userId, organisation: organisationId, roles: [grant.role], permissions: [...grant.permissions], clientId: firstPartyClientId }, accessTokenLifetime(domain));
+  const [grant, user] = await Promise.all([currentGrant(domain, userId, organisationId), domain.store.users.byId(userId)]);
+  if (!grant || !user) throw new UnauthorizedError(authErrorCodes.notAMember, 'You are no longer a member of this organisation; log in again.');
+  const emailVerified = user.email_verified_at !== null;
+  // While verification is required, an unverified person's token carries no role and no
+  // permission: every service refuses it, and only /v1/me and verification itself accept it.
+  // Refreshing after verifying gives the full token.
+  const held = mustVerifyFirst(domain, user) ? { roles: [], permissions: [] } : { roles: [grant.role], permissions: [...grant.permissions] };
+  return domain.issuer.issue({ subject: userId, organisation: organisationId, ...held, emailVerified, clientId: firstPartyClientId }, accessTokenLifetime(domain));
 }
 
 /** Access and refresh token for a new session (login, registration, organisation switch). */

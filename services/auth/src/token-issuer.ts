@@ -15,6 +15,8 @@ export interface AccessTokenSubject {
   readonly clientId: string;
   /** `aud`, when the token is not for the core services (a module's `module:<id>`). */
   readonly audience?: string;
+  /** `email_verified` (OpenID Connect's claim): set on a person's session tokens. */
+  readonly emailVerified?: boolean;
   /** `act.sub` (RFC 8693): who acts for the subject with this token (a module). */
   readonly actor?: string;
 }
@@ -37,7 +39,8 @@ export interface TokenIssuerOptions {
 
 /**
  * Signs RFC 9068 access tokens (`typ: at+jwt`, `iss`, `sub`, `aud`, `client_id`, `iat`, `exp`,
- * `jti`) with the platform's claims (`org`, `roles`, `perms`, and `act` for delegated tokens).
+ * `jti`) with the platform's claims (`org`, `roles`, `perms`, `email_verified` for sessions, and `act` for
+ * delegated tokens).
  */
 export function createTokenIssuer(options: TokenIssuerOptions) {
   return {
@@ -50,6 +53,7 @@ export function createTokenIssuer(options: TokenIssuerOptions) {
         roles: [...subject.roles],
         perms: [...subject.permissions],
         client_id: subject.clientId,
+        ...(subject.emailVerified === undefined ? {} : { email_verified: subject.emailVerified }),
         ...(subject.actor === undefined ? {} : { act: { sub: subject.actor } }),
       };
       const jwt = new SignJWT(claims)

@@ -1,6 +1,7 @@
 import { ForbiddenError, identityOf, InvalidInputError, NotFoundError, type ServiceApp } from '@lift/kit';
 import { exchangeApiKey } from '../api-key-exchange.js';
 import type { AuthDomain } from '../auth-domain.js';
+import { assertVerifiedFor } from '../email-verification.js';
 import { authErrorCodes } from '../errors.js';
 import { personOf } from '../person-identity.js';
 import { AccessTokenBody, ApiKeyBody, ApiKeyList, ApiKeyParams, CreateApiKeyBody, CreatedApiKeyBody, ExchangeBody } from '../schemas.js';
@@ -17,6 +18,7 @@ export async function apiKeyRoutes(app: ServiceApp, domain: AuthDomain): Promise
       const identity = identityOf(request);
       // The key acts for its creator (see exchangeApiKey), so only a person can create one.
       const creator = personOf(identity);
+      await assertVerifiedFor(domain, creator, 'create API keys');
       const missing = request.body.permissions.filter((permission) => !identity.permissions.includes(permission));
       if (missing.length > 0) {
         throw new ForbiddenError(authErrorCodes.permissionNotHeld, `A key can only carry permissions you hold; you lack ${missing.join(', ')}.`, { extensions: { field: 'body.permissions', missing } });

@@ -1,19 +1,34 @@
 import { ForbiddenError, identityOf, type ServiceApp } from '@lift/kit';
-import { login, logout, refresh, register, switchOrganisation } from '../accounts.js';
+import { login, logout, refresh, switchOrganisation } from '../accounts.js';
+import { register } from '../registration.js';
 import type { AuthDomain } from '../auth-domain.js';
 import { authErrorCodes } from '../errors.js';
 import { personOf, personOrDelegateOf } from '../person-identity.js';
-import { LoginBody, MeBody, RefreshBody, RegisterBody, RegisteredBody, SessionBody, SwitchBody } from '../schemas.js';
+import { LoginBody, MeBody, RefreshBody, RegisterBody, RegisteredBody, RegistrationAcceptedBody, SessionBody, SwitchBody } from '../schemas.js';
 
 const tags = ['sessions'];
 const bearer = [{ bearerAuth: [] }];
 
 /** Register, log in, refresh, log out, switch organisation, and who am I. */
 export async function sessionRoutes(app: ServiceApp, domain: AuthDomain): Promise<void> {
-  app.post('/v1/register', { schema: { tags, security: [], summary: 'Create an account with its own organisation', body: RegisterBody, response: { 201: RegisteredBody } } }, async (request, reply) => {
-    reply.code(201);
-    return register(domain, request.body, { ip: request.ip });
-  });
+  app.post(
+    '/v1/register',
+    {
+      schema: {
+        tags,
+        security: [],
+        summary: 'Create an account with its own organisation',
+        description: 'Verification optional: 201 with a session (409 for a taken address). Required: 202, the same answer for a new and a taken address.',
+        body: RegisterBody,
+        response: { 201: RegisteredBody, 202: RegistrationAcceptedBody },
+      },
+    },
+    async (request, reply) => {
+      const result = await register(domain, request.body, { ip: request.ip });
+      if (result.outcome === 'signed-in') return reply.code(201).send(result.session);
+      return reply.code(202).send({ email: result.email, verificationRequired: true, message: 'Open the link sent to this address to finish; then log in.' });
+    },
+  );
 
   app.post('/v1/login', { schema: { tags, security: [], summary: 'Log in with email and password', body: LoginBody, response: { 200: SessionBody } } }, async (request) =>
     login(domain, request.body, { ip: request.ip }),
@@ -41,6 +56,7 @@ export async function sessionRoutes(app: ServiceApp, domain: AuthDomain): Promis
     return {
       id: user.id,
       email: user.email,
+      emailVerified: user.email_verified_at !== null,
       displayName: user.display_name,
       organisationId: identity.organisation,
       roles: [...identity.roles],

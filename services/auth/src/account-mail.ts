@@ -1,0 +1,61 @@
+import { publicBaseUrl } from '@lift/kit';
+import type { AuthConfig } from './config.js';
+import type { OutgoingMail } from './mail/outgoing-mail.js';
+
+type LinkConfig = Pick<AuthConfig, 'PUBLIC_URL'>;
+
+// Links open console pages that post the token: a GET never spends it, since mail scanners
+// fetch every link in a message before the person sees it.
+function consoleLink(config: LinkConfig, page: string, token: string): string {
+  return `${publicBaseUrl(config)}/console/${page}?token=${encodeURIComponent(token)}`;
+}
+
+export function verificationMail(config: LinkConfig, to: string, token: string, lifetimeMinutes: number): OutgoingMail {
+  return {
+    kind: 'email-verification',
+    to,
+    subject: 'Confirm your e-mail address',
+    text: [
+      'Confirm that this address is yours by opening this link:',
+      '',
+      consoleLink(config, 'verify-email', token),
+      '',
+      `The link works once, for ${describeMinutes(lifetimeMinutes)}. If you did not create an account, ignore this message.`,
+    ].join('\n'),
+  };
+}
+
+/** To the owner of an address someone tried to register again; it holds no link (see decisions.md). */
+export function registrationAttemptMail(to: string): OutgoingMail {
+  return {
+    kind: 'registration-attempt',
+    to,
+    subject: 'Someone tried to register with your address',
+    text: [
+      'Someone tried to create an account with this address, which already has one.',
+      '',
+      'If it was you, sign in instead; if you forgot your password, ask for a reset on the sign-in page.',
+      'If it was not you, you need not do anything: nothing was changed.',
+    ].join('\n'),
+  };
+}
+
+export function passwordResetMail(config: LinkConfig, to: string, token: string, lifetimeMinutes: number): OutgoingMail {
+  return {
+    kind: 'password-reset',
+    to,
+    subject: 'Reset your password',
+    text: [
+      'Choose a new password by opening this link:',
+      '',
+      consoleLink(config, 'reset-password', token),
+      '',
+      `The link works once, for ${describeMinutes(lifetimeMinutes)}. Resetting signs you out everywhere.`,
+      'If you did not ask for this, ignore this message: your password stays as it is.',
+    ].join('\n'),
+  };
+}
+
+function describeMinutes(minutes: number): string {
+  return minutes % 60 === 0 ? `${minutes / 60} hour${minutes === 60 ? '' : 's'}` : `${minutes} minutes`;
+}

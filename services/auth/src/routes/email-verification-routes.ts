@@ -1,0 +1,29 @@
+import { identityOf, type ServiceApp } from '@lift/kit';
+import type { AuthDomain } from '../auth-domain.js';
+import { confirmEmailVerification, resendVerification } from '../email-verification.js';
+import { personOf } from '../person-identity.js';
+import { AccountTokenBody, MailAcceptedBody } from '../schemas.js';
+
+const tags = ['accounts'];
+
+/** Verifying the address: a new link for the signed-in person, and the link's confirmation. */
+export async function emailVerificationRoutes(app: ServiceApp, domain: AuthDomain): Promise<void> {
+  app.post(
+    '/v1/email-verification',
+    { preHandler: app.requireIdentity, schema: { tags, security: [{ bearerAuth: [] }], summary: 'Send a new verification link to your address', response: { 202: MailAcceptedBody } } },
+    async (request, reply) => {
+      await resendVerification(domain, personOf(identityOf(request)), request.ip);
+      return reply.code(202).send({ message: 'A new link is on its way; earlier links no longer work.' });
+    },
+  );
+
+  // Public: the console page posts the token from the link (a GET never spends one).
+  app.post(
+    '/v1/email-verification/confirm',
+    { schema: { tags, security: [], summary: 'Confirm an address with the token from its link', body: AccountTokenBody, response: { 204: { type: 'null' } } } },
+    async (request, reply) => {
+      await confirmEmailVerification(domain, request.body.token, request.ip);
+      return reply.code(204).send();
+    },
+  );
+}

@@ -1,0 +1,54 @@
+import { decodeJwt } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { buildAuthWithInbox } from './auth-with-inbox.js';
+import { deliveredMail, linkToken } from './delivered-mail.js';
+import { backends, bearer, defaultPassword, loginUser } from './helper.js';
+
+const required = { AUTH_EMAIL_VERIFICATION: 'required' };
+
+describe.each(backends)('AUTH_EMAIL_VERIFICATION=required on $name', ({ postgres }) => {
+  it('lets an unverified account sign in only to verify; verifying and refreshing gives the full session', async () => {
+    const { app, inbox } = await buildAuthWithInbox({ postgres, env: required });
+    const registered = await app.inject({ method: 'POST', url: '/v1/register', payload: { email: 'ada@example.test', password: defaultPassword } });
+    expect(registered.statusCode).toBe(202);
+    expect(registered.json()).not.toHaveProperty('accessToken');
+
+    const session = await loginUser(app, 'ada@example.test');
+    expect(decodeJwt(session.accessToken)).toMatchObject({ email_verified: false, roles: [], perms: [] });
+    const me = await app.inject({ method: 'GET', url: '/v1/me', headers: bearer(session) });
+    expect(me.json()).toMatchObject({ emailVerified: false, roles: [], permissions: [], memberships: [{ role: 'owner' }] });
+    expect((await app.inject({ method: 'GET', url: '/v1/api-keys', headers: bearer(session) })).statusCode).toBe(403);
+    expect((await app.inject({ method: 'POST', url: '/v1/email-verification', headers: bearer(session) })).statusCode).toBe(202);
+
+    const token = linkToken(await deliveredMail(inbox, 'ada@example.test', { count: 2 }), '/console/verify-email');
+    expect((await app.inject({ method: 'POST', url: '/v1/email-verification/confirm', payload: { token } })).statusCode).toBe(204);
+    const refreshed = await app.inject({ method: 'POST', url: '/v1/token/refresh', payload: { refreshToken: session.refreshToken } });
+    expect(decodeJwt(refreshed.json().accessToken)).toMatchObject({ email_verified: true, roles: ['owner'] });
+    expect((await app.inject({ method: 'GET', url: '/v1/api-keys', headers: bearer(refreshed.json()) })).statusCode).toBe(200);
+  });
+
+  it('refuses to make an unverified account owner or platform admin, with AUTH_EMAIL_NOT_VERIFIED', async () => {
+    const { app } = await buildAuthWithInbox({ postgres, env: required });
+    await app.inject({ method: 'POST', url: '/v1/register', payload: { email: 'grace@example.test', password: defaultPassword } });
+    const admin = await loginUser(app, 'admin@lift.test', 'platform admin passphrase');
+    expect(decodeJwt(admin.accessToken)).toMatchObject({ email_verified: true, roles: ['owner'] });
+    for (const role of ['owner', 'member']) {
+      const added = await app.inject({ method: 'POST', url: `/v1/organisations/${admin.organisationId}/members`, headers: bearer(admin), payload: { email: 'grace@example.test', role } });
+      expect(added.statusCode).toBe(403);
+      expect(added.json()).toMatchObject({ code: 'AUTH_EMAIL_NOT_VERIFIED' });
+    }
+  });
+
+  it('answers a resend over the per-recipient limit with 429 and Retry-After', async () => {
+    const { app, inbox } = await buildAuthWithInbox({ postgres, env: { ...required, MAIL_LIMIT_PER_RECIPIENT_PER_HOUR: '2' } });
+    await app.inject({ method: 'POST', url: '/v1/register', payload: { email: 'alan@example.test', password: defaultPassword } });
+    const session = await loginUser(app, 'alan@example.test');
+    expect((await app.inject({ method: 'POST', url: '/v1/email-verification', headers: bearer(session) })).statusCode).toBe(202);
+    const refused = await app.inject({ method: 'POST', url: '/v1/email-verification', headers: bearer(session) });
+    expect(refused.statusCode).toBe(429);
+    expect(refused.json()).toMatchObject({ code: 'AUTH_MAIL_LIMITED' });
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    await deliveredMail(inbox, 'alan@example.test', { count: 2 });
+    expect(inbox.received).toHaveLength(2);
+  });
+});

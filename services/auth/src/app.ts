@@ -19,6 +19,7 @@ import { apiKeyRoutes } from './routes/api-key-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { emailVerificationRoutes } from './routes/email-verification-routes.js';
 import { organisationRoutes } from './routes/organisation-routes.js';
+import { passwordResetRoutes } from './routes/password-reset-routes.js';
 import { oauthRoutes } from './routes/oauth-routes.js';
 import { sessionRoutes } from './routes/session-routes.js';
 import { signingKeyRoutes } from './routes/signing-key-routes.js';
@@ -115,6 +116,7 @@ export async function buildAuthApp(deps: AuthDeps): Promise<AuthApp> {
   await app.register(authPlugin, { verifier });
   await sessionRoutes(app, domain);
   await emailVerificationRoutes(app, domain);
+  await passwordResetRoutes(app, domain);
   await organisationRoutes(app, domain);
   await apiKeyRoutes(app, domain);
   await auditRoutes(app, domain);

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { clientAddressKey, LiftError, type Clock, type SharedState } from '@lift/kit';
 import { attemptLimit, type AdmittedAttempt, type AttemptLimit } from './attempt-limit.js';
 import { authErrorCodes } from './errors.js';
@@ -51,8 +51,14 @@ export function loginThrottle(state: SharedState, clock: Clock, settings: LoginT
   const address = attemptLimit(state, clock, { prefix: 'auth:login:address', limit: settings.maxFailuresPerIp, windowMs: ipWindowMs, waitAfter: () => ipWindowMs });
 
   const accountOf = (email: string) => createHash('sha256').update(email).digest('hex').slice(0, 32);
-  const keys = (email: string, ip: string) => {
-    const accountKey = accountOf(email);
+  // An account's keys carry its generation: a password reset starts a new one, which forgets every
+  // count, wait and known address of the account at once, whatever addresses they were for. The
+  // marker outlives everything of the old generation, so its lapse brings nothing back.
+  const generationKey = (email: string) => `auth:login:generation:${accountOf(email)}`;
+  const generationMs = settings.windowMs + settings.maxWaitMs + settings.knownAddressMs;
+  const keys = async (email: string, ip: string) => {
+    const generation = (await state.get(generationKey(email))) ?? '0';
+    const accountKey = `${accountOf(email)}.${generation}`;
     const addressKey = clientAddressKey(ip);
     const pairKey = `${accountKey}:${addressKey}`;
     return { accountKey, addressKey, pairKey, known: `auth:login:known:${pairKey}`, lastFailure: `auth:login:last-failure:${pairKey}` };
@@ -79,7 +85,7 @@ export function loginThrottle(state: SharedState, clock: Clock, settings: LoginT
      * `Retry-After` when one of the limits makes it wait. Call before checking the password.
      */
     async begin(email: string, ip: string): Promise<LoginAttempt> {
-      const key = keys(email, ip);
+      const key = await keys(email, ip);
       const knownAddress = stillSet(await state.get(key.known));
       const reserved: AdmittedAttempt[] = [];
       const limits: [AttemptLimit, string][] = [[address, key.addressKey], [pair, key.pairKey]];
@@ -114,7 +120,12 @@ export function loginThrottle(state: SharedState, clock: Clock, settings: LoginT
 
     /** A registration proves the address belongs to the account's owner, as a login does. */
     async rememberAddress(email: string, ip: string): Promise<void> {
-      await remember(keys(email, ip).known);
+      await remember((await keys(email, ip)).known);
+    },
+
+    /** After a password reset: the account's lockout ends, from every address. */
+    async forgetAccount(email: string): Promise<void> {
+      await state.set(generationKey(email), randomBytes(9).toString('base64url'), { ttlMs: generationMs });
     },
   };
 }

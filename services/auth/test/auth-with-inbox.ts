@@ -9,9 +9,9 @@ afterEach(async () => {
 });
 
 /** Auth sending its mail over SMTP to a real local server, whose inbox the test reads. */
-export async function buildAuthWithInbox(options: { postgres: boolean; clock?: Clock; env?: Record<string, string> }): Promise<AuthUnderTest & { inbox: SmtpStandIn }> {
+export async function buildAuthWithInbox(options: { postgres: boolean; clock?: Clock; env?: Record<string, string>; captureLogs?: boolean }): Promise<AuthUnderTest & { inbox: SmtpStandIn }> {
   const inbox = await startSmtpStandIn();
   servers.push(inbox);
-  const auth = await buildAuth({ postgres: options.postgres, ...(options.clock ? { clock: options.clock } : {}), env: { SMTP_URL: inbox.url, PUBLIC_URL: 'https://lift.test', ...options.env } });
+  const auth = await buildAuth({ postgres: options.postgres, ...(options.clock ? { clock: options.clock } : {}), captureLogs: options.captureLogs ?? false, env: { SMTP_URL: inbox.url, PUBLIC_URL: 'https://lift.test', ...options.env } });
   return { ...auth, inbox };
 }

@@ -1,0 +1,54 @@
+import { InvalidInputError, nowIso } from '@lift/kit';
+import type { RequestOrigin } from './accounts.js';
+import { passwordResetMail } from './account-mail.js';
+import { issueAccountToken, redeemAccountToken } from './account-tokens.js';
+import { normaliseEmail, type AuthDomain } from './auth-domain.js';
+import { logRefusedSend } from './email-verification.js';
+import { authErrorCodes } from './errors.js';
+import { hashPassword, passwordProblem } from './passwords.js';
+
+/**
+ * POST /v1/password-reset: a reset link to the address if it has an account. The route answers
+ * 202 whatever happens here — no account, or the send limit reached — so it never tells whether
+ * an address has an account.
+ */
+export async function requestPasswordReset(domain: AuthDomain, emailInput: string, origin: RequestOrigin): Promise<void> {
+  const email = normaliseEmail(emailInput);
+  // Counted for unknown addresses too: the limits must not differ between the two.
+  const send = await domain.mailLimit.admit(email, origin.ip);
+  const user = await domain.store.users.byEmail(email);
+  if (!user) return;
+  if (!send.admitted) return logRefusedSend(domain.log, 'password-reset', origin.ip);
+  const lifetime = domain.config.PASSWORD_RESET_TOKEN_TTL_MINUTES;
+  await domain.store.transaction(async (queries) => {
+    const token = await issueAccountToken(queries, domain.clock, user.id, 'password-reset', lifetime);
+    await domain.mail.queue(passwordResetMail(domain.config, user.email, token, lifetime), queries.mailOutbox);
+    await queries.audit.record({ organisationId: null, actorId: null, action: 'password_reset.requested', targetType: 'user', targetId: user.id, ip: origin.ip });
+  });
+  domain.mail.wake();
+}
+
+/**
+ * POST /v1/password-reset/confirm: sets the new password (the policy applies), ends every session
+ * of the account, clears its login lockout, and marks the address verified — the link proved the
+ * mailbox. A password the policy refuses leaves the token usable: the transaction rolls back.
+ */
+export async function confirmPasswordReset(domain: AuthDomain, token: string, password: string, origin: RequestOrigin): Promise<void> {
+  // Hashed before the transaction, which then holds its connection only for a few queries; the
+  // hash is wasted on an invalid token (the gateway's sign-in limit bounds how often).
+  const passwordHash = await hashPassword(password, domain.passwordHashing);
+  const email = await domain.store.transaction(async (queries) => {
+    const userId = await redeemAccountToken(queries, domain.clock, token, 'password-reset');
+    const user = await queries.users.byId(userId);
+    if (!user) throw new Error(`account token of a missing user ${userId}`);
+    const problem = passwordProblem(password, user.email, domain.config.PASSWORD_MIN_LENGTH);
+    if (problem) throw new InvalidInputError(authErrorCodes.weakPassword, `The password ${problem}.`, { field: 'body.password' });
+    const at = nowIso(domain.clock);
+    await queries.users.updatePasswordHash(userId, passwordHash, at);
+    await queries.users.markEmailVerified(userId, at);
+    await queries.refreshTokens.revokeUser(userId, at);
+    await queries.audit.record({ organisationId: null, actorId: userId, action: 'password_reset.completed', targetType: 'user', targetId: userId, ip: origin.ip });
+    return user.email;
+  });
+  await domain.throttle.forgetAccount(email);
+}

@@ -1,10 +1,19 @@
 /**
- * Where passwords, keys and client secrets are tried: limited by their own, tighter per-address
- * limit (RATE_LIMIT_CREDENTIALS_PER_IP), and refused (503) rather than let through unlimited when
- * the shared rate-limit store fails. Matched on the normalised path, so `/auth/v1/%6cogin` and
+ * Where passwords, keys, client secrets and account tokens are tried, and account mail is sent:
+ * limited by their own, tighter per-address limit (RATE_LIMIT_CREDENTIALS_PER_IP), and refused
+ * (503) rather than let through unlimited when the shared rate-limit store fails. Matched on the normalised path, so `/auth/v1/%6cogin` and
  * `/auth//v1/./login` count as sign-in too.
  */
-const credentialRoutes = new Set(['/auth/v1/login', '/auth/v1/register', '/auth/v1/api-keys/exchange']);
+const credentialRoutes = new Set([
+  '/auth/v1/login',
+  '/auth/v1/register',
+  '/auth/v1/api-keys/exchange',
+  // Account life cycle (issue #12): they try tokens from links, set passwords or send mail.
+  '/auth/v1/email-verification',
+  '/auth/v1/email-verification/confirm',
+  '/auth/v1/password-reset',
+  '/auth/v1/password-reset/confirm',
+]);
 const tokenEndpoint = '/auth/v1/oauth/token';
 
 /**

@@ -3,7 +3,7 @@ export { createLiftClient, type LiftClient, type LiftClientOptions } from './lif
 export { moduleTokenVerifier, type ModuleTokenVerifierOptions } from './module-token-verifier.js';
 export { platformTokens, PlatformTokenError, type PlatformTokens, type PlatformTokensOptions } from './platform-tokens.js';
 export { LiftApiError } from './problem.js';
-export type { AccessToken, CreatedApiKey, RegisteredModule, Session } from './types.js';
+export type { AccessToken, CreatedApiKey, RegisteredModule, RegisteredSession, RegistrationPending, Session } from './types.js';
 export { entitlementsSchema, type Entitlements } from './wire/entitlements.js';
 export { moduleManifestSchema, routeRuleSchema, type CompleteModuleManifest, type ModuleManifest, type RouteRule } from './wire/module-manifest.js';
 export { routeTableModuleSchema, routeTableSchema, type RouteTable, type RouteTableModule } from './wire/route-table.js';

@@ -1,5 +1,5 @@
 import { LiftApiError } from './problem.js';
-import type { AccessToken, CreatedApiKey, RegisteredModule, Session } from './types.js';
+import type { AccessToken, CreatedApiKey, RegisteredModule, RegisteredSession, RegistrationPending, Session } from './types.js';
 import type { ModuleManifest } from './wire/module-manifest.js';
 
 export interface LiftClientOptions {
@@ -30,7 +30,14 @@ export function createLiftClient(options: LiftClientOptions) {
 
   return {
     auth: {
-      register: (input: { email: string; password: string; displayName?: string; organisationName?: string }) => call<Session & { organisationName: string }>('POST', '/auth/v1/register', input),
+      /** A session when verification is optional; `verificationRequired` (202) when it is required. */
+      register: (input: { email: string; password: string; displayName?: string; organisationName?: string }) => call<RegisteredSession | RegistrationPending>('POST', '/auth/v1/register', input),
+      /** Posts the token from a verification link (the console's /console/verify-email page does this). */
+      confirmEmail: (token: string) => call<void>('POST', '/auth/v1/email-verification/confirm', { token }),
+      resendVerification: (accessToken: string) => call<{ message: string }>('POST', '/auth/v1/email-verification', undefined, accessToken),
+      /** Always accepted: never says whether the address has an account. */
+      requestPasswordReset: (email: string) => call<{ message: string }>('POST', '/auth/v1/password-reset', { email }),
+      resetPassword: (token: string, password: string) => call<void>('POST', '/auth/v1/password-reset/confirm', { token, password }),
       login: (input: { email: string; password: string; organisationId?: string }) => call<Session>('POST', '/auth/v1/login', input),
       refresh: (refreshToken: string) => call<Session>('POST', '/auth/v1/token/refresh', { refreshToken }),
       logout: (refreshToken: string) => call<void>('POST', '/auth/v1/logout', { refreshToken }),

@@ -10,6 +10,21 @@ export interface Session {
   readonly organisationId: string;
 }
 
+/** POST /auth/v1/register with AUTH_EMAIL_VERIFICATION=optional (development): signed in at once. */
+export interface RegisteredSession extends Session {
+  readonly organisationName: string;
+}
+
+/**
+ * POST /auth/v1/register with AUTH_EMAIL_VERIFICATION=required (production's default): the same
+ * answer for a new and a taken address; the link (or a notice) is in that inbox.
+ */
+export interface RegistrationPending {
+  readonly email: string;
+  readonly verificationRequired: true;
+  readonly message: string;
+}
+
 export interface AccessToken {
   readonly accessToken: string;
   readonly tokenType: 'Bearer';

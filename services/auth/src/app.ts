@@ -82,6 +82,9 @@ export async function buildAuthApp(deps: AuthDeps): Promise<AuthApp> {
   };
   const mail = mailSender({ outbox: store.mailOutbox, transport: openMailTransport(config, deps.log), clock, log: deps.log });
   deps.log.info({ mailTransport: mail.description, emailVerification: emailVerificationMode(config) }, `mail goes to ${mail.description}`);
+  if (config.NODE_ENV === 'production' && !config.SMTP_URL) {
+    deps.log.warn({ mailDir: config.MAIL_DIR }, 'NODE_ENV=production without SMTP_URL: verification and reset links are only written to MAIL_DIR, nobody receives them; set SMTP_URL');
+  }
   const domain: AuthDomain = {
     config,
     mail,

@@ -56,6 +56,22 @@ export function passwordResetMail(config: LinkConfig, to: string, token: string,
   };
 }
 
+export function invitationMail(config: LinkConfig, to: string, invitation: { organisationName: string; role: string; token: string; days: number }): OutgoingMail {
+  return {
+    kind: 'invitation',
+    to,
+    subject: `You are invited to ${invitation.organisationName}`,
+    text: [
+      `You are invited to join ${invitation.organisationName} as ${invitation.role}. Open this link to accept:`,
+      '',
+      consoleLink(config, 'accept-invitation', invitation.token),
+      '',
+      `Sign in with this address first, or register with it if you have no account. The invitation works once, for ${invitation.days} days.`,
+      'If you did not expect it, ignore this message.',
+    ].join('\n'),
+  };
+}
+
 function describeMinutes(minutes: number): string {
   return minutes % 60 === 0 ? `${minutes / 60} hour${minutes === 60 ? '' : 's'}` : `${minutes} minutes`;
 }

@@ -18,6 +18,7 @@ import { apiKeyTokenCheck } from './api-key-token-check.js';
 import { apiKeyRoutes } from './routes/api-key-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { emailVerificationRoutes } from './routes/email-verification-routes.js';
+import { invitationRoutes } from './routes/invitation-routes.js';
 import { organisationRoutes } from './routes/organisation-routes.js';
 import { passwordResetRoutes } from './routes/password-reset-routes.js';
 import { oauthRoutes } from './routes/oauth-routes.js';
@@ -121,6 +122,7 @@ export async function buildAuthApp(deps: AuthDeps): Promise<AuthApp> {
   await emailVerificationRoutes(app, domain);
   await passwordResetRoutes(app, domain);
   await organisationRoutes(app, domain);
+  await invitationRoutes(app, domain);
   await apiKeyRoutes(app, domain);
   await auditRoutes(app, domain);
   await tokenRoutes(app, { verifier, keyRing });

@@ -52,6 +52,7 @@ export const authConfigSchema = Type.Object({
   ),
   EMAIL_VERIFICATION_TOKEN_TTL_MINUTES: Type.Integer({ minimum: 5, default: 1440, description: 'how long an e-mail verification link works' }),
   PASSWORD_RESET_TOKEN_TTL_MINUTES: Type.Integer({ minimum: 5, maximum: 1440, default: 30, description: 'how long a password reset link works' }),
+  INVITATION_TTL_DAYS: Type.Integer({ minimum: 1, maximum: 90, default: 7, description: 'how long an invitation into an organisation can be accepted' }),
   MAIL_LIMIT_PER_RECIPIENT_PER_HOUR: Type.Integer({ minimum: 1, default: 5, description: 'account mails (verification, reset, notices) one address receives per hour; more are not sent' }),
   MAIL_LIMIT_PER_CLIENT_PER_HOUR: Type.Integer({ minimum: 1, default: 20, description: 'account mails one client address may cause per hour; more are not sent' }),
   LIFT_ADMIN_EMAIL: Type.Optional(Type.String({ pattern: '^[^@\\s]+@[^@\\s]+$' })),

@@ -1,9 +1,10 @@
-import { ConflictError, ForbiddenError, LiftError, nowIso, type Logger } from '@lift/kit';
+import { ConflictError, ForbiddenError, nowIso, type Logger } from '@lift/kit';
 import { issueAccountToken, redeemAccountToken } from './account-tokens.js';
 import { verificationMail } from './account-mail.js';
 import type { AuthDomain } from './auth-domain.js';
 import { emailVerificationMode } from './config.js';
 import { authErrorCodes } from './errors.js';
+import { mailLimited } from './mail-send-limit.js';
 import type { AuthQueries } from './store/index.js';
 
 /** Queues a verification link for the user in `queries`' transaction; the caller wakes the sender after it commits. */
@@ -19,13 +20,7 @@ export async function resendVerification(domain: AuthDomain, userId: string, ip:
   if (!user) throw new ForbiddenError(authErrorCodes.forbidden, 'This token does not belong to a person.');
   if (user.email_verified_at !== null) throw new ConflictError(authErrorCodes.emailAlreadyVerified, 'Your address is already verified; there is nothing to confirm.');
   const decision = await domain.mailLimit.admit(user.email, ip);
-  if (!decision.admitted) {
-    const seconds = decision.retryAfterSeconds;
-    throw new LiftError(429, authErrorCodes.mailLimited, 'Too many messages', `Too many messages were sent to this address; ask again in ${seconds} seconds.`, {
-      headers: { 'retry-after': String(seconds) },
-      extensions: { retryAfterSeconds: seconds },
-    });
-  }
+  if (!decision.admitted) throw mailLimited(decision.retryAfterSeconds);
   await domain.store.transaction(async (queries) => {
     await queueVerificationMail(domain, queries, user);
     await queries.audit.record({ organisationId: null, actorId: user.id, action: 'email_verification.sent', targetType: 'user', targetId: user.id, ip });

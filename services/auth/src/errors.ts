@@ -26,6 +26,10 @@ export const authErrorCodes = {
   emailNotVerified: 'AUTH_EMAIL_NOT_VERIFIED',
   emailAlreadyVerified: 'AUTH_EMAIL_ALREADY_VERIFIED',
   mailLimited: 'AUTH_MAIL_LIMITED',
+  /** Unknown, expired, accepted or revoked: one answer. */
+  invitationInvalid: 'AUTH_INVITATION_INVALID',
+  invitationForAnotherAddress: 'AUTH_INVITATION_FOR_ANOTHER_ADDRESS',
+  invitationNotFound: 'AUTH_INVITATION_NOT_FOUND',
   /** Logged, not answered: LIFT_ADMIN_EMAIL names an account bootstrap did not create (lift up shows it). */
   platformAdminEmailTaken: 'AUTH_PLATFORM_ADMIN_EMAIL_TAKEN',
   /** Logged, not answered: LIFT_ADMIN_PASSWORD fails the password policy. */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { clientAddressKey, type Clock, type SharedState } from '@lift/kit';
+import { clientAddressKey, LiftError, type Clock, type SharedState } from '@lift/kit';
+import { authErrorCodes } from './errors.js';
 
 export interface MailSendLimitSettings {
   readonly perRecipient: number;
@@ -32,3 +33,11 @@ export function mailSendLimit(state: SharedState, clock: Clock, settings: MailSe
 }
 
 export type MailSendLimit = ReturnType<typeof mailSendLimit>;
+
+/** The answer of a signed-in route over the limit (public routes answer as always instead). */
+export function mailLimited(retryAfterSeconds: number): LiftError {
+  return new LiftError(429, authErrorCodes.mailLimited, 'Too many messages', `Too many messages were sent to this address or from here; try again in ${retryAfterSeconds} seconds.`, {
+    headers: { 'retry-after': String(retryAfterSeconds) },
+    extensions: { retryAfterSeconds },
+  });
+}

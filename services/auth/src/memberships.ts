@@ -17,12 +17,12 @@ export function assertActsFor(identity: Identity, organisationId: string): void 
 }
 
 /** Owner of anything, or any role in the platform organisation, needs a verified address when verification is required. */
-async function assertMayHold(domain: AuthDomain, userId: string, organisationId: string, role: TenantRole): Promise<void> {
+export async function assertMayHold(domain: AuthDomain, userId: string, organisationId: string, role: TenantRole): Promise<void> {
   if (role === 'owner') return assertVerifiedFor(domain, userId, 'become an owner');
   if ((await domain.store.organisations.byId(organisationId))?.kind === 'platform') await assertVerifiedFor(domain, userId, 'become a platform admin');
 }
 
-function assertMayGrant(identity: Identity, role: TenantRole): void {
+export function assertMayGrant(identity: Identity, role: TenantRole): void {
   if (role === 'owner' && !identity.permissions.includes('org:owner')) {
     throw new ForbiddenError(authErrorCodes.ownerRequired, 'Only an owner can make or unmake owners.');
   }

@@ -139,3 +139,17 @@ export const AuditEventBody = Type.Object({
 });
 export const AuditList = Type.Object({ items: Type.Array(AuditEventBody), nextCursor: Type.Union([Type.String(), Type.Null()]) });
 
+
+export const InviteBody = Type.Object({ email: Email, role: Role }, closed);
+export const InvitationBody = Type.Object({
+  id: Type.String(),
+  organisationId: Type.String(),
+  email: Type.String(),
+  role: Type.String(),
+  invitedBy: Type.String(),
+  createdAt: Type.String(),
+  expiresAt: Type.String(),
+});
+export const InvitationList = Type.Object({ items: Type.Array(InvitationBody), nextCursor: Type.Null() });
+export const InvitationParams = Type.Object({ organisationId: Id, invitationId: Id });
+export const AcceptedInvitationBody = Type.Object({ organisationId: Type.String(), organisationName: Type.String(), role: Type.String() });

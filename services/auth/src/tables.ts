@@ -103,4 +103,19 @@ export interface AuthTables {
     /** Set when redeemed, or when a newer token of the same purpose replaced it. */
     used_at: string | null;
   };
+  invitations: {
+    id: string;
+    organisation_id: string;
+    /** Normalised: only the account with this address can accept. */
+    email: string;
+    role: string;
+    token_hash: string;
+    invited_by: string;
+    created_at: string;
+    expires_at: string;
+    accepted_at: string | null;
+    accepted_by: string | null;
+    /** Revoked by an admin, or replaced by a newer invitation of the same address. */
+    revoked_at: string | null;
+  };
 }

@@ -13,6 +13,7 @@ const credentialRoutes = new Set([
   '/auth/v1/email-verification/confirm',
   '/auth/v1/password-reset',
   '/auth/v1/password-reset/confirm',
+  '/auth/v1/invitations/accept',
 ]);
 const tokenEndpoint = '/auth/v1/oauth/token';
 

@@ -5,8 +5,8 @@ import { buildGateway, serviceDocument, startUpstream } from './helper.js';
 const publicAccountRoutes = ['/v1/email-verification/confirm', '/v1/password-reset', '/v1/password-reset/confirm'];
 
 describe('account life-cycle routes at the edge (issue #12)', () => {
-  it('count as sign-in, including the signed-in resend of a verification link', () => {
-    for (const path of [...publicAccountRoutes, '/v1/email-verification']) {
+  it('count as sign-in, including the signed-in resend of a verification link and accepting an invitation', () => {
+    for (const path of [...publicAccountRoutes, '/v1/email-verification', '/v1/invitations/accept']) {
       expect(isCredentialRoute('POST', `/auth${path}`, undefined)).toBe(true);
       expect(isCredentialRoute('GET', `/auth${path}`, undefined)).toBe(false);
     }

@@ -6,6 +6,7 @@ import { accountOriginMigration } from './0004-account-origin.js';
 import { signingKeyScheduleMigration } from './0005-signing-key-schedule.js';
 import { mailOutboxMigration } from './0006-mail-outbox.js';
 import { accountTokensMigration } from './0007-account-tokens.js';
+import { invitationsMigration } from './0008-invitations.js';
 
 /** The auth service's tables, oldest first. Never edit a migration that has shipped; add one. */
 export const authMigrations: ServiceMigrations = {
@@ -16,4 +17,5 @@ export const authMigrations: ServiceMigrations = {
   '0005_signing_key_schedule': signingKeyScheduleMigration,
   '0006_mail_outbox': mailOutboxMigration,
   '0007_account_tokens': accountTokensMigration,
+  '0008_invitations': invitationsMigration,
 };

@@ -4,6 +4,7 @@ import type { AuthTables } from '../tables.js';
 import { accountTokensStore } from './account-tokens-store.js';
 import { apiKeysStore } from './api-keys-store.js';
 import { auditStore } from './audit-store.js';
+import { invitationsStore } from './invitations-store.js';
 import { mailOutboxStore } from './mail-outbox-store.js';
 import { organisationsStore } from './organisations-store.js';
 import { refreshTokensStore } from './refresh-tokens-store.js';
@@ -22,6 +23,7 @@ function authQueries(db: Kysely<AuthTables>, clock: Clock) {
     serverSecrets: serverSecretsStore(db),
     mailOutbox: mailOutboxStore(db),
     accountTokens: accountTokensStore(db),
+    invitations: invitationsStore(db),
   };
 }
 

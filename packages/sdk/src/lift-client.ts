@@ -38,6 +38,10 @@ export function createLiftClient(options: LiftClientOptions) {
       /** Always accepted: never says whether the address has an account. */
       requestPasswordReset: (email: string) => call<{ message: string }>('POST', '/auth/v1/password-reset', { email }),
       resetPassword: (token: string, password: string) => call<void>('POST', '/auth/v1/password-reset/confirm', { token, password }),
+      invite: (accessToken: string, organisationId: string, input: { email: string; role: string }) =>
+        call<{ id: string; email: string; role: string; expiresAt: string }>('POST', `/auth/v1/organisations/${encodeURIComponent(organisationId)}/invitations`, input, accessToken),
+      /** The signed-in invitee (with the invited address) accepts; then switch with /auth/v1/token/switch. */
+      acceptInvitation: (accessToken: string, token: string) => call<{ organisationId: string; organisationName: string; role: string }>('POST', '/auth/v1/invitations/accept', { token }, accessToken),
       login: (input: { email: string; password: string; organisationId?: string }) => call<Session>('POST', '/auth/v1/login', input),
       refresh: (refreshToken: string) => call<Session>('POST', '/auth/v1/token/refresh', { refreshToken }),
       logout: (refreshToken: string) => call<void>('POST', '/auth/v1/logout', { refreshToken }),

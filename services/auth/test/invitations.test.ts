@@ -83,4 +83,15 @@ describe.each(backends)('invitations on $name', ({ postgres }) => {
     expect(ownerByAdmin.statusCode).toBe(403);
     expect(ownerByAdmin.json()).toMatchObject({ code: 'AUTH_OWNER_REQUIRED' });
   });
+
+  it('admits one of many parallel acceptances of one invitation', async () => {
+    const { app, inbox, db } = await buildAuthWithInbox({ postgres });
+    const owner = await registerUser(app, 'owner@example.test');
+    await app.inject({ method: 'POST', url: `/v1/organisations/${owner.organisationId}/invitations`, headers: bearer(owner), payload: { email: 'ada@example.test', role: 'member' } });
+    const ada = await registerUser(app, 'ada@example.test');
+    const token = linkToken(await deliveredMail(inbox, 'ada@example.test', { subject: /invited/ }), acceptLink);
+    const answers = await Promise.all(Array.from({ length: 6 }, () => app.inject({ method: 'POST', url: '/v1/invitations/accept', headers: bearer(ada), payload: { token } })));
+    expect(answers.map((answer) => answer.statusCode).sort()).toEqual([200, 400, 400, 400, 400, 400]);
+    expect(await db.selectFrom('memberships').select('role').where('organisation_id', '=', owner.organisationId).where('user_id', '=', ada.userId).execute()).toEqual([{ role: 'member' }]);
+  });
 });

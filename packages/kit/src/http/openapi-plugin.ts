@@ -30,11 +30,19 @@ export const openApiPlugin = fastifyPlugin<OpenApiPluginOptions>(
     });
     const served = options.document;
     // Swagger UI reads its document (/docs/json) synchronously, so its preHandler fetches it first.
+    // Callback style, because the plugin's hook type has no async form.
     let latest: object | undefined;
     await app.register(fastifySwaggerUi, {
       routePrefix: '/docs',
       ...(served && {
-        uiHooks: { preHandler: async () => void (latest = await served(app.swagger())) },
+        uiHooks: {
+          preHandler: (_request, _reply, done) => {
+            served(app.swagger()).then((document) => {
+              latest = document;
+              done();
+            }, done);
+          },
+        },
         transformSpecification: (own: Readonly<Record<string, unknown>>) => latest ?? own,
         transformSpecificationClone: false,
       }),

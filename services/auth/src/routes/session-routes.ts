@@ -10,31 +10,31 @@ const bearer = [{ bearerAuth: [] }];
 
 /** Register, log in, refresh, log out, switch organisation, and who am I. */
 export async function sessionRoutes(app: ServiceApp, domain: AuthDomain): Promise<void> {
-  app.post('/v1/register', { schema: { tags, security: [], summary: 'Create an account with its own organisation', body: RegisterBody, response: { 201: RegisteredBody } } }, async (request, reply) => {
+  app.post('/v1/register', { schema: { operationId: 'register', tags, security: [], summary: 'Create an account with its own organisation', body: RegisterBody, response: { 201: RegisteredBody } } }, async (request, reply) => {
     reply.code(201);
     return register(domain, request.body, { ip: request.ip });
   });
 
-  app.post('/v1/login', { schema: { tags, security: [], summary: 'Log in with email and password', body: LoginBody, response: { 200: SessionBody } } }, async (request) =>
+  app.post('/v1/login', { schema: { operationId: 'logIn', tags, security: [], summary: 'Log in with email and password', body: LoginBody, response: { 200: SessionBody } } }, async (request) =>
     login(domain, request.body, { ip: request.ip }),
   );
 
-  app.post('/v1/token/refresh', { schema: { tags, security: [], summary: 'Exchange a refresh token for new tokens (rotation)', body: RefreshBody, response: { 200: SessionBody } } }, async (request) =>
+  app.post('/v1/token/refresh', { schema: { operationId: 'refreshTokens', tags, security: [], summary: 'Exchange a refresh token for new tokens (rotation)', body: RefreshBody, response: { 200: SessionBody } } }, async (request) =>
     refresh(domain, request.body.refreshToken, { ip: request.ip }),
   );
 
-  app.post('/v1/logout', { schema: { tags, security: [], summary: 'End the session of a refresh token', body: RefreshBody, response: { 204: { type: 'null' } } } }, async (request, reply) => {
+  app.post('/v1/logout', { schema: { operationId: 'logOut', tags, security: [], summary: 'End the session of a refresh token', body: RefreshBody, response: { 204: { type: 'null' } } } }, async (request, reply) => {
     await logout(domain, request.body.refreshToken, { ip: request.ip });
     return reply.code(204).send();
   });
 
   app.post(
     '/v1/token/switch',
-    { preHandler: app.requireIdentity, schema: { tags, security: bearer, summary: 'A session in another organisation you belong to', body: SwitchBody, response: { 200: SessionBody } } },
+    { preHandler: app.requireIdentity, schema: { operationId: 'switchOrganisation', tags, security: bearer, summary: 'A session in another organisation you belong to', body: SwitchBody, response: { 200: SessionBody } } },
     async (request) => switchOrganisation(domain, personOf(identityOf(request)), request.body.organisationId),
   );
 
-  app.get('/v1/me', { preHandler: app.requireIdentity, schema: { tags, security: bearer, summary: 'The caller, its organisations and its permissions', response: { 200: MeBody } } }, async (request) => {
+  app.get('/v1/me', { preHandler: app.requireIdentity, schema: { operationId: 'getMe', tags, security: bearer, summary: 'The caller, its organisations and its permissions', response: { 200: MeBody } } }, async (request) => {
     const identity = identityOf(request);
     const user = await domain.users.byId(personOrDelegateOf(identity));
     if (!user) throw new ForbiddenError(authErrorCodes.forbidden, 'This token does not belong to a person.');

@@ -14,6 +14,7 @@ export async function analyticsRoutes(app: ServiceApp, domain: BillingDomain): P
     {
       preHandler: app.requirePermission('billing:read'),
       schema: {
+        operationId: 'getUsageAnalytics',
         tags,
         security,
         summary: 'Daily usage of a metric (UTC days, at most 366)',
@@ -38,6 +39,7 @@ export async function analyticsRoutes(app: ServiceApp, domain: BillingDomain): P
     {
       preHandler: app.requireIdentity,
       schema: {
+        operationId: 'getRevenueAnalytics',
         tags,
         security,
         summary: 'MRR by currency and the plan mix (billing:admin)',

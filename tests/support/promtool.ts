@@ -7,8 +7,8 @@ export function promtoolAvailable(): boolean {
 
 /**
  * prom-client's default metrics include the gauges `nodejs_active_{handles,requests,resources}_total`,
- * which promtool flags for a `_total` suffix on a non-counter. They are prom-client's names, kept
- * for dashboards that use them (the same values are also exported without the suffix).
+ * which promtool flags for a `_total` suffix on a non-counter. They are prom-client's names for the
+ * totals (the per-type breakdowns are `nodejs_active_handles` …), not ours to rename.
  */
 const inheritedFinding = /^nodejs_active_(handles|requests|resources)_total non-counter metrics should not have "_total" suffix$/;
 

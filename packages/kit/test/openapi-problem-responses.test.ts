@@ -11,7 +11,7 @@ async function documentWithRoutes() {
   await app.register(authPlugin, { verifier: refuseEveryToken });
   app.post(
     '/v1/notes',
-    { preHandler: app.requirePermission('notes:write'), schema: { operationId: 'createNote', security: [{ bearerAuth: [] }], body: Type.Object({ text: Type.String() }), problems: { 409: 'A note with this text exists (NOTES_DUPLICATE)' } } },
+    { preHandler: app.requirePermission('notes:write'), schema: { operationId: 'createNote', security: [{ bearerAuth: [] }], body: Type.Object({ text: Type.String() }), problems: { 403: 'Notes are read-only today (NOTES_FROZEN)', 409: 'A note with this text exists (NOTES_DUPLICATE)' } } },
     async () => ({}),
   );
   app.get('/v1/notes/:noteId', { preHandler: app.requireIdentity, schema: { security: [{ bearerAuth: [] }], params: Type.Object({ noteId: Type.String() }) } }, async () => ({}));
@@ -26,7 +26,8 @@ describe('the problems each operation can answer, in its OpenAPI document', () =
     const responses = document.paths['/v1/notes'].post.responses;
     expect(Object.keys(responses).sort()).toEqual(['200', '400', '401', '403', '409', '413', '415', 'default']);
     for (const status of ['400', '401', '403', '409', '413', '415', 'default']) expect(responses[status].content).toEqual(problemJson);
-    expect(responses['403'].description).toContain('notes:write');
+    // Both reasons for a 403: the kit's permission check and the route's own.
+    expect(responses['403'].description).toBe('The token does not carry the permission notes:write (AUTH_PERMISSION_MISSING); or Notes are read-only today (NOTES_FROZEN)');
     expect(responses['409'].description).toBe('A note with this text exists (NOTES_DUPLICATE)');
     expect(document.components.schemas.Problem.required).toEqual(['type', 'title', 'status', 'detail', 'code', 'requestId']);
   });

@@ -7,8 +7,9 @@ export type RouteProblems = Readonly<Record<number, string>>;
 declare module 'fastify' {
   interface FastifySchema {
     /**
-     * The problems this route's own code answers (a 404 for an unknown id, a 409 for a duplicate).
-     * Those of validation, tokens and permissions are added by the kit (`problemsOf`).
+     * The problems this route's own code answers (a 404 for an unknown id, a 409 for a duplicate),
+     * each with when and its codes. Those of validation, tokens and permissions are added by the
+     * kit (`problemsOf`); where both give a status, the document lists both reasons.
      */
     problems?: RouteProblems;
   }
@@ -37,7 +38,12 @@ export function problemsOf(route: Pick<RouteOptions, 'errorHandler' | 'preHandle
     problems[413] = 'The body is larger than the service accepts (REQUEST_BODY_TOO_LARGE)';
     problems[415] = 'The body is not in a content type the route takes (REQUEST_UNSUPPORTED_MEDIA_TYPE)';
   }
-  return { ...problems, ...schema.problems };
+  // A status both give (a 403 for the permission and one of the route's own) lists both reasons.
+  for (const [status, when] of Object.entries(schema.problems ?? {})) {
+    const kits = problems[Number(status)];
+    problems[Number(status)] = kits === undefined ? when : `${kits}; or ${when}`;
+  }
+  return problems;
 }
 
 /** Security requirements that ask for something: not absent, not `[]`, not containing `{}` (OpenAPI's "optional"). */

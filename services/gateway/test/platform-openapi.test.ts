@@ -62,7 +62,8 @@ describe('the platform\'s OpenAPI document, fetched from every service', () => {
     expect(Object.keys(document.paths ?? {}).sort()).toEqual(['/auth/v1/things-v1', '/health/detailed', '/memory/v1/things-v1']);
     expect(document.info).toMatchObject({ title: 'Lift OS Core API', version: '0.1.0' });
     expect(document.servers).toEqual([{ url: '/', description: 'this gateway' }]);
-    expect(document.components?.securitySchemes).toEqual({ bearerAuth: { type: 'http', scheme: 'bearer' } });
+    // X-API-Key is the gateway's own scheme: it exchanges the key, the services never see it.
+    expect(document.components?.securitySchemes).toEqual({ bearerAuth: { type: 'http', scheme: 'bearer' }, apiKeyAuth: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: expect.any(String) } });
     expect(document['x-lift-sources']).toEqual({ auth: 'current', memory: 'current' });
     expect(JSON.stringify(document)).not.toContain('internal-host');
     expect(JSON.stringify(document)).not.toContain('127.0.0.1');

@@ -5,6 +5,14 @@ import tseslint from 'typescript-eslint';
 // The core services: none may import another, by package name or by a relative path.
 const serviceNames = ['gateway', 'auth', 'memory', 'registry', 'billing', 'observability'];
 
+/** What a service's or module's source may not import: a package's files, or another service. */
+const serviceImportPatterns = [
+  { group: ['@lift/*/*'], message: 'Import a workspace package through its index (package.json exports).' },
+  { group: ['**/packages/**'], message: 'Import @lift/kit or @lift/sdk, not their files.' },
+  { group: serviceNames.map((name) => `@lift/${name}`), message: 'Services talk over HTTP or events, never by import.' },
+  { group: ['**/services/**', ...serviceNames.map((name) => `**/${name}/src/**`)], message: 'Services talk over HTTP or events, never by import.' },
+];
+
 export default tseslint.config(
   { ignores: ['**/node_modules/**', 'dist/**', 'data/**', 'coverage/**'] },
   js.configs.recommended,
@@ -60,12 +68,7 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          patterns: [
-            { group: ['@lift/*/*'], message: 'Import a workspace package through its index (package.json exports).' },
-            { group: ['**/packages/**'], message: 'Import @lift/kit or @lift/sdk, not their files.' },
-            { group: serviceNames.map((name) => `@lift/${name}`), message: 'Services talk over HTTP or events, never by import.' },
-            { group: ['**/services/**', ...serviceNames.map((name) => `**/${name}/src/**`)], message: 'Services talk over HTTP or events, never by import.' },
-          ],
+          patterns: serviceImportPatterns,
         },
       ],
     },
@@ -73,7 +76,7 @@ export default tseslint.config(
   {
     // One storage seam per service: only its store and its migrations speak Kysely; domain code and
     // routes take the store (STYLE.md §7). The service patterns above are repeated: a later block's
-    // options replace an earlier one's.
+    // options replace an earlier one's (tests/contracts/layering-lint.test.ts checks both hold).
     files: ['services/*/src/**/*.ts'],
     ignores: ['services/*/src/store.ts', 'services/*/src/store/**', 'services/*/src/migrations/**'],
     rules: {
@@ -81,11 +84,7 @@ export default tseslint.config(
         'error',
         {
           paths: [{ name: 'kysely', message: 'Queries live in the service\'s store (store.ts or store/); take the store, and store.transaction for atomic work.' }],
-          patterns: [
-            { group: ['@lift/gateway', '@lift/auth', '@lift/memory', '@lift/registry', '@lift/billing', '@lift/observability'], message: 'Services talk over HTTP or events, never by import.' },
-            { group: ['**/services/**'], message: 'Services talk over HTTP or events, never by import.' },
-            { group: ['@lift/*/*'], message: 'Import a workspace package through its index.' },
-          ],
+          patterns: serviceImportPatterns,
         },
       ],
     },

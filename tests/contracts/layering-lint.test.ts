@@ -38,3 +38,17 @@ describe('imports a service or module may not make', () => {
     expect(await refusedImports('services/auth/src/routes/layering-probe.ts', source)).toEqual([]);
   });
 });
+
+describe('the storage seam', () => {
+  it('keeps kysely out of domain code and routes, and lets stores and migrations use it', async () => {
+    const source = "import { sql } from 'kysely';\nexport const probe = sql;\n";
+    expect(await refusedImports('services/billing/src/layering-probe.ts', source)).toHaveLength(1);
+    expect(await refusedImports('services/billing/src/routes/layering-probe.ts', source)).toHaveLength(1);
+    expect(await refusedImports('services/billing/src/store/layering-probe.ts', source)).toEqual([]);
+    expect(await refusedImports('services/registry/src/migrations/layering-probe.ts', source)).toEqual([]);
+  });
+
+  it('still refuses deep imports in a store', async () => {
+    expect(await refusedImports('services/billing/src/store/layering-probe.ts', "import { LiftError } from '../../../../packages/kit/src/errors.js';\nexport const probe = LiftError;\n")).toHaveLength(1);
+  });
+});

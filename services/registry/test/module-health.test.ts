@@ -1,29 +1,36 @@
 import { describe, expect, it } from 'vitest';
+import { manualClock } from '../../../tests/support/manual-clock.js';
 import { admin, backends, buildRegistry, manifest, startModuleServer, tokenWith } from './helper.js';
 
 describe.each(backends)('module health on $name', ({ postgres }) => {
   it('goes healthy on the first good check, unhealthy after three failures, healthy after two successes', async () => {
-    const { app } = await buildRegistry({ postgres });
+    const clock = manualClock();
+    const { app } = await buildRegistry({ postgres, clock });
+    // Each round a second later, so the newest-first history has an order on every database.
+    const checkRound = async () => {
+      clock.advance(1_000);
+      await app.runHealthChecks();
+    };
     const module = await startModuleServer();
     const headers = await admin();
     await app.inject({ method: 'POST', url: '/v1/modules', headers, payload: manifest({ baseUrl: module.url }) });
     const status = async () => (await app.inject({ method: 'GET', url: '/v1/modules/causal/health', headers })).json();
 
-    await app.runHealthChecks();
+    await checkRound();
     expect((await status()).status).toBe('healthy');
     module.setHealth(500);
-    await app.runHealthChecks();
-    await app.runHealthChecks();
+    await checkRound();
+    await checkRound();
     expect((await status()).status).toBe('healthy');
-    await app.runHealthChecks();
+    await checkRound();
     const down = await status();
     expect(down).toMatchObject({ status: 'unhealthy', lastError: 'health endpoint answered 500', checkType: 'http' });
     expect(down.recent.slice(0, 3).every((result: { ok: boolean }) => !result.ok)).toBe(true);
 
     module.setHealth(200);
-    await app.runHealthChecks();
+    await checkRound();
     expect((await status()).status).toBe('unhealthy');
-    await app.runHealthChecks();
+    await checkRound();
     expect((await status()).status).toBe('healthy');
     expect(module.requests.filter((request) => request === 'GET /health')).toHaveLength(6);
   });

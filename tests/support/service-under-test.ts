@@ -17,7 +17,7 @@ import {
   type ServiceMigrations,
   type SharedState,
 } from '@lift/kit';
-import { sqliteAndMemory, testDatabaseUrl, testRedisUrl, type Backend } from './backends.js';
+import { sqliteAndMemory, testDatabaseUrl, testRedisUrl, type Backend } from './backend.js';
 import { capturingLogger } from './captured-logs.js';
 import { closeWhenDone } from './close-when-done.js';
 import { manualClock } from './manual-clock.js';
@@ -39,7 +39,7 @@ export interface ServiceUnderTestOptions<Schema extends TObject> {
   readonly backend?: Backend;
   /** A manual clock at the test epoch unless given. */
   readonly clock?: Clock;
-  /** Shared state the test made itself (a broken Redis, one shared by two replicas). */
+  /** Shared state the test made itself (a broken Redis, one shared by two replicas); closed with the app. */
   readonly state?: SharedState;
   /** Keep what the service logs at this level and above in `logs` (silent otherwise). */
   readonly logLevel?: 'info' | 'warn';
@@ -128,7 +128,7 @@ export async function startServiceUnderTest<Schema extends TObject, Tables>(
     await migrateToLatest(database, withDatabase?.migrations ?? {});
   }
   const state = options.state ?? (await openSharedState(config as { REDIS_URL?: string; REDIS_KEY_PREFIX: string }, clock));
-  if (!options.state) closing.push(() => state.close());
+  closing.push(() => state.close());
   const http = createHttpClient({ service: options.name, version: 'test' });
   closing.push(() => http.close());
 

@@ -221,7 +221,7 @@ describe.skipIf(testRedisUrl === undefined)('event stream on Redis', () => {
     const crashingState = await redisState(prefix);
     let attempts = 0;
     const crashing = startStreamConsumer({
-      state: crashingState, stream: 'usage', group: 'billing', consumer: 'billing-host', log, blockMs: 50,
+      state: crashingState, stream: 'usage', group: 'billing', consumer: 'billing-host', log, clock: systemClock, blockMs: 50,
       handle: async () => {
         attempts += 1;
         throw new Error('crash before storing');
@@ -231,7 +231,7 @@ describe.skipIf(testRedisUrl === undefined)('event stream on Redis', () => {
     await crashing.stop();
 
     const stored: EventRecord[] = [];
-    const restarted = startStreamConsumer({ state: await redisState(prefix), stream: 'usage', group: 'billing', consumer: 'billing-host', log, blockMs: 50, handle: async (events) => void stored.push(...events) });
+    const restarted = startStreamConsumer({ state: await redisState(prefix), stream: 'usage', group: 'billing', consumer: 'billing-host', log, clock: systemClock, blockMs: 50, handle: async (events) => void stored.push(...events) });
     closeAfterTest(() => restarted.stop());
     await expect.poll(() => stored.map((event) => event.id), { timeout: 3_000 }).toEqual(['r1', 'r2']);
     publisher.publish({ id: 'r3' });

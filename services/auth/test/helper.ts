@@ -7,7 +7,7 @@ import { buildApp, type AuthTables } from '../src/app.js';
 import { authConfigSchema } from '../src/config.js';
 import { authMigrations } from '../src/migrations/index.js';
 import type { PasswordHashing } from '../src/passwords.js';
-import { postgresAndRedis, sqliteAndMemory } from '../../../tests/support/backends.js';
+import { postgresAndRedis, sqliteAndMemory } from '../../../tests/support/backend.js';
 import { startServiceUnderTest, type Storage } from '../../../tests/support/service-under-test.js';
 
 export { backends, testDatabaseUrl } from '../../../tests/support/backends.js';

@@ -4,7 +4,7 @@ import { buildApp, type BillingTables } from '../src/app.js';
 import { billingConfigSchema } from '../src/config.js';
 import { billingMigrations } from '../src/migrations/index.js';
 import type { OrganisationDirectory } from '../src/organisation-directory.js';
-import { postgresAndRedis, sqliteAndMemory } from '../../../tests/support/backends.js';
+import { postgresAndRedis, sqliteAndMemory } from '../../../tests/support/backend.js';
 import { manualClock, testEpoch } from '../../../tests/support/manual-clock.js';
 import { startServiceUnderTest } from '../../../tests/support/service-under-test.js';
 import { bearerFor } from '../../../tests/support/test-token.js';

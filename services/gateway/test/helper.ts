@@ -71,19 +71,32 @@ export function signedIn(permissions: string[] = ['memory:read'], organisation =
   return bearerFor({ secret: testSecret, organisation, permissions, subject: 'user-7', roles: ['member'], atMs: testEpoch, lifetimeSeconds: longLivedSeconds });
 }
 
+export interface GatewayOptions {
+  readonly state?: SharedState;
+  readonly clock?: Clock;
+  readonly resolveModuleHost?: HostResolver;
+  /** Keep what the gateway logs at this level and above. */
+  readonly logLevel?: 'info' | 'warn';
+}
+
 /**
- * The gateway app with its upstream URLs overridden, on a manual clock (the breaker's cooldown and
- * the rate-limit windows move only when the test says); closed after the test.
+ * The gateway with its upstream URLs overridden, on a manual clock (the breaker's cooldown and
+ * the rate-limit windows move only when the test says), with its clock and logs; closed after the test.
  */
-export async function buildGateway(env: Record<string, string>, options: { state?: SharedState; clock?: Clock; resolveModuleHost?: HostResolver } = {}): Promise<ServiceApp> {
-  const gateway = await startServiceUnderTest({
+export function startGateway(env: Record<string, string>, options: GatewayOptions = {}) {
+  return startServiceUnderTest({
     name: 'gateway',
     configSchema: gatewayConfigSchema,
     // The usage outbox (when a test turns metering on) lives in a fresh folder, never in the repository's data/.
     env: { JWT_ALGORITHM: 'HS256', JWT_SECRET: testSecret, EVENT_OUTBOX_FILE: join(mkdtempSync(join(tmpdir(), 'lift-gateway-')), 'outbox.db'), ...env },
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.state ? { state: options.state } : {}),
+    ...(options.logLevel ? { logLevel: options.logLevel } : {}),
     buildApp: (deps) => buildApp({ ...deps, ...(options.resolveModuleHost ? { resolveModuleHost: options.resolveModuleHost } : {}) }),
   });
-  return gateway.app;
+}
+
+/** The gateway app alone, for the many tests that need nothing else of it. */
+export async function buildGateway(env: Record<string, string>, options: GatewayOptions = {}): Promise<ServiceApp> {
+  return (await startGateway(env, options)).app;
 }

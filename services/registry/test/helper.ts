@@ -3,7 +3,7 @@ import type { Clock, ServiceApp } from '@lift/kit';
 import { buildApp, type RegistryTables } from '../src/app.js';
 import { registryConfigSchema } from '../src/config.js';
 import { registryMigrations } from '../src/migrations/index.js';
-import { postgresAndRedis, sqliteAndMemory } from '../../../tests/support/backends.js';
+import { postgresAndRedis, sqliteAndMemory } from '../../../tests/support/backend.js';
 import { testEpoch } from '../../../tests/support/manual-clock.js';
 import { startServiceUnderTest } from '../../../tests/support/service-under-test.js';
 import { sendJson, startStandIn } from '../../../tests/support/stand-in-server.js';

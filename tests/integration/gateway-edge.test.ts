@@ -5,9 +5,10 @@ import { freePort } from '../support/free-port.js';
 import { startServiceProcess, waitUntilReady, type ServiceProcess } from '../support/service-process.js';
 import { testSchemaName } from '../support/test-schema.js';
 import { bearerFor, testAccessToken } from '../support/test-token.js';
+import { skipUnless } from '../support/skip-rule.js';
 
 const redisUrl = process.env.TEST_REDIS_URL;
-if (!redisUrl) process.stderr.write('\n*** SKIPPED: rate limits shared by two gateway processes need TEST_REDIS_URL ***\n\n');
+const withoutRedis = skipUnless(redisUrl !== undefined, 'rate limits shared by two gateway processes', 'TEST_REDIS_URL');
 
 const secret = 'the edge suite signs its own HS256 tokens here';
 
@@ -61,7 +62,7 @@ describe('the gateway process at the edge', () => {
     expect(seen.at(-1)).toMatchObject({ 'x-lift-org': 'tenant-real', 'x-lift-user': 'user-real', 'x-lift-roles': 'member' });
   });
 
-  it.skipIf(!redisUrl)('shares one rate limit between two gateway processes on one Redis, answering 429 with the headers', async () => {
+  it.skipIf(withoutRedis)('shares one rate limit between two gateway processes on one Redis, answering 429 with the headers', async () => {
     const headers = await bearerFor({ secret, organisation: 'tenant-limit', permissions: [] });
     // Earlier tests in this suite used some of this address's six; the two processes count together.
     const answers = [];

@@ -17,10 +17,9 @@ import {
   type EventSink,
   type SharedState,
 } from '../src/index.js';
-import { testRedisUrl, uniqueName, warnWhenSkipped } from './backing-services.js';
+import { testRedisUrl, uniqueName } from './backing-services.js';
+import { skipUnless } from '../../../tests/support/skip-rule.js';
 import { closeAfterTest, startRecordingServer } from './helper.js';
-
-warnWhenSkipped('event stream on Redis', 'TEST_REDIS_URL');
 
 const log = createLogger({ service: 'test', version: '0', level: 'silent' });
 
@@ -200,7 +199,7 @@ describe('event stream while Redis is down', () => {
   });
 });
 
-describe.skipIf(testRedisUrl === undefined)('event stream on Redis', () => {
+describe.skipIf(skipUnless(testRedisUrl !== undefined, 'event stream on Redis', 'TEST_REDIS_URL'))('event stream on Redis', () => {
   async function redisState(prefix: string): Promise<SharedState> {
     const state = await openSharedState({ REDIS_URL: testRedisUrl, REDIS_KEY_PREFIX: prefix }, systemClock);
     closeAfterTest(() => state.close());

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { databaseLocation, migrateToLatest, MigrationError, openDatabase, type DatabaseLocation, type ServiceMigrations } from '../src/index.js';
-import { testDatabaseUrl, uniqueName, warnWhenSkipped } from './backing-services.js';
+import { testDatabaseUrl, uniqueName } from './backing-services.js';
+import { skipUnless } from '../../../tests/support/skip-rule.js';
 import { closeAfterTest } from './helper.js';
 
 interface NotesTables {
@@ -24,11 +25,9 @@ const notesMigrations: ServiceMigrations = {
   },
 };
 
-warnWhenSkipped('migrations on PostgreSQL', 'TEST_DATABASE_URL');
-
 const dialects: { name: string; location: () => DatabaseLocation; enabled: boolean }[] = [
   { name: 'SQLite', enabled: true, location: () => databaseLocation(`sqlite:///${join(mkdtempSync(join(tmpdir(), 'lift-db-')), 'lift.db')}`, 'notes') },
-  { name: 'PostgreSQL', enabled: testDatabaseUrl !== undefined, location: () => databaseLocation(testDatabaseUrl as string, 'notes', uniqueName('notes')) },
+  { name: 'PostgreSQL', enabled: !skipUnless(testDatabaseUrl !== undefined, 'migrations on PostgreSQL', 'TEST_DATABASE_URL'), location: () => databaseLocation(testDatabaseUrl as string, 'notes', uniqueName('notes')) },
 ];
 
 async function open(location: DatabaseLocation) {

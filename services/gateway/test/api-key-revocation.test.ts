@@ -3,9 +3,10 @@ import { openSharedState, systemClock, type Clock } from '@lift/kit';
 import { testEpoch } from '../../../tests/support/manual-clock.js';
 import { bearerFor, testAccessToken } from '../../../tests/support/test-token.js';
 import { buildGateway, manualClock, startUpstream, testSecret } from './helper.js';
+import { skipUnless } from '../../../tests/support/skip-rule.js';
 
 const redisUrl = process.env.TEST_REDIS_URL;
-if (!redisUrl) process.stderr.write('\n*** SKIPPED: revocations over the Redis stream need TEST_REDIS_URL ***\n\n');
+const withoutRedis = skipUnless(redisUrl !== undefined, 'revocations over the Redis stream', 'TEST_REDIS_URL');
 
 /**
  * A stand-in auth whose exchange knows one key until it is revoked, counting the exchanges it
@@ -121,7 +122,7 @@ describe('API-key revocation at the gateway', () => {
     expect(auth.state.exchanges).toBe(5);
   });
 
-  it.skipIf(!redisUrl)('reaches every replica sharing Redis within a second, through the revocation stream', async () => {
+  it.skipIf(withoutRedis)('reaches every replica sharing Redis within a second, through the revocation stream', async () => {
     const prefix = `lift-test-revocations-${Date.now()}-${Math.random().toString(36).slice(2)}:`;
     // Started at the wall clock: Redis stream ids are wall-clock milliseconds, and a replica
     // replays the stream's recent past measured by its own clock.

@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openSharedState, systemClock, type SharedState } from '@lift/kit';
 import { buildGateway, signedIn, startUpstream, type Received } from './helper.js';
+import { skipUnless } from '../../../tests/support/skip-rule.js';
 
 const redisUrl = process.env.TEST_REDIS_URL;
-if (!redisUrl) process.stderr.write('\n*** SKIPPED: quotas shared on Redis need TEST_REDIS_URL ***\n\n');
+const withoutRedis = skipUnless(redisUrl !== undefined, 'quotas shared on Redis', 'TEST_REDIS_URL');
 
 const states: SharedState[] = [];
 afterEach(async () => {
@@ -116,7 +117,7 @@ describe('quotas and metering', () => {
     await expect.poll(() => billing.delivered.length, { timeout: 10_000 }).toBe(4);
   });
 
-  it.skipIf(!redisUrl)('admits exactly N across two gateway replicas sharing Redis', async () => {
+  it.skipIf(withoutRedis)('admits exactly N across two gateway replicas sharing Redis', async () => {
     const billing = await startFakeBilling({ included: 7 });
     const prefix = `lift-test-quota-${process.pid}-${Date.now()}`;
     const env = meteredEnv(billing.url);

@@ -3,6 +3,7 @@ import { InProcessState, openSharedState, type SharedState } from '@lift/kit';
 import { msUntilRoomFor, slidingWindowLimiter, type RateLimitDecision } from '../src/rate-limiter.js';
 import { buildGateway, signedIn, startUpstream } from './helper.js';
 import { manualClock, testEpoch, type ManualClock } from '../../../tests/support/manual-clock.js';
+import { skipUnless } from '../../../tests/support/skip-rule.js';
 
 /**
  * Issue #10 item 16: refused requests extended the lock, and Retry-After named the end of the
@@ -10,7 +11,7 @@ import { manualClock, testEpoch, type ManualClock } from '../../../tests/support
  * client that waited as told got another 429. Time is a manual clock; nothing sleeps.
  */
 const redisUrl = process.env.TEST_REDIS_URL;
-if (!redisUrl) process.stderr.write('\n*** SKIPPED: Retry-After across gateway replicas on Redis needs TEST_REDIS_URL ***\n\n');
+const withoutRedis = skipUnless(redisUrl !== undefined, 'Retry-After across gateway replicas on Redis', 'TEST_REDIS_URL');
 
 const windowMs = 60_000;
 const rule = { limit: 10, windowMs };
@@ -111,7 +112,7 @@ describe('Retry-After and RateLimit-Reset', () => {
     expect(await get('tenant-quiet')).toEqual({ ok: true });
   });
 
-  describe.skipIf(!redisUrl)('on Redis', () => {
+  describe.skipIf(withoutRedis)('on Redis', () => {
     it('hold for every replica sharing the store: refused requests on either do not count', async () => {
       const prefix = `lift-test-retry-after-${process.pid}-${Date.now().toString(36)}:`;
       const replicas = [];

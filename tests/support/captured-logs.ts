@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { createLogger, type Logger } from '@lift/kit';
 
 /** A service logger whose JSON lines a test reads back, parsed; `silent` keeps nothing. */
-export function capturingLogger(service: string, level: 'silent' | 'info' | 'warn' = 'silent'): { log: Logger; lines: Record<string, unknown>[] } {
+export function capturingLogger(service = 'test-service', level: 'silent' | 'info' | 'warn' = 'info'): { log: Logger; lines: Record<string, unknown>[] } {
   const lines: Record<string, unknown>[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _encoding, done) {

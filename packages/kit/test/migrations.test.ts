@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { databaseLocation, migrateToLatest, MigrationError, openDatabase, type DatabaseLocation, type ServiceMigrations } from '../src/index.js';
 import { testDatabaseUrl, uniqueName } from './backing-services.js';
 import { skipUnless } from '../../../tests/support/skip-rule.js';
-import { closeAfterTest } from './helper.js';
+import { closeWhenDone } from './helper.js';
 
 interface NotesTables {
   notes: { id: string; text: string; created_at: string };
@@ -32,7 +32,7 @@ const dialects: { name: string; location: () => DatabaseLocation; enabled: boole
 
 async function open(location: DatabaseLocation) {
   const database = await openDatabase<NotesTables>({ location });
-  closeAfterTest(() => database.close());
+  closeWhenDone(() => database.close());
   return database;
 }
 
@@ -75,7 +75,7 @@ describe('SQLite settings', () => {
   it('uses WAL, a busy timeout, foreign keys and the chosen durability', async () => {
     const location = dialects[0]?.location() as DatabaseLocation;
     const database = await openDatabase<NotesTables>({ location, sqliteSynchronous: 'FULL' });
-    closeAfterTest(() => database.close());
+    closeWhenDone(() => database.close());
     const pragma = async (name: string) => Object.values((await sql.raw(`pragma ${name}`).execute(database.db)).rows[0] as object)[0];
     expect(await pragma('journal_mode')).toBe('wal');
     expect(await pragma('busy_timeout')).toBe(5000);

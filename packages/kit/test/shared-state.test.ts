@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { openSharedState, systemClock, type SharedState } from '../src/index.js';
 import { testRedisUrl, uniqueName } from './backing-services.js';
 import { skipUnless } from '../../../tests/support/skip-rule.js';
-import { closeAfterTest } from './helper.js';
+import { closeWhenDone } from './helper.js';
 
 /** Both implementations, each with its own namespace so parallel tests never meet. */
 const implementations: { name: string; enabled: boolean; open: () => Promise<SharedState> }[] = [
@@ -16,7 +16,7 @@ const implementations: { name: string; enabled: boolean; open: () => Promise<Sha
 
 async function openState(open: () => Promise<SharedState>): Promise<SharedState> {
   const state = await open();
-  closeAfterTest(() => state.close());
+  closeWhenDone(() => state.close());
   return state;
 }
 

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openSharedState, systemClock, type SharedState } from '@lift/kit';
+import type { Entitlements } from '@lift/sdk';
 import { buildGateway, signedIn, startUpstream, type Received } from './helper.js';
 import { skipUnless } from '../../../tests/support/skip-rule.js';
 
@@ -28,7 +29,8 @@ async function startFakeBilling(options: FakeBillingOptions = {}) {
     if (options.down?.()) return respond(503, '{"code":"DOWN"}');
     if (request.url === '/v1/oauth/token') return respond(200, JSON.stringify({ access_token: 'gateway-service-token', token_type: 'Bearer', expires_in: 300 }));
     if (request.url.startsWith('/v1/entitlements/')) {
-      return respond(200, JSON.stringify({
+      // Typed by the SDK's wire type: this fake cannot drift from what billing answers.
+      const entitlements: Entitlements = {
         organisationId: decodeURIComponent(request.url.split('/')[3] ?? ''),
         planId: 'starter',
         periodStart: '2026-11-01T00:00:00.000Z',
@@ -37,7 +39,8 @@ async function startFakeBilling(options: FakeBillingOptions = {}) {
           { metric: 'api_calls', used: options.used ?? 0, included: options.included ?? 1_000, remaining: 0, limit: options.limit ?? 'hard', hardLimitReached: false },
           { metric: 'memory_searches', used: 0, included: 1, remaining: 1, limit: 'hard', hardLimitReached: false },
         ],
-      }));
+      };
+      return respond(200, JSON.stringify(entitlements));
     }
     if (request.url === '/v1/events/usage') {
       expect(request.headers.authorization).toBe('Bearer gateway-service-token');

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Clock, ServiceApp } from '@lift/kit';
+import type { ModuleManifest } from '@lift/sdk';
 import { buildApp, type RegistryTables } from '../src/app.js';
 import { registryConfigSchema } from '../src/config.js';
 import { registryMigrations } from '../src/migrations/index.js';
@@ -57,14 +58,16 @@ export async function startModuleServer(): Promise<{ url: string; port: number; 
   };
 }
 
+/** A valid manifest, typed by the SDK's wire type so it cannot drift from what modules send; `overrides` may break it on purpose. */
+const causalManifest: ModuleManifest = {
+  moduleId: 'causal',
+  name: 'Causal modelling',
+  version: '1.0.0',
+  baseUrl: 'http://127.0.0.1:9999',
+  features: ['dag', 'counterfactuals'],
+  metadata: { description: 'Causal graphs', author: 'Lift', category: 'analytics', tags: ['causal', 'graphs'] },
+};
+
 export function manifest(overrides: Record<string, unknown> = {}) {
-  return {
-    moduleId: 'causal',
-    name: 'Causal modelling',
-    version: '1.0.0',
-    baseUrl: 'http://127.0.0.1:9999',
-    features: ['dag', 'counterfactuals'],
-    metadata: { description: 'Causal graphs', author: 'Lift', category: 'analytics', tags: ['causal', 'graphs'] },
-    ...overrides,
-  };
+  return { ...causalManifest, ...overrides };
 }

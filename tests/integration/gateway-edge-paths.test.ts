@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouteTable } from '@lift/sdk';
 import { freePort } from '../support/free-port.js';
 import { rawRequest } from '../support/raw-request.js';
+import { routeTableEntry } from '../support/route-table-entry.js';
 import { sendJson, startStandIn } from '../support/stand-in-server.js';
 import { startServiceProcess, waitUntilReady, type ServiceProcess } from '../support/service-process.js';
 import { bearerFor } from '../support/test-token.js';
@@ -41,23 +42,17 @@ describe('the gateway process decides on the normalised path, and forwards it', 
 
   beforeAll(async () => {
     module = await standIn([]);
-    // Typed by the SDK's wire type: this stand-in answers what the real registry answers.
     const routeTable: RouteTable = {
       revision: 1,
       modules: [
-        {
+        routeTableEntry({
           moduleId: 'causal',
           baseUrl: module.url,
-          apiPrefix: '/',
-          enabled: true,
-          status: 'healthy',
           routes: [
             { method: '*', pathPrefix: '/admin', permission: 'causal:admin' },
             { method: 'GET', pathPrefix: '/', permission: 'causal:read' },
           ],
-          roles: { owner: [], admin: [], member: [], viewer: [] },
-          memoryRequirements: null,
-        },
+        }),
       ],
     };
     auth = await standIn(['POST /v1/login', 'POST /v1/token/refresh'], {

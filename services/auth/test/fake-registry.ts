@@ -1,13 +1,9 @@
 import type { RouteTable, RouteTableModule } from '@lift/sdk';
+import { routeTableEntry } from '../../../tests/support/route-table-entry.js';
 import { sendJson, startStandIn } from '../../../tests/support/stand-in-server.js';
 
 /** What a test says of a module; the rest of its route-table entry is filled in as the registry would. */
 export type FakeModuleEntry = Pick<RouteTableModule, 'moduleId' | 'roles'> & Partial<RouteTableModule>;
-
-/** A route-table entry with the fields auth does not read filled in, typed by the SDK's wire type. */
-function routeTableEntry(entry: FakeModuleEntry): RouteTableModule {
-  return { baseUrl: `http://127.0.0.1:9/${entry.moduleId}`, apiPrefix: '/', enabled: true, status: 'healthy', routes: [], memoryRequirements: null, ...entry };
-}
 
 /**
  * A stand-in registry answering the route table auth reads role grants and memory requirements

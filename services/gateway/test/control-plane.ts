@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { expect } from 'vitest';
 import type { HostResolver, ServiceApp } from '@lift/kit';
 import type { RouteTable, RouteTableModule } from '@lift/sdk';
+import { routeTableEntry } from '../../../tests/support/route-table-entry.js';
 import { sendJson, startStandIn } from '../../../tests/support/stand-in-server.js';
 import { buildGateway, signedIn, testSecret } from './helper.js';
 
@@ -57,21 +58,12 @@ export async function startControlPlane(initial: Snapshot) {
 
 /** A route-table entry for the module `causal`; what the gateway does not read (role grants, memory needs) is left empty. */
 export function moduleEntry(baseUrl: string, overrides: Partial<RouteTableModule> = {}): RouteTableModule {
-  return {
-    moduleId: 'causal',
-    baseUrl,
-    apiPrefix: '/',
-    enabled: true,
-    status: 'healthy',
-    routes: [
-      { method: 'POST', pathPrefix: '/v1/runs', permission: 'causal:run' },
-      { method: 'GET', pathPrefix: '/', permission: 'causal:read' },
-      { method: '*', pathPrefix: '/', permission: 'causal:write' },
-    ],
-    roles: { owner: [], admin: [], member: [], viewer: [] },
-    memoryRequirements: null,
-    ...overrides,
-  };
+  const routes = [
+    { method: 'POST', pathPrefix: '/v1/runs', permission: 'causal:run' },
+    { method: 'GET', pathPrefix: '/', permission: 'causal:read' },
+    { method: '*', pathPrefix: '/', permission: 'causal:write' },
+  ];
+  return routeTableEntry({ moduleId: 'causal', baseUrl, routes, ...overrides });
 }
 
 /** The gateway following the stand-in control plane, once its first route table arrived; modules may live on loopback. */

@@ -2,6 +2,17 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+// The core services: none may import another, by package name or by a relative path.
+const serviceNames = ['gateway', 'auth', 'memory', 'registry', 'billing', 'observability'];
+
+/** What a service's or module's source may not import: a package's files, or another service. */
+const serviceImportPatterns = [
+  { group: ['@lift/*/*'], message: 'Import a workspace package through its index (package.json exports).' },
+  { group: ['**/packages/**'], message: 'Import @lift/kit or @lift/sdk, not their files.' },
+  { group: serviceNames.map((name) => `@lift/${name}`), message: 'Services talk over HTTP or events, never by import.' },
+  { group: ['**/services/**', ...serviceNames.map((name) => `**/${name}/src/**`)], message: 'Services talk over HTTP or events, never by import.' },
+];
+
 export default tseslint.config(
   { ignores: ['**/node_modules/**', 'dist/**', 'data/**', 'coverage/**'] },
   js.configs.recommended,
@@ -12,6 +23,19 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-syntax': ['error', { selector: 'ExportAllDeclaration', message: 'Export names explicitly (STYLE.md §8).' }],
+    },
+  },
+  {
+    // Type-aware rules for the bugs an async server actually has: a promise nobody awaits (its
+    // rejection is unhandled and its work races the answer), a promise where a callback's
+    // result is ignored (an async listener, an async predicate), and awaiting what is no promise.
+    // The project service reuses the root tsconfig.json, so lint sees what `tsc` sees.
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
     },
   },
   {
@@ -36,17 +60,15 @@ export default tseslint.config(
     },
   },
   {
-    // A service never imports another service: they talk over HTTP or events.
-    files: ['services/*/src/**/*.ts'],
+    // Service and module code reaches a package only through its index — never by a relative path
+    // into packages/, which the package's `exports` cannot block — and never another service.
+    // One block for both rules: ESLint replaces, not merges, a rule configured again for the same files.
+    files: ['services/*/src/**/*.ts', 'modules/*/src/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
-          patterns: [
-            { group: ['@lift/gateway', '@lift/auth', '@lift/memory', '@lift/registry', '@lift/billing', '@lift/observability'], message: 'Services talk over HTTP or events, never by import.' },
-            { group: ['**/services/**'], message: 'Services talk over HTTP or events, never by import.' },
-            { group: ['@lift/*/*'], message: 'Import a workspace package through its index.' },
-          ],
+          patterns: serviceImportPatterns,
         },
       ],
     },
@@ -54,7 +76,7 @@ export default tseslint.config(
   {
     // One storage seam per service: only its store and its migrations speak Kysely; domain code and
     // routes take the store (STYLE.md §7). The service patterns above are repeated: a later block's
-    // options replace an earlier one's.
+    // options replace an earlier one's (tests/contracts/layering-lint.test.ts checks both hold).
     files: ['services/*/src/**/*.ts'],
     ignores: ['services/*/src/store.ts', 'services/*/src/store/**', 'services/*/src/migrations/**'],
     rules: {
@@ -62,11 +84,7 @@ export default tseslint.config(
         'error',
         {
           paths: [{ name: 'kysely', message: 'Queries live in the service\'s store (store.ts or store/); take the store, and store.transaction for atomic work.' }],
-          patterns: [
-            { group: ['@lift/gateway', '@lift/auth', '@lift/memory', '@lift/registry', '@lift/billing', '@lift/observability'], message: 'Services talk over HTTP or events, never by import.' },
-            { group: ['**/services/**'], message: 'Services talk over HTTP or events, never by import.' },
-            { group: ['@lift/*/*'], message: 'Import a workspace package through its index.' },
-          ],
+          patterns: serviceImportPatterns,
         },
       ],
     },

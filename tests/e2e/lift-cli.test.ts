@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repositoryRoot } from '../support/service-process.js';
+import { skipUnless } from '../support/skip-rule.js';
 
 const seedPorts = [8000, 8001, 8002, 8003, 8004, 8005];
 const home = mkdtempSync(join(tmpdir(), 'lift-home-'));
@@ -34,9 +35,8 @@ function listening(port: number): Promise<boolean> {
 // `lift up` uses the seed's fixed ports; on a machine where something already holds them this
 // suite cannot run, and says so.
 const portsTaken = (await Promise.all(seedPorts.map(listening))).some(Boolean);
-if (portsTaken) process.stderr.write('\n*** SKIPPED: the lift CLI suite needs ports 8000-8005 free ***\n\n');
 
-describe.skipIf(portsTaken)('lift up --detach, status and down on the seed\'s ports', () => {
+describe.skipIf(skipUnless(!portsTaken, 'the lift CLI suite', 'free ports 8000-8005'))('lift up --detach, status and down on the seed\'s ports', () => {
   let upOutput = '';
   beforeAll(() => {
     const up = lift('up', '--detach');

@@ -5,14 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/free-port.js';
 import { startServiceProcess, waitUntilReady, type ServiceProcess } from '../support/service-process.js';
 import { testSchemaName } from '../support/test-schema.js';
+import { skipUnless } from '../support/skip-rule.js';
 
 const databaseUrl = process.env.TEST_DATABASE_URL;
 const redisUrl = process.env.TEST_REDIS_URL;
+const onPostgresAndRedis = !skipUnless(databaseUrl !== undefined && redisUrl !== undefined, 'API-key revocation on PostgreSQL + Redis', 'TEST_DATABASE_URL and TEST_REDIS_URL');
 const backends = [
   { name: 'SQLite + in-process state: auth\'s outbox relayed to the gateway\'s inbox', production: false },
-  ...(databaseUrl && redisUrl ? [{ name: 'PostgreSQL + Redis: the revocation stream', production: true }] : []),
+  ...(onPostgresAndRedis ? [{ name: 'PostgreSQL + Redis: the revocation stream', production: true }] : []),
 ];
-if (!databaseUrl || !redisUrl) process.stderr.write('\n*** SKIPPED: API-key revocation on PostgreSQL + Redis needs TEST_DATABASE_URL and TEST_REDIS_URL ***\n\n');
 
 describe.each(backends)('a revoked API key at the real gateway ($name)', ({ production }) => {
   const processes: ServiceProcess[] = [];

@@ -1,18 +1,13 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RouteTable } from '@lift/sdk';
 import { freePort } from '../support/free-port.js';
 import { rawRequest } from '../support/raw-request.js';
+import { routeTableEntry } from '../support/route-table-entry.js';
+import { sendJson, startStandIn } from '../support/stand-in-server.js';
 import { startServiceProcess, waitUntilReady, type ServiceProcess } from '../support/service-process.js';
 import { bearerFor } from '../support/test-token.js';
 
 const secret = 'the edge-paths suite signs its own HS256 tokens here';
-
-interface Seen {
-  readonly method: string;
-  readonly url: string;
-  readonly headers: IncomingHttpHeaders;
-}
 
 /**
  * A stand-in core service that records what the gateway forwards, serves an OpenAPI document
@@ -20,26 +15,26 @@ interface Seen {
  * control plane a gateway needs for module routing).
  */
 async function standIn(publicOperations: string[], extra: Record<string, (url: URL) => unknown> = {}) {
-  const seen: Seen[] = [];
   const paths: Record<string, Record<string, unknown>> = {};
   for (const operation of publicOperations) {
     const [method = '', path = ''] = operation.split(' ');
     paths[path] = { ...paths[path], [method.toLowerCase()]: { security: [], responses: { 200: { description: 'ok' } } } };
   }
   const document = { openapi: '3.1.0', info: { title: 'stand-in', version: '1' }, paths };
-  const server: Server = createServer((request, response) => {
-    const url = new URL(request.url ?? '/', 'http://stand-in');
-    const answer = url.pathname === '/openapi.json' ? document : extra[url.pathname]?.(url);
-    if (answer === undefined) seen.push({ method: request.method ?? '', url: request.url ?? '', headers: request.headers });
-    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer ?? { ok: true }));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, server };
+  const answerFor = (url: URL) => (url.pathname === '/openapi.json' ? document : extra[url.pathname]?.(url));
+  // Started in beforeAll: closed after the file's last test (tests/support/close-when-done.ts).
+  const standIn = await startStandIn((request, response) => sendJson(response, 200, answerFor(new URL(request.url, 'http://stand-in')) ?? { ok: true }));
+  return {
+    url: standIn.url,
+    // What the gateway forwarded, not what it asked of the stand-in for itself.
+    get seen() {
+      return standIn.received.filter((request) => answerFor(new URL(request.url, 'http://stand-in')) === undefined);
+    },
+  };
 }
 
 describe('the gateway process decides on the normalised path, and forwards it', () => {
   let gateway: ServiceProcess;
-  const servers: Server[] = [];
   let auth: Awaited<ReturnType<typeof standIn>>;
   let billing: Awaited<ReturnType<typeof standIn>>;
   let memory: Awaited<ReturnType<typeof standIn>>;
@@ -47,20 +42,17 @@ describe('the gateway process decides on the normalised path, and forwards it', 
 
   beforeAll(async () => {
     module = await standIn([]);
-    const routeTable = {
+    const routeTable: RouteTable = {
       revision: 1,
       modules: [
-        {
+        routeTableEntry({
           moduleId: 'causal',
           baseUrl: module.url,
-          apiPrefix: '/',
-          enabled: true,
-          status: 'healthy',
           routes: [
             { method: '*', pathPrefix: '/admin', permission: 'causal:admin' },
             { method: 'GET', pathPrefix: '/', permission: 'causal:read' },
           ],
-        },
+        }),
       ],
     };
     auth = await standIn(['POST /v1/login', 'POST /v1/token/refresh'], {
@@ -69,7 +61,6 @@ describe('the gateway process decides on the normalised path, and forwards it', 
     });
     billing = await standIn(['POST /v1/webhooks/stripe']);
     memory = await standIn([]);
-    servers.push(module.server, auth.server, billing.server, memory.server);
     gateway = startServiceProcess({
       name: 'gateway',
       port: await freePort(),
@@ -93,10 +84,6 @@ describe('the gateway process decides on the normalised path, and forwards it', 
 
   afterAll(async () => {
     await gateway?.stop();
-    for (const server of servers) {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    }
   });
 
   const token = (permissions: string[] = []) => bearerFor({ secret, organisation: 'tenant-paths', permissions, subject: 'user-paths', roles: ['member'] });

@@ -1,32 +1,31 @@
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/free-port.js';
 import { startServiceProcess, waitUntilReady, type ServiceProcess } from '../support/service-process.js';
 import { testSchemaName } from '../support/test-schema.js';
 import { bearerFor, testAccessToken } from '../support/test-token.js';
+import { skipUnless } from '../support/skip-rule.js';
+import { sendJson, startStandIn, type StandIn } from '../support/stand-in-server.js';
 
 const redisUrl = process.env.TEST_REDIS_URL;
-if (!redisUrl) process.stderr.write('\n*** SKIPPED: rate limits shared by two gateway processes need TEST_REDIS_URL ***\n\n');
+const withoutRedis = skipUnless(redisUrl !== undefined, 'rate limits shared by two gateway processes', 'TEST_REDIS_URL');
 
 const secret = 'the edge suite signs its own HS256 tokens here';
 
 describe('the gateway process at the edge', () => {
-  const seen: IncomingHttpHeaders[] = [];
-  const upstream = createServer((request, response) => {
-    // The gateway reads which routes are public from the service's document (none, here).
-    if (request.url === '/openapi.json') return response.writeHead(200, { 'content-type': 'application/json' }).end('{"openapi":"3.1.0","info":{"title":"memory","version":"1"},"paths":{}}');
-    seen.push(request.headers);
-    response.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
-  });
+  let upstream: StandIn;
+  // What the gateway forwarded: the document it reads for itself is not a forwarded request.
+  const seen = () => upstream.received.filter((request) => request.url !== '/openapi.json').map((request) => request.headers);
   const gateways: ServiceProcess[] = [];
 
   beforeAll(async () => {
-    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    upstream = await startStandIn((request, response) =>
+      // The gateway reads which routes are public from the service's document (none, here).
+      request.url === '/openapi.json' ? sendJson(response, 200, { openapi: '3.1.0', info: { title: 'memory', version: '1' }, paths: {} }) : sendJson(response, 200, { ok: true }),
+    );
     const env: Record<string, string> = {
       JWT_ALGORITHM: 'HS256',
       JWT_SECRET: secret,
-      MEMORY_SERVICE_URL: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`,
+      MEMORY_SERVICE_URL: upstream.url,
       RATE_LIMIT_PER_IP: '6',
       ...(redisUrl ? { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `${testSchemaName('edge')}:` } : {}),
     };
@@ -36,7 +35,6 @@ describe('the gateway process at the edge', () => {
 
   afterAll(async () => {
     await Promise.all(gateways.map((gateway) => gateway.stop()));
-    await new Promise((resolve) => upstream.close(resolve));
   });
 
   const url = (index: number) => `${gateways[index]?.url}/memory/v1/items`;
@@ -51,17 +49,17 @@ describe('the gateway process at the edge', () => {
       expect(answer.status).toBe(401);
       expect(answer.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     }
-    expect(seen).toHaveLength(0);
+    expect(seen()).toHaveLength(0);
   });
 
   it('drops forged x-lift-* headers and asserts the token\'s identity instead', async () => {
     const headers = await bearerFor({ secret, organisation: 'tenant-real', permissions: [], subject: 'user-real', roles: ['member'] });
     const answer = await fetch(url(0), { headers: { ...headers, 'x-lift-org': 'platform', 'x-lift-user': 'admin', 'x-lift-roles': 'owner' } });
     expect(answer.status).toBe(200);
-    expect(seen.at(-1)).toMatchObject({ 'x-lift-org': 'tenant-real', 'x-lift-user': 'user-real', 'x-lift-roles': 'member' });
+    expect(seen().at(-1)).toMatchObject({ 'x-lift-org': 'tenant-real', 'x-lift-user': 'user-real', 'x-lift-roles': 'member' });
   });
 
-  it.skipIf(!redisUrl)('shares one rate limit between two gateway processes on one Redis, answering 429 with the headers', async () => {
+  it.skipIf(withoutRedis)('shares one rate limit between two gateway processes on one Redis, answering 429 with the headers', async () => {
     const headers = await bearerFor({ secret, organisation: 'tenant-limit', permissions: [] });
     // Earlier tests in this suite used some of this address's six; the two processes count together.
     const answers = [];

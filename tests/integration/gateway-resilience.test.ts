@@ -1,9 +1,8 @@
-import { createServer as createHttpServer } from 'node:http';
-import { createServer as createTcpServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../support/free-port.js';
 import { startServiceProcess, waitUntilReady, type ServiceProcess } from '../support/service-process.js';
+import { sendJson, startStandIn } from '../support/stand-in-server.js';
 import { bearerFor } from '../support/test-token.js';
 
 const secret = 'the resilience suite signs its own HS256 tokens';
@@ -12,7 +11,8 @@ afterEach(async () => {
   await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()));
 });
 
-async function listening<T extends { listen(port: number, host: string, done: () => void): unknown; address(): unknown; close(done: () => void): unknown }>(server: T): Promise<string> {
+/** A raw TCP server (a crashing upstream resets the connection, which no HTTP stand-in can). */
+async function listening(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   cleanups.push(() => new Promise((resolve) => server.close(() => resolve(undefined))));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -48,9 +48,9 @@ describe('the gateway process towards failing upstreams', () => {
 
   it('answers 504 within the timeout for a hung upstream, trips the breaker, and recovers when it answers again', async () => {
     let hanging = true;
-    const memoryUrl = await listening(createHttpServer((_request, response) => {
-      if (!hanging) response.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
-    }));
+    const { url: memoryUrl } = await startStandIn((_request, response) => {
+      if (!hanging) sendJson(response, 200, { ok: true });
+    });
     const gateway = await startGateway({ MEMORY_SERVICE_URL: memoryUrl, UPSTREAM_TIMEOUT_MS: '300', CIRCUIT_BREAKER_FAILURES: '2', CIRCUIT_BREAKER_COOLDOWN_MS: '500' });
     const headers = await bearerFor({ secret, organisation: 'platform', permissions: [] });
     for (let index = 0; index < 2; index += 1) {

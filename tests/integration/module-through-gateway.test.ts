@@ -6,10 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/free-port.js';
 import { repositoryRoot, startServiceProcess, waitUntilReady, type ServiceProcess } from '../support/service-process.js';
 import { testSchemaName } from '../support/test-schema.js';
+import { skipUnless } from '../support/skip-rule.js';
 
 const databaseUrl = process.env.TEST_DATABASE_URL;
-const backends = [{ name: 'SQLite', postgres: false }, ...(databaseUrl ? [{ name: 'PostgreSQL', postgres: true }] : [])];
-if (!databaseUrl) process.stderr.write('\n*** SKIPPED: the module suite on PostgreSQL needs TEST_DATABASE_URL ***\n\n');
+const onPostgres = !skipUnless(databaseUrl !== undefined, 'the module suite on PostgreSQL', 'TEST_DATABASE_URL');
+const backends = [{ name: 'SQLite', postgres: false }, ...(onPostgres ? [{ name: 'PostgreSQL', postgres: true }] : [])];
 
 const admin = { email: 'admin@lift.test', password: 'platform admin passphrase' };
 

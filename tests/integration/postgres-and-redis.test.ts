@@ -3,19 +3,18 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../support/free-port.js';
 import { startServiceProcess, waitUntilReady, type ServiceProcess } from '../support/service-process.js';
 import { testSchemaName } from '../support/test-schema.js';
+import { skipUnless } from '../support/skip-rule.js';
 
 const databaseUrl = process.env.TEST_DATABASE_URL;
 const redisUrl = process.env.TEST_REDIS_URL;
-if (!databaseUrl || !redisUrl) {
-  process.stderr.write('\n*** SKIPPED: services on PostgreSQL and Redis need TEST_DATABASE_URL and TEST_REDIS_URL ***\n\n');
-}
+const withoutBoth = skipUnless(databaseUrl !== undefined && redisUrl !== undefined, 'services on PostgreSQL and Redis', 'TEST_DATABASE_URL and TEST_REDIS_URL');
 
 const started: ServiceProcess[] = [];
 afterEach(async () => {
   await Promise.all(started.splice(0).map((service) => service.stop()));
 });
 
-describe.skipIf(!databaseUrl || !redisUrl)('services in production mode on PostgreSQL and Redis', () => {
+describe.skipIf(withoutBoth)('services in production mode on PostgreSQL and Redis', () => {
   it.each(['auth', 'billing', 'memory', 'observability', 'registry'])('%s migrates its own schema and is ready on both', async (name) => {
     const schema = testSchemaName(name);
     const service = startServiceProcess({

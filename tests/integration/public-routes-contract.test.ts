@@ -6,8 +6,8 @@ import { rawRequest, type RawAnswer } from '../support/raw-request.js';
  * Issue #10 item 15, as a contract between the services and the edge: every operation a service's
  * own /openapi.json declares public (`security: []`) is reachable through the gateway without a
  * token, and no other operation is — the gateway refuses those itself, without calling the
- * service. The one exception is the kit's fixed probe set, public on every service by the
- * gateway's built-in rule: GET /health and /ready (documented, without `security: []`) and
+ * service. The kit's fixed probe set is public on every service by the gateway's built-in rule as
+ * well: GET /health and /ready (documented, with `security: []` since issue #11) and
  * /openapi.json and /docs (kept out of the documents). Stripe is configured so that billing's
  * webhook exists (nothing leaves the machine: its API address is a closed local port).
  */
@@ -62,10 +62,11 @@ async function forwardedTo(service: string): Promise<number> {
 }
 
 describe('the public routes the services declare are exactly the gateway\'s', () => {
-  it('declares auth\'s sign-in routes and billing\'s Stripe webhook public', async () => {
+  it('declares auth\'s sign-in routes, billing\'s Stripe webhook and the kit\'s probes public', async () => {
     const declared = (await Promise.all(coreServiceNames.map(operationsOf))).flat().filter((operation) => operation.declaredPublic);
     expect(declared.map((operation) => `${operation.method} /${operation.service}${operation.template}`).sort()).toEqual(
       [
+        ...coreServiceNames.flatMap((name) => [`GET /${name}/health`, `GET /${name}/ready`]),
         'GET /auth/.well-known/jwks.json',
         'GET /auth/.well-known/oauth-authorization-server',
         'POST /auth/v1/api-keys/exchange',

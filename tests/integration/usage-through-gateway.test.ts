@@ -5,12 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/free-port.js';
 import { startServiceProcess, waitUntilReady, type ServiceProcess } from '../support/service-process.js';
 import { testSchemaName } from '../support/test-schema.js';
+import { skipUnless } from '../support/skip-rule.js';
 
 const databaseUrl = process.env.TEST_DATABASE_URL;
 const redisUrl = process.env.TEST_REDIS_URL;
 /** The embedded default delivers through the gateway's local outbox; production through Redis Streams. */
-const backends = [{ name: 'SQLite, local outbox', production: false }, ...(databaseUrl && redisUrl ? [{ name: 'PostgreSQL, Redis Streams', production: true }] : [])];
-if (!databaseUrl || !redisUrl) process.stderr.write('\n*** SKIPPED: metering over Redis Streams needs TEST_DATABASE_URL and TEST_REDIS_URL ***\n\n');
+const onPostgresAndRedis = !skipUnless(databaseUrl !== undefined && redisUrl !== undefined, 'metering over Redis Streams', 'TEST_DATABASE_URL and TEST_REDIS_URL');
+const backends = [{ name: 'SQLite, local outbox', production: false }, ...(onPostgresAndRedis ? [{ name: 'PostgreSQL, Redis Streams', production: true }] : [])];
 
 const admin = { email: 'admin@lift.test', password: 'platform admin passphrase' };
 

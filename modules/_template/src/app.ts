@@ -35,7 +35,7 @@ export async function buildApp(deps: TemplateDeps): Promise<ServiceApp> {
   });
   await app.register(authPlugin, { verifier: deps.verifier });
 
-  app.get('/v1/notes', { preHandler: app.requirePermission('template:read'), schema: { summary: 'Notes of your organisation', response: { 200: Type.Object({ items: Type.Array(Note), nextCursor: Type.Null() }) } } }, async (request) => ({
+  app.get('/v1/notes', { preHandler: app.requirePermission('template:read'), schema: { operationId: 'listNotes', summary: 'Notes of your organisation', response: { 200: Type.Object({ items: Type.Array(Note), nextCursor: Type.Null() }) } } }, async (request) => ({
     items: [...notes.list(identityOf(request).organisation)],
     nextCursor: null,
   }));
@@ -44,7 +44,7 @@ export async function buildApp(deps: TemplateDeps): Promise<ServiceApp> {
     '/v1/notes',
     {
       preHandler: app.requirePermission('template:write'),
-      schema: { summary: 'Add a note', body: Type.Object({ text: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false }), response: { 201: Note } },
+      schema: { operationId: 'createNote', summary: 'Add a note', body: Type.Object({ text: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false }), response: { 201: Note } },
     },
     async (request, reply) => {
       const identity = identityOf(request);
@@ -56,7 +56,7 @@ export async function buildApp(deps: TemplateDeps): Promise<ServiceApp> {
   // platform token limited to the manifest's memoryRequirements, then used like any client's.
   app.get(
     '/v1/whoami',
-    { preHandler: app.requirePermission('template:read'), schema: { summary: 'The caller as the platform knows them, asked with a delegated token', response: { 200: PlatformIdentity } } },
+    { preHandler: app.requirePermission('template:read'), schema: { operationId: 'whoAmI', summary: 'The caller as the platform knows them, asked with a delegated token', response: { 200: PlatformIdentity } } },
     async (request) => {
       const moduleToken = bearerToken.exec(request.headers.authorization ?? '')?.[1] as string;
       const platformToken = await platformTokenFor(deps.platform.tokens, moduleToken);

@@ -53,6 +53,8 @@ export type { ReadinessCheck, Readiness } from './http/health-plugin.js';
 export { readyOnceDone, type StartupWork } from './http/ready-once-done.js';
 export { createHttpClient, type CallContext, type HttpAnswer, type HttpCall, type HttpClient } from './http/http-client.js';
 export { problemContentType, problemDocument, sendProblem, type Problem, type ProblemDocument } from './http/problem-details.js';
+export { problemResponse, problemSchemaName, ProblemSchema } from './http/problem-schema.js';
+export type { RouteProblems } from './http/route-problems.js';
 export { requestIdHeader } from './http/request-id.js';
 export { strictValidator, type StrictValidator } from './http/validator-compilers.js';
 export { describeValidationErrors, type FieldError } from './http/validation-errors.js';

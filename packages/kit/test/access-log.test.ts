@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createService } from '../src/index.js';
-import { capturingLogger, closeAfterTest } from './helper.js';
+import { capturingLogger, closeWhenDone } from './helper.js';
 
 async function serviceWithLog() {
   const { log, lines } = capturingLogger('logged');
@@ -9,7 +9,7 @@ async function serviceWithLog() {
     config: { BODY_LIMIT_BYTES: 1_048_576, CORS_ORIGINS: '*' },
     log,
   });
-  closeAfterTest(() => app.close());
+  closeWhenDone(() => app.close());
   return { app, lines };
 }
 

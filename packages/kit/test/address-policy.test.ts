@@ -1,9 +1,9 @@
-import { createServer } from 'node:http';
-import { isIP, type AddressInfo } from 'node:net';
+import { isIP } from 'node:net';
 import { buildConnector, Pool } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { addressPolicyFrom, addressProblem, ConfigError, guardedConnector, guardedLookup, reachedAddresses, type HostResolver } from '../src/index.js';
-import { closeAfterTest } from './helper.js';
+import { closeWhenDone } from './helper.js';
+import { startStandIn } from '../../../tests/support/stand-in-server.js';
 
 const closed = addressPolicyFrom('');
 const verdict = (address: string, policy = closed): 'never' | 'private' | 'allowed' | 'not an address' => {
@@ -153,16 +153,11 @@ describe('connections under the address policy', () => {
   });
 
   it('opens no connection to a name that now resolves to a refused address, nor to a refused literal', async () => {
-    let connections = 0;
-    const server = createServer((_request, response) => response.end('reached'));
-    server.on('connection', () => (connections += 1));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    closeAfterTest(() => new Promise((resolve) => server.close(() => resolve())));
-    const port = (server.address() as AddressInfo).port;
+    const { port, counted } = await startStandIn((_request, response) => void response.end('reached'));
     const refused: string[] = [];
     const poolFor = (origin: string, policy = closed) => {
       const pool = new Pool(origin, { connect: guardedConnector({ buildConnector, policy, resolve: resolveTo('127.0.0.1'), onRefused: (host) => void refused.push(host) }) });
-      closeAfterTest(() => pool.close());
+      closeWhenDone(() => pool.close());
       return pool;
     };
 
@@ -170,12 +165,12 @@ describe('connections under the address policy', () => {
     await expect(poolFor(`http://module.example:${port}`).request({ method: 'GET', path: '/' })).rejects.toMatchObject({ code: 'EREFUSED_BY_POLICY' });
     await expect(poolFor(`http://[::ffff:7f00:1]:${port}`).request({ method: 'GET', path: '/' })).rejects.toMatchObject({ code: 'EREFUSED_BY_POLICY' });
     await expect(poolFor(`http://127.0.0.1:${port}`).request({ method: 'GET', path: '/' })).rejects.toMatchObject({ code: 'EREFUSED_BY_POLICY' });
-    expect(connections).toBe(0);
+    expect(counted.connections).toBe(0);
     expect(refused).toEqual(['module.example', '::ffff:7f00:1', '127.0.0.1']);
 
     // Where loopback is allowed (lift up), the same name connects.
     const answer = await poolFor(`http://module.example:${port}`, addressPolicyFrom('127.0.0.0/8')).request({ method: 'GET', path: '/' });
     expect(await answer.body.text()).toBe('reached');
-    expect(connections).toBe(1);
+    expect(counted.connections).toBe(1);
   });
 });

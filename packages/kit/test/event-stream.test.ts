@@ -17,15 +17,21 @@ import {
   type EventSink,
   type SharedState,
 } from '../src/index.js';
-import { testRedisUrl, uniqueName, warnWhenSkipped } from './backing-services.js';
-import { closeAfterTest, startRecordingServer } from './helper.js';
-
-warnWhenSkipped('event stream on Redis', 'TEST_REDIS_URL');
+import { testRedisUrl, uniqueName } from './backing-services.js';
+import { skipUnless } from '../../../tests/support/skip-rule.js';
+import { closeWhenDone, startRecordingServer } from './helper.js';
 
 const log = createLogger({ service: 'test', version: '0', level: 'silent' });
 
 function scratchFile(name: string): string {
   return join(mkdtempSync(join(tmpdir(), 'lift-events-')), name);
+}
+
+/** A publisher on the usage stream with a fresh outbox, flushing every 5 ms; closed after the test. */
+async function usagePublisher(state: SharedState, deliver: Parameters<typeof openEventPublisher>[0]['deliver']) {
+  const publisher = await openEventPublisher({ state, stream: 'usage', outboxFile: scratchFile('outbox.db'), log, flushIntervalMs: 5, deliver });
+  closeWhenDone(() => publisher.close());
+  return publisher;
 }
 
 /** A sink that fails while `failing` is set, as a store that is down does. */
@@ -91,7 +97,7 @@ describe('local outbox and its relay', () => {
     await first.close();
 
     const reopened = await openLocalOutbox(file);
-    closeAfterTest(() => reopened.close());
+    closeWhenDone(() => reopened.close());
     expect(reopened.oldest(10).map((batch) => JSON.parse(batch.json) as unknown)).toEqual([[{ id: 'a' }, { id: 'b' }], [{ id: 'c' }]]);
     reopened.remove([reopened.oldest(1)[0]?.id ?? -1]);
     expect(reopened.oldest(10).map((batch) => JSON.parse(batch.json) as unknown)).toEqual([[{ id: 'c' }]]);
@@ -99,7 +105,7 @@ describe('local outbox and its relay', () => {
 
   it('retries a consumer that is down and deletes batches only once it took them', async () => {
     const outbox = await openLocalOutbox(scratchFile('outbox.db'));
-    closeAfterTest(() => outbox.close());
+    closeWhenDone(() => outbox.close());
     const delivered: EventRecord[] = [];
     let consumerUp = false;
     let attempts = 0;
@@ -113,7 +119,7 @@ describe('local outbox and its relay', () => {
         for (const batch of events) delivered.push(...(JSON.parse(batch) as EventRecord[]));
       },
     });
-    closeAfterTest(async () => relay.stop());
+    closeWhenDone(async () => relay.stop());
     await outbox.write([{ id: 'e1' }]);
     await outbox.write([{ id: 'e2' }]);
     await expect.poll(() => attempts, { timeout: 3_000 }).toBeGreaterThan(2);
@@ -145,29 +151,21 @@ describe('local outbox and its relay', () => {
     const unhandled: unknown[] = [];
     const recordUnhandled = (reason: unknown) => unhandled.push(reason);
     process.on('unhandledRejection', recordUnhandled);
-    closeAfterTest(async () => void process.off('unhandledRejection', recordUnhandled));
+    closeWhenDone(async () => void process.off('unhandledRejection', recordUnhandled));
     finishDelivery();
     for (let turn = 0; turn < 3; turn += 1) await new Promise((resolve) => setImmediate(resolve));
     expect(unhandled).toEqual([]);
     const reopened = await openLocalOutbox(file);
-    closeAfterTest(() => reopened.close());
+    closeWhenDone(() => reopened.close());
     expect(reopened.oldest(10).map((batch) => JSON.parse(batch.json) as unknown)).toEqual([[{ id: 'slow' }]]);
   });
 
   it('delivers over HTTP to the consumer inbox as the service, through openEventPublisher', async () => {
     const inbox = await startRecordingServer();
     const http = createHttpClient({ service: 'test', version: '0' });
-    closeAfterTest(() => http.close());
+    closeWhenDone(() => http.close());
     const state = await openSharedState({ REDIS_KEY_PREFIX: 'unused:' }, systemClock);
-    const publisher = await openEventPublisher({
-      state,
-      stream: 'usage',
-      outboxFile: scratchFile('outbox.db'),
-      log,
-      flushIntervalMs: 5,
-      deliver: httpEventDelivery({ http, url: `${inbox.url}/v1/events/usage`, tokens: { token: async () => 'service-token', refused: () => undefined } }),
-    });
-    closeAfterTest(() => publisher.close());
+    const publisher = await usagePublisher(state, httpEventDelivery({ http, url: `${inbox.url}/v1/events/usage`, tokens: { token: async () => 'service-token', refused: () => undefined } }));
     expect(publisher.transport).toBe('local-outbox');
     publisher.publish({ id: 'u1' });
     publisher.publish({ id: 'u2' });
@@ -182,17 +180,9 @@ describe('event stream while Redis is down', () => {
   it('puts batches in the local outbox, which delivers them over HTTP', async () => {
     // Nothing listens on port 1: every Redis command fails, as in an outage.
     const state = await openSharedState({ REDIS_URL: 'redis://127.0.0.1:1', REDIS_KEY_PREFIX: 'outage:' }, systemClock);
-    closeAfterTest(() => state.close());
+    closeWhenDone(() => state.close());
     const delivered: EventRecord[] = [];
-    const publisher = await openEventPublisher({
-      state,
-      stream: 'usage',
-      outboxFile: scratchFile('outbox.db'),
-      log,
-      flushIntervalMs: 5,
-      deliver: async (batches) => void delivered.push(...batches.flatMap((batch) => JSON.parse(batch) as EventRecord[])),
-    });
-    closeAfterTest(() => publisher.close());
+    const publisher = await usagePublisher(state, async (batches) => void delivered.push(...batches.flatMap((batch) => JSON.parse(batch) as EventRecord[])));
     expect(publisher.transport).toBe('redis-stream');
     publisher.publish({ id: 'during-outage' });
     await publisher.delivered();
@@ -200,18 +190,17 @@ describe('event stream while Redis is down', () => {
   });
 });
 
-describe.skipIf(testRedisUrl === undefined)('event stream on Redis', () => {
+describe.skipIf(skipUnless(testRedisUrl !== undefined, 'event stream on Redis', 'TEST_REDIS_URL'))('event stream on Redis', () => {
   async function redisState(prefix: string): Promise<SharedState> {
     const state = await openSharedState({ REDIS_URL: testRedisUrl, REDIS_KEY_PREFIX: prefix }, systemClock);
-    closeAfterTest(() => state.close());
+    closeWhenDone(() => state.close());
     return state;
   }
 
   it('reaches a consumer group at least once, and a restarted consumer redoes what it had not acknowledged', async () => {
     const prefix = `${uniqueName('lift-test')}:`;
     const producerState = await redisState(prefix);
-    const publisher = await openEventPublisher({ state: producerState, stream: 'usage', outboxFile: scratchFile('outbox.db'), log, flushIntervalMs: 5, deliver: async () => undefined });
-    closeAfterTest(() => publisher.close());
+    const publisher = await usagePublisher(producerState, async () => undefined);
     expect(publisher.transport).toBe('redis-stream');
     publisher.publish({ id: 'r1' });
     publisher.publish({ id: 'r2' });
@@ -221,7 +210,7 @@ describe.skipIf(testRedisUrl === undefined)('event stream on Redis', () => {
     const crashingState = await redisState(prefix);
     let attempts = 0;
     const crashing = startStreamConsumer({
-      state: crashingState, stream: 'usage', group: 'billing', consumer: 'billing-host', log, blockMs: 50,
+      state: crashingState, stream: 'usage', group: 'billing', consumer: 'billing-host', log, clock: systemClock, blockMs: 50,
       handle: async () => {
         attempts += 1;
         throw new Error('crash before storing');
@@ -231,8 +220,8 @@ describe.skipIf(testRedisUrl === undefined)('event stream on Redis', () => {
     await crashing.stop();
 
     const stored: EventRecord[] = [];
-    const restarted = startStreamConsumer({ state: await redisState(prefix), stream: 'usage', group: 'billing', consumer: 'billing-host', log, blockMs: 50, handle: async (events) => void stored.push(...events) });
-    closeAfterTest(() => restarted.stop());
+    const restarted = startStreamConsumer({ state: await redisState(prefix), stream: 'usage', group: 'billing', consumer: 'billing-host', log, clock: systemClock, blockMs: 50, handle: async (events) => void stored.push(...events) });
+    closeWhenDone(() => restarted.stop());
     await expect.poll(() => stored.map((event) => event.id), { timeout: 3_000 }).toEqual(['r1', 'r2']);
     publisher.publish({ id: 'r3' });
     await expect.poll(() => stored.map((event) => event.id), { timeout: 3_000 }).toEqual(['r1', 'r2', 'r3']);

@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { batchedLogDestination } from '../src/log-destination.js';
-import { closeAfterTest } from './helper.js';
+import { closeWhenDone } from './helper.js';
 
 function logFile() {
   const path = join(mkdtempSync(join(tmpdir(), 'lift-log-')), 'service.log');
   const fd = openSync(path, 'w');
-  closeAfterTest(async () => closeSync(fd));
+  closeWhenDone(async () => closeSync(fd));
   return { fd, read: () => readFileSync(path, 'utf8') };
 }
 

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { databaseLocation, migrateToLatest, MigrationError, openDatabase, type DatabaseLocation, type ServiceMigrations } from '../src/index.js';
-import { testDatabaseUrl, uniqueName, warnWhenSkipped } from './backing-services.js';
-import { closeAfterTest } from './helper.js';
+import { testDatabaseUrl, uniqueName } from './backing-services.js';
+import { skipUnless } from '../../../tests/support/skip-rule.js';
+import { closeWhenDone } from './helper.js';
 
 interface NotesTables {
   notes: { id: string; text: string; created_at: string };
@@ -24,16 +25,14 @@ const notesMigrations: ServiceMigrations = {
   },
 };
 
-warnWhenSkipped('migrations on PostgreSQL', 'TEST_DATABASE_URL');
-
 const dialects: { name: string; location: () => DatabaseLocation; enabled: boolean }[] = [
   { name: 'SQLite', enabled: true, location: () => databaseLocation(`sqlite:///${join(mkdtempSync(join(tmpdir(), 'lift-db-')), 'lift.db')}`, 'notes') },
-  { name: 'PostgreSQL', enabled: testDatabaseUrl !== undefined, location: () => databaseLocation(testDatabaseUrl as string, 'notes', uniqueName('notes')) },
+  { name: 'PostgreSQL', enabled: !skipUnless(testDatabaseUrl !== undefined, 'migrations on PostgreSQL', 'TEST_DATABASE_URL'), location: () => databaseLocation(testDatabaseUrl as string, 'notes', uniqueName('notes')) },
 ];
 
 async function open(location: DatabaseLocation) {
   const database = await openDatabase<NotesTables>({ location });
-  closeAfterTest(() => database.close());
+  closeWhenDone(() => database.close());
   return database;
 }
 
@@ -76,7 +75,7 @@ describe('SQLite settings', () => {
   it('uses WAL, a busy timeout, foreign keys and the chosen durability', async () => {
     const location = dialects[0]?.location() as DatabaseLocation;
     const database = await openDatabase<NotesTables>({ location, sqliteSynchronous: 'FULL' });
-    closeAfterTest(() => database.close());
+    closeWhenDone(() => database.close());
     const pragma = async (name: string) => Object.values((await sql.raw(`pragma ${name}`).execute(database.db)).rows[0] as object)[0];
     expect(await pragma('journal_mode')).toBe('wal');
     expect(await pragma('busy_timeout')).toBe(5000);

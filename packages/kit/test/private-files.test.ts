@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { openDatabase, openLocalOutbox, warnAboutOpenFiles, type WarningLog } from '../src/index.js';
-import { closeAfterTest } from './helper.js';
+import { closeWhenDone } from './helper.js';
 
 const modeOf = (path: string) => statSync(path).mode & 0o777;
 
@@ -20,7 +20,7 @@ describe('private files', () => {
     const file = join(root, 'home', 'data', 'lift.auth.db');
     const log = recordingLog();
     const database = await openDatabase({ location: { dialect: 'sqlite', file }, log });
-    closeAfterTest(() => database.close());
+    closeWhenDone(() => database.close());
     await sql`create table secrets (value text)`.execute(database.db);
     await sql`insert into secrets values ('private key')`.execute(database.db);
     expect(existsSync(`${file}-wal`) && existsSync(`${file}-shm`)).toBe(true);
@@ -32,7 +32,7 @@ describe('private files', () => {
   it('creates the local event outbox 0600', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'lift-private-')), 'data', 'lift.gateway.outbox.db');
     const outbox = await openLocalOutbox(file);
-    closeAfterTest(() => outbox.close());
+    closeWhenDone(() => outbox.close());
     await outbox.write([{ id: 'e-1', org: 'org-a' }]);
     expect([modeOf(file), modeOf(`${file}-wal`), modeOf(`${file}-shm`)]).toEqual([0o600, 0o600, 0o600]);
     expect(modeOf(join(file, '..'))).toBe(0o700);
@@ -44,7 +44,7 @@ describe('private files', () => {
     chmodSync(file, 0o644);
     const log = recordingLog();
     const database = await openDatabase({ location: { dialect: 'sqlite', file }, log });
-    closeAfterTest(() => database.close());
+    closeWhenDone(() => database.close());
     expect(log.warnings[0]).toEqual({
       bindings: { file, mode: '0644' },
       message: `${file} holds private data but other users may open it (mode 0644); make it private with: chmod 600 ${file}`,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createHttpClient } from '../src/index.js';
-import { buildTestService, closeAfterTest, startRecordingServer } from './helper.js';
+import { buildTestService, closeWhenDone, startRecordingServer } from './helper.js';
 
 const traceparentPattern = /^00-([0-9a-f]{32})-([0-9a-f]{16})-01$/;
 
@@ -22,7 +22,7 @@ describe('request id and W3C trace context', () => {
   it('keeps the caller\'s trace and passes it, with the request id, on outgoing calls', async () => {
     const upstream = await startRecordingServer();
     const http = createHttpClient({ service: 'test-service', version: '1.2.3' });
-    closeAfterTest(() => http.close());
+    closeWhenDone(() => http.close());
     const app = await buildTestService();
     app.get('/v1/relay', async (request) => {
       const answer = await http.call(`${upstream.url}/downstream`, { context: { trace: request.trace, requestId: request.id } });

@@ -5,7 +5,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Type } from '@sinclair/typebox';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/index.js';
-import { closeAfterTest, startRecordingServer } from './helper.js';
+import { closeWhenDone, startRecordingServer } from './helper.js';
 
 const schema = Type.Object({ JWT_SECRET: Type.String(), DATABASE_PASSWORD: Type.Optional(Type.String()) });
 
@@ -55,7 +55,7 @@ describe('secret references resolved at start', () => {
       };
     });
     const client = new SecretsManagerClient({ region: 'eu-west-1', endpoint: secretsManager.url, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
-    closeAfterTest(async () => client.destroy());
+    closeWhenDone(async () => client.destroy());
 
     const config = await loadConfig(schema, { env: { JWT_SECRET: 'plain', DATABASE_PASSWORD: 'aws-sm:lift-os/database#password' }, secrets: { secretsManager: client } });
     expect(config.DATABASE_PASSWORD).toBe('from-aws');

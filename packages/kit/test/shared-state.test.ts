@@ -1,23 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { openSharedState, systemClock, type SharedState } from '../src/index.js';
-import { testRedisUrl, uniqueName, warnWhenSkipped } from './backing-services.js';
-import { closeAfterTest } from './helper.js';
-
-warnWhenSkipped('shared state on Redis', 'TEST_REDIS_URL');
+import { testRedisUrl, uniqueName } from './backing-services.js';
+import { skipUnless } from '../../../tests/support/skip-rule.js';
+import { closeWhenDone } from './helper.js';
 
 /** Both implementations, each with its own namespace so parallel tests never meet. */
 const implementations: { name: string; enabled: boolean; open: () => Promise<SharedState> }[] = [
   { name: 'in-process', enabled: true, open: () => openSharedState({ REDIS_KEY_PREFIX: 'unused:' }, systemClock) },
   {
     name: 'Redis',
-    enabled: testRedisUrl !== undefined,
+    enabled: !skipUnless(testRedisUrl !== undefined, 'shared state on Redis', 'TEST_REDIS_URL'),
     open: () => openSharedState({ REDIS_URL: testRedisUrl, REDIS_KEY_PREFIX: `${uniqueName('lift-test')}:` }, systemClock),
   },
 ];
 
 async function openState(open: () => Promise<SharedState>): Promise<SharedState> {
   const state = await open();
-  closeAfterTest(() => state.close());
+  closeWhenDone(() => state.close());
   return state;
 }
 

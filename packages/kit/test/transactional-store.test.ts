@@ -4,18 +4,17 @@ import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { databaseLocation, migrateToLatest, openDatabase, transactionalStore, type DatabaseLocation } from '../src/index.js';
-import { testDatabaseUrl, uniqueName, warnWhenSkipped } from './backing-services.js';
-import { closeAfterTest } from './helper.js';
+import { skipUnless } from '../../../tests/support/skip-rule.js';
+import { testDatabaseUrl, uniqueName } from './backing-services.js';
+import { closeWhenDone } from './helper.js';
 
 interface NotesTables {
   notes: { id: string; text: string };
 }
 
-warnWhenSkipped('transactional stores on PostgreSQL', 'TEST_DATABASE_URL');
-
 const dialects: { name: string; location: () => DatabaseLocation; enabled: boolean }[] = [
   { name: 'SQLite', enabled: true, location: () => databaseLocation(`sqlite:///${join(mkdtempSync(join(tmpdir(), 'lift-db-')), 'lift.db')}`, 'notes') },
-  { name: 'PostgreSQL', enabled: testDatabaseUrl !== undefined, location: () => databaseLocation(testDatabaseUrl as string, 'notes', uniqueName('notes')) },
+  { name: 'PostgreSQL', enabled: !skipUnless(testDatabaseUrl !== undefined, 'transactional stores on PostgreSQL', 'TEST_DATABASE_URL'), location: () => databaseLocation(testDatabaseUrl as string, 'notes', uniqueName('notes')) },
 ];
 
 function notesQueries(db: Kysely<NotesTables>) {
@@ -27,7 +26,7 @@ function notesQueries(db: Kysely<NotesTables>) {
 
 async function notesStore(location: DatabaseLocation) {
   const database = await openDatabase<NotesTables>({ location });
-  closeAfterTest(() => database.close());
+  closeWhenDone(() => database.close());
   await migrateToLatest(database, {
     '0001_notes': { up: async (db: Kysely<unknown>) => void (await db.schema.createTable('notes').addColumn('id', 'text', (column) => column.primaryKey()).addColumn('text', 'text').execute()) },
   });

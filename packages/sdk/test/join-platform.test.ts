@@ -1,22 +1,11 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createLiftClient, joinPlatform, LiftApiError } from '../src/index.js';
-
-const closers: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (closers.length > 0) await closers.pop()?.();
-});
+import { sendJson, startStandIn } from '../../../tests/support/stand-in-server.js';
 
 /** A stand-in gateway that answers as auth and the registry do, recording the calls. */
 async function startGateway(registered: boolean) {
-  const calls: string[] = [];
-  const server = createServer((request, response) => {
-    calls.push(`${request.method} ${request.url} ${request.headers.authorization ?? ''}`.trim());
-    const send = (status: number, body: unknown) => {
-      response.writeHead(status, { 'content-type': status >= 400 ? 'application/problem+json' : 'application/json' });
-      response.end(JSON.stringify(body));
-    };
+  const gateway = await startStandIn((request, response) => {
+    const send = (status: number, body: unknown) => sendJson(response, status, body, status >= 400 ? { 'content-type': 'application/problem+json' } : {});
     if (request.url === '/auth/v1/api-keys/exchange') return send(200, { accessToken: 'module-token', tokenType: 'Bearer', expiresIn: 300 });
     if (request.method === 'POST' && request.url === '/registry/v1/modules') {
       return registered ? send(409, { status: 409, code: 'REGISTRY_MODULE_EXISTS', detail: 'exists' }) : send(201, { moduleId: 'notes', status: 'unknown', enabled: true });
@@ -25,9 +14,12 @@ async function startGateway(registered: boolean) {
     if (request.method === 'PUT' && request.url === '/registry/v1/modules/notes/heartbeat') return send(200, { status: 'healthy', nextHeartbeatBefore: 'x' });
     send(404, { status: 404, code: 'ROUTE_NOT_FOUND', detail: 'no route' });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  closers.push(() => new Promise((resolve) => server.close(() => resolve())));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, calls };
+  return {
+    url: gateway.url,
+    get calls() {
+      return gateway.received.map((request) => `${request.method} ${request.url} ${request.headers.authorization ?? ''}`.trim());
+    },
+  };
 }
 
 const manifest = { moduleId: 'notes', name: 'Notes', version: '1.0.0', baseUrl: 'http://127.0.0.1:9100' };

@@ -1,31 +1,22 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeJwt } from 'jose';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { startStandIn } from '../../../tests/support/stand-in-server.js';
 import { backends, bearer, buildAuth, registerUser } from './helper.js';
-
-const closers: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (closers.length > 0) await closers.pop()?.();
-});
 
 /** A stand-in gateway inbox recording what auth's outbox relay delivers. */
 async function startInbox() {
-  const deliveries: { authorization: string; events: { type: string; data: Record<string, unknown> }[] }[] = [];
-  const server = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    request.on('end', () => {
-      if (request.url === '/v1/events/revocations') deliveries.push({ authorization: String(request.headers.authorization), events: (JSON.parse(body) as { events: never[] }).events });
-      response.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  closers.push(() => new Promise((resolve) => server.close(() => resolve())));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, deliveries };
+  const inbox = await startStandIn((_request, response) => void response.writeHead(204).end());
+  return {
+    url: inbox.url,
+    get deliveries() {
+      return inbox.received
+        .filter((request) => request.url === '/v1/events/revocations')
+        .map((request) => ({ authorization: String(request.headers.authorization), events: (JSON.parse(request.body) as { events: { type: string; data: Record<string, unknown> }[] }).events }));
+    },
+  };
 }
 
 describe.each(backends)('API-key revocations on $name', ({ postgres }) => {

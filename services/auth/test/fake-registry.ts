@@ -1,29 +1,23 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterEach } from 'vitest';
+import type { RouteTable, RouteTableModule } from '@lift/sdk';
+import { routeTableEntry } from '../../../tests/support/route-table-entry.js';
+import { sendJson, startStandIn } from '../../../tests/support/stand-in-server.js';
 
-const closers: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (closers.length > 0) await closers.pop()?.();
-});
+/** What a test says of a module; the rest of its route-table entry is filled in as the registry would. */
+export type FakeModuleEntry = Pick<RouteTableModule, 'moduleId' | 'roles'> & Partial<RouteTableModule>;
 
-export interface FakeModuleEntry {
-  readonly moduleId: string;
-  readonly roles: Record<string, string[]>;
-  readonly memoryRequirements?: { read: boolean; write: boolean } | null;
-}
-
-/** A stand-in registry whose route table carries what the real one's does for auth: role grants and memory requirements. */
+/**
+ * A stand-in registry answering the route table auth reads role grants and memory requirements
+ * from. Typed by the SDK's `RouteTable`, so it cannot drift from what the real registry answers.
+ */
 export async function startFakeRegistry(modules: readonly FakeModuleEntry[]) {
-  const seen: string[] = [];
   let answering = true;
-  const server = createServer((request, response) => {
-    seen.push(String(request.headers.authorization));
-    if (!answering) return response.writeHead(503).end();
-    response.writeHead(200, { 'content-type': 'application/json' });
-    response.end(JSON.stringify({ revision: 1, modules }));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  closers.push(() => new Promise((resolve) => server.close(() => resolve())));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, stop: () => void (answering = false) };
+  const table: RouteTable = { revision: 1, modules: modules.map(routeTableEntry) };
+  const registry = await startStandIn((_request, response) => (answering ? sendJson(response, 200, table) : void response.writeHead(503).end()));
+  return {
+    url: registry.url,
+    get seen() {
+      return registry.received.map((request) => String(request.headers.authorization));
+    },
+    stop: () => void (answering = false),
+  };
 }

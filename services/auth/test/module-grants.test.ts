@@ -1,9 +1,10 @@
+import type { RouteTableModule } from '@lift/sdk';
 import { decodeJwt } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { startFakeRegistry } from './fake-registry.js';
 import { bearer, buildAuth, manualClock, registerUser } from './helper.js';
 
-const startRegistry = (roles: Record<string, string[]>) => startFakeRegistry([{ moduleId: 'template', roles }]);
+const startRegistry = (roles: RouteTableModule['roles']) => startFakeRegistry([{ moduleId: 'template', roles }]);
 
 describe('module permissions in tokens', () => {
   it('reach each tenant role as the module\'s manifest grants them', async () => {

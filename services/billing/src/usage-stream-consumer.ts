@@ -17,6 +17,7 @@ export function consumeUsageStream(domain: BillingDomain, state: SharedState): S
     group: 'billing',
     consumer: `billing-${hostname()}-${domain.config.PORT}`,
     log: domain.log,
+    clock: domain.clock,
     handle: async (events) => void (await receiveInternalUsage(domain, events)),
   });
 }

@@ -1,14 +1,9 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createHttpClient, DependencyUnavailableError, serviceTokenSource, type HttpClient } from '@lift/kit';
 import { authOrganisationDirectory } from '../src/organisation-directory.js';
+import { closeWhenDone } from '../../../tests/support/close-when-done.js';
+import { sendJson, startStandIn } from '../../../tests/support/stand-in-server.js';
 import { buildBilling, manualClock, platformService } from './helper.js';
-
-const closers: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (closers.length > 0) await closers.pop()?.();
-});
 
 const billingSecret = 'billing-secret-0123456789';
 
@@ -17,37 +12,33 @@ const billingSecret = 'billing-secret-0123456789';
  * /v1/organisations/{id}/exists for a token carrying org:lookup), recording each request.
  */
 async function startFakeAuth(organisations: Set<string>) {
-  const requests: { method: string; url: string; authorization: string | undefined }[] = [];
   let status = 200;
-  const server = createServer((request, response) => {
-    request.resume();
-    request.on('end', () => {
-      requests.push({ method: request.method ?? '', url: request.url ?? '', authorization: request.headers.authorization });
-      const json = (code: number, body: unknown) => {
-        response.writeHead(code, { 'content-type': 'application/json' });
-        response.end(JSON.stringify(body));
-      };
-      if (request.url === '/v1/oauth/token') {
-        const expected = `Basic ${Buffer.from(`billing:${billingSecret}`).toString('base64')}`;
-        return request.headers.authorization === expected ? json(200, { access_token: 'billing-token', token_type: 'Bearer', expires_in: 300 }) : json(401, { error: 'invalid_client' });
-      }
-      const lookup = /^\/v1\/organisations\/([^/]+)\/exists$/.exec(request.url ?? '');
-      if (lookup && status !== 200) return json(status, { code: 'AUTH_SOMETHING' });
-      if (lookup && request.headers.authorization === 'Bearer billing-token') {
-        const organisationId = decodeURIComponent(lookup[1] as string);
-        return json(200, { organisationId, exists: organisations.has(organisationId) });
-      }
-      json(lookup ? 401 : 404, { code: 'AUTH_TOKEN_MISSING' });
-    });
+  const auth = await startStandIn((request, response) => {
+    const json = (code: number, body: unknown) => sendJson(response, code, body);
+    if (request.url === '/v1/oauth/token') {
+      const expected = `Basic ${Buffer.from(`billing:${billingSecret}`).toString('base64')}`;
+      return request.headers.authorization === expected ? json(200, { access_token: 'billing-token', token_type: 'Bearer', expires_in: 300 }) : json(401, { error: 'invalid_client' });
+    }
+    const lookup = /^\/v1\/organisations\/([^/]+)\/exists$/.exec(request.url);
+    if (lookup && status !== 200) return json(status, { code: 'AUTH_SOMETHING' });
+    if (lookup && request.headers.authorization === 'Bearer billing-token') {
+      const organisationId = decodeURIComponent(lookup[1] as string);
+      return json(200, { organisationId, exists: organisations.has(organisationId) });
+    }
+    json(lookup ? 401 : 404, { code: 'AUTH_TOKEN_MISSING' });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  closers.push(() => new Promise((resolve) => server.close(() => resolve())));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests, answerLookups: (code: number) => void (status = code) };
+  return {
+    url: auth.url,
+    get requests() {
+      return auth.received.map(({ method, url, headers }) => ({ method, url, authorization: headers.authorization }));
+    },
+    answerLookups: (code: number) => void (status = code),
+  };
 }
 
 function httpClient(): HttpClient {
   const http = createHttpClient({ service: 'billing', version: 'test' });
-  closers.push(() => http.close());
+  closeWhenDone(() => http.close());
   return http;
 }
 

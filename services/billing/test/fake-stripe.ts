@@ -1,11 +1,5 @@
-import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterEach } from 'vitest';
-
-const closers: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (closers.length > 0) await closers.pop()?.();
-});
+import type { ServerResponse } from 'node:http';
+import { startStandIn } from '../../../tests/support/stand-in-server.js';
 
 export interface StripeCall {
   readonly method: string;
@@ -99,32 +93,23 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     response.end(body);
   };
 
-  const server = createServer((request, response) => {
-    let raw = '';
-    request.on('data', (chunk: Buffer) => (raw += chunk.toString()));
-    request.on('end', () => {
-      const call: StripeCall = { method: request.method ?? '', path: request.url ?? '', body: new URLSearchParams(raw), idempotencyKey: request.headers['idempotency-key'] as string | undefined };
-      calls.push(call);
-      for (const waiter of waiting.filter((entry) => entry.methodAndPath === `${call.method} ${call.path}`)) {
-        waiting.splice(waiting.indexOf(waiter), 1);
-        waiter.resolve(call);
-      }
-      if (!up) return send(response, 500, JSON.stringify({ error: { type: 'api_error', message: 'Stripe is having a bad day' } }));
-      const replay = call.idempotencyKey === undefined ? undefined : answered.get(call.idempotencyKey);
-      if (replay) return send(response, replay.status, replay.body);
-      const { status, object } = answer(call);
-      const body = JSON.stringify(object);
-      if (call.idempotencyKey !== undefined && status < 500) answered.set(call.idempotencyKey, { status, body });
-      send(response, status, body);
-    });
+  const stripe = await startStandIn((request, response) => {
+    const call: StripeCall = { method: request.method, path: request.url, body: new URLSearchParams(request.body), idempotencyKey: request.headers['idempotency-key'] as string | undefined };
+    calls.push(call);
+    for (const waiter of waiting.filter((entry) => entry.methodAndPath === `${call.method} ${call.path}`)) {
+      waiting.splice(waiting.indexOf(waiter), 1);
+      waiter.resolve(call);
+    }
+    if (!up) return send(response, 500, JSON.stringify({ error: { type: 'api_error', message: 'Stripe is having a bad day' } }));
+    const replay = call.idempotencyKey === undefined ? undefined : answered.get(call.idempotencyKey);
+    if (replay) return send(response, replay.status, replay.body);
+    const { status, object } = answer(call);
+    const body = JSON.stringify(object);
+    if (call.idempotencyKey !== undefined && status < 500) answered.set(call.idempotencyKey, { status, body });
+    send(response, status, body);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  closers.push(() => new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  }));
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: stripe.url,
     calls,
     subscriptions,
     setUp: (value) => void (up = value),

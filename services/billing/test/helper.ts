@@ -1,32 +1,18 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Kysely } from 'kysely';
-import { afterEach } from 'vitest';
-import { createHttpClient, createLogger, databaseLocation, InProcessState, loadConfig, migrateToLatest, openDatabase, type Clock, type ServiceApp } from '@lift/kit';
+import type { Clock, ServiceApp } from '@lift/kit';
 import { buildApp, type BillingTables } from '../src/app.js';
 import { billingConfigSchema } from '../src/config.js';
 import { billingMigrations } from '../src/migrations/index.js';
 import type { OrganisationDirectory } from '../src/organisation-directory.js';
-import { testSchemaName } from '../../../tests/support/test-schema.js';
+import { postgresAndRedis, sqliteAndMemory } from '../../../tests/support/backend.js';
+import { manualClock, testEpoch } from '../../../tests/support/manual-clock.js';
+import { startServiceUnderTest } from '../../../tests/support/service-under-test.js';
 import { bearerFor } from '../../../tests/support/test-token.js';
-import { untilReady } from '../../../tests/support/until-ready.js';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()?.();
-});
-
-const testDatabaseUrl = process.env.TEST_DATABASE_URL;
-export const backends = [{ name: 'SQLite', postgres: false }, ...(testDatabaseUrl ? [{ name: 'PostgreSQL', postgres: true }] : [])];
-if (!testDatabaseUrl) process.stderr.write('\n*** SKIPPED: billing suites on PostgreSQL need TEST_DATABASE_URL ***\n\n');
+export { backends } from '../../../tests/support/backends.js';
+export { manualClock } from '../../../tests/support/manual-clock.js';
 
 const secret = 'billing tests sign their own HS256 tokens here';
-
-export function manualClock(start = Date.parse('2026-11-28T09:00:00Z')): Clock & { advance(ms: number): void; set(iso: string): void } {
-  let now = start;
-  return { now: () => now, advance: (ms) => void (now += ms), set: (iso) => void (now = Date.parse(iso)) };
-}
 
 /** The organisations these suites use, as if auth had them; `asked` records each question. */
 export function knownOrganisations(ids: readonly string[] = testOrganisations): OrganisationDirectory & { readonly asked: string[] } {
@@ -49,38 +35,24 @@ const testOrganisations = ['org-a', 'org-b', 'org-c', 'org-d', 'org-free', 'org-
 export async function buildBilling(
   options: { postgres?: boolean; clock?: Clock; env?: Record<string, string>; organisations?: OrganisationDirectory | 'auth' } = {},
 ): Promise<{ app: ServiceApp; db: Kysely<BillingTables>; clock: Clock }> {
-  const schema = testSchemaName('billing');
-  const config = await loadConfig(billingConfigSchema, {
-    env: {
-      DATABASE_URL: options.postgres ? (testDatabaseUrl as string) : `sqlite:///${join(mkdtempSync(join(tmpdir(), 'lift-billing-')), 'lift.db')}`,
-      DATABASE_SCHEMA: schema,
-      JWT_ALGORITHM: 'HS256',
-      JWT_SECRET: secret,
-      ...options.env,
-    },
-  });
-  const clock = options.clock ?? manualClock();
-  const database = await openDatabase<BillingTables>({ location: databaseLocation(config.DATABASE_URL, 'billing', config.DATABASE_SCHEMA), sqliteSynchronous: 'FULL' });
-  await migrateToLatest(database, billingMigrations);
-  const state = new InProcessState(clock);
-  const http = createHttpClient({ service: 'billing', version: 'test' });
   const organisations = options.organisations === 'auth' ? {} : { organisations: options.organisations ?? knownOrganisations() };
-  // Registered before the app is built, so a build that throws (bad configuration) leaks nothing.
-  cleanups.push(async () => {
-    await http.close();
-    await state.close();
-    await database.close();
+  const billing = await startServiceUnderTest<typeof billingConfigSchema, BillingTables>({
+    name: 'billing',
+    configSchema: billingConfigSchema,
+    backend: options.postgres ? postgresAndRedis : sqliteAndMemory,
+    database: { migrations: billingMigrations, sqliteSynchronous: 'FULL' },
+    env: { JWT_ALGORITHM: 'HS256', JWT_SECRET: secret, ...options.env },
+    clock: options.clock ?? manualClock(),
+    // The default plans are seeded in the background; the app is ready once they exist.
+    untilReady: true,
+    buildApp: (deps) => buildApp({ ...deps, invoicingOnTimer: false, ...organisations }),
   });
-  const app = await buildApp({ config, log: createLogger({ service: 'billing', version: 'test', level: 'silent' }), clock, state, http, database: { ...database, migrated: Promise.resolve() }, invoicingOnTimer: false, ...organisations });
-  cleanups.push(() => app.close());
-  // The default plans are seeded in the background; the app is ready once they exist.
-  await untilReady(app);
-  return { app, db: database.db, clock };
+  return { app: billing.app, db: billing.db, clock: billing.clock };
 }
 
 /** A token as auth signs it (HS256 mode in these tests), long-lived so manual clocks can move far. */
 export function tokenFor(organisation: string, permissions: string[], options: { subject?: string; clock?: Clock } = {}): Promise<Record<string, string>> {
-  return bearerFor({ secret, organisation, permissions, subject: options.subject ?? 'user-1', atMs: options.clock?.now() ?? Date.parse('2026-11-28T09:00:00Z'), lifetimeSeconds: 3600 * 24 * 400 });
+  return bearerFor({ secret, organisation, permissions, subject: options.subject ?? 'user-1', atMs: options.clock?.now() ?? testEpoch, lifetimeSeconds: 3600 * 24 * 400 });
 }
 
 export const platformService = (clock?: Clock) => tokenFor('platform', ['billing:usage', 'billing:read'], { subject: 'svc:gateway', ...(clock ? { clock } : {}) });

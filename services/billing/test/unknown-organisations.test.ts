@@ -1,18 +1,8 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { freePort } from '../../../tests/support/free-port.js';
 import { backends, billingAdmin, buildBilling, knownOrganisations, manualClock, platformService } from './helper.js';
 
 const event = (id: string, org: string, overrides: Record<string, unknown> = {}) => ({ id, org, metric: 'api_calls', quantity: 1, timestamp: '2026-11-28T09:00:00Z', ...overrides });
-
-/** An address where nothing listens: auth is down. */
-async function closedPort(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
-}
 
 describe.each(backends)('organisations billing has never met, on $name', ({ postgres }) => {
   it('are refused with 400 naming each event of one auth does not know, and nothing is stored', async () => {
@@ -60,7 +50,7 @@ describe.each(backends)('organisations billing has never met, on $name', ({ post
 
   it('are answered 503 problem+json while auth cannot be asked, and nothing is stored', async () => {
     const clock = manualClock();
-    const { app, db } = await buildBilling({ postgres, clock, organisations: 'auth', env: { AUTH_SERVICE_URL: await closedPort(), SERVICE_CLIENT_SECRETS: 'billing:billing-secret-0123456789' } });
+    const { app, db } = await buildBilling({ postgres, clock, organisations: 'auth', env: { AUTH_SERVICE_URL: `http://127.0.0.1:${await freePort()}`, SERVICE_CLIENT_SECRETS: 'billing:billing-secret-0123456789' } });
     const headers = await platformService(clock);
     // org-a is already subscribed: its usage needs no question to auth.
     const at = new Date(clock.now()).toISOString();

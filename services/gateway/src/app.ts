@@ -80,7 +80,7 @@ export async function buildApp(deps: GatewayDeps): Promise<ServiceApp> {
   // Revocations from auth: over the Redis stream (every replica reads all of it), or posted to
   // the inbox by auth's outbox relay when there is no Redis.
   const apiKeys = apiKeyExchange({ http: deps.http, authUrl: config.AUTH_SERVICE_URL, clock: deps.clock });
-  const revocationTargets = { apiKeys, revoked: new RevokedApiKeys(deps.clock), log: deps.log };
+  const revocationTargets = { apiKeys, revoked: new RevokedApiKeys(deps.clock), log: deps.log, clock: deps.clock };
   await revocationInboxRoute(app, revocationTargets);
   const revocationFollower =
     deps.state.kind === 'redis' ? followRevocationStream({ state: deps.state, stream: revocationStream, log: deps.log, clock: deps.clock, replayMs: revocationHoldMs, apply: (events) => applyRevocations(events, revocationTargets) }) : undefined;
@@ -102,6 +102,7 @@ export async function buildApp(deps: GatewayDeps): Promise<ServiceApp> {
     },
     publicRoutes: publicRouteTable(documents),
     log: deps.log,
+    clock: deps.clock,
     storeFailures: new Counter({ name: 'gateway_rate_limit_store_failures_total', help: 'Rate-limit checks that fell back to the per-replica limiter because the shared store failed', registers: [app.metrics] }),
   });
 

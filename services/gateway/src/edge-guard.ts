@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { clientAddressKey, DependencyUnavailableError, LiftError, tokenMissing, UnauthorizedError, type AccessTokenVerifier, type Logger } from '@lift/kit';
+import { clientAddressKey, DependencyUnavailableError, LiftError, tokenMissing, UnauthorizedError, type AccessTokenVerifier, type Clock, type Logger } from '@lift/kit';
 import type { Counter } from 'prom-client';
 import type { ApiKeyExchange } from './api-key-exchange.js';
 import type { RevokedApiKeys } from './revoked-api-keys.js';
@@ -29,6 +29,8 @@ export interface EdgeGuardOptions {
   /** Which core-service routes are public, from the services' own OpenAPI documents. */
   readonly publicRoutes: PublicRouteTable;
   readonly log: Logger;
+  /** Spaces the store-failure warnings; injected like every clock, so tests can move it. */
+  readonly clock: Clock;
   readonly storeFailures: Counter;
 }
 
@@ -72,8 +74,9 @@ export function edgeGuard(options: EdgeGuardOptions) {
       return await options.limiter.check(key, rule);
     } catch (error) {
       options.storeFailures.inc();
-      if (Date.now() - lastWarning > 10_000) {
-        lastWarning = Date.now();
+      const now = options.clock.now();
+      if (now - lastWarning > 10_000) {
+        lastWarning = now;
         options.log.warn({ err: error }, 'the rate-limit store failed; limiting per replica until it is back');
       }
       if (failClosed) throw new DependencyUnavailableError('GATEWAY_RATE_LIMIT_UNAVAILABLE', 'Sign-in is paused while the rate limiter is unavailable; try again shortly.', { headers: { 'retry-after': '5' } });

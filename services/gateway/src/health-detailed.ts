@@ -82,6 +82,8 @@ export async function healthDetailedRoute(app: FastifyInstance, options: HealthD
     '/health/detailed',
     {
       schema: {
+        operationId: 'getPlatformHealth',
+        security: [],
         tags: ['health'],
         summary: 'Readiness of every core service and module behind the gateway',
         response: { 200: DetailedHealth, 503: DetailedHealth },

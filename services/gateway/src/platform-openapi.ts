@@ -1,3 +1,4 @@
+import { withEdgeAnswers } from './edge-answers.js';
 import { mergeOpenApiDocuments, type OpenApiDocument } from './openapi-merge.js';
 import type { DocumentState, ServiceDocuments, ServiceLocation } from './service-documents.js';
 
@@ -43,7 +44,7 @@ export function platformOpenApi(options: PlatformOpenApiOptions): PlatformOpenAp
           { service: 'gateway', prefix: '', document: own as OpenApiDocument },
           ...options.services.flatMap((service) => {
             const document = documents.latest(service.name);
-            return document ? [{ service: service.name, prefix: `/${service.name}`, document }] : [];
+            return document ? [{ service: service.name, prefix: `/${service.name}`, document: withEdgeAnswers(document) }] : [];
           }),
         ],
       }),

@@ -1,4 +1,4 @@
-import type { EventRecord, Logger } from '@lift/kit';
+import type { Clock, EventRecord, Logger } from '@lift/kit';
 import type { ApiKeyExchange } from './api-key-exchange.js';
 import type { RevokedApiKeys } from './revoked-api-keys.js';
 
@@ -10,6 +10,8 @@ export interface RevocationTargets {
   readonly apiKeys: ApiKeyExchange;
   readonly revoked: RevokedApiKeys;
   readonly log: Logger;
+  /** When an event says nothing usable of its time, it counts as happening now. */
+  readonly clock: Clock;
 }
 
 /** Applies auth's revocation events to this replica; idempotent, so a batch may arrive twice. */
@@ -21,7 +23,7 @@ export function applyRevocations(events: readonly EventRecord[], targets: Revoca
     // A demoted creator's key still works, with less: only tokens from before the change go.
     if (data.reason === 'creator-role-changed') {
       const at = typeof event.time === 'string' ? Date.parse(event.time) : Number.NaN;
-      targets.revoked.refuseIssuedBefore(data.apiKeyId, Number.isFinite(at) ? at : Date.now());
+      targets.revoked.refuseIssuedBefore(data.apiKeyId, Number.isFinite(at) ? at : targets.clock.now());
     }
     else targets.revoked.revoke(data.apiKeyId);
     targets.log.info({ apiKeyId: data.apiKeyId, reason: data.reason }, 'API key revoked or changed: its earlier tokens are refused at the edge');

@@ -21,7 +21,7 @@ export async function revocationInboxRoute(app: ServiceApp, targets: RevocationT
     '/v1/events/revocations',
     {
       preHandler: app.requirePermission('gateway:revocations'),
-      schema: { tags: ['events'], security: [{ bearerAuth: [] }], summary: 'Revocation events from auth (platform services only)', body: RevocationBatch, response: { 204: { type: 'null' } } },
+      schema: { operationId: 'receiveRevocations', problems: { 403: 'Only auth\'s service token delivers revocations (AUTH_FORBIDDEN)' }, tags: ['events'], security: [{ bearerAuth: [] }], summary: 'Revocation events from auth (platform services only)', body: RevocationBatch, response: { 204: { type: 'null' } } },
     },
     async (request, reply) => {
       const identity = identityOf(request);

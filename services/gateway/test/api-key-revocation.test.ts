@@ -1,18 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { openSharedState, systemClock, type Clock } from '@lift/kit';
+import { testEpoch } from '../../../tests/support/manual-clock.js';
 import { bearerFor, testAccessToken } from '../../../tests/support/test-token.js';
-import { buildGateway, startUpstream, testSecret } from './helper.js';
+import { buildGateway, manualClock, startUpstream, testSecret } from './helper.js';
+import { skipUnless } from '../../../tests/support/skip-rule.js';
 
 const redisUrl = process.env.TEST_REDIS_URL;
-if (!redisUrl) process.stderr.write('\n*** SKIPPED: revocations over the Redis stream need TEST_REDIS_URL ***\n\n');
+const withoutRedis = skipUnless(redisUrl !== undefined, 'revocations over the Redis stream', 'TEST_REDIS_URL');
 
-function steppingClock(): Clock & { advance(ms: number): void } {
-  let offset = 0;
-  return { now: () => Date.now() + offset, advance: (ms) => void (offset += ms) };
-}
-
-/** A stand-in auth whose exchange knows one key until it is revoked, counting the exchanges it answers. */
-async function startAuth(clock: Clock = systemClock) {
+/**
+ * A stand-in auth whose exchange knows one key until it is revoked, counting the exchanges it
+ * answers; it issues tokens at the gateway's clock (by default the harness's, at the test epoch).
+ */
+async function startAuth(clock: Clock = manualClock()) {
   const state = { revoked: false, exchanges: 0, permissions: ['memory:read'] };
   const auth = await startUpstream((request, respond) => {
     if (request.url !== '/v1/api-keys/exchange') return respond(404, '{}');
@@ -29,14 +29,14 @@ async function startAuth(clock: Clock = systemClock) {
 // Shaped as auth issues keys (`lift_sk_` and 43 base64url characters): others never reach auth.
 const goodKey = 'lift_sk_ggggggggggggggggggggggggggggggggggggggggggg';
 const madeUpKey = 'lift_sk_mmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmm';
-const revokedEvent = (apiKeyId: string, reason = 'revoked', atMs = Date.now()) => ({
+const revokedEvent = (apiKeyId: string, reason = 'revoked', atMs = testEpoch) => ({
   id: `event-${apiKeyId}-${Math.random()}`,
   type: 'lift.auth.api-key.revoked',
   source: 'auth',
   time: new Date(atMs).toISOString(),
   data: { apiKeyId, organisationId: 'tenant-1', reason },
 });
-const asAuth = () => bearerFor({ secret: testSecret, organisation: 'platform', permissions: ['gateway:revocations'], subject: 'svc:auth', roles: ['service'] });
+const asAuth = () => bearerFor({ secret: testSecret, organisation: 'platform', permissions: ['gateway:revocations'], subject: 'svc:auth', roles: ['service'], atMs: testEpoch });
 
 describe('API-key revocation at the gateway', () => {
   it('stops a revoked key at once when auth posts the revocation, also as a Bearer token exchanged before', async () => {
@@ -47,7 +47,7 @@ describe('API-key revocation at the gateway', () => {
     expect((await gateway.inject({ method: 'GET', url: '/memory/v1/items', headers: withKey })).statusCode).toBe(200);
     expect((await gateway.inject({ method: 'GET', url: '/memory/v1/items', headers: withKey })).statusCode).toBe(200);
     expect(auth.state.exchanges).toBe(1);
-    const exchanged = await testAccessToken({ secret: testSecret, organisation: 'tenant-1', permissions: ['memory:read'], subject: 'apikey:key-1' });
+    const exchanged = await testAccessToken({ secret: testSecret, organisation: 'tenant-1', permissions: ['memory:read'], subject: 'apikey:key-1', atMs: testEpoch });
 
     auth.state.revoked = true;
     const delivered = await gateway.inject({ method: 'POST', url: '/v1/events/revocations', headers: await asAuth(), payload: { events: [revokedEvent('key-1')] } });
@@ -61,7 +61,7 @@ describe('API-key revocation at the gateway', () => {
   });
 
   it('keeps a key whose creator was demoted working with what auth grants now, refusing the tokens from before', async () => {
-    const clock = steppingClock();
+    const clock = manualClock();
     const auth = await startAuth(clock);
     auth.state.permissions = ['memory:read', 'memory:write'];
     const memory = await startUpstream();
@@ -83,16 +83,16 @@ describe('API-key revocation at the gateway', () => {
     const gateway = await buildGateway({});
     const payload = { events: [revokedEvent('key-1')] };
     expect((await gateway.inject({ method: 'POST', url: '/v1/events/revocations', payload })).statusCode).toBe(401);
-    const tenant = await bearerFor({ secret: testSecret, organisation: 'tenant-1', permissions: ['org:admin'] });
+    const tenant = await bearerFor({ secret: testSecret, organisation: 'tenant-1', permissions: ['org:admin'], atMs: testEpoch });
     expect((await gateway.inject({ method: 'POST', url: '/v1/events/revocations', headers: tenant, payload })).statusCode).toBe(403);
-    const otherService = await bearerFor({ secret: testSecret, organisation: 'platform', permissions: ['gateway:revocations'], subject: 'svc:billing' });
+    const otherService = await bearerFor({ secret: testSecret, organisation: 'platform', permissions: ['gateway:revocations'], subject: 'svc:billing', atMs: testEpoch });
     expect((await gateway.inject({ method: 'POST', url: '/v1/events/revocations', headers: otherService, payload })).statusCode).toBe(403);
   });
 
   it('refuses a key auth refused for a while without asking auth again', async () => {
     const auth = await startAuth();
     const memory = await startUpstream();
-    const clock = steppingClock();
+    const clock = manualClock();
     const gateway = await buildGateway({ AUTH_SERVICE_URL: auth.url, MEMORY_SERVICE_URL: memory.url }, { clock });
     for (let attempt = 0; attempt < 5; attempt += 1) {
       expect((await gateway.inject({ method: 'GET', url: '/memory/v1/items', headers: { 'x-api-key': madeUpKey } })).statusCode).toBe(401);
@@ -122,14 +122,17 @@ describe('API-key revocation at the gateway', () => {
     expect(auth.state.exchanges).toBe(5);
   });
 
-  it.skipIf(!redisUrl)('reaches every replica sharing Redis within a second, through the revocation stream', async () => {
+  it.skipIf(withoutRedis)('reaches every replica sharing Redis within a second, through the revocation stream', async () => {
     const prefix = `lift-test-revocations-${Date.now()}-${Math.random().toString(36).slice(2)}:`;
-    const auth = await startAuth();
+    // Started at the wall clock: Redis stream ids are wall-clock milliseconds, and a replica
+    // replays the stream's recent past measured by its own clock.
+    const clock = manualClock(Date.now());
+    const auth = await startAuth(clock);
     const memory = await startUpstream();
     const replicas = [];
     for (let index = 0; index < 2; index += 1) {
       const state = await openSharedState({ REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix }, systemClock);
-      replicas.push(await buildGateway({ AUTH_SERVICE_URL: auth.url, MEMORY_SERVICE_URL: memory.url }, { state }));
+      replicas.push(await buildGateway({ AUTH_SERVICE_URL: auth.url, MEMORY_SERVICE_URL: memory.url }, { state, clock }));
     }
     const withKey = { 'x-api-key': goodKey };
     for (const gateway of replicas) expect((await gateway.inject({ method: 'GET', url: '/memory/v1/items', headers: withKey })).statusCode).toBe(200);
@@ -138,15 +141,15 @@ describe('API-key revocation at the gateway', () => {
     const publisher = await openSharedState({ REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix }, systemClock);
     auth.state.revoked = true;
     const revokedAt = Date.now();
-    await publisher.appendToStream('revocations', { events: JSON.stringify([revokedEvent('key-1')]) });
+    await publisher.appendToStream('revocations', { events: JSON.stringify([revokedEvent('key-1', 'revoked', clock.now())]) });
     for (const gateway of replicas) {
       await expect.poll(async () => (await gateway.inject({ method: 'GET', url: '/memory/v1/items', headers: withKey })).statusCode, { timeout: 1_000, interval: 20 }).toBe(401);
     }
     expect(Date.now() - revokedAt).toBeLessThan(1_000);
     // A replica started after the revocation learns it too (from the stream's recent past): a token
     // issued for the key before is refused there as well.
-    const exchangedBefore = await testAccessToken({ secret: testSecret, organisation: 'tenant-1', permissions: ['memory:read'], subject: 'apikey:key-1', atMs: revokedAt - 5_000 });
-    const late = await buildGateway({ AUTH_SERVICE_URL: auth.url, MEMORY_SERVICE_URL: memory.url }, { state: await openSharedState({ REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix }, systemClock) });
+    const exchangedBefore = await testAccessToken({ secret: testSecret, organisation: 'tenant-1', permissions: ['memory:read'], subject: 'apikey:key-1', atMs: clock.now() - 5_000 });
+    const late = await buildGateway({ AUTH_SERVICE_URL: auth.url, MEMORY_SERVICE_URL: memory.url }, { state: await openSharedState({ REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix }, systemClock), clock });
     await expect.poll(async () => (await late.inject({ method: 'GET', url: '/memory/v1/items', headers: { authorization: `Bearer ${exchangedBefore}` } })).statusCode, { timeout: 1_000, interval: 20 }).toBe(401);
     await publisher.close();
   });

@@ -1,20 +1,27 @@
-import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterEach, expect } from 'vitest';
+import type { ServerResponse } from 'node:http';
+import { expect } from 'vitest';
 import type { HostResolver, ServiceApp } from '@lift/kit';
+import type { RouteTable, RouteTableModule } from '@lift/sdk';
+import { routeTableEntry } from '../../../tests/support/route-table-entry.js';
+import { sendJson, startStandIn } from '../../../tests/support/stand-in-server.js';
 import { buildGateway, signedIn, testSecret } from './helper.js';
 
 const bearer = (permissions: string[]) => signedIn(permissions);
 
-export interface Snapshot {
-  revision: number;
-  modules: { moduleId: string; baseUrl: string; apiPrefix: string; enabled: boolean; status: string; routes: { method: string; pathPrefix: string; permission: string }[] }[];
-}
+/** The registry's route table as the gateway follows it: the SDK's wire type, so this fake cannot drift from the real answer. */
+export type Snapshot = RouteTable;
 
-const closers: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (closers.length > 0) await closers.pop()?.();
-});
+/** As auth answers a token exchange (RFC 8693), or refuses a delegated token, which cannot be exchanged again. */
+function answerTokenRequest(form: URLSearchParams, response: ServerResponse): void {
+  if (form.get('grant_type') !== 'urn:ietf:params:oauth:grant-type:token-exchange') {
+    return sendJson(response, 200, { access_token: 'service-token-for-gateway', token_type: 'Bearer', expires_in: 300 });
+  }
+  const subject = JSON.parse(Buffer.from(form.get('subject_token')?.split('.')[1] ?? '', 'base64url').toString() || '{}') as { sub?: string };
+  if (subject.sub === 'delegated-user') {
+    return sendJson(response, 400, { error: 'invalid_grant', error_description: 'A delegated token (one with an actor) cannot be exchanged again.' });
+  }
+  sendJson(response, 200, { access_token: `token-for-${form.get('audience')}`, token_type: 'Bearer', expires_in: 300, issued_token_type: 'urn:ietf:params:oauth:token-type:access_token' });
+}
 
 /**
  * Stand-ins for auth's token endpoint and the registry's route table (a long poll the test
@@ -23,79 +30,40 @@ afterEach(async () => {
 export async function startControlPlane(initial: Snapshot) {
   let current = initial;
   const waiting: { after: number; response: ServerResponse }[] = [];
-  const seenAuthorization: string[] = [];
-  const exchanges: { authorization: string; form: URLSearchParams }[] = [];
-  const server = createServer((request, response) => {
-    const url = new URL(request.url ?? '/', 'http://x');
-    if (url.pathname === '/v1/oauth/token') {
-      let body = '';
-      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      request.on('end', () => {
-        const form = new URLSearchParams(body);
-        if (form.get('grant_type') !== 'urn:ietf:params:oauth:grant-type:token-exchange') {
-          response.writeHead(200, { 'content-type': 'application/json' });
-          return response.end(JSON.stringify({ access_token: 'service-token-for-gateway', token_type: 'Bearer', expires_in: 300 }));
-        }
-        exchanges.push({ authorization: String(request.headers.authorization), form });
-        // As auth answers a delegated (module-obtained) token: it cannot be exchanged again.
-        const subject = JSON.parse(Buffer.from(form.get('subject_token')?.split('.')[1] ?? '', 'base64url').toString() || '{}') as { sub?: string };
-        if (subject.sub === 'delegated-user') {
-          response.writeHead(400, { 'content-type': 'application/json' });
-          return response.end(JSON.stringify({ error: 'invalid_grant', error_description: 'A delegated token (one with an actor) cannot be exchanged again.' }));
-        }
-        response.writeHead(200, { 'content-type': 'application/json' });
-        response.end(JSON.stringify({ access_token: `token-for-${form.get('audience')}`, token_type: 'Bearer', expires_in: 300, issued_token_type: 'urn:ietf:params:oauth:token-type:access_token' }));
-      });
-      return;
-    }
-    if (url.pathname === '/v1/route-table') {
-      seenAuthorization.push(String(request.headers.authorization));
-      const after = Number(url.searchParams.get('after'));
-      if (current.revision > after || url.searchParams.get('waitMs') === '0') {
-        response.writeHead(200, { 'content-type': 'application/json' });
-        return response.end(JSON.stringify(current));
-      }
-      waiting.push({ after, response });
-      return;
-    }
-    response.writeHead(404).end();
+  const controlPlane = await startStandIn((request, response) => {
+    const url = new URL(request.url, 'http://x');
+    if (url.pathname === '/v1/oauth/token') return answerTokenRequest(new URLSearchParams(request.body), response);
+    if (url.pathname !== '/v1/route-table') return void response.writeHead(404).end();
+    const after = Number(url.searchParams.get('after'));
+    if (current.revision > after || url.searchParams.get('waitMs') === '0') return sendJson(response, 200, current);
+    waiting.push({ after, response });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  closers.push(
-    () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
+  const requestsTo = (path: string) => controlPlane.received.filter((request) => new URL(request.url, 'http://x').pathname === path);
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    seenAuthorization,
-    exchanges,
+    url: controlPlane.url,
+    get seenAuthorization() {
+      return requestsTo('/v1/route-table').map((request) => String(request.headers.authorization));
+    },
+    get exchanges() {
+      return requestsTo('/v1/oauth/token')
+        .map((request) => ({ authorization: String(request.headers.authorization), form: new URLSearchParams(request.body) }))
+        .filter((exchange) => exchange.form.get('grant_type') === 'urn:ietf:params:oauth:grant-type:token-exchange');
+    },
     publish(snapshot: Snapshot) {
       current = snapshot;
-      for (const entry of waiting.splice(0)) {
-        entry.response.writeHead(200, { 'content-type': 'application/json' });
-        entry.response.end(JSON.stringify(current));
-      }
+      for (const entry of waiting.splice(0)) sendJson(entry.response, 200, current);
     },
   };
 }
 
-export function moduleEntry(baseUrl: string, overrides: Partial<Snapshot['modules'][number]> = {}): Snapshot['modules'][number] {
-  return {
-    moduleId: 'causal',
-    baseUrl,
-    apiPrefix: '/',
-    enabled: true,
-    status: 'healthy',
-    routes: [
-      { method: 'POST', pathPrefix: '/v1/runs', permission: 'causal:run' },
-      { method: 'GET', pathPrefix: '/', permission: 'causal:read' },
-      { method: '*', pathPrefix: '/', permission: 'causal:write' },
-    ],
-    ...overrides,
-  };
+/** A route-table entry for the module `causal`; what the gateway does not read (role grants, memory needs) is left empty. */
+export function moduleEntry(baseUrl: string, overrides: Partial<RouteTableModule> = {}): RouteTableModule {
+  const routes = [
+    { method: 'POST', pathPrefix: '/v1/runs', permission: 'causal:run' },
+    { method: 'GET', pathPrefix: '/', permission: 'causal:read' },
+    { method: '*', pathPrefix: '/', permission: 'causal:write' },
+  ];
+  return routeTableEntry({ moduleId: 'causal', baseUrl, routes, ...overrides });
 }
 
 /** The gateway following the stand-in control plane, once its first route table arrived; modules may live on loopback. */

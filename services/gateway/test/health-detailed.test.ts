@@ -1,17 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createHttpClient, createLogger, createService } from '@lift/kit';
 import { healthDetailedRoute, type ModuleListing } from '../src/health-detailed.js';
 import type { ModuleRoute } from '../src/module-table.js';
-import { startUpstream, type UpstreamHandler } from './helper.js';
+import { closeWhenDone } from '../../../tests/support/close-when-done.js';
+import { manualClock, startUpstream, type UpstreamHandler } from './helper.js';
 
 const ready: UpstreamHandler = (_request, respond) => respond(200, JSON.stringify({ status: 'ready', service: 'x', checks: { database: 'ok' } }));
 const databaseDown: UpstreamHandler = (_request, respond) =>
   respond(503, JSON.stringify({ status: 503, code: 'NOT_READY', detail: 'not ready: database (connect ECONNREFUSED 10.9.8.7:5432)', checks: { database: 'connect ECONNREFUSED 10.9.8.7:5432', redis: 'ok' } }), { 'content-type': 'application/problem+json' });
-
-const closers: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (closers.length > 0) await closers.pop()?.();
-});
 
 function table(modules: Pick<ModuleRoute, 'moduleId' | 'enabled' | 'status'>[], loaded = true): ModuleListing {
   return { loaded, list: () => modules };
@@ -19,8 +15,7 @@ function table(modules: Pick<ModuleRoute, 'moduleId' | 'enabled' | 'status'>[], 
 
 /** A bare kit service carrying only the route under test, on a clock the test moves. */
 async function appWith(services: { name: string; origin: string }[], modules: ModuleListing, options: { probeTimeoutMs?: number } = {}) {
-  let now = Date.parse('2026-11-28T12:00:00Z');
-  const clock = { now: () => now };
+  const clock = manualClock(Date.parse('2026-11-28T12:00:00Z'));
   const http = createHttpClient({ service: 'gateway', version: 'test' });
   const app = await createService({
     identity: { name: 'gateway', version: 'test', description: 'test' },
@@ -29,11 +24,11 @@ async function appWith(services: { name: string; origin: string }[], modules: Mo
     clock,
   });
   await healthDetailedRoute(app, { services, modules, http, clock, ...options });
-  closers.push(async () => {
+  closeWhenDone(async () => {
     await app.close();
     await http.close();
   });
-  return { app, advance: (ms: number) => void (now += ms) };
+  return { app, advance: clock.advance };
 }
 
 describe('GET /health/detailed', () => {

@@ -1,26 +1,18 @@
 import { mkdtempSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { afterEach } from 'vitest';
-import { createHttpClient, createLogger, InProcessState, loadConfig, systemClock, type Clock, type HostResolver, type ServiceApp, type SharedState } from '@lift/kit';
+import type { Clock, HostResolver, ServiceApp, SharedState } from '@lift/kit';
+import { testEpoch } from '../../../tests/support/manual-clock.js';
+import { startServiceUnderTest } from '../../../tests/support/service-under-test.js';
+import { sendJson, startStandIn, type ReceivedRequest } from '../../../tests/support/stand-in-server.js';
 import { bearerFor } from '../../../tests/support/test-token.js';
 import { buildApp } from '../src/app.js';
 import { gatewayConfigSchema } from '../src/config.js';
 import type { OpenApiDocument } from '../src/openapi-merge.js';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()?.();
-});
+export { manualClock } from '../../../tests/support/manual-clock.js';
 
-export interface Received {
-  readonly method: string;
-  readonly url: string;
-  readonly headers: IncomingMessage['headers'];
-  readonly body: string;
-}
+export type Received = ReceivedRequest;
 
 export type UpstreamHandler = (request: Received, respond: (status: number, body: string, headers?: Record<string, string>) => void) => void;
 
@@ -52,59 +44,59 @@ export interface StandInOptions {
 
 /** A stand-in upstream service on a free port that records what the gateway sends it. */
 export async function startUpstream(handler: UpstreamHandler = (_request, respond) => respond(200, '{"ok":true}'), options: StandInOptions = {}) {
-  const received: Received[] = [];
-  const server: Server = createServer((request, response) => {
-    if (options.openApi && request.method === 'GET' && request.url === '/openapi.json') {
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(JSON.stringify(options.openApi));
-      return;
-    }
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const recorded = { method: request.method ?? '', url: request.url ?? '', headers: request.headers, body: Buffer.concat(chunks).toString('utf8') };
-      received.push(recorded);
-      handler(recorded, (status, body, headers) => {
-        response.writeHead(status, { 'content-type': 'application/json', ...headers });
-        response.end(body);
-      });
-    });
+  const upstream = await startStandIn((request, response) => {
+    if (options.openApi && request.method === 'GET' && request.url === '/openapi.json') return sendJson(response, 200, options.openApi);
+    handler(request, (status, body, headers) => sendJson(response, status, body, headers));
   });
-  // TCP connections accepted, for tests that must prove no connection was made.
-  const counted = { connections: 0 };
-  server.on('connection', () => (counted.connections += 1));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const close = () =>
-    new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    });
-  cleanups.push(close);
-  const port = (server.address() as AddressInfo).port;
-  return { url: `http://127.0.0.1:${port}`, port, received, close, counted };
+  const documentFetches = (request: Received) => options.openApi !== undefined && request.method === 'GET' && request.url === '/openapi.json';
+  return {
+    url: upstream.url,
+    port: upstream.port,
+    // The document the gateway reads at start is not what a test asserts on.
+    get received() {
+      return upstream.received.filter((request) => !documentFetches(request));
+    },
+    close: upstream.close,
+    counted: upstream.counted,
+  };
 }
 
 export const testSecret = 'gateway tests sign their own HS256 tokens here';
 
-/** A valid access token (HS256, as auth signs in that mode) for requests to protected routes. */
+/** Tokens the tests sign are issued at the manual clock's start and live long, so a test may move the clock far. */
+export const longLivedSeconds = 3600 * 24 * 400;
+
+/** A valid access token (HS256, as auth signs it in that mode) for requests to protected routes. */
 export function signedIn(permissions: string[] = ['memory:read'], organisation = 'tenant-1'): Promise<{ authorization: string }> {
-  return bearerFor({ secret: testSecret, organisation, permissions, subject: 'user-7', roles: ['member'] });
+  return bearerFor({ secret: testSecret, organisation, permissions, subject: 'user-7', roles: ['member'], atMs: testEpoch, lifetimeSeconds: longLivedSeconds });
 }
 
-/** The gateway app with its upstream URLs overridden; closed after the test. */
-export async function buildGateway(env: Record<string, string>, options: { state?: SharedState; clock?: Clock; resolveModuleHost?: HostResolver } = {}): Promise<ServiceApp> {
-  // The usage outbox (when a test turns metering on) lives in a fresh folder, never in the repository's data/.
-  const outboxFile = join(mkdtempSync(join(tmpdir(), 'lift-gateway-')), 'outbox.db');
-  const config = await loadConfig(gatewayConfigSchema, { env: { JWT_ALGORITHM: 'HS256', JWT_SECRET: testSecret, EVENT_OUTBOX_FILE: outboxFile, ...env } });
-  const log = createLogger({ service: 'gateway', version: 'test', level: 'silent' });
-  const clock = options.clock ?? systemClock;
-  const state = options.state ?? new InProcessState(clock);
-  const http = createHttpClient({ service: 'gateway', version: 'test' });
-  const app = await buildApp({ config, log, clock, state, http, ...(options.resolveModuleHost ? { resolveModuleHost: options.resolveModuleHost } : {}) });
-  cleanups.push(async () => {
-    await app.close();
-    await http.close();
-    await state.close();
+export interface GatewayOptions {
+  readonly state?: SharedState;
+  readonly clock?: Clock;
+  readonly resolveModuleHost?: HostResolver;
+  /** Keep what the gateway logs at this level and above. */
+  readonly logLevel?: 'info' | 'warn';
+}
+
+/**
+ * The gateway with its upstream URLs overridden, on a manual clock (the breaker's cooldown and
+ * the rate-limit windows move only when the test says), with its clock and logs; closed after the test.
+ */
+export function startGateway(env: Record<string, string>, options: GatewayOptions = {}) {
+  return startServiceUnderTest({
+    name: 'gateway',
+    configSchema: gatewayConfigSchema,
+    // The usage outbox (when a test turns metering on) lives in a fresh folder, never in the repository's data/.
+    env: { JWT_ALGORITHM: 'HS256', JWT_SECRET: testSecret, EVENT_OUTBOX_FILE: join(mkdtempSync(join(tmpdir(), 'lift-gateway-')), 'outbox.db'), ...env },
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.state ? { state: options.state } : {}),
+    ...(options.logLevel ? { logLevel: options.logLevel } : {}),
+    buildApp: (deps) => buildApp({ ...deps, ...(options.resolveModuleHost ? { resolveModuleHost: options.resolveModuleHost } : {}) }),
   });
-  return app;
+}
+
+/** The gateway app alone, for the many tests that need nothing else of it. */
+export async function buildGateway(env: Record<string, string>, options: GatewayOptions = {}): Promise<ServiceApp> {
+  return (await startGateway(env, options)).app;
 }

@@ -1,8 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { testEpoch } from '../../../tests/support/manual-clock.js';
 import { bearerFor } from '../../../tests/support/test-token.js';
 import { rawRequest } from '../../../tests/support/raw-request.js';
-import { buildGateway, signedIn, startUpstream, testSecret } from './helper.js';
+import { buildGateway, longLivedSeconds, signedIn, startUpstream, testSecret } from './helper.js';
 import { gatewayFor, moduleEntry, startControlPlane } from './control-plane.js';
 
 const bearer = (permissions: string[]) => signedIn(permissions);
@@ -33,7 +34,7 @@ describe('routing /modules/{id}/* from the registry\'s route table', () => {
     const module = await startUpstream();
     const controlPlane = await startControlPlane({ revision: 1, modules: [moduleEntry(module.url)] });
     const gateway = await gatewayFor(controlPlane);
-    const delegated = await bearerFor({ secret: testSecret, organisation: 'tenant-1', permissions: ['causal:read'], subject: 'delegated-user' });
+    const delegated = await bearerFor({ secret: testSecret, organisation: 'tenant-1', permissions: ['causal:read'], subject: 'delegated-user', atMs: testEpoch, lifetimeSeconds: longLivedSeconds });
     const refused = await gateway.inject({ method: 'GET', url: '/modules/causal/x', headers: delegated });
     expect(refused.statusCode).toBe(403);
     expect(refused.json()).toMatchObject({ code: 'GATEWAY_MODULE_TOKEN_REFUSED', module: 'causal' });

@@ -1,14 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createHttpClient, createLogger } from '@lift/kit';
 import type { OpenApiDocument } from '../src/openapi-merge.js';
 import { platformOpenApi } from '../src/platform-openapi.js';
 import { serviceDocuments, type ServiceLocation } from '../src/service-documents.js';
-import { startUpstream } from './helper.js';
-
-const closers: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (closers.length > 0) await closers.pop()?.();
-});
+import { closeWhenDone } from '../../../tests/support/close-when-done.js';
+import { manualClock, startUpstream } from './helper.js';
 
 const own: OpenApiDocument = { openapi: '3.1.0', info: { title: 'Lift OS Core gateway API', version: '0.1.0' }, paths: { '/health/detailed': { get: { tags: ['health'], responses: {} } } } };
 
@@ -45,12 +41,12 @@ async function documentServer(service: string) {
 }
 
 function platform(services: ServiceLocation[], options: { fetchTimeoutMs?: number } = {}) {
-  let now = 0;
+  const clock = manualClock(0);
   const http = createHttpClient({ service: 'gateway', version: 'test' });
-  closers.push(() => http.close());
-  const documents = serviceDocuments({ services, http, clock: { now: () => now }, log: createLogger({ service: 'gateway', version: 'test', level: 'silent' }), ...options });
+  closeWhenDone(() => http.close());
+  const documents = serviceDocuments({ services, http, clock, log: createLogger({ service: 'gateway', version: 'test', level: 'silent' }), ...options });
   const docs = platformOpenApi({ services, documents, version: '0.1.0' });
-  return { docs, advance: (ms: number) => void (now += ms) };
+  return { docs, advance: clock.advance };
 }
 
 describe('the platform\'s OpenAPI document, fetched from every service', () => {
@@ -62,7 +58,8 @@ describe('the platform\'s OpenAPI document, fetched from every service', () => {
     expect(Object.keys(document.paths ?? {}).sort()).toEqual(['/auth/v1/things-v1', '/health/detailed', '/memory/v1/things-v1']);
     expect(document.info).toMatchObject({ title: 'Lift OS Core API', version: '0.1.0' });
     expect(document.servers).toEqual([{ url: '/', description: 'this gateway' }]);
-    expect(document.components?.securitySchemes).toEqual({ bearerAuth: { type: 'http', scheme: 'bearer' } });
+    // X-API-Key is the gateway's own scheme: it exchanges the key, the services never see it.
+    expect(document.components?.securitySchemes).toEqual({ bearerAuth: { type: 'http', scheme: 'bearer' }, apiKeyAuth: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: expect.any(String) } });
     expect(document['x-lift-sources']).toEqual({ auth: 'current', memory: 'current' });
     expect(JSON.stringify(document)).not.toContain('internal-host');
     expect(JSON.stringify(document)).not.toContain('127.0.0.1');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { OpenApiDocument } from '../src/openapi-merge.js';
-import { buildGateway, serviceDocument, signedIn, startUpstream } from './helper.js';
+import { buildGateway, manualClock, serviceDocument, signedIn, startUpstream } from './helper.js';
 
 /** A stand-in service whose /openapi.json the test controls (and sees fetched). */
 async function documentedService(initial: OpenApiDocument | undefined) {
@@ -15,11 +15,6 @@ async function documentedService(initial: OpenApiDocument | undefined) {
     forwarded: () => upstream.received.filter((request) => request.url !== '/openapi.json').map((request) => `${request.method} ${request.url}`),
     serve: (next: OpenApiDocument | undefined) => void (document = next),
   };
-}
-
-function manualClock() {
-  let now = Date.now();
-  return { now: () => now, advance: (ms: number) => void (now += ms) };
 }
 
 // Nothing listens on port 9: the services a test does not use are simply unreachable.

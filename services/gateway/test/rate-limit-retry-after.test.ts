@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { InProcessState, openSharedState, type SharedState } from '@lift/kit';
 import { msUntilRoomFor, slidingWindowLimiter, type RateLimitDecision } from '../src/rate-limiter.js';
 import { buildGateway, signedIn, startUpstream } from './helper.js';
+import { manualClock, testEpoch, type ManualClock } from '../../../tests/support/manual-clock.js';
+import { skipUnless } from '../../../tests/support/skip-rule.js';
 
 /**
  * Issue #10 item 16: refused requests extended the lock, and Retry-After named the end of the
@@ -9,23 +11,20 @@ import { buildGateway, signedIn, startUpstream } from './helper.js';
  * client that waited as told got another 429. Time is a manual clock; nothing sleeps.
  */
 const redisUrl = process.env.TEST_REDIS_URL;
-if (!redisUrl) process.stderr.write('\n*** SKIPPED: Retry-After across gateway replicas on Redis needs TEST_REDIS_URL ***\n\n');
+const withoutRedis = skipUnless(redisUrl !== undefined, 'Retry-After across gateway replicas on Redis', 'TEST_REDIS_URL');
 
 const windowMs = 60_000;
 const rule = { limit: 10, windowMs };
 
-/** 50 s into a fixed window: a burst now spills into the next window's weighted estimate. */
-function manualClock() {
-  let now = Math.floor(Date.now() / windowMs) * windowMs + 50_000;
-  return { now: () => now, advance: (ms: number) => void (now += ms) };
-}
+/** 50 s into a fixed window (the test epoch is on a minute): a burst now spills into the next window's weighted estimate. */
+const lateInWindow = () => manualClock(testEpoch + 50_000);
 
 const states: SharedState[] = [];
 afterEach(async () => {
   await Promise.all(states.splice(0).map((state) => state.close()));
 });
 
-function limiterOn(clock: ReturnType<typeof manualClock>) {
+function limiterOn(clock: ManualClock) {
   const state = new InProcessState(clock);
   states.push(state);
   return slidingWindowLimiter(state, clock);
@@ -33,7 +32,7 @@ function limiterOn(clock: ReturnType<typeof manualClock>) {
 
 describe('Retry-After and RateLimit-Reset', () => {
   it('say when a request will really be admitted, counting the weighted previous window', async () => {
-    const clock = manualClock();
+    const clock = lateInWindow();
     const limiter = limiterOn(clock);
     const burst: RateLimitDecision[] = [];
     for (let index = 0; index < 15; index += 1) burst.push(await limiter.check('ip:burst', rule));
@@ -50,7 +49,7 @@ describe('Retry-After and RateLimit-Reset', () => {
   });
 
   it('do not move when refused requests keep coming: they are not counted', async () => {
-    const clock = manualClock();
+    const clock = lateInWindow();
     const limiter = limiterOn(clock);
     for (let index = 0; index < 10; index += 1) await limiter.check('ip:hammer', rule);
     const announced = (await limiter.check('ip:hammer', rule)).resetSeconds;
@@ -67,7 +66,7 @@ describe('Retry-After and RateLimit-Reset', () => {
   });
 
   it('give an admitted request back when a later limit refuses it', async () => {
-    const clock = manualClock();
+    const clock = lateInWindow();
     const limiter = limiterOn(clock);
     const decisions = [];
     for (let index = 0; index < 10; index += 1) decisions.push(await limiter.check('ip:release', rule));
@@ -88,7 +87,7 @@ describe('Retry-After and RateLimit-Reset', () => {
   });
 
   it('let a client that waits as told through the gateway on its first retry', async () => {
-    const clock = manualClock();
+    const clock = lateInWindow();
     const auth = await startUpstream();
     const gateway = await buildGateway({ AUTH_SERVICE_URL: auth.url, RATE_LIMIT_PER_IP: '5' }, { clock });
     const probe = () => gateway.inject({ method: 'GET', url: '/auth/health', remoteAddress: '203.0.113.20' });
@@ -105,7 +104,7 @@ describe('Retry-After and RateLimit-Reset', () => {
 
   it('do not count a request the organisation limit refused against the address', async () => {
     const memory = await startUpstream();
-    const gateway = await buildGateway({ MEMORY_SERVICE_URL: memory.url, RATE_LIMIT_PER_IP: '3', RATE_LIMIT_PER_ORG: '2' }, { clock: manualClock() });
+    const gateway = await buildGateway({ MEMORY_SERVICE_URL: memory.url, RATE_LIMIT_PER_IP: '3', RATE_LIMIT_PER_ORG: '2' }, { clock: lateInWindow() });
     const get = async (organisation: string) => (await gateway.inject({ method: 'GET', url: '/memory/v1/memories', headers: await signedIn(['memory:read'], organisation), remoteAddress: '203.0.113.30' })).json();
     for (let index = 0; index < 2; index += 1) expect(await get('tenant-busy')).toEqual({ ok: true });
     for (let index = 0; index < 5; index += 1) expect(await get('tenant-busy')).toMatchObject({ code: 'GATEWAY_RATE_LIMITED', scope: 'organisation' });
@@ -113,11 +112,11 @@ describe('Retry-After and RateLimit-Reset', () => {
     expect(await get('tenant-quiet')).toEqual({ ok: true });
   });
 
-  describe.skipIf(!redisUrl)('on Redis', () => {
+  describe.skipIf(withoutRedis)('on Redis', () => {
     it('hold for every replica sharing the store: refused requests on either do not count', async () => {
       const prefix = `lift-test-retry-after-${process.pid}-${Date.now().toString(36)}:`;
       const replicas = [];
-      const clock = manualClock();
+      const clock = lateInWindow();
       for (let index = 0; index < 2; index += 1) {
         const state = await openSharedState({ REDIS_URL: redisUrl as string, REDIS_KEY_PREFIX: prefix }, clock);
         states.push(state);

@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openSharedState, systemClock, type SharedState } from '@lift/kit';
 import { authDocument, buildGateway, signedIn, startUpstream } from './helper.js';
+import { skipUnless } from '../../../tests/support/skip-rule.js';
 
 const redisUrl = process.env.TEST_REDIS_URL;
-if (!redisUrl) process.stderr.write('\n*** SKIPPED: gateway rate limits on Redis need TEST_REDIS_URL ***\n\n');
+const withoutRedis = skipUnless(redisUrl !== undefined, 'gateway rate limits on Redis', 'TEST_REDIS_URL');
 
 const states: SharedState[] = [];
 afterEach(async () => {
@@ -49,7 +50,7 @@ describe('rate limits', () => {
     expect((await gateway.inject({ method: 'GET', url: '/memory/v1/memories', headers: token })).statusCode).toBe(200);
   });
 
-  describe.skipIf(!redisUrl)('on Redis', () => {
+  describe.skipIf(withoutRedis)('on Redis', () => {
     it('are shared by several gateway replicas', async () => {
       const prefix = `lift-test-gateway-${process.pid}-${Date.now().toString(36)}`;
       const auth = await startUpstream();

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe } from 'vitest';
+import { skipUnless } from '../../../tests/support/skip-rule.js';
 
 export interface SelfSignedCertificate {
   readonly certFile: string;
@@ -43,9 +44,7 @@ export function selfSignedCertificate(): SelfSignedCertificate {
  * skipped, and saying so, where the openssl command is missing.
  */
 export function describeWithCertificate(name: string, tests: (certificate: () => SelfSignedCertificate) => void): void {
-  const available = opensslAvailable();
-  if (!available) console.warn(`SKIPPED: "${name}" needs the openssl command to make a certificate`);
-  describe.skipIf(!available)(name, () => {
+  describe.skipIf(skipUnless(opensslAvailable(), name, 'the openssl command (to make a certificate)'))(name, () => {
     let certificate: SelfSignedCertificate | undefined;
     beforeAll(() => {
       certificate = selfSignedCertificate();

@@ -10,5 +10,4 @@ export const registryErrorCodes = {
   invalidManifest: 'REGISTRY_INVALID_MANIFEST',
   versionNotNewer: 'REGISTRY_VERSION_NOT_NEWER',
   heartbeatNotExpected: 'REGISTRY_HEARTBEAT_NOT_EXPECTED',
-  invalidCursor: 'REGISTRY_INVALID_CURSOR',
 } as const;

@@ -23,6 +23,7 @@ export interface AuthPluginOptions {
 }
 
 const bearerPattern = /^Bearer +([A-Za-z0-9_.~+/=-]{1,8192})$/i;
+const permissionMark = Symbol('lift.requiredPermission');
 
 /** Token verification for a service's routes: 401 without a valid token, 403 without the permission. */
 export const authPlugin = fastifyPlugin<AuthPluginOptions>(
@@ -42,17 +43,28 @@ export const authPlugin = fastifyPlugin<AuthPluginOptions>(
     app.decorate('requireIdentity', async (request: FastifyRequest) => {
       await authenticate(request);
     });
-    app.decorate('requirePermission', (permission: string): preHandlerAsyncHookHandler => async (request) => {
-      const identity = await authenticate(request);
-      if (!hasPermission(identity, permission)) {
-        throw new ForbiddenError('AUTH_PERMISSION_MISSING', `This needs the permission ${permission}, which your token does not carry.`, {
-          extensions: { permission },
-        });
-      }
+    app.decorate('requirePermission', (permission: string): preHandlerAsyncHookHandler => {
+      const check: preHandlerAsyncHookHandler = async (request) => {
+        const identity = await authenticate(request);
+        if (!hasPermission(identity, permission)) {
+          throw new ForbiddenError('AUTH_PERMISSION_MISSING', `This needs the permission ${permission}, which your token does not carry.`, {
+            extensions: { permission },
+          });
+        }
+      };
+      // Marked, so the route's OpenAPI document can say which permission its 403 is about.
+      return Object.assign(check, { [permissionMark]: permission });
     });
   },
   { name: 'lift-auth' },
 );
+
+/** The permission a `requirePermission` preHandler checks; undefined for any other function. */
+export function requiredPermissionOf(handler: unknown): string | undefined {
+  if (typeof handler !== 'function') return undefined;
+  const permission = (handler as { [permissionMark]?: unknown })[permissionMark];
+  return typeof permission === 'string' ? permission : undefined;
+}
 
 /** The verified identity of a request behind `requireIdentity`/`requirePermission`. */
 export function identityOf(request: FastifyRequest): Identity {

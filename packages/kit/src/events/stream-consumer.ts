@@ -1,3 +1,4 @@
+import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import type { SharedState, StreamEntry } from '../state/shared-state.js';
 import type { EventRecord } from './event-sink.js';
@@ -14,6 +15,8 @@ export interface StreamConsumerOptions {
   /** Stores the events; must be idempotent, since a batch can arrive twice. */
   readonly handle: (events: readonly EventRecord[]) => Promise<void>;
   readonly log: Logger;
+  /** Paces the look for entries a dead replica left behind. */
+  readonly clock: Clock;
   readonly blockMs?: number;
   /** Entries another replica has held unacknowledged this long are taken over. */
   readonly claimIdleMs?: number;
@@ -48,8 +51,9 @@ export function startStreamConsumer(options: StreamConsumerOptions): StreamConsu
 
   const round = async (): Promise<void> => {
     await process(await options.state.readPending(options.stream, options.group, options.consumer, 100));
-    if (Date.now() - lastClaim >= claimIdleMs / 2) {
-      lastClaim = Date.now();
+    const now = options.clock.now();
+    if (now - lastClaim >= claimIdleMs / 2) {
+      lastClaim = now;
       await process(await options.state.claimStale(options.stream, options.group, options.consumer, claimIdleMs, 100));
     }
     await process(await options.state.readGroup(options.stream, options.group, options.consumer, { count: 100, blockMs }));

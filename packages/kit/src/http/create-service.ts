@@ -39,6 +39,8 @@ export interface ServiceIdentity {
   readonly version: string;
   /** One paragraph for the OpenAPI document. */
   readonly description: string;
+  /** What each tag of its routes groups, for the OpenAPI document (the kit's `health` is added). */
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 export interface CreateServiceOptions {
@@ -108,7 +110,7 @@ export async function createService(options: CreateServiceOptions): Promise<Serv
     origins: corsOriginsFrom(config.CORS_ORIGINS),
     exposedHeaders: [requestIdHeader, 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'retry-after'],
   });
-  await app.register(openApiPlugin, { service: identity.name, version: identity.version, description: identity.description, ...(options.openApiDocument ? { document: options.openApiDocument } : {}) });
+  await app.register(openApiPlugin, { service: identity.name, version: identity.version, description: identity.description, ...(identity.tags ? { tags: identity.tags } : {}), ...(options.openApiDocument ? { document: options.openApiDocument } : {}) });
   await app.register(metricsPlugin, { service: identity.name });
   await app.register(healthPlugin, { service: identity.name, version: identity.version, clock: options.clock ?? systemClock });
   // Answers finished during a drain close their keep-alive connection; otherwise an idle client

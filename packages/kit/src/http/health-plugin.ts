@@ -73,7 +73,7 @@ export const healthPlugin = fastifyPlugin<HealthPluginOptions>(
 
     app.get(
       '/health',
-      { schema: { tags: ['health'], summary: 'Liveness: the process answers', response: { 200: HealthBody } } },
+      { schema: { tags: ['health'], operationId: 'getHealth', security: [], summary: 'Liveness: the process answers', response: { 200: HealthBody } } },
       async () => {
         const now = options.clock.now();
         return {
@@ -89,7 +89,16 @@ export const healthPlugin = fastifyPlugin<HealthPluginOptions>(
 
     app.get(
       '/ready',
-      { schema: { tags: ['health'], summary: 'Readiness: every dependency answers', response: { 200: ReadyBody } } },
+      {
+        schema: {
+          tags: ['health'],
+          operationId: 'getReadiness',
+          security: [],
+          summary: 'Readiness: every dependency answers',
+          response: { 200: ReadyBody },
+          problems: { 503: 'A dependency does not answer (SERVICE_NOT_READY, `checks` names each), or the service is shutting down (SERVICE_SHUTTING_DOWN)' },
+        },
+      },
       async (request, reply) => {
         if (shuttingDown) {
           return sendProblem(request, reply, {

@@ -34,16 +34,18 @@ export function invalidClient(description: string): OAuthError {
 /**
  * The error handler of the OAuth routes: every refusal, including the framework's own (schema
  * validation, a body that is not a form, a body too large), becomes an RFC 6749 error; anything
- * unexpected is a `server_error` whose cause is logged, never shown.
+ * unexpected is a `server_error` whose cause is logged, never shown. It sends and returns nothing:
+ * a route's error handler is typed to return void, and the reply it would return is a thenable.
  */
-export function oauthErrorHandler(error: FastifyError | OAuthError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+export function oauthErrorHandler(error: FastifyError | OAuthError | Error, request: FastifyRequest, reply: FastifyReply): void {
   const refusal = asOAuthError(error);
   if (refusal) {
     request.log.info({ error: refusal.error, detail: refusal.message }, 'token request refused');
-    return reply.code(refusal.status).headers({ ...noStoreHeaders, ...refusal.headers }).type('application/json; charset=utf-8').send({ error: refusal.error, error_description: refusal.message });
+    void reply.code(refusal.status).headers({ ...noStoreHeaders, ...refusal.headers }).type('application/json; charset=utf-8').send({ error: refusal.error, error_description: refusal.message });
+    return;
   }
   request.log.error({ err: error }, 'token request failed');
-  return reply
+  void reply
     .code(500)
     .headers(noStoreHeaders)
     .type('application/json; charset=utf-8')

@@ -13,7 +13,7 @@ const security = [{ bearerAuth: [] }];
 export async function apiKeyRoutes(app: ServiceApp, domain: AuthDomain): Promise<void> {
   app.post(
     '/v1/api-keys',
-    { preHandler: app.requirePermission('org:admin'), schema: { tags, security, summary: 'Create an API key (shown once)', body: CreateApiKeyBody, response: { 201: CreatedApiKeyBody } } },
+    { preHandler: app.requirePermission('org:admin'), schema: { operationId: 'createApiKey', problems: { 400: 'The expiry is not in the future (AUTH_EXPIRY_IN_PAST)', 403: 'Not a person\'s own token (AUTH_PERSON_REQUIRED), or permissions the creator does not hold (AUTH_PERMISSION_NOT_HELD)' }, tags, security, summary: 'Create an API key (shown once)', body: CreateApiKeyBody, response: { 201: CreatedApiKeyBody } } },
     async (request, reply) => {
       const identity = identityOf(request);
       // The key acts for its creator (see exchangeApiKey), so only a person can create one.
@@ -37,14 +37,14 @@ export async function apiKeyRoutes(app: ServiceApp, domain: AuthDomain): Promise
     },
   );
 
-  app.get('/v1/api-keys', { preHandler: app.requirePermission('org:admin'), schema: { tags, security, summary: 'The organisation\'s API keys', response: { 200: ApiKeyList } } }, async (request) => ({
+  app.get('/v1/api-keys', { preHandler: app.requirePermission('org:admin'), schema: { operationId: 'listApiKeys', tags, security, summary: 'The organisation\'s API keys', response: { 200: ApiKeyList } } }, async (request) => ({
     items: await domain.apiKeys.list(identityOf(request).organisation),
     nextCursor: null,
   }));
 
   app.get(
     '/v1/api-keys/:apiKeyId',
-    { preHandler: app.requirePermission('org:admin'), schema: { tags, security, summary: 'One API key', params: ApiKeyParams, response: { 200: ApiKeyBody } } },
+    { preHandler: app.requirePermission('org:admin'), schema: { operationId: 'getApiKey', problems: { 404: 'No such API key in this organisation (AUTH_API_KEY_NOT_FOUND)' }, tags, security, summary: 'One API key', params: ApiKeyParams, response: { 200: ApiKeyBody } } },
     async (request) => {
       const key = await domain.apiKeys.find(identityOf(request).organisation, request.params.apiKeyId);
       if (!key) throw new NotFoundError(authErrorCodes.apiKeyNotFound, 'No such API key in this organisation.');
@@ -54,7 +54,7 @@ export async function apiKeyRoutes(app: ServiceApp, domain: AuthDomain): Promise
 
   app.delete(
     '/v1/api-keys/:apiKeyId',
-    { preHandler: app.requirePermission('org:admin'), schema: { tags, security, summary: 'Revoke an API key at once', params: ApiKeyParams, response: { 204: { type: 'null' } } } },
+    { preHandler: app.requirePermission('org:admin'), schema: { operationId: 'revokeApiKey', problems: { 404: 'No such API key in this organisation (AUTH_API_KEY_NOT_FOUND)' }, tags, security, summary: 'Revoke an API key at once', params: ApiKeyParams, response: { 204: { type: 'null' } } } },
     async (request, reply) => {
       const identity = identityOf(request);
       const revoked = await domain.store.transaction(async (queries) => {
@@ -72,7 +72,7 @@ export async function apiKeyRoutes(app: ServiceApp, domain: AuthDomain): Promise
 
   app.post(
     '/v1/api-keys/exchange',
-    { schema: { tags, security: [], summary: 'Exchange an API key for a short-lived access token', body: ExchangeBody, response: { 200: AccessTokenBody } } },
+    { schema: { operationId: 'exchangeApiKey', problems: { 401: 'The API key is invalid, expired or revoked, or its creator left the organisation (AUTH_API_KEY_INVALID)' }, tags, security: [], summary: 'Exchange an API key for a short-lived access token', body: ExchangeBody, response: { 200: AccessTokenBody } } },
     async (request) => exchangeApiKey(domain, request.body.apiKey),
   );
 }

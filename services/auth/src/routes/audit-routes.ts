@@ -6,7 +6,7 @@ import { AuditList, AuditQuery } from '../schemas.js';
 export async function auditRoutes(app: ServiceApp, domain: AuthDomain): Promise<void> {
   app.get(
     '/v1/audit-events',
-    { preHandler: app.requirePermission('org:admin'), schema: { tags: ['audit'], security: [{ bearerAuth: [] }], summary: 'Who did what to whom', querystring: AuditQuery, response: { 200: AuditList } } },
+    { preHandler: app.requirePermission('org:admin'), schema: { operationId: 'listAuditEvents', tags: ['audit'], security: [{ bearerAuth: [] }], summary: 'Who did what to whom', querystring: AuditQuery, response: { 200: AuditList } } },
     async (request) => {
       const items = await domain.store.audit.list(identityOf(request).organisation, request.query.limit + 1, request.query.cursor);
       const page = items.slice(0, request.query.limit);

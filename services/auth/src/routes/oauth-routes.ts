@@ -68,7 +68,7 @@ export async function oauthRoutes(app: ServiceApp, options: OAuthRoutesOptions):
 
   app.get(
     '/.well-known/oauth-authorization-server',
-    { schema: { tags, security: [], summary: 'Authorization-server metadata (RFC 8414)' } },
+    { schema: { operationId: 'getAuthorizationServerMetadata', tags, security: [], summary: 'Authorization-server metadata (RFC 8414)' } },
     async (_request, reply) => {
       reply.header('cache-control', 'public, max-age=300');
       return metadata;
@@ -82,6 +82,7 @@ export async function oauthRoutes(app: ServiceApp, options: OAuthRoutesOptions):
       // Before validation: a JSON body should hear "send a form", not which form field it lacks.
       preValidation: (request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void) => done(isForm(request.headers['content-type']) ? undefined : formRequired()),
       schema: {
+        operationId: 'requestOAuthToken',
         tags,
         security: [],
         summary: 'Token endpoint: client credentials (RFC 6749 §4.4) and token exchange (RFC 8693)',

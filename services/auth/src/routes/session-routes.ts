@@ -15,6 +15,8 @@ export async function sessionRoutes(app: ServiceApp, domain: AuthDomain): Promis
     '/v1/register',
     {
       schema: {
+        operationId: 'register',
+        problems: { 400: 'The password fails the policy (AUTH_PASSWORD_REJECTED)', 409: 'Verification optional: an account with this email exists (AUTH_EMAIL_TAKEN)' },
         tags,
         security: [],
         summary: 'Create an account with its own organisation',
@@ -30,26 +32,26 @@ export async function sessionRoutes(app: ServiceApp, domain: AuthDomain): Promis
     },
   );
 
-  app.post('/v1/login', { schema: { tags, security: [], summary: 'Log in with email and password', body: LoginBody, response: { 200: SessionBody } } }, async (request) =>
+  app.post('/v1/login', { schema: { operationId: 'logIn', problems: { 401: 'The email or password is wrong (AUTH_INVALID_CREDENTIALS)', 403: 'The account is not a member of the organisation asked for, or of any (AUTH_NOT_A_MEMBER)', 429: 'Too many failed logins; Retry-After says when to try again (AUTH_LOGIN_LOCKED)' }, tags, security: [], summary: 'Log in with email and password', body: LoginBody, response: { 200: SessionBody } } }, async (request) =>
     login(domain, request.body, { ip: request.ip }),
   );
 
-  app.post('/v1/token/refresh', { schema: { tags, security: [], summary: 'Exchange a refresh token for new tokens (rotation)', body: RefreshBody, response: { 200: SessionBody } } }, async (request) =>
+  app.post('/v1/token/refresh', { schema: { operationId: 'refreshTokens', problems: { 401: 'The refresh token is invalid, expired, revoked or reused (AUTH_REFRESH_TOKEN_INVALID, AUTH_REFRESH_TOKEN_REUSED), or the account left the organisation (AUTH_NOT_A_MEMBER)' }, tags, security: [], summary: 'Exchange a refresh token for new tokens (rotation)', body: RefreshBody, response: { 200: SessionBody } } }, async (request) =>
     refresh(domain, request.body.refreshToken, { ip: request.ip }),
   );
 
-  app.post('/v1/logout', { schema: { tags, security: [], summary: 'End the session of a refresh token', body: RefreshBody, response: { 204: { type: 'null' } } } }, async (request, reply) => {
+  app.post('/v1/logout', { schema: { operationId: 'logOut', tags, security: [], summary: 'End the session of a refresh token', body: RefreshBody, response: { 204: { type: 'null' } } } }, async (request, reply) => {
     await logout(domain, request.body.refreshToken, { ip: request.ip });
     return reply.code(204).send();
   });
 
   app.post(
     '/v1/token/switch',
-    { preHandler: app.requireIdentity, schema: { tags, security: bearer, summary: 'A session in another organisation you belong to', body: SwitchBody, response: { 200: SessionBody } } },
+    { preHandler: app.requireIdentity, schema: { operationId: 'switchOrganisation', problems: { 403: 'Not a person\'s own token (AUTH_PERSON_REQUIRED), or not a member of that organisation (AUTH_NOT_A_MEMBER)' }, tags, security: bearer, summary: 'A session in another organisation you belong to', body: SwitchBody, response: { 200: SessionBody } } },
     async (request) => switchOrganisation(domain, personOf(identityOf(request)), request.body.organisationId),
   );
 
-  app.get('/v1/me', { preHandler: app.requireIdentity, schema: { tags, security: bearer, summary: 'The caller, its organisations and its permissions', response: { 200: MeBody } } }, async (request) => {
+  app.get('/v1/me', { preHandler: app.requireIdentity, schema: { operationId: 'getMe', problems: { 403: 'The token does not belong to a person (AUTH_PERSON_REQUIRED, AUTH_FORBIDDEN)' }, tags, security: bearer, summary: 'The caller, its organisations and its permissions', response: { 200: MeBody } } }, async (request) => {
     const identity = identityOf(request);
     const user = await domain.store.users.byId(personOrDelegateOf(identity));
     if (!user) throw new ForbiddenError(authErrorCodes.forbidden, 'This token does not belong to a person.');

@@ -33,14 +33,14 @@ export async function signingKeyRoutes(app: ServiceApp, options: { keyRing: Sign
   };
   const preHandler = app.requirePermission('platform:admin');
 
-  app.get('/v1/signing-keys', { preHandler, schema: { tags, security, summary: 'Signing keys, newest first', response: { 200: Type.Object({ items: Type.Array(SigningKey), nextCursor: Type.Null() }) } } }, async (request) => ({
+  app.get('/v1/signing-keys', { preHandler, schema: { operationId: 'listSigningKeys', problems: { 403: 'The token is not the platform organisation\'s (AUTH_FORBIDDEN)', 409: 'Tokens are signed with HS256: there are no signing keys (AUTH_SIGNING_KEYS_UNAVAILABLE)' }, tags, security, summary: 'Signing keys, newest first', response: { 200: Type.Object({ items: Type.Array(SigningKey), nextCursor: Type.Null() }) } } }, async (request) => ({
     items: await ringFor(identityOf(request).organisation).list(),
     nextCursor: null,
   }));
 
   app.post(
     '/v1/signing-keys/rotate',
-    { preHandler, schema: { tags, security, summary: 'Start a new signing key', body: RotateBody, response: { 201: SigningKey } } },
+    { preHandler, schema: { operationId: 'rotateSigningKey', problems: { 403: 'The token is not the platform organisation\'s (AUTH_FORBIDDEN)', 409: 'Tokens are signed with HS256: there are no signing keys (AUTH_SIGNING_KEYS_UNAVAILABLE)' }, tags, security, summary: 'Start a new signing key', body: RotateBody, response: { 201: SigningKey } } },
     async (request, reply) => {
       const identity = identityOf(request);
       const key = await ringFor(identity.organisation).rotate({ immediately: request.body.immediately });
@@ -52,7 +52,7 @@ export async function signingKeyRoutes(app: ServiceApp, options: { keyRing: Sign
 
   app.delete(
     '/v1/signing-keys/:kid',
-    { preHandler, schema: { tags, security, summary: 'Revoke a signing key: out of the JWKS now, its tokens refused', params: Type.Object({ kid: Type.String({ minLength: 1, maxLength: 64 }) }), response: { 200: SigningKey } } },
+    { preHandler, schema: { operationId: 'revokeSigningKey', problems: { 403: 'The token is not the platform organisation\'s (AUTH_FORBIDDEN)', 404: 'No signing key with that kid (AUTH_SIGNING_KEY_NOT_FOUND)', 409: 'Tokens are signed with HS256: there are no signing keys (AUTH_SIGNING_KEYS_UNAVAILABLE)' }, tags, security, summary: 'Revoke a signing key: out of the JWKS now, its tokens refused', params: Type.Object({ kid: Type.String({ minLength: 1, maxLength: 64 }) }), response: { 200: SigningKey } } },
     async (request) => {
       const identity = identityOf(request);
       const key = await ringFor(identity.organisation).revoke(request.params.kid);

@@ -4,7 +4,7 @@ import { IntrospectionBody, VerifyBody } from '../schemas.js';
 
 /** Public keys for local verification, and introspection for callers that cannot verify locally. */
 export async function tokenRoutes(app: ServiceApp, options: { verifier: AccessTokenVerifier; keyRing: SigningKeyRing | undefined }): Promise<void> {
-  app.get('/.well-known/jwks.json', { schema: { tags: ['tokens'], security: [], summary: 'Public keys of the access tokens (empty with HS256)' } }, async (_request, reply) => {
+  app.get('/.well-known/jwks.json', { schema: { operationId: 'getJwks', tags: ['tokens'], security: [], summary: 'Public keys of the access tokens (empty with HS256)' } }, async (_request, reply) => {
     // The lifetime every verifier reads the keys again after: a new key is published a lead time
     // (several of these) before it signs, and a revoked one is gone from caches within it.
     reply.header('cache-control', `public, max-age=${jwksMaxAgeSeconds}`);
@@ -13,7 +13,7 @@ export async function tokenRoutes(app: ServiceApp, options: { verifier: AccessTo
 
   app.post(
     '/v1/verify',
-    { schema: { tags: ['tokens'], security: [], summary: 'Is this access token valid now, and for whom (RFC 7662 style)', body: VerifyBody, response: { 200: IntrospectionBody } } },
+    { schema: { operationId: 'verifyToken', tags: ['tokens'], security: [], summary: 'Is this access token valid now, and for whom (RFC 7662 style)', body: VerifyBody, response: { 200: IntrospectionBody } } },
     async (request) => {
       try {
         const identity = await options.verifier.verify(request.body.token);

@@ -14,6 +14,7 @@ export async function analyticsRoutes(app: ServiceApp, domain: BillingDomain): P
     {
       preHandler: app.requirePermission('billing:read'),
       schema: {
+        operationId: 'getUsageAnalytics', problems: { 400: 'The range goes backwards or spans more than 366 days (BILLING_RANGE_INVALID)', 404: 'No billing data for that organisation among those the token acts for, or auth does not know it (BILLING_SUBSCRIPTION_NOT_FOUND)' },
         tags,
         security,
         summary: 'Daily usage of a metric (UTC days, at most 366)',
@@ -38,6 +39,7 @@ export async function analyticsRoutes(app: ServiceApp, domain: BillingDomain): P
     {
       preHandler: app.requireIdentity,
       schema: {
+        operationId: 'getRevenueAnalytics', problems: { 403: 'The token is not the platform organisation\'s with billing:admin (AUTH_PERMISSION_MISSING)' },
         tags,
         security,
         summary: 'MRR by currency and the plan mix (billing:admin)',

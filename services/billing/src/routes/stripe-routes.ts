@@ -18,7 +18,21 @@ export async function stripeRoutes(app: ServiceApp, domain: BillingDomain): Prom
     scope.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: 1_048_576 }, (_request, body, done) => done(null, body));
     scope.post(
       '/v1/webhooks/stripe',
-      { schema: { tags: ['stripe'], security: [], summary: 'Stripe events, verified by their signature', response: { 200: Type.Object({ received: Type.Boolean(), duplicate: Type.Boolean(), applied: Type.Boolean() }) } } },
+      {
+        schema: {
+          operationId: 'receiveStripeEvent',
+          tags: ['stripe'],
+          security: [],
+          summary: 'Stripe events, verified by their signature',
+          response: { 200: Type.Object({ received: Type.Boolean(), duplicate: Type.Boolean(), applied: Type.Boolean() }) },
+          // The body is kept raw (no body schema), so the kit cannot tell what its parser refuses.
+          problems: {
+            400: 'The Stripe-Signature header is missing, too old or does not match the body (BILLING_STRIPE_SIGNATURE_INVALID)',
+            413: 'The body is over 1 MiB (REQUEST_BODY_TOO_LARGE)',
+            415: 'The body is not application/json (REQUEST_UNSUPPORTED_MEDIA_TYPE)',
+          },
+        },
+      },
       async (request) => {
         const signature = request.headers['stripe-signature'];
         return receiveStripeWebhook(domain, stripe, secret, request.body as Buffer, Array.isArray(signature) ? signature[0] : signature);

@@ -21,7 +21,7 @@ export async function usageInboxRoutes(app: ServiceApp, domain: BillingDomain): 
     {
       preHandler: app.requirePermission('billing:usage'),
       bodyLimit: 64 * 1024 * 1024,
-      schema: { tags: ['usage'], security: [{ bearerAuth: [] }], summary: 'Usage relayed by a platform service\'s outbox (at least once; counted once per organisation and id)', body: InboxBatch, response: { 200: InboxResult } },
+      schema: { operationId: 'receiveUsageEvents', problems: { 403: 'Only the platform\'s own services deliver here (BILLING_OTHER_ORGANISATION)' }, tags: ['usage'], security: [{ bearerAuth: [] }], summary: 'Usage relayed by a platform service\'s outbox (at least once; counted once per organisation and id)', body: InboxBatch, response: { 200: InboxResult } },
     },
     async (request) => {
       const identity = identityOf(request);

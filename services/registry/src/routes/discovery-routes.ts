@@ -10,7 +10,7 @@ const security = [{ bearerAuth: [] }];
 export async function discoveryRoutes(app: ServiceApp, domain: RegistryDomain): Promise<void> {
   app.get(
     '/v1/route-table',
-    { preHandler: app.requirePermission('registry:routes'), schema: { tags: ['discovery'], security, summary: 'Where each module lives and what its routes need (long poll)', querystring: RouteTableQuery, response: { 200: RouteTableBody } } },
+    { preHandler: app.requirePermission('registry:routes'), schema: { operationId: 'getRouteTable', tags: ['discovery'], security, summary: 'Where each module lives and what its routes need (long poll)', querystring: RouteTableQuery, response: { 200: RouteTableBody } } },
     async (request) => {
       const aborted = new AbortController();
       request.raw.once('close', () => aborted.abort());
@@ -21,7 +21,7 @@ export async function discoveryRoutes(app: ServiceApp, domain: RegistryDomain): 
   // https://prometheus.io/docs/prometheus/latest/http_sd/ — its own format, so its own field names.
   app.get(
     '/v1/prometheus/targets',
-    { preHandler: app.requirePermission('registry:read'), schema: { tags: ['discovery'], security, summary: 'Prometheus http_sd_configs targets of every enabled module', response: { 200: PrometheusTargets } } },
+    { preHandler: app.requirePermission('registry:read'), schema: { operationId: 'listPrometheusTargets', tags: ['discovery'], security, summary: 'Prometheus http_sd_configs targets of every enabled module', response: { 200: PrometheusTargets } } },
     async () => prometheusTargets(domain),
   );
 }

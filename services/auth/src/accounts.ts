@@ -28,7 +28,9 @@ export async function login(domain: AuthDomain, input: { email: string; password
   }
   const organisationId = await loginOrganisation(domain, user.id, input.organisationId);
   await domain.store.audit.record({ organisationId, actorId: user.id, action: 'login.succeeded', targetType: 'user', targetId: user.id, ip: origin.ip });
-  return startSession(domain, user.id, organisationId);
+  // The generation read with the hash that was checked, not a fresh one: a reset committed since
+  // then makes this session dead on arrival.
+  return startSession(domain, user.id, organisationId, user.credential_generation);
 }
 
 /** A new access token and the rotated refresh token. */
@@ -44,7 +46,7 @@ export async function refresh(domain: AuthDomain, refreshToken: string, origin: 
     }
     throw error;
   }
-  const access = await accessTokenFor(domain, grant.userId, grant.organisationId);
+  const access = await accessTokenFor(domain, grant.userId, grant.organisationId, grant.generation);
   return { ...access, refreshToken: grant.refreshToken, organisationId: grant.organisationId, userId: grant.userId };
 }
 
@@ -59,6 +61,8 @@ export async function logout(domain: AuthDomain, refreshToken: string, origin: R
 /** A session in another organisation the user belongs to. */
 export async function switchOrganisation(domain: AuthDomain, userId: string, organisationId: string): Promise<Session> {
   await loginOrganisation(domain, userId, organisationId);
-  return startSession(domain, userId, organisationId);
+  const generation = await domain.store.users.credentialGeneration(userId);
+  if (generation === undefined) throw new UnauthorizedError(authErrorCodes.notAMember, 'Your account no longer exists.');
+  return startSession(domain, userId, organisationId, generation);
 }
 

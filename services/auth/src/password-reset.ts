@@ -46,6 +46,9 @@ export async function confirmPasswordReset(domain: AuthDomain, token: string, pa
     const at = nowIso(domain.clock);
     await queries.users.updatePasswordHash(userId, passwordHash, at);
     await queries.users.markEmailVerified(userId, at);
+    // The generation ends the sessions the revocation cannot see: those refreshing or logging in
+    // while this runs (their new rows commit after this statement's snapshot).
+    await queries.users.nextCredentialGeneration(userId, at);
     await queries.refreshTokens.revokeUser(userId, at);
     await queries.audit.record({ organisationId: null, actorId: userId, action: 'password_reset.completed', targetType: 'user', targetId: userId, ip: origin.ip });
     return user.email;

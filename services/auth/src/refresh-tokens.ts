@@ -17,6 +17,8 @@ export interface RefreshGrant {
   readonly organisationId: string;
   readonly familyId: string;
   readonly refreshToken: string;
+  /** The user's credential generation the family started under (see `start`). */
+  readonly generation: number;
 }
 
 const prefix = 'lift_rt_';
@@ -40,7 +42,7 @@ export function refreshTokens(options: RefreshTokenOptions) {
     `${prefix}${createHmac('sha256', await options.successorKey).update(token).digest('base64url')}`;
   const expiry = () => new Date(clock.now() + options.lifetimeDays * 86_400_000).toISOString();
 
-  const insert = async (token: string, familyId: string, userId: string, organisationId: string, queries: AuthQueries = store) => {
+  const insert = async (token: string, familyId: string, userId: string, organisationId: string, generation: number, queries: AuthQueries = store) => {
     await queries.refreshTokens.insert({
       id: randomUUID(),
       family_id: familyId,
@@ -51,18 +53,23 @@ export function refreshTokens(options: RefreshTokenOptions) {
       expires_at: expiry(),
       used_at: null,
       revoked_at: null,
+      generation,
     });
   };
 
   const invalid = () => new UnauthorizedError(authErrorCodes.invalidRefreshToken, 'The refresh token is invalid, expired or revoked; log in again.');
 
   return {
-    /** A new family, at login or when switching organisation. */
-    async start(userId: string, organisationId: string): Promise<RefreshGrant> {
+    /**
+     * A new family, at login or when switching organisation, under the user's credential
+     * generation as read with the credential that was checked: a family whose generation a
+     * password reset has since moved on never rotates (nor gives an access token).
+     */
+    async start(userId: string, organisationId: string, generation: number): Promise<RefreshGrant> {
       const refreshToken = `${prefix}${randomBytes(32).toString('base64url')}`;
       const familyId = randomUUID();
-      await insert(refreshToken, familyId, userId, organisationId);
-      return { userId, organisationId, familyId, refreshToken };
+      await insert(refreshToken, familyId, userId, organisationId, generation);
+      return { userId, organisationId, familyId, refreshToken, generation };
     },
 
     /** Exchanges a refresh token for its successor, detecting reuse. */
@@ -71,15 +78,18 @@ export function refreshTokens(options: RefreshTokenOptions) {
       const at = new Date(now).toISOString();
       const row = await store.refreshTokens.byHash(hashRefreshToken(token));
       if (!row || row.revoked_at !== null || row.expires_at <= at) throw invalid();
+      // A password reset since the family started ends it, even when the reset's revocation
+      // missed it (a successor written while the reset ran): successors keep the generation.
+      if ((await store.users.credentialGeneration(row.user_id)) !== row.generation) throw invalid();
       const successor = await successorOf(token);
-      const grant = { userId: row.user_id, organisationId: row.organisation_id, familyId: row.family_id, refreshToken: successor };
+      const grant = { userId: row.user_id, organisationId: row.organisation_id, familyId: row.family_id, refreshToken: successor, generation: row.generation };
 
       if (row.used_at === null) {
         // Marking the token used and storing its successor commit together: a concurrent request
         // for the same token waits on the row, then finds it used and its successor present.
         const won = await store.transaction(async (queries) => {
           if (!(await queries.refreshTokens.markUsed(row.id, at))) return false;
-          await insert(successor, row.family_id, row.user_id, row.organisation_id, queries);
+          await insert(successor, row.family_id, row.user_id, row.organisation_id, row.generation, queries);
           return true;
         });
         if (won) return { ...grant, reusedWithinGrace: false };

@@ -69,7 +69,7 @@ export async function register(domain: AuthDomain, input: Registration, origin: 
   domain.mail.wake();
   if (required) return { outcome: 'check-your-inbox', email };
   await domain.throttle.rememberAddress(email, origin.ip);
-  return { outcome: 'signed-in', session: { ...(await startSession(domain, user.id, organisationId)), organisationName } };
+  return { outcome: 'signed-in', session: { ...(await startSession(domain, user.id, organisationId, 0)), organisationName } };
 }
 
 async function noticeToOwner(domain: AuthDomain, email: string, admitted: boolean): Promise<void> {

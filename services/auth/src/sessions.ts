@@ -32,10 +32,17 @@ export async function currentGrant(domain: AuthDomain, userId: string, organisat
   return { role: membership.role, permissions };
 }
 
-/** An access token for a member of an organisation, with the permissions of their role there now. */
-export async function accessTokenFor(domain: AuthDomain, userId: string, organisationId: string): Promise<IssuedAccessToken> {
+/**
+ * An access token for a member of an organisation, with the permissions of their role there now,
+ * for a session started under credential generation `generation`: none once a password reset has
+ * moved the account's generation on (AUTH_REFRESH_TOKEN_INVALID).
+ */
+export async function accessTokenFor(domain: AuthDomain, userId: string, organisationId: string, generation: number): Promise<IssuedAccessToken> {
   const [grant, user] = await Promise.all([currentGrant(domain, userId, organisationId), domain.store.users.byId(userId)]);
   if (!grant || !user) throw new UnauthorizedError(authErrorCodes.notAMember, 'You are no longer a member of this organisation; log in again.');
+  if (user.credential_generation !== generation) {
+    throw new UnauthorizedError(authErrorCodes.invalidRefreshToken, 'The password was reset since this session started; log in again.');
+  }
   const emailVerified = user.email_verified_at !== null;
   // While verification is required, an unverified person's token carries no role and no
   // permission: every service refuses it, and only /v1/me and verification itself accept it.
@@ -44,10 +51,14 @@ export async function accessTokenFor(domain: AuthDomain, userId: string, organis
   return domain.issuer.issue({ subject: userId, organisation: organisationId, ...held, emailVerified, clientId: firstPartyClientId }, accessTokenLifetime(domain));
 }
 
-/** Access and refresh token for a new session (login, registration, organisation switch). */
-export async function startSession(domain: AuthDomain, userId: string, organisationId: string): Promise<Session> {
-  const grant = await domain.refreshTokens.start(userId, organisationId);
-  const access = await accessTokenFor(domain, userId, organisationId);
+/**
+ * Access and refresh token for a new session (login, registration, organisation switch), under
+ * the credential generation read with the credential checked (login reads it with the password
+ * hash, so a login that checked a password a reset has just replaced starts a dead session).
+ */
+export async function startSession(domain: AuthDomain, userId: string, organisationId: string, generation: number): Promise<Session> {
+  const grant = await domain.refreshTokens.start(userId, organisationId, generation);
+  const access = await accessTokenFor(domain, userId, organisationId, generation);
   return { ...access, refreshToken: grant.refreshToken, organisationId, userId };
 }
 

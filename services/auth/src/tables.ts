@@ -9,6 +9,8 @@ export interface AuthTables {
     origin: 'registration' | 'bootstrap';
     /** When the person proved they read this address (a verification or reset link); null until then. */
     email_verified_at: string | null;
+    /** Incremented by every password reset: sessions started under an older one are dead. */
+    credential_generation: number;
     created_at: string;
     updated_at: string;
   };
@@ -34,6 +36,8 @@ export interface AuthTables {
     expires_at: string;
     used_at: string | null;
     revoked_at: string | null;
+    /** The user's credential generation when the family started; copied to every successor. */
+    generation: number;
   };
   api_keys: {
     id: string;

@@ -10,10 +10,10 @@ export function refreshTokensStore(db: Kysely<AuthTables>) {
     byHash: (tokenHash: string) => db.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst(),
     insert: (row: RefreshTokenRow) => db.insertInto('refresh_tokens').values(row).execute(),
     /**
-     * Marks the token used unless it is already; false if it was. Run it in the transaction that
+     * Marks the token used unless it is already used or revoked; false if it was. Run it in the transaction that
      * stores the successor: a concurrent rotation of the same token waits on the row.
      */
-    markUsed: async (id: string, at: string) => Number((await db.updateTable('refresh_tokens').set({ used_at: at }).where('id', '=', id).where('used_at', 'is', null).executeTakeFirst()).numUpdatedRows) === 1,
+    markUsed: async (id: string, at: string) => Number((await live().set({ used_at: at }).where('id', '=', id).where('used_at', 'is', null).executeTakeFirst()).numUpdatedRows) === 1,
     usedAt: async (id: string) => (await db.selectFrom('refresh_tokens').select('used_at').where('id', '=', id).executeTakeFirstOrThrow()).used_at,
     revokeFamily: (familyId: string, at: string) => live().set({ revoked_at: at }).where('family_id', '=', familyId).execute(),
     /** Every session of a user, in every organisation (a password reset). */

@@ -1,0 +1,29 @@
+import { decodeJwt } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { backends, bearer, buildAuth, defaultPassword, loginUser, type AuthUnderTest } from './helper.js';
+
+const required = { AUTH_EMAIL_VERIFICATION: 'required' };
+
+async function registered(auth: AuthUnderTest, email: string, verified: boolean) {
+  expect((await auth.app.inject({ method: 'POST', url: '/v1/register', payload: { email, password: defaultPassword } })).statusCode).toBe(202);
+  if (verified) await auth.db.updateTable('users').set({ email_verified_at: new Date().toISOString() }).where('email', '=', email).execute();
+  return loginUser(auth.app, email);
+}
+
+// Review of issue #12: what an unverified account may not do under `required`, it may not do by
+// another door either.
+describe.each(backends)('verify first, by every door, on $name', ({ postgres }) => {
+  it('exchanges the API key of a creator who is unverified (an account from before verification) for a token without permissions', async () => {
+    const auth = await buildAuth({ postgres, env: required });
+    const creator = await registered(auth, 'ada@example.test', true);
+    const created = await auth.app.inject({ method: 'POST', url: '/v1/api-keys', headers: bearer(creator), payload: { name: 'ci', permissions: ['memory:read'] } });
+    expect(created.statusCode).toBe(201);
+    const exchange = () => auth.app.inject({ method: 'POST', url: '/v1/api-keys/exchange', payload: { apiKey: created.json<{ key: string }>().key } });
+    expect(decodeJwt((await exchange()).json<{ accessToken: string }>().accessToken)).toMatchObject({ perms: ['memory:read'] });
+
+    await auth.db.updateTable('users').set({ email_verified_at: null }).where('email', '=', 'ada@example.test').execute();
+    const unverified = await exchange();
+    expect(unverified.statusCode).toBe(200);
+    expect(decodeJwt(unverified.json<{ accessToken: string }>().accessToken)).toMatchObject({ roles: [], perms: [] });
+  });
+});

@@ -25,6 +25,23 @@ describe('the access log', () => {
     });
   });
 
+  // Review of issue #12: the gateway logged the account links' tokens (`/console/…?token=…`) at info.
+  it('writes the values of sensitive query parameters as [redacted], and the rest of the url as it came', async () => {
+    const { app, lines } = await serviceWithLog();
+    app.get('/console/reset-password', async () => ({ ok: true }));
+    const secrets = ['lift_pr_abc', 'at1', 'rt1', 'code1', 'k1', 'ak1', 'cs1', 'pw1', 'tok2'];
+    await app.inject({
+      method: 'GET',
+      url: '/console/reset-password?token=lift_pr_abc&page=2&access_token=at1&refresh_token=rt1&code=code1&key=k1&api_key=ak1&client_secret=cs1&password=pw1&%54OKEN=tok2&flag',
+    });
+    await expect.poll(() => lines.filter((line) => line.msg === 'request completed')).toHaveLength(1);
+    const { url } = lines.find((line) => line.msg === 'request completed') as { url: string };
+    expect(url).toBe(
+      '/console/reset-password?token=[redacted]&page=2&access_token=[redacted]&refresh_token=[redacted]&code=[redacted]&key=[redacted]&api_key=[redacted]&client_secret=[redacted]&password=[redacted]&%54OKEN=[redacted]&flag',
+    );
+    for (const secret of secrets) expect(JSON.stringify(lines)).not.toContain(secret);
+  });
+
   it('gives lines a handler writes the same request id and trace id', async () => {
     const { app, lines } = await serviceWithLog();
     app.get('/noisy', async (request) => {

@@ -9,6 +9,37 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * Query parameters whose values are credentials (link tokens — `/console/reset-password?token=…`,
+ * OAuth codes and tokens, keys, passwords): their values never reach the log. Matched without
+ * regard to case, after percent-decoding the name.
+ */
+const sensitiveQueryParameters = new Set(['token', 'access_token', 'refresh_token', 'id_token', 'code', 'key', 'api_key', 'apikey', 'client_secret', 'secret', 'password']);
+
+/** The request's url for the log: the values of sensitive query parameters replaced by `[redacted]`. */
+export function redactedUrl(url: string): string {
+  const queryAt = url.indexOf('?');
+  if (queryAt === -1) return url;
+  const query = url
+    .slice(queryAt + 1)
+    .split('&')
+    .map((pair) => {
+      const equals = pair.indexOf('=');
+      const name = equals === -1 ? pair : pair.slice(0, equals);
+      return equals !== -1 && sensitiveQueryParameters.has(decodedName(name).toLowerCase()) ? `${name}=[redacted]` : pair;
+    })
+    .join('&');
+  return `${url.slice(0, queryAt)}?${query}`;
+}
+
+function decodedName(name: string): string {
+  try {
+    return decodeURIComponent(name.replace(/\+/g, ' '));
+  } catch {
+    return name;
+  }
+}
+
 // Orchestrators and Prometheus call these every few seconds; successful calls would drown the log.
 const probeRoutes = new Set(['/health', '/ready', '/metrics']);
 
@@ -31,7 +62,7 @@ export class AccessLogController extends LogController {
     const line = {
       ...bindings,
       method: request.method,
-      url: request.url,
+      url: redactedUrl(request.url),
       route: request.routeOptions.url,
       status: reply.statusCode,
       ms: Math.round(reply.elapsedTime * 10) / 10,

@@ -28,7 +28,9 @@ export function assertMayGrant(identity: Identity, role: TenantRole): void {
   }
 }
 
+/** A new tenant organisation owned by the caller: an owner role, so a verified address when verification is required. */
 export async function createOrganisation(domain: AuthDomain, userId: string, name: string, ip: string) {
+  await assertVerifiedFor(domain, userId, 'create an organisation');
   const id = randomUUID();
   const at = nowIso(domain.clock);
   await domain.store.transaction(async (queries) => {

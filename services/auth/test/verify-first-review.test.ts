@@ -26,4 +26,16 @@ describe.each(backends)('verify first, by every door, on $name', ({ postgres }) 
     expect(unverified.statusCode).toBe(200);
     expect(decodeJwt(unverified.json<{ accessToken: string }>().accessToken)).toMatchObject({ roles: [], perms: [] });
   });
+
+  it('refuses to let an unverified account create an organisation, with AUTH_EMAIL_NOT_VERIFIED', async () => {
+    const auth = await buildAuth({ postgres, env: required });
+    const unverified = await registered(auth, 'grace@example.test', false);
+    const refused = await auth.app.inject({ method: 'POST', url: '/v1/organisations', headers: bearer(unverified), payload: { name: 'Grace Corp' } });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json()).toMatchObject({ code: 'AUTH_EMAIL_NOT_VERIFIED' });
+    expect(await auth.db.selectFrom('organisations').select('id').where('name', '=', 'Grace Corp').execute()).toEqual([]);
+
+    const verified = await registered(auth, 'alan@example.test', true);
+    expect((await auth.app.inject({ method: 'POST', url: '/v1/organisations', headers: bearer(verified), payload: { name: 'Alan Corp' } })).statusCode).toBe(201);
+  });
 });

@@ -28,7 +28,7 @@ export async function organisationRoutes(app: ServiceApp, domain: AuthDomain): P
 
   app.post(
     '/v1/organisations',
-    { preHandler: app.requireIdentity, schema: { operationId: 'createOrganisation', problems: { 403: 'Not a person\'s own token (AUTH_PERSON_REQUIRED)' }, tags, security, summary: 'Create an organisation you own', body: CreateOrganisationBody, response: { 201: OrganisationBody } } },
+    { preHandler: app.requireIdentity, schema: { operationId: 'createOrganisation', problems: { 403: 'Not a person\'s own token (AUTH_PERSON_REQUIRED), or an unverified address while verification is required (AUTH_EMAIL_NOT_VERIFIED)' }, tags, security, summary: 'Create an organisation you own', body: CreateOrganisationBody, response: { 201: OrganisationBody } } },
     async (request, reply) => {
       reply.code(201);
       return createOrganisation(domain, personOf(identityOf(request)), request.body.name, request.ip);

@@ -56,13 +56,19 @@ export function passwordResetMail(config: LinkConfig, to: string, token: string,
   };
 }
 
+/** A name as one line of mail: control characters and runs of white space become one space (names from before the rule against them). */
+function oneLine(name: string): string {
+  // eslint-disable-next-line no-control-regex -- the control characters are what it removes
+  return name.replace(/[\s\u0000-\u001f\u007f]+/g, ' ').trim();
+}
+
 export function invitationMail(config: LinkConfig, to: string, invitation: { organisationName: string; role: string; token: string; days: number }): OutgoingMail {
   return {
     kind: 'invitation',
     to,
-    subject: `You are invited to ${invitation.organisationName}`,
+    subject: `You are invited to ${oneLine(invitation.organisationName)}`,
     text: [
-      `You are invited to join ${invitation.organisationName} as ${invitation.role}. Open this link to accept:`,
+      `You are invited to join ${oneLine(invitation.organisationName)} as ${invitation.role}. Open this link to accept:`,
       '',
       consoleLink(config, 'accept-invitation', invitation.token),
       '',

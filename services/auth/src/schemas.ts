@@ -8,7 +8,12 @@ const closed = { additionalProperties: false } as const;
 
 export const Email = Type.String({ format: 'email', maxLength: 254, description: 'compared case-insensitively' });
 export const Password = Type.String({ minLength: 1, maxLength: maxPasswordLength });
-export const Name = Type.String({ minLength: 1, maxLength: 120 });
+/**
+ * A name people read (organisation, display name, API key): no control characters — an
+ * organisation's name goes into invitation mail, where a line break would start text of the
+ * name-giver's choosing under our From.
+ */
+export const Name = Type.String({ minLength: 1, maxLength: 120, pattern: '^[^\\u0000-\\u001f\\u007f]*$' });
 export const Id = Type.String({ minLength: 1, maxLength: 64 });
 export const Role = Type.Union(tenantRoles.map((role) => Type.Literal(role)));
 export const Permission = Type.String({ pattern: '^[a-z][a-z0-9-]*:[a-z][a-z0-9-]*$', maxLength: 64 });

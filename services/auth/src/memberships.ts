@@ -3,7 +3,8 @@ import { ConflictError, ForbiddenError, NotFoundError, nowIso, type Identity } f
 import { normaliseEmail, type AuthDomain } from './auth-domain.js';
 import { assertVerifiedFor } from './email-verification.js';
 import { authErrorCodes } from './errors.js';
-import type { TenantRole } from './permissions.js';
+import { tenantRolePermissions, tenantRoles, type TenantRole } from './permissions.js';
+import type { AuthQueries } from './store/index.js';
 import type { MemberWithUser } from './store/organisations-store.js';
 
 /**
@@ -29,6 +30,24 @@ export function assertMayGrant(identity: Identity, role: TenantRole): void {
 }
 
 /** A new tenant organisation owned by the caller: an owner role, so a verified address when verification is required. */
+/** The roles a member with `role` may invite (admins invite all but owners; owners anyone); none for a removed member. */
+function rolesInvitableBy(role: TenantRole | undefined): TenantRole[] {
+  const permissions = role === undefined ? [] : tenantRolePermissions[role];
+  if (!permissions.includes('org:admin')) return [];
+  return tenantRoles.filter((invited) => invited !== 'owner' || permissions.includes('org:owner'));
+}
+
+/**
+ * An invitation acts with its inviter's authority: when the inviter leaves or is demoted, the
+ * invitations they made that their role no longer allows are revoked, each audited.
+ */
+async function revokeInvitationsBeyond(queries: AuthQueries, organisationId: string, inviter: string, role: TenantRole | undefined, audit: { actorId: string; ip: string; at: string; reason: string }): Promise<void> {
+  const revoked = await queries.invitations.revokeOpenBy(organisationId, inviter, rolesInvitableBy(role), audit.at);
+  for (const id of revoked) {
+    await queries.audit.record({ organisationId, actorId: audit.actorId, action: 'invitation.revoked', targetType: 'invitation', targetId: id, ip: audit.ip, details: { reason: audit.reason, invitedBy: inviter } });
+  }
+}
+
 export async function createOrganisation(domain: AuthDomain, userId: string, name: string, ip: string) {
   await assertVerifiedFor(domain, userId, 'create an organisation');
   const id = randomUUID();
@@ -69,6 +88,7 @@ export async function changeRole(domain: AuthDomain, identity: Identity, organis
   await domain.store.transaction(async (queries) => {
     await queries.organisations.changeRole(organisationId, userId, role);
     await queries.audit.record({ organisationId, actorId: identity.subject, action: 'member.role_changed', targetType: 'user', targetId: userId, ip, details: { from: membership.role, to: role } });
+    await revokeInvitationsBeyond(queries, organisationId, userId, role, { actorId: identity.subject, ip, at: nowIso(domain.clock), reason: 'inviter-role-changed' });
   });
   // The member's keys act with the new role at their next exchange; the gateway drops what it cached.
   if (role !== membership.role) domain.revocations.apiKeysRevoked(organisationId, await domain.apiKeys.liveIdsCreatedBy(organisationId, userId), 'creator-role-changed');
@@ -96,6 +116,7 @@ export async function removeMember(domain: AuthDomain, identity: Identity, organ
     for (const key of keys) {
       await queries.audit.record({ organisationId, actorId: identity.subject, action: 'api_key.revoked', targetType: 'api_key', targetId: key, ip, details: { reason: 'creator-removed' } });
     }
+    await revokeInvitationsBeyond(queries, organisationId, userId, undefined, { actorId: identity.subject, ip, at: nowIso(domain.clock), reason: 'inviter-removed' });
     return keys;
   });
   domain.revocations.apiKeysRevoked(organisationId, revokedKeys, 'creator-removed');

@@ -16,6 +16,18 @@ export function invitationsStore(db: Kysely<AuthTables>) {
     revokePendingFor: (organisationId: string, email: string, at: string) =>
       db.updateTable('invitations').set({ revoked_at: at }).where('organisation_id', '=', organisationId).where('email', '=', email).where('accepted_at', 'is', null).where('revoked_at', 'is', null).execute(),
 
+    /**
+     * Revokes the invitations still open that a person made in an organisation, except those of
+     * the roles in `keep` (what their new role may still invite); answers the ids revoked.
+     */
+    revokeOpenBy: async (organisationId: string, invitedBy: string, keep: readonly string[], at: string): Promise<string[]> => {
+      // One conditional update answering what it changed: an acceptance committed meanwhile is
+      // neither revoked nor reported as revoked.
+      let open = db.updateTable('invitations').set({ revoked_at: at }).where('organisation_id', '=', organisationId).where('invited_by', '=', invitedBy).where('accepted_at', 'is', null).where('revoked_at', 'is', null);
+      if (keep.length > 0) open = open.where('role', 'not in', keep);
+      return (await open.returning('id').execute()).map((row) => row.id);
+    },
+
     /** False when it was no longer pending (accepted or revoked meanwhile). */
     revoke: async (id: string, at: string): Promise<boolean> =>
       Number((await db.updateTable('invitations').set({ revoked_at: at }).where('id', '=', id).where('accepted_at', 'is', null).where('revoked_at', 'is', null).executeTakeFirst()).numUpdatedRows) === 1,

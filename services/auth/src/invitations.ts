@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError, nowIso, type Identity } from '@lift/kit';
+import { ConflictError, ForbiddenError, InvalidInputError, isUniqueViolation, NotFoundError, nowIso, type Identity } from '@lift/kit';
 import { invitationMail } from './account-mail.js';
 import { normaliseEmail, type AuthDomain } from './auth-domain.js';
 import { authErrorCodes } from './errors.js';
@@ -20,6 +20,8 @@ export interface InvitationSummary {
 }
 
 const tokenPrefix = 'lift_inv_';
+/** Tries of the replace when parallel invitations of one address collide on the unique index. */
+const replaceAttempts = 5;
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 const summary = (row: InvitationRow): InvitationSummary => ({
   id: row.id,
@@ -64,12 +66,24 @@ export async function invite(domain: AuthDomain, identity: Identity, organisatio
     accepted_by: null,
     revoked_at: null,
   };
-  await domain.store.transaction(async (queries) => {
-    await queries.invitations.revokePendingFor(organisationId, email, at);
-    await queries.invitations.insert(row);
-    await domain.mail.queue(invitationMail(domain.config, email, { organisationName: organisation.name, role: input.role, token, days }), queries.mailOutbox);
-    await queries.audit.record({ organisationId, actorId: inviter, action: 'invitation.created', targetType: 'invitation', targetId: row.id, ip, details: { email, role: input.role } });
-  });
+  const replace = () =>
+    domain.store.transaction(async (queries) => {
+      await queries.invitations.revokePendingFor(organisationId, email, at);
+      await queries.invitations.insert(row);
+      await domain.mail.queue(invitationMail(domain.config, email, { organisationName: organisation.name, role: input.role, token, days }), queries.mailOutbox);
+      await queries.audit.record({ organisationId, actorId: inviter, action: 'invitation.created', targetType: 'invitation', targetId: row.id, ip, details: { email, role: input.role } });
+    });
+  // The unique index on the open invitation of an address makes the replace atomic: a parallel
+  // invitation that committed first makes this insert fail, and the retry replaces that one.
+  // Each retry follows a commit of another invitation of the address, so a few suffice.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await replace();
+      break;
+    } catch (error) {
+      if (!isUniqueViolation(error) || attempt >= replaceAttempts) throw error;
+    }
+  }
   domain.mail.wake();
   return summary(row);
 }

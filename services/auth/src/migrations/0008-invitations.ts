@@ -1,8 +1,9 @@
-import type { Kysely, Migration } from 'kysely';
+import { sql, type Kysely, type Migration } from 'kysely';
 
 /**
  * Invitations into an organisation: the token in the invitation's link is stored only as its
- * hash; an invitation ends accepted, revoked or expired, and is kept for the record.
+ * hash; an invitation ends accepted, revoked or expired, and is kept for the record. One open
+ * invitation per address and organisation.
  */
 export const invitationsMigration: Migration = {
   async up(db: Kysely<unknown>) {
@@ -21,5 +22,8 @@ export const invitationsMigration: Migration = {
       .addColumn('revoked_at', 'text')
       .execute();
     await db.schema.createIndex('invitations_of_organisation').on('invitations').columns(['organisation_id', 'email']).execute();
+    // At most one open invitation of an address into an organisation: a newer one replaces it,
+    // and parallel ones cannot both stay (expired ones count until replaced, which revokes them).
+    await sql`create unique index invitations_one_open on invitations (organisation_id, email) where accepted_at is null and revoked_at is null`.execute(db);
   },
 };

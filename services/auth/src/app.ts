@@ -89,7 +89,7 @@ export async function buildAuthApp(deps: AuthDeps): Promise<AuthApp> {
   const domain: AuthDomain = {
     config,
     mail,
-    mailLimit: mailSendLimit(deps.state, clock, { perRecipient: config.MAIL_LIMIT_PER_RECIPIENT_PER_HOUR, perClient: config.MAIL_LIMIT_PER_CLIENT_PER_HOUR, windowMs: 3_600_000 }),
+    mailLimit: mailSendLimit(deps.state, clock, { perRecipient: config.MAIL_LIMIT_PER_RECIPIENT_PER_HOUR, perRecipientPerClient: config.MAIL_LIMIT_PER_RECIPIENT_PER_CLIENT_PER_HOUR, perClient: config.MAIL_LIMIT_PER_CLIENT_PER_HOUR, windowMs: 3_600_000 }),
     log: deps.log,
     store,
     clock,

@@ -24,7 +24,7 @@ export async function login(domain: AuthDomain, input: { email: string; password
   }
   await attempt.succeeded();
   if (needsRehash(user.password_hash, domain.passwordHashing)) {
-    await domain.store.users.updatePasswordHash(user.id, await hashPassword(input.password, domain.passwordHashing), nowIso(domain.clock));
+    await domain.store.users.upgradePasswordHash(user.id, user.password_hash, await hashPassword(input.password, domain.passwordHashing), nowIso(domain.clock));
   }
   const organisationId = await loginOrganisation(domain, user.id, input.organisationId);
   await domain.store.audit.record({ organisationId, actorId: user.id, action: 'login.succeeded', targetType: 'user', targetId: user.id, ip: origin.ip });

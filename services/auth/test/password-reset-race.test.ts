@@ -64,4 +64,23 @@ describe.each(backends)('a password reset racing the account\'s sessions on $nam
     }
     expect(survivors).toBe(0);
   });
+
+  it('keeps the new password when a login with the old one upgrades its hash at the same time', async () => {
+    const registering = await buildAuth({ postgres });
+    // Stronger hashing settings than the stored hashes': every login here rehashes the password.
+    const auth = await buildAuth({ postgres, storage: registering.storage, passwordHashing: { memoryCost: 2048, timeCost: 1, parallelism: 1 } });
+    const lost: string[] = [];
+    for (let round = 0; round < 8; round += 1) {
+      const email = `rehash-race-${round}@example.test`;
+      await registerUser(registering.app, email);
+      const token = await resetToken(auth, email);
+      const [reset] = await Promise.all([
+        auth.app.inject({ method: 'POST', url: '/v1/password-reset/confirm', payload: { token, password: newPassword } }),
+        auth.app.inject({ method: 'POST', url: '/v1/login', payload: { email, password: defaultPassword } }),
+      ]);
+      expect(reset.statusCode).toBe(204);
+      if ((await auth.app.inject({ method: 'POST', url: '/v1/login', payload: { email, password: newPassword } })).statusCode !== 200) lost.push(email);
+    }
+    expect(lost).toEqual([]);
+  });
 });

@@ -15,6 +15,12 @@ export function usersStore(db: Kysely<AuthTables>) {
       db.updateTable('users').set((eb) => ({ credential_generation: eb('credential_generation', '+', 1), updated_at: at })).where('id', '=', id).execute(),
     updatePasswordHash: (id: string, passwordHash: string, at: string) =>
       db.updateTable('users').set({ password_hash: passwordHash, updated_at: at }).where('id', '=', id).execute(),
+    /**
+     * Replaces the hash of the same password by a stronger one, only if the stored hash is still
+     * the one checked: a password reset committed meanwhile is never undone by a login's upgrade.
+     */
+    upgradePasswordHash: (id: string, checkedHash: string, passwordHash: string, at: string) =>
+      db.updateTable('users').set({ password_hash: passwordHash, updated_at: at }).where('id', '=', id).where('password_hash', '=', checkedHash).execute(),
     /** Keeps the first verification time: a later link proves nothing new. */
     markEmailVerified: (id: string, at: string) =>
       db.updateTable('users').set({ email_verified_at: at, updated_at: at }).where('id', '=', id).where('email_verified_at', 'is', null).execute(),

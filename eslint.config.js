@@ -5,13 +5,23 @@ import tseslint from 'typescript-eslint';
 // The core services: none may import another, by package name or by a relative path.
 const serviceNames = ['gateway', 'auth', 'memory', 'registry', 'billing', 'observability'];
 
-/** What a service's or module's source may not import: a package's files, or another service. */
+/** Test code (the harness needs vitest) and the lift command: never part of production code. */
+const testAndCliPatterns = [
+  { group: ['**/tests/**'], message: 'Production code never imports the test harness (tests/support is test code; see CONTRIBUTING.md, Tests).' },
+  { group: ['**/cli/**'], message: 'Production code never imports the lift command.' },
+];
+
+/** What a service's or module's source may not import: a package's files, another service, tests or the CLI. */
 const serviceImportPatterns = [
   { group: ['@lift/*/*'], message: 'Import a workspace package through its index (package.json exports).' },
   { group: ['**/packages/**'], message: 'Import @lift/kit or @lift/sdk, not their files.' },
   { group: serviceNames.map((name) => `@lift/${name}`), message: 'Services talk over HTTP or events, never by import.' },
   { group: ['**/services/**', ...serviceNames.map((name) => `**/${name}/src/**`)], message: 'Services talk over HTTP or events, never by import.' },
+  { group: ['@lift/cli'], message: 'Production code never imports the lift command.' },
+  ...testAndCliPatterns,
 ];
+
+const kyselyMessage = 'Queries live in the service\'s store (store.ts or store/); take the store, and store.transaction for atomic work.';
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', 'dist/**', 'data/**', 'coverage/**'] },
@@ -22,7 +32,7 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      'no-restricted-syntax': ['error', { selector: 'ExportAllDeclaration', message: 'Export names explicitly (STYLE.md §8).' }],
+      'no-restricted-syntax': ['error', { selector: 'ExportAllDeclaration', message: 'Export names explicitly (CONTRIBUTING.md, Layers: an index exports names explicitly).' }],
     },
   },
   {
@@ -39,10 +49,39 @@ export default tseslint.config(
     },
   },
   {
-    // Layering (STYLE.md §8): the kit depends on no workspace package; nobody deep-imports a package.
+    // Layering (CONTRIBUTING.md, Layers): the kit depends on no workspace package — neither by name
+    // nor by a relative path into the SDK's files; nobody deep-imports a package.
     files: ['packages/kit/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@lift/*'], message: 'The kit depends on no other workspace package.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@lift/*'], message: 'The kit depends on no other workspace package.' },
+            { group: ['**/sdk/src/**', '**/packages/sdk/**'], message: 'The kit depends on no other workspace package: not the SDK\'s files either.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The SDK depends on the kit only, through its index (CONTRIBUTING.md, Layers): no other workspace
+    // package, no relative path into the kit's or a service's files, no test code or CLI.
+    files: ['packages/sdk/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@lift/*', '!@lift/kit'], message: 'The SDK depends on the kit only (@lift/kit).' },
+            { group: ['@lift/*/*'], message: 'Import @lift/kit through its index (package.json exports).' },
+            // `@lift/kit/src/…` is the deep import above, so the relative-path group leaves it out (one message each).
+            { group: ['**/packages/**', '**/kit/src/**', '!@lift/**'], message: 'Import @lift/kit, not its files.' },
+            { group: ['**/services/**', ...serviceNames.map((name) => `**/${name}/src/**`)], message: 'The SDK depends on the kit only: services talk to it over the wire.' },
+            ...testAndCliPatterns,
+          ],
+        },
+      ],
     },
   },
   {
@@ -75,7 +114,7 @@ export default tseslint.config(
   },
   {
     // One storage seam per service: only its store and its migrations speak Kysely; domain code and
-    // routes take the store (STYLE.md §7). The service patterns above are repeated: a later block's
+    // routes take the store (CONTRIBUTING.md, Layers). The service patterns above are repeated: a later block's
     // options replace an earlier one's (tests/contracts/layering-lint.test.ts checks both hold).
     files: ['services/*/src/**/*.ts'],
     ignores: ['services/*/src/store.ts', 'services/*/src/store/**', 'services/*/src/migrations/**'],
@@ -83,8 +122,8 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [{ name: 'kysely', message: 'Queries live in the service\'s store (store.ts or store/); take the store, and store.transaction for atomic work.' }],
-          patterns: serviceImportPatterns,
+          paths: [{ name: 'kysely', message: kyselyMessage }],
+          patterns: [{ group: ['kysely/*'], message: kyselyMessage }, ...serviceImportPatterns],
         },
       ],
     },

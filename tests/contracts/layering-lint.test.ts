@@ -26,6 +26,8 @@ const deepImports = [
   "import { problemType } from '@lift/kit/src/http/problem-details.js';",
   "import { gatewayConfigSchema } from '../../gateway/src/config.js';",
   "import { buildApp } from '@lift/billing';",
+  "import { startServiceUnderTest } from '../../../tests/support/service-under-test.js';",
+  "import { serviceCatalog } from '../../../cli/src/service-catalog.js';",
 ];
 
 describe('imports a service or module may not make', () => {
@@ -48,7 +50,42 @@ describe('the storage seam', () => {
     expect(await refusedImports('services/registry/src/migrations/layering-probe.ts', source)).toEqual([]);
   });
 
+  it('keeps every kysely entry point out of domain code: kysely/helpers/postgres too', async () => {
+    const source = "import { jsonArrayFrom } from 'kysely/helpers/postgres';\nexport const probe = jsonArrayFrom;\n";
+    expect(await refusedImports('services/billing/src/layering-probe.ts', source)).toHaveLength(1);
+    expect(await refusedImports('services/billing/src/store/layering-probe.ts', source)).toEqual([]);
+  });
+
   it('still refuses deep imports in a store', async () => {
     expect(await refusedImports('services/billing/src/store/layering-probe.ts', "import { LiftError } from '../../../../packages/kit/src/errors.js';\nexport const probe = LiftError;\n")).toHaveLength(1);
   });
+});
+
+describe('the SDK depends on the kit only, through its index', () => {
+  const sdkFile = 'packages/sdk/src/wire/layering-probe.ts';
+  it.each([
+    "import { buildApp } from '@lift/billing';",
+    "import { run } from '@lift/cli';",
+    "import { problemType } from '@lift/kit/src/http/problem-details.js';",
+    "import { LiftError } from '../../../kit/src/errors.js';",
+    "import { LiftError } from '../../../../packages/kit/src/errors.js';",
+    "import { gatewayConfigSchema } from '../../../../services/gateway/src/config.js';",
+    "import { startServiceUnderTest } from '../../../../tests/support/service-under-test.js';",
+  ])('refuses %s', async (line) => {
+    expect(await refusedImports(sdkFile, `${line}\nexport const probe = 1;\n`)).toHaveLength(1);
+  });
+
+  it('lets it import @lift/kit and its own files', async () => {
+    const source = "import { LiftError } from '@lift/kit';\nimport { Type } from '@sinclair/typebox';\nimport { probe as other } from './route-table.js';\nexport const probe = [LiftError, Type, other];\n";
+    expect(await refusedImports(sdkFile, source)).toEqual([]);
+  });
+});
+
+describe('the kit depends on no workspace package', () => {
+  it.each(["import { platformClient } from '@lift/sdk';", "import type { RouteTable } from '../../sdk/src/wire/route-table.js';", "import type { RouteTable } from '../../../packages/sdk/src/index.js';"])(
+    'refuses %s',
+    async (line) => {
+      expect(await refusedImports('packages/kit/src/http/layering-probe.ts', `${line}\nexport const probe = 1;\n`)).toHaveLength(1);
+    },
+  );
 });

@@ -86,7 +86,7 @@ describe('the gateway process decides on the normalised path, and forwards it', 
     await gateway?.stop();
   });
 
-  const token = (permissions: string[] = []) => bearerFor({ secret, organisation: 'tenant-paths', permissions, subject: 'user-paths', roles: ['member'] });
+  const token = (permissions: string[] = []) => bearerFor({ secret, organisation: 'tenant-paths', permissions, subject: 'user-paths', roles: ['member'], atMs: Date.now() });
   const send = (method: string, path: string, headers: Record<string, string> = {}) =>
     rawRequest(gateway.url, { method, path, headers: method === 'POST' ? { 'content-type': 'application/json', ...headers } : headers, ...(method === 'POST' ? { body: '{}' } : {}) });
 

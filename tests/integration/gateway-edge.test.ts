@@ -40,7 +40,7 @@ describe('the gateway process at the edge', () => {
   const url = (index: number) => `${gateways[index]?.url}/memory/v1/items`;
 
   it('refuses a missing, expired or tampered token with 401 problem+json', async () => {
-    const valid = await testAccessToken({ secret, organisation: 'tenant-e', permissions: [] });
+    const valid = await testAccessToken({ secret, organisation: 'tenant-e', permissions: [], atMs: Date.now() });
     const expired = await testAccessToken({ secret, organisation: 'tenant-e', permissions: [], atMs: Date.now() - 3_600_000, lifetimeSeconds: 60 });
     const [header, payload, signature] = valid.split('.');
     const tampered = `${header}.${payload}.${signature?.startsWith('A') ? 'B' : 'A'}${signature?.slice(1)}`;
@@ -53,14 +53,14 @@ describe('the gateway process at the edge', () => {
   });
 
   it('drops forged x-lift-* headers and asserts the token\'s identity instead', async () => {
-    const headers = await bearerFor({ secret, organisation: 'tenant-real', permissions: [], subject: 'user-real', roles: ['member'] });
+    const headers = await bearerFor({ secret, organisation: 'tenant-real', permissions: [], subject: 'user-real', roles: ['member'], atMs: Date.now() });
     const answer = await fetch(url(0), { headers: { ...headers, 'x-lift-org': 'platform', 'x-lift-user': 'admin', 'x-lift-roles': 'owner' } });
     expect(answer.status).toBe(200);
     expect(seen().at(-1)).toMatchObject({ 'x-lift-org': 'tenant-real', 'x-lift-user': 'user-real', 'x-lift-roles': 'member' });
   });
 
   it.skipIf(withoutRedis)('shares one rate limit between two gateway processes on one Redis, answering 429 with the headers', async () => {
-    const headers = await bearerFor({ secret, organisation: 'tenant-limit', permissions: [] });
+    const headers = await bearerFor({ secret, organisation: 'tenant-limit', permissions: [], atMs: Date.now() });
     // Earlier tests in this suite used some of this address's six; the two processes count together.
     const answers = [];
     for (let index = 0; index < 8; index += 1) answers.push(await fetch(url(index % 2), { headers }));

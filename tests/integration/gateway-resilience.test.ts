@@ -36,7 +36,7 @@ describe('the gateway process towards failing upstreams', () => {
       });
     }));
     const gateway = await startGateway({ MEMORY_SERVICE_URL: memoryUrl, UPSTREAM_RETRIES: '2' });
-    const headers = await bearerFor({ secret, organisation: 'platform', permissions: [] });
+    const headers = await bearerFor({ secret, organisation: 'platform', permissions: [], atMs: Date.now() });
     const get = await fetch(`${gateway.url}/memory/v1/items`, { headers });
     expect(get.status).toBe(502);
     expect(connections).toBe(3);
@@ -52,7 +52,7 @@ describe('the gateway process towards failing upstreams', () => {
       if (!hanging) sendJson(response, 200, { ok: true });
     });
     const gateway = await startGateway({ MEMORY_SERVICE_URL: memoryUrl, UPSTREAM_TIMEOUT_MS: '300', CIRCUIT_BREAKER_FAILURES: '2', CIRCUIT_BREAKER_COOLDOWN_MS: '500' });
-    const headers = await bearerFor({ secret, organisation: 'platform', permissions: [] });
+    const headers = await bearerFor({ secret, organisation: 'platform', permissions: [], atMs: Date.now() });
     for (let index = 0; index < 2; index += 1) {
       const started = Date.now();
       const answer = await fetch(`${gateway.url}/memory/v1/items`, { headers });

@@ -9,7 +9,7 @@ export interface ManualClock extends Clock {
 }
 
 /**
- * A clock that only moves when the test says so: fake time instead of sleeps (STYLE.md §13).
+ * A clock that only moves when the test says so: fake time instead of sleeps (CONTRIBUTING.md, Tests).
  * Start it at `Date.now()` where something outside the app reads the wall clock too (tokens the
  * test signs now, Redis stream ids).
  */

@@ -1,5 +1,6 @@
 import { SignJWT } from 'jose';
 import { defaultTokenIssuer } from '@lift/kit';
+import { testEpoch } from './manual-clock.js';
 
 export interface TestTokenOptions {
   /** The HS256 secret the app under test verifies with (JWT_ALGORITHM=HS256). */
@@ -8,7 +9,11 @@ export interface TestTokenOptions {
   readonly permissions: readonly string[];
   readonly subject?: string;
   readonly roles?: readonly string[];
-  /** Issue time (ms), for apps running on a manual clock; now by default. */
+  /**
+   * Issue time (ms): by default the harness clock's start (`testEpoch`, where `manualClock()`
+   * starts), so a token is valid for an app under test as it starts. A suite against real
+   * processes, on the wall clock, passes `Date.now()`.
+   */
   readonly atMs?: number;
   readonly lifetimeSeconds?: number;
 }
@@ -18,7 +23,7 @@ export interface TestTokenOptions {
  * service can be tested alone with exactly the permissions a test needs.
  */
 export async function testAccessToken(options: TestTokenOptions): Promise<string> {
-  const at = Math.floor((options.atMs ?? Date.now()) / 1000);
+  const at = Math.floor((options.atMs ?? testEpoch) / 1000);
   return new SignJWT({ org: options.organisation, roles: [...(options.roles ?? [])], perms: [...options.permissions] })
     .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt' })
     .setSubject(options.subject ?? 'user-1')
@@ -30,6 +35,7 @@ export async function testAccessToken(options: TestTokenOptions): Promise<string
     .sign(new TextEncoder().encode(options.secret));
 }
 
+/** The Authorization header for a `testAccessToken` (issued at `testEpoch` unless `atMs` says otherwise). */
 export async function bearerFor(options: TestTokenOptions): Promise<{ authorization: string }> {
   return { authorization: `Bearer ${await testAccessToken(options)}` };
 }

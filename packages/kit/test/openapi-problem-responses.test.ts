@@ -6,7 +6,7 @@ import { buildTestService } from './helper.js';
 const refuseEveryToken: AccessTokenVerifier = { verify: async () => Promise.reject(new Error('not in this test')) } as unknown as AccessTokenVerifier;
 const problemJson = { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } };
 
-async function documentWithRoutes() {
+async function appWithRoutes() {
   const app = await buildTestService();
   await app.register(authPlugin, { verifier: refuseEveryToken });
   app.post(
@@ -17,6 +17,14 @@ async function documentWithRoutes() {
   app.get('/v1/notes/:noteId', { preHandler: app.requireIdentity, schema: { security: [{ bearerAuth: [] }], params: Type.Object({ noteId: Type.String() }) } }, async () => ({}));
   app.get('/v1/public-facts', { schema: { operationId: 'listFacts', security: [] } }, async () => ({}));
   app.post('/v1/own-errors', { errorHandler: (_error, _request, reply) => void reply.code(400).send({ error: 'invalid_request' }), schema: { operationId: 'ownErrors', security: [], body: Type.Object({}) } }, async () => ({}));
+  // Bodies Fastify parses though the route has no body schema: a delete by id, and a run without input.
+  app.delete('/v1/notes/:noteId', { schema: { operationId: 'deleteNote', security: [], params: Type.Object({ noteId: Type.String() }) } }, async () => ({}));
+  app.post('/v1/runs', { schema: { operationId: 'startRun', security: [] } }, async () => ({}));
+  return app;
+}
+
+async function documentWithRoutes() {
+  const app = await appWithRoutes();
   return (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
 }
 
@@ -32,10 +40,37 @@ describe('the problems each operation can answer, in its OpenAPI document', () =
     expect(document.components.schemas.Problem.required).toEqual(['type', 'title', 'status', 'detail', 'code', 'requestId']);
   });
 
-  it('declares no 403 without a permission check, no 413/415 without a body, no 4xx for a public route without input', async () => {
+  it('declares no 403 without a permission check, no 413/415 on a method without a body, no 4xx for a public GET without input', async () => {
     const document = await documentWithRoutes();
     expect(Object.keys(document.paths['/v1/notes/{noteId}'].get.responses).sort()).toEqual(['200', '400', '401', 'default']);
     expect(Object.keys(document.paths['/v1/public-facts'].get.responses).sort()).toEqual(['200', 'default']);
+  });
+
+  it('declares the body parser\'s 400, 413 and 415 on every method that carries a body, with or without a body schema (a DELETE or POST without one answers them too)', async () => {
+    const app = await appWithRoutes();
+    const document = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    const plain = await app.inject({ method: 'DELETE', url: '/v1/notes/n1', headers: { 'content-type': 'text/plain' }, payload: 'hello' });
+    expect(plain.statusCode).toBe(415);
+    expect(plain.json()).toMatchObject({ code: 'REQUEST_UNSUPPORTED_MEDIA_TYPE' });
+    const broken = await app.inject({ method: 'POST', url: '/v1/runs', headers: { 'content-type': 'application/json' }, payload: '{' });
+    expect(broken.statusCode).toBe(400);
+    expect(broken.json()).toMatchObject({ code: 'REQUEST_MALFORMED_BODY' });
+
+    const deleteResponses = document.paths['/v1/notes/{noteId}'].delete.responses;
+    expect(Object.keys(deleteResponses).sort()).toEqual(['200', '400', '413', '415', 'default']);
+    expect(deleteResponses['400'].description).toBe('A parameter is missing or invalid (REQUEST_VALIDATION_FAILED, `errors` names each), or the body is not JSON (REQUEST_MALFORMED_BODY)');
+    const runResponses = document.paths['/v1/runs'].post.responses;
+    expect(Object.keys(runResponses).sort()).toEqual(['200', '400', '413', '415', 'default']);
+    expect(runResponses['400'].description).toBe('The body is not JSON (REQUEST_MALFORMED_BODY)');
+    expect(runResponses['415'].description).toContain('REQUEST_UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('leaves the body problems to a route that parses its body itself (it declares its own 415)', async () => {
+    const app = await buildTestService();
+    app.post('/v1/raw', { schema: { operationId: 'receiveRaw', security: [], problems: { 415: 'The body is not application/json (REQUEST_UNSUPPORTED_MEDIA_TYPE)' } } }, async () => ({}));
+    const responses = (await app.inject({ method: 'GET', url: '/openapi.json' })).json().paths['/v1/raw'].post.responses;
+    expect(Object.keys(responses).sort()).toEqual(['200', '415', 'default']);
+    expect(responses['415'].description).toBe('The body is not application/json (REQUEST_UNSUPPORTED_MEDIA_TYPE)');
   });
 
   it('leaves a route with its own error handler to declare its own answers', async () => {

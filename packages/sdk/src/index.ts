@@ -4,6 +4,6 @@ export { moduleTokenVerifier, type ModuleTokenVerifierOptions } from './module-t
 export { platformTokens, PlatformTokenError, type PlatformTokens, type PlatformTokensOptions } from './platform-tokens.js';
 export { LiftApiError } from './problem.js';
 export type { AccessToken, CreatedApiKey, RegisteredModule, RegisteredSession, RegistrationPending, Session } from './types.js';
-export { entitlementsSchema, type Entitlements } from './wire/entitlements.js';
+export { entitlementMetricSchema, entitlementsSchema, type EntitlementMetric, type Entitlements } from './wire/entitlements.js';
 export { moduleManifestSchema, routeRuleSchema, type CompleteModuleManifest, type ModuleManifest, type RouteRule } from './wire/module-manifest.js';
 export { routeTableModuleSchema, routeTableSchema, type RouteTable, type RouteTableModule } from './wire/route-table.js';

@@ -1,22 +1,17 @@
+import type { EntitlementMetric, Entitlements } from '@lift/sdk';
 import type { BillingDomain } from './billing-domain.js';
 import { getPlan } from './plans.js';
 import { currentPeriod, subscriptionOf } from './subscriptions.js';
 
-export interface Entitlement {
-  readonly metric: string;
-  readonly used: number;
-  readonly included: number;
-  readonly remaining: number;
-  readonly limit: 'hard' | 'soft';
-  readonly hardLimitReached: boolean;
-}
-
-/** What an organisation may still use this period, per metric of its plan. */
-export async function entitlementsOf(domain: BillingDomain, organisationId: string) {
+/**
+ * What an organisation may still use this period, per metric of its plan: the SDK's wire type,
+ * which the gateway reads its hard quotas from, so the answer cannot drift from what it expects.
+ */
+export async function entitlementsOf(domain: BillingDomain, organisationId: string): Promise<Entitlements> {
   const subscription = await subscriptionOf(domain, organisationId);
   const plan = await getPlan(domain, subscription.plan_id);
   const period = await currentPeriod(domain, subscription, plan);
-  const metrics: Entitlement[] = await Promise.all(
+  const metrics: EntitlementMetric[] = await Promise.all(
     plan.metrics.map(async (rule) => {
       const used = await domain.store.usage.aggregate({ organisationId, metric: rule.metric, from: period.start, to: period.end, aggregation: 'sum' });
       return { metric: rule.metric, used, included: rule.included, remaining: Math.max(0, rule.included - used), limit: rule.limit, hardLimitReached: rule.limit === 'hard' && used >= rule.included };

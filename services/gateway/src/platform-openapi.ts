@@ -44,7 +44,7 @@ export function platformOpenApi(options: PlatformOpenApiOptions): PlatformOpenAp
           { service: 'gateway', prefix: '', document: own as OpenApiDocument },
           ...options.services.flatMap((service) => {
             const document = documents.latest(service.name);
-            return document ? [{ service: service.name, prefix: `/${service.name}`, document: withEdgeAnswers(document) }] : [];
+            return document ? [{ service: service.name, prefix: `/${service.name}`, document: withEdgeAnswers(document, `/${service.name}`) }] : [];
           }),
         ],
       }),

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { withEdgeAnswers } from '../src/edge-answers.js';
 import { mergeOpenApiDocuments, type OpenApiDocument } from '../src/openapi-merge.js';
 import { unresolvedReferences } from './unresolved-references.js';
 
@@ -117,5 +118,47 @@ describe('merging the services\' OpenAPI documents', () => {
     });
     expect((result.paths?.['/health/detailed']?.get as Operation).operationId).toBeUndefined();
     expect((result.paths?.['/health/detailed']?.post as Operation).operationId).toBe('other.extra');
+  });
+});
+
+describe('what the edge adds to each service\'s operations (withEdgeAnswers)', () => {
+  const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } });
+  const authDocument = withEdgeAnswers(
+    serviceDocument({
+      paths: {
+        '/v1/login': { post: { operationId: 'login', security: [], responses: { 200: { description: 'signed in' }, 400: problem('A field is invalid (REQUEST_VALIDATION_FAILED)') } } },
+        '/v1/oauth/token': { post: { operationId: 'issueToken', security: [], responses: { 200: { description: 'a token' }, 400: { description: 'An OAuth error', content: { 'application/json': {} } } } } },
+        '/v1/plans': { get: { operationId: 'listPlans', security: [], responses: { 200: { description: 'the plans' } } } },
+        '/v1/users/{userId}': { get: { operationId: 'getUser', security: [{ bearerAuth: [] }], responses: { 200: { description: 'the user' } } } },
+      },
+    }),
+    '/auth',
+  );
+  const responsesOf = (path: string, method: string) => (authDocument.paths?.[path]?.[method] as Operation).responses;
+  const statuses = (path: string, method: string) => Object.keys(responsesOf(path, method)).sort();
+
+  it('declares the gateway\'s 402 GATEWAY_QUOTA_EXCEEDED on every operation that needs a token, and on no public one', () => {
+    expect(responsesOf('/v1/users/{userId}', 'get')['402']).toEqual(problem(expect.stringContaining('GATEWAY_QUOTA_EXCEEDED') as unknown as string));
+    for (const [path, method] of [['/v1/login', 'post'], ['/v1/oauth/token', 'post'], ['/v1/plans', 'get']] as const) expect(statuses(path, method)).not.toContain('402');
+  });
+
+  it('declares the edge\'s 413 (a Content-Length over its limit) on every forwarded operation, a GET included', () => {
+    for (const [path, method] of [['/v1/login', 'post'], ['/v1/plans', 'get'], ['/v1/users/{userId}', 'get']] as const) {
+      expect(responsesOf(path, method)['413']?.description).toContain('REQUEST_BODY_TOO_LARGE');
+    }
+  });
+
+  it('names GATEWAY_HOST_NOT_ALLOWED in every 400, besides a service\'s own reasons, and leaves an answer in the service\'s own format alone', () => {
+    expect(responsesOf('/v1/plans', 'get')['400']?.description).toContain('GATEWAY_HOST_NOT_ALLOWED');
+    expect(responsesOf('/v1/login', 'post')['400']?.description).toMatch(/^A field is invalid \(REQUEST_VALIDATION_FAILED\); or .*GATEWAY_HOST_NOT_ALLOWED.*GATEWAY_AMBIGUOUS_PATH/);
+    expect(responsesOf('/v1/oauth/token', 'post')['400']).toEqual({ description: 'An OAuth error', content: { 'application/json': {} } });
+  });
+
+  it('names GATEWAY_RATE_LIMIT_UNAVAILABLE in the 503 of sign-in and of operations taking an API key only', () => {
+    for (const [path, method] of [['/v1/login', 'post'], ['/v1/oauth/token', 'post'], ['/v1/users/{userId}', 'get']] as const) {
+      expect(responsesOf(path, method)['503']?.description).toContain('GATEWAY_RATE_LIMIT_UNAVAILABLE');
+    }
+    expect(responsesOf('/v1/plans', 'get')['503']?.description).not.toContain('GATEWAY_RATE_LIMIT_UNAVAILABLE');
+    expect(responsesOf('/v1/plans', 'get')['503']?.description).toContain('GATEWAY_UPSTREAM_UNAVAILABLE');
   });
 });

@@ -1,9 +1,10 @@
 import { isReservedNamespace } from '@lift/kit';
+import type { RouteTable } from '@lift/sdk';
 import { effectiveRoles, effectiveRoutes, type ModuleManifestInput } from './manifest.js';
 import type { RegistryDomain } from './registry-domain.js';
 import { changesChannel } from './revision.js';
 
-async function table(domain: RegistryDomain) {
+async function table(domain: RegistryDomain): Promise<RouteTable> {
   // Read the revision first: a change landing meanwhile makes the caller ask again, never miss it.
   const revision = await domain.store.currentRevision();
   const rows = await domain.store.routing();
@@ -31,9 +32,10 @@ async function table(domain: RegistryDomain) {
 /**
  * The gateway's view of the modules. A long poll: with `after` = the revision the caller holds,
  * the answer comes as soon as there is a newer one (any registry replica's change wakes it
- * through the shared state), or after `waitMs` with the same revision.
+ * through the shared state), or after `waitMs` with the same revision. The SDK's wire type, which
+ * the gateway and auth read it as, so the answer cannot drift from what they expect.
  */
-export async function routeTable(domain: RegistryDomain, after: number, waitMs: number, aborted: AbortSignal) {
+export async function routeTable(domain: RegistryDomain, after: number, waitMs: number, aborted: AbortSignal): Promise<RouteTable> {
   if ((await domain.store.currentRevision()) > after || waitMs === 0) return table(domain);
   await new Promise<void>((resolve) => {
     let unsubscribe: (() => Promise<void>) | undefined;

@@ -16,7 +16,7 @@ const operationMethods = ['get', 'put', 'post', 'delete', 'options', 'head', 'pa
 export function documentRoute({ schema, url, route }: { schema: FastifySchema | undefined; url: string; route: RouteOptions }): { schema: FastifySchema; url: string } {
   const own = schema ?? {};
   const method = Array.isArray(route.method) ? String(route.method[0]) : String(route.method);
-  const problems = problemsOf(route, own);
+  const problems = problemsOf(route, own, method);
   return {
     url,
     schema: { ...own, operationId: own.operationId ?? fallbackOperationId(method, url), ...(problems ? { [problemsKey]: problems } : {}) },

@@ -63,9 +63,6 @@ export async function oauthRoutes(app: ServiceApp, options: OAuthRoutesOptions):
   const exchange = tokenExchangeGrant({ issuer: options.issuer, clock: options.clock, verifySubject: options.verifySubject, platformAccessOf: options.platformAccessOf });
   const metadata = authorizationServerMetadata({ issuer: options.issuer.issuer, publicUrl: publicBaseUrl(options.config) });
 
-  // RFC 6749 token requests are form-encoded; no other auth route takes forms.
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 32_768 }, (_request, body, done) => done(null, parse(body as string)));
-
   app.get(
     '/.well-known/oauth-authorization-server',
     { schema: { operationId: 'getAuthorizationServerMetadata', tags, security: [], summary: 'Authorization-server metadata (RFC 8414)' } },
@@ -75,34 +72,40 @@ export async function oauthRoutes(app: ServiceApp, options: OAuthRoutesOptions):
     },
   );
 
-  app.post(
-    '/v1/oauth/token',
-    {
-      errorHandler: oauthErrorHandler,
-      // Before validation: a JSON body should hear "send a form", not which form field it lacks.
-      preValidation: (request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void) => done(isForm(request.headers['content-type']) ? undefined : formRequired()),
-      schema: {
-        operationId: 'requestOAuthToken',
-        tags,
-        security: [],
-        summary: 'Token endpoint: client credentials (RFC 6749 §4.4) and token exchange (RFC 8693)',
-        consumes: ['application/x-www-form-urlencoded'],
-        body: TokenRequest,
-        response: { 200: TokenAnswer, 400: OAuthErrorAnswer, 401: OAuthErrorAnswer },
+  // RFC 6749 token requests are form-encoded; no other auth route takes forms. The parser lives in
+  // the token endpoint's own scope: on the root app it would let a cross-site form (no CORS
+  // preflight) post to login or registration.
+  await app.register(async (scope: ServiceApp) => {
+    scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 32_768 }, (_request, body, done) => done(null, parse(body as string)));
+    scope.post(
+      '/v1/oauth/token',
+      {
+        errorHandler: oauthErrorHandler,
+        // Before validation: a JSON body should hear "send a form", not which form field it lacks.
+        preValidation: (request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void) => done(isForm(request.headers['content-type']) ? undefined : formRequired()),
+        schema: {
+          operationId: 'requestOAuthToken',
+          tags,
+          security: [],
+          summary: 'Token endpoint: client credentials (RFC 6749 §4.4) and token exchange (RFC 8693)',
+          consumes: ['application/x-www-form-urlencoded'],
+          body: TokenRequest,
+          response: { 200: TokenAnswer, 400: OAuthErrorAnswer, 401: OAuthErrorAnswer },
+        },
       },
-    },
-    async (request, reply) => {
-      const presented = presentedClient(request.headers.authorization, request.body);
-      const client = presented ? authenticate(presented) : undefined;
-      reply.headers(noStoreHeaders);
-      switch (request.body.grant_type) {
-        case 'client_credentials':
-          return clientCredentialsGrant(options.issuer, client, request.body.scope);
-        case tokenExchangeGrantType:
-          return exchange(client, request.body);
-        default:
-          throw new OAuthError('unsupported_grant_type', `Supported grants: client_credentials and ${tokenExchangeGrantType}.`);
-      }
-    },
-  );
+      async (request, reply) => {
+        const presented = presentedClient(request.headers.authorization, request.body);
+        const client = presented ? authenticate(presented) : undefined;
+        reply.headers(noStoreHeaders);
+        switch (request.body.grant_type) {
+          case 'client_credentials':
+            return clientCredentialsGrant(options.issuer, client, request.body.scope);
+          case tokenExchangeGrantType:
+            return exchange(client, request.body);
+          default:
+            throw new OAuthError('unsupported_grant_type', `Supported grants: client_credentials and ${tokenExchangeGrantType}.`);
+        }
+      },
+    );
+  });
 }

@@ -25,7 +25,7 @@ export async function stripeRoutes(app: ServiceApp, domain: BillingDomain): Prom
           security: [],
           summary: 'Stripe events, verified by their signature',
           response: { 200: Type.Object({ received: Type.Boolean(), duplicate: Type.Boolean(), applied: Type.Boolean() }) },
-          // The body is kept raw (no body schema), so the kit cannot tell what its parser refuses.
+          // The body is kept raw by a parser of its own: its 413 and 415 say what that parser refuses (the kit adds none).
           problems: {
             400: 'The Stripe-Signature header is missing, too old or does not match the body (BILLING_STRIPE_SIGNATURE_INVALID)',
             413: 'The body is over 1 MiB (REQUEST_BODY_TOO_LARGE)',

@@ -16,6 +16,8 @@ const credentialRoutes = new Set([
   '/auth/v1/invitations/accept',
 ]);
 const tokenEndpoint = '/auth/v1/oauth/token';
+/** Creating an invitation sends mail to any address: the one sign-in route with an id in its path. */
+const invitationCreation = /^\/auth\/v1\/organisations\/[^/]+\/invitations$/;
 
 /**
  * The token endpoint counts as sign-in when a client authenticates with HTTP Basic (its secret is
@@ -25,5 +27,5 @@ const tokenEndpoint = '/auth/v1/oauth/token';
  */
 export function isCredentialRoute(method: string, path: string, authorization: string | undefined): boolean {
   if (method !== 'POST') return false;
-  return credentialRoutes.has(path) || (path === tokenEndpoint && authorization !== undefined);
+  return credentialRoutes.has(path) || invitationCreation.test(path) || (path === tokenEndpoint && authorization !== undefined);
 }

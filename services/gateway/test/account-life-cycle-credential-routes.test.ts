@@ -12,6 +12,16 @@ describe('account life-cycle routes at the edge (issue #12)', () => {
     }
   });
 
+  it('count creating an invitation as sign-in (it mails any address), not listing or revoking them', () => {
+    const invitations = '/auth/v1/organisations/0d9c5b8e-2f4a-4c1e-9a57-3b1f0e6d2c11/invitations';
+    expect(isCredentialRoute('POST', invitations, 'Bearer token')).toBe(true);
+    expect(isCredentialRoute('GET', invitations, 'Bearer token')).toBe(false);
+    expect(isCredentialRoute('DELETE', `${invitations}/5b1f0e6d`, 'Bearer token')).toBe(false);
+    expect(isCredentialRoute('POST', `${invitations}/5b1f0e6d`, 'Bearer token')).toBe(false);
+    expect(isCredentialRoute('POST', '/auth/v1/organisations/a/b/invitations', 'Bearer token')).toBe(false);
+    expect(isCredentialRoute('POST', '/auth/v1/organisations', 'Bearer token')).toBe(false);
+  });
+
   it('are open without a token where auth declares them public, under the sign-in limit', async () => {
     const auth = await startUpstream((_request, respond) => respond(202, '{"message":"ok"}'), {
       openApi: serviceDocument(publicAccountRoutes.map((path) => `POST ${path}`), ['POST /v1/email-verification']),

@@ -1,14 +1,11 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { InvalidInputError, nowIso, type Clock } from '@lift/kit';
+import { hashSecretToken, newSecretToken } from './secret-tokens.js';
 import { authErrorCodes } from './errors.js';
 import type { AccountTokenPurpose } from './store/account-tokens-store.js';
 import type { AuthQueries } from './store/index.js';
 
 const prefixes: Record<AccountTokenPurpose, string> = { 'email-verification': 'lift_ev_', 'password-reset': 'lift_pr_' };
-
-function hashAccountToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
-}
 
 /**
  * Issues a one-time token (256 random bits, stored only as its hash) and spends the user's
@@ -16,14 +13,14 @@ function hashAccountToken(token: string): string {
  * transaction that queues the message carrying it.
  */
 export async function issueAccountToken(queries: AuthQueries, clock: Clock, userId: string, purpose: AccountTokenPurpose, lifetimeMinutes: number): Promise<string> {
-  const token = `${prefixes[purpose]}${randomBytes(32).toString('base64url')}`;
+  const token = newSecretToken(prefixes[purpose]);
   const now = nowIso(clock);
   await queries.accountTokens.spendUnused(userId, purpose, now);
   await queries.accountTokens.insert({
     id: randomUUID(),
     user_id: userId,
     purpose,
-    token_hash: hashAccountToken(token),
+    token_hash: hashSecretToken(token),
     created_at: now,
     expires_at: new Date(clock.now() + lifetimeMinutes * 60_000).toISOString(),
     used_at: null,
@@ -36,7 +33,7 @@ export async function issueAccountToken(queries: AuthQueries, clock: Clock, user
  * replaced, another purpose — is one identical 400, so the answer reveals nothing about it.
  */
 export async function redeemAccountToken(queries: AuthQueries, clock: Clock, token: string, purpose: AccountTokenPurpose): Promise<string> {
-  const userId = await queries.accountTokens.redeem(hashAccountToken(token), purpose, nowIso(clock));
+  const userId = await queries.accountTokens.redeem(hashSecretToken(token), purpose, nowIso(clock));
   if (userId === undefined) throw accountTokenInvalid();
   return userId;
 }

@@ -1,5 +1,6 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { nowIso, UnauthorizedError, type Clock } from '@lift/kit';
+import { hashSecretToken, newSecretToken } from './secret-tokens.js';
 import { authErrorCodes } from './errors.js';
 import type { AuthQueries, AuthStore } from './store/index.js';
 import type { ApiKeyRow } from './store/api-keys-store.js';
@@ -41,7 +42,6 @@ const lastUsedResolutionMs = 60_000;
  * tokens so everything downstream sees only JWTs. Revocation takes effect at the next exchange.
  */
 export function apiKeys(store: AuthStore, clock: Clock) {
-  const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
   const summary = (row: ApiKeyRow): ApiKeySummary => ({
     id: row.id,
     organisationId: row.organisation_id,
@@ -58,13 +58,13 @@ export function apiKeys(store: AuthStore, clock: Clock) {
   return {
     /** Run it in the transaction that audits it (`queries`), or on its own. */
     async create(input: NewApiKey, queries: AuthQueries = store): Promise<{ key: string; summary: ApiKeySummary }> {
-      const key = `${keyPrefix}${randomBytes(32).toString('base64url')}`;
+      const key = newSecretToken(keyPrefix);
       const row = {
         id: randomUUID(),
         organisation_id: input.organisationId,
         name: input.name,
         prefix: key.slice(0, keyPrefix.length + 6),
-        key_hash: hashKey(key),
+        key_hash: hashSecretToken(key),
         permissions: JSON.stringify([...input.permissions].sort()),
         created_by: input.createdBy,
         created_at: nowIso(clock),
@@ -109,7 +109,7 @@ export function apiKeys(store: AuthStore, clock: Clock) {
     async authenticate(key: string): Promise<ApiKeySummary> {
       const invalid = apiKeyInvalid();
       if (!key.startsWith(keyPrefix)) throw invalid;
-      const row = await store.apiKeys.byHash(hashKey(key));
+      const row = await store.apiKeys.byHash(hashSecretToken(key));
       const now = clock.now();
       if (!row || row.revoked_at !== null || (row.expires_at !== null && Date.parse(row.expires_at) <= now)) throw invalid;
       if (row.last_used_at === null || now - Date.parse(row.last_used_at) >= lastUsedResolutionMs) {

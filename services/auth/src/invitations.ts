@@ -1,5 +1,6 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { ConflictError, ForbiddenError, InvalidInputError, isUniqueViolation, NotFoundError, nowIso, type Identity } from '@lift/kit';
+import { hashSecretToken, newSecretToken } from './secret-tokens.js';
 import { invitationMail } from './account-mail.js';
 import { normaliseEmail, type AuthDomain } from './auth-domain.js';
 import { authErrorCodes } from './errors.js';
@@ -22,7 +23,6 @@ export interface InvitationSummary {
 const tokenPrefix = 'lift_inv_';
 /** Tries of the replace when parallel invitations of one address collide on the unique index. */
 const replaceAttempts = 5;
-const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 const summary = (row: InvitationRow): InvitationSummary => ({
   id: row.id,
   organisationId: row.organisation_id,
@@ -50,7 +50,7 @@ export async function invite(domain: AuthDomain, identity: Identity, organisatio
   if (existing && (await domain.store.organisations.membership(organisationId, existing.id))) throw new ConflictError(authErrorCodes.alreadyMember, 'This person is already a member.');
   const decision = await domain.mailLimit.admit(email, ip);
   if (!decision.admitted) throw mailLimited(decision.retryAfterSeconds);
-  const token = `${tokenPrefix}${randomBytes(32).toString('base64url')}`;
+  const token = newSecretToken(tokenPrefix);
   const at = nowIso(domain.clock);
   const days = domain.config.INVITATION_TTL_DAYS;
   const row: InvitationRow = {
@@ -58,7 +58,7 @@ export async function invite(domain: AuthDomain, identity: Identity, organisatio
     organisation_id: organisationId,
     email,
     role: input.role,
-    token_hash: hashToken(token),
+    token_hash: hashSecretToken(token),
     invited_by: inviter,
     created_at: at,
     expires_at: new Date(domain.clock.now() + days * 86_400_000).toISOString(),
@@ -112,7 +112,7 @@ export async function revokeInvitation(domain: AuthDomain, identity: Identity, o
  */
 export async function acceptInvitation(domain: AuthDomain, userId: string, token: string, ip: string): Promise<{ organisationId: string; organisationName: string; role: string }> {
   const now = nowIso(domain.clock);
-  const invitation = await domain.store.invitations.pendingByHash(hashToken(token), now);
+  const invitation = await domain.store.invitations.pendingByHash(hashSecretToken(token), now);
   if (!invitation) throw new InvalidInputError(authErrorCodes.invitationInvalid, 'This invitation is invalid, expired, revoked or already accepted; ask for a new one.', { field: 'body.token' });
   const user = await domain.store.users.byId(userId);
   if (!user || user.email !== invitation.email) {

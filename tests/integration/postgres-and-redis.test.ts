@@ -23,6 +23,7 @@ describe.skipIf(withoutBoth)('services in production mode on PostgreSQL and Redi
       env: {
         NODE_ENV: 'production',
         CORS_ORIGINS: 'https://app.lift.example',
+        PUBLIC_URL: 'https://lift.example',
         DATABASE_URL: databaseUrl as string,
         DATABASE_SCHEMA: schema,
         REDIS_URL: redisUrl as string,

@@ -6,7 +6,11 @@ describe('a service started with bad configuration', () => {
   it('stops in production when a required variable is missing, naming it, with exit code 1', async () => {
     const auth = startServiceProcess({ name: 'auth', port: await freePort(), env: { NODE_ENV: 'production', CORS_ORIGINS: 'https://app.lift.com' } });
     expect(await auth.exited).toBe(1);
-    expect(auth.output().trim()).toBe('auth: configuration error: DATABASE_URL: is required when NODE_ENV=production (the development default is refused)');
+    expect(auth.output().trim().split('\n')).toEqual([
+      'auth: configuration error: DATABASE_URL: is required when NODE_ENV=production (the development default is refused)',
+      // Links in account mail start with it: in production they must not point at localhost.
+      'auth: configuration error: PUBLIC_URL: is required when NODE_ENV=production (the development default is refused)',
+    ]);
   });
 
   it('refuses the development JWT secret and CORS_ORIGINS=* in production, one line each', async () => {

@@ -32,6 +32,8 @@ export function createLiftClient(options: LiftClientOptions) {
     auth: {
       /** A session when verification is optional; `verificationRequired` (202) when it is required. */
       register: (input: { email: string; password: string; displayName?: string; organisationName?: string }) => call<RegisteredSession | RegistrationPending>('POST', '/auth/v1/register', input),
+      /** Verification required: the registration link's token and the password chosen when registering create the account and sign in. */
+      confirmRegistration: (token: string, password: string) => call<RegisteredSession>('POST', '/auth/v1/register/confirm', { token, password }),
       /** Posts the token from a verification link (the console's /console/verify-email page does this). */
       confirmEmail: (token: string) => call<void>('POST', '/auth/v1/email-verification/confirm', { token }),
       resendVerification: (accessToken: string) => call<{ message: string }>('POST', '/auth/v1/email-verification', undefined, accessToken),

@@ -25,6 +25,22 @@ export function verificationMail(config: LinkConfig, to: string, token: string, 
   };
 }
 
+/** The link that creates a registered account (verification required): the page asks for the password again. */
+export function registrationMail(config: LinkConfig, to: string, token: string, lifetimeMinutes: number): OutgoingMail {
+  return {
+    kind: 'registration',
+    to,
+    subject: 'Confirm your e-mail address',
+    text: [
+      'Finish creating your account by opening this link and entering the password you chose:',
+      '',
+      consoleLink(config, 'confirm-registration', token),
+      '',
+      `The link works once, for ${describeMinutes(lifetimeMinutes)}. If you did not create an account, ignore this message: without the password, the link creates nothing.`,
+    ].join('\n'),
+  };
+}
+
 /** To the owner of an address someone tried to register again; it holds no link (see decisions.md). */
 export function registrationAttemptMail(to: string): OutgoingMail {
   return {

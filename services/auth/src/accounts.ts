@@ -58,11 +58,18 @@ export async function logout(domain: AuthDomain, refreshToken: string, origin: R
   await domain.store.audit.record({ organisationId: family.organisationId, actorId: family.userId, action: 'logout', targetType: 'session', targetId: family.familyId, ip: origin.ip });
 }
 
-/** A session in another organisation the user belongs to. */
-export async function switchOrganisation(domain: AuthDomain, userId: string, organisationId: string): Promise<Session> {
+/**
+ * A session in another organisation the user belongs to, for an access token issued at
+ * `issuedAt` (seconds): one issued before the last password reset (or in its second) starts
+ * none, so a stolen access token cannot outlive the reset that was meant to end it.
+ */
+export async function switchOrganisation(domain: AuthDomain, userId: string, organisationId: string, issuedAt: number): Promise<Session> {
   await loginOrganisation(domain, userId, organisationId);
-  const generation = await domain.store.users.credentialGeneration(userId);
-  if (generation === undefined) throw new UnauthorizedError(authErrorCodes.notAMember, 'Your account no longer exists.');
-  return startSession(domain, userId, organisationId, generation);
+  const credentials = await domain.store.users.credentials(userId);
+  if (!credentials) throw new UnauthorizedError(authErrorCodes.notAMember, 'Your account no longer exists.');
+  if (credentials.credentials_changed_at !== null && issuedAt * 1000 <= Date.parse(credentials.credentials_changed_at)) {
+    throw new UnauthorizedError(authErrorCodes.invalidRefreshToken, 'The password was reset since this token was issued; log in again.');
+  }
+  return startSession(domain, userId, organisationId, credentials.credential_generation);
 }
 

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { authPlugin, createAccessTokenVerifier, createService, hs256SecretFrom, readyOnceDone, tokenIssuerOf, type DatabaseServiceDeps, type ServiceApp, type VerificationKeys } from '@lift/kit';
+import { workAccountRequests } from './account-request-worker.js';
 import { apiKeys } from './api-keys.js';
+import { backgroundRounds } from './background-rounds.js';
 import type { AuthDomain } from './auth-domain.js';
 import { emailVerificationMode, type AuthConfig } from './config.js';
 import { authIdentity } from './service-identity.js';
@@ -39,10 +41,12 @@ export type AuthDeps = DatabaseServiceDeps<AuthConfig, AuthTables> & {
   readonly passwordHashing?: PasswordHashing;
 };
 
-/** Auth's app and what only tests reach: the mail sender, to send what is due without waiting for a poll. */
+/** Auth's app and what only tests reach: the background work, to run what is due without waiting for a poll. */
 export interface AuthApp {
   readonly app: ServiceApp;
   readonly mail: MailSender;
+  /** Works the account requests due now; resolves once each is worked (here or by a round running meanwhile). */
+  readonly workAccountRequests: () => Promise<number>;
 }
 
 export async function buildApp(deps: AuthDeps): Promise<ServiceApp> {
@@ -86,9 +90,11 @@ export async function buildAuthApp(deps: AuthDeps): Promise<AuthApp> {
   if (config.NODE_ENV === 'production' && !config.SMTP_URL) {
     deps.log.warn({ mailDir: config.MAIL_DIR }, 'NODE_ENV=production without SMTP_URL: verification and reset links are only written to MAIL_DIR, nobody receives them; set SMTP_URL');
   }
+  const accountRequests = backgroundRounds(() => workAccountRequests(domain), { pollMs: 5_000, log: deps.log, failure: 'reading the account requests failed' });
   const domain: AuthDomain = {
     config,
     mail,
+    accountRequests,
     mailLimit: mailSendLimit(deps.state, clock, { perRecipient: config.MAIL_LIMIT_PER_RECIPIENT_PER_HOUR, perRecipientPerClient: config.MAIL_LIMIT_PER_RECIPIENT_PER_CLIENT_PER_HOUR, perClient: config.MAIL_LIMIT_PER_CLIENT_PER_HOUR, windowMs: 3_600_000 }),
     log: deps.log,
     store,
@@ -133,12 +139,20 @@ export async function buildAuthApp(deps: AuthDeps): Promise<AuthApp> {
   }
   // The outbox exists once migrations ran; sending stops after in-flight requests (onClose runs
   // once the server stopped accepting), so what they queued is in the outbox for the next start.
-  database.migrated.then(() => mail.start(), () => undefined);
+  database.migrated.then(
+    () => {
+      accountRequests.start();
+      mail.start();
+    },
+    () => undefined,
+  );
+  // Requests first: what they queue is then sent, or kept for the next start.
+  app.addHook('onClose', () => accountRequests.stop());
   app.addHook('onClose', () => mail.stop());
   // Last: events of the requests that just finished are written (stream) or kept (outbox).
   app.addHook('onClose', () => revocations.close());
   // Subject tokens of a token exchange: the platform's own, or a module's (audience module:<id>).
   const subjectVerifier = keyTokens.guard(createAccessTokenVerifier({ keys: verificationKeys, issuer: tokenIssuerOf(config), audience: (audience) => audience === config.JWT_AUDIENCE || audience.startsWith(moduleAudiencePrefix), clock }));
   await oauthRoutes(app, { config, issuer, clock, verifySubject: (token) => subjectVerifier.verify(token), platformAccessOf: (moduleId) => grants.platformAccessOf(moduleId) });
-  return { app, mail };
+  return { app, mail, workAccountRequests: () => workAccountRequests(domain) };
 }

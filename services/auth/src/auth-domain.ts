@@ -1,5 +1,6 @@
 import type { Clock, Logger } from '@lift/kit';
 import type { ApiKeys } from './api-keys.js';
+import type { BackgroundRounds } from './background-rounds.js';
 import type { AuthConfig } from './config.js';
 import type { LoginThrottle } from './login-throttle.js';
 import type { MailSender } from './mail/mail-sender.js';
@@ -19,6 +20,8 @@ export interface AuthDomain {
   readonly clock: Clock;
   /** Messages to people: queued with the change that causes them, sent off the request path. */
   readonly mail: MailSender;
+  /** Works registrations and reset requests off the request path (`wake` after queueing one). */
+  readonly accountRequests: Pick<BackgroundRounds, 'wake'>;
   /** Account mails per recipient and per client, so nobody floods an inbox through us. */
   readonly mailLimit: MailSendLimit;
   readonly log: Logger;

@@ -7,6 +7,7 @@ import { authMigrations } from './migrations/index.js';
 await runService({
   identity: authIdentity,
   configSchema: authConfigSchema,
-  requiredInProduction: ['DATABASE_URL'],
+  // Links in mail start with PUBLIC_URL: in production they must not point at localhost.
+  requiredInProduction: ['DATABASE_URL', 'PUBLIC_URL'],
   build: async (context) => buildApp({ ...context, database: await openServiceDatabase<AuthTables>(context, { migrations: authMigrations }) }),
 });

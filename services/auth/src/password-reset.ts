@@ -1,31 +1,35 @@
 import { InvalidInputError, nowIso } from '@lift/kit';
 import type { RequestOrigin } from './accounts.js';
 import { passwordResetMail } from './account-mail.js';
+import { queueAccountRequest, type AccountRequest } from './account-requests.js';
 import { issueAccountToken, redeemAccountToken } from './account-tokens.js';
 import { normaliseEmail, type AuthDomain } from './auth-domain.js';
 import { logRefusedSend } from './email-verification.js';
 import { authErrorCodes } from './errors.js';
 import { hashPassword, passwordProblem } from './passwords.js';
+import type { AuthQueries } from './store/index.js';
 
 /**
- * POST /v1/password-reset: a reset link to the address if it has an account. The route answers
- * 202 whatever happens here — no account, or the send limit reached — so it never tells whether
- * an address has an account.
+ * POST /v1/password-reset: writes the request for the worker, the same for every address; the
+ * route answers 202 whatever happens — no account, or the send limit reached — so neither the
+ * answer nor its timing tells whether an address has an account.
  */
 export async function requestPasswordReset(domain: AuthDomain, emailInput: string, origin: RequestOrigin): Promise<void> {
   const email = normaliseEmail(emailInput);
   // Counted for unknown addresses too: the limits must not differ between the two.
   const send = await domain.mailLimit.admit(email, origin.ip);
-  const user = await domain.store.users.byEmail(email);
-  if (!user) return;
   if (!send.admitted) return logRefusedSend(domain.log, 'password-reset', origin.ip);
+  await queueAccountRequest(domain, { kind: 'password-reset', email, ip: origin.ip });
+}
+
+/** The worker's half: a reset link if the address has an account, nothing otherwise. */
+export async function workPasswordResetRequest(domain: AuthDomain, queries: AuthQueries, request: AccountRequest): Promise<void> {
+  const user = await queries.users.byEmail(request.email);
+  if (!user) return;
   const lifetime = domain.config.PASSWORD_RESET_TOKEN_TTL_MINUTES;
-  await domain.store.transaction(async (queries) => {
-    const token = await issueAccountToken(queries, domain.clock, user.id, 'password-reset', lifetime);
-    await domain.mail.queue(passwordResetMail(domain.config, user.email, token, lifetime), queries.mailOutbox);
-    await queries.audit.record({ organisationId: null, actorId: null, action: 'password_reset.requested', targetType: 'user', targetId: user.id, ip: origin.ip });
-  });
-  domain.mail.wake();
+  const token = await issueAccountToken(queries, domain.clock, user.id, 'password-reset', lifetime);
+  await domain.mail.queue(passwordResetMail(domain.config, user.email, token, lifetime), queries.mailOutbox);
+  await queries.audit.record({ organisationId: null, actorId: null, action: 'password_reset.requested', targetType: 'user', targetId: user.id, ip: request.ip });
 }
 
 /**

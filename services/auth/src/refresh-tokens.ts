@@ -80,7 +80,7 @@ export function refreshTokens(options: RefreshTokenOptions) {
       if (!row || row.revoked_at !== null || row.expires_at <= at) throw invalid();
       // A password reset since the family started ends it, even when the reset's revocation
       // missed it (a successor written while the reset ran): successors keep the generation.
-      if ((await store.users.credentialGeneration(row.user_id)) !== row.generation) throw invalid();
+      if ((await store.users.credentials(row.user_id))?.credential_generation !== row.generation) throw invalid();
       const successor = await successorOf(token);
       const grant = { userId: row.user_id, organisationId: row.organisation_id, familyId: row.family_id, refreshToken: successor, generation: row.generation };
 

@@ -41,12 +41,16 @@ export const RegistrationAcceptedBody = Type.Object(
     verificationRequired: Type.Literal(true),
     message: Type.String(),
   },
-  { description: 'the same for a new and a taken address: the link (or a notice) is in that inbox' },
+  { description: 'the same for a new and a taken address: the link (or a notice) is in that inbox; the link leads to POST /v1/register/confirm' },
 );
 export const MailAcceptedBody = Type.Object({ message: Type.String() });
 export const AccountTokenBody = Type.Object({ token: Type.String({ minLength: 1, maxLength: 200, description: 'from the link in the message' }) }, closed);
 export const PasswordResetBody = Type.Object({ email: Email }, closed);
 export const PasswordResetConfirmBody = Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }), password: Password }, closed);
+export const RegistrationConfirmBody = Type.Object(
+  { token: Type.String({ minLength: 1, maxLength: 200, description: 'from the link in the message' }), password: Type.String({ minLength: 1, maxLength: maxPasswordLength, description: 'the password chosen when registering' }) },
+  closed,
+);
 
 export const AccessTokenBody = Type.Object({
   accessToken: Type.String(),

@@ -11,6 +11,8 @@ export interface AuthTables {
     email_verified_at: string | null;
     /** Incremented by every password reset: sessions started under an older one are dead. */
     credential_generation: number;
+    /** When a password reset last moved the generation on; null if never. */
+    credentials_changed_at: string | null;
     created_at: string;
     updated_at: string;
   };
@@ -121,5 +123,33 @@ export interface AuthTables {
     accepted_by: string | null;
     /** Revoked by an admin, or replaced by a newer invitation of the same address. */
     revoked_at: string | null;
+  };
+  account_requests: {
+    id: string;
+    kind: 'registration' | 'password-reset';
+    /** Normalised. */
+    email: string;
+    /** The client's address, for the audit log. */
+    ip: string;
+    /** JSON: for a registration, the password's hash and the names asked for. */
+    payload: string | null;
+    created_at: string;
+    /** Rounds that failed on it (a database error); given up after a few. */
+    attempts: number;
+    next_attempt_at: string;
+  };
+  pending_registrations: {
+    id: string;
+    email: string;
+    /** The password chosen when registering; confirming must repeat it. */
+    password_hash: string;
+    display_name: string | null;
+    organisation_name: string | null;
+    /** SHA-256 of the token in the link. */
+    token_hash: string;
+    /** Wrong passwords given with the link; the link dies after a few. */
+    failed_attempts: number;
+    created_at: string;
+    expires_at: string;
   };
 }

@@ -2,16 +2,26 @@ import { decodeJwt } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { buildAuthWithInbox } from './auth-with-inbox.js';
 import { deliveredMail, linkToken } from './delivered-mail.js';
-import { backends, bearer, defaultPassword, loginUser } from './helper.js';
+import { backends, bearer, loginUser, type AuthUnderTest } from './helper.js';
+import { registeredUnderRequired } from './registered-under-required.js';
+import type { SmtpStandIn } from './smtp-stand-in.js';
 
 const required = { AUTH_EMAIL_VERIFICATION: 'required' };
 
+/**
+ * An account whose address is not verified under `required`: one from before verification was
+ * required (registration under `required` verifies by its link, so the test unsets it).
+ */
+async function unverifiedAccount(auth: AuthUnderTest & { inbox: SmtpStandIn }, email: string): Promise<void> {
+  await registeredUnderRequired(auth.app, auth.inbox, email);
+  await auth.db.updateTable('users').set({ email_verified_at: null }).where('email', '=', email).execute();
+}
+
 describe.each(backends)('AUTH_EMAIL_VERIFICATION=required on $name', ({ postgres }) => {
   it('lets an unverified account sign in only to verify; verifying and refreshing gives the full session', async () => {
-    const { app, inbox } = await buildAuthWithInbox({ postgres, env: required });
-    const registered = await app.inject({ method: 'POST', url: '/v1/register', payload: { email: 'ada@example.test', password: defaultPassword } });
-    expect(registered.statusCode).toBe(202);
-    expect(registered.json()).not.toHaveProperty('accessToken');
+    const auth = await buildAuthWithInbox({ postgres, env: required });
+    const { app, inbox } = auth;
+    await unverifiedAccount(auth, 'ada@example.test');
 
     const session = await loginUser(app, 'ada@example.test');
     expect(decodeJwt(session.accessToken)).toMatchObject({ email_verified: false, roles: [], perms: [] });
@@ -20,7 +30,7 @@ describe.each(backends)('AUTH_EMAIL_VERIFICATION=required on $name', ({ postgres
     expect((await app.inject({ method: 'GET', url: '/v1/api-keys', headers: bearer(session) })).statusCode).toBe(403);
     expect((await app.inject({ method: 'POST', url: '/v1/email-verification', headers: bearer(session) })).statusCode).toBe(202);
 
-    const token = linkToken(await deliveredMail(inbox, 'ada@example.test', { count: 2 }), '/console/verify-email');
+    const token = linkToken(await deliveredMail(inbox, 'ada@example.test', { subject: /Confirm/, count: 2 }), '/console/verify-email');
     expect((await app.inject({ method: 'POST', url: '/v1/email-verification/confirm', payload: { token } })).statusCode).toBe(204);
     const refreshed = await app.inject({ method: 'POST', url: '/v1/token/refresh', payload: { refreshToken: session.refreshToken } });
     expect(decodeJwt(refreshed.json().accessToken)).toMatchObject({ email_verified: true, roles: ['owner'] });
@@ -28,8 +38,9 @@ describe.each(backends)('AUTH_EMAIL_VERIFICATION=required on $name', ({ postgres
   });
 
   it('refuses to make an unverified account owner or platform admin, with AUTH_EMAIL_NOT_VERIFIED', async () => {
-    const { app } = await buildAuthWithInbox({ postgres, env: required });
-    await app.inject({ method: 'POST', url: '/v1/register', payload: { email: 'grace@example.test', password: defaultPassword } });
+    const auth = await buildAuthWithInbox({ postgres, env: required });
+    const { app } = auth;
+    await unverifiedAccount(auth, 'grace@example.test');
     const admin = await loginUser(app, 'admin@lift.test', 'platform admin passphrase');
     expect(decodeJwt(admin.accessToken)).toMatchObject({ email_verified: true, roles: ['owner'] });
     for (const role of ['owner', 'member']) {
@@ -40,15 +51,17 @@ describe.each(backends)('AUTH_EMAIL_VERIFICATION=required on $name', ({ postgres
   });
 
   it('answers a resend over the per-recipient limit with 429 and Retry-After', async () => {
-    const { app, inbox } = await buildAuthWithInbox({ postgres, env: { ...required, MAIL_LIMIT_PER_RECIPIENT_PER_HOUR: '2' } });
-    await app.inject({ method: 'POST', url: '/v1/register', payload: { email: 'alan@example.test', password: defaultPassword } });
+    const auth = await buildAuthWithInbox({ postgres, env: { ...required, MAIL_LIMIT_PER_RECIPIENT_PER_HOUR: '3' } });
+    const { app, inbox } = auth;
+    await unverifiedAccount(auth, 'alan@example.test');
     const session = await loginUser(app, 'alan@example.test');
+    expect((await app.inject({ method: 'POST', url: '/v1/email-verification', headers: bearer(session) })).statusCode).toBe(202);
     expect((await app.inject({ method: 'POST', url: '/v1/email-verification', headers: bearer(session) })).statusCode).toBe(202);
     const refused = await app.inject({ method: 'POST', url: '/v1/email-verification', headers: bearer(session) });
     expect(refused.statusCode).toBe(429);
     expect(refused.json()).toMatchObject({ code: 'AUTH_MAIL_LIMITED' });
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
-    await deliveredMail(inbox, 'alan@example.test', { count: 2 });
-    expect(inbox.received).toHaveLength(2);
+    await deliveredMail(inbox, 'alan@example.test', { count: 3 });
+    expect(inbox.received).toHaveLength(3);
   });
 });

@@ -28,6 +28,8 @@ export interface AuthUnderTest {
   readonly logs: Record<string, unknown>[];
   /** The app's mail sender: `sendDue()` sends what is queued now, without waiting for a poll. */
   readonly mail: MailSender;
+  /** Works the registrations and reset requests queued so far (the app works them off the request path). */
+  readonly workAccountRequests: () => Promise<number>;
   /** Where messages are written when no SMTP_URL is given (a fresh directory). */
   readonly mailDir: string;
 }
@@ -47,6 +49,7 @@ export async function buildAuth(
 ): Promise<AuthUnderTest> {
   const mailDir = join(mkdtempSync(join(tmpdir(), 'lift-auth-mail-')), 'mail');
   let mail: MailSender | undefined;
+  let workAccountRequests: (() => Promise<number>) | undefined;
   const auth = await startServiceUnderTest<typeof authConfigSchema, AuthTables>({
     name: 'auth',
     configSchema: authConfigSchema,
@@ -71,11 +74,12 @@ export async function buildAuth(
     buildApp: async (deps) => {
       const built = await buildAuthApp({ ...deps, passwordHashing: options.passwordHashing ?? fastHashing });
       mail = built.mail;
+      workAccountRequests = built.workAccountRequests;
       return built.app;
     },
   });
-  if (!mail) throw new Error('buildAuthApp gave no mail sender');
-  return { app: auth.app, state: auth.state, db: auth.db, storage: auth.storage, logs: auth.logs, mail, mailDir };
+  if (!mail || !workAccountRequests) throw new Error('buildAuthApp gave no mail sender');
+  return { app: auth.app, state: auth.state, db: auth.db, storage: auth.storage, logs: auth.logs, mail, workAccountRequests, mailDir };
 }
 
 export interface Session {

@@ -34,6 +34,28 @@ describe.each(backends)('password reset on $name', ({ postgres }) => {
     expect(reused.json()).toMatchObject({ code: 'AUTH_ACCOUNT_TOKEN_INVALID' });
   });
 
+  // Review of issue #12: the switch read the account's current generation, so an access token
+  // stolen before the reset could start a fresh session after it.
+  it('refuses to start a session by organisation switch with an access token issued before the reset', async () => {
+    const clock = manualClock();
+    const { app, inbox } = await buildAuthWithInbox({ postgres, clock });
+    const stolen = await registerUser(app, 'ada@example.test');
+    const other = await app.inject({ method: 'POST', url: '/v1/organisations', headers: bearer(stolen), payload: { name: 'Second Corp' } });
+    expect(other.statusCode).toBe(201);
+    const switchTo = (session: { accessToken: string }) => app.inject({ method: 'POST', url: '/v1/token/switch', headers: bearer(session), payload: { organisationId: other.json<{ id: string }>().id } });
+
+    clock.advance(2_000);
+    await app.inject({ method: 'POST', url: '/v1/password-reset', payload: { email: 'ada@example.test' } });
+    const token = linkToken(await deliveredMail(inbox, 'ada@example.test', { subject: /Reset/ }), resetLink);
+    expect((await app.inject({ method: 'POST', url: '/v1/password-reset/confirm', payload: { token, password: newPassword } })).statusCode).toBe(204);
+    const refused = await switchTo(stolen);
+    expect(refused.statusCode).toBe(401);
+    expect(refused.json()).toMatchObject({ code: 'AUTH_REFRESH_TOKEN_INVALID' });
+
+    clock.advance(1_000);
+    expect((await switchTo(await loginUser(app, 'ada@example.test', newPassword))).statusCode).toBe(200);
+  });
+
   it('clears the login lockout of the account', async () => {
     const clock = manualClock();
     const { app, inbox } = await buildAuthWithInbox({ postgres, clock, env: { LOCKOUT_MAX_FAILURES: '2' } });

@@ -1,12 +1,16 @@
 import { decodeJwt } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { backends, bearer, buildAuth, defaultPassword, loginUser, type AuthUnderTest } from './helper.js';
+import { buildAuthWithInbox } from './auth-with-inbox.js';
+import { backends, bearer, loginUser, type AuthUnderTest } from './helper.js';
+import { registeredUnderRequired } from './registered-under-required.js';
+import type { SmtpStandIn } from './smtp-stand-in.js';
 
 const required = { AUTH_EMAIL_VERIFICATION: 'required' };
 
-async function registered(auth: AuthUnderTest, email: string, verified: boolean) {
-  expect((await auth.app.inject({ method: 'POST', url: '/v1/register', payload: { email, password: defaultPassword } })).statusCode).toBe(202);
-  if (verified) await auth.db.updateTable('users').set({ email_verified_at: new Date().toISOString() }).where('email', '=', email).execute();
+/** A verified account, or an unverified one as accounts from before verification was required are. */
+async function registered(auth: AuthUnderTest & { inbox: SmtpStandIn }, email: string, verified: boolean) {
+  await registeredUnderRequired(auth.app, auth.inbox, email);
+  if (!verified) await auth.db.updateTable('users').set({ email_verified_at: null }).where('email', '=', email).execute();
   return loginUser(auth.app, email);
 }
 
@@ -14,7 +18,7 @@ async function registered(auth: AuthUnderTest, email: string, verified: boolean)
 // another door either.
 describe.each(backends)('verify first, by every door, on $name', ({ postgres }) => {
   it('exchanges the API key of a creator who is unverified (an account from before verification) for a token without permissions', async () => {
-    const auth = await buildAuth({ postgres, env: required });
+    const auth = await buildAuthWithInbox({ postgres, env: required });
     const creator = await registered(auth, 'ada@example.test', true);
     const created = await auth.app.inject({ method: 'POST', url: '/v1/api-keys', headers: bearer(creator), payload: { name: 'ci', permissions: ['memory:read'] } });
     expect(created.statusCode).toBe(201);
@@ -28,7 +32,7 @@ describe.each(backends)('verify first, by every door, on $name', ({ postgres }) 
   });
 
   it('refuses to let an unverified account create an organisation, with AUTH_EMAIL_NOT_VERIFIED', async () => {
-    const auth = await buildAuth({ postgres, env: required });
+    const auth = await buildAuthWithInbox({ postgres, env: required });
     const unverified = await registered(auth, 'grace@example.test', false);
     const refused = await auth.app.inject({ method: 'POST', url: '/v1/organisations', headers: bearer(unverified), payload: { name: 'Grace Corp' } });
     expect(refused.statusCode).toBe(403);

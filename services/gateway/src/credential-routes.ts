@@ -7,6 +7,7 @@
 const credentialRoutes = new Set([
   '/auth/v1/login',
   '/auth/v1/register',
+  '/auth/v1/register/confirm',
   '/auth/v1/api-keys/exchange',
   // Account life cycle (issue #12): they try tokens from links, set passwords or send mail.
   '/auth/v1/email-verification',

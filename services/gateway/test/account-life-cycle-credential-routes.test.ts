@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isCredentialRoute } from '../src/credential-routes.js';
 import { buildGateway, serviceDocument, startUpstream } from './helper.js';
 
-const publicAccountRoutes = ['/v1/email-verification/confirm', '/v1/password-reset', '/v1/password-reset/confirm'];
+const publicAccountRoutes = ['/v1/register/confirm', '/v1/email-verification/confirm', '/v1/password-reset', '/v1/password-reset/confirm'];
 
 describe('account life-cycle routes at the edge (issue #12)', () => {
   it('count as sign-in, including the signed-in resend of a verification link and accepting an invitation', () => {

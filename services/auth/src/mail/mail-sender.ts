@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { nowIso, retryDelayMs, type Clock, type Logger } from '@lift/kit';
 import type { MailOutboxStore } from '../store/mail-outbox-store.js';
+import { backgroundRounds } from '../background-rounds.js';
 import { PermanentMailFailure, type MailTransport } from './mail-transport.js';
 import type { OutgoingMail } from './outgoing-mail.js';
 
@@ -47,11 +48,6 @@ export function mailSender(options: MailSenderOptions): MailSender {
   const firstRetryMs = options.firstRetryMs ?? 60_000;
   const maxRetryMs = options.maxRetryMs ?? 3_600_000;
   const { outbox, transport, clock, log } = options;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> | undefined;
-  let again = false;
-  let stopped = true;
-
   const sendDue = async (): Promise<number> => {
     const now = clock.now();
     const due = await outbox.leaseDue(new Date(now).toISOString(), new Date(now + leaseMs).toISOString(), 20);
@@ -79,27 +75,7 @@ export function mailSender(options: MailSenderOptions): MailSender {
     return delivered;
   };
 
-  const round = (): void => {
-    if (stopped) return;
-    if (running) {
-      again = true;
-      return;
-    }
-    clearTimeout(timer);
-    running = sendDue()
-      .catch((error: unknown) => log.error({ err: error }, 'reading the mail outbox failed'))
-      .finally(() => {
-        running = undefined;
-        if (stopped) return;
-        if (again) {
-          again = false;
-          round();
-        } else {
-          timer = setTimeout(round, pollMs);
-          timer.unref();
-        }
-      });
-  };
+  const rounds = backgroundRounds(() => sendDue(), { pollMs, log, failure: 'reading the mail outbox failed' });
 
   return {
     description: transport.description,
@@ -108,16 +84,11 @@ export function mailSender(options: MailSenderOptions): MailSender {
       await within.queue(id, mail, nowIso(clock));
       return id;
     },
-    wake: () => setImmediate(round),
+    wake: rounds.wake,
     sendDue,
-    start() {
-      stopped = false;
-      round();
-    },
+    start: rounds.start,
     async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
+      await rounds.stop();
       transport.close();
     },
   };

@@ -7,6 +7,7 @@ import { signingKeyScheduleMigration } from './0005-signing-key-schedule.js';
 import { mailOutboxMigration } from './0006-mail-outbox.js';
 import { accountTokensMigration } from './0007-account-tokens.js';
 import { invitationsMigration } from './0008-invitations.js';
+import { accountRequestsMigration } from './0009-account-requests.js';
 
 /** The auth service's tables, oldest first. Never edit a migration that has shipped; add one. */
 export const authMigrations: ServiceMigrations = {
@@ -18,4 +19,5 @@ export const authMigrations: ServiceMigrations = {
   '0006_mail_outbox': mailOutboxMigration,
   '0007_account_tokens': accountTokensMigration,
   '0008_invitations': invitationsMigration,
+  '0009_account_requests': accountRequestsMigration,
 };

@@ -1,12 +1,14 @@
 import type { Kysely } from 'kysely';
 import { transactionalStore, type Clock, type TransactionalStore } from '@lift/kit';
 import type { AuthTables } from '../tables.js';
+import { accountRequestsStore } from './account-requests-store.js';
 import { accountTokensStore } from './account-tokens-store.js';
 import { apiKeysStore } from './api-keys-store.js';
 import { auditStore } from './audit-store.js';
 import { invitationsStore } from './invitations-store.js';
 import { mailOutboxStore } from './mail-outbox-store.js';
 import { organisationsStore } from './organisations-store.js';
+import { pendingRegistrationsStore } from './pending-registrations-store.js';
 import { refreshTokensStore } from './refresh-tokens-store.js';
 import { serverSecretsStore } from './server-secrets-store.js';
 import { signingKeysStore } from './signing-keys-store.js';
@@ -24,6 +26,8 @@ function authQueries(db: Kysely<AuthTables>, clock: Clock) {
     mailOutbox: mailOutboxStore(db),
     accountTokens: accountTokensStore(db),
     invitations: invitationsStore(db),
+    accountRequests: accountRequestsStore(db),
+    pendingRegistrations: pendingRegistrationsStore(db),
   };
 }
 

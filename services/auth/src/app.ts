@@ -17,6 +17,7 @@ import { hashPassword, owaspPasswordHashing, type PasswordHashing } from './pass
 import { refreshTokens } from './refresh-tokens.js';
 import { openRevocationEvents, type RevocationEvents } from './revocation-events.js';
 import { apiKeyTokenCheck } from './api-key-token-check.js';
+import { credentialChangeCheck } from './credential-change-check.js';
 import { apiKeyRoutes } from './routes/api-key-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { emailVerificationRoutes } from './routes/email-verification-routes.js';
@@ -68,7 +69,9 @@ export async function buildAuthApp(deps: AuthDeps): Promise<AuthApp> {
   // A revoked API key's tokens are refused here although their signature is still good.
   const keys = apiKeys(store, clock);
   const keyTokens = apiKeyTokenCheck(keys, clock);
-  const verifier = keyTokens.guard(createAccessTokenVerifier({ keys: verificationKeys, issuer: tokenIssuerOf(config), audience: config.JWT_AUDIENCE, clock }));
+  // And a person's token from before a password reset: at auth it could outlast the reset.
+  const afterReset = credentialChangeCheck(store.users);
+  const verifier = afterReset.guard(keyTokens.guard(createAccessTokenVerifier({ keys: verificationKeys, issuer: tokenIssuerOf(config), audience: config.JWT_AUDIENCE, clock })));
 
   // The successor key needs the tables; refresh requests wait for it, nothing else does.
   const successorKey = database.migrated.then(() => serverSecret(store, clock, 'refresh-token-successor'));
@@ -152,7 +155,7 @@ export async function buildAuthApp(deps: AuthDeps): Promise<AuthApp> {
   // Last: events of the requests that just finished are written (stream) or kept (outbox).
   app.addHook('onClose', () => revocations.close());
   // Subject tokens of a token exchange: the platform's own, or a module's (audience module:<id>).
-  const subjectVerifier = keyTokens.guard(createAccessTokenVerifier({ keys: verificationKeys, issuer: tokenIssuerOf(config), audience: (audience) => audience === config.JWT_AUDIENCE || audience.startsWith(moduleAudiencePrefix), clock }));
+  const subjectVerifier = afterReset.guard(keyTokens.guard(createAccessTokenVerifier({ keys: verificationKeys, issuer: tokenIssuerOf(config), audience: (audience) => audience === config.JWT_AUDIENCE || audience.startsWith(moduleAudiencePrefix), clock })));
   await oauthRoutes(app, { config, issuer, clock, verifySubject: (token) => subjectVerifier.verify(token), platformAccessOf: (moduleId) => grants.platformAccessOf(moduleId) });
   return { app, mail, workAccountRequests: () => workAccountRequests(domain) };
 }

@@ -3,8 +3,9 @@ import type { Logger } from '@lift/kit';
 export interface BackgroundRounds {
   /** A round now rather than at the next poll (after a commit that queued work). */
   wake(): void;
+  /** Starts the rounds; nothing once stopped (a start that comes late, after the app closed, stays without effect). */
   start(): void;
-  /** No new round; resolves when the running one has finished. */
+  /** No new round, for good; resolves when the running one has finished. */
   stop(): Promise<void>;
 }
 
@@ -17,10 +18,11 @@ export function backgroundRounds(work: () => Promise<unknown>, options: { readon
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
   let again = false;
-  let stopped = true;
+  let started = false;
+  let stopped = false;
 
   const round = (): void => {
-    if (stopped) return;
+    if (!started || stopped) return;
     if (running) {
       again = true;
       return;
@@ -44,7 +46,8 @@ export function backgroundRounds(work: () => Promise<unknown>, options: { readon
   return {
     wake: () => setImmediate(round),
     start() {
-      stopped = false;
+      if (started || stopped) return;
+      started = true;
       round();
     },
     async stop() {

@@ -30,6 +30,8 @@ export const authErrorCodes = {
   invitationInvalid: 'AUTH_INVITATION_INVALID',
   invitationForAnotherAddress: 'AUTH_INVITATION_FOR_ANOTHER_ADDRESS',
   invitationNotFound: 'AUTH_INVITATION_NOT_FOUND',
+  /** Verification required: people join by invitation, never added by address (which would tell who has an account). */
+  invitationRequired: 'AUTH_INVITATION_REQUIRED',
   /** Logged, not answered: LIFT_ADMIN_EMAIL names an account bootstrap did not create (lift up shows it). */
   platformAdminEmailTaken: 'AUTH_PLATFORM_ADMIN_EMAIL_TAKEN',
   /** Logged, not answered: LIFT_ADMIN_PASSWORD fails the password policy. */

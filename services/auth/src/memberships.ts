@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError, ForbiddenError, NotFoundError, nowIso, type Identity } from '@lift/kit';
 import { normaliseEmail, type AuthDomain } from './auth-domain.js';
+import { emailVerificationMode } from './config.js';
 import { assertVerifiedFor } from './email-verification.js';
 import { authErrorCodes } from './errors.js';
 import { tenantRolePermissions, tenantRoles, type TenantRole } from './permissions.js';
@@ -63,6 +64,10 @@ export async function createOrganisation(domain: AuthDomain, userId: string, nam
 export async function addMember(domain: AuthDomain, identity: Identity, organisationId: string, email: string, role: TenantRole, ip: string): Promise<MemberWithUser> {
   assertActsFor(identity, organisationId);
   assertMayGrant(identity, role);
+  // Before the address is looked at: the answer is the same for every address.
+  if (emailVerificationMode(domain.config) === 'required') {
+    throw new ForbiddenError(authErrorCodes.invitationRequired, 'While e-mail verification is required, people join an organisation by accepting an invitation: POST /v1/organisations/{id}/invitations.');
+  }
   const user = await domain.store.users.byEmail(normaliseEmail(email));
   if (!user) throw new NotFoundError(authErrorCodes.userNotFound, 'No account has this email; ask the person to register first.', { extensions: { field: 'body.email' } });
   if (await domain.store.organisations.membership(organisationId, user.id)) throw new ConflictError(authErrorCodes.alreadyMember, 'This person is already a member.');

@@ -34,14 +34,16 @@ export async function workPasswordResetRequest(domain: AuthDomain, queries: Auth
 
 /**
  * POST /v1/password-reset/confirm: sets the new password (the policy applies), ends every session
- * of the account, clears its login lockout, and marks the address verified — the link proved the
- * mailbox. A password the policy refuses leaves the token usable: the transaction rolls back.
+ * of the account, revokes every API key it created (a reset is what someone does who lost control
+ * of their credentials, and a key acts as its creator), clears its login lockout, and marks the
+ * address verified — the link proved the mailbox. A password the policy refuses leaves the token
+ * usable: the transaction rolls back.
  */
 export async function confirmPasswordReset(domain: AuthDomain, token: string, password: string, origin: RequestOrigin): Promise<void> {
   // Hashed before the transaction, which then holds its connection only for a few queries; the
   // hash is wasted on an invalid token (the gateway's sign-in limit bounds how often).
   const passwordHash = await hashPassword(password, domain.passwordHashing);
-  const email = await domain.store.transaction(async (queries) => {
+  const { email, revokedKeys } = await domain.store.transaction(async (queries) => {
     const userId = await redeemAccountToken(queries, domain.clock, token, 'password-reset');
     const user = await queries.users.byId(userId);
     if (!user) throw new Error(`account token of a missing user ${userId}`);
@@ -54,8 +56,16 @@ export async function confirmPasswordReset(domain: AuthDomain, token: string, pa
     // while this runs (their new rows commit after this statement's snapshot).
     await queries.users.nextCredentialGeneration(userId, at);
     await queries.refreshTokens.revokeUser(userId, at);
-    await queries.audit.record({ organisationId: null, actorId: userId, action: 'password_reset.completed', targetType: 'user', targetId: userId, ip: origin.ip });
-    return user.email;
+    const keys = await queries.apiKeys.revokeAllCreatedBy(userId, at);
+    for (const key of keys) {
+      await queries.audit.record({ organisationId: key.organisationId, actorId: userId, action: 'api_key.revoked', targetType: 'api_key', targetId: key.id, ip: origin.ip, details: { reason: 'password-reset' } });
+    }
+    await queries.audit.record({ organisationId: null, actorId: userId, action: 'password_reset.completed', targetType: 'user', targetId: userId, ip: origin.ip, details: { apiKeysRevoked: keys.length } });
+    return { email: user.email, revokedKeys: keys };
   });
+  // The gateway stops accepting them within a second, as for any revocation.
+  for (const organisationId of new Set(revokedKeys.map((key) => key.organisationId))) {
+    domain.revocations.apiKeysRevoked(organisationId, revokedKeys.filter((key) => key.organisationId === organisationId).map((key) => key.id), 'password-reset');
+  }
   await domain.throttle.forgetAccount(email);
 }

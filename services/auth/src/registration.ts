@@ -24,8 +24,8 @@ export type RegisteredSession = Session & { readonly organisationName: string };
 
 export type RegistrationResult = { readonly outcome: 'signed-in'; readonly session: RegisteredSession } | { readonly outcome: 'check-your-inbox'; readonly email: string };
 
-/** Wrong passwords a registration link takes before it dies. */
-const maxConfirmationFailures = 5;
+/** Passwords a registration link takes (the right one included) before it dies. */
+const maxConfirmationTries = 5;
 
 /**
  * POST /v1/register.
@@ -107,10 +107,12 @@ export async function workRegistrationRequest(domain: AuthDomain, queries: AuthQ
 export async function confirmRegistration(domain: AuthDomain, input: { token: string; password: string }, origin: RequestOrigin): Promise<RegisteredSession> {
   const pending = await domain.store.pendingRegistrations.byTokenHash(hashSecretToken(input.token), nowIso(domain.clock));
   if (!pending) throw accountTokenInvalid();
+  const store = domain.store.pendingRegistrations;
+  if (!(await store.spendTry(pending.id, maxConfirmationTries))) throw accountTokenInvalid();
   if (!(await passwordMatches(pending.password_hash, input.password))) {
-    const failures = await domain.store.pendingRegistrations.recordFailedAttempt(pending.id);
-    if (failures >= maxConfirmationFailures) await domain.store.pendingRegistrations.remove(pending.id);
-    const left = Math.max(0, maxConfirmationFailures - failures);
+    const spent = await store.triesSpent(pending.id);
+    if (spent >= maxConfirmationTries) await store.remove(pending.id);
+    const left = Math.max(0, maxConfirmationTries - spent);
     throw new UnauthorizedError(
       authErrorCodes.invalidCredentials,
       left > 0 ? `The password is not the one chosen when registering; ${left} ${left === 1 ? 'try remains' : 'tries remain'} for this link.` : 'The password is not the one chosen when registering; this link no longer works, register again.',

@@ -5,7 +5,7 @@ import { selfSignedServiceTokens } from './service-self-token.js';
 import type { TokenIssuer } from './token-issuer.js';
 
 /** Why an API key stops working. */
-export type ApiKeyRevocationReason = 'revoked' | 'creator-removed' | 'creator-role-changed';
+export type ApiKeyRevocationReason = 'revoked' | 'creator-removed' | 'creator-role-changed' | 'password-reset';
 
 export interface RevocationEvents {
   /** Tells every gateway replica to stop using these keys' cached tokens (off the caller's path). */

@@ -147,8 +147,8 @@ export interface AuthTables {
     organisation_name: string | null;
     /** SHA-256 of the token in the link. */
     token_hash: string;
-    /** Wrong passwords given with the link; the link dies after a few. */
-    failed_attempts: number;
+    /** Passwords tried with the link (counted before each is checked); the link dies after a few. */
+    tries: number;
     created_at: string;
     expires_at: string;
   };

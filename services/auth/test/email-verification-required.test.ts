@@ -37,17 +37,36 @@ describe.each(backends)('AUTH_EMAIL_VERIFICATION=required on $name', ({ postgres
     expect((await app.inject({ method: 'GET', url: '/v1/api-keys', headers: bearer(refreshed.json()) })).statusCode).toBe(200);
   });
 
-  it('refuses to make an unverified account owner or platform admin, with AUTH_EMAIL_NOT_VERIFIED', async () => {
+  it('refuses to make an unverified member owner or platform admin, with AUTH_EMAIL_NOT_VERIFIED', async () => {
     const auth = await buildAuthWithInbox({ postgres, env: required });
     const { app } = auth;
     await unverifiedAccount(auth, 'grace@example.test');
     const admin = await loginUser(app, 'admin@lift.test', 'platform admin passphrase');
     expect(decodeJwt(admin.accessToken)).toMatchObject({ email_verified: true, roles: ['owner'] });
+    // A member from before verification was required (direct addition is closed under it).
+    const grace = await auth.db.selectFrom('users').select('id').where('email', '=', 'grace@example.test').executeTakeFirstOrThrow();
+    await auth.db.insertInto('memberships').values({ organisation_id: admin.organisationId, user_id: grace.id, role: 'viewer', created_at: new Date().toISOString() }).execute();
     for (const role of ['owner', 'member']) {
-      const added = await app.inject({ method: 'POST', url: `/v1/organisations/${admin.organisationId}/members`, headers: bearer(admin), payload: { email: 'grace@example.test', role } });
-      expect(added.statusCode).toBe(403);
-      expect(added.json()).toMatchObject({ code: 'AUTH_EMAIL_NOT_VERIFIED' });
+      const promoted = await app.inject({ method: 'PATCH', url: `/v1/organisations/${admin.organisationId}/members/${grace.id}`, headers: bearer(admin), payload: { role } });
+      expect(promoted.statusCode).toBe(403);
+      expect(promoted.json()).toMatchObject({ code: 'AUTH_EMAIL_NOT_VERIFIED' });
     }
+  });
+
+  // Review of issue #12: adding by address answered 404 for an unknown address and 201 with the
+  // person's id and name for a known one — enumeration for anyone owning an organisation, and a
+  // membership the person never agreed to.
+  it('closes direct addition of members: one answer for every address, invitations instead', async () => {
+    const auth = await buildAuthWithInbox({ postgres, env: required });
+    const owner = await registeredUnderRequired(auth.app, auth.inbox, 'owner@example.test');
+    await registeredUnderRequired(auth.app, auth.inbox, 'ada@example.test');
+    const add = (email: string) => auth.app.inject({ method: 'POST', url: `/v1/organisations/${owner.organisationId}/members`, headers: bearer(owner), payload: { email, role: 'member' } });
+    const known = await add('ada@example.test');
+    const unknown = await add('nobody@example.test');
+    expect(known.statusCode).toBe(403);
+    expect(known.json()).toMatchObject({ code: 'AUTH_INVITATION_REQUIRED' });
+    expect(unknown.json<{ detail: string }>().detail).toBe(known.json<{ detail: string }>().detail);
+    expect(await auth.db.selectFrom('memberships').select('user_id').where('organisation_id', '=', owner.organisationId).execute()).toHaveLength(1);
   });
 
   it('answers a resend over the per-recipient limit with 429 and Retry-After', async () => {

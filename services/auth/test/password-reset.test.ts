@@ -34,26 +34,49 @@ describe.each(backends)('password reset on $name', ({ postgres }) => {
     expect(reused.json()).toMatchObject({ code: 'AUTH_ACCOUNT_TOKEN_INVALID' });
   });
 
-  // Review of issue #12: the switch read the account's current generation, so an access token
-  // stolen before the reset could start a fresh session after it.
-  it('refuses to start a session by organisation switch with an access token issued before the reset', async () => {
+  // Review of issue #12: a token stolen before the reset still created API keys, owner
+  // invitations, organisations and (by organisation switch) sessions after it, at auth.
+  it('refuses, at auth, every use of an access token issued before the reset', async () => {
     const clock = manualClock();
     const { app, inbox } = await buildAuthWithInbox({ postgres, clock });
     const stolen = await registerUser(app, 'ada@example.test');
     const other = await app.inject({ method: 'POST', url: '/v1/organisations', headers: bearer(stolen), payload: { name: 'Second Corp' } });
     expect(other.statusCode).toBe(201);
-    const switchTo = (session: { accessToken: string }) => app.inject({ method: 'POST', url: '/v1/token/switch', headers: bearer(session), payload: { organisationId: other.json<{ id: string }>().id } });
+    const uses = (session: { accessToken: string; organisationId: string }) => [
+      app.inject({ method: 'POST', url: '/v1/token/switch', headers: bearer(session), payload: { organisationId: other.json<{ id: string }>().id } }),
+      app.inject({ method: 'POST', url: '/v1/api-keys', headers: bearer(session), payload: { name: 'kept', permissions: ['memory:read'] } }),
+      app.inject({ method: 'POST', url: `/v1/organisations/${session.organisationId}/invitations`, headers: bearer(session), payload: { email: 'thief@example.test', role: 'owner' } }),
+      app.inject({ method: 'POST', url: '/v1/organisations', headers: bearer(session), payload: { name: 'Thief Corp' } }),
+      app.inject({ method: 'GET', url: '/v1/me', headers: bearer(session) }),
+    ];
 
     clock.advance(2_000);
     await app.inject({ method: 'POST', url: '/v1/password-reset', payload: { email: 'ada@example.test' } });
     const token = linkToken(await deliveredMail(inbox, 'ada@example.test', { subject: /Reset/ }), resetLink);
     expect((await app.inject({ method: 'POST', url: '/v1/password-reset/confirm', payload: { token, password: newPassword } })).statusCode).toBe(204);
-    const refused = await switchTo(stolen);
-    expect(refused.statusCode).toBe(401);
-    expect(refused.json()).toMatchObject({ code: 'AUTH_REFRESH_TOKEN_INVALID' });
+    for (const refused of await Promise.all(uses(stolen))) {
+      expect(refused.statusCode).toBe(401);
+      expect(refused.json()).toMatchObject({ code: 'AUTH_TOKEN_INVALID' });
+    }
 
     clock.advance(1_000);
-    expect((await switchTo(await loginUser(app, 'ada@example.test', newPassword))).statusCode).toBe(200);
+    const fresh = await loginUser(app, 'ada@example.test', newPassword);
+    expect((await Promise.all(uses(fresh))).map((answer) => answer.statusCode)).toEqual([200, 201, 201, 201, 200]);
+  });
+
+  it('revokes the API keys the account created, in every organisation, and audits each', async () => {
+    const { app, inbox, db } = await buildAuthWithInbox({ postgres });
+    const ada = await registerUser(app, 'ada@example.test');
+    const created = await app.inject({ method: 'POST', url: '/v1/api-keys', headers: bearer(ada), payload: { name: 'ci', permissions: ['memory:read'] } });
+    const key = created.json<{ key: string; id: string }>();
+    const exchange = () => app.inject({ method: 'POST', url: '/v1/api-keys/exchange', payload: { apiKey: key.key } });
+    expect((await exchange()).statusCode).toBe(200);
+
+    await app.inject({ method: 'POST', url: '/v1/password-reset', payload: { email: 'ada@example.test' } });
+    const token = linkToken(await deliveredMail(inbox, 'ada@example.test', { subject: /Reset/ }), resetLink);
+    expect((await app.inject({ method: 'POST', url: '/v1/password-reset/confirm', payload: { token, password: newPassword } })).statusCode).toBe(204);
+    expect((await exchange()).statusCode).toBe(401);
+    expect(await db.selectFrom('audit_events').select(['action', 'target_id']).where('action', '=', 'api_key.revoked').execute()).toEqual([{ action: 'api_key.revoked', target_id: key.id }]);
   });
 
   it('clears the login lockout of the account', async () => {

@@ -74,6 +74,18 @@ describe.each(backends)('confirming a registration (verification required) on $n
     expect(await db.selectFrom('users').select('id').where('email', '=', 'ada@example.test').execute()).toHaveLength(1);
   });
 
+  // Review of issue #12: the link was read once and the password checked before the count, so a
+  // parallel burst had every password checked.
+  it('checks at most 5 passwords of a parallel burst on one link', async () => {
+    const { app, inbox } = await buildAuthWithInbox({ postgres, env: required });
+    const token = await registrationLink(app, inbox, 'ada@example.test');
+    const passwords = Array.from({ length: 20 }, (_, index) => (index === 17 ? defaultPassword : `wrong guess number ${index}`));
+    const answers = await Promise.all(passwords.map((password) => app.inject({ method: 'POST', url: '/v1/register/confirm', payload: { token, password } })));
+    const checked = answers.filter((answer) => answer.statusCode === 401 || answer.statusCode === 201);
+    expect(checked.length).toBeLessThanOrEqual(5);
+    expect(answers.filter((answer) => answer.statusCode === 400)).toHaveLength(20 - checked.length);
+  });
+
   it('refuses an expired link', async () => {
     const clock = manualClock();
     const { app, inbox } = await buildAuthWithInbox({ postgres, clock, env: { ...required, EMAIL_VERIFICATION_TOKEN_TTL_MINUTES: '60' } });

@@ -36,7 +36,7 @@ export const accountRequestsMigration: Migration = {
       .addColumn('display_name', 'text')
       .addColumn('organisation_name', 'text')
       .addColumn('token_hash', 'text', (column) => column.notNull().unique())
-      .addColumn('failed_attempts', 'integer', (column) => column.notNull().defaultTo(0))
+      .addColumn('tries', 'integer', (column) => column.notNull().defaultTo(0))
       .addColumn('created_at', 'text', (column) => column.notNull())
       .addColumn('expires_at', 'text', (column) => column.notNull())
       .execute();

@@ -62,7 +62,7 @@ export async function organisationRoutes(app: ServiceApp, domain: AuthDomain): P
     '/v1/organisations/:organisationId/members',
     {
       preHandler: app.requirePermission('org:admin'),
-      schema: { operationId: 'addMember', problems: { 403: 'Only an owner makes owners (AUTH_OWNER_REQUIRED)', 404: 'No such organisation among those the token acts for (AUTH_ORGANISATION_NOT_FOUND), or no account has this email (AUTH_USER_NOT_FOUND)', 409: 'The person is already a member (AUTH_ALREADY_MEMBER)' }, tags, security, summary: 'Add a registered person with a role', params: OrganisationParams, body: AddMemberBody, response: { 201: MemberBody } },
+      schema: { operationId: 'addMember', problems: { 403: 'Only an owner makes owners (AUTH_OWNER_REQUIRED); while verification is required people join by invitation only (AUTH_INVITATION_REQUIRED)', 404: 'No such organisation among those the token acts for (AUTH_ORGANISATION_NOT_FOUND), or no account has this email (AUTH_USER_NOT_FOUND)', 409: 'The person is already a member (AUTH_ALREADY_MEMBER)' }, tags, security, summary: 'Add a registered person with a role', params: OrganisationParams, body: AddMemberBody, response: { 201: MemberBody } },
     },
     async (request, reply) => {
       reply.code(201);

@@ -68,8 +68,8 @@ export async function sessionRoutes(app: ServiceApp, domain: AuthDomain): Promis
 
   app.post(
     '/v1/token/switch',
-    { preHandler: app.requireIdentity, schema: { operationId: 'switchOrganisation', problems: { 401: 'The token was issued before the last password reset (AUTH_REFRESH_TOKEN_INVALID)', 403: 'Not a person\'s own token (AUTH_PERSON_REQUIRED), or not a member of that organisation (AUTH_NOT_A_MEMBER)' }, tags, security: bearer, summary: 'A session in another organisation you belong to', body: SwitchBody, response: { 200: SessionBody } } },
-    async (request) => switchOrganisation(domain, personOf(identityOf(request)), request.body.organisationId, identityOf(request).issuedAt),
+    { preHandler: app.requireIdentity, schema: { operationId: 'switchOrganisation', problems: { 403: 'Not a person\'s own token (AUTH_PERSON_REQUIRED), or not a member of that organisation (AUTH_NOT_A_MEMBER)' }, tags, security: bearer, summary: 'A session in another organisation you belong to', body: SwitchBody, response: { 200: SessionBody } } },
+    async (request) => switchOrganisation(domain, personOf(identityOf(request)), request.body.organisationId),
   );
 
   app.get('/v1/me', { preHandler: app.requireIdentity, schema: { operationId: 'getMe', problems: { 403: 'The token does not belong to a person (AUTH_PERSON_REQUIRED, AUTH_FORBIDDEN)' }, tags, security: bearer, summary: 'The caller, its organisations and its permissions', response: { 200: MeBody } } }, async (request) => {

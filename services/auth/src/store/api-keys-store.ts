@@ -21,6 +21,13 @@ export function apiKeysStore(db: Kysely<AuthTables>) {
       await db.updateTable('api_keys').set({ revoked_at: at }).where('id', 'in', ids).where('revoked_at', 'is', null).execute();
       return ids;
     },
+    /** Revokes every live key a person created, in any organisation; what it revoked. */
+    revokeAllCreatedBy: async (userId: string, at: string): Promise<{ id: string; organisationId: string }[]> => {
+      const rows = await db.selectFrom('api_keys').select(['id', 'organisation_id']).where('created_by', '=', userId).where('revoked_at', 'is', null).execute();
+      if (rows.length === 0) return [];
+      await db.updateTable('api_keys').set({ revoked_at: at }).where('id', 'in', rows.map((row) => row.id)).where('revoked_at', 'is', null).execute();
+      return rows.map((row) => ({ id: row.id, organisationId: row.organisation_id }));
+    },
     /** False when there is no such live key in the organisation. */
     revoke: async (organisationId: string, id: string, at: string) =>
       Number((await db.updateTable('api_keys').set({ revoked_at: at }).where('organisation_id', '=', organisationId).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst()).numUpdatedRows) === 1,

@@ -7,14 +7,13 @@ const fanOutPerHop = 100;
 const decayPerHop = 0.5;
 
 /**
- * The knowledge-graph signal: the neighbourhood of the best direct matches (`seeds`, best first).
- * Seed i scores 1/(i+1); a memory `h` relations away (either direction) from a seed scores that
- * times 0.5^h; a memory reached from several seeds keeps its best. So what the matches are linked
+ * The knowledge-graph signal: the neighbourhood of the best direct matches. `seeds` maps each to
+ * how well it matched directly (0–1); a memory `h` relations away (either direction) from a seed
+ * scores the seed's strength times 0.5^h; a memory reached from several seeds keeps its best. So what the matches are linked
  * to — a decision's rationale, a fact's source — is found even when it shares no words with the query.
  */
-export async function knowledgeScores(store: MemoryStore, organisationId: string, seeds: readonly string[]): Promise<Map<string, number>> {
-  const scores = new Map<string, number>();
-  seeds.slice(0, knowledgeSeeds).forEach((id, rank) => scores.set(id, 1 / (rank + 1)));
+export async function knowledgeScores(store: MemoryStore, organisationId: string, seeds: ReadonlyMap<string, number>): Promise<Map<string, number>> {
+  const scores = new Map<string, number>(seeds);
   let frontier = [...scores.keys()];
   for (let hop = 1; hop <= hops && frontier.length > 0; hop += 1) {
     const edges = await store.relations.touching(organisationId, frontier);

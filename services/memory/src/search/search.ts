@@ -29,8 +29,7 @@ export async function searchMemories(domain: MemoryDomain, organisationId: strin
   if (mode !== 'neural') signals.fulltext = new Map((await domain.store.fullText.search(organisationId, queryWords(request.query), filters, depth)).map((hit) => [hit.id, hit.score]));
   if (mode !== 'fulltext') signals.neural = await neuralScores(domain, organisationId, request.query, filters, depth);
   if (mode === 'knowledge' || mode === 'hybrid') {
-    const direct = fuseRankings([{ weight: 1, ids: byScore(signals.fulltext ?? new Map()) }, { weight: 1, ids: byScore(signals.neural ?? new Map()) }]);
-    signals.knowledge = await knowledgeScores(domain.store, organisationId, byScore(direct).slice(0, knowledgeSeeds));
+    signals.knowledge = await knowledgeScores(domain.store, organisationId, seedsOf(signals.fulltext, signals.neural));
   }
 
   const weights = { ...defaultWeights, ...request.weights };
@@ -71,4 +70,17 @@ async function neuralScores(domain: MemoryDomain, organisationId: string, query:
   if (!filtered) return new Map(hits.map((hit) => [hit.id, hit.similarity]));
   const passing = new Set((await domain.store.memories.byIds(organisationId, hits.map((hit) => hit.id), filters)).map((row) => row.id));
   return new Map(hits.filter((hit) => passing.has(hit.id)).slice(0, depth).map((hit) => [hit.id, hit.similarity]));
+}
+
+/**
+ * The strongest direct matches, each with a strength in 0–1 comparable across signals: the best
+ * of its cosine similarity and its full-text score relative to the best full-text hit. (Rank
+ * fusion would not do here: it gives the 2nd and 1st hits nearly the same weight however far apart they are.)
+ */
+function seedsOf(fulltext: ReadonlyMap<string, number> = new Map(), neural: ReadonlyMap<string, number> = new Map()): Map<string, number> {
+  const best = Math.max(0, ...fulltext.values());
+  const strength = new Map<string, number>();
+  for (const [id, score] of fulltext) strength.set(id, best > 0 ? score / best : 0);
+  for (const [id, similarity] of neural) strength.set(id, Math.max(strength.get(id) ?? 0, Math.max(0, similarity)));
+  return new Map(byScore(strength).slice(0, knowledgeSeeds).map((id) => [id, strength.get(id) as number]));
 }

@@ -8,7 +8,7 @@ export const memoryConfigSchema = Type.Object({
   BILLING_SERVICE_URL: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:8002', description: 'where the plan\'s memory_items limit is read and the stored count is reported' }),
   MEMORY_LIMITS: Type.Boolean({ default: true, description: 'enforce the plan\'s hard memory_items limit and report the stored count to billing (needs the memory service\'s secret)' }),
   ENTITLEMENTS_CACHE_MS: Type.Integer({ minimum: 1_000, maximum: 3_600_000, default: 30_000, description: 'how long billing\'s answer about an organisation\'s plan is reused' }),
-  EVENT_OUTBOX_FILE: Type.String({ minLength: 1, default: 'data/lift.memory.outbox.db', description: 'without REDIS_URL: the file the stored-count events wait in until billing has them' }),
+  MEMORY_OUTBOX_FILE: Type.String({ minLength: 1, default: 'data/lift.memory.outbox.db', description: 'without REDIS_URL: the file the stored-count events wait in until billing has them' }),
   INDEX_REBUILD_PAGE: Type.Integer({ minimum: 100, maximum: 100_000, default: 5_000, description: 'rows read per page while the vector index is rebuilt at start' }),
 });
 

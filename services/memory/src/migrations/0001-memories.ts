@@ -9,7 +9,7 @@ export const memoriesMigration: Migration = {
     const sqlite = db.getExecutor().adapter instanceof SqliteAdapter;
     await db.schema
       .createTable('memories')
-      .addColumn('id', 'text', (column) => column.primaryKey())
+      .addColumn('id', 'text', (column) => column.notNull())
       .addColumn('organisation_id', 'text', (column) => column.notNull())
       .addColumn('type', 'text', (column) => column.notNull())
       .addColumn('content', 'text', (column) => column.notNull())
@@ -20,6 +20,9 @@ export const memoriesMigration: Migration = {
       .addColumn('embedding_model', 'text', (column) => column.notNull())
       .addColumn('created_at', 'text', (column) => column.notNull())
       .addColumn('updated_at', 'text', (column) => column.notNull())
+      // Organisation first: every query names it, so lookups by id, pages of the index rebuild and
+      // the full-text join all use this one key (an id-only key lost to the organisation indexes in SQLite's planner).
+      .addPrimaryKeyConstraint('memories_pkey', ['organisation_id', 'id'])
       .execute();
     await db.schema.createIndex('memories_org_created').on('memories').columns(['organisation_id', 'created_at', 'id']).execute();
     await db.schema.createIndex('memories_org_type').on('memories').columns(['organisation_id', 'type']).execute();
@@ -39,10 +42,9 @@ export const memoriesMigration: Migration = {
       .addColumn('predicate', 'text', (column) => column.notNull())
       .addColumn('target_id', 'text', (column) => column.notNull())
       .addColumn('created_at', 'text', (column) => column.notNull())
-      .addPrimaryKeyConstraint('memory_relations_pkey', ['source_id', 'predicate', 'target_id'])
+      .addPrimaryKeyConstraint('memory_relations_pkey', ['organisation_id', 'source_id', 'predicate', 'target_id'])
       .execute();
-    await db.schema.createIndex('memory_relations_target').on('memory_relations').columns(['target_id']).execute();
-    await db.schema.createIndex('memory_relations_org').on('memory_relations').columns(['organisation_id']).execute();
+    await db.schema.createIndex('memory_relations_target').on('memory_relations').columns(['organisation_id', 'target_id']).execute();
     if (sqlite) {
       // Its own copy of the text (not external content): rows are written and deleted beside the memory's, in one transaction.
       await sql`create virtual table memory_fts using fts5(memory_id unindexed, organisation_id unindexed, content, tokenize = 'porter unicode61 remove_diacritics 2')`.execute(db);

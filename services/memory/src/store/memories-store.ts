@@ -65,7 +65,7 @@ export function memoriesStore(db: Kysely<MemoryTables>, dialect: Dialect) {
         .selectAll()
         .where('organisation_id', '=', organisationId)
         .where((eb) => filterCondition(eb, filters, dialect));
-      if (after) query = query.where((eb) => eb.or([eb('created_at', '<', after.createdAt), eb.and([eb('created_at', '=', after.createdAt), eb('id', '<', after.id)])]));
+      if (after) query = query.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(after.createdAt, after.id)));
       return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
     },
 
@@ -97,7 +97,8 @@ export function memoriesStore(db: Kysely<MemoryTables>, dialect: Dialect) {
     /** One page of every organisation's vectors, by (organisation, id): what the index is rebuilt from. */
     vectorsPage: (after: { organisationId: string; id: string } | undefined, limit: number) => {
       let query = db.selectFrom('memories').select(['organisation_id', 'id', 'embedding']);
-      if (after) query = query.where((eb) => eb.or([eb('organisation_id', '>', after.organisationId), eb.and([eb('organisation_id', '=', after.organisationId), eb('id', '>', after.id)])]));
+      // A row-value comparison (both databases have them) walks the primary key; an OR of two conditions would not.
+      if (after) query = query.where((eb) => eb(eb.refTuple('organisation_id', 'id'), '>', eb.tuple(after.organisationId, after.id)));
       return query.orderBy('organisation_id').orderBy('id').limit(limit).execute();
     },
 

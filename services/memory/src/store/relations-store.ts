@@ -8,12 +8,12 @@ export function relationsStore(db: Kysely<MemoryTables>) {
   return {
     insert: async (rows: readonly RelationRow[]) => {
       if (rows.length === 0) return;
-      await db.insertInto('memory_relations').values([...rows]).onConflict((conflict) => conflict.columns(['source_id', 'predicate', 'target_id']).doNothing()).execute();
+      await db.insertInto('memory_relations').values([...rows]).onConflict((conflict) => conflict.columns(['organisation_id', 'source_id', 'predicate', 'target_id']).doNothing()).execute();
     },
     /** Replaces the memory's outgoing relations. */
     replaceFrom: async (organisationId: string, sourceId: string, rows: readonly RelationRow[]) => {
       await db.deleteFrom('memory_relations').where('organisation_id', '=', organisationId).where('source_id', '=', sourceId).execute();
-      if (rows.length > 0) await db.insertInto('memory_relations').values([...rows]).onConflict((conflict) => conflict.columns(['source_id', 'predicate', 'target_id']).doNothing()).execute();
+      if (rows.length > 0) await db.insertInto('memory_relations').values([...rows]).onConflict((conflict) => conflict.columns(['organisation_id', 'source_id', 'predicate', 'target_id']).doNothing()).execute();
     },
     outgoing: (organisationId: string, sourceIds: readonly string[]) =>
       sourceIds.length === 0 ? Promise.resolve([]) : db.selectFrom('memory_relations').selectAll().where('organisation_id', '=', organisationId).where('source_id', 'in', [...sourceIds]).orderBy('created_at').execute(),

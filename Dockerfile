@@ -6,7 +6,8 @@ ARG NODE_VERSION=20
 
 FROM node:${NODE_VERSION}-bookworm-slim AS dependencies
 WORKDIR /app
-# better-sqlite3 compiles from source when no prebuilt binary can be fetched.
+# better-sqlite3 compiles from source when no prebuilt binary can be fetched; usearch (memory's
+# vector index) uses its prebuilt binary or compiles the same way.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
@@ -20,7 +21,7 @@ COPY services/observability/package.json services/observability/
 COPY services/registry/package.json services/registry/
 COPY cli/package.json cli/
 # Sources are not here yet, so the root postinstall (bundling) is skipped; native packages are built.
-RUN npm ci --no-audit --no-fund --ignore-scripts && npm rebuild better-sqlite3 esbuild
+RUN npm ci --no-audit --no-fund --ignore-scripts && npm rebuild better-sqlite3 esbuild usearch
 
 FROM dependencies AS build
 COPY tsconfig.base.json ./

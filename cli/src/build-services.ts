@@ -26,7 +26,8 @@ export async function buildServices(root: string, services: readonly string[]): 
     target: 'node20',
     sourcemap: 'linked',
     chunkNames: 'chunks/[name]-[hash]',
-    external: ['better-sqlite3', 'pg-native', '@node-rs/*', '@aws-sdk/*', '@fastify/swagger-ui'],
+    // Native addons (better-sqlite3, usearch) load their .node files at run time: never bundled.
+    external: ['better-sqlite3', 'usearch', 'pg-native', '@node-rs/*', '@aws-sdk/*', '@fastify/swagger-ui'],
     // Bundled CommonJS dependencies still call require(); give ES modules one.
     banner: { js: "import { createRequire as __liftCreateRequire } from 'node:module'; const require = __liftCreateRequire(import.meta.url);" },
     logLevel: 'warning',

@@ -24,7 +24,7 @@ describe.each(everyService)('%s as a real process', (name) => {
     const response = await fetch(`${urlOf(name)}/ready`);
     expect(response.status).toBe(200);
     const body = (await response.json()) as { checks: Record<string, string> };
-    const extra: Record<string, Record<string, string>> = { auth: { 'platform-admin': 'ok' }, billing: { plans: 'ok' } };
+    const extra: Record<string, Record<string, string>> = { auth: { 'platform-admin': 'ok' }, billing: { plans: 'ok' }, memory: { index: 'ok' } };
     if (name !== 'gateway') expect(body.checks).toEqual({ database: 'ok', ...extra[name] });
   });
 

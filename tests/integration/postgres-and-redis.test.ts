@@ -33,7 +33,7 @@ describe.skipIf(withoutBoth)('services in production mode on PostgreSQL and Redi
     started.push(service);
     await waitUntilReady(service);
     const ready = (await (await fetch(`${service.url}/ready`)).json()) as { checks: Record<string, string> };
-    const extra: Record<string, Record<string, string>> = { auth: { 'platform-admin': 'ok' }, billing: { plans: 'ok' } };
+    const extra: Record<string, Record<string, string>> = { auth: { 'platform-admin': 'ok' }, billing: { plans: 'ok' }, memory: { index: 'ok' } };
     expect(ready.checks).toEqual({ database: 'ok', redis: 'ok', ...extra[name] });
 
     const client = new pg.Client({ connectionString: databaseUrl });

@@ -7,6 +7,6 @@ export const servicePermissions: Readonly<Record<string, readonly string[]>> = {
   registry: [],
   auth: ['registry:routes'],
   billing: ['registry:read', 'org:lookup'],
-  memory: [],
+  memory: ['billing:usage'],
   observability: ['registry:read', 'observability:read'],
 };

@@ -1,5 +1,6 @@
 import type { EntitlementMetric, Entitlements } from '@lift/sdk';
 import type { BillingDomain } from './billing-domain.js';
+import { usedInPeriod } from './metric-usage.js';
 import { getPlan } from './plans.js';
 import { currentPeriod, subscriptionOf } from './subscriptions.js';
 
@@ -13,7 +14,7 @@ export async function entitlementsOf(domain: BillingDomain, organisationId: stri
   const period = await currentPeriod(domain, subscription, plan);
   const metrics: EntitlementMetric[] = await Promise.all(
     plan.metrics.map(async (rule) => {
-      const used = await domain.store.usage.aggregate({ organisationId, metric: rule.metric, from: period.start, to: period.end, aggregation: 'sum' });
+      const used = await usedInPeriod(domain, organisationId, rule, period);
       return { metric: rule.metric, used, included: rule.included, remaining: Math.max(0, rule.included - used), limit: rule.limit, hardLimitReached: rule.limit === 'hard' && used >= rule.included };
     }),
   );

@@ -1,4 +1,5 @@
 import type { BillingDomain } from './billing-domain.js';
+import { usedInPeriod } from './metric-usage.js';
 import type { Period } from './billing-period.js';
 import { getPlan, type PlanView } from './plans.js';
 import { overageCharge } from './pricing.js';
@@ -44,7 +45,7 @@ export async function invoiceFor(domain: BillingDomain, organisationId: string, 
     }
   }
   for (const rule of plan.metrics) {
-    const used = await domain.store.usage.aggregate({ organisationId, metric: rule.metric, from: period.start, to: period.end, aggregation: 'sum' });
+    const used = await usedInPeriod(domain, organisationId, rule, period);
     const charge = overageCharge(rule, used);
     charge.lines.forEach((line, tier) => {
       lines.push({ description: `${rule.metric} over ${rule.included} included${charge.lines.length > 1 ? ` (tier ${tier + 1})` : ''}`, metric: rule.metric, ...line });

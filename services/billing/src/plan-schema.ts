@@ -12,6 +12,11 @@ export const MetricPrice = Type.Object(
     metric: Metric,
     included: Type.Integer({ minimum: 0, description: 'units included in the base price each period' }),
     limit: Type.Union([Type.Literal('hard'), Type.Literal('soft')], { description: 'hard: usage stops at the included units; soft: overage is billed' }),
+    aggregation: Type.Optional(
+      Type.Union([Type.Literal('sum'), Type.Literal('max')], {
+        description: 'sum: a flow (calls, searches), the period\'s events added up; max: a level (stored items), the highest count reported in the period, or the last one before it. Default: max for memory_items, sum otherwise',
+      }),
+    ),
     overage: Type.Optional(
       Type.Union([Type.Object({ unitPriceCents: Cents }, closed), Type.Object({ tiers: Type.Array(Tier, { minItems: 1, maxItems: 20 }) }, closed)], {
         description: 'price of the units past the included ones (soft limits)',

@@ -57,7 +57,8 @@ export async function forwardRequest(request: FastifyRequest, reply: FastifyRepl
   // Every body goes through a stream of its own: when the upstream fails mid-request undici
   // destroys the body it was given, and that must not be the client's request (its connection
   // would die with it instead of receiving a 502). The limit also holds for chunked bodies.
-  const body = hasBody ? limitedBody(request.raw, limits.bodyLimitBytes) : undefined;
+  // A body the metering hook already read (a batch search) goes on from its copy.
+  const body = hasBody ? limitedBody(request.forwardedBody ?? request.raw, limits.bodyLimitBytes) : undefined;
   const { resilience } = limits;
   const breaker = resilience.breakerFor(target.name);
   request.upstream = target.name;

@@ -1,7 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import { edgeTargetOfRequest } from './edge-routing.js';
 import type { QuotaGuard } from './quota-guard.js';
-import { meteredUses, type UsageMeter } from './usage-metering.js';
+import { searchesInBatch } from './search-batch-size.js';
+import { isSearchBatch, maxSearchesPerBatch, meteredUses, type UsageMeter } from './usage-metering.js';
 
 /**
  * After the edge guard: an authenticated request is checked against its organisation's hard
@@ -14,7 +15,8 @@ export function meteringHook(options: { quota?: QuotaGuard | undefined; meter: U
     if (identity === undefined || identity.organisation === 'platform') return;
     // The normalised path: `/memory/v1/%73earch` is a search like `/memory/v1/search`.
     const target = edgeTargetOfRequest(request);
-    const uses = meteredUses(request.method, target.path);
+    const batch = isSearchBatch(request.method, target.path) ? await searchesInBatch(request, maxSearchesPerBatch) : 1;
+    const uses = meteredUses(request.method, target.path, batch);
     if (options.quota) await options.quota.admit(identity.organisation, uses);
     options.meter.record(identity.organisation, uses, target.kind === 'service' ? target.upstream.name : `module:${target.moduleId}`);
   };

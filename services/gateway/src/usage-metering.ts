@@ -11,14 +11,28 @@ const apiCall: MeteredUse = { metric: 'api_calls', quantity: 1 };
 const apiCallOnly: readonly MeteredUse[] = [apiCall];
 const search: readonly MeteredUse[] = [apiCall, { metric: 'memory_searches', quantity: 1 }];
 
+/** The memory service's routes that search (see docs/api/memory-service.md). */
+export const memorySearchPath = '/memory/v1/search';
+export const memorySearchBatchPath = '/memory/v1/search/batch';
+/** The memory service's cap on queries per batch: a larger batch is refused there, so it never counts more. */
+export const maxSearchesPerBatch = 20;
+
+/** Whether the request is a batch search, whose body says how many searches it is. */
+export function isSearchBatch(method: string, path: string): boolean {
+  return method === 'POST' && path === memorySearchBatchPath;
+}
+
 /**
  * What an authenticated request counts against its organisation's plan: every one is an API
- * call; a memory search is also a search. Stored memory items are reported by the memory
+ * call; a memory search is also a search, and a batch search as many searches as it has queries
+ * (`searchesInBatch`, read from its body). Stored memory items are reported by the memory
  * service, which knows whether an item was really created. Precomputed arrays: nothing is
- * allocated per request.
+ * allocated per request except for batches.
  */
-export function meteredUses(method: string, path: string): readonly MeteredUse[] {
-  if (method === 'POST' && path.startsWith('/memory/v1/search')) return search;
+export function meteredUses(method: string, path: string, searchesInBatch = 1): readonly MeteredUse[] {
+  if (method !== 'POST') return apiCallOnly;
+  if (path === memorySearchPath) return search;
+  if (path === memorySearchBatchPath) return [apiCall, { metric: 'memory_searches', quantity: Math.min(maxSearchesPerBatch, Math.max(1, searchesInBatch)) }];
   return apiCallOnly;
 }
 

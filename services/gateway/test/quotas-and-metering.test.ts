@@ -17,6 +17,7 @@ interface FakeBillingOptions {
   readonly used?: number;
   readonly limit?: 'hard' | 'soft';
   readonly down?: () => boolean;
+  readonly searchesIncluded?: number;
 }
 
 /**
@@ -25,6 +26,8 @@ interface FakeBillingOptions {
  */
 async function startFakeBilling(options: FakeBillingOptions = {}) {
   const delivered: Record<string, unknown>[] = [];
+  /** What reached the fake as the memory service: `METHOD url body`. */
+  const forwarded: string[] = [];
   const server = await startUpstream((request: Received, respond) => {
     if (options.down?.()) return respond(503, '{"code":"DOWN"}');
     if (request.url === '/v1/oauth/token') return respond(200, JSON.stringify({ access_token: 'gateway-service-token', token_type: 'Bearer', expires_in: 300 }));
@@ -37,7 +40,7 @@ async function startFakeBilling(options: FakeBillingOptions = {}) {
         periodEnd: '2099-12-01T00:00:00.000Z',
         metrics: [
           { metric: 'api_calls', used: options.used ?? 0, included: options.included ?? 1_000, remaining: 0, limit: options.limit ?? 'hard', hardLimitReached: false },
-          { metric: 'memory_searches', used: 0, included: 1, remaining: 1, limit: 'hard', hardLimitReached: false },
+          { metric: 'memory_searches', used: 0, included: options.searchesIncluded ?? 1, remaining: 1, limit: 'hard', hardLimitReached: false },
         ],
       };
       return respond(200, JSON.stringify(entitlements));
@@ -47,9 +50,10 @@ async function startFakeBilling(options: FakeBillingOptions = {}) {
       delivered.push(...(JSON.parse(request.body) as { events: Record<string, unknown>[] }).events);
       return respond(200, '{"accepted":0,"duplicates":0,"deadLettered":0}');
     }
+    forwarded.push(`${request.method} ${request.url} ${request.body}`);
     return respond(200, '{"ok":true}');
   });
-  return { ...server, delivered };
+  return { ...server, delivered, forwarded };
 }
 
 function meteredEnv(billingUrl: string): Record<string, string> {
@@ -78,6 +82,23 @@ describe('quotas and metering', () => {
     expect(billing.delivered.every((event) => event.org === 'tenant-q' && event.metric === 'api_calls' && event.quantity === 1)).toBe(true);
     expect(new Set(billing.delivered.map((event) => event.id)).size).toBe(3);
     expect(billing.delivered[0]).toMatchObject({ properties: { upstream: 'memory' } });
+  });
+
+  it('counts a batch search as one search per query, forwards its body unchanged, and counts nothing else under /memory/v1/search* as a search', async () => {
+    const billing = await startFakeBilling({ searchesIncluded: 4 });
+    const gateway = await buildGateway(meteredEnv(billing.url));
+    const headers = await signedIn(['memory:read'], 'tenant-batch');
+    const batch = JSON.stringify({ queries: [{ query: 'a' }, { query: 'b' }, { query: 'c' }] });
+    const admitted = await gateway.inject({ method: 'POST', url: '/memory/v1/search/batch', headers: { ...headers, 'content-type': 'application/json' }, payload: batch });
+    expect(admitted.statusCode).toBe(200);
+    expect(billing.forwarded).toContain(`POST /v1/search/batch ${batch}`);
+    // 3 used of 4: a batch of two would pass the limit, a single search does not.
+    const refused = await gateway.inject({ method: 'POST', url: '/memory/v1/search/batch', headers, payload: { queries: [{ query: 'd' }, { query: 'e' }] } });
+    expect(refused.statusCode).toBe(402);
+    expect(refused.json()).toMatchObject({ metric: 'memory_searches', included: 4 });
+    expect((await gateway.inject({ method: 'POST', url: '/memory/v1/search', headers, payload: { query: 'f' } })).statusCode).toBe(200);
+    expect((await gateway.inject({ method: 'POST', url: '/memory/v1/searches-of-another-kind', headers, payload: {} })).statusCode).toBe(200);
+    await expect.poll(() => billing.delivered.filter((event) => event.metric === 'memory_searches').map((event) => event.quantity), { timeout: 5_000 }).toEqual([3, 1]);
   });
 
   it('counts a memory search as a search and a call, and gives both back when one limit is used up', async () => {

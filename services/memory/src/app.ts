@@ -1,12 +1,66 @@
-import { createService, type DatabaseServiceDeps, type ServiceApp } from '@lift/kit';
+import { authPlugin, createService, readyOnceDone, serviceTokenVerifier, type DatabaseServiceDeps, type EventPublisher, type ServiceApp } from '@lift/kit';
 import type { MemoryConfig } from './config.js';
+import type { EmbeddingProvider } from './embedding/embedding-provider.js';
+import { localEmbedder } from './embedding/local-embedder.js';
+import type { ItemLimits } from './limits/item-limits.js';
+import { startMemoryLimits } from './limits/limits-setup.js';
+import type { MemoryDomain } from './memory-domain.js';
+import { insightRoutes } from './routes/insight-routes.js';
+import { memoryRoutes } from './routes/memory-routes.js';
+import { searchRoutes } from './routes/search-routes.js';
 import { memoryIdentity } from './service-identity.js';
+import { memoryStore } from './store/index.js';
+import type { MemoryTables } from './tables.js';
+import { rebuildIndex } from './vector-index/index-rebuild.js';
+import { usearchIndex } from './vector-index/usearch-index.js';
 
-/** The tables of this service's database, for Kysely's typed queries. */
-export type MemoryTables = Record<string, never>;
+export type { MemoryTables };
+export type MemoryDeps = DatabaseServiceDeps<MemoryConfig, MemoryTables> & {
+  /** The local embedder unless given. */
+  readonly embedder?: EmbeddingProvider;
+  /** Tests pass the plan's limits instead of asking billing. */
+  readonly limits?: ItemLimits;
+  /** Tests capture the stored-count events instead of sending them to billing. */
+  readonly usageEvents?: EventPublisher;
+};
 
-export type MemoryDeps = DatabaseServiceDeps<MemoryConfig, MemoryTables>;
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Vectors the index holds for an organisation (tests prove erase and rebuild with it). */
+    indexedVectors(organisationId: string): number;
+  }
+}
 
 export async function buildApp(deps: MemoryDeps): Promise<ServiceApp> {
-  return createService({ identity: memoryIdentity, config: deps.config, log: deps.log, clock: deps.clock });
+  const { config } = deps;
+  // Before anything is built: a missing or short HS256 secret is a configuration error.
+  const verifier = serviceTokenVerifier(config, deps.clock);
+  const embedder = deps.embedder ?? localEmbedder();
+  const index = usearchIndex(embedder.dimensions);
+  const store = memoryStore(deps.database.db, deps.database.location.dialect);
+  const limits = await startMemoryLimits(deps, { limits: deps.limits, publisher: deps.usageEvents });
+  let indexBuilt: () => void = () => undefined;
+  const indexReady = new Promise<void>((resolve) => (indexBuilt = resolve));
+  const domain: MemoryDomain = { config, store, clock: deps.clock, log: deps.log, embedder, index, indexReady, limits: limits.limits, storedCount: limits.storedCount };
+
+  const app = await createService({ identity: memoryIdentity, config, log: deps.log, clock: deps.clock });
+  await app.register(authPlugin, { verifier });
+  await memoryRoutes(app, domain);
+  await searchRoutes(app, domain);
+  await insightRoutes(app, domain);
+  app.decorate('indexedVectors', (organisationId: string) => index.size(organisationId));
+
+  // /ready names `index` until every stored vector is in it.
+  readyOnceDone(app, {
+    name: 'index',
+    after: deps.database.migrated,
+    work: async () => {
+      await rebuildIndex(store, index, deps.log, config.INDEX_REBUILD_PAGE);
+      indexBuilt();
+    },
+    log: deps.log,
+    failure: 'rebuilding the vector index failed',
+  });
+  app.addHook('onClose', async () => limits.close());
+  return app;
 }

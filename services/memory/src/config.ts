@@ -1,9 +1,15 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { baseConfigProperties, databaseConfigProperties } from '@lift/kit';
+import { baseConfigProperties, databaseConfigProperties, tokenVerificationConfigProperties } from '@lift/kit';
 
 export const memoryConfigSchema = Type.Object({
   ...baseConfigProperties(8003),
   ...databaseConfigProperties(),
+  ...tokenVerificationConfigProperties(),
+  BILLING_SERVICE_URL: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:8002', description: 'where the plan\'s memory_items limit is read and the stored count is reported' }),
+  MEMORY_LIMITS: Type.Boolean({ default: true, description: 'enforce the plan\'s hard memory_items limit and report the stored count to billing (needs the memory service\'s secret)' }),
+  ENTITLEMENTS_CACHE_MS: Type.Integer({ minimum: 1_000, maximum: 3_600_000, default: 30_000, description: 'how long billing\'s answer about an organisation\'s plan is reused' }),
+  MEMORY_OUTBOX_FILE: Type.String({ minLength: 1, default: 'data/lift.memory.outbox.db', description: 'without REDIS_URL: the file the stored-count events wait in until billing has them' }),
+  INDEX_REBUILD_PAGE: Type.Integer({ minimum: 100, maximum: 100_000, default: 5_000, description: 'rows read per page while the vector index is rebuilt at start' }),
 });
 
 export type MemoryConfig = Static<typeof memoryConfigSchema>;

@@ -8,6 +8,5 @@ await runService({
   identity: memoryIdentity,
   configSchema: memoryConfigSchema,
   requiredInProduction: ['DATABASE_URL'],
-  build: async (context) =>
-    buildApp({ ...context, database: await openServiceDatabase<MemoryTables>(context, { migrations: memoryMigrations }) }),
+  build: async (context) => buildApp({ ...context, database: await openServiceDatabase<MemoryTables>(context, { migrations: memoryMigrations }) }),
 });

@@ -5,4 +5,11 @@ export const memoryIdentity: ServiceIdentity = {
   name: 'memory',
   version: packageJson.version,
   description: 'Per-organisation memory: storage, hybrid search, relations and insights.',
+  tags: {
+    memories: 'Memories of the caller\'s organisation and their relations',
+    search: 'Hybrid, neural, full-text and knowledge-graph search',
+    insights: 'Counts, activity and storage of the organisation\'s memory',
+    context: 'Erasing the organisation\'s memory',
+    health: 'Probes of the memory service',
+  },
 };

@@ -64,6 +64,21 @@ export function usageStore(db: Kysely<BillingTables>, dialect: 'sqlite' | 'postg
       return Number(value ?? 0);
     },
 
+    /** The quantity of the organisation's latest event of the metric before `from` (a level carried into the window). */
+    lastBefore: async (window: UsageWindow): Promise<number | undefined> => {
+      const row = await db
+        .selectFrom('usage_events')
+        .select('quantity')
+        .where('organisation_id', '=', window.organisationId)
+        .where('metric', '=', window.metric)
+        .where('occurred_at', '<', window.from.toISOString())
+        .orderBy('occurred_at', 'desc')
+        .orderBy('received_at', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      return row === undefined ? undefined : Number(row.quantity);
+    },
+
     /** Totals per UTC day that has events (ISO text times: the first 10 characters are the day on both databases). */
     dailyTotals: async (window: UsageWindow): Promise<Map<string, number>> => {
       const day = sql<string>`substr(occurred_at, 1, 10)`;

@@ -1,7 +1,7 @@
 import type { ServiceMigrations } from '@lift/kit';
+import { memoriesMigration } from './0001-memories.js';
 
-/**
- * The memory service's tables, oldest first. Its domain tables arrive with its domain API
- * (see the memory issue); the kit already creates the schema and the migration bookkeeping.
- */
-export const memoryMigrations: ServiceMigrations = {};
+/** The memory service's tables, oldest first. Never edit a migration that has shipped; add one. */
+export const memoryMigrations: ServiceMigrations = {
+  '0001_memories': memoriesMigration,
+};

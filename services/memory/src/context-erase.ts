@@ -1,0 +1,16 @@
+import type { MemoryDomain } from './memory-domain.js';
+
+/**
+ * Erases everything the organisation stored — memories, tags, relations, full-text entries — in
+ * one transaction, then its vector index space, and answers what is left (all zeros) so the
+ * caller can see it done.
+ */
+export async function eraseContext(domain: MemoryDomain, organisationId: string) {
+  const erased = await domain.store.transaction((queries) => queries.memories.eraseOrganisation(organisationId));
+  await domain.indexReady;
+  domain.index.dropOrganisation(organisationId);
+  domain.storedCount.report(organisationId, 0);
+  const remaining = await domain.store.memories.residue(organisationId);
+  domain.log.info({ organisationId, erased }, 'an organisation\'s memory was erased');
+  return { erased, remaining: { ...remaining, indexEntries: domain.index.size(organisationId) } };
+}

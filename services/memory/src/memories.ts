@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import { InvalidInputError, NotFoundError, nowIso, type Identity } from '@lift/kit';
+import { memoryErrorCodes } from './errors.js';
+import { assertRoomFor } from './limits/item-limits.js';
+import { decodeCursor, encodeCursor } from './list-cursor.js';
+import type { MemoryDomain } from './memory-domain.js';
+import { sourceOf } from './memory-source.js';
+import { memoryView } from './memory-view.js';
+import type { MemoryQueries, MemoryRow, RelationRow } from './store/index.js';
+import type { MemoryView } from './schemas.js';
+import { vectorToBytes } from './vector-index/vector-index.js';
+
+export interface MemoryInputFields {
+  readonly content: string;
+  readonly type?: string | undefined;
+  readonly tags?: readonly string[] | undefined;
+  readonly metadata?: Record<string, unknown> | undefined;
+  readonly relations?: readonly { predicate: string; target: string }[] | undefined;
+}
+
+const maxMetadataBytes = 16_384;
+
+export const notFound = () => new NotFoundError(memoryErrorCodes.notFound, 'No memory with that id in your organisation.');
+
+/** Content and metadata rules the schema cannot say; `field` is where the item sits in the request. */
+function checkFields(input: Partial<MemoryInputFields>, field: string): void {
+  if (input.content !== undefined && input.content.trim() === '') throw new InvalidInputError(memoryErrorCodes.contentEmpty, 'content is only whitespace; give the text to remember.', { field: `${field}.content` });
+  if (input.metadata !== undefined && Buffer.byteLength(JSON.stringify(input.metadata)) > maxMetadataBytes) {
+    throw new InvalidInputError(memoryErrorCodes.metadataTooLarge, `metadata is larger than ${maxMetadataBytes} bytes as JSON; keep large data elsewhere and store a reference.`, { field: `${field}.metadata` });
+  }
+}
+
+/** Every relation target must be a memory of the same organisation (another org's is as missing as a deleted one). */
+async function checkTargets(queries: MemoryQueries, organisationId: string, items: readonly { relations?: MemoryInputFields['relations'] }[], fieldOf: (item: number) => string): Promise<void> {
+  const targets = items.flatMap((item) => (item.relations ?? []).map((relation) => relation.target));
+  const existing = await queries.memories.existingIds(organisationId, [...new Set(targets)]);
+  items.forEach((item, index) =>
+    (item.relations ?? []).forEach((relation, position) => {
+      if (!existing.has(relation.target)) {
+        throw new InvalidInputError(memoryErrorCodes.relationTargetNotFound, `Relation target ${relation.target} is not a memory of your organisation; store it first.`, { field: `${fieldOf(index)}.relations[${position}].target` });
+      }
+    }),
+  );
+}
+
+/**
+ * Stores memories for the caller's organisation, atomically: the relations' targets and the plan's
+ * memory_items limit are checked in the same transaction as the insert. Then the index learns the
+ * vectors and billing the new count.
+ */
+export async function createMemories(domain: MemoryDomain, identity: Identity, items: readonly MemoryInputFields[], fieldOf: (item: number) => string): Promise<MemoryView[]> {
+  items.forEach((item, index) => checkFields(item, fieldOf(index)));
+  const organisationId = identity.organisation;
+  const limit = await domain.limits.limitOf(organisationId);
+  const vectors = await domain.embedder.embed(items.map((item) => item.content));
+  const at = nowIso(domain.clock);
+  const source = sourceOf(identity);
+  const rows: MemoryRow[] = items.map((item, index) => ({
+    id: randomUUID(),
+    organisation_id: organisationId,
+    type: item.type ?? 'general',
+    content: item.content,
+    tags: JSON.stringify(item.tags ?? []),
+    metadata: JSON.stringify(item.metadata ?? {}),
+    source,
+    embedding: vectorToBytes(vectors[index] as Float32Array),
+    embedding_model: domain.embedder.model,
+    created_at: at,
+    updated_at: at,
+  }));
+  const relations: RelationRow[] = items.flatMap((item, index) => (item.relations ?? []).map((relation) => ({ organisation_id: organisationId, source_id: (rows[index] as MemoryRow).id, predicate: relation.predicate, target_id: relation.target, created_at: at })));
+  const stored = await domain.store.transaction(async (queries) => {
+    await checkTargets(queries, organisationId, items, fieldOf);
+    const before = await queries.memories.count(organisationId);
+    assertRoomFor(limit, before, rows.length);
+    await queries.memories.insert(rows);
+    await queries.relations.insert(relations);
+    return before + rows.length;
+  });
+  await domain.indexReady;
+  domain.index.upsert(organisationId, rows.map((row, index) => ({ id: row.id, vector: vectors[index] as Float32Array })));
+  domain.storedCount.report(organisationId, stored);
+  return rows.map((row) => memoryView(row, relations));
+}
+
+export async function getMemory(domain: MemoryDomain, organisationId: string, id: string): Promise<MemoryView> {
+  const row = await domain.store.memories.byId(organisationId, id);
+  if (!row) throw notFound();
+  return memoryView(row, await domain.store.relations.outgoing(organisationId, [id]));
+}
+
+/** The organisation's memories, newest first, with the views' relations loaded in one query. */
+export async function viewsOf(domain: MemoryDomain, organisationId: string, rows: readonly MemoryRow[]): Promise<MemoryView[]> {
+  const relations = await domain.store.relations.outgoing(organisationId, rows.map((row) => row.id));
+  return rows.map((row) => memoryView(row, relations));
+}
+
+export async function listMemories(domain: MemoryDomain, organisationId: string, query: { type?: string | undefined; tag?: string | undefined; source?: string | undefined; limit: number; cursor?: string | undefined }) {
+  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+  const filters = { types: query.type === undefined ? undefined : [query.type], tags: query.tag === undefined ? undefined : [query.tag], sources: query.source === undefined ? undefined : [query.source] };
+  const rows = await domain.store.memories.list(organisationId, filters, after, query.limit + 1);
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  return { items: await viewsOf(domain, organisationId, page), nextCursor: rows.length > query.limit && last ? encodeCursor({ createdAt: last.created_at, id: last.id }) : null };
+}
+
+/** Changes what is given; new content is embedded again and replaces the vector in the index. */
+export async function updateMemory(domain: MemoryDomain, organisationId: string, id: string, patch: Partial<MemoryInputFields>): Promise<MemoryView> {
+  checkFields(patch, 'body');
+  const vector = patch.content === undefined ? undefined : (await domain.embedder.embed([patch.content]))[0];
+  const at = nowIso(domain.clock);
+  await domain.store.transaction(async (queries) => {
+    if (!(await queries.memories.byId(organisationId, id))) throw notFound();
+    if (patch.relations !== undefined) {
+      await checkTargets(queries, organisationId, [patch], () => 'body');
+      await queries.relations.replaceFrom(organisationId, id, patch.relations.map((relation) => ({ organisation_id: organisationId, source_id: id, predicate: relation.predicate, target_id: relation.target, created_at: at })));
+    }
+    await queries.memories.update(organisationId, id, {
+      updated_at: at,
+      ...(patch.type === undefined ? {} : { type: patch.type }),
+      ...(patch.tags === undefined ? {} : { tags: JSON.stringify(patch.tags) }),
+      ...(patch.metadata === undefined ? {} : { metadata: JSON.stringify(patch.metadata) }),
+      ...(patch.content === undefined || vector === undefined ? {} : { content: patch.content, embedding: vectorToBytes(vector), embedding_model: domain.embedder.model }),
+    });
+  });
+  if (vector !== undefined) {
+    await domain.indexReady;
+    domain.index.upsert(organisationId, [{ id, vector }]);
+  }
+  return getMemory(domain, organisationId, id);
+}
+
+/** The memory, its relations either way, its full-text entry and its vector. */
+export async function deleteMemory(domain: MemoryDomain, organisationId: string, id: string): Promise<void> {
+  const stored = await domain.store.transaction(async (queries) => {
+    if (!(await queries.memories.remove(organisationId, id))) throw notFound();
+    return queries.memories.count(organisationId);
+  });
+  await domain.indexReady;
+  domain.index.remove(organisationId, [id]);
+  domain.storedCount.report(organisationId, stored);
+}

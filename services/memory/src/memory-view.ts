@@ -1,0 +1,18 @@
+import type { MemoryRow, RelationRow } from './store/index.js';
+import type { MemoryView } from './schemas.js';
+
+/** A stored memory as the API shows it, with its outgoing relations. */
+export function memoryView(row: MemoryRow, relations: readonly RelationRow[]): MemoryView {
+  return {
+    id: row.id,
+    content: row.content,
+    type: row.type,
+    tags: JSON.parse(row.tags) as string[],
+    metadata: JSON.parse(row.metadata) as Record<string, unknown>,
+    relations: relations.filter((relation) => relation.source_id === row.id).map((relation) => ({ predicate: relation.predicate, target: relation.target_id })),
+    source: row.source,
+    embeddingModel: row.embedding_model,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}

@@ -1,0 +1,32 @@
+import { Type } from '@sinclair/typebox';
+import { identityOf, type ServiceApp } from '@lift/kit';
+import { eraseContext } from '../context-erase.js';
+import { memoryStats } from '../insights.js';
+import type { MemoryDomain } from '../memory-domain.js';
+
+const security = [{ bearerAuth: [] }];
+const Counts = Type.Record(Type.String(), Type.Integer());
+const StatsBody = Type.Object({
+  total: Type.Integer(),
+  relations: Type.Integer(),
+  byType: Counts,
+  bySource: Counts,
+  topTags: Counts,
+  recentActivity: Type.Object({ createdPerDay: Type.Array(Type.Object({ day: Type.String(), created: Type.Integer() })), changedLastDay: Type.Integer(), changedLastWeek: Type.Integer() }),
+  storage: Type.Object({ content: Type.Integer(), metadata: Type.Integer(), vectors: Type.Integer(), totalBytes: Type.Integer(), indexedVectors: Type.Integer() }),
+  embeddingModel: Type.String(),
+});
+const EraseBody = Type.Object({
+  erased: Type.Integer({ description: 'memories deleted' }),
+  remaining: Type.Object({ memories: Type.Integer(), tags: Type.Integer(), relations: Type.Integer(), fullText: Type.Integer(), indexEntries: Type.Integer() }, { description: 'what is left afterwards: all zero' }),
+});
+
+/** Insights over the organisation's memory, and erasing all of it. */
+export async function insightRoutes(app: ServiceApp, domain: MemoryDomain): Promise<void> {
+  app.get('/v1/stats', { preHandler: app.requirePermission('memory:read'), schema: { operationId: 'getMemoryStats', tags: ['insights'], security, summary: 'Counts by type, tag and source; recent activity; storage used', response: { 200: StatsBody } } }, async (request) =>
+    memoryStats(domain, identityOf(request).organisation),
+  );
+  app.delete('/v1/context', { preHandler: app.requirePermission('org:admin'), schema: { operationId: 'eraseContext', tags: ['context'], security, summary: 'Erase the organisation\'s whole memory (rows, full-text entries and index entries)', response: { 200: EraseBody } } }, async (request) =>
+    eraseContext(domain, identityOf(request).organisation),
+  );
+}

@@ -1,0 +1,55 @@
+import { identityOf, type ServiceApp } from '@lift/kit';
+import { createMemories, deleteMemory, getMemory, listMemories, updateMemory } from '../memories.js';
+import type { MemoryDomain } from '../memory-domain.js';
+import { relatedMemories } from '../related-walk.js';
+import { ListQuery, MemoryBatchBody, MemoryBatchInput, MemoryBody, MemoryInput, MemoryList, MemoryParams, MemoryPatch, RelatedBody, RelatedQuery } from '../schemas.js';
+
+const tags = ['memories'];
+const security = [{ bearerAuth: [] }];
+const notFound = { 404: 'No memory with that id in your organisation (MEMORY_NOT_FOUND)' };
+const badInput = 'Whitespace-only content (MEMORY_CONTENT_EMPTY), metadata over 16 KiB (MEMORY_METADATA_TOO_LARGE), or a relation to a memory your organisation does not have (MEMORY_RELATION_TARGET_NOT_FOUND)';
+const limits = { 402: 'The plan\'s memory_items limit would be passed (MEMORY_ITEM_LIMIT_REACHED)', 503: 'Billing cannot say what the plan allows right now (MEMORY_LIMITS_UNAVAILABLE)' };
+
+/** Store, read, list, change and delete memories; walk their relations. Always in the token's organisation. */
+export async function memoryRoutes(app: ServiceApp, domain: MemoryDomain): Promise<void> {
+  const read = app.requirePermission('memory:read');
+  const write = app.requirePermission('memory:write');
+
+  app.post('/v1/memories', { preHandler: write, schema: { operationId: 'createMemory', problems: { 400: badInput, ...limits }, tags, security, summary: 'Store a memory', body: MemoryInput, response: { 201: MemoryBody } } }, async (request, reply) => {
+    reply.code(201);
+    const [memory] = await createMemories(domain, identityOf(request), [request.body], () => 'body');
+    return memory;
+  });
+
+  app.post(
+    '/v1/memories/batch',
+    { preHandler: write, bodyLimit: 32 * 1024 * 1024, schema: { operationId: 'createMemories', problems: { 400: badInput, ...limits }, tags, security, summary: 'Store many memories at once (all or none)', body: MemoryBatchInput, response: { 201: MemoryBatchBody } } },
+    async (request, reply) => {
+      reply.code(201);
+      return { items: await createMemories(domain, identityOf(request), request.body.items, (index) => `body.items[${index}]`) };
+    },
+  );
+
+  app.get('/v1/memories', { preHandler: read, schema: { operationId: 'listMemories', problems: { 400: 'The cursor is not one this list gave out (MEMORY_INVALID_CURSOR)' }, tags, security, summary: 'Memories, newest first, filtered and paged', querystring: ListQuery, response: { 200: MemoryList } } }, async (request) =>
+    listMemories(domain, identityOf(request).organisation, request.query),
+  );
+
+  app.get('/v1/memories/:id', { preHandler: read, schema: { operationId: 'getMemory', problems: notFound, tags, security, summary: 'One memory', params: MemoryParams, response: { 200: MemoryBody } } }, async (request) =>
+    getMemory(domain, identityOf(request).organisation, request.params.id),
+  );
+
+  app.patch('/v1/memories/:id', { preHandler: write, schema: { operationId: 'updateMemory', problems: { ...notFound, 400: badInput }, tags, security, summary: 'Change a memory (given fields only; relations replace the outgoing ones)', params: MemoryParams, body: MemoryPatch, response: { 200: MemoryBody } } }, async (request) =>
+    updateMemory(domain, identityOf(request).organisation, request.params.id, request.body),
+  );
+
+  app.delete('/v1/memories/:id', { preHandler: write, schema: { operationId: 'deleteMemory', problems: notFound, tags, security, summary: 'Delete a memory, its relations and its index entries', params: MemoryParams, response: { 204: { type: 'null' } } } }, async (request, reply) => {
+    await deleteMemory(domain, identityOf(request).organisation, request.params.id);
+    return reply.code(204).send();
+  });
+
+  app.get(
+    '/v1/memories/:id/related',
+    { preHandler: read, schema: { operationId: 'listRelatedMemories', problems: notFound, tags, security, summary: 'Memories linked to this one, by relations either way, nearest first', params: MemoryParams, querystring: RelatedQuery, response: { 200: RelatedBody } } },
+    async (request) => relatedMemories(domain, identityOf(request).organisation, request.params.id, request.query),
+  );
+}

@@ -1,0 +1,140 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+const closed = { additionalProperties: false } as const;
+
+/** Content is at most this many characters (UTF-16 code units, as JavaScript counts them). */
+export const maxContentLength = 32_768;
+/** Memories per POST /v1/memories/batch. */
+export const maxBatchItems = 500;
+/** Queries per POST /v1/search/batch. */
+export const maxBatchQueries = 20;
+
+const Label = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]*$' });
+export const MemoryId = Type.String({ format: 'uuid', description: 'a memory id of the same organisation' });
+const Timestamp = Type.String({ format: 'date-time' });
+const MetadataValue = Type.Union([Type.String({ maxLength: 1_000 }), Type.Number(), Type.Boolean()]);
+
+export const Relation = Type.Object(
+  {
+    predicate: Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z][a-z0-9_]*$', description: 'e.g. supports, contradicts, part_of, follows' }),
+    target: MemoryId,
+  },
+  closed,
+);
+
+const Content = Type.String({ minLength: 1, maxLength: maxContentLength, description: `the text remembered, 1–${maxContentLength} characters` });
+const Tags = Type.Array(Label, { maxItems: 32, uniqueItems: true });
+const Metadata = Type.Object({}, { additionalProperties: true, maxProperties: 64, description: 'any JSON object (at most 64 top-level fields, 16 KiB as JSON)' });
+const Relations = Type.Array(Relation, { maxItems: 64 });
+
+export const MemoryInput = Type.Object(
+  {
+    content: Content,
+    type: Type.Optional(Type.String({ ...Label, default: 'general', description: 'general, insight, or a module\'s own' })),
+    tags: Type.Optional(Tags),
+    metadata: Type.Optional(Metadata),
+    relations: Type.Optional(Relations),
+  },
+  closed,
+);
+
+export const MemoryPatch = Type.Object(
+  {
+    content: Type.Optional(Content),
+    type: Type.Optional(Label),
+    tags: Type.Optional(Tags),
+    metadata: Type.Optional(Metadata),
+    relations: Type.Optional(Type.Array(Relation, { maxItems: 64, description: 'replaces the memory\'s outgoing relations' })),
+  },
+  { ...closed, minProperties: 1 },
+);
+
+export const MemoryBatchInput = Type.Object({ items: Type.Array(MemoryInput, { minItems: 1, maxItems: maxBatchItems }) }, closed);
+
+export const MemoryBody = Type.Object({
+  id: Type.String(),
+  content: Type.String(),
+  type: Type.String(),
+  tags: Type.Array(Type.String()),
+  metadata: Type.Record(Type.String(), Type.Unknown()),
+  relations: Type.Array(Type.Object({ predicate: Type.String(), target: Type.String() })),
+  source: Type.String({ description: 'module:<id> for a module\'s token, else the user (or API key) that stored it' }),
+  embeddingModel: Type.String(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export type MemoryView = Static<typeof MemoryBody>;
+
+export const MemoryList = Type.Object({ items: Type.Array(MemoryBody), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+export const MemoryBatchBody = Type.Object({ items: Type.Array(MemoryBody) });
+
+export const MemoryParams = Type.Object({ id: MemoryId }, closed);
+
+const ListOf = (description: string) => Type.Optional(Type.Array(Label, { minItems: 1, maxItems: 50, description }));
+
+export const SearchFilters = Type.Object(
+  {
+    types: ListOf('any of these types'),
+    tags: ListOf('any of these tags'),
+    sources: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { minItems: 1, maxItems: 50, description: 'any of these sources' })),
+    metadata: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z0-9_]{1,64}$' }), MetadataValue, { maxProperties: 16, description: 'top-level metadata fields equal to these values', additionalProperties: false })),
+    from: Type.Optional(Timestamp),
+    to: Type.Optional(Timestamp),
+  },
+  closed,
+);
+
+export const ListQuery = Type.Object(
+  {
+    type: Type.Optional(Label),
+    tag: Type.Optional(Label),
+    source: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+    cursor: Type.Optional(Type.String({ maxLength: 500 })),
+  },
+  closed,
+);
+
+export const SearchMode = Type.Union([Type.Literal('hybrid'), Type.Literal('neural'), Type.Literal('fulltext'), Type.Literal('knowledge')]);
+export type SearchModeName = Static<typeof SearchMode>;
+
+const Weight = Type.Number({ minimum: 0, maximum: 10 });
+export const SearchInput = Type.Object(
+  {
+    query: Type.String({ minLength: 1, maxLength: 2_000 }),
+    mode: Type.Optional(SearchMode),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 10 })),
+    minScore: Type.Optional(Type.Number({ minimum: 0, description: 'hits scoring lower are left out (the scale is the mode\'s: see the docs)' })),
+    filters: Type.Optional(SearchFilters),
+    weights: Type.Optional(Type.Object({ fulltext: Type.Optional(Weight), neural: Type.Optional(Weight), knowledge: Type.Optional(Weight) }, closed)),
+  },
+  closed,
+);
+export type SearchRequest = Static<typeof SearchInput>;
+
+export const SearchBatchInput = Type.Object({ queries: Type.Array(SearchInput, { minItems: 1, maxItems: maxBatchQueries }) }, closed);
+
+const Signals = Type.Object({ fulltext: Type.Optional(Type.Number()), neural: Type.Optional(Type.Number()), knowledge: Type.Optional(Type.Number()) });
+export const SearchHit = Type.Object({ memory: MemoryBody, score: Type.Number(), signals: Signals });
+export const SearchResult = Type.Object({ items: Type.Array(SearchHit), mode: SearchMode, tookMs: Type.Number() });
+export type SearchAnswer = Static<typeof SearchResult>;
+export const SearchBatchResult = Type.Object({ results: Type.Array(SearchResult) });
+
+export const RelatedQuery = Type.Object(
+  {
+    depth: Type.Integer({ minimum: 1, maximum: 3, default: 2 }),
+    predicate: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z][a-z0-9_]*$' })),
+    limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+  },
+  closed,
+);
+export const RelatedBody = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      memory: MemoryBody,
+      depth: Type.Integer({ description: 'relations between it and the starting memory' }),
+      via: Type.Object({ from: Type.String(), predicate: Type.String(), direction: Type.Union([Type.Literal('outgoing'), Type.Literal('incoming')]) }),
+    }),
+  ),
+  nextCursor: Type.Null(),
+});

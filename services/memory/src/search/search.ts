@@ -1,0 +1,86 @@
+import { InvalidInputError } from '@lift/kit';
+import { memoryErrorCodes } from '../errors.js';
+import type { MemoryDomain } from '../memory-domain.js';
+import { viewsOf } from '../memories.js';
+import type { SearchAnswer, SearchModeName, SearchRequest } from '../schemas.js';
+import type { MemoryFilters } from '../store/index.js';
+import { knowledgeScores, knowledgeSeeds } from './knowledge-signal.js';
+import { queryWords } from './query-words.js';
+import { byScore, fuseRankings } from './rank-fusion.js';
+
+type Signal = 'fulltext' | 'neural' | 'knowledge';
+const defaultWeights: Record<Signal, number> = { fulltext: 1, neural: 1, knowledge: 0.5 };
+
+/**
+ * One search in the caller's organisation. Each signal ranks its own candidates (full text in the
+ * database, neural in the vector index, knowledge around the best of both); the mode picks one
+ * signal's score, or fuses the rankings (hybrid). Filters apply to every signal's candidates.
+ */
+export async function searchMemories(domain: MemoryDomain, organisationId: string, request: SearchRequest, field = 'body'): Promise<SearchAnswer> {
+  const started = performance.now();
+  if (request.query.trim() === '') throw new InvalidInputError(memoryErrorCodes.emptyQuery, 'query is only whitespace; say what to look for.', { field: `${field}.query` });
+  const mode: SearchModeName = request.mode ?? 'hybrid';
+  const limit = request.limit ?? 10;
+  const filters: MemoryFilters = request.filters ?? {};
+  // Each signal looks deeper than the page, so fusion has overlap to work with.
+  const depth = Math.min(300, Math.max(30, limit * 3));
+  const signals: Partial<Record<Signal, Map<string, number>>> = {};
+
+  if (mode !== 'neural') signals.fulltext = new Map((await domain.store.fullText.search(organisationId, queryWords(request.query), filters, depth)).map((hit) => [hit.id, hit.score]));
+  if (mode !== 'fulltext') signals.neural = await neuralScores(domain, organisationId, request.query, filters, depth);
+  if (mode === 'knowledge' || mode === 'hybrid') {
+    signals.knowledge = await knowledgeScores(domain.store, organisationId, seedsOf(signals.fulltext, signals.neural));
+  }
+
+  const weights = { ...defaultWeights, ...request.weights };
+  let scores: Map<string, number>;
+  if (mode === 'hybrid') {
+    scores = fuseRankings((['fulltext', 'neural', 'knowledge'] as const).map((signal) => ({ weight: weights[signal], ids: byScore(signals[signal] ?? new Map()) })));
+  } else {
+    scores = signals[mode] ?? new Map();
+    if (mode === 'knowledge') signals.fulltext = signals.neural = undefined;
+    if (mode === 'neural') signals.fulltext = undefined;
+  }
+
+  const ranked = byScore(scores).filter((id) => (scores.get(id) as number) >= (request.minScore ?? Number.NEGATIVE_INFINITY));
+  // Loaded with the filters again: the graph walk and the index know nothing of them.
+  const rows = new Map((await domain.store.memories.byIds(organisationId, ranked.slice(0, limit * 4 + 50), filters)).map((row) => [row.id, row]));
+  const page = ranked.filter((id) => rows.has(id)).slice(0, limit);
+  const views = await viewsOf(domain, organisationId, page.map((id) => rows.get(id)!));
+  return {
+    mode,
+    items: views.map((memory) => ({
+      memory,
+      score: scores.get(memory.id) as number,
+      signals: Object.fromEntries((['fulltext', 'neural', 'knowledge'] as const).flatMap((signal) => (signals[signal]?.has(memory.id) ? [[signal, signals[signal]!.get(memory.id) as number]] : []))),
+    })),
+    tookMs: Math.round((performance.now() - started) * 100) / 100,
+  };
+}
+
+/**
+ * Cosine similarity from the vector index. With filters the index is asked for more neighbours
+ * (it cannot filter), then the filters are applied when the memories are loaded.
+ */
+async function neuralScores(domain: MemoryDomain, organisationId: string, query: string, filters: MemoryFilters, depth: number): Promise<Map<string, number>> {
+  const [vector] = await domain.embedder.embed([query]);
+  await domain.indexReady;
+  const filtered = Object.values(filters).some((value) => value !== undefined);
+  const hits = domain.index.search(organisationId, vector as Float32Array, filtered ? Math.min(2_000, depth * 8) : depth);
+  if (!filtered) return new Map(hits.map((hit) => [hit.id, hit.similarity]));
+  const passing = new Set((await domain.store.memories.byIds(organisationId, hits.map((hit) => hit.id), filters)).map((row) => row.id));
+  return new Map(hits.filter((hit) => passing.has(hit.id)).slice(0, depth).map((hit) => [hit.id, hit.similarity]));
+}
+
+/**
+ * The strongest direct matches, each with a strength in 0–1 comparable across signals: the best
+ * of its cosine similarity and its full-text score relative to the best full-text hit. (Rank
+ * fusion would not do here: it gives the 2nd and 1st hits nearly the same weight however far apart they are.)
+ */
+function seedsOf(fulltext: ReadonlyMap<string, number> = new Map(), neural: ReadonlyMap<string, number> = new Map()): Map<string, number> {
+  const best = Math.max(0, ...fulltext.values());
+  const strength = new Map<string, number>();
+  for (const [id, score] of fulltext) strength.set(id, best > 0 ? score / best : 0);
+  for (const [id, similarity] of neural) strength.set(id, Math.max(strength.get(id) ?? 0, Math.max(0, similarity)));
+  return new Map(byScore(strength).slice(0, knowledgeSeeds).map((id) => [id, strength.get(id) as number]));
+}

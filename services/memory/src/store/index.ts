@@ -1,0 +1,25 @@
+import type { Kysely } from 'kysely';
+import { transactionalStore, type TransactionalStore } from '@lift/kit';
+import type { MemoryTables } from '../tables.js';
+import { fullTextStore } from './fulltext-store.js';
+import { memoriesStore } from './memories-store.js';
+import type { Dialect } from './memory-filters.js';
+import { relationsStore } from './relations-store.js';
+import { statsStore } from './stats-store.js';
+
+export type { MemoryRow, MemoryChanges, ListPosition } from './memories-store.js';
+export type { RelationRow } from './relations-store.js';
+export type { FullTextHit } from './fulltext-store.js';
+export type { MemoryFilters, Dialect } from './memory-filters.js';
+
+function memoryQueries(db: Kysely<MemoryTables>, dialect: Dialect) {
+  return { memories: memoriesStore(db, dialect), relations: relationsStore(db), fullText: fullTextStore(db, dialect), stats: statsStore(db) };
+}
+
+export type MemoryQueries = ReturnType<typeof memoryQueries>;
+/** The memory service's one storage seam: every query, per aggregate, and `transaction` to run several atomically. */
+export type MemoryStore = TransactionalStore<MemoryQueries>;
+
+export function memoryStore(db: Kysely<MemoryTables>, dialect: Dialect): MemoryStore {
+  return transactionalStore(db, (connection) => memoryQueries(connection, dialect));
+}

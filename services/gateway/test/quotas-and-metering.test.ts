@@ -101,6 +101,18 @@ describe('quotas and metering', () => {
     await expect.poll(() => billing.delivered.filter((event) => event.metric === 'memory_searches').map((event) => event.quantity), { timeout: 5_000 }).toEqual([3, 1]);
   });
 
+  // Review of issue #13: memory's parser skips a byte-order mark, the gateway's count did not, so
+  // a batch of 20 was metered (and admitted under the quota) as one search.
+  it('counts a batch whose body starts with a byte-order mark by its queries too', async () => {
+    const billing = await startFakeBilling({ searchesIncluded: 4 });
+    const gateway = await buildGateway(meteredEnv(billing.url));
+    const headers = { ...(await signedIn(['memory:read'], 'tenant-bom')), 'content-type': 'application/json' };
+    const batch = (count: number) => `\uFEFF${JSON.stringify({ queries: Array.from({ length: count }, (_, index) => ({ query: `q${index}` })) })}`;
+    expect((await gateway.inject({ method: 'POST', url: '/memory/v1/search/batch', headers, payload: batch(3) })).statusCode).toBe(200);
+    expect((await gateway.inject({ method: 'POST', url: '/memory/v1/search/batch', headers, payload: batch(2) })).statusCode).toBe(402);
+    await expect.poll(() => billing.delivered.filter((event) => event.metric === 'memory_searches').map((event) => event.quantity), { timeout: 5_000 }).toEqual([3]);
+  });
+
   it('counts a memory search as a search and a call, and gives both back when one limit is used up', async () => {
     const billing = await startFakeBilling({ included: 10 });
     const gateway = await buildGateway(meteredEnv(billing.url));

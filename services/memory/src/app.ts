@@ -4,6 +4,7 @@ import type { EmbeddingProvider } from './embedding/embedding-provider.js';
 import { localEmbedder } from './embedding/local-embedder.js';
 import type { ItemLimits } from './limits/item-limits.js';
 import { startMemoryLimits } from './limits/limits-setup.js';
+import { organisationWrites } from './organisation-writes.js';
 import type { MemoryDomain } from './memory-domain.js';
 import { insightRoutes } from './routes/insight-routes.js';
 import { memoryRoutes } from './routes/memory-routes.js';
@@ -41,7 +42,7 @@ export async function buildApp(deps: MemoryDeps): Promise<ServiceApp> {
   const limits = await startMemoryLimits(deps, { limits: deps.limits, publisher: deps.usageEvents });
   let indexBuilt: () => void = () => undefined;
   const indexReady = new Promise<void>((resolve) => (indexBuilt = resolve));
-  const domain: MemoryDomain = { config, store, clock: deps.clock, log: deps.log, embedder, index, indexReady, limits: limits.limits, storedCount: limits.storedCount };
+  const domain: MemoryDomain = { config, store, clock: deps.clock, log: deps.log, embedder, index, indexReady, limits: limits.limits, storedCount: limits.storedCount, writes: organisationWrites() };
 
   const app = await createService({ identity: memoryIdentity, config, log: deps.log, clock: deps.clock });
   await app.register(authPlugin, { verifier });

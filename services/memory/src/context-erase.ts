@@ -6,10 +6,16 @@ import type { MemoryDomain } from './memory-domain.js';
  * caller can see it done.
  */
 export async function eraseContext(domain: MemoryDomain, organisationId: string) {
-  const erased = await domain.store.transaction((queries) => queries.memories.eraseOrganisation(organisationId));
-  await domain.indexReady;
-  domain.index.dropOrganisation(organisationId);
-  domain.storedCount.report(organisationId, 0);
+  const erased = await domain.writes.run(organisationId, async () => {
+    const count = await domain.store.transaction(async (queries) => {
+      await queries.memories.lockForWrites(organisationId);
+      return queries.memories.eraseOrganisation(organisationId);
+    });
+    await domain.indexReady;
+    domain.index.dropOrganisation(organisationId);
+    domain.storedCount.report(organisationId, 0);
+    return count;
+  });
   const remaining = await domain.store.memories.residue(organisationId);
   domain.log.info({ organisationId, erased }, 'an organisation\'s memory was erased');
   return { erased, remaining: { ...remaining, indexEntries: domain.index.size(organisationId) } };

@@ -3,6 +3,10 @@ export const memoryErrorCodes = {
   notFound: 'MEMORY_NOT_FOUND',
   contentEmpty: 'MEMORY_CONTENT_EMPTY',
   metadataTooLarge: 'MEMORY_METADATA_TOO_LARGE',
+  /** Nested deeper than the limit, or a NUL character in a key or a string. */
+  metadataInvalid: 'MEMORY_METADATA_INVALID',
+  /** Content with a NUL character, which PostgreSQL text cannot hold (refused on both backends alike). */
+  contentInvalid: 'MEMORY_CONTENT_INVALID',
   relationTargetNotFound: 'MEMORY_RELATION_TARGET_NOT_FOUND',
   badCursor: 'MEMORY_INVALID_CURSOR',
   emptyQuery: 'MEMORY_QUERY_EMPTY',

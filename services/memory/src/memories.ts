@@ -19,12 +19,41 @@ export interface MemoryInputFields {
 }
 
 const maxMetadataBytes = 16_384;
+/** Levels of objects and arrays in metadata, the top-level object being 1. */
+export const maxMetadataDepth = 8;
+const nul = '\u0000';
+
+/**
+ * Why metadata cannot be stored, if it cannot: nested deeper than {@link maxMetadataDepth}, or a
+ * NUL character in a key or a string (PostgreSQL's jsonb and text refuse it). Iterative, so a
+ * body nested thousands deep is answered, not a stack overflow.
+ */
+function metadataProblem(metadata: Record<string, unknown>): string | undefined {
+  const pending: { value: unknown; depth: number }[] = [{ value: metadata, depth: 1 }];
+  while (pending.length > 0) {
+    const { value, depth } = pending.pop() as { value: unknown; depth: number };
+    if (typeof value === 'string') {
+      if (value.includes(nul)) return 'holds a NUL character (U+0000) in a string; remove it';
+      continue;
+    }
+    if (value === null || typeof value !== 'object') continue;
+    if (depth > maxMetadataDepth) return `is nested deeper than ${maxMetadataDepth} levels; flatten it`;
+    for (const [key, inner] of Object.entries(value)) {
+      if (key.includes(nul)) return 'holds a NUL character (U+0000) in a key; remove it';
+      pending.push({ value: inner, depth: depth + 1 });
+    }
+  }
+  return undefined;
+}
 
 export const notFound = () => new NotFoundError(memoryErrorCodes.notFound, 'No memory with that id in your organisation.');
 
 /** Content and metadata rules the schema cannot say; `field` is where the item sits in the request. */
 function checkFields(input: Partial<MemoryInputFields>, field: string): void {
   if (input.content !== undefined && input.content.trim() === '') throw new InvalidInputError(memoryErrorCodes.contentEmpty, 'content is only whitespace; give the text to remember.', { field: `${field}.content` });
+  if (input.content?.includes(nul)) throw new InvalidInputError(memoryErrorCodes.contentInvalid, 'content holds a NUL character (U+0000), which cannot be stored as text; remove it.', { field: `${field}.content` });
+  const problem = input.metadata === undefined ? undefined : metadataProblem(input.metadata);
+  if (problem) throw new InvalidInputError(memoryErrorCodes.metadataInvalid, `metadata ${problem}.`, { field: `${field}.metadata` });
   if (input.metadata !== undefined && Buffer.byteLength(JSON.stringify(input.metadata)) > maxMetadataBytes) {
     throw new InvalidInputError(memoryErrorCodes.metadataTooLarge, `metadata is larger than ${maxMetadataBytes} bytes as JSON; keep large data elsewhere and store a reference.`, { field: `${field}.metadata` });
   }
@@ -69,17 +98,20 @@ export async function createMemories(domain: MemoryDomain, identity: Identity, i
     updated_at: at,
   }));
   const relations: RelationRow[] = items.flatMap((item, index) => (item.relations ?? []).map((relation) => ({ organisation_id: organisationId, source_id: (rows[index] as MemoryRow).id, predicate: relation.predicate, target_id: relation.target, created_at: at })));
-  const stored = await domain.store.transaction(async (queries) => {
-    await checkTargets(queries, organisationId, items, fieldOf);
-    const before = await queries.memories.count(organisationId);
-    assertRoomFor(limit, before, rows.length);
-    await queries.memories.insert(rows);
-    await queries.relations.insert(relations);
-    return before + rows.length;
+  await domain.writes.run(organisationId, async () => {
+    const stored = await domain.store.transaction(async (queries) => {
+      await queries.memories.lockForWrites(organisationId);
+      await checkTargets(queries, organisationId, items, fieldOf);
+      const before = await queries.memories.count(organisationId);
+      assertRoomFor(limit, before, rows.length);
+      await queries.memories.insert(rows);
+      await queries.relations.insert(relations);
+      return before + rows.length;
+    });
+    await domain.indexReady;
+    domain.index.upsert(organisationId, rows.map((row, index) => ({ id: row.id, vector: vectors[index] as Float32Array })));
+    domain.storedCount.report(organisationId, stored);
   });
-  await domain.indexReady;
-  domain.index.upsert(organisationId, rows.map((row, index) => ({ id: row.id, vector: vectors[index] as Float32Array })));
-  domain.storedCount.report(organisationId, stored);
   return rows.map((row) => memoryView(row, relations));
 }
 
@@ -109,8 +141,10 @@ export async function updateMemory(domain: MemoryDomain, organisationId: string,
   checkFields(patch, 'body');
   const vector = patch.content === undefined ? undefined : (await domain.embedder.embed([patch.content]))[0];
   const at = nowIso(domain.clock);
-  await domain.store.transaction(async (queries) => {
-    if (!(await queries.memories.byId(organisationId, id))) throw notFound();
+  await domain.writes.run(organisationId, async () => {
+    await domain.store.transaction(async (queries) => {
+      await queries.memories.lockForWrites(organisationId);
+      if (!(await queries.memories.byId(organisationId, id))) throw notFound();
     if (patch.relations !== undefined) {
       await checkTargets(queries, organisationId, [patch], () => 'body');
       await queries.relations.replaceFrom(organisationId, id, patch.relations.map((relation) => ({ organisation_id: organisationId, source_id: id, predicate: relation.predicate, target_id: relation.target, created_at: at })));
@@ -122,21 +156,25 @@ export async function updateMemory(domain: MemoryDomain, organisationId: string,
       ...(patch.metadata === undefined ? {} : { metadata: JSON.stringify(patch.metadata) }),
       ...(patch.content === undefined || vector === undefined ? {} : { content: patch.content, embedding: vectorToBytes(vector), embedding_model: domain.embedder.model }),
     });
+    });
+    if (vector !== undefined) {
+      await domain.indexReady;
+      domain.index.upsert(organisationId, [{ id, vector }]);
+    }
   });
-  if (vector !== undefined) {
-    await domain.indexReady;
-    domain.index.upsert(organisationId, [{ id, vector }]);
-  }
   return getMemory(domain, organisationId, id);
 }
 
 /** The memory, its relations either way, its full-text entry and its vector. */
 export async function deleteMemory(domain: MemoryDomain, organisationId: string, id: string): Promise<void> {
-  const stored = await domain.store.transaction(async (queries) => {
-    if (!(await queries.memories.remove(organisationId, id))) throw notFound();
-    return queries.memories.count(organisationId);
+  await domain.writes.run(organisationId, async () => {
+    const stored = await domain.store.transaction(async (queries) => {
+      await queries.memories.lockForWrites(organisationId);
+      if (!(await queries.memories.remove(organisationId, id))) throw notFound();
+      return queries.memories.count(organisationId);
+    });
+    await domain.indexReady;
+    domain.index.remove(organisationId, [id]);
+    domain.storedCount.report(organisationId, stored);
   });
-  await domain.indexReady;
-  domain.index.remove(organisationId, [id]);
-  domain.storedCount.report(organisationId, stored);
 }

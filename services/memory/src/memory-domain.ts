@@ -3,6 +3,7 @@ import type { MemoryConfig } from './config.js';
 import type { EmbeddingProvider } from './embedding/embedding-provider.js';
 import type { ItemLimits } from './limits/item-limits.js';
 import type { StoredCountReporter } from './limits/stored-count-reporter.js';
+import type { OrganisationWrites } from './organisation-writes.js';
 import type { MemoryStore } from './store/index.js';
 import type { VectorIndex } from './vector-index/vector-index.js';
 
@@ -17,5 +18,7 @@ export interface MemoryDomain {
   /** Resolves once the index holds every stored vector; writes wait for it before touching the index. */
   readonly indexReady: Promise<void>;
   readonly limits: ItemLimits;
+  /** One organisation's writes, one at a time (transaction and index update together). */
+  readonly writes: OrganisationWrites;
   readonly storedCount: StoredCountReporter;
 }

@@ -72,6 +72,17 @@ describe.each(backends)('search relevance on $name', ({ postgres }) => {
     expect(strict.items.map((item) => item.memory.id)).toContain(id(0));
   });
 
+  // Review of issue #13: a query of only punctuation matched everything at score 0, and a memory
+  // of only punctuation at 1.0 (the cosine of two empty vectors).
+  it('finds nothing neural for a query the embedder can use nothing of', async () => {
+    const { app } = await buildMemory({ postgres });
+    const headers = await member('org-a');
+    await store(app, headers, [{ content: 'the launch moved to October' }, { content: '!!! ???' }]);
+    const answer = await app.inject({ method: 'POST', url: '/v1/search', headers, payload: { query: '!!!', mode: 'neural' } });
+    expect(answer.statusCode).toBe(200);
+    expect(answer.json()).toMatchObject({ items: [] });
+  });
+
   it('answers a batch in order, each query as its own search', async () => {
     const { app } = await buildMemory({ postgres });
     const headers = await member();

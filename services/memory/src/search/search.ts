@@ -63,10 +63,13 @@ export async function searchMemories(domain: MemoryDomain, organisationId: strin
  * (it cannot filter), then the filters are applied when the memories are loaded.
  */
 async function neuralScores(domain: MemoryDomain, organisationId: string, query: string, filters: MemoryFilters, depth: number): Promise<Map<string, number>> {
-  const [vector] = await domain.embedder.embed([query]);
+  const [vector] = (await domain.embedder.embed([query])) as [Float32Array];
+  // A query with nothing the embedder can use (no letters or digits) is similar to nothing; the
+  // cosine of two empty vectors would otherwise call it identical to every empty memory.
+  if (vector.every((value) => value === 0)) return new Map();
   await domain.indexReady;
   const filtered = Object.values(filters).some((value) => value !== undefined);
-  const hits = domain.index.search(organisationId, vector as Float32Array, filtered ? Math.min(2_000, depth * 8) : depth);
+  const hits = domain.index.search(organisationId, vector, filtered ? Math.min(2_000, depth * 8) : depth).filter((hit) => hit.similarity > 0);
   if (!filtered) return new Map(hits.map((hit) => [hit.id, hit.similarity]));
   const passing = new Set((await domain.store.memories.byIds(organisationId, hits.map((hit) => hit.id), filters)).map((row) => row.id));
   return new Map(hits.filter((hit) => passing.has(hit.id)).slice(0, depth).map((hit) => [hit.id, hit.similarity]));

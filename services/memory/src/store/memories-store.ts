@@ -83,6 +83,15 @@ export function memoriesStore(db: Kysely<MemoryTables>, dialect: Dialect) {
     },
 
     /** The memory, its tags, full-text row and every relation from or to it; false when there is none. */
+    /**
+     * Holds the organisation's write lock until the caller's transaction ends (PostgreSQL: an
+     * advisory lock, so replicas too take turns counting and inserting); SQLite writes are one at
+     * a time already. Call it first in a write's transaction.
+     */
+    lockForWrites: async (organisationId: string): Promise<void> => {
+      if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(${`lift.memory:${organisationId}`}))`.execute(db);
+    },
+
     remove: async (organisationId: string, id: string) => {
       const deleted = Number((await db.deleteFrom('memories').where('organisation_id', '=', organisationId).where('id', '=', id).executeTakeFirst()).numDeletedRows) > 0;
       if (!deleted) return false;

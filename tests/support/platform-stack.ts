@@ -21,13 +21,13 @@ export async function startPlatformStack(env: Record<string, string> = {}): Prom
   // Every service knows where the gateway is, as under `lift up`: auth delivers revocations there.
   const gatewayPort = await freePort();
   const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
-  const common = { GATEWAY_URL: gatewayUrl, ...env };
-  const entries = await Promise.all(
-    coreServiceNames.map(async (name) => [name, startServiceProcess({ name, port: await freePort(), cwd, env: common })] as const),
-  );
-  const services = Object.fromEntries(entries) as Record<(typeof coreServiceNames)[number], ServiceProcess>;
-  const upstreamUrls = Object.fromEntries(entries.map(([name, service]) => [`${name.toUpperCase()}_SERVICE_URL`, service.url]));
-  const gateway = startServiceProcess({ name: 'gateway', port: gatewayPort, cwd, env: { ...common, ...upstreamUrls } });
+  const ports = Object.fromEntries(await Promise.all(coreServiceNames.map(async (name) => [name, await freePort()] as const))) as Record<(typeof coreServiceNames)[number], number>;
+  // And where each other service is, as `lift up` tells them: memory verifies tokens with auth's
+  // keys and asks billing for limits, billing asks auth, and so on.
+  const upstreamUrls = Object.fromEntries(coreServiceNames.map((name) => [`${name.toUpperCase()}_SERVICE_URL`, `http://127.0.0.1:${ports[name]}`]));
+  const common = { GATEWAY_URL: gatewayUrl, ...upstreamUrls, ...env };
+  const services = Object.fromEntries(coreServiceNames.map((name) => [name, startServiceProcess({ name, port: ports[name], cwd, env: common })])) as Record<(typeof coreServiceNames)[number], ServiceProcess>;
+  const gateway = startServiceProcess({ name: 'gateway', port: gatewayPort, cwd, env: common });
   const all = [gateway, ...Object.values(services)];
   try {
     await Promise.all(all.map((service) => waitUntilReady(service)));

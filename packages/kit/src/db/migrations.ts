@@ -19,8 +19,12 @@ export async function migrateToLatest<Schema>(database: Database<Schema>, migrat
   });
   let outcome = await migrator.migrateToLatest();
   // Kysely looks for its tables in every schema; one dropped meanwhile (another run's test schemas,
-  // an operator's cleanup) fails that catalogue query. Nothing was migrated then: look again.
-  for (let attempt = 1; attempt < 4 && isSchemaDroppedDuringScan(outcome.error); attempt += 1) outcome = await migrator.migrateToLatest();
+  // an operator's cleanup) fails that catalogue query. Nothing was migrated then: look again, after
+  // a growing pause — immediate retries all fell into the same drop when many schemas went at once.
+  for (let attempt = 1; attempt < 8 && isSchemaDroppedDuringScan(outcome.error); attempt += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
+    outcome = await migrator.migrateToLatest();
+  }
   const { error, results } = outcome;
   const failed = results?.find((result) => result.status === 'Error');
   if (error !== undefined) {

@@ -10,7 +10,7 @@ import { insightRoutes } from './routes/insight-routes.js';
 import { memoryRoutes } from './routes/memory-routes.js';
 import { searchRoutes } from './routes/search-routes.js';
 import { memoryIdentity } from './service-identity.js';
-import { memoryStore } from './store/index.js';
+import { memoryStore, tuneMemoryConnection } from './store/index.js';
 import type { MemoryTables } from './tables.js';
 import { rebuildIndex } from './vector-index/index-rebuild.js';
 import { usearchIndex } from './vector-index/usearch-index.js';
@@ -39,6 +39,7 @@ export async function buildApp(deps: MemoryDeps): Promise<ServiceApp> {
   const embedder = deps.embedder ?? localEmbedder();
   const index = usearchIndex(embedder.dimensions);
   const store = memoryStore(deps.database.db, deps.database.location.dialect);
+  await tuneMemoryConnection(deps.database.db, deps.database.location.dialect);
   const limits = await startMemoryLimits(deps, { limits: deps.limits, publisher: deps.usageEvents });
   let indexBuilt: () => void = () => undefined;
   const indexReady = new Promise<void>((resolve) => (indexBuilt = resolve));

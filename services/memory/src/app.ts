@@ -13,6 +13,7 @@ import { memoryIdentity } from './service-identity.js';
 import { memoryStore, tuneMemoryConnection } from './store/index.js';
 import type { MemoryTables } from './tables.js';
 import { rebuildIndex } from './vector-index/index-rebuild.js';
+import { saveSnapshot } from './vector-index/index-snapshot.js';
 import { usearchIndex } from './vector-index/usearch-index.js';
 
 export type { MemoryTables };
@@ -42,6 +43,7 @@ export async function buildApp(deps: MemoryDeps): Promise<ServiceApp> {
   await tuneMemoryConnection(deps.database.db, deps.database.location.dialect);
   const limits = await startMemoryLimits(deps, { limits: deps.limits, publisher: deps.usageEvents });
   let indexBuilt: () => void = () => undefined;
+  let indexComplete = false;
   const indexReady = new Promise<void>((resolve) => (indexBuilt = resolve));
   const domain: MemoryDomain = { config, store, clock: deps.clock, log: deps.log, embedder, index, indexReady, limits: limits.limits, storedCount: limits.storedCount, writes: organisationWrites() };
 
@@ -57,12 +59,21 @@ export async function buildApp(deps: MemoryDeps): Promise<ServiceApp> {
     name: 'index',
     after: deps.database.migrated,
     work: async () => {
-      await rebuildIndex(store, index, deps.log, config.INDEX_REBUILD_PAGE);
+      await rebuildIndex(store, index, deps.log, { pageSize: config.INDEX_REBUILD_PAGE, snapshotDirectory: config.INDEX_SNAPSHOT_DIR, dimensions: embedder.dimensions });
+      indexComplete = true;
       indexBuilt();
     },
     log: deps.log,
     failure: 'rebuilding the vector index failed',
   });
-  app.addHook('onClose', async () => limits.close());
+  app.addHook('onClose', async () => {
+    // Only a complete index is worth saving. Writes still queued are let through first; one that
+    // slips past would only make its organisation's space mismatch, and be rebuilt, at the next start.
+    if (config.INDEX_SNAPSHOT_DIR && indexComplete) {
+      await Promise.all(index.organisations().map((organisationId) => domain.writes.run(organisationId, async () => undefined)));
+      deps.log.info({ spaces: saveSnapshot(index, config.INDEX_SNAPSHOT_DIR, embedder.dimensions) }, 'the vector index is saved');
+    }
+    await limits.close();
+  });
   return app;
 }

@@ -1,12 +1,14 @@
-import { mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { backends, buildMemory, member, search, store } from './helper.js';
 
 describe.each(backends)('the vector index saved at shutdown on $name', ({ postgres }) => {
   it('is loaded at start only for organisations whose vectors the database still holds exactly, and is then deleted', async () => {
-    const directory = join(mkdtempSync(join(tmpdir(), 'lift-memory-snapshot-')), 'index');
+    const root = mkdtempSync(join(tmpdir(), 'lift-memory-snapshot-'));
+    onTestFinished(() => rmSync(root, { recursive: true, force: true }));
+    const directory = join(root, 'index');
     const env = { INDEX_SNAPSHOT_DIR: directory };
     const first = await buildMemory({ postgres, env });
     const orgA = await member('org-a');

@@ -71,7 +71,12 @@ export async function buildApp(deps: MemoryDeps): Promise<ServiceApp> {
     // slips past would only make its organisation's space mismatch, and be rebuilt, at the next start.
     if (config.INDEX_SNAPSHOT_DIR && indexComplete) {
       await Promise.all(index.organisations().map((organisationId) => domain.writes.run(organisationId, async () => undefined)));
-      deps.log.info({ spaces: saveSnapshot(index, config.INDEX_SNAPSHOT_DIR, embedder.dimensions) }, 'the vector index is saved');
+      try {
+        deps.log.info({ spaces: saveSnapshot(index, config.INDEX_SNAPSHOT_DIR, embedder.dimensions) }, 'the vector index is saved');
+      } catch (error) {
+        // Shutdown goes on: without a snapshot the next start rebuilds from the database.
+        deps.log.warn({ err: error }, 'the vector index could not be saved');
+      }
     }
     await limits.close();
   });

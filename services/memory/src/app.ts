@@ -10,9 +10,10 @@ import { insightRoutes } from './routes/insight-routes.js';
 import { memoryRoutes } from './routes/memory-routes.js';
 import { searchRoutes } from './routes/search-routes.js';
 import { memoryIdentity } from './service-identity.js';
-import { memoryStore } from './store/index.js';
+import { memoryStore, tuneMemoryConnection } from './store/index.js';
 import type { MemoryTables } from './tables.js';
 import { rebuildIndex } from './vector-index/index-rebuild.js';
+import { saveSnapshot } from './vector-index/index-snapshot.js';
 import { usearchIndex } from './vector-index/usearch-index.js';
 
 export type { MemoryTables };
@@ -39,8 +40,10 @@ export async function buildApp(deps: MemoryDeps): Promise<ServiceApp> {
   const embedder = deps.embedder ?? localEmbedder();
   const index = usearchIndex(embedder.dimensions);
   const store = memoryStore(deps.database.db, deps.database.location.dialect);
+  await tuneMemoryConnection(deps.database.db, deps.database.location.dialect);
   const limits = await startMemoryLimits(deps, { limits: deps.limits, publisher: deps.usageEvents });
   let indexBuilt: () => void = () => undefined;
+  let indexComplete = false;
   const indexReady = new Promise<void>((resolve) => (indexBuilt = resolve));
   const domain: MemoryDomain = { config, store, clock: deps.clock, log: deps.log, embedder, index, indexReady, limits: limits.limits, storedCount: limits.storedCount, writes: organisationWrites() };
 
@@ -56,12 +59,26 @@ export async function buildApp(deps: MemoryDeps): Promise<ServiceApp> {
     name: 'index',
     after: deps.database.migrated,
     work: async () => {
-      await rebuildIndex(store, index, deps.log, config.INDEX_REBUILD_PAGE);
+      await rebuildIndex(store, index, deps.log, { pageSize: config.INDEX_REBUILD_PAGE, snapshotDirectory: config.INDEX_SNAPSHOT_DIR, dimensions: embedder.dimensions });
+      indexComplete = true;
       indexBuilt();
     },
     log: deps.log,
     failure: 'rebuilding the vector index failed',
   });
-  app.addHook('onClose', async () => limits.close());
+  app.addHook('onClose', async () => {
+    // Only a complete index is worth saving. Writes still queued are let through first; one that
+    // slips past would only make its organisation's space mismatch, and be rebuilt, at the next start.
+    if (config.INDEX_SNAPSHOT_DIR && indexComplete) {
+      await Promise.all(index.organisations().map((organisationId) => domain.writes.run(organisationId, async () => undefined)));
+      try {
+        deps.log.info({ spaces: saveSnapshot(index, config.INDEX_SNAPSHOT_DIR, embedder.dimensions) }, 'the vector index is saved');
+      } catch (error) {
+        // Shutdown goes on: without a snapshot the next start rebuilds from the database.
+        deps.log.warn({ err: error }, 'the vector index could not be saved');
+      }
+    }
+    await limits.close();
+  });
   return app;
 }

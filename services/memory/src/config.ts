@@ -10,6 +10,7 @@ export const memoryConfigSchema = Type.Object({
   ENTITLEMENTS_CACHE_MS: Type.Integer({ minimum: 1_000, maximum: 3_600_000, default: 30_000, description: 'how long billing\'s answer about an organisation\'s plan is reused' }),
   MEMORY_OUTBOX_FILE: Type.String({ minLength: 1, default: 'data/lift.memory.outbox.db', description: 'without REDIS_URL: the file the stored-count events wait in until billing has them' }),
   INDEX_REBUILD_PAGE: Type.Integer({ minimum: 100, maximum: 100_000, default: 5_000, description: 'rows read per page while the vector index is rebuilt at start' }),
+  INDEX_SNAPSHOT_DIR: Type.String({ default: '', description: 'a private directory, one per replica, where the vector index is saved at shutdown and loaded at start where it still matches the database (empty: always rebuild)' }),
 });
 
 export type MemoryConfig = Static<typeof memoryConfigSchema>;

@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { InvalidInputError, NotFoundError, nowIso, type Identity } from '@lift/kit';
 import { memoryErrorCodes } from './errors.js';
 import { assertRoomFor } from './limits/item-limits.js';
 import { decodeCursor, encodeCursor } from './list-cursor.js';
 import type { MemoryDomain } from './memory-domain.js';
 import { sourceOf } from './memory-source.js';
+import { newMemoryIds } from './memory-id.js';
 import { memoryView } from './memory-view.js';
 import type { MemoryQueries, MemoryRow, RelationRow } from './store/index.js';
 import type { MemoryView } from './schemas.js';
@@ -84,8 +84,9 @@ export async function createMemories(domain: MemoryDomain, identity: Identity, i
   const vectors = await domain.embedder.embed(items.map((item) => item.content));
   const at = nowIso(domain.clock);
   const source = sourceOf(identity);
+  const ids = newMemoryIds(items.length, domain.clock.now());
   const rows: MemoryRow[] = items.map((item, index) => ({
-    id: randomUUID(),
+    id: ids[index] as string,
     organisation_id: organisationId,
     type: item.type ?? 'general',
     content: item.content,

@@ -1,3 +1,14 @@
+import { createHash } from 'node:crypto';
+
+/** What loading a saved space needs beside its graph file: the memory id, label and digest of each vector. */
+export interface SavedSpace {
+  readonly ids: string[];
+  readonly labels: number[];
+  readonly digests: string[];
+  /** The entries' {@link vectorDigest}s folded by XOR, in hexadecimal. */
+  readonly fingerprint: string;
+}
+
 /** A nearest-neighbour index of memory vectors, one space per organisation (a search never sees another's). */
 export interface VectorIndex {
   /** Adds the memories' vectors, replacing any the index holds under the same ids. */
@@ -11,6 +22,12 @@ export interface VectorIndex {
   size(organisationId: string): number;
   /** Vectors held in all. */
   readonly total: number;
+  /** Organisations with a space. */
+  organisations(): string[];
+  /** Writes the space's graph to `file`; answers the rest of what {@link loadSpace} needs. */
+  saveSpace(organisationId: string, file: string): SavedSpace;
+  /** Replaces the organisation's space by one saved earlier. */
+  loadSpace(organisationId: string, file: string, saved: SavedSpace): void;
 }
 
 /** A vector as the database stores it: Float32 little-endian bytes. */
@@ -23,4 +40,15 @@ export function vectorFromBytes(bytes: Uint8Array): Float32Array {
   const copy = new Uint8Array(bytes.byteLength);
   copy.set(bytes);
   return new Float32Array(copy.buffer);
+}
+
+/**
+ * One stored vector's digest: its memory id and bytes (fixed length, so the pair is unambiguous).
+ * A space's fingerprint is its digests folded by XOR: independent of order, and a vector added or
+ * removed is one more XOR, so the index keeps it current as cheaply as a restart computes it from
+ * the database.
+ */
+export function vectorDigest(id: string, bytes: Uint8Array): bigint {
+  const hash = createHash('sha256').update(id).update(bytes).digest();
+  return (hash.readBigUInt64LE(0) << 64n) | hash.readBigUInt64LE(8);
 }

@@ -36,6 +36,6 @@ describe('every API document passes Redocly\'s recommended rules', () => {
     expect(await openApiLintFindings(document, 'gateway')).toEqual([]);
     const ids = operationIds(document);
     for (const id of ids) expect(id).toMatch(/^(gateway|auth|billing|memory|observability|registry)\.[a-z][a-zA-Z0-9]*$/);
-    expect(ids).toEqual(expect.arrayContaining(['auth.createOrganisation', 'billing.getEntitlements', 'gateway.getPlatformHealth']));
+    expect(ids).toEqual(expect.arrayContaining(['auth.createOrganisation', 'billing.getEntitlements', 'gateway.getPlatformHealth', 'memory.searchMemories', 'memory.createMemories', 'memory.eraseContext']));
   });
 });

@@ -7,6 +7,6 @@ export const servicePermissions: Readonly<Record<string, readonly string[]>> = {
   registry: [],
   auth: ['registry:routes'],
   billing: ['registry:read', 'org:lookup'],
-  memory: ['billing:usage'],
+  memory: ['billing:usage', 'registry:routes'],
   observability: ['registry:read', 'observability:read'],
 };

@@ -4,6 +4,8 @@ import type { EmbeddingProvider } from './embedding/embedding-provider.js';
 import { localEmbedder } from './embedding/local-embedder.js';
 import type { ItemLimits } from './limits/item-limits.js';
 import { startMemoryLimits } from './limits/limits-setup.js';
+import { moduleAccessFor } from './module-access/module-access-setup.js';
+import type { ModuleAccessSource } from './module-access/module-memory-access.js';
 import { organisationWrites } from './organisation-writes.js';
 import type { MemoryDomain } from './memory-domain.js';
 import { insightRoutes } from './routes/insight-routes.js';
@@ -24,6 +26,8 @@ export type MemoryDeps = DatabaseServiceDeps<MemoryConfig, MemoryTables> & {
   readonly limits?: ItemLimits;
   /** Tests capture the stored-count events instead of sending them to billing. */
   readonly usageEvents?: EventPublisher;
+  /** Tests say what modules may do instead of asking the registry. */
+  readonly moduleAccess?: ModuleAccessSource;
 };
 
 declare module 'fastify' {
@@ -45,7 +49,7 @@ export async function buildApp(deps: MemoryDeps): Promise<ServiceApp> {
   let indexBuilt: () => void = () => undefined;
   let indexComplete = false;
   const indexReady = new Promise<void>((resolve) => (indexBuilt = resolve));
-  const domain: MemoryDomain = { config, store, clock: deps.clock, log: deps.log, embedder, index, indexReady, limits: limits.limits, storedCount: limits.storedCount, writes: organisationWrites() };
+  const domain: MemoryDomain = { config, store, clock: deps.clock, log: deps.log, embedder, index, indexReady, limits: limits.limits, storedCount: limits.storedCount, writes: organisationWrites(), moduleAccess: deps.moduleAccess ?? moduleAccessFor(deps) };
 
   const app = await createService({ identity: memoryIdentity, config, log: deps.log, clock: deps.clock });
   await app.register(authPlugin, { verifier });

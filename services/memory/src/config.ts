@@ -6,6 +6,8 @@ export const memoryConfigSchema = Type.Object({
   ...databaseConfigProperties(),
   ...tokenVerificationConfigProperties(),
   BILLING_SERVICE_URL: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:8002', description: 'where the plan\'s memory_items limit is read and the stored count is reported' }),
+  REGISTRY_SERVICE_URL: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:8005', description: 'where what each module may do with memory (its manifest\'s memoryRequirements) is read' }),
+  MODULE_ACCESS_REFRESH_MS: Type.Integer({ minimum: 1_000, maximum: 600_000, default: 10_000, description: 'how often the modules\' memory requirements are read again from the registry' }),
   MEMORY_LIMITS: Type.Boolean({ default: true, description: 'enforce the plan\'s hard memory_items limit and report the stored count to billing (needs the memory service\'s secret)' }),
   ENTITLEMENTS_CACHE_MS: Type.Integer({ minimum: 1_000, maximum: 3_600_000, default: 30_000, description: 'how long billing\'s answer about an organisation\'s plan is reused' }),
   MEMORY_OUTBOX_FILE: Type.String({ minLength: 1, default: 'data/lift.memory.outbox.db', description: 'without REDIS_URL: the file the stored-count events wait in until billing has them' }),

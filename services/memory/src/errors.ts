@@ -12,4 +12,8 @@ export const memoryErrorCodes = {
   emptyQuery: 'MEMORY_QUERY_EMPTY',
   itemLimitReached: 'MEMORY_ITEM_LIMIT_REACHED',
   limitsUnavailable: 'MEMORY_LIMITS_UNAVAILABLE',
+  /** A module's delegated token doing what its manifest's memoryRequirements does not declare. */
+  moduleNotAllowed: 'MEMORY_MODULE_NOT_ALLOWED',
+  /** The registry cannot say what a module may do, and nothing is known yet. */
+  modulesUnavailable: 'MEMORY_MODULES_UNAVAILABLE',
 } as const;

@@ -3,6 +3,7 @@ import type { MemoryConfig } from './config.js';
 import type { EmbeddingProvider } from './embedding/embedding-provider.js';
 import type { ItemLimits } from './limits/item-limits.js';
 import type { StoredCountReporter } from './limits/stored-count-reporter.js';
+import type { ModuleAccessSource } from './module-access/module-memory-access.js';
 import type { OrganisationWrites } from './organisation-writes.js';
 import type { MemoryStore } from './store/index.js';
 import type { VectorIndex } from './vector-index/vector-index.js';
@@ -18,6 +19,8 @@ export interface MemoryDomain {
   /** Resolves once the index holds every stored vector; writes wait for it before touching the index. */
   readonly indexReady: Promise<void>;
   readonly limits: ItemLimits;
+  /** What each module's manifest lets its delegated tokens do with memory. */
+  readonly moduleAccess: ModuleAccessSource;
   /** One organisation's writes, one at a time (transaction and index update together). */
   readonly writes: OrganisationWrites;
   readonly storedCount: StoredCountReporter;

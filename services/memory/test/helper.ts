@@ -13,6 +13,7 @@ import { testEpoch } from '../../../tests/support/manual-clock.js';
 import { bearerFor } from '../../../tests/support/test-token.js';
 
 export { backends } from '../../../tests/support/backends.js';
+import type { ModuleAccessSource, ModuleMemoryAccess } from '../src/module-access/module-memory-access.js';
 
 const secret = 'memory tests sign their own HS256 tokens here';
 
@@ -31,7 +32,15 @@ export interface MemoryUnderTest {
 }
 
 /** The memory app on a fresh database (or `storage`, to restart on earlier tables), ready (index rebuilt). */
-export async function buildMemory(options: { postgres?: boolean; limits?: ItemLimits; storage?: Storage; untilReady?: boolean; env?: Record<string, string> } = {}): Promise<MemoryUnderTest> {
+/**
+ * What the registered modules may do, as the registry's route table would say: `causal` writes
+ * `general` and `insight` and searches every way; tests pass their own.
+ */
+export const testModuleAccess = (modules: Record<string, ModuleMemoryAccess> = { causal: { memoryTypes: ['general', 'insight'], searchTypes: ['text', 'vector', 'graph', 'conceptual', 'hybrid'] } }): ModuleAccessSource => ({
+  accessOf: async (moduleId) => modules[moduleId],
+});
+
+export async function buildMemory(options: { postgres?: boolean; limits?: ItemLimits; storage?: Storage; untilReady?: boolean; env?: Record<string, string>; moduleAccess?: ModuleAccessSource } = {}): Promise<MemoryUnderTest> {
   const usageEvents = capturedEvents();
   const memory = await startServiceUnderTest<typeof memoryConfigSchema, MemoryTables>({
     name: 'memory',
@@ -41,7 +50,7 @@ export async function buildMemory(options: { postgres?: boolean; limits?: ItemLi
     env: { JWT_ALGORITHM: 'HS256', JWT_SECRET: secret, ...options.env },
     logLevel: 'info',
     untilReady: options.untilReady ?? true,
-    buildApp: (deps) => buildApp({ ...deps, usageEvents, ...(options.limits ? { limits: options.limits } : {}) }),
+    buildApp: (deps) => buildApp({ ...deps, usageEvents, moduleAccess: options.moduleAccess ?? testModuleAccess(), ...(options.limits ? { limits: options.limits } : {}) }),
   });
   return { app: memory.app, db: memory.db, storage: memory.storage, events: usageEvents.events, logs: memory.logs };
 }

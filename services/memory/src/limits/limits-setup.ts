@@ -1,4 +1,4 @@
-import { httpEventDelivery, openEventPublisher, serviceClientSecrets, serviceTokenSource, type EventPublisher, type ServiceDeps } from '@lift/kit';
+import { httpEventDelivery, openEventPublisher, serviceClientSecrets, serviceTokenSource, type EventPublisher, type ServiceDeps, type ServiceTokenSource } from '@lift/kit';
 import type { MemoryConfig } from '../config.js';
 import { billingItemLimits } from './billing-item-limits.js';
 import { unlimited, type ItemLimits } from './item-limits.js';
@@ -10,6 +10,12 @@ export interface MemoryLimits {
   close(): Promise<void>;
 }
 
+/** The memory service's own tokens (client credentials), when SERVICE_CLIENT_SECRETS has its secret. */
+export function memoryServiceTokens(deps: ServiceDeps<MemoryConfig>): ServiceTokenSource | undefined {
+  const secret = serviceClientSecrets(deps.config.SERVICE_CLIENT_SECRETS).get('memory');
+  return secret ? serviceTokenSource({ http: deps.http, authUrl: deps.config.AUTH_SERVICE_URL, clientId: 'memory', clientSecret: secret, clock: deps.clock }) : undefined;
+}
+
 /**
  * Limits and stored-count reporting as the service runs them: billing's entitlements and the
  * kit's event stream (`usage`, the same stream the gateway's metering writes), both with the
@@ -18,8 +24,7 @@ export interface MemoryLimits {
  */
 export async function startMemoryLimits(deps: ServiceDeps<MemoryConfig>, overrides: { limits?: ItemLimits | undefined; publisher?: EventPublisher | undefined }): Promise<MemoryLimits> {
   const { config } = deps;
-  const secret = serviceClientSecrets(config.SERVICE_CLIENT_SECRETS).get('memory');
-  const tokens = secret ? serviceTokenSource({ http: deps.http, authUrl: config.AUTH_SERVICE_URL, clientId: 'memory', clientSecret: secret, clock: deps.clock }) : undefined;
+  const tokens = memoryServiceTokens(deps);
   if (!config.MEMORY_LIMITS) return { limits: overrides.limits ?? unlimited, storedCount: overrides.publisher ? storedCountReporter(overrides.publisher, deps.clock) : notReported, close: async () => undefined };
   if (!tokens && !(overrides.limits && overrides.publisher)) deps.log.warn('SERVICE_CLIENT_SECRETS has no secret for memory: the plan\'s memory_items limit is not enforced and stored counts are not reported to billing');
   const billingUrl = config.BILLING_SERVICE_URL.replace(/\/$/, '');

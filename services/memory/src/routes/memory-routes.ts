@@ -1,4 +1,5 @@
-import { identityOf, type ServiceApp } from '@lift/kit';
+import { identityOf, type Identity, type ServiceApp } from '@lift/kit';
+import { actingModule, assertModuleMayWrite } from '../module-access/module-memory-access.js';
 import { createMemories, deleteMemory, getMemory, listMemories, updateMemory } from '../memories.js';
 import type { MemoryDomain } from '../memory-domain.js';
 import { relatedMemories } from '../related-walk.js';
@@ -8,6 +9,7 @@ const tags = ['memories'];
 const security = [{ bearerAuth: [] }];
 const notFound = { 404: 'No memory with that id in your organisation (MEMORY_NOT_FOUND)' };
 const badInput = 'Whitespace-only content (MEMORY_CONTENT_EMPTY), metadata over 16 KiB (MEMORY_METADATA_TOO_LARGE), or a relation to a memory your organisation does not have (MEMORY_RELATION_TARGET_NOT_FOUND)';
+const moduleRefusals = { 403: 'A module\'s token writing a type its manifest does not declare (MEMORY_MODULE_NOT_ALLOWED)' };
 const limits = { 402: 'The plan\'s memory_items limit would be passed (MEMORY_ITEM_LIMIT_REACHED)', 503: 'Billing cannot say what the plan allows right now (MEMORY_LIMITS_UNAVAILABLE)' };
 
 /** Store, read, list, change and delete memories; walk their relations. Always in the token's organisation. */
@@ -15,7 +17,17 @@ export async function memoryRoutes(app: ServiceApp, domain: MemoryDomain): Promi
   const read = app.requirePermission('memory:read');
   const write = app.requirePermission('memory:write');
 
-  app.post('/v1/memories', { preHandler: write, schema: { operationId: 'createMemory', problems: { 400: badInput, ...limits }, tags, security, summary: 'Store a memory', body: MemoryInput, response: { 201: MemoryBody } } }, async (request, reply) => {
+  // A module's delegated token writes only the types its manifest declares (memoryTypes); for a
+  // change or a deletion, the stored memory's type too.
+  const moduleMayWrite = (identity: Identity, types: readonly { type: string; field: string }[]) => assertModuleMayWrite(domain.moduleAccess, identity, types);
+  const storedType = async (identity: Identity, id: string) => {
+    if (actingModule(identity) === undefined) return [];
+    const stored = await domain.store.memories.byId(identity.organisation, id);
+    return stored ? [{ type: stored.type, field: 'params.id' }] : [];
+  };
+
+  app.post('/v1/memories', { preHandler: write, schema: { operationId: 'createMemory', problems: { 400: badInput, ...moduleRefusals, ...limits }, tags, security, summary: 'Store a memory', body: MemoryInput, response: { 201: MemoryBody } } }, async (request, reply) => {
+    await moduleMayWrite(identityOf(request), [{ type: request.body.type ?? 'general', field: 'body.type' }]);
     reply.code(201);
     const [memory] = await createMemories(domain, identityOf(request), [request.body], () => 'body');
     return memory;
@@ -23,8 +35,9 @@ export async function memoryRoutes(app: ServiceApp, domain: MemoryDomain): Promi
 
   app.post(
     '/v1/memories/batch',
-    { preHandler: write, bodyLimit: 32 * 1024 * 1024, schema: { operationId: 'createMemories', problems: { 400: badInput, ...limits }, tags, security, summary: 'Store many memories at once (all or none)', body: MemoryBatchInput, response: { 201: MemoryBatchBody } } },
+    { preHandler: write, bodyLimit: 32 * 1024 * 1024, schema: { operationId: 'createMemories', problems: { 400: badInput, ...moduleRefusals, ...limits }, tags, security, summary: 'Store many memories at once (all or none)', body: MemoryBatchInput, response: { 201: MemoryBatchBody } } },
     async (request, reply) => {
+      await moduleMayWrite(identityOf(request), request.body.items.map((item, index) => ({ type: item.type ?? 'general', field: `body.items[${index}].type` })));
       reply.code(201);
       return { items: await createMemories(domain, identityOf(request), request.body.items, (index) => `body.items[${index}]`) };
     },
@@ -38,12 +51,16 @@ export async function memoryRoutes(app: ServiceApp, domain: MemoryDomain): Promi
     getMemory(domain, identityOf(request).organisation, request.params.id),
   );
 
-  app.patch('/v1/memories/:id', { preHandler: write, schema: { operationId: 'updateMemory', problems: { ...notFound, 400: badInput }, tags, security, summary: 'Change a memory (given fields only; relations replace the outgoing ones)', params: MemoryParams, body: MemoryPatch, response: { 200: MemoryBody } } }, async (request) =>
-    updateMemory(domain, identityOf(request).organisation, request.params.id, request.body),
-  );
+  app.patch('/v1/memories/:id', { preHandler: write, schema: { operationId: 'updateMemory', problems: { ...notFound, 400: badInput, ...moduleRefusals }, tags, security, summary: 'Change a memory (given fields only; relations replace the outgoing ones)', params: MemoryParams, body: MemoryPatch, response: { 200: MemoryBody } } }, async (request) => {
+    const identity = identityOf(request);
+    await moduleMayWrite(identity, [...(await storedType(identity, request.params.id)), ...(request.body.type === undefined ? [] : [{ type: request.body.type, field: 'body.type' }])]);
+    return updateMemory(domain, identity.organisation, request.params.id, request.body);
+  });
 
-  app.delete('/v1/memories/:id', { preHandler: write, schema: { operationId: 'deleteMemory', problems: notFound, tags, security, summary: 'Delete a memory, its relations and its index entries', params: MemoryParams, response: { 204: { type: 'null' } } } }, async (request, reply) => {
-    await deleteMemory(domain, identityOf(request).organisation, request.params.id);
+  app.delete('/v1/memories/:id', { preHandler: write, schema: { operationId: 'deleteMemory', problems: { ...notFound, ...moduleRefusals }, tags, security, summary: 'Delete a memory, its relations and its index entries', params: MemoryParams, response: { 204: { type: 'null' } } } }, async (request, reply) => {
+    const identity = identityOf(request);
+    await moduleMayWrite(identity, await storedType(identity, request.params.id));
+    await deleteMemory(domain, identity.organisation, request.params.id);
     return reply.code(204).send();
   });
 

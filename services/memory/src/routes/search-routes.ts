@@ -1,20 +1,26 @@
 import { identityOf, type ServiceApp } from '@lift/kit';
 import type { MemoryDomain } from '../memory-domain.js';
+import { assertModuleMaySearch } from '../module-access/module-memory-access.js';
 import { SearchBatchInput, SearchBatchResult, SearchInput, SearchResult } from '../schemas.js';
 import { searchMemories } from '../search/search.js';
 
 const tags = ['search'];
 const security = [{ bearerAuth: [] }];
-const badQuery = { 400: 'The query is only whitespace (MEMORY_QUERY_EMPTY)' };
+const badQuery = { 400: 'The query is only whitespace (MEMORY_QUERY_EMPTY)', 403: 'A module\'s token searching in a mode its manifest does not declare (MEMORY_MODULE_NOT_ALLOWED)' };
 
 /** Hybrid, neural, full-text and knowledge search; a batch runs each query as one search (and is metered so). */
 export async function searchRoutes(app: ServiceApp, domain: MemoryDomain): Promise<void> {
   const read = app.requirePermission('memory:read');
-  app.post('/v1/search', { preHandler: read, schema: { operationId: 'searchMemories', problems: badQuery, tags, security, summary: 'Search the organisation\'s memories', body: SearchInput, response: { 200: SearchResult } } }, async (request) =>
-    searchMemories(domain, identityOf(request).organisation, request.body),
-  );
+  app.post('/v1/search', { preHandler: read, schema: { operationId: 'searchMemories', problems: badQuery, tags, security, summary: 'Search the organisation\'s memories', body: SearchInput, response: { 200: SearchResult } } }, async (request) => {
+    const identity = identityOf(request);
+    // A module's delegated token searches only in the kinds its manifest declares (searchTypes).
+    await assertModuleMaySearch(domain.moduleAccess, identity, [{ mode: request.body.mode ?? 'hybrid', field: 'body.mode' }]);
+    return searchMemories(domain, identity.organisation, request.body);
+  });
   app.post('/v1/search/batch', { preHandler: read, schema: { operationId: 'searchMemoriesBatch', problems: badQuery, tags, security, summary: 'Several searches in one request, answered in order', body: SearchBatchInput, response: { 200: SearchBatchResult } } }, async (request) => {
-    const organisationId = identityOf(request).organisation;
+    const identity = identityOf(request);
+    const organisationId = identity.organisation;
+    await assertModuleMaySearch(domain.moduleAccess, identity, request.body.queries.map((query, index) => ({ mode: query.mode ?? 'hybrid', field: `body.queries[${index}].mode` })));
     const results = [];
     // One after another: the searches share the event loop anyway, and order keeps tookMs honest.
     for (const [index, query] of request.body.queries.entries()) results.push(await searchMemories(domain, organisationId, query, `body.queries[${index}]`));

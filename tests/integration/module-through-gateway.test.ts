@@ -42,15 +42,16 @@ describe.each(backends)('a module joining the platform ($name)', ({ postgres }) 
 
   beforeAll(async () => {
     cwd = mkdtempSync(join(tmpdir(), 'lift-modules-'));
-    const [authPort, registryPort, gatewayPort] = await Promise.all([freePort(), freePort(), freePort()]);
+    const [authPort, registryPort, memoryPort, gatewayPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
     templatePort = await freePort();
     const urls = {
       AUTH_SERVICE_URL: `http://127.0.0.1:${authPort}`,
       REGISTRY_SERVICE_URL: `http://127.0.0.1:${registryPort}`,
+      MEMORY_SERVICE_URL: `http://127.0.0.1:${memoryPort}`,
       GATEWAY_URL: `http://127.0.0.1:${gatewayPort}`,
     };
     const database = (service: string): Record<string, string> => (postgres ? { DATABASE_URL: databaseUrl as string, DATABASE_SCHEMA: testSchemaName(service) } : {});
-    const common = { ...urls, SERVICE_CLIENT_SECRETS: 'gateway:gateway-secret-for-the-module-suite,auth:auth-secret-for-the-module-suite' };
+    const common = { ...urls, SERVICE_CLIENT_SECRETS: 'gateway:gateway-secret-for-the-module-suite,auth:auth-secret-for-the-module-suite,memory:memory-secret-for-the-module-suite' };
     const auth = startServiceProcess({ name: 'auth', port: authPort, cwd, env: { ...common, ...database('auth'), LIFT_ADMIN_EMAIL: admin.email, LIFT_ADMIN_PASSWORD: admin.password, MODULE_GRANTS_REFRESH_MS: '100' } });
     const registry = startServiceProcess({
       name: 'registry',
@@ -58,9 +59,11 @@ describe.each(backends)('a module joining the platform ($name)', ({ postgres }) 
       cwd,
       env: { ...common, ...database('registry'), MODULE_URL_ALLOWED_NETWORKS: '127.0.0.0/8', HEALTH_CHECK_INTERVAL_MS: '200', HEALTH_UNHEALTHY_THRESHOLD: '1', HEALTH_HEALTHY_THRESHOLD: '1' },
     });
+    // The template keeps its notes in memory; no billing here, so no plan limit either.
+    const memory = startServiceProcess({ name: 'memory', port: memoryPort, cwd, env: { ...common, ...database('memory'), MEMORY_LIMITS: 'false' } });
     gateway = startServiceProcess({ name: 'gateway', port: gatewayPort, cwd, env: { ...common, MODULE_URL_ALLOWED_NETWORKS: '127.0.0.0/8', ROUTE_TABLE_WAIT_MS: '20000' } });
-    processes.push(auth, registry, gateway);
-    await Promise.all([auth, registry, gateway].map((service) => waitUntilReady(service)));
+    processes.push(auth, registry, memory, gateway);
+    await Promise.all([auth, registry, memory, gateway].map((service) => waitUntilReady(service)));
 
     const adminSession = await json<{ accessToken: string }>(await post('/auth/v1/login', admin));
     const key = await json<{ key: string }>(await post('/auth/v1/api-keys', { name: 'template module', permissions: ['registry:admin', 'registry:read', 'registry:heartbeat'] }, adminSession.accessToken));
@@ -83,6 +86,16 @@ describe.each(backends)('a module joining the platform ($name)', ({ postgres }) 
     const created = await post('/modules/template/v1/notes', { text: 'through the gateway' }, tenant.accessToken);
     expect(created.status).toBe(201);
     expect((await json<{ items: { text: string }[] }>(await get('/modules/template/v1/notes', tenant.accessToken))).items.map((note) => note.text)).toEqual(['through the gateway']);
+    // The note is a memory of the tenant's organisation, stored by the module for its caller
+    // (issue #14): found by the module's search, and by the tenant in memory itself.
+    await post('/modules/template/v1/notes', { text: 'an unrelated thought about lunch' }, tenant.accessToken);
+    const found = await json<{ items: { text: string }[] }>(await get('/modules/template/v1/notes?q=gateway', tenant.accessToken));
+    expect(found.items[0]?.text).toBe('through the gateway');
+    const asMemories = await json<{ items: { content: string; type: string; source: string }[] }>(await get('/memory/v1/memories?type=note', tenant.accessToken));
+    expect(asMemories.items.map((memory) => [memory.content, memory.source])).toEqual([
+      ['an unrelated thought about lunch', 'module:template'],
+      ['through the gateway', 'module:template'],
+    ]);
 
     // The module was given a token of its own audience: the tenant's platform token, replayed at the module, is refused there.
     expect((await fetch(`http://127.0.0.1:${templatePort}/v1/notes`, { headers: { authorization: `Bearer ${tenant.accessToken}` } })).status).toBe(401);

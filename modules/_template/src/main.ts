@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError, createLogger, environmentWithEnvFile, loadConfig, systemClock } from '@lift/kit';
-import { createLiftClient, joinPlatform, moduleTokenVerifier, platformTokens, type ModuleManifest } from '@lift/sdk';
+import { createLiftClient, joinPlatform, memoryClient, moduleTokenVerifier, platformTokens, type ModuleManifest } from '@lift/sdk';
 import { buildApp } from './app.js';
 import { templateConfigSchema } from './config.js';
 
@@ -12,13 +12,18 @@ const config = await loadConfig(templateConfigSchema, { env }).catch((error: unk
   process.exit(1);
 });
 const log = createLogger({ service: 'template', version: '0.1.0', level: config.LOG_LEVEL });
+/** One token cache for the module: the platform client and the memory client share it. */
+function platformFor(gatewayUrl: string) {
+  const tokens = platformTokens({ gatewayUrl });
+  return { tokens, client: createLiftClient({ gatewayUrl }), memory: memoryClient({ gatewayUrl, tokens }) };
+}
 const manifest = JSON.parse(readFileSync(new URL('../module.json', import.meta.url), 'utf8')) as ModuleManifest;
 const app = await buildApp({
   config,
   log,
   clock: systemClock,
   verifier: moduleTokenVerifier({ gatewayUrl: config.LIFT_GATEWAY_URL, moduleId: manifest.moduleId }),
-  platform: { tokens: platformTokens({ gatewayUrl: config.LIFT_GATEWAY_URL }), client: createLiftClient({ gatewayUrl: config.LIFT_GATEWAY_URL }) },
+  platform: platformFor(config.LIFT_GATEWAY_URL),
 });
 await app.listen({ host: config.HOST, port: config.PORT });
 

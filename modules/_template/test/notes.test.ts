@@ -1,10 +1,10 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SignJWT } from 'jose';
+import { decodeJwt, SignJWT } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger, loadConfig, systemClock, type ServiceApp } from '@lift/kit';
-import { createLiftClient, moduleTokenVerifier, platformTokens } from '@lift/sdk';
+import { createLiftClient, memoryClient, moduleTokenVerifier, platformTokens } from '@lift/sdk';
 import { buildApp } from '../src/app.js';
 import { templateConfigSchema } from '../src/config.js';
 
@@ -30,10 +30,17 @@ function token(permissions: string[], options: { organisation?: string; audience
     .sign(privateKey);
 }
 
-/** A stand-in gateway answering as the platform does: JWKS, OAuth metadata, token exchange and /auth/v1/me. */
-async function startPlatform(exchange: { status: number; error?: string } = { status: 200 }) {
+/**
+ * A stand-in gateway answering as the platform does: JWKS, OAuth metadata, token exchange (the
+ * delegated token names the caller's organisation), /auth/v1/me, and the memory routes the
+ * template uses (kept per organisation; the real service is tried in
+ * tests/integration/module-through-gateway.test.ts).
+ */
+async function startPlatform(exchange: { status: number; error?: string } = { status: 200 }, memoryAnswer?: { status: number; body: unknown }) {
   const exchanges: URLSearchParams[] = [];
   const meCalls: string[] = [];
+  const memoryCalls: { method: string; url: string; authorization: string; body: unknown }[] = [];
+  const memories = new Map<string, Record<string, unknown>[]>();
   const server = createServer((request, response) => {
     let body = '';
     request.on('data', (chunk: Buffer) => (body += chunk.toString()));
@@ -48,7 +55,27 @@ async function startPlatform(exchange: { status: number; error?: string } = { st
         const form = new URLSearchParams(body);
         exchanges.push(form);
         if (exchange.status !== 200) return send(exchange.status, { error: exchange.error ?? 'invalid_request', error_description: 'refused by the stand-in' });
-        return send(200, { access_token: 'delegated-platform-token', token_type: 'Bearer', expires_in: 300, issued_token_type: 'urn:ietf:params:oauth:token-type:access_token' });
+        const organisation = String(decodeJwt(form.get('subject_token') ?? '').org);
+        return send(200, { access_token: `delegated-platform-token:${organisation}`, token_type: 'Bearer', expires_in: 300, issued_token_type: 'urn:ietf:params:oauth:token-type:access_token' });
+      }
+      if (request.url?.startsWith('/memory/')) {
+        const authorization = String(request.headers.authorization);
+        const parsed = body === '' ? undefined : (JSON.parse(body) as Record<string, unknown>);
+        memoryCalls.push({ method: request.method ?? '', url: request.url, authorization, body: parsed });
+        if (memoryAnswer) return send(memoryAnswer.status, memoryAnswer.body);
+        const stored = memories.get(authorization) ?? [];
+        memories.set(authorization, stored);
+        if (request.method === 'POST' && request.url === '/memory/v1/memories') {
+          const memory = { id: `m${stored.length + 1}`, content: parsed?.content, type: parsed?.type, tags: [], metadata: parsed?.metadata ?? {}, relations: [], source: 'module:template', embeddingModel: 'stand-in', createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' };
+          stored.unshift(memory);
+          return send(201, memory);
+        }
+        if (request.method === 'GET' && request.url.startsWith('/memory/v1/memories?')) return send(200, { items: stored, nextCursor: null });
+        if (request.method === 'POST' && request.url === '/memory/v1/search') {
+          const words = String(parsed?.query).toLowerCase().split(/\s+/);
+          const hits = stored.filter((memory) => words.some((word) => String(memory.content).toLowerCase().includes(word)));
+          return send(200, { items: hits.map((memory) => ({ memory, score: 1, signals: { fulltext: 1 } })), mode: 'hybrid', tookMs: 1 });
+        }
       }
       if (request.url === '/auth/v1/me') {
         meCalls.push(String(request.headers.authorization));
@@ -59,7 +86,7 @@ async function startPlatform(exchange: { status: number; error?: string } = { st
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   closers.push(() => new Promise((resolve) => server.close(() => resolve())));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, exchanges, meCalls };
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, exchanges, meCalls, memoryCalls };
 }
 
 async function buildTemplate(gatewayUrl: string): Promise<ServiceApp> {
@@ -69,7 +96,10 @@ async function buildTemplate(gatewayUrl: string): Promise<ServiceApp> {
     log: createLogger({ service: 'template', version: 'test', level: 'silent' }),
     clock: systemClock,
     verifier: moduleTokenVerifier({ gatewayUrl, moduleId: 'template' }),
-    platform: { tokens: platformTokens({ gatewayUrl }), client: createLiftClient({ gatewayUrl }) },
+    platform: (() => {
+      const tokens = platformTokens({ gatewayUrl });
+      return { tokens, client: createLiftClient({ gatewayUrl }), memory: memoryClient({ gatewayUrl, tokens }) };
+    })(),
   });
   closers.push(() => app.close());
   return app;
@@ -78,14 +108,32 @@ async function buildTemplate(gatewayUrl: string): Promise<ServiceApp> {
 const bearer = async (permissions: string[], options: Parameters<typeof token>[1] = {}) => ({ authorization: `Bearer ${await token(permissions, options)}` });
 
 describe('the template module', () => {
-  it('keeps notes per organisation for callers with its permissions', async () => {
-    const app = await buildTemplate((await startPlatform()).url);
+  it('keeps notes in the memory service, per organisation, with the caller\'s delegated token, and finds them', async () => {
+    const platform = await startPlatform();
+    const app = await buildTemplate(platform.url);
     const writer = await bearer(['template:read', 'template:write']);
-    const created = await app.inject({ method: 'POST', url: '/v1/notes', headers: writer, payload: { text: 'hello' } });
+    const created = await app.inject({ method: 'POST', url: '/v1/notes', headers: writer, payload: { text: 'hello world' } });
     expect(created.statusCode).toBe(201);
-    expect(created.json()).toMatchObject({ text: 'hello', author: 'user-1' });
-    expect((await app.inject({ method: 'GET', url: '/v1/notes', headers: writer })).json().items).toHaveLength(1);
+    expect(created.json()).toMatchObject({ text: 'hello world', author: 'user-1' });
+    await app.inject({ method: 'POST', url: '/v1/notes', headers: writer, payload: { text: 'another thought' } });
+    expect((await app.inject({ method: 'GET', url: '/v1/notes', headers: writer })).json().items.map((note: { text: string }) => note.text)).toEqual(['another thought', 'hello world']);
+    expect((await app.inject({ method: 'GET', url: '/v1/notes?q=hello', headers: writer })).json().items.map((note: { text: string }) => note.text)).toEqual(['hello world']);
     expect((await app.inject({ method: 'GET', url: '/v1/notes', headers: await bearer(['template:read'], { organisation: 'org-2' }) })).json().items).toEqual([]);
+    // Stored as the manifest declares (type note), always with the delegated token, never the module's.
+    expect(platform.memoryCalls[0]).toMatchObject({ method: 'POST', url: '/memory/v1/memories', authorization: 'Bearer delegated-platform-token:org-1', body: { content: 'hello world', type: 'note', metadata: { author: 'user-1' } } });
+    expect(platform.memoryCalls.every((call) => call.authorization.startsWith('Bearer delegated-platform-token:'))).toBe(true);
+  });
+
+  it('answers 403 when memory holds the module to its manifest, and 503 when memory is down, never 500', async () => {
+    for (const [memoryAnswer, status] of [
+      [{ status: 403, body: { status: 403, code: 'MEMORY_MODULE_NOT_ALLOWED', detail: 'not declared' } }, 403],
+      [{ status: 503, body: { status: 503, code: 'GATEWAY_UPSTREAM_UNAVAILABLE' } }, 503],
+    ] as const) {
+      const app = await buildTemplate((await startPlatform({ status: 200 }, memoryAnswer)).url);
+      const answer = await app.inject({ method: 'POST', url: '/v1/notes', headers: await bearer(['template:write']), payload: { text: 'x' } });
+      expect({ memory: memoryAnswer.status, status: answer.statusCode }).toEqual({ memory: memoryAnswer.status, status });
+      expect(answer.headers['content-type']).toMatch(/^application\/problem\+json/);
+    }
   });
 
   it('checks tokens and permissions itself, accepts only tokens meant for it, and validates bodies', async () => {
@@ -118,7 +166,7 @@ describe('the template module', () => {
       subject_token_type: 'urn:ietf:params:oauth:token-type:access_token',
     });
     // The platform is called with the delegated token, never the module token it was given.
-    expect(platform.meCalls).toEqual(['Bearer delegated-platform-token']);
+    expect(platform.meCalls).toEqual(['Bearer delegated-platform-token:org-1']);
     await app.inject({ method: 'GET', url: '/v1/whoami', headers: { authorization: `Bearer ${moduleToken}` } });
     expect(platform.exchanges).toHaveLength(1);
   });

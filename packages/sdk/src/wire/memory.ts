@@ -1,0 +1,66 @@
+/**
+ * What crosses the wire to and from the memory service, as a module sees it through the gateway.
+ * The memory service's TypeBox schemas are the source; its test `sdk-wire-types.test.ts` fails to
+ * compile when they and these drift apart.
+ */
+export interface Memory {
+  readonly id: string;
+  readonly content: string;
+  readonly type: string;
+  readonly tags: readonly string[];
+  readonly metadata: Readonly<Record<string, unknown>>;
+  readonly relations: readonly { readonly predicate: string; readonly target: string }[];
+  /** `module:<id>` for a module's token, else the user (or API key) that stored it. */
+  readonly source: string;
+  readonly embeddingModel: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface MemoryInput {
+  readonly content: string;
+  /** `general` unless given; a module may write only the types its manifest declares. */
+  readonly type?: string;
+  readonly tags?: readonly string[];
+  readonly metadata?: Readonly<Record<string, unknown>>;
+  readonly relations?: readonly { readonly predicate: string; readonly target: string }[];
+}
+
+export type MemorySearchMode = 'hybrid' | 'neural' | 'fulltext' | 'knowledge';
+
+export interface MemorySearchRequest {
+  readonly query: string;
+  /** `hybrid` unless given; a module may use only the kinds its manifest declares (`searchTypes`). */
+  readonly mode?: MemorySearchMode;
+  readonly limit?: number;
+  readonly minScore?: number;
+  readonly filters?: {
+    readonly types?: readonly string[];
+    readonly tags?: readonly string[];
+    readonly sources?: readonly string[];
+    readonly metadata?: Readonly<Record<string, string | number | boolean>>;
+    readonly from?: string;
+    readonly to?: string;
+  };
+  readonly weights?: { readonly fulltext?: number; readonly neural?: number; readonly knowledge?: number };
+}
+
+export interface MemorySearchHit {
+  readonly memory: Memory;
+  readonly score: number;
+  /** The score each signal gave, for the signals that found it. */
+  readonly signals: { readonly fulltext?: number; readonly neural?: number; readonly knowledge?: number };
+}
+
+export interface MemorySearchAnswer {
+  readonly items: readonly MemorySearchHit[];
+  readonly mode: MemorySearchMode;
+  readonly tookMs: number;
+}
+
+export interface RelatedMemory {
+  readonly memory: Memory;
+  /** Relations between it and the starting memory. */
+  readonly depth: number;
+  readonly via: { readonly from: string; readonly predicate: string; readonly direction: 'outgoing' | 'incoming' };
+}

@@ -1,0 +1,23 @@
+import type { Static } from '@sinclair/typebox';
+import type { Memory, MemoryInput, MemorySearchAnswer, MemorySearchRequest, RelatedMemory } from '@lift/sdk';
+import { describe, expect, it } from 'vitest';
+import type { MemoryBody, MemoryInput as MemoryInputSchema, RelatedBody, SearchInput, SearchResult } from '../src/schemas.js';
+import { backends, buildMemory, member } from './helper.js';
+
+// The SDK's memory wire types are what modules compile against; memory's schemas are the source.
+// These assignments fail `tsc` (run by npm test) when the two drift apart in either direction.
+type Assignable<From, To> = From extends To ? true : false;
+/** The SDK's shapes are read-only throughout; the schemas' static types are not. */
+type DeepReadonly<T> = T extends (infer Item)[] ? readonly DeepReadonly<Item>[] : T extends object ? { readonly [Key in keyof T]: DeepReadonly<T[Key]> } : T;
+const answersFitTheSdk: [Assignable<Static<typeof MemoryBody>, Memory>, Assignable<Static<typeof SearchResult>, MemorySearchAnswer>, Assignable<Static<typeof RelatedBody>['items'][number], RelatedMemory>] = [true, true, true];
+const sdkRequestsFitTheSchemas: [Assignable<MemoryInput, DeepReadonly<Static<typeof MemoryInputSchema>>>, Assignable<MemorySearchRequest, DeepReadonly<Static<typeof SearchInput>>>] = [true, true];
+
+describe.each(backends)('the SDK memory wire types on $name', ({ postgres }) => {
+  it('describe a real answer of the service, field for field', async () => {
+    expect([...answersFitTheSdk, ...sdkRequestsFitTheSchemas]).toEqual([true, true, true, true, true]);
+    const { app } = await buildMemory({ postgres });
+    const stored = (await app.inject({ method: 'POST', url: '/v1/memories', headers: await member(), payload: { content: 'wire check', tags: ['a'], metadata: { k: 1 } } })).json<Memory>();
+    const fields: readonly (keyof Memory)[] = ['id', 'content', 'type', 'tags', 'metadata', 'relations', 'source', 'embeddingModel', 'createdAt', 'updatedAt'];
+    expect(Object.keys(stored).sort()).toEqual([...fields].sort());
+  });
+});

@@ -43,6 +43,7 @@ export { httpEventDelivery } from './events/http-event-delivery.js';
 export { openLocalOutbox, type LocalOutbox, type OutboxBatch } from './events/local-outbox.js';
 export { openEventPublisher, type EventStreamPublisher, type EventStreamSettings } from './events/open-event-publisher.js';
 export { startOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './events/outbox-relay.js';
+export { followStream, type StreamFollower, type StreamFollowerOptions } from './events/stream-follower.js';
 export { startStreamConsumer, type StreamConsumer, type StreamConsumerOptions } from './events/stream-consumer.js';
 export { eventBatchOf, streamBatchField, streamSink } from './events/stream-sink.js';
 export { retryDelayMs } from './events/retry-delay.js';

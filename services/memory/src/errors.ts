@@ -12,4 +12,19 @@ export const memoryErrorCodes = {
   emptyQuery: 'MEMORY_QUERY_EMPTY',
   itemLimitReached: 'MEMORY_ITEM_LIMIT_REACHED',
   limitsUnavailable: 'MEMORY_LIMITS_UNAVAILABLE',
+  /** GET/DELETE of a space the organisation does not have. */
+  spaceNotFound: 'MEMORY_SPACE_NOT_FOUND',
+  /** A memory or a search names a space the organisation does not have. */
+  spaceUnknown: 'MEMORY_SPACE_UNKNOWN',
+  spaceExists: 'MEMORY_SPACE_EXISTS',
+  /** A dimension whose max is not above its min, or two dimensions of one name. */
+  spaceInvalid: 'MEMORY_SPACE_INVALID',
+  spaceLimitReached: 'MEMORY_SPACE_LIMIT_REACHED',
+  dimensionUnknown: 'MEMORY_DIMENSION_UNKNOWN',
+  dimensionMissing: 'MEMORY_DIMENSION_MISSING',
+  dimensionOutOfRange: 'MEMORY_DIMENSION_OUT_OF_RANGE',
+  /** Conceptual mode without a space and a point, or one of the two without the other. */
+  pointRequired: 'MEMORY_POINT_REQUIRED',
+  /** Every dimension weighted 0: there is no distance to rank by. */
+  weightsInvalid: 'MEMORY_DIMENSION_WEIGHTS_INVALID',
 } as const;

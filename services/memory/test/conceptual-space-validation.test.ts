@@ -81,6 +81,8 @@ describe.each(backends)('bad input to conceptual spaces on $name', ({ postgres }
       [{ query: 'x', weights: { dimensions: { urgency: 1 } } }, { code: 'MEMORY_POINT_REQUIRED', field: 'body.space' }],
       [{ mode: 'conceptual', space: 'mood', point }, { code: 'MEMORY_SPACE_UNKNOWN', field: 'body.space' }],
       [{ query: 'x', space: 'mood', point }, { code: 'MEMORY_SPACE_UNKNOWN', field: 'body.space' }],
+      [{ query: 'x', mode: 'fulltext', space: 'mood', point }, { code: 'MEMORY_SPACE_UNKNOWN', field: 'body.space' }],
+      [{ query: 'x', mode: 'neural', space: 'tone', point: { ...point, urgency: 2 } }, { code: 'MEMORY_DIMENSION_OUT_OF_RANGE', field: 'body.point.urgency' }],
       [{ mode: 'conceptual', space: 'tone', point: { formality: 5 } }, { code: 'MEMORY_DIMENSION_MISSING', field: 'body.point.urgency' }],
       [{ mode: 'conceptual', space: 'tone', point: { ...point, urgency: 2 } }, { code: 'MEMORY_DIMENSION_OUT_OF_RANGE', field: 'body.point.urgency' }],
       [{ mode: 'conceptual', space: 'tone', point: { ...point, volume: 1 } }, { code: 'MEMORY_DIMENSION_UNKNOWN', field: 'body.point.volume' }],

@@ -34,13 +34,23 @@ export function conceptualDistance(dimensions: readonly { name: string; min: num
  * `depth` are kept, as each signal keeps its best. An exact scan of the space's placements in the database: spaces hold hand-placed memories, not every one.
  */
 export async function conceptualScores(domain: MemoryDomain, organisationId: string, query: ConceptualQuery, filters: MemoryFilters, depth: number, field: string): Promise<Map<string, number>> {
+  const dimensions = await measuredDimensions(domain, organisationId, query, field);
+  const placed = await domain.store.spaces.placed(organisationId, query.space, filters);
+  const scores = new Map(placed.map((memory) => [memory.id, 1 - conceptualDistance(dimensions, query.point, JSON.parse(memory.values ?? '{}') as Record<string, number>)]));
+  return new Map(byScore(scores).slice(0, depth).map((id) => [id, scores.get(id) as number]));
+}
+
+/**
+ * The space's dimensions with the request's weights, once the space, the point and the weights
+ * are known to fit it (400 naming the field otherwise). Every mode checks them, so a request
+ * that names a space answers alike whichever mode it asks for.
+ */
+export async function measuredDimensions(domain: MemoryDomain, organisationId: string, query: ConceptualQuery, field: string): Promise<SpaceDimension[]> {
   const row = await domain.store.spaces.byName(organisationId, query.space);
   if (!row) throw unknownSpace(query.space, `${field}.space`);
   const dimensions = weighted(dimensionsOf(row), query.weights, `${field}.weights.dimensions`);
   checkCoordinates(dimensions, query.point, `${field}.point`);
-  const placed = await domain.store.spaces.placed(organisationId, query.space, filters);
-  const scores = new Map(placed.map((memory) => [memory.id, 1 - conceptualDistance(dimensions, query.point, JSON.parse(memory.values ?? '{}') as Record<string, number>)]));
-  return new Map(byScore(scores).slice(0, depth).map((id) => [id, scores.get(id) as number]));
+  return dimensions;
 }
 
 function weighted(dimensions: readonly SpaceDimension[], weights: Readonly<Record<string, number>> = {}, field: string): SpaceDimension[] {

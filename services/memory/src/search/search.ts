@@ -4,7 +4,7 @@ import type { MemoryDomain } from '../memory-domain.js';
 import { viewsOf } from '../memories.js';
 import type { SearchAnswer, SearchModeName, SearchRequest } from '../schemas.js';
 import type { MemoryFilters } from '../store/index.js';
-import { conceptualScores } from './conceptual-signal.js';
+import { conceptualScores, measuredDimensions } from './conceptual-signal.js';
 import { knowledgeScores, knowledgeSeeds } from './knowledge-signal.js';
 import { queryWords } from './query-words.js';
 import { byScore, fuseRankings } from './rank-fusion.js';
@@ -38,8 +38,10 @@ export async function searchMemories(domain: MemoryDomain, organisationId: strin
   const signals: Partial<Record<Signal, Map<string, number>>> = {};
 
   // A conceptual place is checked before any other work, so bad input answers the same in every mode.
-  if (request.space !== undefined && request.point !== undefined && (mode === 'conceptual' || mode === 'hybrid')) {
-    signals.conceptual = await conceptualScores(domain, organisationId, { space: request.space, point: request.point, weights: request.weights?.dimensions }, filters, depth, field);
+  if (request.space !== undefined && request.point !== undefined) {
+    const place = { space: request.space, point: request.point, weights: request.weights?.dimensions };
+    if (mode === 'conceptual' || mode === 'hybrid') signals.conceptual = await conceptualScores(domain, organisationId, place, filters, depth, field);
+    else await measuredDimensions(domain, organisationId, place, field);
   }
   if (mode !== 'conceptual') {
     if (mode !== 'neural') signals.fulltext = new Map((await domain.store.fullText.search(organisationId, queryWords(query), filters, depth)).map((hit) => [hit.id, hit.score]));

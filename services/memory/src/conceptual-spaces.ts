@@ -24,15 +24,20 @@ const spaceNotFound = () => new NotFoundError(memoryErrorCodes.spaceNotFound, 'N
 export const unknownSpace = (name: string, field: string) =>
   new InvalidInputError(memoryErrorCodes.spaceUnknown, `Your organisation has no conceptual space named ${name}; create it with POST /v1/spaces first.`, { field });
 
+/** Every key of `named` (values, a point, weights) must be a dimension of the space. */
+export function checkDimensionNames(dimensions: readonly SpaceDimension[], named: Readonly<Record<string, number>>, field: string): void {
+  const known = dimensions.map((dimension) => dimension.name);
+  for (const name of Object.keys(named)) {
+    if (!known.includes(name)) throw new InvalidInputError(memoryErrorCodes.dimensionUnknown, `The space has no dimension ${name}; its dimensions are ${known.join(', ')}.`, { field: `${field}.${name}` });
+  }
+}
+
 /**
  * Coordinates in a space must name every dimension, nothing else, each within its range (both
  * ends included). `field` is where the `{ <dimension>: number }` object sits in the request.
  */
 export function checkCoordinates(dimensions: readonly SpaceDimension[], values: Readonly<Record<string, number>>, field: string): void {
-  const known = new Set(dimensions.map((dimension) => dimension.name));
-  for (const name of Object.keys(values)) {
-    if (!known.has(name)) throw new InvalidInputError(memoryErrorCodes.dimensionUnknown, `The space has no dimension ${name}; its dimensions are ${[...known].join(', ')}.`, { field: `${field}.${name}` });
-  }
+  checkDimensionNames(dimensions, values, field);
   for (const { name, min, max } of dimensions) {
     const value = values[name];
     if (value === undefined) throw new InvalidInputError(memoryErrorCodes.dimensionMissing, `Give a value for the dimension ${name} (${min} to ${max}); every dimension of the space needs one.`, { field: `${field}.${name}` });

@@ -1,5 +1,5 @@
 import { InvalidInputError } from '@lift/kit';
-import { checkCoordinates, dimensionsOf, unknownSpace, type SpaceDimension } from '../conceptual-spaces.js';
+import { checkCoordinates, checkDimensionNames, dimensionsOf, unknownSpace, type SpaceDimension } from '../conceptual-spaces.js';
 import { memoryErrorCodes } from '../errors.js';
 import type { MemoryDomain } from '../memory-domain.js';
 import type { MemoryFilters } from '../store/index.js';
@@ -54,10 +54,7 @@ export async function measuredDimensions(domain: MemoryDomain, organisationId: s
 }
 
 function weighted(dimensions: readonly SpaceDimension[], weights: Readonly<Record<string, number>> = {}, field: string): SpaceDimension[] {
-  const known = new Set(dimensions.map((dimension) => dimension.name));
-  for (const name of Object.keys(weights)) {
-    if (!known.has(name)) throw new InvalidInputError(memoryErrorCodes.dimensionUnknown, `The space has no dimension ${name}; its dimensions are ${[...known].join(', ')}.`, { field: `${field}.${name}` });
-  }
+  checkDimensionNames(dimensions, weights, field);
   const result = dimensions.map((dimension) => ({ ...dimension, weight: weights[dimension.name] ?? dimension.weight }));
   if (result.every((dimension) => dimension.weight === 0)) throw new InvalidInputError(memoryErrorCodes.weightsInvalid, 'Every dimension is weighted 0, which leaves no distance to rank by; give at least one a weight above 0.', { field });
   return result;

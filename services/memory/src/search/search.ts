@@ -23,14 +23,7 @@ export async function searchMemories(domain: MemoryDomain, organisationId: strin
   const started = performance.now();
   const mode: SearchModeName = request.mode ?? 'hybrid';
   const query = request.query ?? '';
-  if (mode !== 'conceptual' && query.trim() === '') throw new InvalidInputError(memoryErrorCodes.emptyQuery, 'query is missing or only whitespace; say what to look for.', { field: `${field}.query` });
-  if ((request.space === undefined) !== (request.point === undefined) || (mode === 'conceptual' && request.space === undefined)) {
-    const missing = request.space === undefined ? 'space' : 'point';
-    throw new InvalidInputError(memoryErrorCodes.pointRequired, `A conceptual search needs both space and point; give ${missing} too.`, { field: `${field}.${missing}` });
-  }
-  if (request.weights?.dimensions !== undefined && request.space === undefined) {
-    throw new InvalidInputError(memoryErrorCodes.pointRequired, 'weights.dimensions weighs the dimensions of a space; give space and point too.', { field: `${field}.space` });
-  }
+  checkRequestShape(request, mode, field);
   const limit = request.limit ?? 10;
   const filters: MemoryFilters = request.filters ?? {};
   // Each signal looks deeper than the page, so fusion has overlap to work with.
@@ -76,6 +69,18 @@ export async function searchMemories(domain: MemoryDomain, organisationId: strin
     })),
     tookMs: Math.round((performance.now() - started) * 100) / 100,
   };
+}
+
+/** What the schema cannot say: a query unless conceptual; space and point together, and when conceptual or weighing dimensions. */
+function checkRequestShape(request: SearchRequest, mode: SearchModeName, field: string): void {
+  if (mode !== 'conceptual' && (request.query ?? '').trim() === '') throw new InvalidInputError(memoryErrorCodes.emptyQuery, 'query is missing or only whitespace; say what to look for.', { field: `${field}.query` });
+  if ((request.space === undefined) !== (request.point === undefined) || (mode === 'conceptual' && request.space === undefined)) {
+    const missing = request.space === undefined ? 'space' : 'point';
+    throw new InvalidInputError(memoryErrorCodes.pointRequired, `A conceptual search needs both space and point; give ${missing} too.`, { field: `${field}.${missing}` });
+  }
+  if (request.weights?.dimensions !== undefined && request.space === undefined) {
+    throw new InvalidInputError(memoryErrorCodes.pointRequired, 'weights.dimensions weighs the dimensions of a space; give space and point too.', { field: `${field}.space` });
+  }
 }
 
 /**

@@ -27,7 +27,7 @@ export function memoryClient(options: MemoryClientOptions) {
     /** Stores up to 500 at once, all or none. */
     addMany: async (moduleToken: string, items: readonly MemoryInput[]) => (await asCaller<{ items: Memory[] }>(moduleToken, 'POST', '/v1/memories/batch', { items })).items,
     /** The caller's organisation's memories, newest first (`type`, `tag`, `source` filter; `cursor` pages on). */
-    list: (moduleToken: string, query: { type?: string; tag?: string; source?: string; limit?: number; cursor?: string } = {}) =>
+    list: (moduleToken: string, query: { type?: string; tag?: string; source?: string; userId?: string; sessionId?: string; limit?: number; cursor?: string } = {}) =>
       asCaller<{ items: Memory[]; nextCursor: string | null }>(moduleToken, 'GET', `/v1/memories${queryString(query)}`),
     get: (moduleToken: string, id: string) => asCaller<Memory>(moduleToken, 'GET', `/v1/memories/${encodeURIComponent(id)}`),
     search: (moduleToken: string, request: MemorySearchRequest) => asCaller<MemorySearchAnswer>(moduleToken, 'POST', '/v1/search', request),

@@ -11,6 +11,7 @@ import type { MemoryDomain } from './memory-domain.js';
 import { insightRoutes } from './routes/insight-routes.js';
 import { memoryRoutes } from './routes/memory-routes.js';
 import { searchRoutes } from './routes/search-routes.js';
+import { spaceRoutes } from './routes/space-routes.js';
 import { memoryIdentity } from './service-identity.js';
 import { memoryStore, tuneMemoryConnection } from './store/index.js';
 import type { MemoryTables } from './tables.js';
@@ -56,6 +57,7 @@ export async function buildApp(deps: MemoryDeps): Promise<ServiceApp> {
   await memoryRoutes(app, domain);
   await searchRoutes(app, domain);
   await insightRoutes(app, domain);
+  await spaceRoutes(app, domain);
   app.decorate('indexedVectors', (organisationId: string) => index.size(organisationId));
 
   // /ready names `index` until every stored vector is in it.

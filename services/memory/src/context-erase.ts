@@ -1,7 +1,7 @@
 import type { MemoryDomain } from './memory-domain.js';
 
 /**
- * Erases everything the organisation stored — memories, tags, relations, full-text entries — in
+ * Erases everything the organisation stored — memories, tags, relations, full-text entries, conceptual spaces — in
  * one transaction, then its vector index space, and answers what is left (all zeros) so the
  * caller can see it done.
  */
@@ -9,6 +9,7 @@ export async function eraseContext(domain: MemoryDomain, organisationId: string)
   const erased = await domain.writes.run(organisationId, async () => {
     const count = await domain.store.transaction(async (queries) => {
       await queries.memories.lockForWrites(organisationId);
+      await queries.spaces.eraseOrganisation(organisationId);
       return queries.memories.eraseOrganisation(organisationId);
     });
     await domain.indexReady;
@@ -18,5 +19,5 @@ export async function eraseContext(domain: MemoryDomain, organisationId: string)
   });
   const remaining = await domain.store.memories.residue(organisationId);
   domain.log.info({ organisationId, erased }, 'an organisation\'s memory was erased');
-  return { erased, remaining: { ...remaining, indexEntries: domain.index.size(organisationId) } };
+  return { erased, remaining: { ...remaining, spaces: await domain.store.spaces.count(organisationId), indexEntries: domain.index.size(organisationId) } };
 }

@@ -16,4 +16,19 @@ export const memoryErrorCodes = {
   moduleNotAllowed: 'MEMORY_MODULE_NOT_ALLOWED',
   /** The registry cannot say what a module may do, and nothing is known yet. */
   modulesUnavailable: 'MEMORY_MODULES_UNAVAILABLE',
+  /** GET/DELETE of a space the organisation does not have. */
+  spaceNotFound: 'MEMORY_SPACE_NOT_FOUND',
+  /** A memory or a search names a space the organisation does not have. */
+  spaceUnknown: 'MEMORY_SPACE_UNKNOWN',
+  spaceExists: 'MEMORY_SPACE_EXISTS',
+  /** A dimension whose max is not above its min, or two dimensions of one name. */
+  spaceInvalid: 'MEMORY_SPACE_INVALID',
+  spaceLimitReached: 'MEMORY_SPACE_LIMIT_REACHED',
+  dimensionUnknown: 'MEMORY_DIMENSION_UNKNOWN',
+  dimensionMissing: 'MEMORY_DIMENSION_MISSING',
+  dimensionOutOfRange: 'MEMORY_DIMENSION_OUT_OF_RANGE',
+  /** Conceptual mode without a space and a point, or one of the two without the other. */
+  pointRequired: 'MEMORY_POINT_REQUIRED',
+  /** Every dimension weighted 0: there is no distance to rank by. */
+  weightsInvalid: 'MEMORY_DIMENSION_WEIGHTS_INVALID',
 } as const;

@@ -1,5 +1,6 @@
 import { InvalidInputError, NotFoundError, nowIso, type Identity } from '@lift/kit';
 import { memoryErrorCodes } from './errors.js';
+import { checkPlacements } from './conceptual-spaces.js';
 import { assertRoomFor } from './limits/item-limits.js';
 import { decodeCursor, encodeCursor } from './list-cursor.js';
 import type { MemoryDomain } from './memory-domain.js';
@@ -16,7 +17,23 @@ export interface MemoryInputFields {
   readonly tags?: readonly string[] | undefined;
   readonly metadata?: Record<string, unknown> | undefined;
   readonly relations?: readonly { predicate: string; target: string }[] | undefined;
+  readonly userId?: string | undefined;
+  readonly sessionId?: string | undefined;
+  readonly dimensions?: Placement | undefined;
 }
+
+/** Where a memory sits in a conceptual space. */
+export interface Placement {
+  readonly space: string;
+  readonly values: Record<string, number>;
+}
+
+/** A patch may also clear the scopes and the placement with null. */
+export type MemoryPatchFields = Partial<Omit<MemoryInputFields, 'userId' | 'sessionId' | 'dimensions'>> & {
+  readonly userId?: string | null | undefined;
+  readonly sessionId?: string | null | undefined;
+  readonly dimensions?: Placement | null | undefined;
+};
 
 const maxMetadataBytes = 16_384;
 /** Levels of objects and arrays in metadata, the top-level object being 1. */
@@ -49,7 +66,7 @@ function metadataProblem(metadata: Record<string, unknown>): string | undefined 
 export const notFound = () => new NotFoundError(memoryErrorCodes.notFound, 'No memory with that id in your organisation.');
 
 /** Content and metadata rules the schema cannot say; `field` is where the item sits in the request. */
-function checkFields(input: Partial<MemoryInputFields>, field: string): void {
+function checkFields(input: MemoryPatchFields, field: string): void {
   if (input.content !== undefined && input.content.trim() === '') throw new InvalidInputError(memoryErrorCodes.contentEmpty, 'content is only whitespace; give the text to remember.', { field: `${field}.content` });
   if (input.content?.includes(nul)) throw new InvalidInputError(memoryErrorCodes.contentInvalid, 'content holds a NUL character (U+0000), which cannot be stored as text; remove it.', { field: `${field}.content` });
   const problem = input.metadata === undefined ? undefined : metadataProblem(input.metadata);
@@ -97,12 +114,17 @@ export async function createMemories(domain: MemoryDomain, identity: Identity, i
     embedding_model: domain.embedder.model,
     created_at: at,
     updated_at: at,
+    user_id: item.userId ?? null,
+    session_id: item.sessionId ?? null,
+    space: item.dimensions?.space ?? null,
+    space_values: item.dimensions ? JSON.stringify(item.dimensions.values) : null,
   }));
   const relations: RelationRow[] = items.flatMap((item, index) => (item.relations ?? []).map((relation) => ({ organisation_id: organisationId, source_id: (rows[index] as MemoryRow).id, predicate: relation.predicate, target_id: relation.target, created_at: at })));
   await domain.writes.run(organisationId, async () => {
     const stored = await domain.store.transaction(async (queries) => {
       await queries.memories.lockForWrites(organisationId);
       await checkTargets(queries, organisationId, items, fieldOf);
+      await checkPlacements(queries, organisationId, items.map((item) => item.dimensions), (index) => `${fieldOf(index)}.dimensions`);
       const before = await queries.memories.count(organisationId);
       assertRoomFor(limit, before, rows.length);
       await queries.memories.insert(rows);
@@ -128,9 +150,19 @@ export async function viewsOf(domain: MemoryDomain, organisationId: string, rows
   return rows.map((row) => memoryView(row, relations));
 }
 
-export async function listMemories(domain: MemoryDomain, organisationId: string, query: { type?: string | undefined; tag?: string | undefined; source?: string | undefined; limit: number; cursor?: string | undefined }) {
+export async function listMemories(
+  domain: MemoryDomain,
+  organisationId: string,
+  query: { type?: string | undefined; tag?: string | undefined; source?: string | undefined; userId?: string | undefined; sessionId?: string | undefined; limit: number; cursor?: string | undefined },
+) {
   const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-  const filters = { types: query.type === undefined ? undefined : [query.type], tags: query.tag === undefined ? undefined : [query.tag], sources: query.source === undefined ? undefined : [query.source] };
+  const filters = {
+    types: query.type === undefined ? undefined : [query.type],
+    tags: query.tag === undefined ? undefined : [query.tag],
+    sources: query.source === undefined ? undefined : [query.source],
+    userId: query.userId,
+    sessionId: query.sessionId,
+  };
   const rows = await domain.store.memories.list(organisationId, filters, after, query.limit + 1);
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
@@ -138,7 +170,7 @@ export async function listMemories(domain: MemoryDomain, organisationId: string,
 }
 
 /** Changes what is given; new content is embedded again and replaces the vector in the index. */
-export async function updateMemory(domain: MemoryDomain, organisationId: string, id: string, patch: Partial<MemoryInputFields>): Promise<MemoryView> {
+export async function updateMemory(domain: MemoryDomain, organisationId: string, id: string, patch: MemoryPatchFields): Promise<MemoryView> {
   checkFields(patch, 'body');
   const vector = patch.content === undefined ? undefined : (await domain.embedder.embed([patch.content]))[0];
   const at = nowIso(domain.clock);
@@ -146,17 +178,21 @@ export async function updateMemory(domain: MemoryDomain, organisationId: string,
     await domain.store.transaction(async (queries) => {
       await queries.memories.lockForWrites(organisationId);
       if (!(await queries.memories.byId(organisationId, id))) throw notFound();
-    if (patch.relations !== undefined) {
-      await checkTargets(queries, organisationId, [patch], () => 'body');
-      await queries.relations.replaceFrom(organisationId, id, patch.relations.map((relation) => ({ organisation_id: organisationId, source_id: id, predicate: relation.predicate, target_id: relation.target, created_at: at })));
-    }
-    await queries.memories.update(organisationId, id, {
-      updated_at: at,
-      ...(patch.type === undefined ? {} : { type: patch.type }),
-      ...(patch.tags === undefined ? {} : { tags: JSON.stringify(patch.tags) }),
-      ...(patch.metadata === undefined ? {} : { metadata: JSON.stringify(patch.metadata) }),
-      ...(patch.content === undefined || vector === undefined ? {} : { content: patch.content, embedding: vectorToBytes(vector), embedding_model: domain.embedder.model }),
-    });
+      if (patch.relations !== undefined) {
+        await checkTargets(queries, organisationId, [patch], () => 'body');
+        await queries.relations.replaceFrom(organisationId, id, patch.relations.map((relation) => ({ organisation_id: organisationId, source_id: id, predicate: relation.predicate, target_id: relation.target, created_at: at })));
+      }
+      await checkPlacements(queries, organisationId, [patch.dimensions], () => 'body.dimensions');
+      await queries.memories.update(organisationId, id, {
+        updated_at: at,
+        ...(patch.type === undefined ? {} : { type: patch.type }),
+        ...(patch.tags === undefined ? {} : { tags: JSON.stringify(patch.tags) }),
+        ...(patch.metadata === undefined ? {} : { metadata: JSON.stringify(patch.metadata) }),
+        ...(patch.content === undefined || vector === undefined ? {} : { content: patch.content, embedding: vectorToBytes(vector), embedding_model: domain.embedder.model }),
+        ...(patch.userId === undefined ? {} : { user_id: patch.userId }),
+        ...(patch.sessionId === undefined ? {} : { session_id: patch.sessionId }),
+        ...(patch.dimensions === undefined ? {} : { space: patch.dimensions?.space ?? null, space_values: patch.dimensions ? JSON.stringify(patch.dimensions.values) : null }),
+      });
     });
     if (vector !== undefined) {
       await domain.indexReady;

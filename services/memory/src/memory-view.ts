@@ -12,6 +12,9 @@ export function memoryView(row: MemoryRow, relations: readonly RelationRow[]): M
     relations: relations.filter((relation) => relation.source_id === row.id).map((relation) => ({ predicate: relation.predicate, target: relation.target_id })),
     source: row.source,
     embeddingModel: row.embedding_model,
+    ...(row.user_id === null ? {} : { userId: row.user_id }),
+    ...(row.session_id === null ? {} : { sessionId: row.session_id }),
+    ...(row.space === null || row.space_values === null ? {} : { dimensions: { space: row.space, values: JSON.parse(row.space_values) as Record<string, number> } }),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

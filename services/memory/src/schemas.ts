@@ -22,6 +22,19 @@ export const Relation = Type.Object(
   closed,
 );
 
+/** A user or session id as the caller knows it: a label, not an identity this service checks. */
+const ScopeId = Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9][A-Za-z0-9_.:@|-]*$' });
+export const SpaceName = Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z][a-z0-9_-]*$', description: 'lower case letters, digits, _ and -' });
+const DimensionName = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z][A-Za-z0-9_]*$' });
+/** At most this many dimensions per space, and spaces per organisation. */
+export const maxDimensions = 16;
+export const maxSpaces = 50;
+const Coordinates = (description: string) => Type.Record(DimensionName, Type.Number(), { maxProperties: maxDimensions, description });
+const Placement = Type.Object(
+  { space: SpaceName, values: Coordinates('a number within its range for every dimension of the space') },
+  { ...closed, description: 'where the memory sits in one of the organisation\'s conceptual spaces' },
+);
+
 const Content = Type.String({ minLength: 1, maxLength: maxContentLength, description: `the text remembered, 1–${maxContentLength} characters` });
 const Tags = Type.Array(Label, { maxItems: 32, uniqueItems: true });
 const Metadata = Type.Object({}, { additionalProperties: true, maxProperties: 64, description: 'any JSON object (at most 64 top-level fields, 16 KiB as JSON)' });
@@ -34,6 +47,9 @@ export const MemoryInput = Type.Object(
     tags: Type.Optional(Tags),
     metadata: Type.Optional(Metadata),
     relations: Type.Optional(Relations),
+    userId: Type.Optional(ScopeId),
+    sessionId: Type.Optional(ScopeId),
+    dimensions: Type.Optional(Placement),
   },
   closed,
 );
@@ -45,6 +61,9 @@ export const MemoryPatch = Type.Object(
     tags: Type.Optional(Tags),
     metadata: Type.Optional(Metadata),
     relations: Type.Optional(Type.Array(Relation, { maxItems: 64, description: 'replaces the memory\'s outgoing relations' })),
+    userId: Type.Optional(Type.Union([ScopeId, Type.Null()], { description: 'null clears it' })),
+    sessionId: Type.Optional(Type.Union([ScopeId, Type.Null()], { description: 'null clears it' })),
+    dimensions: Type.Optional(Type.Union([Placement, Type.Null()], { description: 'replaces its place; null takes it out of its space' })),
   },
   { ...closed, minProperties: 1 },
 );
@@ -60,6 +79,9 @@ export const MemoryBody = Type.Object({
   relations: Type.Array(Type.Object({ predicate: Type.String(), target: Type.String() })),
   source: Type.String({ description: 'module:<id> for a module\'s token, else the user (or API key) that stored it' }),
   embeddingModel: Type.String(),
+  userId: Type.Optional(Type.String()),
+  sessionId: Type.Optional(Type.String()),
+  dimensions: Type.Optional(Type.Object({ space: Type.String(), values: Type.Record(Type.String(), Type.Number()) })),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });
@@ -80,6 +102,8 @@ export const SearchFilters = Type.Object(
     metadata: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z0-9_]{1,64}$' }), MetadataValue, { maxProperties: 16, description: 'top-level metadata fields equal to these values', additionalProperties: false })),
     from: Type.Optional(Timestamp),
     to: Type.Optional(Timestamp),
+    userId: Type.Optional(ScopeId),
+    sessionId: Type.Optional(ScopeId),
   },
   closed,
 );
@@ -89,24 +113,39 @@ export const ListQuery = Type.Object(
     type: Type.Optional(Label),
     tag: Type.Optional(Label),
     source: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    userId: Type.Optional(ScopeId),
+    sessionId: Type.Optional(ScopeId),
     limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
     cursor: Type.Optional(Type.String({ maxLength: 500 })),
   },
   closed,
 );
 
-export const SearchMode = Type.Union([Type.Literal('hybrid'), Type.Literal('neural'), Type.Literal('fulltext'), Type.Literal('knowledge')]);
+export const SearchMode = Type.Union([Type.Literal('hybrid'), Type.Literal('neural'), Type.Literal('fulltext'), Type.Literal('knowledge'), Type.Literal('conceptual')]);
 export type SearchModeName = Static<typeof SearchMode>;
 
 const Weight = Type.Number({ minimum: 0, maximum: 10 });
 export const SearchInput = Type.Object(
   {
-    query: Type.String({ minLength: 1, maxLength: 2_000 }),
+    query: Type.Optional(Type.String({ minLength: 1, maxLength: 2_000, description: 'required in every mode but conceptual, which ignores it' })),
     mode: Type.Optional(SearchMode),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 10 })),
     minScore: Type.Optional(Type.Number({ minimum: 0, description: 'hits scoring lower are left out (the scale is the mode\'s: see the docs)' })),
     filters: Type.Optional(SearchFilters),
-    weights: Type.Optional(Type.Object({ fulltext: Type.Optional(Weight), neural: Type.Optional(Weight), knowledge: Type.Optional(Weight) }, closed)),
+    space: Type.Optional(SpaceName),
+    point: Type.Optional(Coordinates('where to search from in `space`: a number for every dimension')),
+    weights: Type.Optional(
+      Type.Object(
+        {
+          fulltext: Type.Optional(Weight),
+          neural: Type.Optional(Weight),
+          knowledge: Type.Optional(Weight),
+          conceptual: Type.Optional(Weight),
+          dimensions: Type.Optional(Type.Record(DimensionName, Weight, { maxProperties: maxDimensions, description: 'per dimension of `space`, replacing the space\'s own weights' })),
+        },
+        closed,
+      ),
+    ),
   },
   closed,
 );
@@ -114,7 +153,7 @@ export type SearchRequest = Static<typeof SearchInput>;
 
 export const SearchBatchInput = Type.Object({ queries: Type.Array(SearchInput, { minItems: 1, maxItems: maxBatchQueries }) }, closed);
 
-const Signals = Type.Object({ fulltext: Type.Optional(Type.Number()), neural: Type.Optional(Type.Number()), knowledge: Type.Optional(Type.Number()) });
+const Signals = Type.Object({ fulltext: Type.Optional(Type.Number()), neural: Type.Optional(Type.Number()), knowledge: Type.Optional(Type.Number()), conceptual: Type.Optional(Type.Number()) });
 export const SearchHit = Type.Object({ memory: MemoryBody, score: Type.Number(), signals: Signals });
 export const SearchResult = Type.Object({ items: Type.Array(SearchHit), mode: SearchMode, tookMs: Type.Number() });
 export type SearchAnswer = Static<typeof SearchResult>;
@@ -138,3 +177,32 @@ export const RelatedBody = Type.Object({
   ),
   nextCursor: Type.Null(),
 });
+
+export const Dimension = Type.Object(
+  {
+    name: DimensionName,
+    min: Type.Number(),
+    max: Type.Number({ description: 'greater than min' }),
+    weight: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 10, default: 1 })),
+    description: Type.Optional(Type.String({ maxLength: 500 })),
+  },
+  closed,
+);
+export const SpaceInput = Type.Object(
+  {
+    name: SpaceName,
+    description: Type.Optional(Type.String({ maxLength: 1_000 })),
+    dimensions: Type.Array(Dimension, { minItems: 1, maxItems: maxDimensions }),
+  },
+  closed,
+);
+export type SpaceDefinition = Static<typeof SpaceInput>;
+export const SpaceBody = Type.Object({
+  name: Type.String(),
+  description: Type.String(),
+  dimensions: Type.Array(Type.Object({ name: Type.String(), min: Type.Number(), max: Type.Number(), weight: Type.Number(), description: Type.String() })),
+  createdAt: Timestamp,
+});
+export type SpaceView = Static<typeof SpaceBody>;
+export const SpaceList = Type.Object({ items: Type.Array(SpaceBody), nextCursor: Type.Null() });
+export const SpaceParams = Type.Object({ name: SpaceName }, closed);

@@ -15,6 +15,20 @@ export interface MemoryTables {
     embedding_model: string;
     created_at: string;
     updated_at: string;
+    /** Who and which conversation the memory is about, when the caller says (scoping, not authorisation). */
+    user_id: string | null;
+    session_id: string | null;
+    /** The conceptual space the memory is placed in, and its JSON `{ <dimension>: number }` there. */
+    space: string | null;
+    space_values: string | null;
+  };
+  memory_spaces: {
+    organisation_id: string;
+    name: string;
+    description: string;
+    /** JSON array of `{ name, min, max, weight, description }`, in the order given. */
+    dimensions: string;
+    created_at: string;
   };
   memory_tags: {
     organisation_id: string;

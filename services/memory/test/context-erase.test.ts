@@ -16,9 +16,9 @@ describe.each(backends)('erasing an organisation\'s context on $name', ({ postgr
 
     const erased = await app.inject({ method: 'DELETE', url: '/v1/context', headers: await member('org-a', { extra: ['org:admin'] }) });
     expect(erased.statusCode).toBe(200);
-    expect(erased.json()).toEqual({ erased: 2, remaining: { memories: 0, tags: 0, relations: 0, fullText: 0, indexEntries: 0 } });
+    expect(erased.json()).toEqual({ erased: 2, remaining: { memories: 0, tags: 0, relations: 0, fullText: 0, spaces: 0, indexEntries: 0 } });
     // Verified beside the answer: the tables themselves and the index.
-    for (const table of ['memories', 'memory_tags', 'memory_relations'] as const) {
+    for (const table of ['memories', 'memory_tags', 'memory_relations', 'memory_spaces'] as const) {
       expect(Number((await db.selectFrom(table).select((eb) => eb.fn.countAll().as('count')).where('organisation_id', '=', 'org-a').executeTakeFirstOrThrow()).count), table).toBe(0);
     }
     if (!postgres) expect((await sql<{ count: number }>`select count(*) as count from memory_fts where organisation_id = 'org-a'`.execute(db)).rows[0]?.count).toBe(0);

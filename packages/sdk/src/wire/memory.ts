@@ -13,8 +13,19 @@ export interface Memory {
   /** `module:<id>` for a module's token, else the user (or API key) that stored it. */
   readonly source: string;
   readonly embeddingModel: string;
+  /** Labels a caller sets to narrow searches within the organisation (mem0/Zep style); not access control. */
+  readonly userId?: string;
+  readonly sessionId?: string;
+  /** Its place in one of the organisation's conceptual spaces. */
+  readonly dimensions?: ConceptualPlace;
   readonly createdAt: string;
   readonly updatedAt: string;
+}
+
+export interface ConceptualPlace {
+  readonly space: string;
+  /** A number within its range for every dimension of the space. */
+  readonly values: Readonly<Record<string, number>>;
 }
 
 export interface MemoryInput {
@@ -24,12 +35,16 @@ export interface MemoryInput {
   readonly tags?: readonly string[];
   readonly metadata?: Readonly<Record<string, unknown>>;
   readonly relations?: readonly { readonly predicate: string; readonly target: string }[];
+  readonly userId?: string;
+  readonly sessionId?: string;
+  readonly dimensions?: ConceptualPlace;
 }
 
-export type MemorySearchMode = 'hybrid' | 'neural' | 'fulltext' | 'knowledge';
+export type MemorySearchMode = 'hybrid' | 'neural' | 'fulltext' | 'knowledge' | 'conceptual';
 
 export interface MemorySearchRequest {
-  readonly query: string;
+  /** Required in every mode but `conceptual`, which ranks by `space` and `point` alone. */
+  readonly query?: string;
   /** `hybrid` unless given; a module may use only the kinds its manifest declares (`searchTypes`). */
   readonly mode?: MemorySearchMode;
   readonly limit?: number;
@@ -41,15 +56,27 @@ export interface MemorySearchRequest {
     readonly metadata?: Readonly<Record<string, string | number | boolean>>;
     readonly from?: string;
     readonly to?: string;
+    readonly userId?: string;
+    readonly sessionId?: string;
   };
-  readonly weights?: { readonly fulltext?: number; readonly neural?: number; readonly knowledge?: number };
+  /** A conceptual space and a point in it: `conceptual` ranks by distance from it, and `hybrid` fuses that in. */
+  readonly space?: string;
+  readonly point?: Readonly<Record<string, number>>;
+  readonly weights?: {
+    readonly fulltext?: number;
+    readonly neural?: number;
+    readonly knowledge?: number;
+    readonly conceptual?: number;
+    /** Per dimension of `space`, replacing the space's own weights. */
+    readonly dimensions?: Readonly<Record<string, number>>;
+  };
 }
 
 export interface MemorySearchHit {
   readonly memory: Memory;
   readonly score: number;
   /** The score each signal gave, for the signals that found it. */
-  readonly signals: { readonly fulltext?: number; readonly neural?: number; readonly knowledge?: number };
+  readonly signals: { readonly fulltext?: number; readonly neural?: number; readonly knowledge?: number; readonly conceptual?: number };
 }
 
 export interface MemorySearchAnswer {

@@ -3,7 +3,7 @@ import { memoryErrorCodes } from '../errors.js';
 import type { SearchModeName } from '../schemas.js';
 
 /** A manifest's `searchTypes` names for memory's search modes. */
-export const searchKindOfMode: Record<SearchModeName, string> = { fulltext: 'text', neural: 'vector', knowledge: 'graph', hybrid: 'hybrid' };
+export const searchKindOfMode: Record<SearchModeName, string> = { fulltext: 'text', neural: 'vector', knowledge: 'graph', hybrid: 'hybrid', conceptual: 'conceptual' };
 
 /** What a module's manifest (`memoryRequirements`) lets it do with memory for its callers. */
 export interface ModuleMemoryAccess {

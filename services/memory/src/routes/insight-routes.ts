@@ -18,7 +18,7 @@ const StatsBody = Type.Object({
 });
 const EraseBody = Type.Object({
   erased: Type.Integer({ description: 'memories deleted' }),
-  remaining: Type.Object({ memories: Type.Integer(), tags: Type.Integer(), relations: Type.Integer(), fullText: Type.Integer(), indexEntries: Type.Integer() }, { description: 'what is left afterwards: all zero' }),
+  remaining: Type.Object({ memories: Type.Integer(), tags: Type.Integer(), relations: Type.Integer(), fullText: Type.Integer(), spaces: Type.Integer(), indexEntries: Type.Integer() }, { description: 'what is left afterwards: all zero' }),
 });
 
 /** Insights over the organisation's memory, and erasing all of it. */

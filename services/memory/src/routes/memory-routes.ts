@@ -8,7 +8,7 @@ import { ListQuery, MemoryBatchBody, MemoryBatchInput, MemoryBody, MemoryInput, 
 const tags = ['memories'];
 const security = [{ bearerAuth: [] }];
 const notFound = { 404: 'No memory with that id in your organisation (MEMORY_NOT_FOUND)' };
-const badInput = 'Whitespace-only content (MEMORY_CONTENT_EMPTY), metadata over 16 KiB (MEMORY_METADATA_TOO_LARGE), or a relation to a memory your organisation does not have (MEMORY_RELATION_TARGET_NOT_FOUND)';
+const badInput = 'Whitespace-only content (MEMORY_CONTENT_EMPTY), metadata over 16 KiB (MEMORY_METADATA_TOO_LARGE), a relation to a memory your organisation does not have (MEMORY_RELATION_TARGET_NOT_FOUND), or a place in a space it does not have (MEMORY_SPACE_UNKNOWN) with a dimension unknown, missing or out of range (MEMORY_DIMENSION_UNKNOWN, _MISSING, _OUT_OF_RANGE)';
 const moduleRefusals = { 403: 'A module\'s token writing a type its manifest does not declare (MEMORY_MODULE_NOT_ALLOWED)' };
 const limits = { 402: 'The plan\'s memory_items limit would be passed (MEMORY_ITEM_LIMIT_REACHED)', 503: 'Billing cannot say what the plan allows right now (MEMORY_LIMITS_UNAVAILABLE)' };
 

@@ -6,9 +6,12 @@ import { searchMemories } from '../search/search.js';
 
 const tags = ['search'];
 const security = [{ bearerAuth: [] }];
-const badQuery = { 400: 'The query is only whitespace (MEMORY_QUERY_EMPTY)', 403: 'A module\'s token searching in a mode its manifest does not declare (MEMORY_MODULE_NOT_ALLOWED)' };
+const badQuery = {
+  400: 'The query is missing or only whitespace (MEMORY_QUERY_EMPTY); a conceptual search lacks its space or point (MEMORY_POINT_REQUIRED), names a space the organisation does not have (MEMORY_SPACE_UNKNOWN), a dimension it does not have, leaves one out or puts it out of range (MEMORY_DIMENSION_UNKNOWN, _MISSING, _OUT_OF_RANGE), or weighs every dimension 0 (MEMORY_DIMENSION_WEIGHTS_INVALID)',
+  403: 'A module\'s token searching in a mode its manifest does not declare (MEMORY_MODULE_NOT_ALLOWED)',
+};
 
-/** Hybrid, neural, full-text and knowledge search; a batch runs each query as one search (and is metered so). */
+/** Hybrid, neural, full-text, knowledge and conceptual search; a batch runs each query as one search (and is metered so). */
 export async function searchRoutes(app: ServiceApp, domain: MemoryDomain): Promise<void> {
   const read = app.requirePermission('memory:read');
   app.post('/v1/search', { preHandler: read, schema: { operationId: 'searchMemories', problems: badQuery, tags, security, summary: 'Search the organisation\'s memories', body: SearchInput, response: { 200: SearchResult } } }, async (request) => {

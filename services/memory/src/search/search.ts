@@ -4,38 +4,51 @@ import type { MemoryDomain } from '../memory-domain.js';
 import { viewsOf } from '../memories.js';
 import type { SearchAnswer, SearchModeName, SearchRequest } from '../schemas.js';
 import type { MemoryFilters } from '../store/index.js';
+import { conceptualScores, measuredDimensions } from './conceptual-signal.js';
 import { knowledgeScores, knowledgeSeeds } from './knowledge-signal.js';
 import { queryWords } from './query-words.js';
 import { byScore, fuseRankings } from './rank-fusion.js';
 
-type Signal = 'fulltext' | 'neural' | 'knowledge';
-const defaultWeights: Record<Signal, number> = { fulltext: 1, neural: 1, knowledge: 0.5 };
+type Signal = 'fulltext' | 'neural' | 'knowledge' | 'conceptual';
+const allSignals = ['fulltext', 'neural', 'knowledge', 'conceptual'] as const;
+const defaultWeights: Record<Signal, number> = { fulltext: 1, neural: 1, knowledge: 0.5, conceptual: 1 };
 
 /**
  * One search in the caller's organisation. Each signal ranks its own candidates (full text in the
  * database, neural in the vector index, knowledge around the best of both); the mode picks one
  * signal's score, or fuses the rankings (hybrid). Filters apply to every signal's candidates.
+ * Conceptual ranks by distance from a point in a space; it joins hybrid when the request names both.
  */
 export async function searchMemories(domain: MemoryDomain, organisationId: string, request: SearchRequest, field = 'body'): Promise<SearchAnswer> {
   const started = performance.now();
-  if (request.query.trim() === '') throw new InvalidInputError(memoryErrorCodes.emptyQuery, 'query is only whitespace; say what to look for.', { field: `${field}.query` });
   const mode: SearchModeName = request.mode ?? 'hybrid';
+  const query = request.query ?? '';
+  checkRequestShape(request, mode, field);
   const limit = request.limit ?? 10;
   const filters: MemoryFilters = request.filters ?? {};
   // Each signal looks deeper than the page, so fusion has overlap to work with.
   const depth = Math.min(300, Math.max(30, limit * 3));
   const signals: Partial<Record<Signal, Map<string, number>>> = {};
 
-  if (mode !== 'neural') signals.fulltext = new Map((await domain.store.fullText.search(organisationId, queryWords(request.query), filters, depth)).map((hit) => [hit.id, hit.score]));
-  if (mode !== 'fulltext') signals.neural = await neuralScores(domain, organisationId, request.query, filters, depth);
-  if (mode === 'knowledge' || mode === 'hybrid') {
-    signals.knowledge = await knowledgeScores(domain.store, organisationId, seedsOf(signals.fulltext, signals.neural));
+  // A conceptual place is checked before any other work, so bad input answers the same in every mode.
+  if (request.space !== undefined && request.point !== undefined) {
+    const place = { space: request.space, point: request.point, weights: request.weights?.dimensions };
+    if (mode === 'conceptual' || mode === 'hybrid') signals.conceptual = await conceptualScores(domain, organisationId, place, filters, depth, field);
+    else await measuredDimensions(domain, organisationId, place, field);
+  }
+  if (mode !== 'conceptual') {
+    if (mode !== 'neural') signals.fulltext = new Map((await domain.store.fullText.search(organisationId, queryWords(query), filters, depth)).map((hit) => [hit.id, hit.score]));
+    if (mode !== 'fulltext') signals.neural = await neuralScores(domain, organisationId, query, filters, depth);
+    if (mode === 'knowledge' || mode === 'hybrid') {
+      signals.knowledge = await knowledgeScores(domain.store, organisationId, seedsOf(signals.fulltext, signals.neural));
+    }
   }
 
-  const weights = { ...defaultWeights, ...request.weights };
+  const { dimensions: _dimensionWeights, ...signalWeights } = request.weights ?? {};
+  const weights = { ...defaultWeights, ...signalWeights };
   let scores: Map<string, number>;
   if (mode === 'hybrid') {
-    scores = fuseRankings((['fulltext', 'neural', 'knowledge'] as const).map((signal) => ({ weight: weights[signal], ids: byScore(signals[signal] ?? new Map()) })));
+    scores = fuseRankings(allSignals.map((signal) => ({ weight: weights[signal], ids: byScore(signals[signal] ?? new Map()) })));
   } else {
     scores = signals[mode] ?? new Map();
     if (mode === 'knowledge') signals.fulltext = signals.neural = undefined;
@@ -52,10 +65,22 @@ export async function searchMemories(domain: MemoryDomain, organisationId: strin
     items: views.map((memory) => ({
       memory,
       score: scores.get(memory.id) as number,
-      signals: Object.fromEntries((['fulltext', 'neural', 'knowledge'] as const).flatMap((signal) => (signals[signal]?.has(memory.id) ? [[signal, signals[signal]!.get(memory.id) as number]] : []))),
+      signals: Object.fromEntries(allSignals.flatMap((signal) => (signals[signal]?.has(memory.id) ? [[signal, signals[signal]!.get(memory.id) as number]] : []))),
     })),
     tookMs: Math.round((performance.now() - started) * 100) / 100,
   };
+}
+
+/** What the schema cannot say: a query unless conceptual; space and point together, and when conceptual or weighing dimensions. */
+function checkRequestShape(request: SearchRequest, mode: SearchModeName, field: string): void {
+  if (mode !== 'conceptual' && (request.query ?? '').trim() === '') throw new InvalidInputError(memoryErrorCodes.emptyQuery, 'query is missing or only whitespace; say what to look for.', { field: `${field}.query` });
+  if ((request.space === undefined) !== (request.point === undefined) || (mode === 'conceptual' && request.space === undefined)) {
+    const missing = request.space === undefined ? 'space' : 'point';
+    throw new InvalidInputError(memoryErrorCodes.pointRequired, `A conceptual search needs both space and point; give ${missing} too.`, { field: `${field}.${missing}` });
+  }
+  if (request.weights?.dimensions !== undefined && request.space === undefined) {
+    throw new InvalidInputError(memoryErrorCodes.pointRequired, 'weights.dimensions weighs the dimensions of a space; give space and point too.', { field: `${field}.space` });
+  }
 }
 
 /**

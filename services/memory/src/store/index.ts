@@ -5,15 +5,17 @@ import { fullTextStore } from './fulltext-store.js';
 import { memoriesStore } from './memories-store.js';
 import type { Dialect } from './memory-filters.js';
 import { relationsStore } from './relations-store.js';
+import { spacesStore } from './spaces-store.js';
 import { statsStore } from './stats-store.js';
 
 export type { MemoryRow, MemoryChanges, ListPosition } from './memories-store.js';
 export type { RelationRow } from './relations-store.js';
 export type { FullTextHit } from './fulltext-store.js';
+export type { SpaceRow } from './spaces-store.js';
 export type { MemoryFilters, Dialect } from './memory-filters.js';
 
 function memoryQueries(db: Kysely<MemoryTables>, dialect: Dialect) {
-  return { memories: memoriesStore(db, dialect), relations: relationsStore(db), fullText: fullTextStore(db, dialect), stats: statsStore(db) };
+  return { memories: memoriesStore(db, dialect), relations: relationsStore(db), fullText: fullTextStore(db, dialect), stats: statsStore(db), spaces: spacesStore(db, dialect) };
 }
 
 export type MemoryQueries = ReturnType<typeof memoryQueries>;

@@ -3,7 +3,7 @@ import type { MemoryTables } from '../tables.js';
 import { filterCondition, type Dialect, type MemoryFilters } from './memory-filters.js';
 
 export type MemoryRow = MemoryTables['memories'];
-export type MemoryChanges = Partial<Pick<MemoryRow, 'type' | 'content' | 'tags' | 'metadata' | 'embedding' | 'embedding_model'>> & Pick<MemoryRow, 'updated_at'>;
+export type MemoryChanges = Partial<Pick<MemoryRow, 'type' | 'content' | 'tags' | 'metadata' | 'embedding' | 'embedding_model' | 'user_id' | 'session_id' | 'space' | 'space_values'>> & Pick<MemoryRow, 'updated_at'>;
 
 /** Where a page of the list starts: after this (created_at, id), newest first. */
 export interface ListPosition {
@@ -11,7 +11,7 @@ export interface ListPosition {
   readonly id: string;
 }
 
-// Fewer bound parameters per statement than SQLite's 32,766 (11 columns a row).
+// Fewer bound parameters per statement than SQLite's 32,766 (15 columns a row).
 const rowsPerInsert = 500;
 
 /** Memories, their tag rows and (on SQLite) their full-text rows: written and removed together. */

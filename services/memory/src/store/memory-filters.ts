@@ -11,6 +11,9 @@ export interface MemoryFilters {
   /** created_at ≥ from, < to (ISO-8601). */
   readonly from?: string | undefined;
   readonly to?: string | undefined;
+  /** Only memories stored with this userId / sessionId. */
+  readonly userId?: string | undefined;
+  readonly sessionId?: string | undefined;
 }
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -26,6 +29,8 @@ export function filterCondition(eb: ExpressionBuilder<MemoryTables, 'memories'>,
   if (filters.tags?.length) {
     parts.push(eb.exists(eb.selectFrom('memory_tags').select('memory_tags.tag').whereRef('memory_tags.memory_id', '=', 'memories.id').where('memory_tags.tag', 'in', [...filters.tags])));
   }
+  if (filters.userId !== undefined) parts.push(eb('memories.user_id', '=', filters.userId));
+  if (filters.sessionId !== undefined) parts.push(eb('memories.session_id', '=', filters.sessionId));
   if (filters.from !== undefined) parts.push(eb('memories.created_at', '>=', filters.from));
   if (filters.to !== undefined) parts.push(eb('memories.created_at', '<', filters.to));
   for (const [field, value] of Object.entries(filters.metadata ?? {})) {

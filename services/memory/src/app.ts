@@ -7,6 +7,7 @@ import { startMemoryLimits } from './limits/limits-setup.js';
 import { moduleAccessFor } from './module-access/module-access-setup.js';
 import type { ModuleAccessSource } from './module-access/module-memory-access.js';
 import { organisationWrites } from './organisation-writes.js';
+import { noOtherReplicas, startIndexChangeFeed } from './replicas/index-change-feed.js';
 import type { MemoryDomain } from './memory-domain.js';
 import { insightRoutes } from './routes/insight-routes.js';
 import { memoryRoutes } from './routes/memory-routes.js';
@@ -50,7 +51,24 @@ export async function buildApp(deps: MemoryDeps): Promise<ServiceApp> {
   let indexBuilt: () => void = () => undefined;
   let indexComplete = false;
   const indexReady = new Promise<void>((resolve) => (indexBuilt = resolve));
-  const domain: MemoryDomain = { config, store, clock: deps.clock, log: deps.log, embedder, index, indexReady, limits: limits.limits, storedCount: limits.storedCount, writes: organisationWrites(), moduleAccess: deps.moduleAccess ?? moduleAccessFor(deps) };
+  // With shared state (Redis), replicas follow each other's index changes; started before the
+  // rebuild, so what is written while it runs is applied after it.
+  const indexFeed =
+    deps.state.kind === 'redis' ? await startIndexChangeFeed({ state: deps.state, store, index, model: () => embedder.model, indexReady, clock: deps.clock, log: deps.log }) : noOtherReplicas;
+  const domain: MemoryDomain = {
+    config,
+    store,
+    clock: deps.clock,
+    log: deps.log,
+    embedder,
+    index,
+    indexReady,
+    limits: limits.limits,
+    storedCount: limits.storedCount,
+    writes: organisationWrites(),
+    moduleAccess: deps.moduleAccess ?? moduleAccessFor(deps),
+    indexFeed,
+  };
 
   const app = await createService({ identity: memoryIdentity, config, log: deps.log, clock: deps.clock });
   await app.register(authPlugin, { verifier });
@@ -72,6 +90,7 @@ export async function buildApp(deps: MemoryDeps): Promise<ServiceApp> {
     log: deps.log,
     failure: 'rebuilding the vector index failed',
   });
+  app.addHook('onClose', () => indexFeed.stop());
   app.addHook('onClose', async () => {
     // Only a complete index is worth saving. Writes still queued are let through first; one that
     // slips past would only make its organisation's space mismatch, and be rebuilt, at the next start.

@@ -14,6 +14,7 @@ export async function eraseContext(domain: MemoryDomain, organisationId: string)
     });
     await domain.indexReady;
     domain.index.dropOrganisation(organisationId);
+    domain.indexFeed.changed(organisationId, { dropped: true });
     domain.storedCount.report(organisationId, 0);
     return count;
   });

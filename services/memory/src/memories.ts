@@ -133,6 +133,7 @@ export async function createMemories(domain: MemoryDomain, identity: Identity, i
     });
     await domain.indexReady;
     domain.index.upsert(organisationId, rows.map((row, index) => ({ id: row.id, vector: vectors[index] as Float32Array })));
+    domain.indexFeed.changed(organisationId, { upserted: rows.map((row) => row.id) });
     domain.storedCount.report(organisationId, stored);
   });
   return rows.map((row) => memoryView(row, relations));
@@ -197,6 +198,7 @@ export async function updateMemory(domain: MemoryDomain, organisationId: string,
     if (vector !== undefined) {
       await domain.indexReady;
       domain.index.upsert(organisationId, [{ id, vector }]);
+      domain.indexFeed.changed(organisationId, { upserted: [id] });
     }
   });
   return getMemory(domain, organisationId, id);
@@ -212,6 +214,7 @@ export async function deleteMemory(domain: MemoryDomain, organisationId: string,
     });
     await domain.indexReady;
     domain.index.remove(organisationId, [id]);
+    domain.indexFeed.changed(organisationId, { removed: [id] });
     domain.storedCount.report(organisationId, stored);
   });
 }

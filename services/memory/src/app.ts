@@ -1,7 +1,8 @@
 import { authPlugin, createService, readyOnceDone, serviceTokenVerifier, type DatabaseServiceDeps, type EventPublisher, type ServiceApp } from '@lift/kit';
 import type { MemoryConfig } from './config.js';
 import type { EmbeddingProvider } from './embedding/embedding-provider.js';
-import { localEmbedder } from './embedding/local-embedder.js';
+import { embedderFor } from './embedding/embedder-selection.js';
+import { embeddingsReadiness } from './embedding/embeddings-readiness.js';
 import type { ItemLimits } from './limits/item-limits.js';
 import { startMemoryLimits } from './limits/limits-setup.js';
 import { organisationWrites } from './organisation-writes.js';
@@ -18,7 +19,7 @@ import { usearchIndex } from './vector-index/usearch-index.js';
 
 export type { MemoryTables };
 export type MemoryDeps = DatabaseServiceDeps<MemoryConfig, MemoryTables> & {
-  /** The local embedder unless given. */
+  /** Unless given, the one the configuration names (EMBEDDINGS_URL: remote, else local). */
   readonly embedder?: EmbeddingProvider;
   /** Tests pass the plan's limits instead of asking billing. */
   readonly limits?: ItemLimits;
@@ -37,7 +38,8 @@ export async function buildApp(deps: MemoryDeps): Promise<ServiceApp> {
   const { config } = deps;
   // Before anything is built: a missing or short HS256 secret is a configuration error.
   const verifier = serviceTokenVerifier(config, deps.clock);
-  const embedder = deps.embedder ?? localEmbedder();
+  const selected = deps.embedder ? { embedder: deps.embedder } : embedderFor(config, deps);
+  const { embedder } = selected;
   const index = usearchIndex(embedder.dimensions);
   const store = memoryStore(deps.database.db, deps.database.location.dialect);
   await tuneMemoryConnection(deps.database.db, deps.database.location.dialect);
@@ -52,6 +54,7 @@ export async function buildApp(deps: MemoryDeps): Promise<ServiceApp> {
   await memoryRoutes(app, domain);
   await searchRoutes(app, domain);
   await insightRoutes(app, domain);
+  if (selected.remote) app.readiness.add(embeddingsReadiness(selected.remote, deps.clock, config.EMBEDDINGS_PROBE_MS));
   app.decorate('indexedVectors', (organisationId: string) => index.size(organisationId));
 
   // /ready names `index` until every stored vector is in it.
@@ -59,7 +62,7 @@ export async function buildApp(deps: MemoryDeps): Promise<ServiceApp> {
     name: 'index',
     after: deps.database.migrated,
     work: async () => {
-      await rebuildIndex(store, index, deps.log, { pageSize: config.INDEX_REBUILD_PAGE, snapshotDirectory: config.INDEX_SNAPSHOT_DIR, dimensions: embedder.dimensions });
+      await rebuildIndex(store, index, deps.log, { pageSize: config.INDEX_REBUILD_PAGE, snapshotDirectory: config.INDEX_SNAPSHOT_DIR, dimensions: embedder.dimensions, model: embedder.model });
       indexComplete = true;
       indexBuilt();
     },

@@ -12,4 +12,6 @@ export const memoryErrorCodes = {
   emptyQuery: 'MEMORY_QUERY_EMPTY',
   itemLimitReached: 'MEMORY_ITEM_LIMIT_REACHED',
   limitsUnavailable: 'MEMORY_LIMITS_UNAVAILABLE',
+  /** The remote embeddings model failed after its retries (down, rate-limiting, refusing the key, or answering vectors of another length). */
+  embeddingsUnavailable: 'MEMORY_EMBEDDINGS_UNAVAILABLE',
 } as const;

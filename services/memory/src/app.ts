@@ -3,6 +3,7 @@ import type { MemoryConfig } from './config.js';
 import type { EmbeddingProvider } from './embedding/embedding-provider.js';
 import { embedderFor } from './embedding/embedder-selection.js';
 import { embeddingsReadiness } from './embedding/embeddings-readiness.js';
+import { reEmbedding, type ReEmbedding } from './embedding/re-embedding.js';
 import type { ItemLimits } from './limits/item-limits.js';
 import { startMemoryLimits } from './limits/limits-setup.js';
 import { organisationWrites } from './organisation-writes.js';
@@ -31,6 +32,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Vectors the index holds for an organisation (tests prove erase and rebuild with it). */
     indexedVectors(organisationId: string): number;
+    /** The background re-embedding after a model change (tests wait for it with `settled()`). */
+    reEmbedding: ReEmbedding;
   }
 }
 
@@ -49,13 +52,16 @@ export async function buildApp(deps: MemoryDeps): Promise<ServiceApp> {
   const indexReady = new Promise<void>((resolve) => (indexBuilt = resolve));
   const domain: MemoryDomain = { config, store, clock: deps.clock, log: deps.log, embedder, index, indexReady, limits: limits.limits, storedCount: limits.storedCount, writes: organisationWrites() };
 
+  const reEmbedder = reEmbedding({ store, index, embedder, writes: domain.writes, log: deps.log, pageSize: config.EMBEDDINGS_BATCH_SIZE, retryFirstMs: Math.max(config.EMBEDDINGS_RETRY_MS, 1), retryMaxMs: Math.max(config.EMBEDDINGS_RETRY_MAX_MS, 1) });
+
   const app = await createService({ identity: memoryIdentity, config, log: deps.log, clock: deps.clock });
   await app.register(authPlugin, { verifier });
   await memoryRoutes(app, domain);
   await searchRoutes(app, domain);
-  await insightRoutes(app, domain);
+  await insightRoutes(app, domain, reEmbedder);
   if (selected.remote) app.readiness.add(embeddingsReadiness(selected.remote, deps.clock, config.EMBEDDINGS_PROBE_MS));
   app.decorate('indexedVectors', (organisationId: string) => index.size(organisationId));
+  app.decorate('reEmbedding', reEmbedder);
 
   // /ready names `index` until every stored vector is in it.
   readyOnceDone(app, {
@@ -65,11 +71,14 @@ export async function buildApp(deps: MemoryDeps): Promise<ServiceApp> {
       await rebuildIndex(store, index, deps.log, { pageSize: config.INDEX_REBUILD_PAGE, snapshotDirectory: config.INDEX_SNAPSHOT_DIR, dimensions: embedder.dimensions, model: embedder.model });
       indexComplete = true;
       indexBuilt();
+      // After the index: re-embedded vectors join it, and it must not be half built then.
+      reEmbedder.start();
     },
     log: deps.log,
     failure: 'rebuilding the vector index failed',
   });
   app.addHook('onClose', async () => {
+    await reEmbedder.stop();
     // Only a complete index is worth saving. Writes still queued are let through first; one that
     // slips past would only make its organisation's space mismatch, and be rebuilt, at the next start.
     if (config.INDEX_SNAPSHOT_DIR && indexComplete) {

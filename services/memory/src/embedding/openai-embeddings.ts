@@ -2,6 +2,7 @@ import { DependencyUnavailableError, retryDelayMs, type Clock, type HttpClient, 
 import { memoryErrorCodes } from '../errors.js';
 import type { EmbeddingProvider } from './embedding-provider.js';
 import { retryAfterMs } from './retry-after.js';
+import { toUnitLength } from './unit-vector.js';
 
 export interface OpenAiEmbeddingsOptions {
   readonly http: HttpClient;
@@ -131,17 +132,9 @@ function vectorsOf(answer: EmbeddingsAnswer, count: number, dimensions: number, 
       const length = Array.isArray(values) ? values.length : 0;
       throw new AttemptFailure(`${named} answered a vector of ${length} numbers where EMBEDDINGS_DIMENSIONS says ${dimensions}; set it to the model's length`, false);
     }
-    vectors[index] = unit(Float32Array.from(values as number[]));
+    vectors[index] = toUnitLength(Float32Array.from(values as number[]));
   });
   // A loop, not .some(): .some() skips the holes a duplicate index leaves.
   for (let index = 0; index < count; index += 1) if (vectors[index] === undefined) throw new AttemptFailure(`${named} answered duplicate indexes`, false);
   return vectors;
-}
-
-function unit(vector: Float32Array): Float32Array {
-  let norm = 0;
-  for (const value of vector) norm += value * value;
-  norm = Math.sqrt(norm);
-  if (norm > 0) for (let index = 0; index < vector.length; index += 1) vector[index] = (vector[index] as number) / norm;
-  return vector;
 }

@@ -8,7 +8,8 @@ const tags = ['memories'];
 const security = [{ bearerAuth: [] }];
 const notFound = { 404: 'No memory with that id in your organisation (MEMORY_NOT_FOUND)' };
 const badInput = 'Whitespace-only content (MEMORY_CONTENT_EMPTY), metadata over 16 KiB (MEMORY_METADATA_TOO_LARGE), or a relation to a memory your organisation does not have (MEMORY_RELATION_TARGET_NOT_FOUND)';
-const limits = { 402: 'The plan\'s memory_items limit would be passed (MEMORY_ITEM_LIMIT_REACHED)', 503: 'Billing cannot say what the plan allows right now (MEMORY_LIMITS_UNAVAILABLE)' };
+const limits = { 402: 'The plan\'s memory_items limit would be passed (MEMORY_ITEM_LIMIT_REACHED)', 503: 'Billing cannot say what the plan allows right now (MEMORY_LIMITS_UNAVAILABLE), or the embeddings model fails (MEMORY_EMBEDDINGS_UNAVAILABLE)' };
+const embeddings = { 503: 'New content cannot be embedded: the embeddings model fails (MEMORY_EMBEDDINGS_UNAVAILABLE)' };
 
 /** Store, read, list, change and delete memories; walk their relations. Always in the token's organisation. */
 export async function memoryRoutes(app: ServiceApp, domain: MemoryDomain): Promise<void> {
@@ -38,7 +39,7 @@ export async function memoryRoutes(app: ServiceApp, domain: MemoryDomain): Promi
     getMemory(domain, identityOf(request).organisation, request.params.id),
   );
 
-  app.patch('/v1/memories/:id', { preHandler: write, schema: { operationId: 'updateMemory', problems: { ...notFound, 400: badInput }, tags, security, summary: 'Change a memory (given fields only; relations replace the outgoing ones)', params: MemoryParams, body: MemoryPatch, response: { 200: MemoryBody } } }, async (request) =>
+  app.patch('/v1/memories/:id', { preHandler: write, schema: { operationId: 'updateMemory', problems: { ...notFound, 400: badInput, ...embeddings }, tags, security, summary: 'Change a memory (given fields only; relations replace the outgoing ones)', params: MemoryParams, body: MemoryPatch, response: { 200: MemoryBody } } }, async (request) =>
     updateMemory(domain, identityOf(request).organisation, request.params.id, request.body),
   );
 

@@ -5,7 +5,7 @@ import { searchMemories } from '../search/search.js';
 
 const tags = ['search'];
 const security = [{ bearerAuth: [] }];
-const badQuery = { 400: 'The query is only whitespace (MEMORY_QUERY_EMPTY)' };
+const badQuery = { 400: 'The query is only whitespace (MEMORY_QUERY_EMPTY)', 503: 'A neural or hybrid search cannot embed its query: the embeddings model fails (MEMORY_EMBEDDINGS_UNAVAILABLE)' };
 
 /** Hybrid, neural, full-text and knowledge search; a batch runs each query as one search (and is metered so). */
 export async function searchRoutes(app: ServiceApp, domain: MemoryDomain): Promise<void> {

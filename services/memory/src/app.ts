@@ -1,7 +1,9 @@
 import { authPlugin, createService, readyOnceDone, serviceTokenVerifier, type DatabaseServiceDeps, type EventPublisher, type ServiceApp } from '@lift/kit';
 import type { MemoryConfig } from './config.js';
 import type { EmbeddingProvider } from './embedding/embedding-provider.js';
-import { localEmbedder } from './embedding/local-embedder.js';
+import { embedderFor } from './embedding/embedder-selection.js';
+import { embeddingsReadiness } from './embedding/embeddings-readiness.js';
+import { reEmbedding, type ReEmbedding } from './embedding/re-embedding.js';
 import type { ItemLimits } from './limits/item-limits.js';
 import { startMemoryLimits } from './limits/limits-setup.js';
 import { moduleAccessFor } from './module-access/module-access-setup.js';
@@ -22,7 +24,7 @@ import { usearchIndex } from './vector-index/usearch-index.js';
 
 export type { MemoryTables };
 export type MemoryDeps = DatabaseServiceDeps<MemoryConfig, MemoryTables> & {
-  /** The local embedder unless given. */
+  /** Unless given, the one the configuration names (EMBEDDINGS_URL: remote, else local). */
   readonly embedder?: EmbeddingProvider;
   /** Tests pass the plan's limits instead of asking billing. */
   readonly limits?: ItemLimits;
@@ -36,6 +38,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Vectors the index holds for an organisation (tests prove erase and rebuild with it). */
     indexedVectors(organisationId: string): number;
+    /** The background re-embedding after a model change (tests wait for it with `settled()`). */
+    reEmbedding: ReEmbedding;
   }
 }
 
@@ -43,7 +47,8 @@ export async function buildApp(deps: MemoryDeps): Promise<ServiceApp> {
   const { config } = deps;
   // Before anything is built: a missing or short HS256 secret is a configuration error.
   const verifier = serviceTokenVerifier(config, deps.clock);
-  const embedder = deps.embedder ?? localEmbedder();
+  const selected = deps.embedder ? { embedder: deps.embedder } : embedderFor(config, deps);
+  const { embedder } = selected;
   const index = usearchIndex(embedder.dimensions);
   const store = memoryStore(deps.database.db, deps.database.location.dialect);
   await tuneMemoryConnection(deps.database.db, deps.database.location.dialect);
@@ -70,28 +75,35 @@ export async function buildApp(deps: MemoryDeps): Promise<ServiceApp> {
     indexFeed,
   };
 
+  const reEmbedder = reEmbedding({ store, index, embedder, writes: domain.writes, log: deps.log, pageSize: config.EMBEDDINGS_BATCH_SIZE, retryFirstMs: Math.max(config.EMBEDDINGS_RETRY_MS, 1), retryMaxMs: Math.max(config.EMBEDDINGS_RETRY_MAX_MS, 1), indexed: (organisationId, ids) => indexFeed.changed(organisationId, { upserted: ids }) });
+
   const app = await createService({ identity: memoryIdentity, config, log: deps.log, clock: deps.clock });
   await app.register(authPlugin, { verifier });
   await memoryRoutes(app, domain);
   await searchRoutes(app, domain);
-  await insightRoutes(app, domain);
+  await insightRoutes(app, domain, reEmbedder);
   await spaceRoutes(app, domain);
+  if (selected.remote) app.readiness.add(embeddingsReadiness(selected.remote, deps.clock, config.EMBEDDINGS_PROBE_MS));
   app.decorate('indexedVectors', (organisationId: string) => index.size(organisationId));
+  app.decorate('reEmbedding', reEmbedder);
 
   // /ready names `index` until every stored vector is in it.
   readyOnceDone(app, {
     name: 'index',
     after: deps.database.migrated,
     work: async () => {
-      await rebuildIndex(store, index, deps.log, { pageSize: config.INDEX_REBUILD_PAGE, snapshotDirectory: config.INDEX_SNAPSHOT_DIR, dimensions: embedder.dimensions });
+      await rebuildIndex(store, index, deps.log, { pageSize: config.INDEX_REBUILD_PAGE, snapshotDirectory: config.INDEX_SNAPSHOT_DIR, dimensions: embedder.dimensions, model: embedder.model });
       indexComplete = true;
       indexBuilt();
+      // After the index: re-embedded vectors join it, and it must not be half built then.
+      reEmbedder.start();
     },
     log: deps.log,
     failure: 'rebuilding the vector index failed',
   });
   app.addHook('onClose', () => indexFeed.stop());
   app.addHook('onClose', async () => {
+    await reEmbedder.stop();
     // Only a complete index is worth saving. Writes still queued are let through first; one that
     // slips past would only make its organisation's space mismatch, and be rebuilt, at the next start.
     if (config.INDEX_SNAPSHOT_DIR && indexComplete) {

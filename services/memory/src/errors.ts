@@ -31,4 +31,6 @@ export const memoryErrorCodes = {
   pointRequired: 'MEMORY_POINT_REQUIRED',
   /** Every dimension weighted 0: there is no distance to rank by. */
   weightsInvalid: 'MEMORY_DIMENSION_WEIGHTS_INVALID',
+  /** The remote embeddings model failed after its retries (down, rate-limiting, refusing the key, or answering vectors of another length). */
+  embeddingsUnavailable: 'MEMORY_EMBEDDINGS_UNAVAILABLE',
 } as const;

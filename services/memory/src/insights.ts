@@ -1,12 +1,13 @@
+import type { ReEmbedding } from './embedding/re-embedding.js';
 import type { MemoryDomain } from './memory-domain.js';
 
 const dayMs = 86_400_000;
 
-/** Counts by type, tag and source, recent activity and storage used, for the organisation. */
-export async function memoryStats(domain: MemoryDomain, organisationId: string) {
+/** Counts by type, tag and source, recent activity, storage used and re-embedding, for the organisation. */
+export async function memoryStats(domain: MemoryDomain, organisationId: string, reEmbedder: ReEmbedding) {
   const now = domain.clock.now();
   const since = (days: number) => new Date(now - days * dayMs).toISOString();
-  const [total, byType, bySource, topTags, relations, perDay, updatedLastDay, updatedLastWeek, bytes] = await Promise.all([
+  const [total, byType, bySource, topTags, relations, perDay, updatedLastDay, updatedLastWeek, bytes, staleVectors] = await Promise.all([
     domain.store.memories.count(organisationId),
     domain.store.stats.countsBy(organisationId, 'type'),
     domain.store.stats.countsBy(organisationId, 'source'),
@@ -16,6 +17,7 @@ export async function memoryStats(domain: MemoryDomain, organisationId: string) 
     domain.store.stats.updatedSince(organisationId, since(1)),
     domain.store.stats.updatedSince(organisationId, since(7)),
     domain.store.stats.storedBytes(organisationId),
+    domain.store.embeddings.staleCount(domain.embedder.model, organisationId),
   ]);
   return {
     total,
@@ -26,5 +28,6 @@ export async function memoryStats(domain: MemoryDomain, organisationId: string) 
     recentActivity: { createdPerDay: perDay, changedLastDay: updatedLastDay, changedLastWeek: updatedLastWeek },
     storage: { ...bytes, totalBytes: bytes.content + bytes.metadata + bytes.vectors, indexedVectors: domain.index.size(organisationId) },
     embeddingModel: domain.embedder.model,
+    reEmbedding: { state: reEmbedder.progress().state, pending: staleVectors },
   };
 }

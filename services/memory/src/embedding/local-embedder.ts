@@ -1,5 +1,6 @@
 import type { EmbeddingProvider } from './embedding-provider.js';
 import { stemOf, wordsOf } from './text-features.js';
+import { toUnitLength } from './unit-vector.js';
 
 const wordWeight = 1;
 const bigramWeight = 0.6;
@@ -45,11 +46,7 @@ export function embedText(text: string, dimensions: number): Float32Array {
     // Sublinear term frequency: a word said five times counts about 2.6 times, not five.
     vector[bucket] = (vector[bucket] as number) + sign * weight * (1 + Math.log(count));
   }
-  let norm = 0;
-  for (const value of vector) norm += value * value;
-  norm = Math.sqrt(norm);
-  if (norm > 0) for (let index = 0; index < dimensions; index += 1) vector[index] = (vector[index] as number) / norm;
-  return vector;
+  return toUnitLength(vector);
 }
 
 function fnv1a(text: string): number {

@@ -10,7 +10,8 @@ const security = [{ bearerAuth: [] }];
 const notFound = { 404: 'No memory with that id in your organisation (MEMORY_NOT_FOUND)' };
 const badInput = 'Whitespace-only content (MEMORY_CONTENT_EMPTY), metadata over 16 KiB (MEMORY_METADATA_TOO_LARGE), a relation to a memory your organisation does not have (MEMORY_RELATION_TARGET_NOT_FOUND), or a place in a space it does not have (MEMORY_SPACE_UNKNOWN) with a dimension unknown, missing or out of range (MEMORY_DIMENSION_UNKNOWN, _MISSING, _OUT_OF_RANGE)';
 const moduleRefusals = { 403: 'A module\'s token writing a type its manifest does not declare (MEMORY_MODULE_NOT_ALLOWED)' };
-const limits = { 402: 'The plan\'s memory_items limit would be passed (MEMORY_ITEM_LIMIT_REACHED)', 503: 'Billing cannot say what the plan allows right now (MEMORY_LIMITS_UNAVAILABLE)' };
+const limits = { 402: 'The plan\'s memory_items limit would be passed (MEMORY_ITEM_LIMIT_REACHED)', 503: 'Billing cannot say what the plan allows right now (MEMORY_LIMITS_UNAVAILABLE), or the embeddings model fails (MEMORY_EMBEDDINGS_UNAVAILABLE)' };
+const embeddings = { 503: 'New content cannot be embedded: the embeddings model fails (MEMORY_EMBEDDINGS_UNAVAILABLE)' };
 
 /** Store, read, list, change and delete memories; walk their relations. Always in the token's organisation. */
 export async function memoryRoutes(app: ServiceApp, domain: MemoryDomain): Promise<void> {
@@ -51,7 +52,7 @@ export async function memoryRoutes(app: ServiceApp, domain: MemoryDomain): Promi
     getMemory(domain, identityOf(request).organisation, request.params.id),
   );
 
-  app.patch('/v1/memories/:id', { preHandler: write, schema: { operationId: 'updateMemory', problems: { ...notFound, 400: badInput, ...moduleRefusals }, tags, security, summary: 'Change a memory (given fields only; relations replace the outgoing ones)', params: MemoryParams, body: MemoryPatch, response: { 200: MemoryBody } } }, async (request) => {
+  app.patch('/v1/memories/:id', { preHandler: write, schema: { operationId: 'updateMemory', problems: { ...notFound, 400: badInput, ...moduleRefusals, ...embeddings }, tags, security, summary: 'Change a memory (given fields only; relations replace the outgoing ones)', params: MemoryParams, body: MemoryPatch, response: { 200: MemoryBody } } }, async (request) => {
     const identity = identityOf(request);
     await moduleMayWrite(identity, [...(await storedType(identity, request.params.id)), ...(request.body.type === undefined ? [] : [{ type: request.body.type, field: 'body.type' }])]);
     return updateMemory(domain, identity.organisation, request.params.id, request.body);

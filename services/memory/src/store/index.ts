@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { transactionalStore, type TransactionalStore } from '@lift/kit';
 import type { MemoryTables } from '../tables.js';
+import { embeddingsStore } from './embeddings-store.js';
 import { fullTextStore } from './fulltext-store.js';
 import { memoriesStore } from './memories-store.js';
 import type { Dialect } from './memory-filters.js';
@@ -12,10 +13,11 @@ export type { MemoryRow, MemoryChanges, ListPosition } from './memories-store.js
 export type { RelationRow } from './relations-store.js';
 export type { FullTextHit } from './fulltext-store.js';
 export type { SpaceRow } from './spaces-store.js';
+export type { EmbeddingPosition } from './embeddings-store.js';
 export type { MemoryFilters, Dialect } from './memory-filters.js';
 
 function memoryQueries(db: Kysely<MemoryTables>, dialect: Dialect) {
-  return { memories: memoriesStore(db, dialect), relations: relationsStore(db), fullText: fullTextStore(db, dialect), stats: statsStore(db), spaces: spacesStore(db, dialect) };
+  return { memories: memoriesStore(db, dialect), relations: relationsStore(db), fullText: fullTextStore(db, dialect), stats: statsStore(db), spaces: spacesStore(db, dialect), embeddings: embeddingsStore(db) };
 }
 
 export type MemoryQueries = ReturnType<typeof memoryQueries>;

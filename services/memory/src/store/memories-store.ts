@@ -103,9 +103,10 @@ export function memoriesStore(db: Kysely<MemoryTables>, dialect: Dialect) {
 
     count: async (organisationId: string) => Number((await db.selectFrom('memories').select((eb) => eb.fn.countAll().as('count')).where('organisation_id', '=', organisationId).executeTakeFirstOrThrow()).count),
 
-    /** One page of every organisation's vectors, by (organisation, id): what the index is rebuilt from. */
-    vectorsPage: (after: { organisationId: string; id: string } | undefined, limit: number) => {
-      let query = db.selectFrom('memories').select(['organisation_id', 'id', 'embedding']);
+    /** One page of every organisation's vectors of `model`, by (organisation, id): what the index is rebuilt from. */
+    vectorsPage: (after: { organisationId: string; id: string } | undefined, limit: number, model: string) => {
+      // One model's vectors only: another's are another space (and maybe another length), never mixed in.
+      let query = db.selectFrom('memories').select(['organisation_id', 'id', 'embedding']).where('embedding_model', '=', model);
       // A row-value comparison (both databases have them) walks the primary key; an OR of two conditions would not.
       if (after) query = query.where((eb) => eb(eb.refTuple('organisation_id', 'id'), '>', eb.tuple(after.organisationId, after.id)));
       return query.orderBy('organisation_id').orderBy('id').limit(limit).execute();

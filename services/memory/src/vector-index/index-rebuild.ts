@@ -5,11 +5,11 @@ import { vectorDigest, vectorFromBytes, type VectorIndex } from './vector-index.
 
 type VectorRow = Awaited<ReturnType<MemoryStore['memories']['vectorsPage']>>[number];
 
-/** Every stored vector, a page at a time, in (organisation, id) order. */
-async function eachVectorPage(store: MemoryStore, pageSize: number, visit: (rows: VectorRow[]) => void): Promise<void> {
+/** Every stored vector of `model`, a page at a time, in (organisation, id) order. */
+async function eachVectorPage(store: MemoryStore, pageSize: number, model: string, visit: (rows: VectorRow[]) => void): Promise<void> {
   let after: { organisationId: string; id: string } | undefined;
   for (;;) {
-    const rows = await store.memories.vectorsPage(after, pageSize);
+    const rows = await store.memories.vectorsPage(after, pageSize, model);
     visit(rows);
     const last = rows.at(-1);
     if (!last || rows.length < pageSize) return;
@@ -18,9 +18,9 @@ async function eachVectorPage(store: MemoryStore, pageSize: number, visit: (rows
 }
 
 /** Each organisation's stored vectors as a snapshot's fingerprint sums them. */
-async function storedFingerprints(store: MemoryStore, pageSize: number): Promise<Map<string, { count: number; fingerprint: bigint }>> {
+async function storedFingerprints(store: MemoryStore, pageSize: number, model: string): Promise<Map<string, { count: number; fingerprint: bigint }>> {
   const fingerprints = new Map<string, { count: number; fingerprint: bigint }>();
-  await eachVectorPage(store, pageSize, (rows) => {
+  await eachVectorPage(store, pageSize, model, (rows) => {
     for (const row of rows) {
       const sum = fingerprints.get(row.organisation_id) ?? { count: 0, fingerprint: 0n };
       sum.count += 1;
@@ -32,8 +32,8 @@ async function storedFingerprints(store: MemoryStore, pageSize: number): Promise
 }
 
 /** The organisations whose saved space holds exactly the vectors the database holds now, loaded. */
-async function loadMatchingSpaces(store: MemoryStore, index: VectorIndex, log: Logger, pageSize: number, saved: Map<string, SnapshotSpace>): Promise<{ loaded: Set<string>; complete: boolean }> {
-  const stored = await storedFingerprints(store, pageSize);
+async function loadMatchingSpaces(store: MemoryStore, index: VectorIndex, log: Logger, pageSize: number, model: string, saved: Map<string, SnapshotSpace>): Promise<{ loaded: Set<string>; complete: boolean }> {
+  const stored = await storedFingerprints(store, pageSize, model);
   const loaded = new Set<string>();
   for (const [organisationId, space] of saved) {
     const now = stored.get(organisationId);
@@ -49,12 +49,13 @@ async function loadMatchingSpaces(store: MemoryStore, index: VectorIndex, log: L
 }
 
 /**
- * Fills the index at start. With a snapshot directory, each organisation whose saved space still
+ * Fills the index at start with the vectors of the current model (`model`): one of another model
+ * waits for re-embedding, and full text finds its memory meanwhile. With a snapshot directory, each organisation whose saved space still
  * matches the database (same count and fingerprint of ids and vector bytes) is loaded as saved;
  * the database is the truth, so any other is rebuilt from every stored vector, a page at a time
  * (each page one batch insert per organisation), logging progress.
  */
-export async function rebuildIndex(store: MemoryStore, index: VectorIndex, log: Logger, options: { pageSize: number; snapshotDirectory?: string; dimensions: number }): Promise<void> {
+export async function rebuildIndex(store: MemoryStore, index: VectorIndex, log: Logger, options: { pageSize: number; snapshotDirectory?: string; dimensions: number; model: string }): Promise<void> {
   const started = performance.now();
   const { pageSize } = options;
   let skip = new Set<string>();
@@ -62,7 +63,7 @@ export async function rebuildIndex(store: MemoryStore, index: VectorIndex, log: 
     const snapshot = takeSnapshot(options.snapshotDirectory, options.dimensions);
     try {
       if (snapshot.spaces.size > 0) {
-        const { loaded, complete } = await loadMatchingSpaces(store, index, log, pageSize, snapshot.spaces);
+        const { loaded, complete } = await loadMatchingSpaces(store, index, log, pageSize, options.model, snapshot.spaces);
         log.info({ loaded: loaded.size, saved: snapshot.spaces.size, elapsedMs: Math.round(performance.now() - started) }, 'saved index spaces that match the database are loaded');
         skip = loaded;
         if (complete) return log.info({ vectors: index.total, elapsedMs: Math.round(performance.now() - started) }, 'the vector index is rebuilt');
@@ -73,7 +74,7 @@ export async function rebuildIndex(store: MemoryStore, index: VectorIndex, log: 
   }
   let loaded = 0;
   let lastLog = started;
-  await eachVectorPage(store, pageSize, (rows) => {
+  await eachVectorPage(store, pageSize, options.model, (rows) => {
     const byOrganisation = new Map<string, { id: string; vector: Float32Array }[]>();
     for (const row of rows) {
       if (skip.has(row.organisation_id)) continue;

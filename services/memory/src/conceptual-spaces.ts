@@ -24,6 +24,14 @@ const spaceNotFound = () => new NotFoundError(memoryErrorCodes.spaceNotFound, 'N
 export const unknownSpace = (name: string, field: string) =>
   new InvalidInputError(memoryErrorCodes.spaceUnknown, `Your organisation has no conceptual space named ${name}; create it with POST /v1/spaces first.`, { field });
 
+/**
+ * `record[name]` only if `record` has it itself: a dimension named `constructor` or `valueOf` must
+ * not find Object.prototype's (the review saw a missing value pass as present, and NaN scores).
+ */
+export function ownValue(record: Readonly<Record<string, number>>, name: string): number | undefined {
+  return Object.hasOwn(record, name) ? record[name] : undefined;
+}
+
 /** Every key of `named` (values, a point, weights) must be a dimension of the space. */
 export function checkDimensionNames(dimensions: readonly SpaceDimension[], named: Readonly<Record<string, number>>, field: string): void {
   const known = dimensions.map((dimension) => dimension.name);
@@ -39,7 +47,7 @@ export function checkDimensionNames(dimensions: readonly SpaceDimension[], named
 export function checkCoordinates(dimensions: readonly SpaceDimension[], values: Readonly<Record<string, number>>, field: string): void {
   checkDimensionNames(dimensions, values, field);
   for (const { name, min, max } of dimensions) {
-    const value = values[name];
+    const value = ownValue(values, name);
     if (value === undefined) throw new InvalidInputError(memoryErrorCodes.dimensionMissing, `Give a value for the dimension ${name} (${min} to ${max}); every dimension of the space needs one.`, { field: `${field}.${name}` });
     if (value < min || value > max) throw new InvalidInputError(memoryErrorCodes.dimensionOutOfRange, `${value} is outside the dimension ${name}'s range, ${min} to ${max}.`, { field: `${field}.${name}` });
   }
@@ -70,6 +78,11 @@ export async function createSpace(domain: MemoryDomain, organisationId: string, 
     if (names.has(dimension.name)) throw new InvalidInputError(memoryErrorCodes.spaceInvalid, `Two dimensions are named ${dimension.name}; give each its own name.`, { field: `${field}.name` });
     names.add(dimension.name);
     if (!(dimension.max > dimension.min)) throw new InvalidInputError(memoryErrorCodes.spaceInvalid, `The dimension ${dimension.name} needs max greater than min (it has ${dimension.min} to ${dimension.max}).`, { field: `${field}.max` });
+    // Review of issue #14: 1e999 parses as Infinity (then stored as null), and a range as wide as
+    // ±1.7e308 overflows to Infinity, making every distance NaN (a 500 in hybrid search).
+    if (!Number.isFinite(dimension.min) || !Number.isFinite(dimension.max) || !Number.isFinite(dimension.max - dimension.min)) {
+      throw new InvalidInputError(memoryErrorCodes.spaceInvalid, `The dimension ${dimension.name} needs a finite range (max − min must be a finite number).`, { field: `${field}.max` });
+    }
   });
   const row: SpaceRow = {
     organisation_id: organisationId,

@@ -1,5 +1,5 @@
 import { InvalidInputError } from '@lift/kit';
-import { checkCoordinates, checkDimensionNames, dimensionsOf, unknownSpace, type SpaceDimension } from '../conceptual-spaces.js';
+import { checkCoordinates, checkDimensionNames, dimensionsOf, ownValue, unknownSpace, type SpaceDimension } from '../conceptual-spaces.js';
 import { memoryErrorCodes } from '../errors.js';
 import type { MemoryDomain } from '../memory-domain.js';
 import type { MemoryFilters } from '../store/index.js';
@@ -21,7 +21,7 @@ export function conceptualDistance(dimensions: readonly { name: string; min: num
   let sum = 0;
   let totalWeight = 0;
   for (const { name, min, max, weight } of dimensions) {
-    const difference = ((a[name] as number) - (b[name] as number)) / (max - min);
+    const difference = ((ownValue(a, name) ?? Number.NaN) - (ownValue(b, name) ?? Number.NaN)) / (max - min);
     sum += weight * difference * difference;
     totalWeight += weight;
   }
@@ -36,7 +36,9 @@ export function conceptualDistance(dimensions: readonly { name: string; min: num
 export async function conceptualScores(domain: MemoryDomain, organisationId: string, query: ConceptualQuery, filters: MemoryFilters, depth: number, field: string): Promise<Map<string, number>> {
   const dimensions = await measuredDimensions(domain, organisationId, query, field);
   const placed = await domain.store.spaces.placed(organisationId, query.space, filters);
-  const scores = new Map(placed.map((memory) => [memory.id, 1 - conceptualDistance(dimensions, query.point, JSON.parse(memory.values ?? '{}') as Record<string, number>)]));
+  // A placement that no longer fits the space (NaN distance) is left out rather than scored.
+  const scored = placed.map((memory) => [memory.id, 1 - conceptualDistance(dimensions, query.point, JSON.parse(memory.values ?? '{}') as Record<string, number>)] as const);
+  const scores = new Map(scored.filter(([, score]) => Number.isFinite(score)));
   return new Map(byScore(scores).slice(0, depth).map((id) => [id, scores.get(id) as number]));
 }
 
@@ -55,7 +57,7 @@ export async function measuredDimensions(domain: MemoryDomain, organisationId: s
 
 function weighted(dimensions: readonly SpaceDimension[], weights: Readonly<Record<string, number>> = {}, field: string): SpaceDimension[] {
   checkDimensionNames(dimensions, weights, field);
-  const result = dimensions.map((dimension) => ({ ...dimension, weight: weights[dimension.name] ?? dimension.weight }));
+  const result = dimensions.map((dimension) => ({ ...dimension, weight: ownValue(weights, dimension.name) ?? dimension.weight }));
   if (result.every((dimension) => dimension.weight === 0)) throw new InvalidInputError(memoryErrorCodes.weightsInvalid, 'Every dimension is weighted 0, which leaves no distance to rank by; give at least one a weight above 0.', { field });
   return result;
 }

@@ -58,8 +58,9 @@ export async function buildApp(deps: MemoryDeps): Promise<ServiceApp> {
   const indexReady = new Promise<void>((resolve) => (indexBuilt = resolve));
   // With shared state (Redis), replicas follow each other's index changes; started before the
   // rebuild, so what is written while it runs is applied after it.
+  const writes = organisationWrites();
   const indexFeed =
-    deps.state.kind === 'redis' ? await startIndexChangeFeed({ state: deps.state, store, index, model: () => embedder.model, indexReady, clock: deps.clock, log: deps.log }) : noOtherReplicas;
+    deps.state.kind === 'redis' ? await startIndexChangeFeed({ state: deps.state, store, index, model: () => embedder.model, indexReady, writes, clock: deps.clock, log: deps.log }) : noOtherReplicas;
   const domain: MemoryDomain = {
     config,
     store,
@@ -70,7 +71,7 @@ export async function buildApp(deps: MemoryDeps): Promise<ServiceApp> {
     indexReady,
     limits: limits.limits,
     storedCount: limits.storedCount,
-    writes: organisationWrites(),
+    writes,
     moduleAccess: deps.moduleAccess ?? moduleAccessFor(deps),
     indexFeed,
   };

@@ -1,4 +1,6 @@
+import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
+import { indexChangeStream } from '../src/replicas/index-change-feed.js';
 import { backends, buildMemory, member, search, store } from './helper.js';
 
 // Issue #14: several memory replicas on one PostgreSQL and one Redis; each replica's vector index
@@ -28,5 +30,24 @@ describe.each(onPostgresAndRedis)('two memory replicas on $name', ({ postgres })
     expect((await second.app.inject({ method: 'DELETE', url: '/v1/context', headers: admin })).statusCode).toBe(200);
     await expect.poll(() => first.app.indexedVectors('org-a'), { timeout: 1_000, interval: 20 }).toBe(0);
     expect(await neuralIds(first.app, 'penguins')).toEqual([]);
+  });
+
+  // Review of issue #14: an erase heard after this replica stored new memories dropped them from
+  // its index too (neural search missed them until a restart).
+  it('keeps what the table holds when another replica\'s erase is heard late', async () => {
+    const first = await buildMemory({ postgres });
+    const second = await buildMemory({ postgres, storage: first.storage });
+    const admin = await member('org-late', { extra: ['org:admin'] });
+    const [kept] = await store(first.app, admin, [{ content: 'written after the erase it hears of late' }]);
+    // As a replica that erased just before this write would have announced it, arriving now.
+    const redis = new Redis(process.env.TEST_REDIS_URL as string);
+    await redis.xadd(`${first.storage.schema}:${indexChangeStream}`, '*', 'replica', 'another-replica', 'organisation', 'org-late', 'change', JSON.stringify({ dropped: true }));
+    redis.disconnect();
+    // The second replica's change comes after that notice in the stream: once the first has it,
+    // it has applied the notice too.
+    await store(second.app, await member('org-sync'), [{ content: 'after the notice' }]);
+    await expect.poll(() => first.app.indexedVectors('org-sync'), { timeout: 1_000, interval: 20 }).toBe(1);
+    expect(first.app.indexedVectors('org-late')).toBe(1);
+    expect((await search(first.app, admin, { query: 'written after the erase', mode: 'neural' })).items.map((hit) => hit.memory.id)).toEqual([kept?.id]);
   });
 });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { followStream, type Clock, type Logger, type SharedState, type StreamFollower } from '@lift/kit';
+import type { OrganisationWrites } from '../organisation-writes.js';
 import type { MemoryStore } from '../store/index.js';
 import { vectorFromBytes, type VectorIndex } from '../vector-index/vector-index.js';
 
@@ -32,6 +33,8 @@ export interface IndexChangeFeedOptions {
   readonly model: () => string;
   /** Changes are applied once the index is complete (those during the rebuild right after it). */
   readonly indexReady: Promise<void>;
+  /** Applied in the organisation's write turn, so no local write falls between a read and its index update. */
+  readonly writes: OrganisationWrites;
   readonly clock: Clock;
   readonly log: Logger;
 }
@@ -59,11 +62,21 @@ export async function startIndexChangeFeed(options: IndexChangeFeedOptions): Pro
       await options.indexReady;
       const organisationId = entry.fields.organisation as string;
       const change = JSON.parse(entry.fields.change ?? '{}') as IndexChange;
-      if (change.dropped) index.dropOrganisation(organisationId);
-      if (change.removed?.length) index.remove(organisationId, change.removed);
-      if (change.upserted?.length) await upsertAsStored(organisationId, change.upserted);
+      await options.writes.run(organisationId, async () => {
+        // An erase heard late may come after this replica stored new memories: the space is
+        // rebuilt from what the table holds now, not just dropped (the review lost a write so).
+        if (change.dropped) await rebuildOrganisation(organisationId);
+        if (change.removed?.length) index.remove(organisationId, change.removed);
+        if (change.upserted?.length) await upsertAsStored(organisationId, change.upserted);
+      });
     },
   });
+
+  const rebuildOrganisation = async (organisationId: string): Promise<void> => {
+    const rows = await store.memories.vectorsOfOrganisation(organisationId, options.model());
+    index.dropOrganisation(organisationId);
+    if (rows.length > 0) index.upsert(organisationId, rows.map((row) => ({ id: row.id, vector: vectorFromBytes(row.embedding) })));
+  };
 
   const upsertAsStored = async (organisationId: string, ids: readonly string[]): Promise<void> => {
     const rows = await store.memories.byIds(organisationId, ids);

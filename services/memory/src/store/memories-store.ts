@@ -112,6 +112,10 @@ export function memoriesStore(db: Kysely<MemoryTables>, dialect: Dialect) {
       return query.orderBy('organisation_id').orderBy('id').limit(limit).execute();
     },
 
+    /** One organisation's vectors of one model: what a replica re-reads after another's erase notice. */
+    vectorsOfOrganisation: (organisationId: string, model: string) =>
+      db.selectFrom('memories').select(['id', 'embedding']).where('organisation_id', '=', organisationId).where('embedding_model', '=', model).execute(),
+
     /** Everything the organisation stored; how many memories that was. */
     eraseOrganisation: async (organisationId: string) => {
       const deleted = Number((await db.deleteFrom('memories').where('organisation_id', '=', organisationId).executeTakeFirst()).numDeletedRows);

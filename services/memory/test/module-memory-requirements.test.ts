@@ -44,11 +44,36 @@ describe.each(backends)('module memory requirements on $name', ({ postgres }) =>
     expect((await app.inject({ method: 'POST', url: '/v1/memories', headers: reader, payload: { content: 'x' } })).statusCode).toBe(403);
   });
 
-  it('refuses a module the registry does not know, and holds people to no manifest', async () => {
+  it('refuses a module the registry does not know on every route, reads included, and holds people to no manifest', async () => {
     const { app } = await buildMemory({ postgres, moduleAccess: access });
-    const stranger = await app.inject({ method: 'POST', url: '/v1/search', headers: await moduleMember('org-a', 'unregistered'), payload: { query: 'x', mode: 'neural' } });
-    expect(stranger.statusCode).toBe(403);
-    expect(stranger.json()).toMatchObject({ code: 'MEMORY_MODULE_NOT_ALLOWED' });
+    const secret = (await app.inject({ method: 'POST', url: '/v1/memories', headers: await member('org-a'), payload: { content: 'a secret board insight', type: 'insight' } })).json<{ id: string }>();
+    const stranger = await moduleMember('org-a', 'unregistered');
+    for (const [method, url] of [['POST', '/v1/search'], ['GET', '/v1/memories'], ['GET', `/v1/memories/${secret.id}`], ['GET', `/v1/memories/${secret.id}/related`], ['GET', '/v1/stats'], ['GET', '/v1/spaces']] as const) {
+      const refused = await app.inject({ method, url, headers: stranger, ...(method === 'POST' ? { payload: { query: 'x', mode: 'neural' } } : {}) });
+      expect(refused.statusCode, `${method} ${url}`).toBe(403);
+      expect(refused.json()).toMatchObject({ code: 'MEMORY_MODULE_NOT_ALLOWED' });
+    }
     expect((await app.inject({ method: 'POST', url: '/v1/memories', headers: await member('org-a'), payload: { content: 'anything', type: 'whatever' } })).statusCode).toBe(201);
+  });
+
+  // Review of issue #14: a module with searchTypes ['text', 'hybrid'] got pure neural or
+  // conceptual ranking by weighting a hybrid search; and any module could define or delete spaces.
+  it('keeps a hybrid search from being weighted into a kind the module did not declare, and spaces for people', async () => {
+    const { app } = await buildMemory({ postgres, moduleAccess: testModuleAccess({ notes: { memoryTypes: ['note'], searchTypes: ['text', 'hybrid'] }, full: { memoryTypes: [], searchTypes: ['text', 'vector', 'graph', 'hybrid'] } }) });
+    const notes = await moduleMember('org-a', 'notes');
+    const search = (headers: Record<string, string>, payload: Record<string, unknown>) => app.inject({ method: 'POST', url: '/v1/search', headers, payload: { query: 'anything', ...payload } });
+    expect((await search(notes, {})).statusCode).toBe(200);
+    const weighted = await search(notes, { weights: { fulltext: 0, neural: 1, knowledge: 0 } });
+    expect(weighted.statusCode).toBe(403);
+    expect(weighted.json()).toMatchObject({ code: 'MEMORY_MODULE_NOT_ALLOWED', field: 'body.weights' });
+    expect((await search(notes, { space: 'mood', point: { calm: 1 } })).json()).toMatchObject({ field: 'body.space' });
+    expect((await search(await moduleMember('org-a', 'full'), { weights: { neural: 2 } })).statusCode).toBe(200);
+
+    const person = await member('org-a');
+    const space = { name: 'mood', dimensions: [{ name: 'calm', min: 0, max: 1 }] };
+    expect((await app.inject({ method: 'POST', url: '/v1/spaces', headers: notes, payload: space })).statusCode).toBe(403);
+    expect((await app.inject({ method: 'POST', url: '/v1/spaces', headers: person, payload: space })).statusCode).toBe(201);
+    expect((await app.inject({ method: 'DELETE', url: '/v1/spaces/mood', headers: notes })).statusCode).toBe(403);
+    expect((await app.inject({ method: 'GET', url: '/v1/spaces/mood', headers: notes })).statusCode).toBe(200);
   });
 });

@@ -1,6 +1,6 @@
 import { DependencyUnavailableError, ForbiddenError, type Identity } from '@lift/kit';
 import { memoryErrorCodes } from '../errors.js';
-import type { SearchModeName } from '../schemas.js';
+import type { SearchModeName, SearchRequest } from '../schemas.js';
 
 /** A manifest's `searchTypes` names for memory's search modes. */
 export const searchKindOfMode: Record<SearchModeName, string> = { fulltext: 'text', neural: 'vector', knowledge: 'graph', hybrid: 'hybrid', conceptual: 'conceptual' };
@@ -42,17 +42,41 @@ export async function assertModuleMayWrite(source: ModuleAccessSource, identity:
   }
 }
 
-/** Refuses a module's search in a mode its manifest does not list (`searchTypes`). */
-export async function assertModuleMaySearch(source: ModuleAccessSource, identity: Identity, modes: readonly { mode: SearchModeName; field: string }[]): Promise<void> {
+/**
+ * Refuses a module's search in a mode its manifest does not list (`searchTypes`). A hybrid search
+ * cannot be weighted into another kind either (review of issue #14: weights of 0 but one signal,
+ * or a space and point, made `hybrid` a neural or conceptual search): its custom weights need
+ * every kind hybrid fuses declared, and a space and point need `conceptual`. `field` is where the
+ * search sits in the request (`body`, `body.queries[2]`).
+ */
+export async function assertModuleMaySearch(source: ModuleAccessSource, identity: Identity, searches: readonly { search: SearchRequest; field: string }[]): Promise<void> {
   const moduleId = actingModule(identity);
   if (moduleId === undefined) return;
   const access = await accessFor(source, moduleId);
-  for (const { mode, field } of modes) {
+  const refuse = (what: string, field: string) =>
+    new ForbiddenError(memoryErrorCodes.moduleNotAllowed, `Module ${moduleId} may not ${what}: its manifest's memoryRequirements.searchTypes lists ${describe(access.searchTypes)}.`, { extensions: { field } });
+  for (const { search, field } of searches) {
+    const mode = search.mode ?? 'hybrid';
     const kind = searchKindOfMode[mode];
-    if (!access.searchTypes.includes(kind)) {
-      throw new ForbiddenError(memoryErrorCodes.moduleNotAllowed, `Module ${moduleId} may not search in mode "${mode}": its manifest's memoryRequirements.searchTypes lists ${describe(access.searchTypes)}, not "${kind}".`, { extensions: { field } });
-    }
+    if (!access.searchTypes.includes(kind)) throw refuse(`search in mode "${mode}" ("${kind}")`, `${field}.mode`);
+    if (mode !== 'hybrid') continue;
+    if ((search.space !== undefined || search.point !== undefined) && !access.searchTypes.includes('conceptual')) throw refuse('search a conceptual space', `${field}.space`);
+    const weighted = Object.keys(search.weights ?? {}).filter((signal) => signal !== 'dimensions');
+    const undeclared = ['text', 'vector', 'graph', ...(weighted.includes('conceptual') ? ['conceptual'] : [])].filter((needed) => !access.searchTypes.includes(needed));
+    if (weighted.length > 0 && undeclared.length > 0) throw refuse(`weigh a hybrid search without declaring ${undeclared.map((needed) => `"${needed}"`).join(', ')}`, `${field}.weights`);
   }
+}
+
+/** Any memory route: a module's delegated token only for a module the registry knows. */
+export async function assertRegisteredModule(source: ModuleAccessSource, identity: Identity): Promise<void> {
+  const moduleId = actingModule(identity);
+  if (moduleId !== undefined) await accessFor(source, moduleId);
+}
+
+/** Routes for people only (defining or deleting spaces changes memories of every type): never a module's token. */
+export function assertNotModule(identity: Identity, doing: string): void {
+  const moduleId = actingModule(identity);
+  if (moduleId !== undefined) throw new ForbiddenError(memoryErrorCodes.moduleNotAllowed, `Module ${moduleId} may not ${doing}: that is for people of the organisation.`);
 }
 
 function describe(values: readonly string[]): string {

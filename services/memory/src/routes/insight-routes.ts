@@ -4,6 +4,7 @@ import { eraseContext } from '../context-erase.js';
 import { memoryStats } from '../insights.js';
 import type { ReEmbedding } from '../embedding/re-embedding.js';
 import type { MemoryDomain } from '../memory-domain.js';
+import { memoryGuards } from './module-guards.js';
 
 const security = [{ bearerAuth: [] }];
 const Counts = Type.Record(Type.String(), Type.Integer());
@@ -31,7 +32,7 @@ const EraseBody = Type.Object({
 
 /** Insights over the organisation's memory, and erasing all of it. */
 export async function insightRoutes(app: ServiceApp, domain: MemoryDomain, reEmbedder: ReEmbedding): Promise<void> {
-  app.get('/v1/stats', { preHandler: app.requirePermission('memory:read'), schema: { operationId: 'getMemoryStats', tags: ['insights'], security, summary: 'Counts by type, tag and source; recent activity; storage used', response: { 200: StatsBody } } }, async (request) =>
+  app.get('/v1/stats', { preHandler: memoryGuards(app, domain).withPermission('memory:read'), schema: { operationId: 'getMemoryStats', tags: ['insights'], security, summary: 'Counts by type, tag and source; recent activity; storage used', response: { 200: StatsBody } } }, async (request) =>
     memoryStats(domain, identityOf(request).organisation, reEmbedder),
   );
   app.delete('/v1/context', { preHandler: app.requirePermission('org:admin'), schema: { operationId: 'eraseContext', tags: ['context'], security, summary: 'Erase the organisation\'s whole memory (rows, full-text entries and index entries)', response: { 200: EraseBody } } }, async (request) =>

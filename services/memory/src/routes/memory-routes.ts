@@ -2,6 +2,7 @@ import { identityOf, type Identity, type ServiceApp } from '@lift/kit';
 import { actingModule, assertModuleMayWrite } from '../module-access/module-memory-access.js';
 import { createMemories, deleteMemory, getMemory, listMemories, updateMemory } from '../memories.js';
 import type { MemoryDomain } from '../memory-domain.js';
+import { memoryGuards } from './module-guards.js';
 import { relatedMemories } from '../related-walk.js';
 import { ListQuery, MemoryBatchBody, MemoryBatchInput, MemoryBody, MemoryInput, MemoryList, MemoryParams, MemoryPatch, RelatedBody, RelatedQuery } from '../schemas.js';
 
@@ -15,8 +16,9 @@ const embeddings = { 503: 'New content cannot be embedded: the embeddings model 
 
 /** Store, read, list, change and delete memories; walk their relations. Always in the token's organisation. */
 export async function memoryRoutes(app: ServiceApp, domain: MemoryDomain): Promise<void> {
-  const read = app.requirePermission('memory:read');
-  const write = app.requirePermission('memory:write');
+  const guards = memoryGuards(app, domain);
+  const read = guards.withPermission('memory:read');
+  const write = guards.withPermission('memory:write');
 
   // A module's delegated token writes only the types its manifest declares (memoryTypes); for a
   // change or a deletion, the stored memory's type too.

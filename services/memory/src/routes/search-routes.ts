@@ -1,5 +1,6 @@
 import { identityOf, type ServiceApp } from '@lift/kit';
 import type { MemoryDomain } from '../memory-domain.js';
+import { memoryGuards } from './module-guards.js';
 import { assertModuleMaySearch } from '../module-access/module-memory-access.js';
 import { SearchBatchInput, SearchBatchResult, SearchInput, SearchResult } from '../schemas.js';
 import { searchMemories } from '../search/search.js';
@@ -14,17 +15,17 @@ const badQuery = {
 
 /** Hybrid, neural, full-text, knowledge and conceptual search; a batch runs each query as one search (and is metered so). */
 export async function searchRoutes(app: ServiceApp, domain: MemoryDomain): Promise<void> {
-  const read = app.requirePermission('memory:read');
+  const read = memoryGuards(app, domain).withPermission('memory:read');
   app.post('/v1/search', { preHandler: read, schema: { operationId: 'searchMemories', problems: badQuery, tags, security, summary: 'Search the organisation\'s memories', body: SearchInput, response: { 200: SearchResult } } }, async (request) => {
     const identity = identityOf(request);
     // A module's delegated token searches only in the kinds its manifest declares (searchTypes).
-    await assertModuleMaySearch(domain.moduleAccess, identity, [{ mode: request.body.mode ?? 'hybrid', field: 'body.mode' }]);
+    await assertModuleMaySearch(domain.moduleAccess, identity, [{ search: request.body, field: 'body' }]);
     return searchMemories(domain, identity.organisation, request.body);
   });
   app.post('/v1/search/batch', { preHandler: read, schema: { operationId: 'searchMemoriesBatch', problems: badQuery, tags, security, summary: 'Several searches in one request, answered in order', body: SearchBatchInput, response: { 200: SearchBatchResult } } }, async (request) => {
     const identity = identityOf(request);
     const organisationId = identity.organisation;
-    await assertModuleMaySearch(domain.moduleAccess, identity, request.body.queries.map((query, index) => ({ mode: query.mode ?? 'hybrid', field: `body.queries[${index}].mode` })));
+    await assertModuleMaySearch(domain.moduleAccess, identity, request.body.queries.map((search, index) => ({ search, field: `body.queries[${index}]` })));
     const results = [];
     // One after another: the searches share the event loop anyway, and order keeps tookMs honest.
     for (const [index, query] of request.body.queries.entries()) results.push(await searchMemories(domain, organisationId, query, `body.queries[${index}]`));

@@ -1,6 +1,7 @@
 import { identityOf, type ServiceApp } from '@lift/kit';
 import { createSpace, deleteSpace, getSpace, listSpaces } from '../conceptual-spaces.js';
 import type { MemoryDomain } from '../memory-domain.js';
+import { memoryGuards } from './module-guards.js';
 import { SpaceBody, SpaceInput, SpaceList, SpaceParams } from '../schemas.js';
 
 const tags = ['spaces'];
@@ -9,8 +10,10 @@ const notFound = { 404: 'No conceptual space of that name in your organisation (
 
 /** The organisation's conceptual spaces: named dimensions with ranges and weights that memories place themselves in. */
 export async function spaceRoutes(app: ServiceApp, domain: MemoryDomain): Promise<void> {
-  const read = app.requirePermission('memory:read');
-  const write = app.requirePermission('memory:write');
+  const guards = memoryGuards(app, domain);
+  const read = guards.withPermission('memory:read');
+  // Defining or deleting a space changes where memories of every type sit: people only.
+  const write = guards.peopleOnly('memory:write', 'define or delete conceptual spaces');
 
   app.post(
     '/v1/spaces',

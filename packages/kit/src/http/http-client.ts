@@ -19,6 +19,8 @@ export interface HttpCall {
   readonly context?: CallContext;
   /** Cancels the call (a long poll at shutdown). */
   readonly signal?: AbortSignal;
+  /** The most of the answer's body `text()`/`json()` read; past it they fail (a hostile or broken server cannot fill the memory). */
+  readonly maxResponseBytes?: number;
 }
 
 export interface HttpAnswer {
@@ -74,11 +76,26 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         bodyTimeout: timeoutMs,
         ...(call.signal ? { signal: call.signal } : {}),
       });
+      const limit = call.maxResponseBytes;
+      const text = async (): Promise<string> => {
+        if (limit === undefined) return response.body.text();
+        const chunks: Buffer[] = [];
+        let size = 0;
+        for await (const chunk of response.body as AsyncIterable<Buffer>) {
+          size += chunk.length;
+          if (size > limit) {
+            response.body.destroy();
+            throw new Error(`the answer is larger than ${limit} bytes`);
+          }
+          chunks.push(chunk);
+        }
+        return Buffer.concat(chunks, size).toString('utf8');
+      };
       return {
         status: response.statusCode,
         headers: response.headers,
-        json: <T>() => response.body.json() as Promise<T>,
-        text: () => response.body.text(),
+        json: async <T>() => (limit === undefined ? (response.body.json() as Promise<T>) : (JSON.parse(await text()) as T)),
+        text,
       };
     },
     close: async () => {

@@ -64,13 +64,25 @@ export function openAiEmbeddings(options: OpenAiEmbeddingsOptions): RemoteEmbedd
   const named = `embeddings model ${options.model} at ${origin}`;
   const wait = options.wait ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const headers: Record<string, string> = options.apiKey === '' ? {} : { authorization: `Bearer ${options.apiKey}` };
-  const redact = (text: string) => (options.apiKey.length >= 4 ? text.split(options.apiKey).join('[redacted]') : text).slice(0, 300);
+  // The key as a server might echo it: as sent, lower-cased, upper-cased, base64 (review of #14).
+  const keyForms = options.apiKey.length >= 4 ? [options.apiKey, options.apiKey.toLowerCase(), options.apiKey.toUpperCase(), Buffer.from(options.apiKey).toString('base64')] : [];
+  const redact = (text: string) => keyForms.reduce((redacted, form) => redacted.split(form).join('[redacted]'), text).slice(0, 300);
+  // Room for a full batch of the largest vectors as JSON text, and no more: a server cannot fill
+  // memory with its answer, nor trickle it to hold a write longer than the timeout.
+  const maxResponseBytes = 64 * 1024 + options.batchSize * options.dimensions * 32;
   let lastOutcome: EmbeddingsOutcome | undefined;
 
   const attempt = async (texts: readonly string[]): Promise<Float32Array[]> => {
     let answer;
     try {
-      answer = await options.http.call(endpoint, { method: 'POST', headers, json: { model: options.model, input: texts, encoding_format: 'float' }, timeoutMs: options.timeoutMs });
+      answer = await options.http.call(endpoint, {
+        method: 'POST',
+        headers,
+        json: { model: options.model, input: texts, encoding_format: 'float' },
+        timeoutMs: options.timeoutMs,
+        signal: AbortSignal.timeout(options.timeoutMs),
+        maxResponseBytes,
+      });
     } catch (error) {
       throw new AttemptFailure(`${named} did not answer (${redact((error as Error).message)})`, true);
     }
@@ -78,7 +90,13 @@ export function openAiEmbeddings(options: OpenAiEmbeddingsOptions): RemoteEmbedd
       const body = redact(await answer.text().catch(() => ''));
       throw new AttemptFailure(`${named} answered ${answer.status}: ${body}`, retryable(answer.status), retryAfterMs(answer.headers['retry-after'], options.clock.now()));
     }
-    const parsed = await answer.json<EmbeddingsAnswer>().catch(() => ({}) as EmbeddingsAnswer);
+    let parsed: EmbeddingsAnswer;
+    try {
+      parsed = await answer.json<EmbeddingsAnswer>();
+    } catch (error) {
+      // Too large, cut off by the timeout, or not JSON: retried like a server error.
+      throw new AttemptFailure(`${named} gave an unreadable answer (${redact((error as Error).message)})`, true);
+    }
     return vectorsOf(parsed, texts.length, options.dimensions, named);
   };
 
@@ -132,7 +150,12 @@ function vectorsOf(answer: EmbeddingsAnswer, count: number, dimensions: number, 
       const length = Array.isArray(values) ? values.length : 0;
       throw new AttemptFailure(`${named} answered a vector of ${length} numbers where EMBEDDINGS_DIMENSIONS says ${dimensions}; set it to the model's length`, false);
     }
-    vectors[index] = toUnitLength(Float32Array.from(values as number[]));
+    const vector = toUnitLength(Float32Array.from(values as number[]));
+    // Review of issue #14: values past 32-bit floats, or all zeros, gave vectors no search finds.
+    if (!vector.every((value) => Number.isFinite(value)) || vector.every((value) => value === 0)) {
+      throw new AttemptFailure(`${named} answered a vector that is all zeros or does not fit 32-bit floats`, false);
+    }
+    vectors[index] = vector;
   });
   // A loop, not .some(): .some() skips the holes a duplicate index leaves.
   for (let index = 0; index < count; index += 1) if (vectors[index] === undefined) throw new AttemptFailure(`${named} answered duplicate indexes`, false);

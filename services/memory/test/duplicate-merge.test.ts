@@ -28,10 +28,12 @@ describe.each(backends)('onDuplicate on $name', ({ postgres }) => {
     // Bob's and the insight are not the same fact's scope or type: untouched.
     for (const id of [otherUser!.id, otherType!.id]) expect((await app.inject({ method: 'GET', url: `/v1/memories/${id}`, headers })).json().supersededBy).toBeUndefined();
 
-    // Nothing near enough: merge stores a new fact.
+    // Nothing near enough — another fact, or a changed one (cosine about 0.77 here): merge stores it as new.
     const fresh = (await create({ content: 'Ada owns a red bicycle', userId: 'ada', onDuplicate: 'merge' })).json();
     expect(fresh.supersedes).toBeUndefined();
+    const changed = (await create({ content: 'Ada prefers coffee in the morning', userId: 'ada', onDuplicate: 'merge' })).json();
+    expect(changed.supersedes).toBeUndefined();
     const listed = (await app.inject({ method: 'GET', url: '/v1/memories?userId=ada&type=general', headers })).json<{ items: unknown[] }>().items;
-    expect(listed).toHaveLength(4);
+    expect(listed).toHaveLength(5);
   });
 });

@@ -8,4 +8,4 @@ export type { AccessToken, CreatedApiKey, RegisteredModule, RegisteredSession, R
 export { entitlementMetricSchema, entitlementsSchema, type EntitlementMetric, type Entitlements } from './wire/entitlements.js';
 export { moduleManifestSchema, routeRuleSchema, type CompleteModuleManifest, type ModuleManifest, type RouteRule } from './wire/module-manifest.js';
 export { routeTableModuleSchema, routeTableSchema, type RouteTable, type RouteTableModule } from './wire/route-table.js';
-export type { ConceptualPlace, Memory, MemoryInput, MemorySearchAnswer, MemorySearchHit, MemorySearchMode, MemorySearchRequest, RelatedMemory } from './wire/memory.js';
+export type { ConceptualPlace, Memory, MemoryAsOf, MemoryInput, MemorySearchAnswer, MemorySearchHit, MemorySearchMode, MemorySearchRequest, MemorySupersedeInput, RelatedMemory } from './wire/memory.js';

@@ -33,4 +33,8 @@ export const memoryErrorCodes = {
   weightsInvalid: 'MEMORY_DIMENSION_WEIGHTS_INVALID',
   /** The remote embeddings model failed after its retries (down, rate-limiting, refusing the key, or answering vectors of another length). */
   embeddingsUnavailable: 'MEMORY_EMBEDDINGS_UNAVAILABLE',
+  /** Superseding (or changing) a memory that was superseded already: only the current version has a successor. */
+  alreadySuperseded: 'MEMORY_ALREADY_SUPERSEDED',
+  /** `asOf` that is not an ISO-8601 timestamp, or is in the future. */
+  asOfInvalid: 'MEMORY_AS_OF_INVALID',
 } as const;

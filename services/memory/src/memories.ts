@@ -1,4 +1,5 @@
 import { InvalidInputError, NotFoundError, nowIso, type Identity } from '@lift/kit';
+import { alreadySuperseded, nearDuplicateOf, validityOf } from './facts-over-time.js';
 import { memoryErrorCodes } from './errors.js';
 import { checkPlacements } from './conceptual-spaces.js';
 import { assertRoomFor } from './limits/item-limits.js';
@@ -89,12 +90,19 @@ async function checkTargets(queries: MemoryQueries, organisationId: string, item
   );
 }
 
+/** How a new memory replaces an older one: by naming it, or by being a near-duplicate of it (`merge`). */
+export interface Supersession {
+  readonly supersedes?: string | undefined;
+  readonly onDuplicate?: 'keep' | 'merge' | undefined;
+}
+
 /**
- * Stores memories for the caller's organisation, atomically: the relations' targets and the plan's
- * memory_items limit are checked in the same transaction as the insert. Then the index learns the
- * vectors and billing the new count.
+ * Stores memories for the caller's organisation, atomically: the relations' targets, the memories
+ * superseded and the plan's memory_items limit are checked in the same transaction as the insert.
+ * Then the index learns the vectors and billing the new count. A superseded memory stays stored
+ * (and in the index) with its validity ended; reads leave it out unless asked for it.
  */
-export async function createMemories(domain: MemoryDomain, identity: Identity, items: readonly MemoryInputFields[], fieldOf: (item: number) => string): Promise<MemoryView[]> {
+export async function createMemories(domain: MemoryDomain, identity: Identity, items: readonly (MemoryInputFields & Supersession)[], fieldOf: (item: number) => string): Promise<MemoryView[]> {
   items.forEach((item, index) => checkFields(item, fieldOf(index)));
   const organisationId = identity.organisation;
   const limit = await domain.limits.limitOf(organisationId);
@@ -118,17 +126,33 @@ export async function createMemories(domain: MemoryDomain, identity: Identity, i
     session_id: item.sessionId ?? null,
     space: item.dimensions?.space ?? null,
     space_values: item.dimensions ? JSON.stringify(item.dimensions.values) : null,
+    valid_to: null,
+    supersedes: item.supersedes ?? null,
+    superseded_by: null,
   }));
   const relations: RelationRow[] = items.flatMap((item, index) => (item.relations ?? []).map((relation) => ({ organisation_id: organisationId, source_id: (rows[index] as MemoryRow).id, predicate: relation.predicate, target_id: relation.target, created_at: at })));
   await domain.writes.run(organisationId, async () => {
+    // Inside the organisation's turn, so two merges of one fact in parallel find it one after the other.
+    for (const [index, item] of items.entries()) {
+      const row = rows[index] as MemoryRow;
+      if (item.supersedes === undefined && item.onDuplicate === 'merge') row.supersedes = (await nearDuplicateOf(domain, organisationId, { type: row.type, userId: row.user_id, sessionId: row.session_id }, vectors[index] as Float32Array)) ?? null;
+    }
     const stored = await domain.store.transaction(async (queries) => {
       await queries.memories.lockForWrites(organisationId);
       await checkTargets(queries, organisationId, items, fieldOf);
       await checkPlacements(queries, organisationId, items.map((item) => item.dimensions), (index) => `${fieldOf(index)}.dimensions`);
+      const superseded = await checkSuperseded(queries, organisationId, rows, (index) => (items[index]?.supersedes === undefined ? fieldOf(index) : `${fieldOf(index)}.supersedes`));
       const before = await queries.memories.count(organisationId);
       assertRoomFor(limit, before, rows.length);
       await queries.memories.insert(rows);
       await queries.relations.insert(relations);
+      for (const [index, old] of superseded) {
+        const row = rows[index] as MemoryRow;
+        if (!(await queries.memories.markSuperseded(organisationId, old.id, row.id, at))) throw alreadySuperseded(old, fieldOf(index));
+        // What linked to the old version links to the new one too (the old edges stay, for walks as of before).
+        const incoming = await queries.relations.incoming(organisationId, old.id);
+        await queries.relations.insert(incoming.filter((edge) => edge.source_id !== row.id).map((edge) => ({ ...edge, target_id: row.id, created_at: at })));
+      }
       return before + rows.length;
     });
     await domain.indexReady;
@@ -136,7 +160,47 @@ export async function createMemories(domain: MemoryDomain, identity: Identity, i
     domain.indexFeed.changed(organisationId, { upserted: rows.map((row) => row.id) });
     domain.storedCount.report(organisationId, stored);
   });
-  return rows.map((row) => memoryView(row, relations));
+  return viewsOf(domain, organisationId, rows);
+}
+
+/** The memories the new rows supersede, by row index: each must be a current memory of the organisation, and superseded once. */
+async function checkSuperseded(queries: MemoryQueries, organisationId: string, rows: readonly MemoryRow[], fieldOf: (item: number) => string): Promise<Map<number, MemoryRow>> {
+  const wanted = rows.flatMap((row, index) => (row.supersedes === null ? [] : [[index, row.supersedes] as const]));
+  const found = new Map((await queries.memories.byIds(organisationId, wanted.map(([, id]) => id))).map((row) => [row.id, row]));
+  const superseded = new Map<number, MemoryRow>();
+  const claimed = new Set<string>();
+  for (const [index, id] of wanted) {
+    const old = found.get(id);
+    if (!old) throw new NotFoundError(memoryErrorCodes.notFound, `No memory ${id} in your organisation to supersede.`, { extensions: { field: fieldOf(index) } });
+    if (old.valid_to !== null || claimed.has(id)) throw alreadySuperseded(old, fieldOf(index));
+    claimed.add(id);
+    superseded.set(index, old);
+  }
+  return superseded;
+}
+
+/**
+ * A new version of a memory: the new content, with every other field the old version's unless
+ * given (its outgoing relations too). The old version stays, valid until now.
+ */
+export async function supersedeMemory(domain: MemoryDomain, identity: Identity, id: string, input: MemoryInputFields): Promise<MemoryView> {
+  const old = await domain.store.memories.byId(identity.organisation, id);
+  if (!old) throw notFound();
+  if (old.valid_to !== null) throw alreadySuperseded(old, 'params.id');
+  const [view] = (await viewsOf(domain, identity.organisation, [old])) as [MemoryView];
+  const version: MemoryInputFields & Supersession = {
+    content: input.content,
+    type: input.type ?? view.type,
+    tags: input.tags ?? view.tags,
+    metadata: input.metadata ?? view.metadata,
+    relations: input.relations ?? view.relations,
+    userId: input.userId ?? view.userId,
+    sessionId: input.sessionId ?? view.sessionId,
+    dimensions: input.dimensions ?? view.dimensions,
+    supersedes: id,
+  };
+  const [memory] = await createMemories(domain, identity, [version], () => 'body');
+  return memory as MemoryView;
 }
 
 export async function getMemory(domain: MemoryDomain, organisationId: string, id: string): Promise<MemoryView> {
@@ -154,7 +218,7 @@ export async function viewsOf(domain: MemoryDomain, organisationId: string, rows
 export async function listMemories(
   domain: MemoryDomain,
   organisationId: string,
-  query: { type?: string | undefined; tag?: string | undefined; source?: string | undefined; userId?: string | undefined; sessionId?: string | undefined; limit: number; cursor?: string | undefined },
+  query: { type?: string | undefined; tag?: string | undefined; source?: string | undefined; userId?: string | undefined; sessionId?: string | undefined; limit: number; cursor?: string | undefined; asOf?: string | undefined; includeSuperseded?: boolean | undefined },
 ) {
   const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
   const filters = {
@@ -163,6 +227,7 @@ export async function listMemories(
     sources: query.source === undefined ? undefined : [query.source],
     userId: query.userId,
     sessionId: query.sessionId,
+    validity: validityOf(domain.clock, query, 'querystring.asOf'),
   };
   const rows = await domain.store.memories.list(organisationId, filters, after, query.limit + 1);
   const page = rows.slice(0, query.limit);
@@ -178,7 +243,10 @@ export async function updateMemory(domain: MemoryDomain, organisationId: string,
   await domain.writes.run(organisationId, async () => {
     await domain.store.transaction(async (queries) => {
       await queries.memories.lockForWrites(organisationId);
-      if (!(await queries.memories.byId(organisationId, id))) throw notFound();
+      const stored = await queries.memories.byId(organisationId, id);
+      if (!stored) throw notFound();
+      // History is kept as it was: a superseded version is not changed, its successor is.
+      if (stored.valid_to !== null) throw alreadySuperseded(stored, 'params.id');
       if (patch.relations !== undefined) {
         await checkTargets(queries, organisationId, [patch], () => 'body');
         await queries.relations.replaceFrom(organisationId, id, patch.relations.map((relation) => ({ organisation_id: organisationId, source_id: id, predicate: relation.predicate, target_id: relation.target, created_at: at })));

@@ -17,5 +17,9 @@ export function memoryView(row: MemoryRow, relations: readonly RelationRow[]): M
     ...(row.space === null || row.space_values === null ? {} : { dimensions: { space: row.space, values: JSON.parse(row.space_values) as Record<string, number> } }),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    validFrom: row.created_at,
+    ...(row.valid_to === null ? {} : { validTo: row.valid_to }),
+    ...(row.supersedes === null ? {} : { supersedes: row.supersedes }),
+    ...(row.superseded_by === null ? {} : { supersededBy: row.superseded_by }),
   };
 }

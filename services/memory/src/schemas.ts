@@ -50,6 +50,27 @@ export const MemoryInput = Type.Object(
     userId: Type.Optional(ScopeId),
     sessionId: Type.Optional(ScopeId),
     dimensions: Type.Optional(Placement),
+    supersedes: Type.Optional(Type.String({ format: 'uuid', description: 'a current memory of the organisation this one replaces: it stays, valid until now, and is left out of reads unless asked for' })),
+    onDuplicate: Type.Optional(
+      Type.Union([Type.Literal('keep'), Type.Literal('merge')], {
+        description: 'keep (default) stores it beside any near-duplicate; merge makes it supersede the current memory of the same type, userId and sessionId whose vector has a cosine similarity of at least 0.95 with its own, if there is one',
+      }),
+    ),
+  },
+  closed,
+);
+
+/** A new version of a memory: the new content; every other field given replaces the old one's, the rest are kept. */
+export const SupersedeInput = Type.Object(
+  {
+    content: Content,
+    type: Type.Optional(Label),
+    tags: Type.Optional(Tags),
+    metadata: Type.Optional(Metadata),
+    relations: Type.Optional(Type.Array(Relation, { maxItems: 64, description: 'the new version\'s outgoing relations; the old version\'s unless given' })),
+    userId: Type.Optional(ScopeId),
+    sessionId: Type.Optional(ScopeId),
+    dimensions: Type.Optional(Placement),
   },
   closed,
 );
@@ -84,6 +105,10 @@ export const MemoryBody = Type.Object({
   dimensions: Type.Optional(Type.Object({ space: Type.String(), values: Type.Record(Type.String(), Type.Number()) })),
   createdAt: Timestamp,
   updatedAt: Timestamp,
+  validFrom: Type.String({ format: 'date-time', description: 'when the fact began to hold: its createdAt' }),
+  validTo: Type.Optional(Type.String({ format: 'date-time', description: 'when it was superseded; absent while current' })),
+  supersedes: Type.Optional(Type.String({ description: 'the memory this one replaced' })),
+  supersededBy: Type.Optional(Type.String({ description: 'the memory that replaced this one' })),
 });
 export type MemoryView = Static<typeof MemoryBody>;
 
@@ -91,6 +116,10 @@ export const MemoryList = Type.Object({ items: Type.Array(MemoryBody), nextCurso
 export const MemoryBatchBody = Type.Object({ items: Type.Array(MemoryBody) });
 
 export const MemoryParams = Type.Object({ id: MemoryId }, closed);
+
+/** Reads answer current facts unless they ask for a past instant or for superseded ones too. */
+const AsOf = Type.String({ minLength: 1, maxLength: 64, description: 'an ISO-8601 timestamp, not in the future: answer as the memory stood then (memories valid at that instant)' });
+const IncludeSuperseded = Type.Boolean({ default: false, description: 'superseded memories too (with asOf: every memory created by then)' });
 
 const ListOf = (description: string) => Type.Optional(Type.Array(Label, { minItems: 1, maxItems: 50, description }));
 
@@ -117,6 +146,8 @@ export const ListQuery = Type.Object(
     sessionId: Type.Optional(ScopeId),
     limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
     cursor: Type.Optional(Type.String({ maxLength: 500 })),
+    asOf: Type.Optional(AsOf),
+    includeSuperseded: Type.Optional(IncludeSuperseded),
   },
   closed,
 );
@@ -132,6 +163,8 @@ export const SearchInput = Type.Object(
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 10 })),
     minScore: Type.Optional(Type.Number({ minimum: 0, description: 'hits scoring lower are left out (the scale is the mode\'s: see the docs)' })),
     filters: Type.Optional(SearchFilters),
+    asOf: Type.Optional(AsOf),
+    includeSuperseded: Type.Optional(IncludeSuperseded),
     space: Type.Optional(SpaceName),
     point: Type.Optional(Coordinates('where to search from in `space`: a number for every dimension')),
     weights: Type.Optional(
@@ -164,6 +197,8 @@ export const RelatedQuery = Type.Object(
     depth: Type.Integer({ minimum: 1, maximum: 3, default: 2 }),
     predicate: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z][a-z0-9_]*$' })),
     limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+    asOf: Type.Optional(AsOf),
+    includeSuperseded: Type.Optional(IncludeSuperseded),
   },
   closed,
 );

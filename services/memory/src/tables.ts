@@ -21,6 +21,11 @@ export interface MemoryTables {
     /** The conceptual space the memory is placed in, and its JSON `{ <dimension>: number }` there. */
     space: string | null;
     space_values: string | null;
+    /** When it was superseded (its validity ends; it began at created_at); null while current. */
+    valid_to: string | null;
+    /** The memory this one replaced, and the one that replaced it. */
+    supersedes: string | null;
+    superseded_by: string | null;
   };
   memory_spaces: {
     organisation_id: string;

@@ -9,7 +9,7 @@ import type { Storage } from '../../../tests/support/service-under-test.js';
 import { startServiceUnderTest } from '../../../tests/support/service-under-test.js';
 import { SignJWT } from 'jose';
 import { defaultTokenIssuer } from '@lift/kit';
-import { testEpoch } from '../../../tests/support/manual-clock.js';
+import { manualClock, testEpoch, type ManualClock } from '../../../tests/support/manual-clock.js';
 import { bearerFor } from '../../../tests/support/test-token.js';
 
 export { backends } from '../../../tests/support/backends.js';
@@ -29,6 +29,8 @@ export interface MemoryUnderTest {
   readonly storage: Storage;
   readonly events: EventRecord[];
   readonly logs: Record<string, unknown>[];
+  /** The app's clock, at the test epoch until the test moves it. */
+  readonly clock: ManualClock;
 }
 
 /** The memory app on a fresh database (or `storage`, to restart on earlier tables), ready (index rebuilt). */
@@ -42,6 +44,7 @@ export const testModuleAccess = (modules: Record<string, ModuleMemoryAccess> = {
 
 export async function buildMemory(options: { postgres?: boolean; limits?: ItemLimits; storage?: Storage; untilReady?: boolean; env?: Record<string, string>; moduleAccess?: ModuleAccessSource } = {}): Promise<MemoryUnderTest> {
   const usageEvents = capturedEvents();
+  const clock = manualClock();
   const memory = await startServiceUnderTest<typeof memoryConfigSchema, MemoryTables>({
     name: 'memory',
     configSchema: memoryConfigSchema,
@@ -49,10 +52,11 @@ export async function buildMemory(options: { postgres?: boolean; limits?: ItemLi
     database: { migrations: memoryMigrations, ...(options.storage ? { storage: options.storage } : {}) },
     env: { JWT_ALGORITHM: 'HS256', JWT_SECRET: secret, ...options.env },
     logLevel: 'info',
+    clock,
     untilReady: options.untilReady ?? true,
     buildApp: (deps) => buildApp({ ...deps, usageEvents, moduleAccess: options.moduleAccess ?? testModuleAccess(), ...(options.limits ? { limits: options.limits } : {}) }),
   });
-  return { app: memory.app, db: memory.db, storage: memory.storage, events: usageEvents.events, logs: memory.logs };
+  return { app: memory.app, db: memory.db, storage: memory.storage, events: usageEvents.events, logs: memory.logs, clock };
 }
 
 /** A member's token in `organisation` (memory:read and memory:write); `extra` adds permissions, `actor` makes it a module's. */

@@ -20,6 +20,21 @@ export interface Memory {
   readonly dimensions?: ConceptualPlace;
   readonly createdAt: string;
   readonly updatedAt: string;
+  /** When the fact began to hold (its createdAt). */
+  readonly validFrom: string;
+  /** When it was superseded; absent while current. */
+  readonly validTo?: string;
+  /** The memory this one replaced, and the one that replaced it. */
+  readonly supersedes?: string;
+  readonly supersededBy?: string;
+}
+
+/** Which versions of facts a read answers: current ones unless it says otherwise. */
+export interface MemoryAsOf {
+  /** An ISO-8601 timestamp, not in the future: the memories valid at that instant. */
+  readonly asOf?: string;
+  /** Superseded memories too (with asOf: every memory created by then). */
+  readonly includeSuperseded?: boolean;
 }
 
 export interface ConceptualPlace {
@@ -38,11 +53,27 @@ export interface MemoryInput {
   readonly userId?: string;
   readonly sessionId?: string;
   readonly dimensions?: ConceptualPlace;
+  /** A current memory this one replaces: it stays, valid until now, and reads leave it out. */
+  readonly supersedes?: string;
+  /** `merge`: supersede the current near-duplicate (same type, userId, sessionId; cosine ≥ 0.95) if there is one. */
+  readonly onDuplicate?: 'keep' | 'merge';
+}
+
+/** A new version of a memory: new content; the other fields given replace the old version's, the rest are kept. */
+export interface MemorySupersedeInput {
+  readonly content: string;
+  readonly type?: string;
+  readonly tags?: readonly string[];
+  readonly metadata?: Readonly<Record<string, unknown>>;
+  readonly relations?: readonly { readonly predicate: string; readonly target: string }[];
+  readonly userId?: string;
+  readonly sessionId?: string;
+  readonly dimensions?: ConceptualPlace;
 }
 
 export type MemorySearchMode = 'hybrid' | 'neural' | 'fulltext' | 'knowledge' | 'conceptual';
 
-export interface MemorySearchRequest {
+export interface MemorySearchRequest extends MemoryAsOf {
   /** Required in every mode but `conceptual`, which ranks by `space` and `point` alone. */
   readonly query?: string;
   /** `hybrid` unless given; a module may use only the kinds its manifest declares (`searchTypes`). */

@@ -1,5 +1,6 @@
 import { InvalidInputError } from '@lift/kit';
 import { memoryErrorCodes } from '../errors.js';
+import { validityOf } from '../facts-over-time.js';
 import type { MemoryDomain } from '../memory-domain.js';
 import { viewsOf } from '../memories.js';
 import type { SearchAnswer, SearchModeName, SearchRequest } from '../schemas.js';
@@ -25,7 +26,8 @@ export async function searchMemories(domain: MemoryDomain, organisationId: strin
   const query = request.query ?? '';
   checkRequestShape(request, mode, field);
   const limit = request.limit ?? 10;
-  const filters: MemoryFilters = request.filters ?? {};
+  // Current facts unless the request asks for an instant (asOf) or for superseded ones too.
+  const filters: MemoryFilters = { ...request.filters, validity: validityOf(domain.clock, request, `${field}.asOf`) };
   // Each signal looks deeper than the page, so fusion has overlap to work with.
   const depth = Math.min(300, Math.max(30, limit * 3));
   const signals: Partial<Record<Signal, Map<string, number>>> = {};
@@ -93,7 +95,8 @@ async function neuralScores(domain: MemoryDomain, organisationId: string, query:
   // cosine of two empty vectors would otherwise call it identical to every empty memory.
   if (vector.every((value) => value === 0)) return new Map();
   await domain.indexReady;
-  const filtered = Object.values(filters).some((value) => value !== undefined);
+  // Validity is a filter too: superseded vectors stay in the index and are left out here.
+  const filtered = Object.values(filters).some((value) => value !== undefined && value !== 'all');
   const hits = domain.index.search(organisationId, vector, filtered ? Math.min(2_000, depth * 8) : depth).filter((hit) => hit.similarity > 0);
   if (!filtered) return new Map(hits.map((hit) => [hit.id, hit.similarity]));
   const passing = new Set((await domain.store.memories.byIds(organisationId, hits.map((hit) => hit.id), filters)).map((row) => row.id));

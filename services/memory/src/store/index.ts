@@ -14,7 +14,7 @@ export type { RelationRow } from './relations-store.js';
 export type { FullTextHit } from './fulltext-store.js';
 export type { SpaceRow } from './spaces-store.js';
 export type { EmbeddingPosition } from './embeddings-store.js';
-export type { MemoryFilters, Dialect } from './memory-filters.js';
+export type { MemoryFilters, Dialect, Validity } from './memory-filters.js';
 
 function memoryQueries(db: Kysely<MemoryTables>, dialect: Dialect) {
   return { memories: memoriesStore(db, dialect), relations: relationsStore(db), fullText: fullTextStore(db, dialect), stats: statsStore(db), spaces: spacesStore(db, dialect), embeddings: embeddingsStore(db) };

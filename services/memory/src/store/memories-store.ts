@@ -82,6 +82,13 @@ export function memoriesStore(db: Kysely<MemoryTables>, dialect: Dialect) {
       }
     },
 
+    /**
+     * Marks a current memory superseded by `byId` at `at` (its validity ends then); false when it
+     * is not current any more (superseded meanwhile), so two supersessions of one fact cannot both win.
+     */
+    markSuperseded: async (organisationId: string, id: string, byId: string, at: string) =>
+      Number((await db.updateTable('memories').set({ valid_to: at, superseded_by: byId, updated_at: at }).where('organisation_id', '=', organisationId).where('id', '=', id).where('valid_to', 'is', null).executeTakeFirst()).numUpdatedRows) > 0,
+
     /** The memory, its tags, full-text row and every relation from or to it; false when there is none. */
     /**
      * Holds the organisation's write lock until the caller's transaction ends (PostgreSQL: an
@@ -97,6 +104,9 @@ export function memoriesStore(db: Kysely<MemoryTables>, dialect: Dialect) {
       if (!deleted) return false;
       await db.deleteFrom('memory_tags').where('memory_id', '=', id).execute();
       await db.deleteFrom('memory_relations').where('organisation_id', '=', organisationId).where((eb) => eb.or([eb('source_id', '=', id), eb('target_id', '=', id)])).execute();
+      // Its versions stay as they were (the one it replaced stays superseded) but point at it no more.
+      await db.updateTable('memories').set({ superseded_by: null }).where('organisation_id', '=', organisationId).where('superseded_by', '=', id).execute();
+      await db.updateTable('memories').set({ supersedes: null }).where('organisation_id', '=', organisationId).where('supersedes', '=', id).execute();
       await removeFullText([id]);
       return true;
     },

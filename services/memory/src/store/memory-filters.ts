@@ -14,7 +14,15 @@ export interface MemoryFilters {
   /** Only memories stored with this userId / sessionId. */
   readonly userId?: string | undefined;
   readonly sessionId?: string | undefined;
+  /**
+   * Which versions of facts: `current` (not superseded; the default a read passes), `all`, or
+   * `{ asOf }` — those valid at that instant (created at or before it, superseded after it or not at all).
+   * `{ asOf, includeSuperseded }` keeps every memory created by then.
+   */
+  readonly validity?: Validity | undefined;
 }
+
+export type Validity = 'current' | 'all' | { readonly asOf: string; readonly includeSuperseded?: boolean };
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -33,6 +41,13 @@ export function filterCondition(eb: ExpressionBuilder<MemoryTables, 'memories'>,
   if (filters.sessionId !== undefined) parts.push(eb('memories.session_id', '=', filters.sessionId));
   if (filters.from !== undefined) parts.push(eb('memories.created_at', '>=', filters.from));
   if (filters.to !== undefined) parts.push(eb('memories.created_at', '<', filters.to));
+  const validity = filters.validity ?? 'all';
+  if (validity === 'current') parts.push(eb('memories.valid_to', 'is', null));
+  else if (validity !== 'all') {
+    // ISO-8601 UTC text of one shape (toISOString) compares as the instants do.
+    parts.push(eb('memories.created_at', '<=', validity.asOf));
+    if (!validity.includeSuperseded) parts.push(eb.or([eb('memories.valid_to', 'is', null), eb('memories.valid_to', '>', validity.asOf)]));
+  }
   for (const [field, value] of Object.entries(filters.metadata ?? {})) {
     if (dialect === 'postgres') {
       parts.push(sql<SqlBool>`(memories.metadata::jsonb -> ${field}) = ${JSON.stringify(value)}::jsonb`);

@@ -17,8 +17,10 @@ export function relationsStore(db: Kysely<MemoryTables>) {
     },
     outgoing: (organisationId: string, sourceIds: readonly string[]) =>
       sourceIds.length === 0 ? Promise.resolve([]) : db.selectFrom('memory_relations').selectAll().where('organisation_id', '=', organisationId).where('source_id', 'in', [...sourceIds]).orderBy('created_at').execute(),
-    /** Edges touching any of `ids`, either way; `predicate` narrows them. */
-    touching: (organisationId: string, ids: readonly string[], predicate?: string) => {
+    /** Edges to the memory (what links to it). */
+    incoming: (organisationId: string, targetId: string) => db.selectFrom('memory_relations').selectAll().where('organisation_id', '=', organisationId).where('target_id', '=', targetId).execute(),
+    /** Edges touching any of `ids`, either way; `predicate` narrows them, `createdBy` leaves out those made after it. */
+    touching: (organisationId: string, ids: readonly string[], predicate?: string, createdBy?: string) => {
       if (ids.length === 0) return Promise.resolve([]);
       let query = db
         .selectFrom('memory_relations')
@@ -26,6 +28,7 @@ export function relationsStore(db: Kysely<MemoryTables>) {
         .where('organisation_id', '=', organisationId)
         .where((eb) => eb.or([eb('source_id', 'in', [...ids]), eb('target_id', 'in', [...ids])]));
       if (predicate !== undefined) query = query.where('predicate', '=', predicate);
+      if (createdBy !== undefined) query = query.where('created_at', '<=', createdBy);
       return query.orderBy('created_at').orderBy('source_id').orderBy('target_id').execute();
     },
   };

@@ -132,10 +132,18 @@ export async function createMemories(domain: MemoryDomain, identity: Identity, i
   }));
   const relations: RelationRow[] = items.flatMap((item, index) => (item.relations ?? []).map((relation) => ({ organisation_id: organisationId, source_id: (rows[index] as MemoryRow).id, predicate: relation.predicate, target_id: relation.target, created_at: at })));
   await domain.writes.run(organisationId, async () => {
-    // Inside the organisation's turn, so two merges of one fact in parallel find it one after the other.
+    // Inside the organisation's turn, so two merges of one fact in parallel find it one after the
+    // other. Within a batch the first item merging into a memory does; a later one near the same
+    // memory is stored as new (the review saw the whole batch refused as "already superseded").
+    const claimed = new Set(items.flatMap((item) => (item.supersedes === undefined ? [] : [item.supersedes])));
     for (const [index, item] of items.entries()) {
       const row = rows[index] as MemoryRow;
-      if (item.supersedes === undefined && item.onDuplicate === 'merge') row.supersedes = (await nearDuplicateOf(domain, organisationId, { type: row.type, userId: row.user_id, sessionId: row.session_id }, vectors[index] as Float32Array)) ?? null;
+      if (item.supersedes !== undefined || item.onDuplicate !== 'merge') continue;
+      const duplicate = await nearDuplicateOf(domain, organisationId, { type: row.type, userId: row.user_id, sessionId: row.session_id }, vectors[index] as Float32Array);
+      if (duplicate !== undefined && !claimed.has(duplicate)) {
+        claimed.add(duplicate);
+        row.supersedes = duplicate;
+      }
     }
     const stored = await domain.store.transaction(async (queries) => {
       await queries.memories.lockForWrites(organisationId);

@@ -95,9 +95,12 @@ async function neuralScores(domain: MemoryDomain, organisationId: string, query:
   // cosine of two empty vectors would otherwise call it identical to every empty memory.
   if (vector.every((value) => value === 0)) return new Map();
   await domain.indexReady;
-  // Validity is a filter too: superseded vectors stay in the index and are left out here.
+  // Validity is a filter too: superseded vectors stay in the index and are left out here. Only a
+  // narrowing filter asks the index for more neighbours: the default "current only" drops the few
+  // superseded ones (asking 8× for it made every search load 240 rows instead of 30).
   const filtered = Object.values(filters).some((value) => value !== undefined && value !== 'all');
-  const hits = domain.index.search(organisationId, vector, filtered ? Math.min(2_000, depth * 8) : depth).filter((hit) => hit.similarity > 0);
+  const narrowing = Object.entries(filters).some(([name, value]) => value !== undefined && value !== 'all' && !(name === 'validity' && value === 'current'));
+  const hits = domain.index.search(organisationId, vector, narrowing ? Math.min(2_000, depth * 8) : Math.min(2_000, depth * 2)).filter((hit) => hit.similarity > 0);
   if (!filtered) return new Map(hits.map((hit) => [hit.id, hit.similarity]));
   const passing = new Set((await domain.store.memories.byIds(organisationId, hits.map((hit) => hit.id), filters)).map((row) => row.id));
   return new Map(hits.filter((hit) => passing.has(hit.id)).slice(0, depth).map((hit) => [hit.id, hit.similarity]));

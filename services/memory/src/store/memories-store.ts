@@ -100,12 +100,21 @@ export function memoriesStore(db: Kysely<MemoryTables>, dialect: Dialect) {
     },
 
     remove: async (organisationId: string, id: string) => {
+      const removed = await db.selectFrom('memories').select('valid_to').where('organisation_id', '=', organisationId).where('id', '=', id).executeTakeFirst();
       const deleted = Number((await db.deleteFrom('memories').where('organisation_id', '=', organisationId).where('id', '=', id).executeTakeFirst()).numDeletedRows) > 0;
-      if (!deleted) return false;
+      if (!removed || !deleted) return false;
       await db.deleteFrom('memory_tags').where('memory_id', '=', id).execute();
       await db.deleteFrom('memory_relations').where('organisation_id', '=', organisationId).where((eb) => eb.or([eb('source_id', '=', id), eb('target_id', '=', id)])).execute();
-      // Its versions stay as they were (the one it replaced stays superseded) but point at it no more.
-      await db.updateTable('memories').set({ superseded_by: null }).where('organisation_id', '=', organisationId).where('superseded_by', '=', id).execute();
+      // The version it replaced points at it no more. Deleting the current version undoes its
+      // supersession: the one it replaced is current again (else the fact would have no current
+      // version, and nothing could ever supersede or change it). A middle version's predecessor
+      // stays superseded, as it was.
+      await db
+        .updateTable('memories')
+        .set(removed.valid_to === null ? { superseded_by: null, valid_to: null } : { superseded_by: null })
+        .where('organisation_id', '=', organisationId)
+        .where('superseded_by', '=', id)
+        .execute();
       await db.updateTable('memories').set({ supersedes: null }).where('organisation_id', '=', organisationId).where('supersedes', '=', id).execute();
       await removeFullText([id]);
       return true;

@@ -17,11 +17,20 @@ const isoTimestamp = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]
  */
 export function validityOf(clock: Clock, request: { asOf?: string | undefined; includeSuperseded?: boolean | undefined }, field: string): Validity {
   if (request.asOf === undefined) return request.includeSuperseded ? 'all' : 'current';
-  const instant = isoTimestamp.test(request.asOf) ? Date.parse(request.asOf) : Number.NaN;
+  const instant = isoTimestamp.test(request.asOf) && isCalendarDate(request.asOf) ? Date.parse(request.asOf) : Number.NaN;
   if (Number.isNaN(instant)) throw new InvalidInputError(memoryErrorCodes.asOfInvalid, `asOf "${request.asOf}" is not an ISO-8601 timestamp; give one such as 2026-11-28T09:00:00Z.`, { field });
   if (instant > clock.now()) throw new InvalidInputError(memoryErrorCodes.asOfInvalid, `asOf ${request.asOf} is in the future; give a past instant, or leave it out for the facts as they stand now.`, { field });
   // One text shape (toISOString), so the store compares instants as text on both databases.
   return { asOf: new Date(instant).toISOString(), includeSuperseded: request.includeSuperseded ?? false };
+}
+
+/**
+ * Whether the timestamp's date exists: Date.parse rolls 2026-02-31 over to 3 March (review of
+ * issue #14), so the day is checked against the month's length (leap years included).
+ */
+function isCalendarDate(timestamp: string): boolean {
+  const [year, month, day] = timestamp.slice(0, 10).split('-').map(Number) as [number, number, number];
+  return month >= 1 && month <= 12 && day >= 1 && day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
 export const alreadySuperseded = (row: MemoryRow, field: string) =>

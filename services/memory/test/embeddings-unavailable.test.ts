@@ -26,6 +26,12 @@ describe.each(backends)('an unreachable embeddings model ($name)', ({ postgres }
     expect(model.calls.length - callsBefore).toBe(4);
     expect(await memory.db.selectFrom('memories').selectAll().execute()).toEqual([]);
 
+    // Searching goes on without the model where it can: hybrid ranks by full text; neural cannot.
+    const searchIn = (mode: string) => memory.app.inject({ method: 'POST', url: '/v1/search', headers, payload: { query: 'release train', mode } });
+    expect((await searchIn('neural')).json()).toMatchObject({ code: 'MEMORY_EMBEDDINGS_UNAVAILABLE' });
+    expect((await searchIn('hybrid')).statusCode).toBe(200);
+    expect((await searchIn('fulltext')).statusCode).toBe(200);
+
     const ready = await memory.app.inject({ method: 'GET', url: '/ready' });
     expect(ready.statusCode).toBe(503);
     expect(ready.json().checks).toMatchObject({ embeddings: 'failing', index: 'ok' });

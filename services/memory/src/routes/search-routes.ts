@@ -10,7 +10,7 @@ const security = [{ bearerAuth: [] }];
 const badQuery = {
   400: 'The query is missing or only whitespace (MEMORY_QUERY_EMPTY); asOf is not an ISO-8601 timestamp or is in the future (MEMORY_AS_OF_INVALID); a conceptual search lacks its space or point (MEMORY_POINT_REQUIRED), names a space the organisation does not have (MEMORY_SPACE_UNKNOWN), a dimension it does not have, leaves one out or puts it out of range (MEMORY_DIMENSION_UNKNOWN, _MISSING, _OUT_OF_RANGE), or weighs every dimension 0 (MEMORY_DIMENSION_WEIGHTS_INVALID)',
   403: 'A module\'s token searching in a mode its manifest does not declare (MEMORY_MODULE_NOT_ALLOWED)',
-  503: 'A neural or hybrid search cannot embed its query: the embeddings model fails (MEMORY_EMBEDDINGS_UNAVAILABLE)',
+  503: 'A neural search cannot embed its query: the embeddings model fails (MEMORY_EMBEDDINGS_UNAVAILABLE); hybrid and knowledge go on without the neural signal',
 };
 
 /** Hybrid, neural, full-text, knowledge and conceptual search; a batch runs each query as one search (and is metered so). */

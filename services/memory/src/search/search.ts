@@ -1,4 +1,4 @@
-import { InvalidInputError } from '@lift/kit';
+import { DependencyUnavailableError, InvalidInputError } from '@lift/kit';
 import { memoryErrorCodes } from '../errors.js';
 import { validityOf } from '../facts-over-time.js';
 import type { MemoryDomain } from '../memory-domain.js';
@@ -40,7 +40,7 @@ export async function searchMemories(domain: MemoryDomain, organisationId: strin
   }
   if (mode !== 'conceptual') {
     if (mode !== 'neural') signals.fulltext = new Map((await domain.store.fullText.search(organisationId, queryWords(query), filters, depth)).map((hit) => [hit.id, hit.score]));
-    if (mode !== 'fulltext') signals.neural = await neuralScores(domain, organisationId, query, filters, depth);
+    if (mode !== 'fulltext') signals.neural = await neuralOrWithout(domain, mode, () => neuralScores(domain, organisationId, query, filters, depth));
     if (mode === 'knowledge' || mode === 'hybrid') {
       signals.knowledge = await knowledgeScores(domain.store, organisationId, seedsOf(signals.fulltext, signals.neural));
     }
@@ -82,6 +82,21 @@ function checkRequestShape(request: SearchRequest, mode: SearchModeName, field: 
   }
   if (request.weights?.dimensions !== undefined && request.space === undefined) {
     throw new InvalidInputError(memoryErrorCodes.pointRequired, 'weights.dimensions weighs the dimensions of a space; give space and point too.', { field: `${field}.space` });
+  }
+}
+
+/**
+ * A hybrid or knowledge search goes on without the neural signal while the embeddings model
+ * fails (full text, the graph and a conceptual point still rank; the log says so); a neural
+ * search is the model, so it answers the 503.
+ */
+async function neuralOrWithout(domain: MemoryDomain, mode: SearchModeName, neural: () => Promise<Map<string, number>>): Promise<Map<string, number> | undefined> {
+  try {
+    return await neural();
+  } catch (error) {
+    if (mode === 'neural' || !(error instanceof DependencyUnavailableError) || error.code !== memoryErrorCodes.embeddingsUnavailable) throw error;
+    domain.log.warn({ mode }, 'searching without the neural signal: the embeddings model fails');
+    return undefined;
   }
 }
 

@@ -102,7 +102,7 @@ export interface Supersession {
  * Then the index learns the vectors and billing the new count. A superseded memory stays stored
  * (and in the index) with its validity ended; reads leave it out unless asked for it.
  */
-export async function createMemories(domain: MemoryDomain, identity: Identity, items: readonly (MemoryInputFields & Supersession)[], fieldOf: (item: number) => string): Promise<MemoryView[]> {
+export async function createMemories(domain: MemoryDomain, identity: Identity, items: readonly (MemoryInputFields & Supersession)[], fieldOf: (item: number) => string, supersedesFieldOf: (item: number) => string = (index) => `${fieldOf(index)}.supersedes`): Promise<MemoryView[]> {
   items.forEach((item, index) => checkFields(item, fieldOf(index)));
   const organisationId = identity.organisation;
   const limit = await domain.limits.limitOf(organisationId);
@@ -149,7 +149,7 @@ export async function createMemories(domain: MemoryDomain, identity: Identity, i
       await queries.memories.lockForWrites(organisationId);
       await checkTargets(queries, organisationId, items, fieldOf);
       await checkPlacements(queries, organisationId, items.map((item) => item.dimensions), (index) => `${fieldOf(index)}.dimensions`);
-      const superseded = await checkSuperseded(queries, organisationId, rows, (index) => (items[index]?.supersedes === undefined ? fieldOf(index) : `${fieldOf(index)}.supersedes`));
+      const superseded = await checkSuperseded(queries, organisationId, rows, (index) => (items[index]?.supersedes === undefined ? fieldOf(index) : supersedesFieldOf(index)));
       const before = await queries.memories.count(organisationId);
       assertRoomFor(limit, before, rows.length);
       await queries.memories.insert(rows);
@@ -207,7 +207,8 @@ export async function supersedeMemory(domain: MemoryDomain, identity: Identity, 
     dimensions: input.dimensions ?? view.dimensions,
     supersedes: id,
   };
-  const [memory] = await createMemories(domain, identity, [version], () => 'body');
+  // The memory superseded is the one in the path: a refusal names it there, not in a body field.
+  const [memory] = await createMemories(domain, identity, [version], () => 'body', () => 'params.id');
   return memory as MemoryView;
 }
 

@@ -29,3 +29,16 @@ describe.each(backends)('facts over time, after the review, on $name', ({ postgr
     expect((await app.inject({ method: 'POST', url: `/v1/memories/${a.id}/supersede`, headers, payload: { content: 'the office is in Hull' } })).statusCode).toBe(201);
   });
 });
+
+// Review of issue #14: a supersession lost to a parallel one named `body.supersedes`, a field the
+// route's body does not have; the memory superseded is the one in the path.
+describe.each(backends)('parallel supersessions through the route on $name', ({ postgres }) => {
+  it('answer the losers 409 naming params.id', async () => {
+    const { app } = await buildMemory({ postgres });
+    const headers = await member();
+    const fact = (await app.inject({ method: 'POST', url: '/v1/memories', headers, payload: { content: 'the build takes ten minutes' } })).json<{ id: string }>();
+    const answers = await Promise.all(Array.from({ length: 6 }, (_, index) => app.inject({ method: 'POST', url: `/v1/memories/${fact.id}/supersede`, headers, payload: { content: `the build takes ${index + 2} minutes` } })));
+    expect(answers.map((answer) => answer.statusCode).sort()).toEqual([201, 409, 409, 409, 409, 409]);
+    for (const lost of answers.filter((answer) => answer.statusCode === 409)) expect(lost.json()).toMatchObject({ code: 'MEMORY_ALREADY_SUPERSEDED', field: 'params.id' });
+  });
+});

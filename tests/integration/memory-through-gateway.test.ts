@@ -85,4 +85,25 @@ describe('the memory service through the real gateway', () => {
     const badJson = await fetch(`${stack.gateway.url}/memory/v1/search`, { method: 'POST', headers: { authorization: `Bearer ${mia.accessToken}`, 'content-type': 'application/json' }, body: '{"query":' });
     expect(badJson.status).toBe(400);
   });
+
+  it('refuses missing, tampered and revoked credentials at the edge, and forged identity headers change nothing', async () => {
+    const eve = await register('eve@memory.example');
+    const search = (headers: Record<string, string>) => fetch(`${stack.gateway.url}/memory/v1/search`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{"query":"anything"}' });
+    expect((await search({})).status).toBe(401);
+    const [head, payload, signature] = eve.accessToken.split('.') as [string, string, string];
+    const tampered = `${head}.${payload}.${signature.slice(0, -2)}${signature.endsWith('AA') ? 'BB' : 'AA'}`;
+    expect((await search({ authorization: `Bearer ${tampered}` })).status).toBe(401);
+    // Another organisation named in headers is ignored: the token says whose memory it is.
+    const stored = await call('/memory/v1/memories', { token: eve.accessToken, body: { content: 'eve keeps this to herself' } });
+    const mine = (await stored.json()) as { id: string };
+    const mallory = await register('mallory@memory.example');
+    const forged = await fetch(`${stack.gateway.url}/memory/v1/memories/${mine.id}`, { headers: { authorization: `Bearer ${mallory.accessToken}`, 'x-lift-organisation': eve.organisationId, 'x-organisation-id': eve.organisationId } });
+    expect(forged.status).toBe(404);
+    // A revoked API key's tokens stop at the gateway.
+    const key = (await (await call('/auth/v1/api-keys', { token: eve.accessToken, body: { name: 'memory reader', permissions: ['memory:read'] } })).json()) as { id: string; key: string };
+    const keyToken = ((await (await call('/auth/v1/api-keys/exchange', { body: { apiKey: key.key } })).json()) as { accessToken: string }).accessToken;
+    expect((await search({ authorization: `Bearer ${keyToken}` })).status).toBe(200);
+    expect((await call(`/auth/v1/api-keys/${key.id}`, { method: 'DELETE', token: eve.accessToken })).status).toBe(204);
+    await expect.poll(async () => (await search({ authorization: `Bearer ${keyToken}` })).status, { timeout: 3_000, interval: 50 }).toBe(401);
+  });
 });

@@ -5,7 +5,7 @@ import { embedderFor } from './embedding/embedder-selection.js';
 import { embeddingsReadiness } from './embedding/embeddings-readiness.js';
 import { reEmbedding, type ReEmbedding } from './embedding/re-embedding.js';
 import type { ItemLimits } from './limits/item-limits.js';
-import { startMemoryLimits } from './limits/limits-setup.js';
+import { memoryServiceTokens, startMemoryLimits } from './limits/limits-setup.js';
 import { moduleAccessFor } from './module-access/module-access-setup.js';
 import type { ModuleAccessSource } from './module-access/module-memory-access.js';
 import { organisationWrites } from './organisation-writes.js';
@@ -52,7 +52,9 @@ export async function buildApp(deps: MemoryDeps): Promise<ServiceApp> {
   const index = usearchIndex(embedder.dimensions);
   const store = memoryStore(deps.database.db, deps.database.location.dialect);
   await tuneMemoryConnection(deps.database.db, deps.database.location.dialect);
-  const limits = await startMemoryLimits(deps, { limits: deps.limits, publisher: deps.usageEvents });
+  // One token source for all memory asks as itself (billing, the registry): one grant, one cache.
+  const serviceTokens = memoryServiceTokens(deps);
+  const limits = await startMemoryLimits(deps, serviceTokens, { limits: deps.limits, publisher: deps.usageEvents });
   let indexBuilt: () => void = () => undefined;
   let indexComplete = false;
   const indexReady = new Promise<void>((resolve) => (indexBuilt = resolve));
@@ -72,7 +74,7 @@ export async function buildApp(deps: MemoryDeps): Promise<ServiceApp> {
     limits: limits.limits,
     storedCount: limits.storedCount,
     writes,
-    moduleAccess: deps.moduleAccess ?? moduleAccessFor(deps),
+    moduleAccess: deps.moduleAccess ?? moduleAccessFor(deps, serviceTokens),
     indexFeed,
   };
 

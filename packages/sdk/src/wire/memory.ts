@@ -60,16 +60,7 @@ export interface MemoryInput {
 }
 
 /** A new version of a memory: new content; the other fields given replace the old version's, the rest are kept. */
-export interface MemorySupersedeInput {
-  readonly content: string;
-  readonly type?: string;
-  readonly tags?: readonly string[];
-  readonly metadata?: Readonly<Record<string, unknown>>;
-  readonly relations?: readonly { readonly predicate: string; readonly target: string }[];
-  readonly userId?: string;
-  readonly sessionId?: string;
-  readonly dimensions?: ConceptualPlace;
-}
+export type MemorySupersedeInput = Omit<MemoryInput, 'supersedes' | 'onDuplicate'>;
 
 export type MemorySearchMode = 'hybrid' | 'neural' | 'fulltext' | 'knowledge' | 'conceptual';
 

@@ -22,9 +22,8 @@ export function memoryServiceTokens(deps: ServiceDeps<MemoryConfig>): ServiceTok
  * memory service's own token. Without its secret, or with MEMORY_LIMITS off, neither runs (said
  * once in the log). Tests pass `publisher` and `limits` of their own.
  */
-export async function startMemoryLimits(deps: ServiceDeps<MemoryConfig>, overrides: { limits?: ItemLimits | undefined; publisher?: EventPublisher | undefined }): Promise<MemoryLimits> {
+export async function startMemoryLimits(deps: ServiceDeps<MemoryConfig>, tokens: ServiceTokenSource | undefined, overrides: { limits?: ItemLimits | undefined; publisher?: EventPublisher | undefined }): Promise<MemoryLimits> {
   const { config } = deps;
-  const tokens = memoryServiceTokens(deps);
   if (!config.MEMORY_LIMITS) return { limits: overrides.limits ?? unlimited, storedCount: overrides.publisher ? storedCountReporter(overrides.publisher, deps.clock) : notReported, close: async () => undefined };
   if (!tokens && !(overrides.limits && overrides.publisher)) deps.log.warn('SERVICE_CLIENT_SECRETS has no secret for memory: the plan\'s memory_items limit is not enforced and stored counts are not reported to billing');
   const billingUrl = config.BILLING_SERVICE_URL.replace(/\/$/, '');

@@ -1,6 +1,5 @@
-import type { ServiceDeps } from '@lift/kit';
+import type { ServiceDeps, ServiceTokenSource } from '@lift/kit';
 import type { MemoryConfig } from '../config.js';
-import { memoryServiceTokens } from '../limits/limits-setup.js';
 import { modulesUnavailable, type ModuleAccessSource } from './module-memory-access.js';
 import { registryModuleAccess } from './registry-module-access.js';
 
@@ -9,8 +8,7 @@ import { registryModuleAccess } from './registry-module-access.js';
  * the memory service's token. Without its secret nothing can be read, so module tokens are
  * refused (503, said once in the log) and everyone else's work as before.
  */
-export function moduleAccessFor(deps: ServiceDeps<MemoryConfig>): ModuleAccessSource {
-  const tokens = memoryServiceTokens(deps);
+export function moduleAccessFor(deps: ServiceDeps<MemoryConfig>, tokens: ServiceTokenSource | undefined): ModuleAccessSource {
   if (!tokens) {
     deps.log.warn('SERVICE_CLIENT_SECRETS has no secret for memory: what modules may do cannot be read from the registry, so module tokens are refused');
     return { accessOf: async () => Promise.reject(modulesUnavailable(new Error('no service secret for memory'))) };

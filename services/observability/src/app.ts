@@ -1,12 +1,23 @@
-import { createService, type DatabaseServiceDeps, type ServiceApp } from '@lift/kit';
+import { authPlugin, createService, serviceTokenVerifier, type DatabaseServiceDeps, type ServiceApp } from '@lift/kit';
 import type { ObservabilityConfig } from './config.js';
+import { startLogs } from './logs/log-setup.js';
+import { startMonitoring } from './monitoring/monitoring-setup.js';
 import { observabilityIdentity } from './service-identity.js';
+import type { ObservabilityTables } from './tables.js';
 
-/** The tables of this service's database, for Kysely's typed queries. */
-export type ObservabilityTables = Record<string, never>;
-
+export type { ObservabilityTables };
 export type ObservabilityDeps = DatabaseServiceDeps<ObservabilityConfig, ObservabilityTables>;
 
+/**
+ * Two halves that share only the service around them: logs (ingestion, search, tail) and
+ * monitoring (health history, status, overview, alerts). Each owns its tables, settings and routes.
+ */
 export async function buildApp(deps: ObservabilityDeps): Promise<ServiceApp> {
-  return createService({ identity: observabilityIdentity, config: deps.config, log: deps.log, clock: deps.clock });
+  // Before anything is built: a missing or short HS256 secret is a configuration error.
+  const verifier = serviceTokenVerifier(deps.config, deps.clock);
+  const app = await createService({ identity: observabilityIdentity, config: deps.config, log: deps.log, clock: deps.clock });
+  await app.register(authPlugin, { verifier });
+  await startLogs(app, deps);
+  await startMonitoring(app, deps);
+  return app;
 }

@@ -1,9 +1,14 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { baseConfigProperties, databaseConfigProperties } from '@lift/kit';
+import { baseConfigProperties, databaseConfigProperties, tokenVerificationConfigProperties } from '@lift/kit';
+import { logConfigProperties } from './logs/log-config.js';
+import { monitoringConfigProperties } from './monitoring/monitoring-config.js';
 
 export const observabilityConfigSchema = Type.Object({
   ...baseConfigProperties(8004),
   ...databaseConfigProperties(),
+  ...tokenVerificationConfigProperties(),
+  ...logConfigProperties(),
+  ...monitoringConfigProperties(),
 });
 
 export type ObservabilityConfig = Static<typeof observabilityConfigSchema>;

@@ -1,0 +1,4 @@
+/** The settings of log ingestion, search, tail and retention (spread into the service's config schema). */
+export function logConfigProperties() {
+  return {};
+}

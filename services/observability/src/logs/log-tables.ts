@@ -1,0 +1,2 @@
+/** The tables log ingestion and search own (Kysely row types). */
+export interface LogTables {}

@@ -1,0 +1,2 @@
+/** The tables the health monitor, alerts and notifications own (Kysely row types). */
+export interface MonitoringTables {}

@@ -1,7 +1,9 @@
 import type { ServiceMigrations } from '@lift/kit';
+import { logsMigration } from './0001-logs.js';
+import { monitoringMigration } from './0002-monitoring.js';
 
-/**
- * The observability service's tables, oldest first. Its domain tables arrive with its domain API
- * (see the observability issue); the kit already creates the schema and the migration bookkeeping.
- */
-export const observabilityMigrations: ServiceMigrations = {};
+/** The observability service's tables, oldest first. Never edit a migration that has shipped; add one. */
+export const observabilityMigrations: ServiceMigrations = {
+  '0001_logs': logsMigration,
+  '0002_monitoring': monitoringMigration,
+};

@@ -1,0 +1,78 @@
+import { identityOf, LiftError, requestIdHeader, type ServiceApp } from '@lift/kit';
+import type { FastifyRequest } from 'fastify';
+import { logErrorCodes } from './log-errors.js';
+import { decodeLogCursor, encodeLogCursor, logFilters, logItem, visibleOrganisation, type LogFilterInput } from './log-search.js';
+import { LogPage, LogSearchQuery, LogStreamQuery } from './log-schemas.js';
+import type { LogStore } from './log-store.js';
+import type { LogTail } from './log-tail.js';
+
+const tags = ['logs'];
+const security = [{ bearerAuth: [] }];
+const filterProblems = {
+  400: 'A filter that names no level, a date that is not ISO-8601 or epoch milliseconds, from after to, or q without a word (OBSERVABILITY_LOG_FILTER_INVALID, `field` names it)',
+  403: 'A module\'s delegated token, a token with neither observability:read nor org:admin, or a tenant\'s admin naming another organisation in org (OBSERVABILITY_LOGS_FORBIDDEN)',
+};
+
+/** The filters of a request, checked, with the caller's visibility applied. */
+function filtersOf(request: FastifyRequest, query: LogFilterInput) {
+  return logFilters(query, visibleOrganisation(identityOf(request), query.org));
+}
+
+/** GET /v1/logs (search, newest first, cursor-paginated) and GET /v1/logs/stream (live tail). */
+export async function logReadRoutes(app: ServiceApp, store: LogStore, tail: LogTail): Promise<void> {
+  app.get(
+    '/v1/logs',
+    {
+      preHandler: app.requireIdentity,
+      schema: {
+        operationId: 'searchLogs',
+        tags,
+        security,
+        summary: 'Log lines, newest first, filtered and paged: the platform sees all, an organisation\'s admin its own',
+        problems: { ...filterProblems, 400: `${filterProblems[400]}, or a cursor this list did not give out (OBSERVABILITY_LOG_INVALID_CURSOR)` },
+        querystring: LogSearchQuery,
+        response: { 200: LogPage },
+      },
+    },
+    async (request) => {
+      const filters = filtersOf(request, request.query);
+      const after = request.query.cursor === undefined ? undefined : decodeLogCursor(request.query.cursor);
+      const limit = request.query.limit;
+      const lines = await store.search({ ...filters, after, limit: limit + 1 });
+      const page = lines.slice(0, limit);
+      const last = page.at(-1);
+      return { items: page.map(logItem), ...(lines.length > limit && last ? { nextCursor: encodeLogCursor(last) } : {}) };
+    },
+  );
+
+  app.get(
+    '/v1/logs/stream',
+    {
+      preHandler: app.requireIdentity,
+      schema: {
+        operationId: 'tailLogs',
+        tags,
+        security,
+        summary: 'Live tail (server-sent events): `event: log` with a line as `data`, for each matching line committed on any replica from now on; comment lines as heartbeats',
+        problems: { ...filterProblems, 503: 'The replica serves as many live tails as it may (OBSERVABILITY_LOG_TAILS_FULL)' },
+        querystring: LogStreamQuery,
+        response: { 200: { description: 'text/event-stream until the client or the service closes it', content: { 'text/event-stream': { schema: { type: 'string' } } } } },
+      },
+    },
+    async (request, reply) => {
+      const filters = filtersOf(request, request.query);
+      if (tail.full) throw new LiftError(503, logErrorCodes.tooManyTails, 'Service unavailable', 'This replica serves as many live tails as it may; try again later or search instead.', { headers: { 'retry-after': '5' } });
+      reply.hijack();
+      reply.raw.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        // nginx and its kind buffer a response unless told not to.
+        'x-accel-buffering': 'no',
+        [requestIdHeader]: request.id,
+      });
+      reply.raw.write(': connected\n\n');
+      tail.add(reply.raw, filters);
+    },
+  );
+}

@@ -1,4 +1,5 @@
 import { logErrorCodes } from './log-errors.js';
+import { parseIsoTime } from './iso-time.js';
 import { levelNumber } from './log-levels.js';
 
 /** A log line as stored: its own columns, the rest of its fields as JSON text. */
@@ -26,8 +27,6 @@ const columns = new Set(['level', 'time', 'service', 'msg', 'reqId', 'traceId', 
 const maxFieldDepth = 20;
 const maxLabelLength = 256;
 const servicePattern = /^[A-Za-z0-9][A-Za-z0-9_.:@/-]{0,63}$/;
-/** ISO-8601 with a date and a time (Date.parse alone takes "2026" or "Nov 28 2026"). */
-const isoPattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 const earliest = Date.parse('2000-01-01T00:00:00Z');
 /** How far ahead of this service's clock a producer's clock may be. */
 const futureSlackMs = 24 * 3_600_000;
@@ -79,8 +78,9 @@ function timeOf(time: unknown, receivedAtMs: number): number | string {
   let ms: number;
   if (time === undefined || time === null) ms = receivedAtMs;
   else if (typeof time === 'number') ms = Math.trunc(time);
-  else if (typeof time === 'string' && isoPattern.test(time)) ms = Date.parse(time);
+  else if (typeof time === 'string') ms = parseIsoTime(time);
   else return 'time must be epoch milliseconds or an ISO-8601 timestamp';
+  if (Number.isNaN(ms)) return 'time must be epoch milliseconds or an ISO-8601 timestamp';
   if (!Number.isFinite(ms) || ms < earliest || ms > receivedAtMs + futureSlackMs) return 'time must be after 2000-01-01 and at most a day ahead of the service\'s clock';
   return ms;
 }

@@ -1,4 +1,5 @@
 import { ForbiddenError, hasPermission, InvalidInputError, type Identity } from '@lift/kit';
+import { parseIsoTime } from './iso-time.js';
 import { logErrorCodes } from './log-errors.js';
 import { levelLabel, levelNumber, type LogLevelLabel } from './log-levels.js';
 import type { LogPosition, LogQuery, StoredLogLine } from './log-store.js';
@@ -31,7 +32,6 @@ export interface LogItem {
 export type LogFilters = Omit<LogQuery, 'after' | 'limit'>;
 
 const maxWords = 16;
-const isoPattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 const refuse = (field: string, detail: string) => new InvalidInputError(logErrorCodes.filterInvalid, detail, { field: `querystring.${field}` });
 
 /**
@@ -78,7 +78,7 @@ export function logFilters(input: LogFilterInput, org: string | undefined): LogF
 
 function instant(value: string | undefined, field: string): number | undefined {
   if (value === undefined) return undefined;
-  const ms = /^\d{1,15}$/.test(value) ? Number(value) : isoPattern.test(value) ? Date.parse(value) : Number.NaN;
+  const ms = /^\d{1,15}$/.test(value) ? Number(value) : parseIsoTime(value);
   if (Number.isNaN(ms)) throw refuse(field, `${field} is an ISO-8601 timestamp (2026-11-28T09:00:00Z) or epoch milliseconds.`);
   return ms;
 }

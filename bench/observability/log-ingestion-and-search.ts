@@ -9,6 +9,7 @@
 // stored message, or two random words), and two-word queries with a service filter: p50 and p95
 // of each, the median of three rounds. Aims (issue #15): ≥ 20,000 lines/s; p95 ≤ 100 ms.
 import { mkdtempSync } from 'node:fs';
+import { sql } from 'kysely';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHttpClient, createLogger, databaseLocation, InProcessState, loadConfig, migrateToLatest, openDatabase, systemClock } from '@lift/kit';
@@ -142,4 +143,6 @@ await timeSearches('two words + service', () => `${twoWords()}&service=${pick(se
 await timeSearches('service + level=error', () => `service=${pick(services)}&level=error`);
 await timeSearches('org + two words (tenant view)', () => `org=${pick(orgs)}&${twoWords()}`);
 await app.close();
+// The run's own PostgreSQL schema goes with it.
+if (location.dialect === 'postgres') await sql.raw(`drop schema "${location.schema}" cascade`).execute(database.db);
 await database.close();

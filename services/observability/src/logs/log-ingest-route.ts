@@ -5,7 +5,7 @@ import { parseItems, parseNdjson, type ParsedBatch } from './log-batch.js';
 import { logErrorCodes } from './log-errors.js';
 import type { IngestionGate } from './ingestion-gate.js';
 import { LogBatchAccepted, LogBatchJson, LogBatchNdjson } from './log-schemas.js';
-import type { LogStore } from './log-store.js';
+import type { LogStore } from '../store/log-store.js';
 import type { LogTail } from './log-tail.js';
 import type { Logger, Clock } from '@lift/kit';
 

@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { logErrorCodes } from './log-errors.js';
 import { decodeLogCursor, encodeLogCursor, logFilters, logItem, visibleOrganisation, type LogFilterInput } from './log-search.js';
 import { LogPage, LogSearchQuery, LogStreamQuery } from './log-schemas.js';
-import type { LogStore } from './log-store.js';
+import type { LogStore } from '../store/log-store.js';
 import type { LogTail } from './log-tail.js';
 
 const tags = ['logs'];

@@ -1,5 +1,5 @@
 import type { Clock, Logger } from '@lift/kit';
-import type { LogStore } from './log-store.js';
+import type { LogStore } from '../store/log-store.js';
 
 export interface LogRetentionSettings {
   readonly store: LogStore;

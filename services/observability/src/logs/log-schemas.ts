@@ -4,20 +4,6 @@ import { logLevelLabels } from './log-levels.js';
 const closed = { additionalProperties: false } as const;
 const Label = (description: string) => Type.String({ minLength: 1, maxLength: 256, description });
 
-/** A pino line as services write it; only `service` is required (see docs/api/observability-service.md). */
-const LogLineInput = Type.Object(
-  {
-    service: Type.String({ description: 'the service or module that wrote the line' }),
-    level: Type.Optional(Type.Union([Type.Integer({ minimum: 10, maximum: 60 }), Type.String()], { description: 'pino\'s number (10 trace … 60 fatal) or its label; info when absent' })),
-    time: Type.Optional(Type.Union([Type.Integer(), Type.String()], { description: 'epoch milliseconds or ISO-8601; the receiving time when absent' })),
-    msg: Type.Optional(Type.String()),
-    reqId: Type.Optional(Type.String()),
-    traceId: Type.Optional(Type.String()),
-    org: Type.Optional(Type.String()),
-  },
-  { additionalProperties: true, description: 'any other field is kept in `fields`' },
-);
-
 export const LogBatchJson = Type.Object(
   { items: Type.Array(Type.Unknown(), { description: 'log lines (each as an NDJSON line would be); bad ones are named in `rejected`, the rest stored' }) },
   { ...closed, description: 'The JSON form of a batch. Items are checked one by one (see LogLine), not by this schema' },

@@ -2,7 +2,7 @@ import { ForbiddenError, hasPermission, InvalidInputError, type Identity } from 
 import { parseIsoTime } from './iso-time.js';
 import { logErrorCodes } from './log-errors.js';
 import { levelLabel, levelNumber, type LogLevelLabel } from './log-levels.js';
-import type { LogPosition, LogQuery, StoredLogLine } from './log-store.js';
+import type { LogPosition, LogQuery, StoredLogLine } from '../store/log-store.js';
 
 /** The filters of GET /v1/logs and /v1/logs/stream, as the query string gives them. */
 export interface LogFilterInput {

@@ -4,7 +4,7 @@ import { IngestionGate } from './ingestion-gate.js';
 import { logIngestRoute } from './log-ingest-route.js';
 import { logReadRoutes } from './log-read-routes.js';
 import { LogRetention } from './log-retention.js';
-import { logStore } from './log-store.js';
+import { logStore } from '../store/log-store.js';
 import { LogTail } from './log-tail.js';
 
 declare module 'fastify' {

@@ -1,11 +1,10 @@
-import type { Generated } from 'kysely';
-
 /**
  * One log line. `id` orders lines newest first: on SQLite it is time-keyed (see log-ids.ts); on
  * PostgreSQL an identity, with `time_ms` ahead of it in the order.
  */
 export interface LogLinesTable {
-  id: Generated<number | string>;
+  /** Given on SQLite, made by PostgreSQL (an identity): optional in an insert. */
+  id?: number | string;
   /** Milliseconds since the epoch (PostgreSQL bigint, read back as text). */
   time_ms: number | string;
   service: string;

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Logger, SharedState, Unsubscribe } from '@lift/kit';
 import { lineMatches, logItem, type LogFilters } from './log-search.js';
-import type { StoredLogLine } from './log-store.js';
+import type { StoredLogLine } from '../store/log-store.js';
 
 /** The channel every replica publishes its committed lines on, and every replica's tail hears. */
 const channel = 'observability:logs';

@@ -1,8 +1,8 @@
 import { sql, type ExpressionBuilder, type Kysely, type SqlBool, type Expression } from 'kysely';
 import { transactionalStore, type TransactionalStore } from '@lift/kit';
 import type { ObservabilityTables } from '../tables.js';
-import { keysPerMs, TimeKeyedIds } from './log-ids.js';
-import type { LogLine } from './log-line.js';
+import { keysPerMs, TimeKeyedIds } from '../logs/log-ids.js';
+import type { LogLine } from '../logs/log-line.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -39,7 +39,7 @@ const rowsPerStatement = 1_000;
 const spillAllowanceKeys = 3_600_000 * keysPerMs;
 
 type Builder = ExpressionBuilder<ObservabilityTables, 'log_lines'>;
-type Row = { id: number | string; time_ms: number | string; service: string; level: number; msg: string; req_id: string | null; trace_id: string | null; org: string | null; fields: string };
+type Row = { id?: number | string | undefined; time_ms: number | string; service: string; level: number; msg: string; req_id: string | null; trace_id: string | null; org: string | null; fields: string };
 
 function rowToLine(row: Row): StoredLogLine {
   return { id: Number(row.id), timeMs: Number(row.time_ms), service: row.service, level: row.level, msg: row.msg, reqId: row.req_id, traceId: row.trace_id, org: row.org, fields: row.fields };

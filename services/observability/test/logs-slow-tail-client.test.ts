@@ -5,14 +5,14 @@ import { createLogger, InProcessState, systemClock } from '@lift/kit';
 import { LogTail } from '../src/logs/log-tail.js';
 import type { StoredLogLine } from '../src/store/log-store.js';
 
-/** A socket that never drains: every write after the first reports a full buffer. */
-function stuckResponse() {
+/** A socket that never drains (every write reports a full buffer), or one that always keeps up. */
+function fakeResponse(keepsUp: boolean) {
   const response = Object.assign(new EventEmitter(), {
     written: [] as string[],
     destroyed: false,
-    write(chunk: string) {
+    write(chunk: string): boolean {
       response.written.push(chunk);
-      return false;
+      return keepsUp;
     },
     end() {},
     destroy() {
@@ -29,9 +29,8 @@ describe('a live-tail client that reads too slowly', () => {
   it('is held to its buffer and then disconnected, while the others go on', async () => {
     const tail = new LogTail({ state: new InProcessState(systemClock), log: createLogger({ service: 'test', version: '0', level: 'silent' }), heartbeatMs: 60_000, bufferLines: 10, maxClients: 5 });
     await tail.start();
-    const slow = stuckResponse();
-    const fast = stuckResponse();
-    fast.write = (chunk: string) => (fast.written.push(chunk), true);
+    const slow = fakeResponse(false);
+    const fast = fakeResponse(true);
     tail.add(slow as unknown as ServerResponse, { words: [] });
     tail.add(fast as unknown as ServerResponse, { words: [] });
     await tail.publish(Array.from({ length: 30 }, (_, index) => line(index + 1)));

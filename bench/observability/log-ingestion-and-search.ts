@@ -8,7 +8,7 @@
 // Then it times GET /v1/logs for random request ids, random two-word queries (two words of one
 // stored message, or two random words), and two-word queries with a service filter: p50 and p95
 // of each, the median of three rounds. Aims (issue #15): ≥ 20,000 lines/s; p95 ≤ 100 ms.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { sql } from 'kysely';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -146,3 +146,4 @@ await app.close();
 // The run's own PostgreSQL schema goes with it.
 if (location.dialect === 'postgres') await sql.raw(`drop schema "${location.schema}" cascade`).execute(database.db);
 await database.close();
+rmSync(directory, { recursive: true, force: true });

@@ -35,8 +35,8 @@ export interface LogQuery {
 
 /** Rows per insert statement: under SQLite's 32,766 and PostgreSQL's 65,535 parameters at 9 columns. */
 const rowsPerStatement = 1_000;
-/** SQLite: a `to` bound is exact on time_ms; on the key it allows for lines that took later milliseconds' keys. */
-const spillAllowanceKeys = 3_600_000 * keysPerMs;
+/** SQLite: a `to` bound is exact on time_ms; on the key it allows a minute of keys for lines that took later milliseconds' keys (120 million lines at one instant would be needed to pass it). */
+const spillAllowanceKeys = 60_000 * keysPerMs;
 
 type Builder = ExpressionBuilder<ObservabilityTables, 'log_lines'>;
 type Row = { id?: number | string | undefined; time_ms: number | string; service: string; level: number; msg: string; req_id: string | null; trace_id: string | null; org: string | null; fields: string };

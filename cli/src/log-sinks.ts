@@ -1,0 +1,87 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseEnv } from 'node:util';
+import { defaultLogFileMaxBytes, RotatingLogFile, serviceLogFile } from './log-files.js';
+import { logRecordOf } from './log-record.js';
+import { observabilityLogSender, type ShipperTokens } from './log-sender.js';
+import { LogShipper, type LogShippingStats } from './log-shipper.js';
+
+export interface LogSinksOptions {
+  readonly home: string;
+  readonly services: readonly string[];
+  readonly env: NodeJS.ProcessEnv;
+  readonly say: (line: string) => void;
+}
+
+/** Where the supervised services' lines go besides the terminal: their files, and observability. */
+export interface LogSinks {
+  line(service: string, line: string, stream: 'stdout' | 'stderr'): void;
+  /** Undefined when lines are not shipped (observability not run, or no log-shipper secret). */
+  shipping(): LogShippingStats | undefined;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens each service's log file and, when observability is among the services run, a shipper to
+ * it with the `log-shipper` client's token. Observability's own lines go to its file only: shipped
+ * to itself, each ingestion would log a line that is ingested, and so on. A file that cannot be
+ * written (disk full) is said once and the lines go on to the terminal.
+ */
+export async function openLogSinks(options: LogSinksOptions): Promise<LogSinks> {
+  const settings = { ...readEnvFile(options.home), ...options.env };
+  const maxBytes = Number(settings.LIFT_LOG_FILE_MAX_BYTES) > 0 ? Number(settings.LIFT_LOG_FILE_MAX_BYTES) : defaultLogFileMaxBytes;
+  const files = new Map<string, RotatingLogFile>();
+  const failedFiles = new Set<string>();
+  const shipping = options.services.includes('observability') ? await shipperFor(settings, options.say) : undefined;
+  const shipper = shipping?.shipper;
+  let reportedDrops = 0;
+  const dropReport = setInterval(() => {
+    const dropped = shipper?.stats().dropped ?? 0;
+    if (dropped > reportedDrops) options.say(`log shipping dropped ${dropped - reportedDrops} lines (observability slow or away; ${dropped} since the start). The files in data/logs have them all.`);
+    reportedDrops = dropped;
+  }, 10_000);
+  dropReport.unref();
+  return {
+    line(service, line, stream) {
+      const record = logRecordOf(service, line, stream);
+      if (record === undefined) return;
+      if (!failedFiles.has(service)) {
+        let file = files.get(service);
+        if (!file) files.set(service, (file = new RotatingLogFile(serviceLogFile(options.home, service), maxBytes)));
+        try {
+          file.write(`${record}\n`);
+        } catch (error) {
+          failedFiles.add(service);
+          options.say(`cannot write ${file.path} (${(error as Error).message}); ${service}'s lines go on to the terminal${shipper ? ' and observability' : ''} only`);
+        }
+      }
+      if (shipper && service !== 'observability') shipper.push(record);
+    },
+    shipping: () => shipper?.stats(),
+    async close() {
+      clearInterval(dropReport);
+      await shipper?.close(3_000);
+      await shipping?.release();
+      for (const file of files.values()) file.close();
+    },
+  };
+}
+
+async function shipperFor(settings: Record<string, string | undefined>, say: (line: string) => void): Promise<{ shipper: LogShipper; release: () => Promise<void> } | undefined> {
+  // The kit (its client-credentials token source) is loaded only when lines are shipped: it is large.
+  const kit = await import('@lift/kit');
+  const secret = kit.serviceClientSecrets(settings.SERVICE_CLIENT_SECRETS).get('log-shipper');
+  if (secret === undefined) {
+    say('log shipping to observability is off: SERVICE_CLIENT_SECRETS has no log-shipper secret (the log files in data/logs are written)');
+    return undefined;
+  }
+  const http = kit.createHttpClient({ service: 'lift-log-shipper', version: '0.1.0' });
+  const tokens: ShipperTokens = kit.serviceTokenSource({ http, authUrl: settings.AUTH_SERVICE_URL ?? 'http://127.0.0.1:8001', clientId: 'log-shipper', clientSecret: secret, clock: kit.systemClock });
+  const send = observabilityLogSender({ observabilityUrl: settings.OBSERVABILITY_SERVICE_URL ?? 'http://127.0.0.1:8004', tokens });
+  return { shipper: new LogShipper({ send }), release: () => http.close() };
+}
+
+function readEnvFile(home: string): Record<string, string | undefined> {
+  const file = join(home, '.env.local');
+  return existsSync(file) ? parseEnv(readFileSync(file, 'utf8')) : {};
+}

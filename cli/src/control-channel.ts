@@ -50,7 +50,12 @@ export async function openControlChannel(path: string, handle: ControlHandler): 
   mkdirSync(dirname(path), { recursive: true, mode: privateDirectoryMode });
   chmodSync(dirname(path), privateDirectoryMode);
   await removeStaleSocket(path);
-  const server = createServer((socket) => serve(socket, handle));
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    serve(socket, handle);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(path, () => {
@@ -59,7 +64,7 @@ export async function openControlChannel(path: string, handle: ControlHandler): 
     });
   });
   chmodSync(path, 0o600);
-  return { close: () => closeServer(server, path) };
+  return { close: () => closeServer(server, sockets, path) };
 }
 
 async function removeStaleSocket(path: string): Promise<void> {
@@ -85,12 +90,14 @@ function answers(path: string): Promise<boolean> {
   });
 }
 
-function closeServer(server: Server, path: string): Promise<void> {
+/** Stops listening at once: a client that keeps its connection open (answered or not) does not hold the shutdown up. */
+function closeServer(server: Server, sockets: Set<Socket>, path: string): Promise<void> {
   return new Promise((resolve) => {
     server.close(() => {
       rmSync(path, { force: true });
       resolve();
     });
+    for (const socket of sockets) socket.destroy();
   });
 }
 

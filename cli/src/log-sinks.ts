@@ -61,7 +61,8 @@ export async function openLogSinks(options: LogSinksOptions): Promise<LogSinks> 
     async close() {
       clearInterval(dropReport);
       await shipper?.close(3_000);
-      await shipping?.release();
+      // The HTTP client waits for calls in flight; a dying auth or observability must not hold the shutdown up.
+      if (shipping) await Promise.race([shipping.release(), new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
       for (const file of files.values()) file.close();
     },
   };

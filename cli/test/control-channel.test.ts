@@ -105,3 +105,16 @@ describe('the control channel of a running lift up', () => {
     await expect(askSupervisor(path, { command: 'status' }, 2_000)).rejects.toBeInstanceOf(SupervisorNotRunningError);
   });
 });
+
+describe('closing the control channel', () => {
+  it('does not wait for a client that keeps its connection open', async () => {
+    const path = controlSocketPath(home());
+    const channel = await openControlChannel(path, echo);
+    const idle = createConnection(path);
+    await new Promise((resolve) => idle.once('connect', resolve));
+    const started = Date.now();
+    await channel.close();
+    expect(Date.now() - started).toBeLessThan(1_000);
+    idle.destroy();
+  });
+});

@@ -34,11 +34,16 @@ export async function openLogSinks(options: LogSinksOptions): Promise<LogSinks> 
   const failedFiles = new Set<string>();
   const shipping = options.services.includes('observability') ? await shipperFor(settings, options.say) : undefined;
   const shipper = shipping?.shipper;
+  // Said when lines were dropped, at most once a minute: an observability away for an hour
+  // should not fill the terminal with the same line.
   let reportedDrops = 0;
+  let reportedAt = 0;
   const dropReport = setInterval(() => {
     const dropped = shipper?.stats().dropped ?? 0;
-    if (dropped > reportedDrops) options.say(`log shipping dropped ${dropped - reportedDrops} lines (observability slow or away; ${dropped} since the start). The files in data/logs have them all.`);
+    if (dropped === reportedDrops || Date.now() - reportedAt < 60_000) return;
+    options.say(`log shipping dropped ${dropped - reportedDrops} lines (observability slow or away; ${dropped} since the start). The files in data/logs have them all.`);
     reportedDrops = dropped;
+    reportedAt = Date.now();
   }, 10_000);
   dropReport.unref();
   return {

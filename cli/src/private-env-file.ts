@@ -1,4 +1,4 @@
-import { appendFileSync, chmodSync, closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { appendFileSync, chmodSync, closeSync, fsyncSync, openSync, readFileSync, realpathSync, renameSync, rmSync, writeSync } from 'node:fs';
 
 /**
  * Appends generated secrets to `.env.local` and leaves the file readable by its owner only. A new
@@ -18,7 +18,9 @@ export function appendSecretsToEnvFile(envFile: string, text: string): void {
  * Returns false when the file has no such line.
  */
 export function replaceEnvFileLine(envFile: string, name: string, value: string): boolean {
-  const lines = readFileSync(envFile, 'utf8').split('\n');
+  // A symlinked .env.local stays a symlink: the file it points to is the one rewritten.
+  const target = realpathSync(envFile);
+  const lines = readFileSync(target, 'utf8').split('\n');
   const pattern = new RegExp(`^\\s*(?:export\\s+)?${name}\\s*=`);
   let index = -1;
   lines.forEach((line, at) => {
@@ -27,7 +29,8 @@ export function replaceEnvFileLine(envFile: string, name: string, value: string)
   if (index < 0) return false;
   // A value outside this alphabet is quoted, so '#' or spaces in a secret never cut it short.
   lines[index] = `${name}=${/^[A-Za-z0-9_:,.+/=-]*$/.test(value) ? value : `"${value.replace(/(["\\])/g, '\\$1')}"`}`;
-  const temporary = `${envFile}.${process.pid}.tmp`;
+  const temporary = `${target}.${process.pid}.tmp`;
+  rmSync(temporary, { force: true });
   const fd = openSync(temporary, 'wx', 0o600);
   try {
     writeSync(fd, lines.join('\n'));
@@ -38,7 +41,7 @@ export function replaceEnvFileLine(envFile: string, name: string, value: string)
     throw error;
   }
   closeSync(fd);
-  renameSync(temporary, envFile);
-  chmodSync(envFile, 0o600);
+  renameSync(temporary, target);
+  chmodSync(target, 0o600);
   return true;
 }

@@ -77,3 +77,20 @@ describe('the services\' client secrets', () => {
     expect(readFileSync(join(home, '.env.local'), 'utf8')).toBe('SERVICE_CLIENT_SECRETS=gateway:from-file\n');
   });
 });
+
+describe('rewriting one line of .env.local', () => {
+  it('rewrites the file a symlinked .env.local points to, keeping the link', async () => {
+    const { lstatSync, symlinkSync } = await import('node:fs');
+    const { replaceEnvFileLine } = await import('../src/private-env-file.js');
+    const home = mkdtempSync(join(tmpdir(), 'lift-admin-'));
+    writeFileSync(join(home, 'shared.env'), 'A=1\nSERVICE_CLIENT_SECRETS=gateway:g\nB=2\n');
+    symlinkSync(join(home, 'shared.env'), join(home, '.env.local'));
+    expect(replaceEnvFileLine(join(home, '.env.local'), 'SERVICE_CLIENT_SECRETS', 'gateway:g,log-shipper:s')).toBe(true);
+    expect(lstatSync(join(home, '.env.local')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(home, 'shared.env'), 'utf8')).toBe('A=1\nSERVICE_CLIENT_SECRETS=gateway:g,log-shipper:s\nB=2\n');
+    expect(statSync(join(home, 'shared.env')).mode & 0o777).toBe(0o600);
+    expect(replaceEnvFileLine(join(home, '.env.local'), 'MISSING', 'x')).toBe(false);
+    expect(replaceEnvFileLine(join(home, '.env.local'), 'B', 'has # and space')).toBe(true);
+    expect(parseEnv(readFileSync(join(home, 'shared.env'), 'utf8')).B).toBe('has # and space');
+  });
+});

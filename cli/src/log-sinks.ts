@@ -74,17 +74,35 @@ export async function openLogSinks(options: LogSinksOptions): Promise<LogSinks> 
 }
 
 async function shipperFor(settings: Record<string, string | undefined>, say: (line: string) => void): Promise<{ shipper: LogShipper; release: () => Promise<void> } | undefined> {
-  // The kit (its client-credentials token source) is loaded only when lines are shipped: it is large.
-  const kit = await import('@lift/kit');
-  const secret = kit.serviceClientSecrets(settings.SERVICE_CLIENT_SECRETS).get('log-shipper');
+  const secret = clientSecret(settings.SERVICE_CLIENT_SECRETS, 'log-shipper');
   if (secret === undefined) {
     say('log shipping to observability is off: SERVICE_CLIENT_SECRETS has no log-shipper secret (the log files in data/logs are written)');
     return undefined;
   }
-  const http = kit.createHttpClient({ service: 'lift-log-shipper', version: '0.1.0' });
-  const tokens: ShipperTokens = kit.serviceTokenSource({ http, authUrl: settings.AUTH_SERVICE_URL ?? 'http://127.0.0.1:8001', clientId: 'log-shipper', clientSecret: secret, clock: kit.systemClock });
+  // The kit's client-credentials token source, loaded at the first batch rather than before the
+  // services start: importing the kit takes ~0.9 s and ~100 MB, which should not delay them.
+  let loaded: Promise<{ tokens: ShipperTokens; close: () => Promise<void> }> | undefined;
+  const load = () =>
+    (loaded ??= import('@lift/kit').then((kit) => {
+      const http = kit.createHttpClient({ service: 'lift-log-shipper', version: '0.1.0' });
+      const tokens = kit.serviceTokenSource({ http, authUrl: settings.AUTH_SERVICE_URL ?? 'http://127.0.0.1:8001', clientId: 'log-shipper', clientSecret: secret, clock: kit.systemClock });
+      return { tokens, close: () => http.close() };
+    }));
+  const tokens: ShipperTokens = {
+    token: async () => (await load()).tokens.token(),
+    refused: (token) => void load().then((source) => source.tokens.refused(token)),
+  };
   const send = observabilityLogSender({ observabilityUrl: settings.OBSERVABILITY_SERVICE_URL ?? 'http://127.0.0.1:8004', tokens });
-  return { shipper: new LogShipper({ send }), release: () => http.close() };
+  return { shipper: new LogShipper({ send }), release: async () => (loaded ? (await loaded).close() : undefined) };
+}
+
+/** One client's secret in SERVICE_CLIENT_SECRETS (`name:secret,…`, as the kit's serviceClientSecrets reads it). */
+function clientSecret(setting: string | undefined, client: string): string | undefined {
+  for (const pair of (setting ?? '').split(',')) {
+    const separator = pair.indexOf(':');
+    if (separator > 0 && pair.slice(0, separator).trim() === client) return pair.slice(separator + 1).trim();
+  }
+  return undefined;
 }
 
 function readEnvFile(home: string): Record<string, string | undefined> {

@@ -82,15 +82,15 @@ async function supervise(options: UpOptions, selected: readonly CatalogEntry[], 
       env: { NODE_ENV: 'development', HOST: '127.0.0.1', MODULE_URL_ALLOWED_NETWORKS: '127.0.0.0/8', ...process.env, PORT: String(entry.port) },
     })),
   });
-  supervisor.start();
-  writeRunFile(files.supervisorPidFile, `${process.pid}\n`);
-  writeRunFile(files.servicesFile, `${JSON.stringify(supervisor.pids(), null, 2)}\n`);
-
   let stopping = false;
+  // Listening before the pid file is written: whoever sees the pid can reach the channel.
   const channel = await openControlChannel(controlSocketPath(options.home), controlHandler(supervisor, sinks, () => stopping)).catch((error: unknown) => {
     say(`"lift stop" and "lift start" are not available: ${(error as Error).message}`);
     return undefined;
   });
+  supervisor.start();
+  writeRunFile(files.supervisorPidFile, `${process.pid}\n`);
+  writeRunFile(files.servicesFile, `${JSON.stringify(supervisor.pids(), null, 2)}\n`);
   const stopped = new Promise<void>((resolve) => {
     const stop = (): void => {
       if (stopping) return;

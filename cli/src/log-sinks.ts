@@ -34,17 +34,8 @@ export async function openLogSinks(options: LogSinksOptions): Promise<LogSinks> 
   const failedFiles = new Set<string>();
   const shipping = options.services.includes('observability') ? await shipperFor(settings, options.say) : undefined;
   const shipper = shipping?.shipper;
-  // Said when lines were dropped, at most once a minute: an observability away for an hour
-  // should not fill the terminal with the same line.
-  let reportedDrops = 0;
-  let reportedAt = 0;
-  const dropReport = setInterval(() => {
-    const dropped = shipper?.stats().dropped ?? 0;
-    if (dropped === reportedDrops || Date.now() - reportedAt < 60_000) return;
-    options.say(`log shipping dropped ${dropped - reportedDrops} lines (observability slow or away; ${dropped} since the start). The files in data/logs have them all.`);
-    reportedDrops = dropped;
-    reportedAt = Date.now();
-  }, 10_000);
+  const reporter = dropReporter(options.say);
+  const dropReport = setInterval(() => reporter(shipper?.stats().dropped ?? 0, Date.now()), 10_000);
   dropReport.unref();
   return {
     line(service, line, stream) {
@@ -70,6 +61,21 @@ export async function openLogSinks(options: LogSinksOptions): Promise<LogSinks> 
       if (shipping) await Promise.race([shipping.release(), new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
       for (const file of files.values()) file.close();
     },
+  };
+}
+
+/**
+ * Says when lines were dropped, at most once a minute: an observability away for an hour should
+ * not fill the terminal with the same line.
+ */
+export function dropReporter(say: (line: string) => void): (dropped: number, now: number) => void {
+  let reported = 0;
+  let reportedAt = Number.NEGATIVE_INFINITY;
+  return (dropped, now) => {
+    if (dropped === reported || now - reportedAt < 60_000) return;
+    say(`log shipping dropped ${dropped - reported} lines (observability slow or away; ${dropped} since the start). The files in data/logs have them all.`);
+    reported = dropped;
+    reportedAt = now;
   };
 }
 

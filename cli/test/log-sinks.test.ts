@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { serviceLogFile } from '../src/log-files.js';
-import { openLogSinks } from '../src/log-sinks.js';
+import { dropReporter, openLogSinks } from '../src/log-sinks.js';
 
 const servers: Server[] = [];
 afterEach(async () => {
@@ -79,5 +79,23 @@ describe('where the supervised services\' lines go', () => {
     expect(said).toEqual([expect.stringContaining('SERVICE_CLIENT_SECRETS has no log-shipper secret')]);
     await noSecret.close();
     expect(existsSync(serviceLogFile(home, 'registry'))).toBe(true);
+  });
+});
+
+describe('the drop report', () => {
+  it('is a lift: line when lines were dropped since the last one, at most once a minute', () => {
+    const said: string[] = [];
+    const report = dropReporter((line) => said.push(line));
+    report(0, 0);
+    expect(said).toEqual([]);
+    report(120, 10_000);
+    expect(said).toEqual(['log shipping dropped 120 lines (observability slow or away; 120 since the start). The files in data/logs have them all.']);
+    report(500, 20_000);
+    report(900, 60_000);
+    expect(said).toHaveLength(1);
+    report(900, 70_000);
+    expect(said[1]).toBe('log shipping dropped 780 lines (observability slow or away; 900 since the start). The files in data/logs have them all.');
+    report(900, 200_000);
+    expect(said).toHaveLength(2);
   });
 });

@@ -1,9 +1,10 @@
-import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ensureDevelopmentAdmin, firstLoginHint, type DevelopmentAdmin } from '../src/development-admin.js';
+import { replaceEnvFileLine } from '../src/private-env-file.js';
 
 describe('the development platform admin', () => {
   it('is generated once into .env.local, readable only by its owner', () => {
@@ -79,9 +80,7 @@ describe('the services\' client secrets', () => {
 });
 
 describe('rewriting one line of .env.local', () => {
-  it('rewrites the file a symlinked .env.local points to, keeping the link', async () => {
-    const { lstatSync, symlinkSync } = await import('node:fs');
-    const { replaceEnvFileLine } = await import('../src/private-env-file.js');
+  it('rewrites the file a symlinked .env.local points to, keeping the link', () => {
     const home = mkdtempSync(join(tmpdir(), 'lift-admin-'));
     writeFileSync(join(home, 'shared.env'), 'A=1\nSERVICE_CLIENT_SECRETS=gateway:g\nB=2\n');
     symlinkSync(join(home, 'shared.env'), join(home, '.env.local'));

@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -211,7 +211,6 @@ describe('lift logs when observability is down or refuses', () => {
     appendFileSync(file, `${JSON.stringify({ level: 'warn', time: '2026-11-30T10:00:05.000Z', service: 'registry', msg: 'appended' })}\n`);
     await expect.poll(() => printed.out).toContain('WARN  appended');
     appendFileSync(file, `${JSON.stringify({ level: 'info', time: '2026-11-30T10:00:06.000Z', service: 'registry', msg: 'last before rotation' })}\n`);
-    const { renameSync } = await import('node:fs');
     renameSync(file, `${file}.1`);
     writeFileSync(file, `${JSON.stringify({ level: 'info', time: '2026-11-30T10:00:07.000Z', service: 'registry', msg: 'first after rotation' })}\n`);
     await expect.poll(() => printed.out).toContain('first after rotation');

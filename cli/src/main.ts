@@ -2,6 +2,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildCommand } from './build-command.js';
 import { downCommand } from './down-command.js';
+import { logLevels } from './log-file-reader.js';
+import { logsCommand, sinceTime } from './logs-command.js';
+import { controllableNames, serviceControlCommand } from './service-control-command.js';
 import { UnknownServiceError } from './service-catalog.js';
 import { statusCommand } from './status-command.js';
 import { upCommand } from './up-command.js';
@@ -17,9 +20,22 @@ memory 8003, observability 8004, registry 8005). LIFT_HOME: where .env.local and
       --with-modules also start the example modules (modules/_template) once the core is ready
       --timeout MS   how long to wait for readiness (default 60000)
   down             stop a detached "lift up"
+  stop <service>   stop one service of the running "lift up" (SIGTERM, SIGKILL after 15 s); it stays
+                   stopped, not restarted, until "lift start"
+  start <service>  start a service stopped with "lift stop"; answers once it is ready
+      --timeout MS   how long to wait for readiness (default 60000; exit 1 if not ready by then)
   build [service…] bundle the services into dist/services (what "up" and the images run)
-  status           health, readiness, version and uptime of every service (exit 1 if any is not ready)
+  status           health, readiness, version and uptime of every service (exit 1 if any is not ready),
+                   services stopped with "lift stop", and how log shipping to observability goes
       --json         the same as JSON
+  logs [service]   log lines from observability (LIFT_TOKEN, or the admin in .env.local), or from
+                   data/logs/<service>.log when observability is down or refuses (said on stderr)
+      --follow       keep printing new lines (observability's live tail, or the files)
+      --request-id ID  only the lines of one request
+      --level L      this level and above: ${logLevels.join(', ')}
+      --since T      from a time on: 30s, 15m, 2h, 1d or an ISO time
+      --limit N      at most N lines before following (default 100)
+      --json         the lines as JSON, one a line
 `;
 
 // The repository root holds the services' code; the home (the root unless LIFT_HOME says
@@ -37,6 +53,11 @@ async function main(argv: readonly string[]): Promise<number> {
       'with-modules': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       timeout: { type: 'string', default: '60000' },
+      follow: { type: 'boolean', short: 'f', default: false },
+      'request-id': { type: 'string' },
+      level: { type: 'string' },
+      since: { type: 'string' },
+      limit: { type: 'string', default: '100' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -53,11 +74,44 @@ async function main(argv: readonly string[]): Promise<number> {
     case 'build':
       return buildCommand(root, rest);
     case 'status':
-      return statusCommand(values.json);
+      return statusCommand(values.json, home);
+    case 'stop':
+    case 'start':
+      return serviceControlCommand(home, command, rest, Number(values.timeout));
+    case 'logs':
+      return logs(rest, values);
     default:
       process.stderr.write(`lift: unknown command "${command}"\n${usage}`);
       return 2;
   }
+}
+
+async function logs(rest: readonly string[], values: { follow: boolean; 'request-id'?: string; level?: string; since?: string; limit: string; json: boolean }): Promise<number> {
+  const refuse = (message: string): number => {
+    process.stderr.write(`lift: ${message}\n`);
+    return 2;
+  };
+  const [service, ...extra] = rest;
+  if (extra.length > 0) return refuse('logs takes one service at most');
+  if (service !== undefined && !controllableNames.includes(service)) return refuse(`unknown service ${JSON.stringify(service)}; choose from ${controllableNames.join(', ')}`);
+  if (values.level !== undefined && !(logLevels as readonly string[]).includes(values.level)) return refuse(`unknown level ${JSON.stringify(values.level)}; choose from ${logLevels.join(', ')}`);
+  const from = values.since === undefined ? undefined : sinceTime(values.since);
+  if (values.since !== undefined && from === undefined) return refuse('--since takes 30s, 15m, 2h, 1d or an ISO time');
+  const limit = Number(values.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) return refuse('--limit takes a whole number from 1 to 10000');
+  const stop = new AbortController();
+  process.once('SIGINT', () => stop.abort());
+  return logsCommand({
+    home,
+    filters: { ...(service ? { service } : {}), ...(values.level ? { level: values.level } : {}), ...(values['request-id'] ? { requestId: values['request-id'] } : {}), ...(from ? { from } : {}) },
+    follow: values.follow,
+    json: values.json,
+    limit,
+    env: process.env,
+    out: process.stdout,
+    err: process.stderr,
+    signal: stop.signal,
+  });
 }
 
 main(process.argv.slice(2)).then(

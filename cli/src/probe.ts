@@ -8,6 +8,8 @@ export interface ServiceProbe {
   readonly reason?: string;
   readonly version?: string;
   readonly uptimeSeconds?: number;
+  /** Stopped on purpose with `lift stop` (what the supervisor says, not the probe). */
+  readonly stopped?: boolean;
 }
 
 export async function probeService(name: string, url: string, timeoutMs = 1_500): Promise<ServiceProbe> {

@@ -13,6 +13,12 @@ export const coreServices: readonly CatalogEntry[] = [
   { name: 'gateway', port: 8000 },
 ];
 
+/**
+ * The OAuth clients \`lift up\` generates secrets for (SERVICE_CLIENT_SECRETS): each service, and
+ * the supervisor itself shipping the services' log lines to observability.
+ */
+export const serviceClientNames: readonly string[] = ['gateway', 'auth', 'billing', 'memory', 'observability', 'registry', 'log-shipper'];
+
 export class UnknownServiceError extends Error {}
 
 /** The services named on the command line (all six when none is named), in catalog order. */

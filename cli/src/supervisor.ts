@@ -19,6 +19,8 @@ export interface SupervisorOptions {
   readonly formatLine?: (line: string) => string;
   /** Sees each line a service writes to stdout, as written (`lift up` looks for notices in them). */
   readonly onLine?: (service: string, line: string) => void;
+  /** Sees each line a service writes to stderr (crashes, Node's warnings: what its logger did not write). */
+  readonly onErrorLine?: (service: string, line: string) => void;
   readonly colors?: boolean;
   readonly firstRestartDelayMs?: number;
   readonly maxRestartDelayMs?: number;
@@ -32,6 +34,26 @@ interface Supervised {
   startedAt: number;
   restartDelayMs: number;
   restartTimer: NodeJS.Timeout | undefined;
+  /** Stopped with `lift stop`: not restarted until `lift start`. */
+  stoppedOnPurpose: boolean;
+  /** A `lift stop` still waiting for the process to exit. */
+  pendingStop: Promise<void> | undefined;
+  restarts: number;
+}
+
+/** What the supervisor knows of one process, for `lift status`. */
+export interface SupervisedState {
+  readonly name: string;
+  /** running: a process is up; restarting: it died and is waiting to be started again; stopped: by `lift stop`. */
+  readonly state: 'running' | 'restarting' | 'stopped';
+  readonly pid?: number;
+  readonly restarts: number;
+}
+
+export class UnknownSupervisedServiceError extends Error {
+  constructor(readonly known: readonly string[]) {
+    super(`not supervised here; choose from ${known.join(', ')}`);
+  }
 }
 
 const palette = [36, 35, 33, 32, 34, 31];
@@ -49,13 +71,11 @@ export class Supervisor {
   constructor(options: SupervisorOptions) {
     this.options = options;
     this.width = Math.max(8, ...options.services.map((service) => service.name.length));
-    this.supervised = options.services.map((service) => ({
-      service,
-      child: undefined,
-      startedAt: 0,
-      restartDelayMs: options.firstRestartDelayMs ?? 500,
-      restartTimer: undefined,
-    }));
+    this.supervised = options.services.map((service) => this.entryFor(service));
+  }
+
+  private entryFor(service: SupervisedService): Supervised {
+    return { service, child: undefined, startedAt: 0, restartDelayMs: this.options.firstRestartDelayMs ?? 500, restartTimer: undefined, stoppedOnPurpose: false, pendingStop: undefined, restarts: 0 };
   }
 
   start(): void {
@@ -64,7 +84,7 @@ export class Supervisor {
 
   /** Starts one more process under supervision (a module, once the core is ready). */
   add(service: SupervisedService): void {
-    const entry = { service, child: undefined, startedAt: 0, restartDelayMs: this.options.firstRestartDelayMs ?? 500, restartTimer: undefined };
+    const entry = this.entryFor(service);
     this.supervised.push(entry);
     this.launch(entry, this.supervised.length - 1);
   }
@@ -73,29 +93,76 @@ export class Supervisor {
     return Object.fromEntries(this.supervised.map((entry) => [entry.service.name, entry.child?.pid]));
   }
 
+  names(): string[] {
+    return this.supervised.map((entry) => entry.service.name);
+  }
+
+  states(): SupervisedState[] {
+    return this.supervised.map((entry) => {
+      const running = isRunning(entry.child);
+      const state = entry.stoppedOnPurpose && !running ? 'stopped' : running ? 'running' : 'restarting';
+      return { name: entry.service.name, state, ...(running && entry.child?.pid !== undefined ? { pid: entry.child.pid } : {}), restarts: entry.restarts };
+    });
+  }
+
   async stop(timeoutMs: number): Promise<void> {
     this.stopping = true;
-    const running = this.supervised.filter((entry) => {
-      clearTimeout(entry.restartTimer);
-      return entry.child !== undefined && entry.child.exitCode === null && entry.child.signalCode === null;
-    });
     await Promise.all(
-      running.map(
-        (entry) =>
-          new Promise<void>((resolve) => {
-            const child = entry.child as ChildProcess;
-            const killTimer = setTimeout(() => {
-              this.options.say(`${entry.service.name} did not stop within ${timeoutMs} ms; killing it`);
-              child.kill('SIGKILL');
-            }, timeoutMs);
-            child.once('exit', () => {
-              clearTimeout(killTimer);
-              resolve();
-            });
-            child.kill('SIGTERM');
-          }),
-      ),
+      this.supervised.map((entry) => {
+        clearTimeout(entry.restartTimer);
+        return this.terminate(entry, timeoutMs);
+      }),
     );
+  }
+
+  /**
+   * `lift stop <service>`: SIGTERM, SIGKILL after the deadline; resolves once the process has
+   * exited. The service stays stopped — not restarted — until `startService`.
+   */
+  async stopService(name: string, timeoutMs: number): Promise<'stopped' | 'already-stopped'> {
+    const entry = this.entryNamed(name);
+    const wasStopped = entry.stoppedOnPurpose && !isRunning(entry.child);
+    entry.stoppedOnPurpose = true;
+    clearTimeout(entry.restartTimer);
+    entry.restartTimer = undefined;
+    entry.pendingStop ??= this.terminate(entry, timeoutMs).finally(() => (entry.pendingStop = undefined));
+    await entry.pendingStop;
+    if (!wasStopped) this.options.say(`${name} stopped (lift stop); "lift start ${name}" starts it again`);
+    return wasStopped ? 'already-stopped' : 'stopped';
+  }
+
+  /** `lift start <service>`: starts a service stopped on purpose (after its stop has finished). */
+  async startService(name: string): Promise<'started' | 'already-running'> {
+    const entry = this.entryNamed(name);
+    if (entry.pendingStop) await entry.pendingStop;
+    if (!entry.stoppedOnPurpose || this.stopping) return 'already-running';
+    entry.stoppedOnPurpose = false;
+    entry.restartDelayMs = this.options.firstRestartDelayMs ?? 500;
+    this.options.say(`${name} starting (lift start)`);
+    this.launch(entry, this.supervised.indexOf(entry));
+    return 'started';
+  }
+
+  private entryNamed(name: string): Supervised {
+    const entry = this.supervised.find((candidate) => candidate.service.name === name);
+    if (!entry) throw new UnknownSupervisedServiceError(this.names());
+    return entry;
+  }
+
+  private terminate(entry: Supervised, timeoutMs: number): Promise<void> {
+    const child = entry.child;
+    if (!child || !isRunning(child)) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const killTimer = setTimeout(() => {
+        this.options.say(`${entry.service.name} did not stop within ${timeoutMs} ms; killing it`);
+        child.kill('SIGKILL');
+      }, timeoutMs);
+      child.once('exit', () => {
+        clearTimeout(killTimer);
+        resolve();
+      });
+      child.kill('SIGTERM');
+    });
   }
 
   private launch(entry: Supervised, index: number): void {
@@ -113,9 +180,14 @@ export class Supervisor {
       onLine?.(service.name, line);
       return formatLine ? formatLine(line) : line;
     });
-    pipeWithPrefix(child.stderr, this.options.output, prefix);
+    const { onErrorLine } = this.options;
+    pipeWithPrefix(child.stderr, this.options.output, prefix, (line) => {
+      onErrorLine?.(service.name, line);
+      return line;
+    });
     child.on('exit', (code, signal) => {
-      if (this.stopping) return;
+      if (this.stopping || entry.stoppedOnPurpose || entry.child !== child) return;
+      entry.restarts += 1;
       const ranMs = Date.now() - entry.startedAt;
       if (ranMs >= (this.options.stableAfterMs ?? 30_000)) entry.restartDelayMs = this.options.firstRestartDelayMs ?? 500;
       const delay = entry.restartDelayMs;
@@ -129,6 +201,10 @@ export class Supervisor {
     const label = `${name.padEnd(this.width)} | `;
     return this.options.colors ? `\u001b[${palette[index % palette.length]}m${label}\u001b[0m` : label;
   }
+}
+
+function isRunning(child: ChildProcess | undefined): child is ChildProcess {
+  return child !== undefined && child.exitCode === null && child.signalCode === null;
 }
 
 // Source maps make stack traces point at the TypeScript, but loading them costs ~40 MB a

@@ -2,16 +2,21 @@ import { spawn } from 'node:child_process';
 import { closeSync, fstatSync, mkdirSync, openSync, readSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { buildServices, serviceEntry } from './build-services.js';
+import { controlSocketPath, openControlChannel, type ControlAnswer, type ControlHandler, type ControlRefusal } from './control-channel.js';
+import { openLogSinks, type LogSinks } from './log-sinks.js';
 import { ensureDevelopmentAdmin, firstLoginHint, type DevelopmentAdmin } from './development-admin.js';
 import { formatLogLine } from './log-line-format.js';
 import { developmentModuleKey, exampleModules, moduleProcesses } from './modules-command.js';
 import { isPortTaken } from './port-check.js';
 import { waitUntilReady } from './probe.js';
 import { isAlive, privateDirectoryMode, removeRunFiles, runFilesFor, runningSupervisorPid, writeRunFile } from './run-files.js';
-import { selectServices, type CatalogEntry } from './service-catalog.js';
+import { coreServices, selectServices, type CatalogEntry } from './service-catalog.js';
 import { StartupNotices } from './startup-notices.js';
 import { serviceUrl, statusTable } from './status-command.js';
 import { Supervisor } from './supervisor.js';
+
+/** How long `lift stop` and `lift down` give a service between SIGTERM and SIGKILL. */
+export const stopDeadlineMs = 15_000;
 
 export interface UpOptions {
   /** The repository: where the services' code is built from. */
@@ -57,12 +62,17 @@ async function supervise(options: UpOptions, selected: readonly CatalogEntry[], 
   say(`building ${selected.map((entry) => entry.name).join(', ')}`);
   const { outdir } = await buildServices(options.root, selected.map((entry) => entry.name));
   const notices = new StartupNotices();
+  const sinks = await openLogSinks({ home: options.home, services: selected.map((entry) => entry.name), env: process.env, say });
   const supervisor = new Supervisor({
     cwd: options.home,
     output: process.stdout,
     say,
     colors: process.stdout.isTTY === true,
-    onLine: (_service, line) => notices.observe(line),
+    onLine: (service, line) => {
+      notices.observe(line);
+      sinks.line(service, line, 'stdout');
+    },
+    onErrorLine: (service, line) => sinks.line(service, line, 'stderr'),
     ...(options.jsonLogs ? {} : { formatLine: formatLogLine }),
     services: selected.map((entry) => ({
       name: entry.name,
@@ -72,21 +82,28 @@ async function supervise(options: UpOptions, selected: readonly CatalogEntry[], 
       env: { NODE_ENV: 'development', HOST: '127.0.0.1', MODULE_URL_ALLOWED_NETWORKS: '127.0.0.0/8', ...process.env, PORT: String(entry.port) },
     })),
   });
+  let stopping = false;
+  // Listening before the pid file is written: whoever sees the pid can reach the channel.
+  const channel = await openControlChannel(controlSocketPath(options.home), controlHandler(supervisor, sinks, () => stopping)).catch((error: unknown) => {
+    say(`"lift stop" and "lift start" are not available: ${(error as Error).message}`);
+    return undefined;
+  });
   supervisor.start();
   writeRunFile(files.supervisorPidFile, `${process.pid}\n`);
   writeRunFile(files.servicesFile, `${JSON.stringify(supervisor.pids(), null, 2)}\n`);
-
-  let stopping = false;
   const stopped = new Promise<void>((resolve) => {
     const stop = (): void => {
       if (stopping) return;
       stopping = true;
       say('stopping');
-      void supervisor.stop(15_000).then(() => {
+      void (async () => {
+        await channel?.close();
+        await supervisor.stop(stopDeadlineMs);
+        await sinks.close();
         removeRunFiles(files);
         say('all services stopped');
         resolve();
-      });
+      })();
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
@@ -116,6 +133,27 @@ async function supervise(options: UpOptions, selected: readonly CatalogEntry[], 
   }
   await stopped;
   return 0;
+}
+
+/** What the control channel (`lift stop`, `lift start`, `lift status`) asks of this supervisor. */
+function controlHandler(supervisor: Supervisor, sinks: LogSinks, isStopping: () => boolean): ControlHandler {
+  return async (request): Promise<ControlAnswer | ControlRefusal> => {
+    if (request.command === 'status') return { ok: true, pid: process.pid, services: supervisor.states(), logShipping: sinks.shipping() ?? null };
+    const name = request.service as string;
+    const names = supervisor.names();
+    if (!names.includes(name)) return { ok: false, error: 'unknown-service', detail: `this lift up runs ${names.join(', ')}`, services: names };
+    if (isStopping()) return { ok: false, error: 'failed', detail: 'the platform is stopping' };
+    if (request.command === 'stop') return { ok: true, result: await supervisor.stopService(name, stopDeadlineMs) };
+    const result = await supervisor.startService(name);
+    const [probe] = await waitUntilReady([{ name, url: urlOf(name) }], request.timeoutMs ?? 60_000, isStopping);
+    return { ok: true, result, ready: probe?.ready === true, ...(probe?.reason ? { reason: probe.reason } : {}) };
+  };
+}
+
+/** Where a supervised process answers: a core service on its seed port, or an example module. */
+function urlOf(name: string): string {
+  const port = coreServices.find((entry) => entry.name === name)?.port ?? exampleModules.find((module) => module.name === name)?.port;
+  return serviceUrl(port ?? 0);
 }
 
 async function startDetached(options: UpOptions, selected: readonly CatalogEntry[], admin: DevelopmentAdmin | undefined): Promise<number> {

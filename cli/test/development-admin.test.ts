@@ -1,9 +1,10 @@
-import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ensureDevelopmentAdmin, firstLoginHint, type DevelopmentAdmin } from '../src/development-admin.js';
+import { replaceEnvFileLine } from '../src/private-env-file.js';
 
 describe('the development platform admin', () => {
   it('is generated once into .env.local, readable only by its owner', () => {
@@ -43,5 +44,52 @@ describe('the development platform admin', () => {
     expect(fromEnvironment).toEqual({ email: 'ops@example.com', envFile: join(home, '.env.local'), source: 'from the environment' });
     expect(firstLoginHint(fromEnvironment as DevelopmentAdmin, 'http://localhost:8000')).toMatch(/^platform admin: ops@example.com \(from the environment\)$/m);
     expect(ensureDevelopmentAdmin(home, { NODE_ENV: 'production' })).toBeUndefined();
+  });
+});
+
+describe('the services\' client secrets', () => {
+  it('include the log shipper\'s when generated', () => {
+    const home = mkdtempSync(join(tmpdir(), 'lift-admin-'));
+    ensureDevelopmentAdmin(home, {});
+    const secrets = parseEnv(readFileSync(join(home, '.env.local'), 'utf8')).SERVICE_CLIENT_SECRETS ?? '';
+    expect(secrets.split(',').map((pair) => pair.split(':')[0])).toEqual(['gateway', 'auth', 'billing', 'memory', 'observability', 'registry', 'log-shipper']);
+  });
+
+  it('gain the log shipper\'s in an older .env.local, the line rewritten in place, every other line kept, the file private', () => {
+    const home = mkdtempSync(join(tmpdir(), 'lift-admin-'));
+    const envFile = join(home, '.env.local');
+    const before = ['# mine', 'LOG_LEVEL=debug', 'SERVICE_CLIENT_SECRETS=gateway:g-secret,auth:a-secret', 'LIFT_ADMIN_EMAIL=me@example.com', 'LIFT_ADMIN_PASSWORD=pw # comment', ''].join('\n');
+    writeFileSync(envFile, before, { mode: 0o644 });
+    chmodSync(envFile, 0o644);
+    ensureDevelopmentAdmin(home, {});
+    const after = readFileSync(envFile, 'utf8');
+    const lines = after.split('\n');
+    expect(lines[2]).toMatch(/^SERVICE_CLIENT_SECRETS=gateway:g-secret,auth:a-secret,log-shipper:[A-Za-z0-9_-]{32}$/);
+    expect(lines.filter((_, at) => at !== 2)).toEqual(before.split('\n').filter((_, at) => at !== 2));
+    expect(statSync(envFile).mode & 0o777).toBe(0o600);
+    ensureDevelopmentAdmin(home, {});
+    expect(readFileSync(envFile, 'utf8')).toBe(after);
+  });
+
+  it('leave a setting from the environment alone', () => {
+    const home = mkdtempSync(join(tmpdir(), 'lift-admin-'));
+    writeFileSync(join(home, '.env.local'), 'SERVICE_CLIENT_SECRETS=gateway:from-file\n');
+    ensureDevelopmentAdmin(home, { SERVICE_CLIENT_SECRETS: 'gateway:from-env', LIFT_ADMIN_EMAIL: 'a@b.c', LIFT_ADMIN_PASSWORD: 'x' });
+    expect(readFileSync(join(home, '.env.local'), 'utf8')).toBe('SERVICE_CLIENT_SECRETS=gateway:from-file\n');
+  });
+});
+
+describe('rewriting one line of .env.local', () => {
+  it('rewrites the file a symlinked .env.local points to, keeping the link', () => {
+    const home = mkdtempSync(join(tmpdir(), 'lift-admin-'));
+    writeFileSync(join(home, 'shared.env'), 'A=1\nSERVICE_CLIENT_SECRETS=gateway:g\nB=2\n');
+    symlinkSync(join(home, 'shared.env'), join(home, '.env.local'));
+    expect(replaceEnvFileLine(join(home, '.env.local'), 'SERVICE_CLIENT_SECRETS', 'gateway:g,log-shipper:s')).toBe(true);
+    expect(lstatSync(join(home, '.env.local')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(home, 'shared.env'), 'utf8')).toBe('A=1\nSERVICE_CLIENT_SECRETS=gateway:g,log-shipper:s\nB=2\n');
+    expect(statSync(join(home, 'shared.env')).mode & 0o777).toBe(0o600);
+    expect(replaceEnvFileLine(join(home, '.env.local'), 'MISSING', 'x')).toBe(false);
+    expect(replaceEnvFileLine(join(home, '.env.local'), 'B', 'has # and space')).toBe(true);
+    expect(parseEnv(readFileSync(join(home, 'shared.env'), 'utf8')).B).toBe('has # and space');
   });
 });

@@ -15,11 +15,13 @@ export const tenantRolePermissions: Readonly<Record<TenantRole, readonly string[
 
 /**
  * Permissions in the one platform organisation, whose members run this installation: the
- * platform-wide powers over modules, plans and every tenant's observability data.
+ * platform-wide powers over modules, plans and every tenant's observability data. Only its owners
+ * and admins manage alert rules and alerts (`observability:admin`); nobody's role gives
+ * `observability:ingest`, which only the `log-shipper` client holds (service-permissions.ts).
  */
 export const platformRolePermissions: Readonly<Record<TenantRole, readonly string[]>> = {
-  owner: [...owner, 'platform:admin', 'registry:admin', 'registry:heartbeat', 'billing:admin', 'observability:read'],
-  admin: [...admin, 'platform:admin', 'registry:admin', 'registry:heartbeat', 'billing:admin', 'observability:read'],
+  owner: [...owner, 'platform:admin', 'registry:admin', 'registry:heartbeat', 'billing:admin', 'observability:read', 'observability:admin'],
+  admin: [...admin, 'platform:admin', 'registry:admin', 'registry:heartbeat', 'billing:admin', 'observability:read', 'observability:admin'],
   member: [...member, 'observability:read'],
   viewer: [...viewer, 'observability:read'],
 };

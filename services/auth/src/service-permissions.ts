@@ -9,4 +9,7 @@ export const servicePermissions: Readonly<Record<string, readonly string[]>> = {
   billing: ['registry:read', 'org:lookup'],
   memory: ['billing:usage', 'registry:routes'],
   observability: ['registry:read', 'observability:read'],
+  // Not a service but the \`lift up\` supervisor, shipping the services' log lines to observability
+  // (POST /v1/logs): it may write log lines and nothing else, not even read them back.
+  'log-shipper': ['observability:ingest'],
 };

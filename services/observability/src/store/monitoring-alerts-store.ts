@@ -16,7 +16,7 @@ export interface AlertPosition {
 /** Alert rules, alerts and the notification outbox. */
 export function monitoringAlertsStore(db: Kysely<ObservabilityTables>) {
   return {
-    rules: (): Promise<AlertRuleRow[]> => db.selectFrom('alert_rules').selectAll().orderBy('created_at').orderBy('id').execute(),
+    rules: (): Promise<AlertRuleRow[]> => db.selectFrom('alert_rules').selectAll().orderBy('created_at').orderBy('name').orderBy('id').execute(),
     rule: (id: string): Promise<AlertRuleRow | undefined> => db.selectFrom('alert_rules').selectAll().where('id', '=', id).executeTakeFirst(),
     async insertRule(row: AlertRuleRow): Promise<void> {
       await db.insertInto('alert_rules').values(row).execute();

@@ -29,7 +29,10 @@ export function totalsFromExposition(text: string): ServiceTotals {
   let requests = 0;
   let errors = 0;
   const buckets = new Map<string, number>();
-  for (const family of parsePrometheusTextFormat(text)) {
+  // parse-prometheus-text-format 1.1 folds every labelled series of a histogram family into one
+  // series without labels (its flattenMetrics keeps the last value per `le`). Declared untyped,
+  // a histogram's `_bucket` lines come back as samples of their own, labels and `le` intact.
+  for (const family of parsePrometheusTextFormat(text.replace(/^# TYPE (\S+) histogram$/gm, '# TYPE $1 untyped'))) {
     if (family.name === 'http_requests_total') {
       for (const sample of family.metrics) {
         if (!counted(sample.labels)) continue;
@@ -37,10 +40,11 @@ export function totalsFromExposition(text: string): ServiceTotals {
         requests += value;
         if (/^5\d\d$/.test(sample.labels?.status ?? '')) errors += value;
       }
-    } else if (family.name === 'http_request_duration_seconds' && family.type === 'HISTOGRAM') {
+    } else if (family.name === 'http_request_duration_seconds_bucket') {
       for (const sample of family.metrics) {
-        if (!counted(sample.labels)) continue;
-        for (const [le, count] of Object.entries(sample.buckets ?? {})) buckets.set(le, (buckets.get(le) ?? 0) + numberOf(count));
+        const le = sample.labels?.le;
+        if (le === undefined || !counted(sample.labels)) continue;
+        buckets.set(le, (buckets.get(le) ?? 0) + numberOf(sample.value));
       }
     }
   }

@@ -64,7 +64,7 @@ export function serviceToken(name: string, permissions: readonly string[]): Prom
 
 // --- monitoring (health monitor, status, overview, alerts) ---
 import type { ServerResponse } from 'node:http';
-import { sendJson, startStandIn, type StandIn } from '../../../tests/support/stand-in-server.js';
+import { sendJson, startStandIn, type ReceivedRequest, type StandIn } from '../../../tests/support/stand-in-server.js';
 import type { MonitoringDeps } from '../src/monitoring/monitoring-setup.js';
 
 /** How a stand-in for one of the six services answers: a status, or `hang` (past any timeout), or `reset` (the connection drops). */
@@ -76,6 +76,8 @@ export interface PlatformStandIn {
   ready: StandInAnswer;
   /** Its /metrics (the Prometheus text format), as the services' metrics plugin writes it. */
   metrics: string;
+  /** Answers other requests (auth's token endpoint, the registry's health summary); true when it did. */
+  other: (request: ReceivedRequest, response: ServerResponse) => boolean;
 }
 
 const platformServiceNames = ['gateway', 'auth', 'billing', 'memory', 'observability', 'registry'] as const;
@@ -100,12 +102,12 @@ export async function startPlatformStandIns(): Promise<{ services: Record<(typeo
   const services = {} as Record<(typeof platformServiceNames)[number], PlatformStandIn>;
   const env: Record<string, string> = {};
   for (const name of platformServiceNames) {
-    const standIn: { health: StandInAnswer; ready: StandInAnswer; metrics: string } = { health: 200, ready: 200, metrics: serviceExposition(name, []) };
+    const standIn: Omit<PlatformStandIn, 'stand'> = { health: 200, ready: 200, metrics: serviceExposition(name, []), other: () => false };
     const stand = await startStandIn((request, response) => {
+      if (standIn.other(request, response)) return;
       if (request.url === '/health') return answer(response, standIn.health, '{"status":"ok"}');
       if (request.url === '/ready') return answer(response, standIn.ready, standIn.ready === 200 ? '{"status":"ready"}' : '{"status":"not ready"}');
       if (request.url === '/metrics') return answer(response, 200, standIn.metrics, 'text/plain; version=0.0.4');
-      if (request.url === '/v1/health-summary') return sendJson(response, 200, { total: 0, healthy: 0, unhealthy: 0, unknown: 0, disabled: 0, modules: [] });
       return sendJson(response, 404, {});
     });
     services[name] = Object.assign(standIn, { stand });

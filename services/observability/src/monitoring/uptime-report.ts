@@ -57,17 +57,20 @@ const tallyFor = (tallies: Map<string, Tally>, target: string): Tally => {
  * counted per value; a week of 10-second checks is 168 rows per service.
  */
 export async function uptimeFigures(store: MonitoringStore, now: number): Promise<Map<string, Record<UptimeWindow, WindowFigures>>> {
-  const hourly = async (windowMs: number) => {
-    const from = now - windowMs;
-    const tallies = new Map<string, Tally>();
-    for (const row of await store.health.hoursSince(isoAt(from - (from % 3_600_000)))) {
+  const hourStart = (windowMs: number) => isoAt(now - windowMs - ((now - windowMs) % 3_600_000));
+  const dayFrom = hourStart(uptimeWindows['24h']);
+  const day = new Map<string, Tally>();
+  const week = new Map<string, Tally>();
+  // One read of the week's hours serves both windows.
+  for (const row of await store.health.hoursSince(hourStart(uptimeWindows['7d']))) {
+    const latencies = Object.entries(JSON.parse(row.latencies) as Record<string, number>);
+    for (const tallies of row.hour >= dayFrom ? [day, week] : [week]) {
       const tally = tallyFor(tallies, row.target);
       tally.checks += row.checks;
       tally.up += row.up_checks;
-      for (const [ms, count] of Object.entries(JSON.parse(row.latencies) as Record<string, number>)) tally.latencies.set(Number(ms), (tally.latencies.get(Number(ms)) ?? 0) + count);
+      for (const [ms, count] of latencies) tally.latencies.set(Number(ms), (tally.latencies.get(Number(ms)) ?? 0) + count);
     }
-    return tallies;
-  };
+  }
   const lastHour = new Map<string, Tally>();
   for (const row of await store.health.checksSince(isoAt(now - uptimeWindows['1h']))) {
     const tally = tallyFor(lastHour, row.target);
@@ -75,7 +78,6 @@ export async function uptimeFigures(store: MonitoringStore, now: number): Promis
     if (row.state === 'up') tally.up += 1;
     if (row.latency_ms !== null) tally.latencies.set(row.latency_ms, (tally.latencies.get(row.latency_ms) ?? 0) + 1);
   }
-  const [day, week] = await Promise.all([hourly(uptimeWindows['24h']), hourly(uptimeWindows['7d'])]);
   const targets = new Set([...lastHour.keys(), ...week.keys()]);
   return new Map([...targets].map((target) => [target, { '1h': figures(lastHour.get(target)), '24h': figures(day.get(target)), '7d': figures(week.get(target)) }]));
 }

@@ -1,29 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { createLease, openSharedState, systemClock, type SharedState } from '../src/index.js';
-import { testRedisUrl, uniqueName } from './backing-services.js';
-import { skipUnless } from '../../../tests/support/skip-rule.js';
-import { closeWhenDone } from './helper.js';
+import { sharedStateImplementations } from './shared-state-implementations.js';
+import { createLease } from '../src/index.js';
 
-/** The lease and the compare-and-set it stands on, on both implementations of the shared state. */
-const implementations: { name: string; enabled: boolean; open: () => Promise<SharedState> }[] = [
-  { name: 'in-process', enabled: true, open: () => openSharedState({ REDIS_KEY_PREFIX: 'unused:' }, systemClock) },
-  {
-    name: 'Redis',
-    enabled: !skipUnless(testRedisUrl !== undefined, 'leases on Redis', 'TEST_REDIS_URL'),
-    open: () => openSharedState({ REDIS_URL: testRedisUrl, REDIS_KEY_PREFIX: `${uniqueName('lift-lease')}:` }, systemClock),
-  },
-];
-
-async function openState(open: () => Promise<SharedState>): Promise<SharedState> {
-  const state = await open();
-  closeWhenDone(() => state.close());
-  return state;
-}
+const implementations = sharedStateImplementations('leases');
 
 for (const implementation of implementations) {
   describe.skipIf(!implementation.enabled)(`leases: ${implementation.name}`, () => {
     it('replaces and deletes a value only while it holds the expected one', async () => {
-      const state = await openState(implementation.open);
+      const state = await implementation.open();
       expect(await state.replaceIfEquals('key', 'one', 'two')).toBe(false);
       expect(await state.get('key')).toBeUndefined();
       await state.set('key', 'one');
@@ -38,14 +22,14 @@ for (const implementation of implementations) {
     });
 
     it('gives a renewed value a new expiry', async () => {
-      const state = await openState(implementation.open);
+      const state = await implementation.open();
       await state.set('short', 'mine', { ttlMs: 60_000 });
       expect(await state.replaceIfEquals('short', 'mine', 'mine', { ttlMs: 30 })).toBe(true);
       await expect.poll(() => state.get('short'), { interval: 10, timeout: 2_000 }).toBeUndefined();
     });
 
     it('has one holder at a time, renewed by its holder only, and free once released', async () => {
-      const state = await openState(implementation.open);
+      const state = await implementation.open();
       const first = createLease({ state, key: 'prober', ttlMs: 60_000, holder: 'replica-1' });
       const second = createLease({ state, key: 'prober', ttlMs: 60_000, holder: 'replica-2' });
       const attempts = await Promise.all([first.acquireOrRenew(), second.acquireOrRenew()]);
@@ -61,7 +45,7 @@ for (const implementation of implementations) {
     });
 
     it('is taken over once its holder stops renewing, and the old holder cannot take it back', async () => {
-      const state = await openState(implementation.open);
+      const state = await implementation.open();
       const dying = createLease({ state, key: 'evaluator', ttlMs: 40, holder: 'replica-1' });
       const standby = createLease({ state, key: 'evaluator', ttlMs: 60_000, holder: 'replica-2' });
       expect(await dying.acquireOrRenew()).toBe(true);
@@ -72,7 +56,7 @@ for (const implementation of implementations) {
     });
 
     it('lets exactly one of many replicas take a free lease', async () => {
-      const state = await openState(implementation.open);
+      const state = await implementation.open();
       const replicas = Array.from({ length: 8 }, (_, index) => createLease({ state, key: 'contended', ttlMs: 60_000, holder: `replica-${index}` }));
       const taken = await Promise.all(replicas.map((lease) => lease.acquireOrRenew()));
       expect(taken.filter(Boolean)).toHaveLength(1);

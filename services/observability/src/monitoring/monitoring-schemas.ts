@@ -87,7 +87,7 @@ export const AlertRuleInput = Type.Object(
     checks: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000, description: 'service_down: checks in a row that find the service not up (default 3)' })),
     thresholdPercent: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100, description: 'error_rate: share of 5xx answers above which it fires' })),
     thresholdMs: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 600_000, description: 'latency_p95: p95 latency above which it fires' })),
-    forSeconds: Type.Optional(Type.Integer({ minimum: 10, maximum: 604_800, description: 'error_rate, latency_p95: the window the figure is taken over (default 300)' })),
+    forSeconds: Type.Optional(Type.Integer({ minimum: 10, maximum: 3_600, description: 'error_rate, latency_p95: the window the figure is taken over, up to an hour (default 300)' })),
     severity: Type.Optional(Severity),
     enabled: Type.Optional(Type.Boolean()),
     channels: Type.Optional(Type.Array(Channel, { maxItems: 10 })),

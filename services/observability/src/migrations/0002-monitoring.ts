@@ -70,6 +70,7 @@ export const monitoringMigration: Migration = {
     await db.schema
       .createTable('alerts')
       .addColumn('id', 'text', (column) => column.primaryKey())
+      .addColumn('source', 'text', (column) => column.notNull())
       .addColumn('rule_id', 'text', (column) => column.notNull())
       .addColumn('fingerprint', 'text', (column) => column.notNull())
       .addColumn('rule_name', 'text', (column) => column.notNull())

@@ -15,6 +15,7 @@ export async function fireAlert(domain: MonitoringDomain, rule: AlertRuleRow, ta
   const at = isoAt(domain.clock.now());
   const row: AlertRow = {
     id: randomUUID(),
+    source: 'rule',
     rule_id: rule.id,
     fingerprint: fingerprintOf(rule.id, target),
     rule_name: rule.name,

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { AlertRow, DeliveryRow } from '../store/monitoring-store.js';
 import type { NotificationChannel } from './alert-rules.js';
-import type { AlertRuleKind, AlertSeverity, AlertState } from './monitoring-tables.js';
+import type { AlertRuleKind, AlertSeverity, AlertSource, AlertState } from './monitoring-tables.js';
 
 export interface Alert {
   readonly id: string;
+  readonly source: AlertSource;
   readonly ruleId: string;
   readonly ruleName: string;
   readonly kind: AlertRuleKind;
@@ -22,6 +23,7 @@ export interface Alert {
 export function alertView(row: AlertRow): Alert {
   return {
     id: row.id,
+    source: row.source,
     ruleId: row.rule_id,
     ruleName: row.rule_name,
     kind: row.kind,

@@ -48,6 +48,7 @@ const Traffic = {
 
 export const AlertBody = Type.Object({
   id: Type.String(),
+  source: literals(['rule'], { description: 'what opened it: one of the alert rules' }),
   ruleId: Type.String(),
   ruleName: Type.String(),
   kind: Kind,

@@ -6,6 +6,8 @@ export type TargetKind = 'service' | 'module';
 export type AlertRuleKind = 'service_down' | 'error_rate' | 'latency_p95' | 'module_unhealthy';
 export type AlertSeverity = 'critical' | 'warning' | 'info';
 export type AlertState = 'firing' | 'acknowledged' | 'resolved';
+/** Who opened an alert: one of this service's rules (part 2 adds Alertmanager). */
+export type AlertSource = 'rule';
 export type DeliveryState = 'pending' | 'delivered' | 'failed';
 
 /** The tables the health monitor, alerts and notifications own (Kysely row types). */
@@ -38,6 +40,7 @@ export interface MonitoringTables {
   /** At most one open (firing or acknowledged) alert per fingerprint (rule + target): a unique partial index. */
   alerts: {
     id: string;
+    source: AlertSource;
     rule_id: string;
     fingerprint: string;
     rule_name: string;

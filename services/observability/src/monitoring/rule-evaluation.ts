@@ -71,7 +71,8 @@ export async function evaluateRules(domain: MonitoringDomain): Promise<{ fired: 
       return traffic;
     },
   };
-  const openFingerprints = new Set(open.map((alert) => alert.fingerprint));
+  const ruleAlerts = open.filter((alert) => alert.source === 'rule');
+  const openFingerprints = new Set(ruleAlerts.map((alert) => alert.fingerprint));
   const stillHolding = new Set<string>();
   let fired = 0;
   for (const rule of rules.filter((candidate) => candidate.enabled === 1)) {
@@ -83,7 +84,7 @@ export async function evaluateRules(domain: MonitoringDomain): Promise<{ fired: 
     }
   }
   let resolved = 0;
-  for (const alert of open.filter((candidate) => !stillHolding.has(candidate.fingerprint))) {
+  for (const alert of ruleAlerts.filter((candidate) => !stillHolding.has(candidate.fingerprint))) {
     try {
       await resolveAlert(domain, alert.id, 'system');
       resolved += 1;

@@ -30,8 +30,9 @@ export function totalsFromExposition(text: string): ServiceTotals {
   let errors = 0;
   const buckets = new Map<string, number>();
   // parse-prometheus-text-format 1.1 folds every labelled series of a histogram family into one
-  // series without labels (its flattenMetrics keeps the last value per `le`). Declared untyped,
-  // a histogram's `_bucket` lines come back as samples of their own, labels and `le` intact.
+  // series without labels, the last value per `le` winning (upstream issue #13, fix in the
+  // unmerged PR #8). Declared untyped, a histogram's `_bucket` lines come back as samples of
+  // their own, labels and `le` intact; the monitoring tests read the kit's real output.
   for (const family of parsePrometheusTextFormat(text.replace(/^# TYPE (\S+) histogram$/gm, '# TYPE $1 untyped'))) {
     if (family.name === 'http_requests_total') {
       for (const sample of family.metrics) {

@@ -68,6 +68,7 @@ export { createLogger, type Logger, type LoggerOptions } from './logger.js';
 export { runService, startService, type RunningService, type ServiceDefinition } from './run-service.js';
 export { createServiceContext, openServiceDatabase, type ServiceContext, type ServiceDatabase, type ServiceDatabaseOptions } from './service-context.js';
 export type { DatabaseServiceDeps, ServiceDeps } from './service-deps.js';
+export { createLease, type Lease, type LeaseOptions } from './leases/lease.js';
 export { InProcessState } from './state/in-process-state.js';
 export { openSharedState, type SharedStateSettings } from './state/open-shared-state.js';
 export type {

@@ -1,29 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { openSharedState, systemClock, type SharedState } from '../src/index.js';
-import { testRedisUrl, uniqueName } from './backing-services.js';
-import { skipUnless } from '../../../tests/support/skip-rule.js';
-import { closeWhenDone } from './helper.js';
+import { sharedStateImplementations } from './shared-state-implementations.js';
 
-/** Both implementations, each with its own namespace so parallel tests never meet. */
-const implementations: { name: string; enabled: boolean; open: () => Promise<SharedState> }[] = [
-  { name: 'in-process', enabled: true, open: () => openSharedState({ REDIS_KEY_PREFIX: 'unused:' }, systemClock) },
-  {
-    name: 'Redis',
-    enabled: !skipUnless(testRedisUrl !== undefined, 'shared state on Redis', 'TEST_REDIS_URL'),
-    open: () => openSharedState({ REDIS_URL: testRedisUrl, REDIS_KEY_PREFIX: `${uniqueName('lift-test')}:` }, systemClock),
-  },
-];
-
-async function openState(open: () => Promise<SharedState>): Promise<SharedState> {
-  const state = await open();
-  closeWhenDone(() => state.close());
-  return state;
-}
+const implementations = sharedStateImplementations('shared state');
 
 for (const implementation of implementations) {
   describe.skipIf(!implementation.enabled)(`shared state: ${implementation.name}`, () => {
     it('counts within a window that starts with the first increment', async () => {
-      const state = await openState(implementation.open);
+      const state = await implementation.open();
       expect(await state.increment('hits', 1, 60_000)).toMatchObject({ value: 1 });
       const second = await state.increment('hits', 4, 60_000);
       expect(second.value).toBe(5);
@@ -33,14 +16,14 @@ for (const implementation of implementations) {
     });
 
     it('forgets a counter when its window ends', async () => {
-      const state = await openState(implementation.open);
+      const state = await implementation.open();
       await state.increment('short', 1, 30);
       await expect.poll(() => state.get('short'), { interval: 10, timeout: 2_000 }).toBeUndefined();
       expect((await state.increment('short', 1, 60_000)).value).toBe(1);
     });
 
     it('stores values, with expiry and set-if-absent', async () => {
-      const state = await openState(implementation.open);
+      const state = await implementation.open();
       expect(await state.set('key', 'one')).toBe(true);
       expect(await state.set('key', 'two', { onlyIfAbsent: true })).toBe(false);
       expect(await state.get('key')).toBe('one');
@@ -52,7 +35,7 @@ for (const implementation of implementations) {
     });
 
     it('delivers published messages to subscribers until they unsubscribe', async () => {
-      const state = await openState(implementation.open);
+      const state = await implementation.open();
       const received: string[] = [];
       const unsubscribe = await state.subscribe('module-changes', (message) => received.push(message));
       await state.publish('module-changes', 'first');
@@ -65,7 +48,7 @@ for (const implementation of implementations) {
     });
 
     it('delivers stream entries to each consumer group once, in order, until acknowledged', async () => {
-      const state = await openState(implementation.open);
+      const state = await implementation.open();
       const ids = [
         await state.appendToStream('usage', { id: 'e1', type: 'api_call' }),
         await state.appendToStream('usage', { id: 'e2', type: 'api_call' }),
@@ -85,7 +68,7 @@ for (const implementation of implementations) {
     });
 
     it('lets another consumer take over entries a dead consumer held, only once they are stale', async () => {
-      const state = await openState(implementation.open);
+      const state = await implementation.open();
       await state.appendToStream('usage', { id: 'held' });
       await state.readGroup('usage', 'billing', 'billing-dead');
       expect(await state.claimStale('usage', 'billing', 'billing-live', 60_000)).toEqual([]);
@@ -95,7 +78,7 @@ for (const implementation of implementations) {
     });
 
     it('wakes a blocked reader when an entry arrives', async () => {
-      const state = await openState(implementation.open);
+      const state = await implementation.open();
       await state.readGroup('events', 'gateway', 'gw-1');
       const reading = state.readGroup('events', 'gateway', 'gw-1', { blockMs: 5_000 });
       await state.appendToStream('events', { id: 'late' });
@@ -104,7 +87,7 @@ for (const implementation of implementations) {
     });
 
     it('gives every stream reader every entry after where it started (a broadcast), in order', async () => {
-      const state = await openState(implementation.open);
+      const state = await implementation.open();
       expect(await state.lastStreamId('revocations')).toBe('0-0');
       await state.appendToStream('revocations', { key: 'before' });
       const start = await state.lastStreamId('revocations');
@@ -121,7 +104,7 @@ for (const implementation of implementations) {
     });
 
     it('returns nothing after the block time when nothing arrives', async () => {
-      const state = await openState(implementation.open);
+      const state = await implementation.open();
       expect(await state.readGroup('quiet', 'gateway', 'gw-1', { blockMs: 20 })).toEqual([]);
     });
   });

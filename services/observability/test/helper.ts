@@ -61,3 +61,94 @@ export function tenantAdmin(organisation = 'org-a'): Promise<Record<string, stri
 export function serviceToken(name: string, permissions: readonly string[]): Promise<Record<string, string>> {
   return bearerFor({ secret, organisation: platformOrganisation, permissions, subject: `svc:${name}`, lifetimeSeconds: 3600 * 24 * 30 });
 }
+
+// --- monitoring (health monitor, status, overview, alerts) ---
+import type { ServerResponse } from 'node:http';
+import { sendJson, startStandIn, type ReceivedRequest, type StandIn } from '../../../tests/support/stand-in-server.js';
+import type { MonitoringDeps } from '../src/monitoring/monitoring-setup.js';
+
+/** How a stand-in for one of the six services answers: a status, or `hang` (past any timeout), or `reset` (the connection drops). */
+export type StandInAnswer = number | 'hang' | 'reset';
+
+export interface PlatformStandIn {
+  readonly stand: StandIn;
+  health: StandInAnswer;
+  ready: StandInAnswer;
+  /** Its /metrics (the Prometheus text format), as the services' metrics plugin writes it. */
+  metrics: string;
+  /** Answers other requests (auth's token endpoint, the registry's health summary); true when it did. */
+  other: (request: ReceivedRequest, response: ServerResponse) => boolean;
+}
+
+const platformServiceNames = ['gateway', 'auth', 'billing', 'memory', 'observability', 'registry'] as const;
+const urlSettings: Record<(typeof platformServiceNames)[number], string> = {
+  gateway: 'GATEWAY_URL',
+  auth: 'AUTH_SERVICE_URL',
+  billing: 'BILLING_SERVICE_URL',
+  memory: 'MEMORY_SERVICE_URL',
+  observability: 'OBSERVABILITY_SERVICE_URL',
+  registry: 'REGISTRY_SERVICE_URL',
+};
+
+function answer(response: ServerResponse, how: StandInAnswer, body: string, type = 'application/json'): void {
+  if (how === 'hang') return;
+  if (how === 'reset') return void response.socket?.destroy();
+  response.writeHead(how, { 'content-type': type });
+  response.end(body);
+}
+
+/** Six stand-ins, one per service, healthy and ready until a test changes them; `env` points observability at them. */
+export async function startPlatformStandIns(): Promise<{ services: Record<(typeof platformServiceNames)[number], PlatformStandIn>; env: Record<string, string> }> {
+  const services = {} as Record<(typeof platformServiceNames)[number], PlatformStandIn>;
+  const env: Record<string, string> = {};
+  for (const name of platformServiceNames) {
+    const standIn: Omit<PlatformStandIn, 'stand'> = { health: 200, ready: 200, metrics: serviceExposition(name, []), other: () => false };
+    const stand = await startStandIn((request, response) => {
+      if (standIn.other(request, response)) return;
+      if (request.url === '/health') return answer(response, standIn.health, '{"status":"ok"}');
+      if (request.url === '/ready') return answer(response, standIn.ready, standIn.ready === 200 ? '{"status":"ready"}' : '{"status":"not ready"}');
+      if (request.url === '/metrics') return answer(response, 200, standIn.metrics, 'text/plain; version=0.0.4');
+      return sendJson(response, 404, {});
+    });
+    services[name] = Object.assign(standIn, { stand });
+    env[urlSettings[name]] = stand.url;
+  }
+  return { services, env };
+}
+
+export interface ExpositionSeries {
+  readonly route: string;
+  readonly status: number;
+  readonly count: number;
+  /** Seconds each request took (all the same): which bucket they land in. */
+  readonly seconds: number;
+}
+
+const expositionBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/** `http_requests_total` and `http_request_duration_seconds` as the kit's metrics plugin writes them. */
+export function serviceExposition(service: string, series: readonly ExpositionSeries[]): string {
+  const lines = ['# HELP http_requests_total HTTP requests answered', '# TYPE http_requests_total counter'];
+  for (const entry of series) lines.push(`http_requests_total{method="GET",route="${entry.route}",status="${entry.status}",service="${service}"} ${entry.count}`);
+  lines.push('# HELP http_request_duration_seconds Time to answer an HTTP request', '# TYPE http_request_duration_seconds histogram');
+  for (const entry of series) {
+    const labels = `method="GET",route="${entry.route}",status="${entry.status}",service="${service}"`;
+    for (const le of expositionBuckets) lines.push(`http_request_duration_seconds_bucket{le="${le}",${labels}} ${entry.seconds <= le ? entry.count : 0}`);
+    lines.push(`http_request_duration_seconds_bucket{le="+Inf",${labels}} ${entry.count}`);
+    lines.push(`http_request_duration_seconds_sum{${labels}} ${entry.seconds * entry.count}`);
+    lines.push(`http_request_duration_seconds_count{${labels}} ${entry.count}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Observability pointed at `env` (the stand-ins), its monitor driven by `app.runMonitoringRound()`
+ * instead of a timer; webhooks may reach loopback (the test's receivers).
+ */
+export function buildMonitoring(options: { postgres?: boolean; storage?: Storage; env?: Record<string, string>; clock?: ManualClock } = {}): Promise<ObservabilityUnderTest> {
+  return buildObservability({
+    ...options,
+    env: { SERVICE_CHECK_TIMEOUT_MS: '400', ALERT_WEBHOOK_ALLOWED_NETWORKS: '127.0.0.0/8', ...options.env },
+    deps: (deps): MonitoringDeps => ({ ...deps, monitorOnTimer: false }),
+  });
+}

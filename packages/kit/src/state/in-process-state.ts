@@ -74,6 +74,19 @@ export class InProcessState implements SharedState {
     return existed;
   }
 
+  async replaceIfEquals(key: string, expected: string, value: string, options: Pick<SetOptions, 'ttlMs'> = {}): Promise<boolean> {
+    const now = this.clock.now();
+    if (this.live(key, now)?.value !== expected) return false;
+    this.values.set(key, { value, expiresAt: options.ttlMs === undefined ? undefined : now + options.ttlMs });
+    return true;
+  }
+
+  async deleteIfEquals(key: string, expected: string): Promise<boolean> {
+    if (this.live(key, this.clock.now())?.value !== expected) return false;
+    this.values.delete(key);
+    return true;
+  }
+
   async publish(channel: string, message: string): Promise<void> {
     for (const listener of this.channels.get(channel) ?? []) queueMicrotask(() => listener(message));
   }

@@ -20,8 +20,21 @@ if ttl < 0 then
 end
 return {value, ttl}`;
 
+// Compare-and-set and compare-and-delete: GET and SET (or DEL) in one step, so a lease's holder
+// never renews or deletes a lease that expired and was taken by another replica in between.
+const replaceIfEqualsScript = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if ARGV[3] == '' then redis.call('SET', KEYS[1], ARGV[2]) else redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) end
+return 1`;
+
+const deleteIfEqualsScript = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+return redis.call('DEL', KEYS[1])`;
+
 interface LiftCommands {
   liftIncrement(key: string, by: number, ttlMs: number): Promise<[number, number]>;
+  liftReplaceIfEquals(key: string, expected: string, value: string, ttlMs: string): Promise<number>;
+  liftDeleteIfEquals(key: string, expected: string): Promise<number>;
 }
 
 type RawStreamReply = [string, [string, string[]][]][] | null;
@@ -49,6 +62,8 @@ export class RedisState implements SharedState {
     // Auto-pipelining batches the many small commands of hot paths (rate limits) into one write.
     const redis = new Redis(options.url, { ...redisConnectionOptions, enableAutoPipelining: true });
     redis.defineCommand('liftIncrement', { numberOfKeys: 1, lua: incrementScript });
+    redis.defineCommand('liftReplaceIfEquals', { numberOfKeys: 1, lua: replaceIfEqualsScript });
+    redis.defineCommand('liftDeleteIfEquals', { numberOfKeys: 1, lua: deleteIfEqualsScript });
     // Connection errors surface as failed commands (and in /ready); without a listener ioredis
     // would also print each reconnect attempt as an unhandled error.
     redis.on('error', () => undefined);
@@ -76,6 +91,14 @@ export class RedisState implements SharedState {
 
   async delete(key: string): Promise<boolean> {
     return (await this.redis.del(this.key(key))) > 0;
+  }
+
+  async replaceIfEquals(key: string, expected: string, value: string, options: Pick<SetOptions, 'ttlMs'> = {}): Promise<boolean> {
+    return (await this.redis.liftReplaceIfEquals(this.key(key), expected, value, options.ttlMs === undefined ? '' : String(options.ttlMs))) === 1;
+  }
+
+  async deleteIfEquals(key: string, expected: string): Promise<boolean> {
+    return (await this.redis.liftDeleteIfEquals(this.key(key), expected)) === 1;
   }
 
   async publish(channel: string, message: string): Promise<void> {

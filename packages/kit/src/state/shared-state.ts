@@ -16,6 +16,14 @@ export interface SharedState {
   /** Stores a value; with `onlyIfAbsent` it is stored only when the key is free, and the answer says whether it was. */
   set(key: string, value: string, options?: SetOptions): Promise<boolean>;
   delete(key: string): Promise<boolean>;
+  /**
+   * Stores `value` only while the key holds `expected` (compare-and-set, in one atomic step), with
+   * a new expiry from `options.ttlMs` (none without it); the answer says whether it was stored.
+   * What a lease's holder renews with: a holder whose lease expired and was taken cannot renew it.
+   */
+  replaceIfEquals(key: string, expected: string, value: string, options?: Pick<SetOptions, 'ttlMs'>): Promise<boolean>;
+  /** Deletes the key only while it holds `expected` (atomically): a lease's holder gives it up, never someone else's. */
+  deleteIfEquals(key: string, expected: string): Promise<boolean>;
 
   /** Fire-and-forget broadcast to the subscribers connected now (cache invalidation and the like). */
   publish(channel: string, message: string): Promise<void>;

@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import { createLease } from '@lift/kit';
+import type { MonitoringDomain } from './monitoring-domain.js';
+import { pruneHistory, recordModules, recordServiceChecks } from './health-history.js';
+import { platformServiceUrls, platformServices } from './platform-services.js';
+import type { ModuleHealthSource } from './registry-module-health.js';
+import { evaluateRules } from './rule-evaluation.js';
+import { probeService } from './service-probe.js';
+import type { WebhookSender } from './webhook-sender.js';
+
+export interface RoundReport {
+  /** False when another replica holds the lease: this one did nothing. */
+  readonly led: boolean;
+  readonly fired: number;
+  readonly resolved: number;
+  readonly delivered: number;
+}
+
+export interface MonitorLoop {
+  /** One round now: probes, module health, metrics, rules, notifications, retention (if this replica leads). */
+  runRound(): Promise<RoundReport>;
+  /** Stops the timer, waits for a round in flight and gives the lease up so another replica leads at once. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The monitor's rounds. With several replicas, one holds a lease in the shared state (TTL three
+ * rounds and the probes' timeout, renewed each round) and does the rounds; the others stand by and
+ * take the lease when its holder stops renewing it — by dying, or at once when it shuts down.
+ */
+export function startMonitorLoop(domain: MonitoringDomain, sources: { modules: ModuleHealthSource; sender: WebhookSender }, options: { onTimer: boolean }): MonitorLoop {
+  const { config } = domain;
+  const intervalMs = config.SERVICE_CHECK_INTERVAL_MS;
+  const lease = createLease({ state: domain.state, key: 'observability:monitor-lease', ttlMs: intervalMs * 3 + config.SERVICE_CHECK_TIMEOUT_MS * 2, holder: randomUUID() });
+  const urls = platformServiceUrls(config);
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> | undefined;
+  let stopped = false;
+  let leading = false;
+
+  const runRound = async (): Promise<RoundReport> => {
+    const led = await lease.acquireOrRenew();
+    if (led !== leading) domain.log.info({ holder: lease.holder }, led ? 'this replica now runs the health monitor' : 'another replica runs the health monitor');
+    leading = led;
+    if (!led) return { led, fired: 0, resolved: 0, delivered: 0 };
+    const now = domain.clock.now();
+    const [probes, modules] = await Promise.all([
+      Promise.all(platformServices.map((service) => probeService(domain.http, service, urls[service], config.SERVICE_CHECK_TIMEOUT_MS))),
+      sources.modules(),
+      domain.metrics.collect(now),
+    ]);
+    await recordServiceChecks(domain.store, probes, now);
+    await recordModules(domain.store, modules, now);
+    const { fired, resolved } = await evaluateRules(domain);
+    const delivered = await sources.sender.deliverDue();
+    await pruneHistory(domain.store, config.HEALTH_HISTORY_RETENTION_DAYS, now);
+    return { led, fired, resolved, delivered };
+  };
+
+  const loop = (): void => {
+    if (stopped) return;
+    running = runRound()
+      .catch((error: unknown) => domain.log.error({ err: error }, 'a health monitor round failed'))
+      .finally(() => {
+        if (!stopped) timer = setTimeout(loop, intervalMs);
+      });
+  };
+  if (options.onTimer) timer = setTimeout(loop, 0);
+
+  return {
+    runRound,
+    stop: async () => {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+      await lease.release().catch((error: unknown) => domain.log.warn({ err: error }, 'giving up the health monitor lease failed'));
+    },
+  };
+}

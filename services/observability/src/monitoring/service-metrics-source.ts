@@ -1,0 +1,25 @@
+/** What the overview and the alert rules know of a service's traffic over a window. */
+export interface ServiceTraffic {
+  readonly service: string;
+  readonly requests: number;
+  /** Answers with a 5xx status. */
+  readonly errors: number;
+  readonly requestsPerSecond: number;
+  /** errors / requests, 0..1; null without requests. */
+  readonly errorRatio: number | null;
+  readonly p95Ms: number | null;
+  /** How much of the window the readings cover (less after a start or a gap). */
+  readonly coveredMs: number;
+}
+
+/**
+ * Where request rates, error ratios and latency come from. Part 1 scrapes the services' /metrics
+ * itself (`scrapedServiceMetrics`); a query layer over a time series or Prometheus can take its
+ * place without the overview or the rules changing.
+ */
+export interface ServiceMetricsSource {
+  /** Once per monitor round, on the leader only: read and keep what the summaries need. */
+  collect(now: number): Promise<void>;
+  /** Per service, and all services together (`service: '*'`), over the `windowMs` before `now`; the same on every replica. */
+  traffic(windowMs: number, now: number): Promise<{ readonly services: readonly ServiceTraffic[]; readonly platform: ServiceTraffic }>;
+}

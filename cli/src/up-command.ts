@@ -78,8 +78,9 @@ async function supervise(options: UpOptions, selected: readonly CatalogEntry[], 
       name: entry.name,
       entry: serviceEntry(outdir, entry.name),
       // A laptop's services listen on loopback only unless HOST says otherwise, and modules run
-      // there too, which the registry and the gateway allow only when told.
-      env: { NODE_ENV: 'development', HOST: '127.0.0.1', MODULE_URL_ALLOWED_NETWORKS: '127.0.0.0/8', ...process.env, PORT: String(entry.port) },
+      // there too, which the registry and the gateway allow only when told; so do the webhooks a
+      // developer points alerts at (a local receiver), which observability refuses unless told.
+      env: { NODE_ENV: 'development', HOST: '127.0.0.1', MODULE_URL_ALLOWED_NETWORKS: '127.0.0.0/8', ALERT_WEBHOOK_ALLOWED_NETWORKS: '127.0.0.0/8', ...process.env, PORT: String(entry.port) },
     })),
   });
   let stopping = false;

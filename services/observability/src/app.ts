@@ -1,7 +1,7 @@
 import { authPlugin, createService, serviceTokenVerifier, type DatabaseServiceDeps, type ServiceApp } from '@lift/kit';
 import type { ObservabilityConfig } from './config.js';
 import { startLogs } from './logs/log-setup.js';
-import { startMonitoring } from './monitoring/monitoring-setup.js';
+import { startMonitoring, type MonitoringDeps } from './monitoring/monitoring-setup.js';
 import { observabilityIdentity } from './service-identity.js';
 import type { ObservabilityTables } from './tables.js';
 
@@ -12,7 +12,7 @@ export type ObservabilityDeps = DatabaseServiceDeps<ObservabilityConfig, Observa
  * Two halves that share only the service around them: logs (ingestion, search, tail) and
  * monitoring (health history, status, overview, alerts). Each owns its tables, settings and routes.
  */
-export async function buildApp(deps: ObservabilityDeps): Promise<ServiceApp> {
+export async function buildApp(deps: ObservabilityDeps | MonitoringDeps): Promise<ServiceApp> {
   // Before anything is built: a missing or short HS256 secret is a configuration error.
   const verifier = serviceTokenVerifier(deps.config, deps.clock);
   const app = await createService({ identity: observabilityIdentity, config: deps.config, log: deps.log, clock: deps.clock });

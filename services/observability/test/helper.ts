@@ -26,7 +26,7 @@ export interface ObservabilityUnderTest {
 
 /** The observability app on a fresh database (or `storage`, to restart on earlier tables), ready. */
 export async function buildObservability(
-  options: { postgres?: boolean; storage?: Storage; env?: Record<string, string>; clock?: ManualClock; deps?: (deps: ObservabilityDeps) => ObservabilityDeps } = {},
+  options: { postgres?: boolean; storage?: Storage; env?: Record<string, string>; clock?: ManualClock; deps?: (deps: ObservabilityDeps) => MonitoringDeps } = {},
 ): Promise<ObservabilityUnderTest> {
   const clock = options.clock ?? manualClock();
   const service = await startServiceUnderTest<typeof observabilityConfigSchema, ObservabilityTables>({
@@ -37,7 +37,8 @@ export async function buildObservability(
     env: { JWT_ALGORITHM: 'HS256', JWT_SECRET: secret, ...options.env },
     logLevel: 'info',
     clock,
-    buildApp: (deps) => buildApp(options.deps ? options.deps(deps) : deps),
+    // No monitor on a timer unless a test asks: it would probe whatever listens on the seed's ports.
+    buildApp: (deps) => buildApp(options.deps ? options.deps(deps) : { ...deps, monitorOnTimer: false }),
   });
   return { app: service.app, db: service.db, storage: service.storage, logs: service.logs, clock };
 }

@@ -58,7 +58,7 @@ const allowedFields: Record<AlertRuleKind, readonly string[]> = {
 };
 const moduleIdPattern = /^[a-z][a-z0-9-]{1,47}$/;
 
-/** The rules seeded at first start (docs/api/observability-monitoring.md lists them). */
+/** The rules seeded at first start (docs/api/observability-service.md lists them). */
 export const defaultAlertRules: readonly AlertRuleInput[] = [
   { name: 'Service down', kind: 'service_down', target: '*', checks: 3, severity: 'critical' },
   { name: 'High error rate', kind: 'error_rate', target: '*', thresholdPercent: 5, forSeconds: 300, severity: 'warning' },

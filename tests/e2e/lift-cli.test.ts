@@ -1,4 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { createConnection } from 'node:net';
@@ -7,6 +10,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repositoryRoot } from '../support/service-process.js';
 import { skipUnless } from '../support/skip-rule.js';
+import { backends, testDatabaseUrl } from '../support/backends.js';
+import { testRedisUrl } from '../support/backend.js';
+import pg from 'pg';
 
 const seedPorts = [8000, 8001, 8002, 8003, 8004, 8005];
 const home = mkdtempSync(join(tmpdir(), 'lift-home-'));
@@ -37,7 +43,9 @@ function listening(port: number): Promise<boolean> {
 // suite cannot run, and says so.
 const portsTaken = (await Promise.all(seedPorts.map(listening))).some(Boolean);
 
-describe.skipIf(skipUnless(!portsTaken, 'the lift CLI suite', 'free ports 8000-8005'))('lift up --detach, status and down on the seed\'s ports', () => {
+const seedPortsBusy = skipUnless(!portsTaken, 'the lift CLI suite', 'free ports 8000-8005');
+
+describe.skipIf(seedPortsBusy)('lift up --detach, status and down on the seed\'s ports', () => {
   let upOutput = '';
   beforeAll(async () => {
     // A control socket left behind by a supervisor that was killed (nothing removed it) must not
@@ -191,3 +199,194 @@ describe('lift with a bad command', () => {
     expect(result.stderr).toContain('unknown service payments');
   });
 });
+
+// Issue #15 over a running platform, on each backend: the supervisor ships every service's lines
+// to observability, whose monitor probes the services and fires alerts. A fresh home (and, on
+// PostgreSQL, a fresh database and Redis prefix) for each; the monitor probes every second.
+describe.skipIf(seedPortsBusy).each(backends)('observability over a running lift up on $name', ({ postgres }) => {
+  const platformHome = mkdtempSync(join(tmpdir(), 'lift-obs-home-'));
+  const database = `lift_e2e_${randomBytes(4).toString('hex')}`;
+  const env: Record<string, string> = {
+    SERVICE_CHECK_INTERVAL_MS: '1000',
+    SERVICE_CHECK_TIMEOUT_MS: '800',
+    ALERT_WEBHOOK_RETRY_MS: '200',
+    ...(postgres ? { DATABASE_URL: databaseUrlNamed(database), REDIS_URL: testRedisUrl as string, REDIS_KEY_PREFIX: `${database}:` } : {}),
+  };
+  const run = (...args: string[]) => liftIn(platformHome, env, ...args);
+  const gateway = 'http://127.0.0.1:8000';
+  const receiver = webhookReceiver();
+  let platformToken = '';
+
+  beforeAll(async () => {
+    if (postgres) await adminQuery(`create database ${database}`);
+    await receiver.start();
+    const up = run('up', '--detach');
+    if (up.code !== 0) throw new Error(`lift up failed (${up.code}):\n${up.stdout}\n${up.stderr}`);
+    const settings = parseEnv(readFileSync(join(platformHome, '.env.local'), 'utf8'));
+    platformToken = (await login(settings.LIFT_ADMIN_EMAIL as string, settings.LIFT_ADMIN_PASSWORD as string)).accessToken;
+  }, 120_000);
+  afterAll(async () => {
+    run('down');
+    await receiver.stop();
+    if (postgres) await adminQuery(`drop database if exists ${database} with (force)`);
+  });
+
+  const asPlatform = (path: string, init: RequestInit = {}) => fetch(`${gateway}${path}`, { ...init, headers: { authorization: `Bearer ${platformToken}`, 'content-type': 'application/json', ...init.headers } });
+
+  it('answers the public status through the gateway without a token: names and states only', async () => {
+    const response = await fetch(`${gateway}/observability/v1/status`);
+    expect(response.status).toBe(200);
+    const status = (await response.json()) as { state: string; services: { name: string; state: string }[] };
+    expect(status.services.map((service) => service.name).sort()).toEqual(['auth', 'billing', 'gateway', 'memory', 'observability', 'registry']);
+    for (const service of status.services) expect(Object.keys(service).sort()).toEqual(['name', 'state']);
+    await expect.poll(async () => ((await (await fetch(`${gateway}/observability/v1/status`)).json()) as { state: string }).state, { timeout: 15_000 }).toBe('up');
+  });
+
+  it('finds one request\'s lines across services by its request id: the platform and the tenant\'s own admin, not another tenant', async () => {
+    const suffix = randomBytes(3).toString('hex');
+    const [ada, bob] = await Promise.all([register(`ada-${suffix}@logs.example`), register(`bob-${suffix}@logs.example`)]);
+    const requestId = `e2e-${suffix}`;
+    // A live tail through the gateway, opened before the request: the stream must pass the proxy.
+    const tail = await openEventStream(`${gateway}/observability/v1/logs/stream?requestId=${requestId}`, platformToken);
+    const stored = await fetch(`${gateway}/memory/v1/memories`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ada.accessToken}`, 'content-type': 'application/json', 'x-request-id': requestId },
+      body: JSON.stringify({ content: 'the payment webhook retried too quickly', type: 'incident' }),
+    });
+    expect(stored.status).toBe(201);
+    const servicesOf = async (token: string) => {
+      const answer = await fetch(`${gateway}/observability/v1/logs?requestId=${requestId}`, { headers: { authorization: `Bearer ${token}` } });
+      expect(answer.status).toBe(200);
+      const { items } = (await answer.json()) as { items: { service: string; reqId: string; org?: string }[] };
+      for (const item of items) expect(item.reqId).toBe(requestId);
+      return [...new Set(items.map((item) => item.service))].sort();
+    };
+    await expect.poll(() => servicesOf(platformToken), { timeout: 15_000 }).toEqual(['gateway', 'memory']);
+    expect(await servicesOf(ada.accessToken)).toEqual(['gateway', 'memory']);
+    expect(await servicesOf(bob.accessToken)).toEqual([]);
+    const asked = await fetch(`${gateway}/observability/v1/logs?requestId=${requestId}&org=${ada.organisationId}`, { headers: { authorization: `Bearer ${bob.accessToken}` } });
+    expect(asked.status).toBe(403);
+    expect(((await tail.first()) as { reqId: string }).reqId).toBe(requestId);
+    tail.close();
+
+    // lift logs reads the same lines from observability (not from the files).
+    const logs = run('logs', '--request-id', requestId, '--json');
+    expect(logs.code, logs.stderr).toBe(0);
+    expect(logs.stderr).not.toMatch(/file/i);
+    const shown = logs.stdout.trim().split('\n').map((line) => JSON.parse(line) as { service: string });
+    expect([...new Set(shown.map((line) => line.service))].sort()).toEqual(['gateway', 'memory']);
+  });
+
+  it('lift stop registry fires an alert within the rule\'s checks and notifies the webhook; lift start registry resolves it', async () => {
+    const created = await asPlatform('/observability/v1/alert-rules', {
+      method: 'POST',
+      body: JSON.stringify({ name: 'registry down (e2e)', kind: 'service_down', target: 'registry', checks: 2, severity: 'critical', channels: [{ type: 'webhook', url: receiver.url }] }),
+    });
+    expect(created.status).toBe(201);
+    const rule = (await created.json()) as { id: string };
+    const alertOfRule = async () => {
+      const answer = await asPlatform('/observability/v1/alerts?limit=200');
+      const { items } = (await answer.json()) as { items: { id: string; ruleId: string; state: string; target: string; resolvedBy: string | null }[] };
+      return items.find((alert) => alert.ruleId === rule.id);
+    };
+
+    expect(run('stop', 'registry').code).toBe(0);
+    await expect.poll(alertOfRule, { timeout: 20_000, interval: 250 }).toMatchObject({ state: 'firing', target: 'registry' });
+    await expect.poll(() => receiver.received.map((body) => body.type), { timeout: 10_000 }).toContain('alert.firing');
+    const overview = (await (await asPlatform('/observability/v1/overview')).json()) as { services: { name: string; state: string }[] };
+    expect(overview.services.find((service) => service.name === 'registry')?.state).toBe('down');
+
+    expect(run('start', 'registry').code).toBe(0);
+    await expect.poll(alertOfRule, { timeout: 20_000, interval: 250 }).toMatchObject({ state: 'resolved', resolvedBy: 'system' });
+    await expect.poll(() => receiver.received.map((body) => body.type), { timeout: 10_000 }).toContain('alert.resolved');
+    const fired = receiver.received.find((body) => body.type === 'alert.firing') as { alert: { ruleId: string; target: string } };
+    expect(fired.alert).toMatchObject({ ruleId: rule.id, target: 'registry' });
+  });
+});
+
+function liftIn(at: string, env: Record<string, string>, ...args: string[]) {
+  const result = spawnSync(process.execPath, [join(repositoryRoot, 'cli/bin/lift.js'), ...args], {
+    cwd: at,
+    env: { ...process.env, ...env, LIFT_HOME: at },
+    encoding: 'utf8',
+    timeout: 90_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+interface Session {
+  readonly accessToken: string;
+  readonly organisationId: string;
+}
+
+async function login(email: string, password: string): Promise<Session> {
+  const response = await fetch('http://127.0.0.1:8000/auth/v1/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  if (response.status !== 200) throw new Error(`login failed: ${response.status} ${await response.text()}`);
+  return (await response.json()) as Session;
+}
+
+async function register(email: string): Promise<Session> {
+  const response = await fetch('http://127.0.0.1:8000/auth/v1/register', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'a long enough passphrase' }) });
+  if (response.status !== 201) throw new Error(`register failed: ${response.status} ${await response.text()}`);
+  return (await response.json()) as Session;
+}
+
+/** The test database's server, with another database name. */
+function databaseUrlNamed(name: string): string {
+  const url = new URL(testDatabaseUrl as string);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function adminQuery(text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: testDatabaseUrl });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A local HTTP server standing in for a team's alert webhook: keeps every JSON body it receives. */
+function webhookReceiver() {
+  const received: Record<string, unknown>[] = [];
+  const server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+    request.on('end', () => {
+      received.push(JSON.parse(body) as Record<string, unknown>);
+      response.writeHead(204).end();
+    });
+  });
+  return {
+    received,
+    get url() {
+      return `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/alerts`;
+    },
+    start: () => new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve())),
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** Server-sent events from `url`; `first()` resolves with the first `log` event's data. */
+async function openEventStream(url: string, token: string) {
+  const controller = new AbortController();
+  const response = await fetch(url, { headers: { authorization: `Bearer ${token}` }, signal: controller.signal });
+  expect(response.status).toBe(200);
+  expect(response.headers.get('content-type')).toContain('text/event-stream');
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  const first = (async () => {
+    let buffer = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error('the stream ended before a log event');
+      buffer += decoder.decode(value, { stream: true });
+      const event = buffer.split('\n\n').find((chunk) => /^event: log$/m.test(chunk));
+      const data = event ? /^data: (.*)$/m.exec(event) : null;
+      if (data) return JSON.parse(data[1] as string) as unknown;
+    }
+  })();
+  return { first: () => first, close: () => controller.abort() };
+}

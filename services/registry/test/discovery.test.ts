@@ -31,6 +31,22 @@ describe.each(backends)('discovery on $name', ({ postgres }) => {
     expect(changed.modules.map((module: { moduleId: string }) => module.moduleId)).toEqual(['causal']);
   });
 
+  it('answers a waiting long poll when it starts closing, so its shutdown is not held for the whole wait', async () => {
+    const { app } = await buildRegistry({ postgres });
+    const gateway = await tokenWith(['registry:routes'], 'svc:gateway');
+    const start = (await app.inject({ method: 'GET', url: '/v1/route-table', headers: gateway })).json();
+    const address = await app.listen({ port: 0, host: '127.0.0.1' });
+    const polling = fetch(`${address}/v1/route-table?after=${start.revision}&waitMs=60000`, { headers: gateway });
+    // The poll is waiting once the server holds its connection.
+    await expect.poll(() => new Promise<number>((resolve) => app.server.getConnections((_error, count) => resolve(count)))).toBe(1);
+    const closing = performance.now();
+    await app.close();
+    expect(performance.now() - closing).toBeLessThan(5_000);
+    const answer = await polling;
+    expect(answer.status).toBe(200);
+    expect(((await answer.json()) as { revision: number }).revision).toBe(start.revision);
+  });
+
   it('lists enabled modules for Prometheus HTTP service discovery', async () => {
     const { app } = await buildRegistry({ postgres });
     const headers = await admin();

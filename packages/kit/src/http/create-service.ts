@@ -89,6 +89,9 @@ export async function createService(options: CreateServiceOptions): Promise<Serv
   let closing = false;
   app.addHook('preClose', (done) => {
     closing = true;
+    // A keep-alive connection whose answer is still being written when the service starts closing
+    // would otherwise idle for the whole keep-alive timeout (72 s) before close() could finish.
+    app.server.keepAliveTimeout = 1;
     done();
   });
   // Callback-style hooks on every request: an async hook costs a promise per request.

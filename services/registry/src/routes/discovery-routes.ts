@@ -8,13 +8,26 @@ const security = [{ bearerAuth: [] }];
 
 /** The gateway's route table (long poll) and Prometheus HTTP service discovery. */
 export async function discoveryRoutes(app: ServiceApp, domain: RegistryDomain): Promise<void> {
+  // Long polls end when the service starts closing: each would otherwise hold the shutdown for
+  // its whole wait (the gateway's poll lasts up to 30 s), and the poller is answered now, with the
+  // table as it stands, so it asks again (another replica, or this one once it is back).
+  const waiting = new Set<AbortController>();
+  app.addHook('preClose', (done) => {
+    for (const wait of waiting) wait.abort();
+    done();
+  });
   app.get(
     '/v1/route-table',
     { preHandler: app.requirePermission('registry:routes'), schema: { operationId: 'getRouteTable', tags: ['discovery'], security, summary: 'Where each module lives and what its routes need (long poll)', querystring: RouteTableQuery, response: { 200: RouteTableBody } } },
     async (request) => {
       const aborted = new AbortController();
       request.raw.once('close', () => aborted.abort());
-      return routeTable(domain, request.query.after, request.query.waitMs, aborted.signal);
+      waiting.add(aborted);
+      try {
+        return await routeTable(domain, request.query.after, request.query.waitMs, aborted.signal);
+      } finally {
+        waiting.delete(aborted);
+      }
     },
   );
 

@@ -62,7 +62,7 @@ async function forwardedTo(service: string): Promise<number> {
 }
 
 describe('the public routes the services declare are exactly the gateway\'s', () => {
-  it('declares auth\'s sign-in routes, billing\'s Stripe webhook and the kit\'s probes public', async () => {
+  it('declares auth\'s sign-in routes, billing\'s Stripe webhook, observability\'s status page and the kit\'s probes public', async () => {
     const declared = (await Promise.all(coreServiceNames.map(operationsOf))).flat().filter((operation) => operation.declaredPublic);
     expect(declared.map((operation) => `${operation.method} /${operation.service}${operation.template}`).sort()).toEqual(
       [
@@ -81,10 +81,11 @@ describe('the public routes the services declare are exactly the gateway\'s', ()
         'POST /auth/v1/token/refresh',
         'POST /auth/v1/verify',
         'POST /billing/v1/webhooks/stripe',
+        'GET /observability/v1/status',
       ].sort(),
     );
     // And the walk below has something to walk: the services with resources document them.
-    for (const service of ['auth', 'billing', 'registry'] as const) expect((await operationsOf(service)).filter((operation) => !operation.isPublic).length, service).toBeGreaterThan(3);
+    for (const service of ['auth', 'billing', 'registry', 'observability'] as const) expect((await operationsOf(service)).filter((operation) => !operation.isPublic).length, service).toBeGreaterThan(3);
   });
 
   it.each(coreServiceNames)('lets every operation %s declares public through without a token, answered by the service itself', async (service) => {

@@ -1,5 +1,8 @@
 import type { ShipResult } from './log-shipper.js';
 
+/** How the request ids of the shipper's own batches start. */
+export const shipperRequestIdPrefix = 'lift-log-shipper-';
+
 /** The log shipper's access token (the kit's service token source, client `log-shipper`). */
 export interface ShipperTokens {
   token(): Promise<string>;
@@ -12,7 +15,9 @@ export interface ShipperTokens {
  */
 export function observabilityLogSender(options: { readonly observabilityUrl: string; readonly tokens: ShipperTokens; readonly timeoutMs?: number }) {
   const url = `${options.observabilityUrl.replace(/\/$/, '')}/v1/logs`;
+  let sent = 0;
   return async (lines: readonly string[]): Promise<ShipResult> => {
+    sent += 1;
     let token: string;
     try {
       token = await options.tokens.token();
@@ -21,7 +26,8 @@ export function observabilityLogSender(options: { readonly observabilityUrl: str
     }
     const response = await fetch(url, {
       method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson' },
+      // Observability logs its handling of the batch under this id: the sinks keep those lines back.
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson', 'x-request-id': `${shipperRequestIdPrefix}${process.pid}-${sent}` },
       body: `${lines.join('\n')}\n`,
       signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
     });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { defaultLogFileMaxBytes, RotatingLogFile, serviceLogFile } from './log-files.js';
 import { logRecordOf } from './log-record.js';
-import { observabilityLogSender, type ShipperTokens } from './log-sender.js';
+import { observabilityLogSender, shipperRequestIdPrefix, type ShipperTokens } from './log-sender.js';
 import { LogShipper, type LogShippingStats } from './log-shipper.js';
 
 export interface LogSinksOptions {
@@ -23,9 +23,8 @@ export interface LogSinks {
 
 /**
  * Opens each service's log file and, when observability is among the services run, a shipper to
- * it with the `log-shipper` client's token. Observability's own lines go to its file only: shipped
- * to itself, each ingestion would log a line that is ingested, and so on. A file that cannot be
- * written (disk full) is said once and the lines go on to the terminal.
+ * it with the `log-shipper` client's token (see `shippable` for the lines it keeps back). A file
+ * that cannot be written (disk full) is said once and the lines go on to the terminal.
  */
 export async function openLogSinks(options: LogSinksOptions): Promise<LogSinks> {
   const settings = { ...readEnvFile(options.home), ...options.env };
@@ -51,7 +50,7 @@ export async function openLogSinks(options: LogSinksOptions): Promise<LogSinks> 
           options.say(`cannot write ${file.path} (${(error as Error).message}); ${service}'s lines go on to the terminal${shipper ? ' and observability' : ''} only`);
         }
       }
-      if (shipper && service !== 'observability') shipper.push(record);
+      if (shipper && shippable(service, record)) shipper.push(record);
     },
     shipping: () => shipper?.stats(),
     async close() {
@@ -62,6 +61,16 @@ export async function openLogSinks(options: LogSinksOptions): Promise<LogSinks> 
       for (const file of files.values()) file.close();
     },
   };
+}
+
+/**
+ * Whether a line goes to observability: every line but observability's own about the batches it
+ * was sent (their request ids are the shipper's, see log-sender.ts) — shipped back, each batch would
+ * log a line that makes the next batch. Its other lines (probes, alerts, requests people make of it)
+ * are shipped, so one request's lines are found across all six services.
+ */
+export function shippable(service: string, record: string): boolean {
+  return service !== 'observability' || !record.includes(`"reqId":"${shipperRequestIdPrefix}`);
 }
 
 /**

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { observabilityLogSender } from '../src/log-sender.js';
+import { observabilityLogSender, shipperRequestIdPrefix } from '../src/log-sender.js';
+import { shippable } from '../src/log-sinks.js';
 import { logsCommand, sinceTime, type LogItem, type LogsOptions } from '../src/logs-command.js';
 
 /**
@@ -241,6 +242,23 @@ describe('the log sender (POST /v1/logs to the stand-in)', () => {
     const send = observabilityLogSender({ observabilityUrl: api.url, tokens: tokens() });
     expect(await send(['{"msg":"a"}', '{"bad":1}'])).toEqual({ kind: 'accepted', rejected: 1 });
     expect(api.posted[0]).toMatchObject({ body: '{"msg":"a"}\n{"bad":1}\n', headers: { authorization: 'Bearer shipper-token', 'content-type': 'application/x-ndjson' } });
+  });
+
+  // Review of issue #15: observability's own lines were never shipped, so a request to it was not
+  // found across services. They are now, except its lines about the shipper's own batches.
+  it('sends each batch under a request id of its own, by which observability\'s lines about it are kept back', async () => {
+    const api = await standIn();
+    const send = observabilityLogSender({ observabilityUrl: api.url, tokens: tokens() });
+    await send(['{"msg":"a"}']);
+    await send(['{"msg":"b"}']);
+    const ids = api.posted.map((post) => post.headers['x-request-id'] as string);
+    expect(ids[0]).toMatch(new RegExp(`^${shipperRequestIdPrefix}\\d+-1$`));
+    expect(ids[1]).toMatch(new RegExp(`^${shipperRequestIdPrefix}\\d+-2$`));
+    const aboutBatch = JSON.stringify({ level: 'info', service: 'observability', reqId: ids[0], msg: 'request completed', route: '/v1/logs' });
+    const aboutPerson = JSON.stringify({ level: 'info', service: 'observability', reqId: 'e2e-1', msg: 'request completed', route: '/v1/status' });
+    expect(shippable('observability', aboutBatch)).toBe(false);
+    expect(shippable('observability', aboutPerson)).toBe(true);
+    expect(shippable('gateway', JSON.stringify({ service: 'gateway', reqId: ids[0], msg: 'x' }))).toBe(true);
   });
 
   it('hears 429 and 503 as "later, after Retry-After", 413 as refused, 401 as a token to drop, and anything else as a failure', async () => {

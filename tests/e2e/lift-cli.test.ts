@@ -275,6 +275,15 @@ describe.skipIf(seedPortsBusy).each(backends)('observability over a running lift
     expect(logs.stderr).not.toMatch(/file/i);
     const shown = logs.stdout.trim().split('\n').map((line) => JSON.parse(line) as { service: string });
     expect([...new Set(shown.map((line) => line.service))].sort()).toEqual(['gateway', 'memory']);
+
+    // Observability's own lines are shipped too (all but those about the shipper's batches).
+    const ownId = `e2e-own-${suffix}`;
+    expect((await fetch(`${gateway}/observability/v1/health/services`, { headers: { authorization: `Bearer ${platformToken}`, 'x-request-id': ownId } })).status).toBe(200);
+    await expect.poll(async () => {
+      const answer = await fetch(`${gateway}/observability/v1/logs?requestId=${ownId}`, { headers: { authorization: `Bearer ${platformToken}` } });
+      const { items } = (await answer.json()) as { items: { service: string }[] };
+      return [...new Set(items.map((item) => item.service))].sort();
+    }, { timeout: 15_000 }).toEqual(['gateway', 'observability']);
   });
 
   it('lift stop registry fires an alert within the rule\'s checks and notifies the webhook; lift start registry resolves it', async () => {

@@ -21,7 +21,16 @@ export function createLogger(options: LoggerOptions): Logger {
     level,
     base: { service: options.service, version: options.version, pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label: string) => ({ level: label }) },
+    formatters: {
+      level: (label: string) => ({ level: label }),
+      // `service` names the service that wrote the line (log search files lines by it): a field of
+      // that name in one call would repeat the key, and readers keep the last one.
+      log: (fields: Record<string, unknown>) => {
+        if (!('service' in fields)) return fields;
+        const { service, ...rest } = fields;
+        return { ...rest, aboutService: service };
+      },
+    },
   };
   if (options.destination) return pino(settings, options.destination);
   // A silent logger writes nothing: no destination (and no exit hook) for it.

@@ -76,7 +76,7 @@ export function serviceDocuments(options: ServiceDocumentsOptions): ServiceDocum
     } catch (error) {
       const held = copies.get(service.name);
       if (held) held.current = false;
-      options.log.warn({ err: error, service: service.name, keptEarlierCopy: held !== undefined }, 'fetching a service\'s OpenAPI document failed');
+      options.log.warn({ err: error, upstream: service.name, keptEarlierCopy: held !== undefined }, 'fetching a service\'s OpenAPI document failed');
       return false;
     } finally {
       generation += 1;

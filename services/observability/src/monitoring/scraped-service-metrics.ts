@@ -32,7 +32,7 @@ export function scrapedServiceMetrics(options: ScrapedServiceMetricsOptions): Se
       if (answer.status !== 200) return;
       totals = totalsFromExposition(text);
     } catch (error) {
-      options.log.debug({ err: error, service }, 'reading a service\'s metrics failed');
+      options.log.debug({ err: error, target: service }, 'reading a service\'s metrics failed');
       return;
     }
     const baseline = await store.health.baseline(service);

@@ -62,7 +62,7 @@ export { describeValidationErrors, type FieldError } from './http/validation-err
 export { traceContextFor, traceparentHeader, type TraceContext } from './http/trace-context.js';
 export { addressPolicyConfigProperties } from './net/address-policy-config.js';
 export { clientAddressKey } from './net/client-address-key.js';
-export { addressPolicyFrom, addressProblem, literalHostProblem, reachedAddresses, type AddressPolicy } from './net/address-policy.js';
+export { addressPolicyFrom, addressProblem, literalHostProblem, reachedAddresses, refusedAddress, type AddressPolicy } from './net/address-policy.js';
 export { addressRefusedCode, guardedConnector, guardedLookup, systemResolver, type GuardedConnectorOptions, type HostResolver, type ResolvedAddress } from './net/guarded-connection.js';
 export { createLogger, type Logger, type LoggerOptions } from './logger.js';
 export { runService, startService, type RunningService, type ServiceDefinition } from './run-service.js';

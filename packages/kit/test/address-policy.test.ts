@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { buildConnector, Pool } from 'undici';
 import { describe, expect, it } from 'vitest';
-import { addressPolicyFrom, addressProblem, ConfigError, guardedConnector, guardedLookup, reachedAddresses, type HostResolver } from '../src/index.js';
+import { addressPolicyFrom, addressProblem, ConfigError, guardedConnector, guardedLookup, reachedAddresses, refusedAddress, type HostResolver } from '../src/index.js';
 import { closeWhenDone } from './helper.js';
 import { startStandIn } from '../../../tests/support/stand-in-server.js';
 
@@ -23,6 +23,8 @@ describe('the address policy', () => {
       ['0.0.0.0', 'never'],
       ['0.1.2.3', 'never'],
       ['169.254.169.254', 'never'],
+      ['168.63.129.16', 'never'], // Azure's host endpoint (wireserver), in public space
+      ['168.63.129.17', 'allowed'],
       ['169.254.170.2', 'never'],
       ['100.100.100.200', 'never'],
       ['192.0.0.170', 'never'],
@@ -125,8 +127,14 @@ describe('the address policy', () => {
 
   it('names the setting in refusals and the carried address', () => {
     expect(addressProblem('::ffff:7f00:1', addressPolicyFrom('', 'MODULE_URL_ALLOWED_NETWORKS'))).toBe(
-      '::ffff:7f00:1 carries the IPv4 address 127.0.0.1 is a loopback or private address, which MODULE_URL_ALLOWED_NETWORKS does not allow',
+      '::ffff:7f00:1 carries the IPv4 address 127.0.0.1, a loopback or private address, which MODULE_URL_ALLOWED_NETWORKS does not list',
     );
+    // What a URL guard says after "points at": the address and why, and the setting only where listing a network would help.
+    expect(refusedAddress('169.254.169.254', addressPolicyFrom(''))).toBe('169.254.169.254, a link-local, metadata or reserved address');
+    expect(refusedAddress('168.63.129.16', addressPolicyFrom('', 'ALERT_WEBHOOK_ALLOWED_NETWORKS'))).toBe('168.63.129.16, a link-local, metadata or reserved address');
+    expect(refusedAddress('10.1.2.3', addressPolicyFrom('', 'ALERT_WEBHOOK_ALLOWED_NETWORKS'))).toBe('10.1.2.3, a loopback or private address, which ALERT_WEBHOOK_ALLOWED_NETWORKS does not list');
+    expect(refusedAddress('::ffff:a9fe:a9fe', addressPolicyFrom(''))).toBe('::ffff:a9fe:a9fe, which carries the IPv4 address 169.254.169.254, a link-local, metadata or reserved address');
+    expect(refusedAddress('93.184.215.14', addressPolicyFrom(''))).toBeUndefined();
     expect(reachedAddresses('[::FFFF:127.0.0.1]')).toEqual(['::ffff:7f00:1', '127.0.0.1']);
     expect(reachedAddresses('2130706433')).toEqual(['127.0.0.1']);
   });

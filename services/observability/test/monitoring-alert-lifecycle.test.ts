@@ -30,7 +30,8 @@ describe.each(backends)('alert lifecycle on $name', (backend) => {
     const open = async () => ((await app.inject({ method: 'GET', url: '/v1/alerts?state=firing', headers })).json() as { items: Alert[] }).items.filter((alert) => alert.ruleId === ruleId);
     const round = async () => {
       clock.advance(10_000);
-      return app.runMonitoringRound();
+      const report = await app.runMonitoringRound();
+      return { ...report, delivered: await report.notifications };
     };
 
     services.registry.health = 'reset';
@@ -76,6 +77,18 @@ describe.each(backends)('alert lifecycle on $name', (backend) => {
       expect(refused.json()).toMatchObject({ code: 'OBSERVABILITY_ALERT_RESOLVED' });
     }
     expect((await app.inject({ method: 'POST', url: '/v1/alerts/no-such-alert/acknowledge', headers })).json()).toMatchObject({ status: 404, code: 'OBSERVABILITY_ALERT_NOT_FOUND' });
+  });
+
+  it('says "1 check", not "1 checks", when a one-check rule fires', async () => {
+    const { services, env } = await startPlatformStandIns();
+    const { app, clock } = await buildMonitoring({ postgres: backend.postgres, env });
+    const headers = await platformAdmin();
+    await app.inject({ method: 'POST', url: '/v1/alert-rules', headers, payload: { name: 'Memory down', kind: 'service_down', target: 'memory', checks: 1 } });
+    services.memory.health = 503;
+    clock.advance(10_000);
+    await app.runMonitoringRound();
+    const [alert] = ((await app.inject({ method: 'GET', url: '/v1/alerts?state=firing', headers })).json() as { items: Alert[] }).items;
+    expect(alert?.summary).toBe('memory has not been up for 1 check (down: /health answered 503)');
   });
 
   it('lets exactly one of two parallel acknowledgements win, and resolves by hand with who and when', async () => {

@@ -92,15 +92,24 @@ describe.each(backends)('alert rules on $name', (backend) => {
     const { env } = await startPlatformStandIns();
     const strict = await buildMonitoring({ postgres: backend.postgres, env: { ...env, ALERT_WEBHOOK_ALLOWED_NETWORKS: '' } });
     const headers = await platformAdmin();
-    const urls = ['http://169.254.169.254/latest/meta-data', 'http://[::ffff:169.254.169.254]/', 'http://localhost:9000/hook', 'http://127.0.0.1:9000/hook', 'http://0x7f.1/hook', 'http://metadata.google.internal/', 'ftp://example.com/hook', 'http://user:pw@example.com/', 'not a url'];
+    const urls = ['http://169.254.169.254/latest/meta-data', 'http://[::ffff:169.254.169.254]/', 'http://localhost:9000/hook', 'http://127.0.0.1:9000/hook', 'http://0x7f.1/hook', 'http://metadata.google.internal/', 'ftp://example.com/hook', 'http://user:pw@example.com/', 'not a url', 'http://168.63.129.16/'];
     for (const url of urls) {
       const answer = await strict.app.inject({ method: 'POST', url: '/v1/alert-rules', headers, payload: { name: 'x', kind: 'service_down', channels: [{ type: 'webhook', url }] } });
       expect(answer.statusCode, url).toBe(400);
       expect(answer.json(), url).toMatchObject({ code: 'OBSERVABILITY_WEBHOOK_URL_REFUSED', field: 'body.channels[0].url' });
     }
+    // Each refusal says why, and names ALERT_WEBHOOK_ALLOWED_NETWORKS only where listing a network would help.
+    const refusal = async (url: string) => ((await strict.app.inject({ method: 'POST', url: '/v1/alert-rules', headers, payload: { name: 'x', kind: 'service_down', channels: [{ type: 'webhook', url }] } })).json() as { detail: string }).detail;
+    expect(await refusal('http://169.254.169.254/latest/meta-data')).toBe('The webhook URL points at 169.254.169.254, a link-local, metadata or reserved address.');
+    expect(await refusal('http://168.63.129.16/machine?comp=goalstate')).toBe('The webhook URL points at 168.63.129.16, a link-local, metadata or reserved address.');
+    expect(await refusal('http://metadata.google.internal/')).toBe('The webhook URL points at a cloud metadata service.');
+    expect(await refusal('not a url')).toBe('The webhook URL is not a URL.');
+    expect(await refusal('http://10.0.0.5/hook')).toBe('The webhook URL points at 10.0.0.5, a loopback or private address, which ALERT_WEBHOOK_ALLOWED_NETWORKS does not list.');
     // With loopback allowed (development), a local receiver is fine; metadata never is.
     const relaxed = await buildMonitoring({ postgres: backend.postgres, env });
     expect((await relaxed.app.inject({ method: 'POST', url: '/v1/alert-rules', headers, payload: { name: 'x', kind: 'service_down', channels: [{ type: 'webhook', url: 'http://localhost:9000/hook' }] } })).statusCode).toBe(201);
-    expect((await relaxed.app.inject({ method: 'POST', url: '/v1/alert-rules', headers, payload: { name: 'x', kind: 'service_down', channels: [{ type: 'webhook', url: 'http://169.254.169.254/' }] } })).statusCode).toBe(400);
+    for (const url of ['http://169.254.169.254/', 'http://168.63.129.16/']) {
+      expect((await relaxed.app.inject({ method: 'POST', url: '/v1/alert-rules', headers, payload: { name: 'x', kind: 'service_down', channels: [{ type: 'webhook', url }] } })).statusCode, url).toBe(400);
+    }
   });
 });

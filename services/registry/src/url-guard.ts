@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { addressProblem, reachedAddresses, systemResolver, type AddressPolicy, type HostResolver } from '@lift/kit';
+import { reachedAddresses, refusedAddress, systemResolver, type AddressPolicy, type HostResolver } from '@lift/kit';
 
 /**
  * Server-side request forgery guard for the URLs modules give the registry (baseUrl, health
@@ -50,8 +50,8 @@ export async function urlProblem(raw: string, policy: UrlPolicy, resolve: HostRe
     if ([host, ...reachedAddresses(address)].some((reached) => policy.platformEndpoints.has(`${reached}:${port}`))) {
       return 'points at one of the platform\'s own services';
     }
-    const problem = addressProblem(address, policy.addresses);
-    if (problem) return `points at ${problem}`;
+    const refused = refusedAddress(address, policy.addresses);
+    if (refused) return `points at ${refused}`;
   }
   return undefined;
 }

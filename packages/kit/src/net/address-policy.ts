@@ -23,6 +23,7 @@ const neverAllowedIpv4: readonly Range[] = [
   ['0.0.0.0', 8], // "this network"; 0.0.0.0 reaches the local host
   ['169.254.0.0', 16], // link-local: cloud metadata (169.254.169.254, 169.254.170.2)
   ['100.100.100.200', 32], // Alibaba Cloud metadata, inside the shared range below
+  ['168.63.129.16', 32], // Azure's host endpoint (wireserver): VM agent, health probes, DNS; public space, reachable from every Azure VM
   ['192.0.0.0', 24], // IETF protocol assignments (NAT64 discovery 192.0.0.170/171 …)
   ['192.0.2.0', 24], // documentation
   ['198.51.100.0', 24], // documentation
@@ -91,17 +92,36 @@ export function addressPolicyFrom(allowedNetworks: string, setting = 'MODULE_URL
   return { allowedNetworks: list, setting };
 }
 
-/** Why a connection to `address` is refused, as a phrase (`127.0.0.1 is a loopback …`), or undefined. */
+/** Why a connection to `address` is refused, as a clause (`127.0.0.1 is a loopback …`), or undefined. */
 export function addressProblem(address: string, policy: AddressPolicy): string | undefined {
+  const verdict = refusalOf(address, policy);
+  if (verdict === undefined) return undefined;
+  return verdict.carried ? `${verdict.ip} carries the IPv4 address ${verdict.carried}, ${verdict.reason}` : `${verdict.ip} is ${verdict.reason}`;
+}
+
+/**
+ * The same verdict as `addressProblem`, as the object of "points at" (`127.0.0.1, a loopback …`),
+ * for a URL guard's refusal; or undefined.
+ */
+export function refusedAddress(address: string, policy: AddressPolicy): string | undefined {
+  const verdict = refusalOf(address, policy);
+  if (verdict === undefined) return undefined;
+  return verdict.carried ? `${verdict.ip}, which carries the IPv4 address ${verdict.carried}, ${verdict.reason}` : `${verdict.ip}, ${verdict.reason}`;
+}
+
+function refusalOf(address: string, policy: AddressPolicy): { ip: string; carried?: string; reason: string } | undefined {
   const ip = canonicalAddress(address);
-  if (ip === undefined) return `${address} is not an IP address`;
-  if (isIP(ip) === 4) return ipv4Problem(ip, policy);
-  for (const carried of carriedIpv4(ip)) {
-    const problem = ipv4Problem(carried, policy);
-    if (problem) return `${ip} carries the IPv4 address ${problem}`;
+  if (ip === undefined) return { ip: address, reason: 'not an IP address' };
+  if (isIP(ip) === 4) {
+    const reason = ipv4Reason(ip, policy);
+    return reason ? { ip, reason } : undefined;
   }
-  if (never.ipv6.check(ip, 'ipv6')) return `${ip} is a link-local, metadata or reserved address`;
-  if (privateRanges.ipv6.check(ip, 'ipv6') && !policy.allowedNetworks.check(ip, 'ipv6')) return privateProblem(ip, policy);
+  for (const carried of carriedIpv4(ip)) {
+    const reason = ipv4Reason(carried, policy);
+    if (reason) return { ip, carried, reason };
+  }
+  if (never.ipv6.check(ip, 'ipv6')) return { ip, reason: neverReason };
+  if (privateRanges.ipv6.check(ip, 'ipv6') && !policy.allowedNetworks.check(ip, 'ipv6')) return { ip, reason: privateReason(policy) };
   return undefined;
 }
 
@@ -122,14 +142,18 @@ export function literalHostProblem(host: string, policy: AddressPolicy): string 
   return isIP(bare.replace(/%.*$/, '')) === 0 ? undefined : addressProblem(bare, policy);
 }
 
-function ipv4Problem(ip: string, policy: AddressPolicy): string | undefined {
-  if (never.ipv4.check(ip, 'ipv4')) return `${ip} is a link-local, metadata or reserved address`;
-  if (privateRanges.ipv4.check(ip, 'ipv4') && !policy.allowedNetworks.check(ip, 'ipv4')) return privateProblem(ip, policy);
+const neverReason = 'a link-local, metadata or reserved address';
+
+/** Why an IPv4 address is refused, as a noun phrase, or undefined. */
+function ipv4Reason(ip: string, policy: AddressPolicy): string | undefined {
+  if (never.ipv4.check(ip, 'ipv4')) return neverReason;
+  if (privateRanges.ipv4.check(ip, 'ipv4') && !policy.allowedNetworks.check(ip, 'ipv4')) return privateReason(policy);
   return undefined;
 }
 
-function privateProblem(ip: string, policy: AddressPolicy): string {
-  return `${ip} is a loopback or private address, which ${policy.setting} does not allow`;
+// The one refusal listing a network would lift, so the one that names the setting.
+function privateReason(policy: AddressPolicy): string {
+  return `a loopback or private address, which ${policy.setting} does not list`;
 }
 
 /**

@@ -85,7 +85,7 @@ async function checkedRule(input: AlertRuleInput, policy: AddressPolicy): Promis
   const channels = input.channels ?? [];
   for (const [index, channel] of channels.entries()) {
     const problem = await webhookUrlProblem(channel.url, policy);
-    if (problem) throw new InvalidInputError(monitoringErrorCodes.webhookUrlRefused, `The ${channel.type} URL ${problem}; ALERT_WEBHOOK_ALLOWED_NETWORKS lists the private networks webhooks may reach.`, { field: `body.channels[${index}].url` });
+    if (problem) throw new InvalidInputError(monitoringErrorCodes.webhookUrlRefused, `The ${channel.type} URL ${problem}.`, { field: `body.channels[${index}].url` });
   }
   const forSeconds = input.forSeconds ?? fields.defaults.forSeconds;
   return {

@@ -13,11 +13,16 @@ export interface RoundReport {
   readonly led: boolean;
   readonly fired: number;
   readonly resolved: number;
-  readonly delivered: number;
+  /**
+   * The notifications that were due, claimed and sent apart from the round (which does not wait for
+   * them): settles with how many were delivered once each has an outcome, within
+   * ALERT_WEBHOOK_TIMEOUT_MS. Never rejects.
+   */
+  readonly notifications: Promise<number>;
 }
 
 export interface MonitorLoop {
-  /** One round now: probes, module health, metrics, rules, notifications, retention (if this replica leads). */
+  /** One round now: probes, module health, metrics, rules and retention (if this replica leads); starts sending what is due (any replica). */
   runRound(): Promise<RoundReport>;
   /** Stops the timer, waits for a round in flight and gives the lease up so another replica leads at once. */
   stop(): Promise<void>;
@@ -25,8 +30,15 @@ export interface MonitorLoop {
 
 /**
  * The monitor's rounds. With several replicas, one holds a lease in the shared state (TTL three
- * rounds and the probes' timeout, renewed each round) and does the rounds; the others stand by and
- * take the lease when its holder stops renewing it — by dying, or at once when it shuts down.
+ * rounds and two probe timeouts) and does the rounds; the others stand by and take the lease when
+ * its holder stops renewing it — by dying, or at once when it shuts down.
+ *
+ * A round's slow part is bounded: every probe and scrape has a hard deadline
+ * (SERVICE_CHECK_TIMEOUT_MS over connecting and the whole answer, run in parallel), and the holder
+ * renews the lease once they are in, writing nothing if it has lost it meanwhile. So one replica
+ * probes at a time unless a holder stalls (a pause, an overloaded database) for longer than the
+ * TTL. Notifications are not part of the round: every replica sends what is due after its round,
+ * without waiting, each row claimed first so that only one replica sends it.
  */
 export function startMonitorLoop(domain: MonitoringDomain, sources: { modules: ModuleHealthSource; sender: WebhookSender }, options: { onTimer: boolean }): MonitorLoop {
   const { config } = domain;
@@ -38,23 +50,33 @@ export function startMonitorLoop(domain: MonitoringDomain, sources: { modules: M
   let stopped = false;
   let leading = false;
 
-  const runRound = async (): Promise<RoundReport> => {
+  const lead = async (): Promise<boolean> => {
     const led = await lease.acquireOrRenew();
     if (led !== leading) domain.log.info({ holder: lease.holder }, led ? 'this replica now runs the health monitor' : 'another replica runs the health monitor');
     leading = led;
-    if (!led) return { led, fired: 0, resolved: 0, delivered: 0 };
+    return led;
+  };
+
+  const monitor = async (): Promise<{ led: boolean; fired: number; resolved: number }> => {
+    if (!(await lead())) return { led: false, fired: 0, resolved: 0 };
     const now = domain.clock.now();
     const [probes, modules] = await Promise.all([
       Promise.all(platformServices.map((service) => probeService(domain.http, service, urls[service], config.SERVICE_CHECK_TIMEOUT_MS))),
       sources.modules(),
       domain.metrics.collect(now),
     ]);
+    // Still the holder? If this replica stalled past the TTL, another has taken over: write nothing.
+    if (!(await lead())) return { led: false, fired: 0, resolved: 0 };
     await recordServiceChecks(domain.store, probes, now);
     await recordModules(domain.store, modules, now);
     const { fired, resolved } = await evaluateRules(domain);
-    const delivered = await sources.sender.deliverDue();
     await pruneHistory(domain.store, config.HEALTH_HISTORY_RETENTION_DAYS, now);
-    return { led, fired, resolved, delivered };
+    return { led: true, fired, resolved };
+  };
+
+  const runRound = async (): Promise<RoundReport> => {
+    const outcome = await monitor();
+    return { ...outcome, notifications: sources.sender.deliverDue() };
   };
 
   const loop = (): void => {

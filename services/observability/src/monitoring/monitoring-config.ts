@@ -16,7 +16,7 @@ export function monitoringConfigProperties() {
     HEALTH_HISTORY_RETENTION_DAYS: Type.Integer({ minimum: 8, maximum: 400, default: 8, description: 'days of probe results and metric samples kept (at least 8, so 7-day windows are whole)' }),
     OVERVIEW_WINDOW_SECONDS: Type.Integer({ minimum: 10, maximum: 86_400, default: 300, description: 'the window of the overview\'s request rate, error rate and p95 latency' }),
     ALERT_WEBHOOK_ALLOWED_NETWORKS: Type.String({ default: '', description: 'CIDRs (loopback, private ranges) alert webhooks may point at; empty = public addresses only (127.0.0.0/8 for local development)' }),
-    ALERT_WEBHOOK_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 5_000, description: 'how long one webhook delivery may take' }),
+    ALERT_WEBHOOK_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 5_000, description: 'how long one webhook delivery attempt may take, from connecting to the last byte of the answer' }),
     ALERT_WEBHOOK_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 50, default: 8, description: 'attempts per notification before it is marked failed' }),
     ALERT_WEBHOOK_RETRY_MS: Type.Integer({ minimum: 0, maximum: 3_600_000, default: 10_000, description: 'the wait before the second attempt; each next one doubles' }),
     ALERT_WEBHOOK_RETRY_MAX_MS: Type.Integer({ minimum: 0, maximum: 86_400_000, default: 900_000, description: 'the longest wait between two attempts' }),

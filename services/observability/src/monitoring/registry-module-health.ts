@@ -33,7 +33,7 @@ export function registryModuleHealth(options: { http: HttpClient; registryUrl: s
   return async () => {
     try {
       const token = await tokens.token();
-      const answer = await options.http.call(`${options.registryUrl}/v1/health-summary`, { headers: { authorization: `Bearer ${token}` }, timeoutMs: options.timeoutMs, maxResponseBytes: 4 * 1024 * 1024 });
+      const answer = await options.http.call(`${options.registryUrl}/v1/health-summary`, { headers: { authorization: `Bearer ${token}` }, timeoutMs: options.timeoutMs, signal: AbortSignal.timeout(options.timeoutMs), maxResponseBytes: 4 * 1024 * 1024 });
       if (answer.status === 401) tokens.refused(token);
       if (answer.status !== 200) throw new Error(`the registry answered ${answer.status}`);
       const summary = await answer.json<HealthSummary>();

@@ -28,7 +28,7 @@ async function verdictOf(rule: AlertRuleRow, target: string, facts: Facts, inter
       const row = facts.services.get(target);
       if (!row) return undefined;
       const checks = rule.checks ?? 1;
-      return { holds: row.state !== 'up' && row.bad_checks >= checks, summary: `${target} has not been up for ${row.bad_checks} checks in a row (${row.state}: ${row.detail ?? 'no detail'})` };
+      return { holds: row.state !== 'up' && row.bad_checks >= checks, summary: `${target} has not been up for ${row.bad_checks === 1 ? '1 check' : `${row.bad_checks} checks in a row`} (${row.state}: ${row.detail ?? 'no detail'})` };
     }
     case 'module_unhealthy': {
       const row = facts.modules.get(target);

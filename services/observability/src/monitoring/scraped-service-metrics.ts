@@ -27,7 +27,7 @@ export function scrapedServiceMetrics(options: ScrapedServiceMetricsOptions): Se
   const collectOne = async (service: string, url: string, now: number): Promise<void> => {
     let totals: ServiceTotals;
     try {
-      const answer = await options.http.call(`${url}/metrics`, { timeoutMs: options.timeoutMs, maxResponseBytes: maxExpositionBytes, headers: { accept: 'text/plain' } });
+      const answer = await options.http.call(`${url}/metrics`, { timeoutMs: options.timeoutMs, signal: AbortSignal.timeout(options.timeoutMs), maxResponseBytes: maxExpositionBytes, headers: { accept: 'text/plain' } });
       const text = await answer.text();
       if (answer.status !== 200) return;
       totals = totalsFromExposition(text);

@@ -21,15 +21,17 @@ interface Answer {
 
 async function ask(http: HttpClient, url: string, path: string, timeoutMs: number): Promise<Answer> {
   const started = performance.now();
+  // A deadline over the whole exchange: undici's own timeouts are idle timers a trickle resets.
+  const deadline = AbortSignal.timeout(timeoutMs);
   try {
-    const answer = await http.call(`${url}${path}`, { timeoutMs, maxResponseBytes: maxProbeBytes });
+    const answer = await http.call(`${url}${path}`, { timeoutMs, maxResponseBytes: maxProbeBytes, signal: deadline });
     await answer.text().catch(() => undefined);
     const ms = Math.round(performance.now() - started);
     const ok = answer.status >= 200 && answer.status < 300;
     return { ok, ms, problem: ok ? null : `${path} answered ${answer.status}` };
   } catch (error) {
     const code = (error as { code?: string }).code ?? (error as Error).name;
-    const timedOut = /TIMEOUT/i.test(code);
+    const timedOut = deadline.aborted || /TIMEOUT/i.test(code);
     return { ok: false, ms: Math.round(performance.now() - started), problem: timedOut ? `${path} did not answer within ${timeoutMs} ms` : `${path} unreachable (${code})` };
   }
 }

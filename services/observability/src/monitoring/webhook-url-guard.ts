@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { addressProblem, systemResolver, type AddressPolicy, type HostResolver } from '@lift/kit';
+import { refusedAddress, systemResolver, type AddressPolicy, type HostResolver } from '@lift/kit';
 
 const metadataHosts = new Set(['metadata.google.internal', 'metadata', 'instance-data']);
 
@@ -26,8 +26,8 @@ export async function webhookUrlProblem(raw: string, policy: AddressPolicy, reso
     return `names a host (${host}) that does not resolve`;
   }
   for (const address of addresses) {
-    const problem = addressProblem(address, policy);
-    if (problem) return `points at ${problem}`;
+    const refused = refusedAddress(address, policy);
+    if (refused) return `points at ${refused}`;
   }
   return undefined;
 }

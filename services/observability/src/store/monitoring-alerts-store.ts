@@ -75,8 +75,27 @@ export function monitoringAlertsStore(db: Kysely<ObservabilityTables>) {
     },
     dueDeliveries: (now: string, limit: number): Promise<DeliveryRow[]> =>
       db.selectFrom('alert_deliveries').selectAll().where('state', '=', 'pending').where('next_attempt_at', '<=', now).orderBy('next_attempt_at').limit(limit).execute(),
-    async recordAttempt(id: string, changes: Pick<DeliveryRow, 'state' | 'attempts' | 'next_attempt_at' | 'last_attempt_at' | 'last_status' | 'last_error' | 'delivered_at'>): Promise<void> {
-      await db.updateTable('alert_deliveries').set(changes).where('id', '=', id).execute();
+    /**
+     * Takes a due delivery for one attempt: counts the attempt and moves next_attempt_at to
+     * `claimedUntil`, so nobody else sends it meanwhile. Conditional on the row being as it was
+     * read (still pending, same attempt count), so of several replicas claiming it at once exactly
+     * one wins; the others get false. Should the winner die, the row is due again at claimedUntil.
+     */
+    async claimDelivery(seen: Pick<DeliveryRow, 'id' | 'attempts'>, at: string, claimedUntil: string): Promise<boolean> {
+      const updated = await db
+        .updateTable('alert_deliveries')
+        .set({ attempts: seen.attempts + 1, last_attempt_at: at, next_attempt_at: claimedUntil })
+        .where('id', '=', seen.id)
+        .where('state', '=', 'pending')
+        .where('attempts', '=', seen.attempts)
+        .where('next_attempt_at', '<=', at)
+        .executeTakeFirst();
+      return Number(updated.numUpdatedRows) === 1;
+    },
+    /** The outcome of the attempt `claimDelivery` counted; false (nothing written) when another sender has claimed the row since. */
+    async recordAttempt(id: string, attempts: number, changes: Pick<DeliveryRow, 'state' | 'next_attempt_at' | 'last_status' | 'last_error' | 'delivered_at'>): Promise<boolean> {
+      const updated = await db.updateTable('alert_deliveries').set(changes).where('id', '=', id).where('state', '=', 'pending').where('attempts', '=', attempts).executeTakeFirst();
+      return Number(updated.numUpdatedRows) === 1;
     },
     deliveriesOf: (alertId: string): Promise<DeliveryRow[]> => db.selectFrom('alert_deliveries').selectAll().where('alert_id', '=', alertId).orderBy('created_at').orderBy('id').execute(),
   };

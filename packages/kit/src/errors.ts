@@ -67,6 +67,17 @@ export class DependencyUnavailableError extends LiftError {
 }
 
 /**
+ * A refusal the service means to give when it is at a limit it keeps on purpose (too many batches,
+ * streams, connections): 503 with Retry-After. Logged as a refusal, not as a failure — unlike
+ * DependencyUnavailableError, nothing is broken.
+ */
+export class OverloadedError extends LiftError {
+  constructor(code: string, detail: string, retryAfterSeconds: number, options: LiftErrorOptions = {}) {
+    super(503, code, 'Service unavailable', detail, { ...options, headers: { 'retry-after': String(retryAfterSeconds), ...options.headers } });
+  }
+}
+
+/**
  * The kit's own stable codes: request-level failures every service shares. Service packages
  * keep their own tables with their prefix (AUTH_, BILLING_, …).
  */

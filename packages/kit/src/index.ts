@@ -34,6 +34,7 @@ export {
   kitErrorCodes,
   LiftError,
   NotFoundError,
+  OverloadedError,
   UnauthorizedError,
   type LiftErrorOptions,
 } from './errors.js';

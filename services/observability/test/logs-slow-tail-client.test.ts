@@ -27,12 +27,12 @@ const line = (id: number): StoredLogLine => ({ id, timeMs: Date.parse('2026-11-2
 
 describe('a live-tail client that reads too slowly', () => {
   it('is held to its buffer and then disconnected, while the others go on', async () => {
-    const tail = new LogTail({ state: new InProcessState(systemClock), log: createLogger({ service: 'test', version: '0', level: 'silent' }), heartbeatMs: 60_000, bufferLines: 10, maxClients: 5 });
+    const tail = new LogTail({ state: new InProcessState(systemClock), log: createLogger({ service: 'test', version: '0', level: 'silent' }), heartbeatMs: 60_000, bufferLines: 10, bufferBytes: 1_048_576, maxClients: 5, maxClientsPerOrg: 5, platformReserve: 0 });
     await tail.start();
     const slow = fakeResponse(false);
     const fast = fakeResponse(true);
-    tail.add(slow as unknown as ServerResponse, { words: [] });
-    tail.add(fast as unknown as ServerResponse, { words: [] });
+    tail.add(slow as unknown as ServerResponse, { words: [] }, undefined);
+    tail.add(fast as unknown as ServerResponse, { words: [] }, undefined);
     await tail.publish(Array.from({ length: 30 }, (_, index) => line(index + 1)));
     await new Promise((resolve) => queueMicrotask(() => resolve(undefined)));
     // One write reached the socket, ten waited, the twelfth dropped the client.

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { kitErrorCodes, LiftError } from '../errors.js';
+import { kitErrorCodes, LiftError, OverloadedError } from '../errors.js';
 import { sendProblem, type Problem } from './problem-details.js';
 import { describeValidationErrors } from './validation-errors.js';
 
@@ -10,7 +10,8 @@ import { describeValidationErrors } from './validation-errors.js';
 export function installErrorHandling(app: FastifyInstance, bodyLimitBytes: number): void {
   app.setErrorHandler((error: FastifyError | LiftError | Error, request, reply) => {
     const problem = problemFor(error, bodyLimitBytes);
-    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+    if (error instanceof OverloadedError) request.log.warn({ code: problem.code, detail: problem.detail }, 'request refused');
+    else if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: problem.code, detail: problem.detail }, 'request refused');
     return sendProblem(request, reply, problem);
   });

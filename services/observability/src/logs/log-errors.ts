@@ -15,6 +15,8 @@ export const logErrorCodes = {
   badCursor: 'OBSERVABILITY_LOG_INVALID_CURSOR',
   /** A token that may not read logs, or not those of the organisation it asks for. */
   readForbidden: 'OBSERVABILITY_LOGS_FORBIDDEN',
-  /** The replica serves as many live tails as it may. */
+  /** The replica serves as many live tails as it may (or, for a tenant, as many as tenants share). */
   tooManyTails: 'OBSERVABILITY_LOG_TAILS_FULL',
+  /** The caller's organisation holds LOG_STREAM_MAX_CLIENTS_PER_ORG live tails on this replica already. */
+  tooManyOrgTails: 'OBSERVABILITY_LOG_TAILS_ORG_LIMIT',
 } as const;

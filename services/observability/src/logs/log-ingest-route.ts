@@ -1,9 +1,10 @@
-import { Transform } from 'node:stream';
-import { LiftError, InvalidInputError, type ServiceApp } from '@lift/kit';
+import type { FastifyRequest } from 'fastify';
+import { LiftError, InvalidInputError, OverloadedError, type ServiceApp } from '@lift/kit';
 import type { ObservabilityConfig } from '../config.js';
 import { parseItems, parseNdjson, type ParsedBatch } from './log-batch.js';
 import { logErrorCodes } from './log-errors.js';
-import type { IngestionGate } from './ingestion-gate.js';
+import type { Admission, IngestionGate } from './ingestion-gate.js';
+import { bodyEncodingOf, checkIngestMediaType, countedBody } from './ingest-body.js';
 import { LogBatchAccepted, LogBatchJson, LogBatchNdjson } from './log-schemas.js';
 import type { LogStore } from '../store/log-store.js';
 import type { LogTail } from './log-tail.js';
@@ -23,7 +24,7 @@ const retryAfterSeconds = 1;
 
 const tooLarge = (detail: string, limit: string) => new LiftError(413, logErrorCodes.batchTooLarge, 'Payload too large', detail, { extensions: { limit } });
 const overloaded = () =>
-  new LiftError(503, logErrorCodes.overloaded, 'Service unavailable', `Too many log batches are being written; nothing of this one was stored. Send it again in ${retryAfterSeconds} s.`, { headers: { 'retry-after': String(retryAfterSeconds) } });
+  new OverloadedError(logErrorCodes.overloaded, `Too many log batches are being received or written; nothing of this one was stored. Send it again in ${retryAfterSeconds} s.`, retryAfterSeconds);
 
 /** POST /v1/logs: a batch of lines, NDJSON or `{ items }`, answered 202 once committed. */
 export async function logIngestRoute(app: ServiceApp, ingestion: LogIngestion): Promise<void> {
@@ -32,28 +33,35 @@ export async function logIngestRoute(app: ServiceApp, ingestion: LogIngestion): 
   const bytesLimit = () => tooLarge(`The batch is larger than the limit of ${maxBytes} bytes (LOG_BATCH_MAX_BYTES); send it in smaller batches.`, 'LOG_BATCH_MAX_BYTES');
   const linesLimit = () => tooLarge(`The batch has more than ${config.LOG_BATCH_MAX_LINES} lines (LOG_BATCH_MAX_LINES); send it in smaller batches.`, 'LOG_BATCH_MAX_LINES');
 
+  const requireIngest = app.requirePermission('observability:ingest');
+  const admissions = new WeakMap<FastifyRequest, Admission>();
+
   app.addContentTypeParser(ndjson, { parseAs: 'string', bodyLimit: maxBytes }, (_request, body, done) => done(null, body));
 
   app.post(
     '/v1/logs',
     {
       bodyLimit: maxBytes,
-      preHandler: app.requirePermission('observability:ingest'),
-      // Before the body is read: an overloaded replica or an announced oversized body is refused at once.
-      preParsing: async (request, _reply, payload) => {
-        if (ingestion.gate.full) throw overloaded();
-        if (Number(request.headers['content-length'] ?? 0) > maxBytes) throw bytesLimit();
-        let received = 0;
-        // A chunked body has no length to check first: counted as it arrives.
-        return payload.pipe(
-          new Transform({
-            transform(chunk: Buffer, _encoding, callback) {
-              received += chunk.length;
-              callback(received > maxBytes ? bytesLimit() : null, chunk);
-            },
-          }),
-        );
+      preHandler: requireIngest,
+      // Before the body is read: an unknown caller, a type or encoding not taken, an announced
+      // oversized body or a replica at its budget is refused at once, so none of them costs memory.
+      preParsing: async (request, reply, payload) => {
+        // The permission first (the preHandler checks it again, cheaply): an anonymous client takes no slot.
+        await requireIngest.call(app, request, reply);
+        checkIngestMediaType(request.headers['content-type']);
+        const encoding = bodyEncodingOf(request.headers['content-encoding']);
+        const announced = request.headers['content-length'] === undefined ? undefined : Number(request.headers['content-length']);
+        if (encoding === 'identity' && announced !== undefined && announced > maxBytes) throw bytesLimit();
+        const reserved = encoding === 'identity' && announced !== undefined;
+        const admission = ingestion.gate.admit(reserved ? announced : 0);
+        if (admission === undefined) throw overloaded();
+        admissions.set(request, admission);
+        // Counted until the answer is sent or the connection drops, whichever comes first.
+        reply.raw.once('close', admission.release);
+        reply.raw.once('finish', admission.release);
+        return countedBody(payload, encoding, admission, reserved, { maxBytes, tooLarge: bytesLimit, overloaded });
       },
+      onResponse: async (request) => admissions.get(request)?.release(),
       schema: {
         operationId: 'ingestLogs',
         tags: ['logs'],
@@ -62,8 +70,8 @@ export async function logIngestRoute(app: ServiceApp, ingestion: LogIngestion): 
         problems: {
           400: 'The body is not NDJSON or JSON (REQUEST_MALFORMED_BODY), has no line (OBSERVABILITY_LOG_BATCH_EMPTY), or its JSON form is not { items: [...] } (REQUEST_VALIDATION_FAILED); a bad line alone is named in `rejected` and the rest stored',
           413: 'More lines than LOG_BATCH_MAX_LINES or bytes than LOG_BATCH_MAX_BYTES (OBSERVABILITY_LOG_BATCH_TOO_LARGE, `limit` names which); nothing stored',
-          415: 'The body is neither application/x-ndjson nor application/json (REQUEST_UNSUPPORTED_MEDIA_TYPE)',
-          503: 'Too many batches being written or waiting (OBSERVABILITY_LOGS_OVERLOADED): nothing stored; send again after Retry-After seconds',
+          415: 'The body is neither application/x-ndjson nor application/json, or its Content-Encoding is neither gzip nor identity (REQUEST_UNSUPPORTED_MEDIA_TYPE)',
+          503: 'Too many batches, or body bytes, being received, parsed or written (OBSERVABILITY_LOGS_OVERLOADED): nothing stored; send again after Retry-After seconds',
         },
         body: { content: { [ndjson]: { schema: LogBatchNdjson }, 'application/json': { schema: LogBatchJson } } },
         response: { 202: LogBatchAccepted },
@@ -83,9 +91,7 @@ export async function logIngestRoute(app: ServiceApp, ingestion: LogIngestion): 
       if (batch.overLimit) throw linesLimit();
       if (batch.lines.length + batch.rejected.length === 0) throw new InvalidInputError(logErrorCodes.batchEmpty, 'The batch has no log line: send one JSON object per line (NDJSON) or { "items": [...] }.', { field: 'body' });
       if (batch.lines.length > 0) {
-        const entered = ingestion.gate.enter();
-        if (entered === undefined) throw overloaded();
-        const release = await entered;
+        const release = await ingestion.gate.write();
         try {
           await ingestion.store.prepare();
           const stored = await ingestion.store.transaction((queries) => queries.insert(batch.lines));

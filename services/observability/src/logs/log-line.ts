@@ -49,13 +49,13 @@ export function normaliseLine(value: unknown, receivedAtMs: number): LineOutcome
   if (level === undefined) return invalid('level must be a number from 10 to 60 or one of trace, debug, info, warn, error, fatal');
   const timeMs = timeOf(record.time, receivedAtMs);
   if (typeof timeMs === 'string') return invalid(timeMs);
-  const msg = record.msg === undefined || record.msg === null ? '' : typeof record.msg === 'string' || typeof record.msg === 'number' || typeof record.msg === 'boolean' ? String(record.msg) : undefined;
-  if (msg === undefined) return invalid('msg must be a string');
+  const msg = record.msg === undefined || record.msg === null ? '' : typeof record.msg === 'string' || (typeof record.msg === 'number' && Number.isFinite(record.msg)) || typeof record.msg === 'boolean' ? String(record.msg) : undefined;
+  if (msg === undefined) return invalid('msg must be a string (or a finite number)');
   const reqId = labelOf(record.reqId);
   const traceId = labelOf(record.traceId);
   const org = labelOf(record.org);
   for (const [name, label] of [['reqId', reqId], ['traceId', traceId], ['org', org]] as const) {
-    if (label === false) return invalid(`${name} must be a string of at most ${maxLabelLength} characters without NUL`);
+    if (label === false) return invalid(`${name} must be a string of at most ${maxLabelLength} characters without NUL (or a finite number)`);
   }
   const rest: Record<string, unknown> = {};
   for (const key of Object.keys(record)) if (!columns.has(key)) rest[key] = record[key];
@@ -85,9 +85,10 @@ function timeOf(time: unknown, receivedAtMs: number): number | string {
   return ms;
 }
 
-/** A string (or a number, as text) without NUL; null when absent; false when unusable. */
+/** A string (or a finite number, as text) without NUL; null when absent; false when unusable (1e400 parses as Infinity: refused, not stored as "Infinity"). */
 function labelOf(value: unknown): string | null | false {
   if (value === undefined || value === null || value === '') return null;
+  if (typeof value === 'number' && !Number.isFinite(value)) return false;
   const text = typeof value === 'number' ? String(value) : value;
   if (typeof text !== 'string' || text.length > maxLabelLength || text.includes('\u0000')) return false;
   return text;

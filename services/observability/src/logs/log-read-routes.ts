@@ -1,17 +1,30 @@
-import { identityOf, LiftError, requestIdHeader, type ServiceApp } from '@lift/kit';
+import { hasPermission, identityOf, LiftError, OverloadedError, requestIdHeader, type ServiceApp } from '@lift/kit';
 import type { FastifyRequest } from 'fastify';
 import { logErrorCodes } from './log-errors.js';
 import { decodeLogCursor, encodeLogCursor, logFilters, logItem, visibleOrganisation, type LogFilterInput } from './log-search.js';
 import { LogPage, LogSearchQuery, LogStreamQuery } from './log-schemas.js';
 import type { LogStore } from '../store/log-store.js';
-import type { LogTail } from './log-tail.js';
+import type { LogTail, TailRefusal } from './log-tail.js';
 
 const tags = ['logs'];
 const security = [{ bearerAuth: [] }];
 const filterProblems = {
-  400: 'A filter that names no level, a date that is not ISO-8601 or epoch milliseconds, from after to, or q without a word (OBSERVABILITY_LOG_FILTER_INVALID, `field` names it)',
+  400: 'A filter that names no level, a date that is not ISO-8601 or epoch milliseconds, from after to, q without a word, or a NUL character in service, requestId, traceId or org (OBSERVABILITY_LOG_FILTER_INVALID, `field` names it)',
   403: 'A module\'s delegated token, a token with neither observability:read nor org:admin, or a tenant\'s admin naming another organisation in org (OBSERVABILITY_LOGS_FORBIDDEN)',
 };
+
+const tailRetryAfterSeconds = 5;
+
+/** A tail the replica will not open, as the answer says it (a limit it keeps on purpose: logged as a refusal). */
+function tailRefused(refusal: TailRefusal): LiftError {
+  if (refusal === 'organisation') {
+    return new LiftError(429, logErrorCodes.tooManyOrgTails, 'Too many requests', 'Your organisation holds as many live tails on this replica as it may (LOG_STREAM_MAX_CLIENTS_PER_ORG); close one, or search instead.', {
+      headers: { 'retry-after': String(tailRetryAfterSeconds) },
+    });
+  }
+  const detail = refusal === 'tenants' ? 'The live tails organisations may open on this replica are taken (the rest are kept for the platform); try again later or search instead.' : 'This replica serves as many live tails as it may; try again later or search instead.';
+  return new OverloadedError(logErrorCodes.tooManyTails, detail, tailRetryAfterSeconds);
+}
 
 /** The filters of a request, checked, with the caller's visibility applied. */
 function filtersOf(request: FastifyRequest, query: LogFilterInput) {
@@ -54,14 +67,21 @@ export async function logReadRoutes(app: ServiceApp, store: LogStore, tail: LogT
         tags,
         security,
         summary: 'Live tail (server-sent events): `event: log` with a line as `data`, for each matching line committed on any replica from now on; comment lines as heartbeats',
-        problems: { ...filterProblems, 503: 'The replica serves as many live tails as it may (OBSERVABILITY_LOG_TAILS_FULL)' },
+        problems: {
+          ...filterProblems,
+          429: 'A tenant\'s organisation holds LOG_STREAM_MAX_CLIENTS_PER_ORG tails on this replica already (OBSERVABILITY_LOG_TAILS_ORG_LIMIT)',
+          503: 'The replica serves as many live tails as it may, or (for a tenant) the tenants\' share of them (OBSERVABILITY_LOG_TAILS_FULL)',
+        },
         querystring: LogStreamQuery,
         response: { 200: { description: 'text/event-stream until the client or the service closes it', content: { 'text/event-stream': { schema: { type: 'string' } } } } },
       },
     },
     async (request, reply) => {
       const filters = filtersOf(request, request.query);
-      if (tail.full) throw new LiftError(503, logErrorCodes.tooManyTails, 'Service unavailable', 'This replica serves as many live tails as it may; try again later or search instead.', { headers: { 'retry-after': '5' } });
+      // A platform reader is counted against the replica only; a tenant's admin against its organisation and the tenants' share too.
+      const tenant = hasPermission(identityOf(request), 'observability:read') ? undefined : identityOf(request).organisation;
+      const refusal = tail.refusal(tenant);
+      if (refusal !== undefined) throw tailRefused(refusal);
       reply.hijack();
       reply.raw.writeHead(200, {
         'content-type': 'text/event-stream; charset=utf-8',
@@ -72,7 +92,7 @@ export async function logReadRoutes(app: ServiceApp, store: LogStore, tail: LogT
         [requestIdHeader]: request.id,
       });
       reply.raw.write(': connected\n\n');
-      tail.add(reply.raw, filters);
+      tail.add(reply.raw, filters, tenant);
     },
   );
 }

@@ -57,8 +57,12 @@ export function visibleOrganisation(identity: Identity, requested: string | unde
   return identity.organisation;
 }
 
-/** The filters checked: an unknown level, a date that is none, an empty range or a query without words is a 400 naming its field. */
+/** The filters checked: an unknown level, a date that is none, an empty range, a query without words or a NUL in a label is a 400 naming its field. */
 export function logFilters(input: LogFilterInput, org: string | undefined): LogFilters {
+  // No stored label holds NUL (ingestion refuses it), and PostgreSQL text cannot be compared with one.
+  for (const field of ['service', 'requestId', 'traceId', 'org'] as const) {
+    if (input[field]?.includes('\u0000')) throw refuse(field, `${field} has a NUL character, which no log line's ${field} holds.`);
+  }
   let minLevel: number | undefined;
   if (input.level !== undefined) {
     minLevel = levelNumber(/^\d+$/.test(input.level) ? Number(input.level) : input.level);
@@ -120,8 +124,12 @@ export function encodeLogCursor(position: LogPosition): string {
 
 export function decodeLogCursor(cursor: string): LogPosition {
   try {
-    const [timeMs, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (Number.isSafeInteger(timeMs) && Number.isSafeInteger(id)) return { timeMs: timeMs as number, id: id as number };
+    const position: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    // Exactly the two numbers encodeLogCursor writes: [1, 2, 3] or { "0": 1, "1": 2 } are not cursors.
+    if (Array.isArray(position) && position.length === 2) {
+      const [timeMs, id] = position as unknown[];
+      if (Number.isSafeInteger(timeMs) && Number.isSafeInteger(id)) return { timeMs: timeMs as number, id: id as number };
+    }
   } catch {
     // Falls through to the same answer as a well-formed but wrong cursor.
   }

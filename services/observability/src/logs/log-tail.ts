@@ -9,10 +9,25 @@ const channel = 'observability:logs';
 interface TailClient {
   readonly filters: LogFilters;
   readonly response: ServerResponse;
-  /** Events waiting for the socket to drain. */
-  readonly pending: string[];
+  /** The tenant organisation whose admin reads it; undefined for a platform reader. */
+  readonly tenant: string | undefined;
+  /** Events waiting for the socket to drain, and their bytes. */
+  readonly pending: TailEvent[];
+  pendingBytes: number;
   waiting: boolean;
 }
+
+/** An event as written, with its size in bytes (measured once, whatever the number of clients). */
+interface TailEvent {
+  readonly text: string;
+  readonly bytes: number;
+}
+
+const tailEvent = (text: string): TailEvent => ({ text, bytes: Buffer.byteLength(text) });
+const heartbeatEvent = tailEvent(': heartbeat\n\n');
+
+/** Why a new tail is refused: the replica's limit, the tenants' share of it, or one organisation's. */
+export type TailRefusal = 'replica' | 'tenants' | 'organisation';
 
 export interface LogTailSettings {
   readonly state: SharedState;
@@ -20,13 +35,20 @@ export interface LogTailSettings {
   readonly heartbeatMs: number;
   /** Events held for a client that reads slowly; beyond it the client is disconnected. */
   readonly bufferLines: number;
+  /** Bytes of events held for a client that reads slowly; beyond it the client is disconnected. */
+  readonly bufferBytes: number;
   readonly maxClients: number;
+  /** Tails one tenant organisation may hold. */
+  readonly maxClientsPerOrg: number;
+  /** Slots of `maxClients` only platform readers may take. */
+  readonly platformReserve: number;
 }
 
 /**
  * Live tail over SSE: lines committed on any replica are published through the shared state (Redis
  * pub/sub, or in-process), and each replica sends its own clients those their filters and
- * visibility let through. A client whose socket does not keep up is dropped once its buffer is full.
+ * visibility let through. A client whose socket does not keep up is dropped once its buffer is full
+ * (in events or in bytes).
  */
 export class LogTail {
   private readonly clients = new Set<TailClient>();
@@ -38,13 +60,29 @@ export class LogTail {
   async start(): Promise<void> {
     this.unsubscribe = await this.settings.state.subscribe(channel, (message) => this.deliver(message));
     this.heartbeat = setInterval(() => {
-      for (const client of this.clients) this.send(client, ': heartbeat\n\n');
+      for (const client of this.clients) this.send(client, heartbeatEvent);
     }, this.settings.heartbeatMs);
     this.heartbeat.unref();
   }
 
-  get full(): boolean {
-    return this.clients.size >= this.settings.maxClients;
+  /**
+   * Whether one more tail may open, for a tenant organisation's admin (`tenant`) or a platform
+   * reader (undefined): tenants share the slots outside the platform's reserve, each organisation at
+   * most `maxClientsPerOrg`, so no tenant can keep the platform from tailing its own replica.
+   */
+  refusal(tenant: string | undefined): TailRefusal | undefined {
+    if (this.clients.size >= this.settings.maxClients) return 'replica';
+    if (tenant === undefined) return undefined;
+    let tenants = 0;
+    let ofOrganisation = 0;
+    for (const client of this.clients) {
+      if (client.tenant === undefined) continue;
+      tenants += 1;
+      if (client.tenant === tenant) ofOrganisation += 1;
+    }
+    if (ofOrganisation >= this.settings.maxClientsPerOrg) return 'organisation';
+    if (tenants >= this.settings.maxClients - this.settings.platformReserve) return 'tenants';
+    return undefined;
   }
 
   get size(): number {
@@ -58,13 +96,17 @@ export class LogTail {
   }
 
   /** Sends `response` (headers written already) the matching lines until it closes or is dropped. */
-  add(response: ServerResponse, filters: LogFilters): void {
-    const client: TailClient = { filters, response, pending: [], waiting: false };
+  add(response: ServerResponse, filters: LogFilters, tenant: string | undefined): void {
+    const client: TailClient = { filters, response, tenant, pending: [], pendingBytes: 0, waiting: false };
     this.clients.add(client);
     response.on('close', () => this.clients.delete(client));
     response.on('drain', () => {
       client.waiting = false;
-      while (client.pending.length > 0 && !client.waiting) this.send(client, client.pending.shift() as string);
+      while (client.pending.length > 0 && !client.waiting) {
+        const event = client.pending.shift() as TailEvent;
+        client.pendingBytes -= event.bytes;
+        this.send(client, event);
+      }
     });
   }
 
@@ -85,22 +127,27 @@ export class LogTail {
       this.settings.log.warn({ err: error }, 'a live-tail message was not JSON');
       return;
     }
+    // Each line's event is built once, when a first client wants it, and the same string is held for all.
+    const events: (TailEvent | undefined)[] = [];
     for (const client of this.clients) {
-      for (const line of lines) if (lineMatches(line, client.filters)) this.send(client, `event: log\nid: ${line.id}\ndata: ${JSON.stringify(logItem(line))}\n\n`);
+      lines.forEach((line, index) => {
+        if (lineMatches(line, client.filters)) this.send(client, (events[index] ??= tailEvent(`event: log\nid: ${line.id}\ndata: ${JSON.stringify(logItem(line))}\n\n`)));
+      });
     }
   }
 
-  private send(client: TailClient, event: string): void {
+  private send(client: TailClient, event: TailEvent): void {
     if (client.waiting) {
-      if (client.pending.length >= this.settings.bufferLines) {
+      if (client.pending.length >= this.settings.bufferLines || client.pendingBytes + event.bytes > this.settings.bufferBytes) {
         // Too slow: dropping it keeps this replica's memory bounded; it can reconnect and search the gap.
         this.clients.delete(client);
         client.response.destroy();
         return;
       }
       client.pending.push(event);
+      client.pendingBytes += event.bytes;
       return;
     }
-    if (!client.response.write(event)) client.waiting = true;
+    if (!client.response.write(event.text)) client.waiting = true;
   }
 }

@@ -44,12 +44,13 @@ async function standIn() {
 const line = (service: string, msg: string) => JSON.stringify({ level: 'info', time: '2026-11-30T10:00:00.000Z', service, msg });
 
 describe('where the supervised services\' lines go', () => {
-  it('to each service\'s file, and to observability with the log-shipper token — but not observability\'s own lines', async () => {
+  it('to each service\'s file, and to observability with the log-shipper token — observability\'s own too, but not those about the shipper\'s batches', async () => {
     const api = await standIn();
     const home = mkdtempSync(join(tmpdir(), 'lift-sinks-'));
     const said: string[] = [];
     const sinks = await openLogSinks({ home, services: ['registry', 'observability'], env: { SERVICE_CLIENT_SECRETS: 'registry:r,log-shipper:shipper-secret', AUTH_SERVICE_URL: api.url, OBSERVABILITY_SERVICE_URL: api.url }, say: (text) => said.push(text) });
-    sinks.line('observability', line('observability', 'ingested 1 line'), 'stdout');
+    sinks.line('observability', JSON.stringify({ level: 'info', time: '2026-11-30T10:00:00.000Z', service: 'observability', reqId: 'lift-log-shipper-1-1', msg: 'ingested 1 line' }), 'stdout');
+    sinks.line('observability', line('observability', 'alert fired'), 'stdout');
     sinks.line('registry', line('registry', 'module registered'), 'stdout');
     sinks.line('registry', 'Error: boom', 'stderr');
     await expect.poll(() => api.batches.length, { timeout: 5_000 }).toBe(1);
@@ -57,12 +58,13 @@ describe('where the supervised services\' lines go', () => {
     expect(api.batches[0]?.authorization).toBe('Bearer shipper-token');
     const shipped = (api.batches[0]?.body ?? '').trim().split('\n').map((text) => JSON.parse(text) as { service: string; msg: string; level: string });
     expect(shipped.map((entry) => [entry.service, entry.level, entry.msg])).toEqual([
+      ['observability', 'info', 'alert fired'],
       ['registry', 'info', 'module registered'],
       ['registry', 'error', 'Error: boom'],
     ]);
     expect(readFileSync(serviceLogFile(home, 'observability'), 'utf8')).toContain('ingested 1 line');
     expect(readFileSync(serviceLogFile(home, 'registry'), 'utf8').trim().split('\n')).toHaveLength(2);
-    expect(sinks.shipping()).toMatchObject({ shipped: 2, dropped: 0, queued: 0 });
+    expect(sinks.shipping()).toMatchObject({ shipped: 3, dropped: 0, queued: 0 });
     await sinks.close();
     expect(said).toEqual([]);
   });

@@ -5,6 +5,7 @@ import { defaultLogFileMaxBytes, RotatingLogFile, serviceLogFile } from './log-f
 import { logRecordOf } from './log-record.js';
 import { observabilityLogSender, shipperRequestIdPrefix, type ShipperTokens } from './log-sender.js';
 import { LogShipper, type LogShippingStats } from './log-shipper.js';
+import { clientSecret } from './service-client-secret.js';
 
 export interface LogSinksOptions {
   readonly home: string;
@@ -109,15 +110,6 @@ async function shipperFor(settings: Record<string, string | undefined>, say: (li
   };
   const send = observabilityLogSender({ observabilityUrl: settings.OBSERVABILITY_SERVICE_URL ?? 'http://127.0.0.1:8004', tokens });
   return { shipper: new LogShipper({ send }), release: async () => (loaded ? (await loaded).close() : undefined) };
-}
-
-/** One client's secret in SERVICE_CLIENT_SECRETS (`name:secret,…`, as the kit's serviceClientSecrets reads it). */
-function clientSecret(setting: string | undefined, client: string): string | undefined {
-  for (const pair of (setting ?? '').split(',')) {
-    const separator = pair.indexOf(':');
-    if (separator > 0 && pair.slice(0, separator).trim() === client) return pair.slice(separator + 1).trim();
-  }
-  return undefined;
 }
 
 function readEnvFile(home: string): Record<string, string | undefined> {

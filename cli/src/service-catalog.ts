@@ -14,10 +14,18 @@ export const coreServices: readonly CatalogEntry[] = [
 ];
 
 /**
- * The OAuth clients \`lift up\` generates secrets for (SERVICE_CLIENT_SECRETS): each service, and
- * the supervisor itself shipping the services' log lines to observability.
+ * Clients that joined after the first installations: `lift up` adds each one missing from an
+ * older `.env.local`'s SERVICE_CLIENT_SECRETS line (a service missing from it was left out on
+ * purpose, so it is not added back).
  */
-export const serviceClientNames: readonly string[] = ['gateway', 'auth', 'billing', 'memory', 'observability', 'registry', 'log-shipper'];
+export const clientsAddedLater: readonly string[] = ['log-shipper', 'prometheus', 'alertmanager'];
+
+/**
+ * The OAuth clients `lift up` generates secrets for (SERVICE_CLIENT_SECRETS): each service, the
+ * supervisor itself shipping the services' log lines to observability, and the monitoring engines
+ * (Prometheus reading the registry's service discovery, Alertmanager notifying observability).
+ */
+export const serviceClientNames: readonly string[] = ['gateway', 'auth', 'billing', 'memory', 'observability', 'registry', ...clientsAddedLater];
 
 export class UnknownServiceError extends Error {}
 

@@ -5,6 +5,7 @@ import { buildServices, serviceEntry } from './build-services.js';
 import { controlSocketPath, openControlChannel, type ControlAnswer, type ControlHandler, type ControlRefusal } from './control-channel.js';
 import { openLogSinks, type LogSinks } from './log-sinks.js';
 import { ensureDevelopmentAdmin, firstLoginHint, type DevelopmentAdmin } from './development-admin.js';
+import { writeMonitoringClientSecrets } from './monitoring-client-secrets.js';
 import { formatLogLine } from './log-line-format.js';
 import { developmentModuleKey, exampleModules, moduleProcesses } from './modules-command.js';
 import { isPortTaken } from './port-check.js';
@@ -49,6 +50,8 @@ export async function upCommand(options: UpOptions): Promise<number> {
   }
   // Generated before the services start, so auth reads it from .env.local at its first start.
   const admin = selected.some((entry) => entry.name === 'auth') ? ensureDevelopmentAdmin(options.home, process.env) : undefined;
+  // What a Prometheus or Alertmanager run beside the platform reads (monitoring/README.md).
+  writeMonitoringClientSecrets(options.home, process.env);
   return options.detach ? startDetached(options, selected, admin) : supervise(options, selected, admin);
 }
 

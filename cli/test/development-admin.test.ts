@@ -48,14 +48,22 @@ describe('the development platform admin', () => {
 });
 
 describe('the services\' client secrets', () => {
-  it('include the log shipper\'s when generated', () => {
+  it('include the log shipper\'s and the monitoring engines\' when generated', () => {
     const home = mkdtempSync(join(tmpdir(), 'lift-admin-'));
     ensureDevelopmentAdmin(home, {});
     const secrets = parseEnv(readFileSync(join(home, '.env.local'), 'utf8')).SERVICE_CLIENT_SECRETS ?? '';
-    expect(secrets.split(',').map((pair) => pair.split(':')[0])).toEqual(['gateway', 'auth', 'billing', 'memory', 'observability', 'registry', 'log-shipper']);
+    expect(secrets.split(',').map((pair) => pair.split(':')[0])).toEqual(['gateway', 'auth', 'billing', 'memory', 'observability', 'registry', 'log-shipper', 'prometheus', 'alertmanager']);
   });
 
-  it('gain the log shipper\'s in an older .env.local, the line rewritten in place, every other line kept, the file private', () => {
+  it('gain the monitoring engines\' in a .env.local made before them, and only those missing', () => {
+    const home = mkdtempSync(join(tmpdir(), 'lift-admin-'));
+    const envFile = join(home, '.env.local');
+    writeFileSync(envFile, 'SERVICE_CLIENT_SECRETS=gateway:g-secret,log-shipper:l-secret,alertmanager:a-secret\nLIFT_ADMIN_EMAIL=me@example.com\nLIFT_ADMIN_PASSWORD=pw\n');
+    ensureDevelopmentAdmin(home, {});
+    expect(parseEnv(readFileSync(envFile, 'utf8')).SERVICE_CLIENT_SECRETS).toMatch(/^gateway:g-secret,log-shipper:l-secret,alertmanager:a-secret,prometheus:[A-Za-z0-9_-]{32}$/);
+  });
+
+  it('gain the later clients\' in an older .env.local, the line rewritten in place, every other line kept, the file private', () => {
     const home = mkdtempSync(join(tmpdir(), 'lift-admin-'));
     const envFile = join(home, '.env.local');
     const before = ['# mine', 'LOG_LEVEL=debug', 'SERVICE_CLIENT_SECRETS=gateway:g-secret,auth:a-secret', 'LIFT_ADMIN_EMAIL=me@example.com', 'LIFT_ADMIN_PASSWORD=pw # comment', ''].join('\n');
@@ -64,7 +72,7 @@ describe('the services\' client secrets', () => {
     ensureDevelopmentAdmin(home, {});
     const after = readFileSync(envFile, 'utf8');
     const lines = after.split('\n');
-    expect(lines[2]).toMatch(/^SERVICE_CLIENT_SECRETS=gateway:g-secret,auth:a-secret,log-shipper:[A-Za-z0-9_-]{32}$/);
+    expect(lines[2]).toMatch(/^SERVICE_CLIENT_SECRETS=gateway:g-secret,auth:a-secret,log-shipper:[A-Za-z0-9_-]{32},prometheus:[A-Za-z0-9_-]{32},alertmanager:[A-Za-z0-9_-]{32}$/);
     expect(lines.filter((_, at) => at !== 2)).toEqual(before.split('\n').filter((_, at) => at !== 2));
     expect(statSync(envFile).mode & 0o777).toBe(0o600);
     ensureDevelopmentAdmin(home, {});

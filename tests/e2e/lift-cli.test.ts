@@ -157,7 +157,7 @@ describe.skipIf(seedPortsBusy)('lift up --detach, status and down on the seed\'s
     const lines = readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { service: string });
     expect(lines.length).toBeGreaterThan(0);
     expect(lines.every((line) => line.service === 'registry')).toBe(true);
-    expect(parseEnv(readFileSync(join(home, '.env.local'), 'utf8')).SERVICE_CLIENT_SECRETS).toMatch(/,log-shipper:[A-Za-z0-9_-]{32}$/);
+    expect(parseEnv(readFileSync(join(home, '.env.local'), 'utf8')).SERVICE_CLIENT_SECRETS).toMatch(/,log-shipper:[A-Za-z0-9_-]{32},prometheus:[A-Za-z0-9_-]{32},alertmanager:[A-Za-z0-9_-]{32}$/);
     // From observability when its log API answers, from the files otherwise (said on stderr).
     const logs = lift('logs', 'registry', '--json', '--limit', '5');
     expect(logs.code, logs.stderr).toBe(0);

@@ -12,4 +12,9 @@ export const servicePermissions: Readonly<Record<string, readonly string[]>> = {
   // Not a service but the \`lift up\` supervisor, shipping the services' log lines to observability
   // (POST /v1/logs): it may write log lines and nothing else, not even read them back.
   'log-shipper': ['observability:ingest'],
+  // Not services either: the monitoring engines. Prometheus reads the registry's service discovery
+  // (GET /v1/prometheus/targets) to find modules; Alertmanager posts its notifications to
+  // observability (POST /v1/alertmanager/webhook). Each holds that one permission, nothing more.
+  prometheus: ['registry:read'],
+  alertmanager: ['observability:alertmanager'],
 };

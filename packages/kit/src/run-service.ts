@@ -7,6 +7,7 @@ import { warnAboutOpenFiles } from './files/private-files.js';
 import type { ServiceApp, ServiceIdentity } from './http/create-service.js';
 import { createLogger } from './logger.js';
 import { createServiceContext, type ServiceContext } from './service-context.js';
+import { startTracing } from './tracing/service-tracing.js';
 
 export interface ServiceDefinition<T extends TObject> {
   readonly identity: ServiceIdentity;
@@ -32,7 +33,8 @@ export async function startService<T extends TObject>(definition: ServiceDefinit
     requiredInProduction: definition.requiredInProduction ?? [],
   })) as Static<T> & BaseConfig;
   const log = createLogger({ service: definition.identity.name, version: definition.identity.version, level: config.LOG_LEVEL });
-  const context = await createServiceContext<T>(definition.identity, config, log);
+  const tracing = await startTracing({ service: definition.identity.name, version: definition.identity.version, env, log });
+  const context = await createServiceContext<T>(definition.identity, config, log, tracing);
   let app: ServiceApp;
   try {
     app = await definition.build(context);

@@ -11,6 +11,7 @@ import type { ReadinessCheck } from './http/health-plugin.js';
 import type { ServiceIdentity } from './http/create-service.js';
 import type { ServiceDeps } from './service-deps.js';
 import { openSharedState } from './state/open-shared-state.js';
+import type { ServiceTracing } from './tracing/service-tracing.js';
 
 /**
  * The dependencies of one running service plus what must happen around them: readiness checks
@@ -28,12 +29,14 @@ export async function createServiceContext<T extends TObject>(
   identity: ServiceIdentity,
   config: Static<T> & BaseConfig,
   log: Logger,
+  tracing?: ServiceTracing,
 ): Promise<ServiceContext<Static<T>>> {
   const clock = systemClock;
   const state = await openSharedState(config, clock);
   const http = createHttpClient({ service: identity.name, version: identity.version });
   const readinessChecks: ReadinessCheck[] = [];
-  const closeTasks: (() => Promise<void>)[] = [() => http.close(), () => state.close()];
+  // Closed in reverse: tracing last, so the spans of the shutdown itself are exported.
+  const closeTasks: (() => Promise<void>)[] = [...(tracing ? [() => tracing.close()] : []), () => http.close(), () => state.close()];
   if (state.kind === 'redis') readinessChecks.push({ name: 'redis', check: () => state.ping() });
   return {
     identity,
@@ -42,6 +45,7 @@ export async function createServiceContext<T extends TObject>(
     clock,
     state,
     http,
+    tracing,
     readinessChecks,
     addReadinessCheck: (check) => void readinessChecks.push(check),
     onClose: (task) => void closeTasks.push(task),

@@ -122,7 +122,7 @@ export async function buildAuthApp(deps: AuthDeps): Promise<AuthApp> {
   };
   deps.log.debug({ accessTokenSeconds: accessTokenLifetime(domain), algorithm: config.JWT_ALGORITHM }, 'token settings');
 
-  const app = await createService({ identity: authIdentity, config, log: deps.log, clock });
+  const app = await createService({ identity: authIdentity, config, log: deps.log, clock, tracing: deps.tracing });
   answersAreNeverStored(app);
   // Ready only once the platform organisation and its first admin exist.
   readyOnceDone(app, { name: 'platform-admin', after: database.migrated, work: () => ensurePlatformAdmin(domain, deps.log), log: deps.log, failure: 'creating the platform admin failed' });

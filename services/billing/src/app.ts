@@ -31,7 +31,7 @@ export async function buildApp(deps: BillingDeps): Promise<ServiceApp> {
   const stripeMirror = stripeMirrorScheduler(domain);
   // Before anything is built: a missing or short HS256 secret is a configuration error.
   const verifier = serviceTokenVerifier(deps.config, deps.clock);
-  const app = await createService({ identity: billingIdentity, config: deps.config, log: deps.log, clock: deps.clock });
+  const app = await createService({ identity: billingIdentity, config: deps.config, log: deps.log, clock: deps.clock, tracing: deps.tracing });
   await app.register(authPlugin, { verifier });
   await planRoutes(app, domain);
   await usageRoutes(app, domain);

@@ -48,7 +48,7 @@ export async function buildApp(deps: GatewayDeps): Promise<ServiceApp> {
   // One set of the services' documents for the merged /openapi.json and the public-route table.
   const documents = serviceDocuments({ services: upstreams, http: deps.http, clock: deps.clock, log: deps.log });
   const platformDocs = platformOpenApi({ services: upstreams, documents, version: gatewayIdentity.version });
-  const app = await createService({ identity: gatewayIdentity, config, log: deps.log, clock: deps.clock, openApiDocument: platformDocs.document });
+  const app = await createService({ identity: gatewayIdentity, config, log: deps.log, clock: deps.clock, openApiDocument: platformDocs.document, tracing: deps.tracing });
   if (tls) serveTlsAlongside(app, { cert: tls.cert, key: tls.key, host: config.HOST, port: tls.port, log: deps.log });
   app.decorateRequest('upstream', undefined);
   app.decorateRequest('edge', undefined);

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { kitErrorCodes, sendProblem, traceparentHeader } from '@lift/kit';
+import { kitErrorCodes, outgoingTraceparent, sendProblem } from '@lift/kit';
 import type { Dispatcher, Pool } from 'undici';
 import { limitedBody } from './body-limit.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from './proxy-headers.js';
@@ -49,7 +49,7 @@ export async function forwardRequest(request: FastifyRequest, reply: FastifyRepl
       host: request.headers.host,
       protocol: request.protocol,
       requestId: request.id,
-      traceparent: traceparentHeader(request.trace),
+      traceparent: outgoingTraceparent(request.trace),
     }),
     ...target.extraHeaders,
   };

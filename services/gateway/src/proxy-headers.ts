@@ -12,7 +12,8 @@ export interface ForwardedFor {
   readonly host: string | undefined;
   readonly protocol: string;
   readonly requestId: string;
-  readonly traceparent: string;
+  /** The gateway's own; undefined when OpenTelemetry's undici instrumentation adds it to the call. */
+  readonly traceparent: string | undefined;
 }
 
 /**
@@ -36,7 +37,13 @@ export function upstreamRequestHeaders(inbound: IncomingHttpHeaders, forwarded: 
   headers['x-forwarded-proto'] = forwarded.protocol;
   if (forwarded.host !== undefined) headers['x-forwarded-host'] = forwarded.host;
   headers['x-request-id'] = forwarded.requestId;
-  headers.traceparent = forwarded.traceparent;
+  // The client's trace goes on only as the parent of the gateway's span, never as it came: the
+  // gateway's traceparent (or the instrumentation's, which would otherwise make a second header).
+  if (forwarded.traceparent !== undefined) headers.traceparent = forwarded.traceparent;
+  else {
+    delete headers.traceparent;
+    delete headers.tracestate;
+  }
   return headers;
 }
 

@@ -80,7 +80,7 @@ export async function buildApp(deps: MemoryDeps): Promise<ServiceApp> {
 
   const reEmbedder = reEmbedding({ store, index, embedder, writes: domain.writes, log: deps.log, pageSize: config.EMBEDDINGS_BATCH_SIZE, retryFirstMs: Math.max(config.EMBEDDINGS_RETRY_MS, 1), retryMaxMs: Math.max(config.EMBEDDINGS_RETRY_MAX_MS, 1), indexed: (organisationId, ids) => indexFeed.changed(organisationId, { upserted: ids }) });
 
-  const app = await createService({ identity: memoryIdentity, config, log: deps.log, clock: deps.clock });
+  const app = await createService({ identity: memoryIdentity, config, log: deps.log, clock: deps.clock, tracing: deps.tracing });
   await app.register(authPlugin, { verifier });
   await memoryRoutes(app, domain);
   await searchRoutes(app, domain);

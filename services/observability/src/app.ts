@@ -15,7 +15,7 @@ export type ObservabilityDeps = DatabaseServiceDeps<ObservabilityConfig, Observa
 export async function buildApp(deps: ObservabilityDeps | MonitoringDeps): Promise<ServiceApp> {
   // Before anything is built: a missing or short HS256 secret is a configuration error.
   const verifier = serviceTokenVerifier(deps.config, deps.clock);
-  const app = await createService({ identity: observabilityIdentity, config: deps.config, log: deps.log, clock: deps.clock });
+  const app = await createService({ identity: observabilityIdentity, config: deps.config, log: deps.log, clock: deps.clock, tracing: deps.tracing });
   await app.register(authPlugin, { verifier });
   await startLogs(app, deps);
   await startMonitoring(app, deps);

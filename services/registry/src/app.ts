@@ -48,7 +48,7 @@ export async function buildApp(deps: RegistryDeps): Promise<ServiceApp> {
       void timed?.runOnce().catch((error: unknown) => deps.log.warn({ err: error }, 'checking a changed module failed'));
     },
   };
-  const app = await createService({ identity: registryIdentity, config, log: deps.log, clock: deps.clock });
+  const app = await createService({ identity: registryIdentity, config, log: deps.log, clock: deps.clock, tracing: deps.tracing });
   await app.register(authPlugin, { verifier });
   await moduleRoutes(app, domain);
   await healthRoutes(app, domain);

@@ -18,6 +18,7 @@ import { openApiPlugin } from './openapi-plugin.js';
 import { requestIdFor, requestIdHeader } from './request-id.js';
 import { traceContextFor, type TraceContext } from './trace-context.js';
 import { installValidatorCompilers } from './validator-compilers.js';
+import type { ServiceTracing } from '../tracing/service-tracing.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -53,6 +54,8 @@ export interface CreateServiceOptions {
    * is given (`app.swagger()`). The gateway serves the whole platform's document this way.
    */
   readonly openApiDocument?: (own: object) => Promise<object>;
+  /** OpenTelemetry (`deps.tracing`): server spans for every route, their trace id in the logs. */
+  readonly tracing?: ServiceTracing | undefined;
 }
 
 /**
@@ -103,6 +106,8 @@ export async function createService(options: CreateServiceOptions): Promise<Serv
     reply.header('connection', 'close');
     void sendProblem(request, reply, { status: 503, code: kitErrorCodes.shuttingDown, title: 'Service unavailable', detail: `${identity.name} is shutting down; send the request again.` });
   });
+  // After the hook above (its span replaces request.trace) and before any route (it wraps them).
+  if (options.tracing) await app.register(options.tracing.fastifyPlugin);
 
   installValidatorCompilers(app);
   // Every API body is JSON: Fastify's built-in text/plain parser would hand a route a string that

@@ -1,6 +1,6 @@
 import type { Agent, Dispatcher } from 'undici';
 import { requestIdHeader } from './request-id.js';
-import { traceparentHeader, type TraceContext } from './trace-context.js';
+import { outgoingTraceparent, type TraceContext } from './trace-context.js';
 
 /** The request an outgoing call belongs to: its trace and id travel with the call. */
 export interface CallContext {
@@ -58,7 +58,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   return {
     async call(url, call = {}) {
       const headers: Record<string, string> = { 'user-agent': userAgent, accept: 'application/json', ...call.headers };
-      if (call.context?.trace) headers.traceparent = traceparentHeader(call.context.trace);
+      const traceparent = outgoingTraceparent(call.context?.trace);
+      if (traceparent !== undefined) headers.traceparent = traceparent;
       if (call.context?.requestId) headers[requestIdHeader] = call.context.requestId;
       let body: string | undefined = call.body;
       if (call.json !== undefined) {

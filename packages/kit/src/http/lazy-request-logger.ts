@@ -12,9 +12,21 @@ export class LazyRequestLogger implements FastifyBaseLogger {
 
   constructor(
     private readonly parent: FastifyBaseLogger,
-    readonly bindings: Bindings,
+    private current: Bindings,
     private readonly options: ChildLoggerOptions,
   ) {}
+
+  get bindings(): Bindings {
+    return this.current;
+  }
+
+  /**
+   * The request's trace id, once its OpenTelemetry span has one. A logger already made keeps the
+   * id it was made with (only a line written before the span starts can have made it).
+   */
+  retrace(traceId: string): void {
+    if (this.made === undefined) this.current = { ...this.current, traceId };
+  }
 
   /** Whether a line can go through the parent with `bindings` inline (no per-route level or serializers). */
   get plain(): boolean {
@@ -67,7 +79,7 @@ export class LazyRequestLogger implements FastifyBaseLogger {
   }
 
   private real(): FastifyBaseLogger {
-    this.made ??= this.parent.child(this.bindings, this.options);
+    this.made ??= this.parent.child(this.current, this.options);
     return this.made;
   }
 }

@@ -6,6 +6,11 @@ export interface TraceContext {
   /** This service's span for the request; outgoing calls name it as their parent. */
   readonly spanId: string;
   readonly flags: string;
+  /**
+   * OpenTelemetry's instrumentation puts the traceparent on this request's outgoing calls itself
+   * (naming its client span as the parent); the kit must not add a second one.
+   */
+  readonly carried?: boolean;
 }
 
 const traceparentPattern = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
@@ -25,6 +30,11 @@ export function traceContextFor(traceparent: string | string[] | undefined): Tra
 /** The header an outgoing call carries: same trace, this service's span as parent. */
 export function traceparentHeader(trace: TraceContext): string {
   return `00-${trace.traceId}-${trace.spanId}-${trace.flags}`;
+}
+
+/** The traceparent the kit adds to an outgoing call; none when OpenTelemetry adds it (`carried`). */
+export function outgoingTraceparent(trace: TraceContext | undefined): string | undefined {
+  return trace === undefined || trace.carried === true ? undefined : traceparentHeader(trace);
 }
 
 function newSpanId(): string {

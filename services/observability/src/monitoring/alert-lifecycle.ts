@@ -10,6 +10,8 @@ const channelsOf = (rule: AlertRuleRow | undefined): NotificationChannel[] => (r
 
 export const fingerprintOf = (ruleId: string, target: string) => `${ruleId}:${target}`;
 
+const noAlertmanagerDetails = { starts_at: null, ends_at: null, labels: null, annotations: null, generator_url: null, receiver: null, received_at: null } as const;
+
 /** Opens an alert for the rule and target unless one is open; its notifications go out with it. */
 export async function fireAlert(domain: MonitoringDomain, rule: AlertRuleRow, target: string, summary: string): Promise<boolean> {
   const at = isoAt(domain.clock.now());
@@ -29,6 +31,7 @@ export async function fireAlert(domain: MonitoringDomain, rule: AlertRuleRow, ta
     acknowledged_by: null,
     resolved_at: null,
     resolved_by: null,
+    ...noAlertmanagerDetails,
   };
   return domain.store.transaction(async (queries) => {
     if (!(await queries.alerts.openAlert(row))) return false;
@@ -53,15 +56,17 @@ export async function acknowledgeAlert(domain: MonitoringDomain, id: string, by:
 
 /**
  * firing or acknowledged → resolved, by a person (`by`) or by the evaluator when the condition
- * cleared (`system`); the rule's channels hear of it. Resolving while the condition still holds
- * opens a new alert at the next evaluation.
+ * cleared (`system`); a rule's channels hear of it. Resolving a rule's alert while the condition
+ * still holds opens a new alert at the next evaluation; resolving Alertmanager's keeps that
+ * occurrence resolved (alertmanager-alerts.ts), and nobody is notified: Alertmanager notifies on
+ * its own.
  */
 export async function resolveAlert(domain: MonitoringDomain, id: string, by: Identity | 'system'): Promise<Alert> {
   const at = isoAt(domain.clock.now());
   const resolved = await domain.store.transaction(async (queries) => {
     if (!(await queries.alerts.transition(id, ['firing', 'acknowledged'], { state: 'resolved', at, by: by === 'system' ? 'system' : by.subject }))) return undefined;
     const row = (await queries.alerts.alert(id)) as AlertRow;
-    await queries.alerts.insertDeliveries(notificationsFor(channelsOf(await queries.alerts.rule(row.rule_id)), 'resolved', alertView(row), at));
+    if (row.source === 'rule') await queries.alerts.insertDeliveries(notificationsFor(channelsOf(await queries.alerts.rule(row.rule_id)), 'resolved', alertView(row), at));
     return row;
   });
   if (!resolved) throw await refusal(domain, id, 'resolve');

@@ -3,12 +3,25 @@ import type { AlertRow, DeliveryRow } from '../store/monitoring-store.js';
 import type { NotificationChannel } from './alert-rules.js';
 import type { AlertRuleKind, AlertSeverity, AlertSource, AlertState } from './monitoring-tables.js';
 
+/** What Alertmanager said of one of its alerts, as it said it (its latest post). */
+export interface AlertmanagerDetails {
+  readonly fingerprint: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+  readonly startsAt: string;
+  readonly endsAt: string | null;
+  readonly generatorUrl: string;
+  readonly receiver: string;
+  readonly receivedAt: string;
+}
+
 export interface Alert {
   readonly id: string;
   readonly source: AlertSource;
-  readonly ruleId: string;
+  /** null for Alertmanager's. */
+  readonly ruleId: string | null;
   readonly ruleName: string;
-  readonly kind: AlertRuleKind;
+  readonly kind: AlertRuleKind | null;
   readonly target: string;
   readonly severity: AlertSeverity;
   readonly state: AlertState;
@@ -18,15 +31,32 @@ export interface Alert {
   readonly acknowledgedBy: string | null;
   readonly resolvedAt: string | null;
   readonly resolvedBy: string | null;
+  readonly alertmanager: AlertmanagerDetails | null;
+}
+
+export const alertmanagerFingerprintPrefix = 'alertmanager:';
+
+function alertmanagerDetails(row: AlertRow): AlertmanagerDetails | null {
+  if (row.source !== 'alertmanager') return null;
+  return {
+    fingerprint: row.fingerprint.slice(alertmanagerFingerprintPrefix.length),
+    labels: JSON.parse(row.labels ?? '{}') as Record<string, string>,
+    annotations: JSON.parse(row.annotations ?? '{}') as Record<string, string>,
+    startsAt: row.starts_at ?? '',
+    endsAt: row.ends_at,
+    generatorUrl: row.generator_url ?? '',
+    receiver: row.receiver ?? '',
+    receivedAt: row.received_at ?? row.fired_at,
+  };
 }
 
 export function alertView(row: AlertRow): Alert {
   return {
     id: row.id,
     source: row.source,
-    ruleId: row.rule_id,
+    ruleId: row.rule_id === '' ? null : row.rule_id,
     ruleName: row.rule_name,
-    kind: row.kind,
+    kind: row.kind === '' ? null : row.kind,
     target: row.target,
     severity: row.severity,
     state: row.state,
@@ -36,6 +66,7 @@ export function alertView(row: AlertRow): Alert {
     acknowledgedBy: row.acknowledged_by,
     resolvedAt: row.resolved_at,
     resolvedBy: row.resolved_by,
+    alertmanager: alertmanagerDetails(row),
   };
 }
 

@@ -13,4 +13,6 @@ export const monitoringErrorCodes = {
   /** A list filter that is none of its values, or a cursor this service did not write. */
   badFilter: 'OBSERVABILITY_INVALID_FILTER',
   targetNotFound: 'OBSERVABILITY_TARGET_NOT_FOUND',
+  /** An Alertmanager post whose label names, dates or text its schema cannot say are wrong (NUL, a date that does not exist). */
+  alertmanagerPayloadInvalid: 'OBSERVABILITY_ALERTMANAGER_PAYLOAD_INVALID',
 } as const;

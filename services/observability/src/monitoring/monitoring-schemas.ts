@@ -46,12 +46,26 @@ const Traffic = {
   p95Ms: Nullable(Type.Number()),
 };
 
+const AlertmanagerDetails = Type.Object(
+  {
+    fingerprint: Type.String(),
+    labels: Type.Record(Type.String(), Type.String()),
+    annotations: Type.Record(Type.String(), Type.String()),
+    startsAt: Type.String({ description: 'the occurrence\'s start, as Alertmanager says (normalised to ISO-8601 in ms)' }),
+    endsAt: Nullable(Type.String({ description: 'null while Alertmanager does not know (Go\'s zero time)' })),
+    generatorUrl: Type.String(),
+    receiver: Type.String(),
+    receivedAt: Type.String({ description: 'when Alertmanager last posted about it' }),
+  },
+  { description: 'what Alertmanager said of it in its latest post' },
+);
+
 export const AlertBody = Type.Object({
   id: Type.String(),
-  source: literals(['rule'], { description: 'what opened it: one of the alert rules' }),
-  ruleId: Type.String(),
-  ruleName: Type.String(),
-  kind: Kind,
+  source: literals(['rule', 'alertmanager'], { description: 'what opened it: one of the alert rules, or Alertmanager (POST /v1/alertmanager/webhook)' }),
+  ruleId: Nullable(Type.String({ description: 'null for Alertmanager\'s' })),
+  ruleName: Type.String({ description: 'the rule\'s name, or Alertmanager\'s alertname label' }),
+  kind: Nullable(Kind),
   target: Type.String(),
   severity: Severity,
   state: AlertStateSchema,
@@ -60,7 +74,8 @@ export const AlertBody = Type.Object({
   acknowledgedAt: Nullable(Type.String()),
   acknowledgedBy: Nullable(Type.String()),
   resolvedAt: Nullable(Type.String()),
-  resolvedBy: Nullable(Type.String({ description: 'a subject, or system when the condition cleared' })),
+  resolvedBy: Nullable(Type.String({ description: 'a subject; system when a rule\'s condition cleared; alertmanager when Alertmanager resolved it' })),
+  alertmanager: Nullable(AlertmanagerDetails),
 });
 
 export const OverviewBody = Type.Object({

@@ -6,6 +6,7 @@ import type { MonitoringDomain } from './monitoring-domain.js';
 import { startMonitorLoop, type MonitorLoop, type RoundReport } from './monitor-loop.js';
 import { platformServiceUrls } from './platform-services.js';
 import { registryModuleHealth } from './registry-module-health.js';
+import { alertmanagerRoutes } from './routes/alertmanager-routes.js';
 import { alertRoutes } from './routes/alert-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { scrapedServiceMetrics } from './scraped-service-metrics.js';
@@ -46,6 +47,7 @@ export async function startMonitoring(app: ServiceApp, deps: MonitoringDeps): Pr
 
   await healthRoutes(app, domain);
   await alertRoutes(app, domain, webhookPolicy);
+  await alertmanagerRoutes(app, domain);
 
   const manual = startMonitorLoop(domain, sources, { onTimer: false });
   let timed: MonitorLoop | undefined;

@@ -6,8 +6,8 @@ export type TargetKind = 'service' | 'module';
 export type AlertRuleKind = 'service_down' | 'error_rate' | 'latency_p95' | 'module_unhealthy';
 export type AlertSeverity = 'critical' | 'warning' | 'info';
 export type AlertState = 'firing' | 'acknowledged' | 'resolved';
-/** Who opened an alert: one of this service's rules (part 2 adds Alertmanager). */
-export type AlertSource = 'rule';
+/** Who opened an alert: one of this service's rules, or Alertmanager through its webhook. */
+export type AlertSource = 'rule' | 'alertmanager';
 export type DeliveryState = 'pending' | 'delivered' | 'failed';
 
 /** The tables the health monitor, alerts and notifications own (Kysely row types). */
@@ -37,14 +37,21 @@ export interface MonitoringTables {
     updated_at: string;
     updated_by: string;
   };
-  /** At most one open (firing or acknowledged) alert per fingerprint (rule + target): a unique partial index. */
+  /**
+   * At most one open (firing or acknowledged) alert per fingerprint — `<ruleId>:<target>` for a
+   * rule's, `alertmanager:<fingerprint>` for Alertmanager's — by a unique partial index; and one
+   * Alertmanager alert per fingerprint and `starts_at` (an occurrence).
+   */
   alerts: {
     id: string;
     source: AlertSource;
+    /** '' for Alertmanager's (no rule of this service). */
     rule_id: string;
     fingerprint: string;
+    /** The rule's name, or Alertmanager's `alertname` label. */
     rule_name: string;
-    kind: AlertRuleKind;
+    /** '' for Alertmanager's. */
+    kind: AlertRuleKind | '';
     target: string;
     severity: AlertSeverity;
     state: AlertState;
@@ -54,6 +61,17 @@ export interface MonitoringTables {
     acknowledged_by: string | null;
     resolved_at: string | null;
     resolved_by: string | null;
+    /** Alertmanager's alerts only (null for a rule's): the occurrence's startsAt, normalised ISO-8601. */
+    starts_at: string | null;
+    /** Alertmanager's endsAt (null for Go's zero time, "not known"). */
+    ends_at: string | null;
+    /** JSON objects of Alertmanager's labels and annotations. */
+    labels: string | null;
+    annotations: string | null;
+    generator_url: string | null;
+    receiver: string | null;
+    /** When Alertmanager last posted about it. */
+    received_at: string | null;
   };
   /** The notification outbox and delivery log: one row per alert event and channel. */
   alert_deliveries: {

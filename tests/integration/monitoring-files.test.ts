@@ -146,6 +146,7 @@ describe('Alertmanager configuration', () => {
           {
             url: 'http://127.0.0.1:8004/v1/alertmanager/webhook',
             send_resolved: true,
+            max_alerts: 500,
             http_config: { oauth2: { client_id: 'alertmanager', client_secret_file: '../../data/monitoring/alertmanager.client-secret', token_url: 'http://127.0.0.1:8001/v1/oauth/token', scopes: ['observability:alertmanager'] } },
           },
         ],

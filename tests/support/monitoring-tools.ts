@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 
 /** Whether a command answers `--version` (Debian: `prometheus` brings prometheus and promtool, `prometheus-alertmanager` amtool). */
-export function commandAvailable(command: 'prometheus' | 'promtool' | 'amtool'): boolean {
+export function commandAvailable(command: 'prometheus' | 'promtool' | 'amtool' | 'prometheus-alertmanager'): boolean {
   return spawnSync(command, ['--version'], { stdio: 'ignore' }).status === 0;
 }
 

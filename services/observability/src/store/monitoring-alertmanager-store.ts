@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { isUniqueViolation } from '@lift/kit';
 import type { ObservabilityTables } from '../tables.js';
 import type { AlertRow } from './monitoring-alerts-store.js';
 
@@ -18,7 +19,14 @@ export function monitoringAlertmanagerStore(db: Kysely<ObservabilityTables>) {
      * occurrence than the one held (a late retry); its state (firing or acknowledged) stays.
      */
     async refreshOpen(fingerprint: string, startsAt: string, details: AlertmanagerAlertDetails): Promise<boolean> {
-      return Number((await openOf(fingerprint, startsAt).set({ ...details, starts_at: startsAt }).executeTakeFirst()).numUpdatedRows) === 1;
+      try {
+        return Number((await openOf(fingerprint, startsAt).set({ ...details, starts_at: startsAt }).executeTakeFirst()).numUpdatedRows) === 1;
+      } catch (error) {
+        // Moving the open alert to a newer occurrence (its resolution never arrived) that is
+        // known already, resolved: that one stands, this post changes nothing.
+        if (isUniqueViolation(error)) return false;
+        throw error;
+      }
     },
     /** Inserts an alert unless its fingerprint is open or its occurrence known (the unique indexes say); false then. */
     async openIfNew(row: AlertRow): Promise<boolean> {

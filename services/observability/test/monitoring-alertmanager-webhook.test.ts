@@ -69,6 +69,18 @@ describe.each(backends)('Alertmanager webhook on $name', (backend) => {
     expect(newest?.id).not.toBe(oldest?.id);
   });
 
+  // Review of issue #16: A fires, B fires (A's resolution lost: the open alert moved on to B), B
+  // resolves — then a late retry of A's firing opened a new alert nothing would ever resolve.
+  it('does not reopen an earlier occurrence once a later one is known', async () => {
+    const { post, alerts, clock } = await setUp();
+    expect((await post(alertmanagerPost([{ startsAt: '2026-11-28T10:00:00Z' }]))).json()).toMatchObject({ opened: 1 });
+    clock.advance(60_000);
+    expect((await post(alertmanagerPost([{ startsAt: '2026-11-28T10:30:00Z' }]))).json()).toMatchObject({ refreshed: 1 });
+    expect((await post(alertmanagerPost([{ status: 'resolved', startsAt: '2026-11-28T10:30:00Z', endsAt: '2026-11-28T10:40:00Z' }], 'resolved'))).json()).toMatchObject({ resolved: 1 });
+    expect((await post(alertmanagerPost([{ startsAt: '2026-11-28T10:00:00Z' }]))).json()).toEqual({ opened: 0, refreshed: 0, resolved: 0, unchanged: 1 });
+    expect((await alerts()).map((alert) => alert.state)).toEqual(['resolved']);
+  });
+
   it('opens one alert when Alertmanager posts the same payload in parallel', async () => {
     const { post, alerts } = await setUp();
     const payload = alertmanagerPost([{}, { fingerprint: '0000000000000001', labels: { alertname: 'LiftHighLatency', job: 'lift-gateway', severity: 'page' }, annotations: { description: 'slow' } }]);

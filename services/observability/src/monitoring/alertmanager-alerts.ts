@@ -87,6 +87,9 @@ function detailsOf(alert: AlertmanagerAlert, receiver: string, endsAt: string | 
 async function receiveFiring(domain: MonitoringDomain, fingerprint: string, startsAt: string, details: AlertmanagerAlertDetails): Promise<AlertmanagerOutcome> {
   const { alertmanager } = domain.store;
   if (await alertmanager.refreshOpen(fingerprint, startsAt, details)) return 'refreshed';
+  // Checked, then inserted: a later occurrence arriving in between still leaves one open alert per
+  // fingerprint (the unique index), only possibly the earlier occurrence's.
+  if (await alertmanager.laterOccurrenceKnown(fingerprint, startsAt)) return 'unchanged';
   const row: AlertRow = {
     ...details,
     id: randomUUID(),

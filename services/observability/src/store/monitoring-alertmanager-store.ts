@@ -28,6 +28,16 @@ export function monitoringAlertmanagerStore(db: Kysely<ObservabilityTables>) {
         throw error;
       }
     },
+    /**
+     * Whether an occurrence of `fingerprint` later than `startsAt` is known, open or resolved: a
+     * post about an earlier one is a late retry (or a second Alertmanager of an HA pair), and must
+     * not open it again — the open row moves on to newer occurrences, so the unique index alone no
+     * longer remembers the earlier one.
+     */
+    async laterOccurrenceKnown(fingerprint: string, startsAt: string): Promise<boolean> {
+      const later = await db.selectFrom('alerts').select('id').where('fingerprint', '=', fingerprint).where('source', '=', 'alertmanager').where('starts_at', '>', startsAt).limit(1).executeTakeFirst();
+      return later !== undefined;
+    },
     /** Inserts an alert unless its fingerprint is open or its occurrence known (the unique indexes say); false then. */
     async openIfNew(row: AlertRow): Promise<boolean> {
       const inserted = await db.insertInto('alerts').values(row).onConflict((conflict) => conflict.doNothing()).executeTakeFirst();

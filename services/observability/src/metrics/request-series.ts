@@ -58,13 +58,15 @@ export function requestSeriesFromExposition(text: string, fallbackService: strin
 /**
  * What happened between two readings, per series. A counter that went down means the target
  * restarted (counters start again at 0), so all it shows now happened since: Prometheus's rule.
+ * Unchanged series are left out, except a histogram's buckets when any of its buckets changed:
+ * an empty bucket is the lower bound the quantile interpolates from.
  */
 export function seriesChanges(now: readonly RequestSeriesValue[], before: Readonly<Record<string, number>>): RequestSeriesValue[] {
-  const changes: RequestSeriesValue[] = [];
-  for (const series of now) {
+  const changed = now.map((series) => {
     const earlier = before[seriesKey(series)] ?? 0;
-    const change = series.value < earlier ? series.value : series.value - earlier;
-    if (change > 0) changes.push({ ...series, value: change });
-  }
-  return changes;
+    return { ...series, value: series.value < earlier ? series.value : series.value - earlier };
+  });
+  const histogram = (series: RequestSeriesValue) => JSON.stringify([series.service, series.route, series.status]);
+  const movedHistograms = new Set(changed.filter((series) => series.le !== '' && series.value > 0).map(histogram));
+  return changed.filter((series) => series.value > 0 || (series.le !== '' && movedHistograms.has(histogram(series))));
 }

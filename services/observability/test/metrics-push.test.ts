@@ -5,8 +5,8 @@ describe('modules pushing metrics', () => {
   it('validates readings by the Prometheus data model, all or none, naming the field', async () => {
     const { app } = await buildMonitoring();
     const headers = await moduleToken('causal');
-    const push = (payload: unknown, url = '/v1/metrics') => app.inject({ method: 'POST', url, headers, payload });
-    const refused = async (payload: unknown, url?: string) => {
+    const push = (payload: object, url = '/v1/metrics') => app.inject({ method: 'POST', url, headers, payload });
+    const refused = async (payload: object, url?: string) => {
       const answer = await push(payload, url);
       expect(answer.statusCode, answer.body).toBe(400);
       return answer.json() as { code: string; field: string };

@@ -71,7 +71,7 @@ describe('the metrics query with PROMETHEUS_URL', () => {
   });
 
   it('feeds the overview from Prometheus, and puts pushed metrics on /metrics for it to scrape', async () => {
-    const prometheus = await prometheusStandIn((query) => {
+    const prometheus = await prometheusStandIn((query): Vector => {
       const byService = /sum by \((le, )?service\)/.test(query);
       if (query.startsWith('histogram_quantile')) return [{ metric: byService ? { service: 'gateway' } : {}, value: at('0.25') }];
       if (query.startsWith('(')) return [{ metric: byService ? { service: 'gateway' } : {}, value: at('0.1') }];

@@ -70,6 +70,17 @@ describe('the metrics query with PROMETHEUS_URL', () => {
     expect((await ask()).statusCode).toBe(503);
   });
 
+  it('keeps the overview and the monitor round going while Prometheus is down', async () => {
+    const prometheus = await prometheusStandIn(() => 'error');
+    const { app, logs } = await buildMonitoring({ env: { PROMETHEUS_URL: prometheus.url } });
+    await app.inject({ method: 'POST', url: '/v1/alert-rules', headers: await platformAdmin(), payload: { name: 'Gateway errors', kind: 'error_rate', target: 'gateway', thresholdPercent: 5, forSeconds: 10 } });
+    expect(await app.runMonitoringRound()).toMatchObject({ led: true, fired: 0 });
+    const overview = await app.inject({ method: 'GET', url: '/v1/overview', headers: await platformAdmin() });
+    expect(overview.statusCode).toBe(200);
+    expect(overview.json()).toMatchObject({ traffic: { requestsPerSecond: 0, errorRatePercent: null, p95Ms: null } });
+    expect(logs.filter((line) => line.msg === 'the metrics query layer cannot answer: the overview shows no traffic and the traffic rules wait')).toHaveLength(1);
+  });
+
   it('feeds the overview from Prometheus, and puts pushed metrics on /metrics for it to scrape', async () => {
     const prometheus = await prometheusStandIn((query): Vector => {
       const byService = /sum by \((le, )?service\)/.test(query);

@@ -35,7 +35,7 @@ export async function startMonitoring(app: ServiceApp, deps: MonitoringDeps, sha
   const webhookPolicy = addressPolicyFrom(config.ALERT_WEBHOOK_ALLOWED_NETWORKS, 'ALERT_WEBHOOK_ALLOWED_NETWORKS');
   const store = monitoringStore(deps.database.db);
   const { tokens } = shared;
-  const metrics = deps.serviceMetrics ?? queryLayerTraffic(shared.metrics, platformServices);
+  const metrics = deps.serviceMetrics ?? queryLayerTraffic(shared.metrics, platformServices, deps.log);
   const domain: MonitoringDomain = { config, store, clock: deps.clock, log: deps.log, http: deps.http, state: deps.state, metrics };
   const sources = {
     modules: registryModuleHealth({ http: deps.http, registryUrl: platformServiceUrls(config).registry, tokens, timeoutMs: config.SERVICE_CHECK_TIMEOUT_MS, log: deps.log }),

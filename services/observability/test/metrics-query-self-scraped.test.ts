@@ -103,6 +103,27 @@ describe('the metrics query\'s bounds', () => {
     expect(logs.some((line) => line.msg === 'a target exposes more request series than METRICS_MAX_SERIES_PER_TARGET: the rest are not kept' && line.target === 'module:causal')).toBe(true);
   });
 
+  it('deletes changes older than METRICS_RETENTION_HOURS', async () => {
+    const { app, clock, db, services } = await platformWithModule({ env: { METRICS_RETENTION_HOURS: '1' } });
+    const rows = async () => (await db.selectFrom('metric_deltas').select(['sampled_at']).execute()).length;
+    const rounds = async () => (await db.selectFrom('metric_rounds').select(['sampled_at']).execute()).length;
+    for (let count = 0; count <= 3; count += 1) {
+      services.gateway.metrics = serviceExposition('gateway', [{ route: '/v1/things', status: 200, count: count * 10, seconds: 0.02 }]);
+      await app.runMonitoringRound();
+      clock.advance(10_000);
+    }
+    // Three rounds of changes: one counter and its twelve buckets each.
+    expect(await rows()).toBe(3 * 13);
+    const fresh = await rounds();
+    clock.advance(3_600_000);
+    services.gateway.metrics = serviceExposition('gateway', [{ route: '/v1/things', status: 200, count: 40, seconds: 0.02 }]);
+    await app.runMonitoringRound();
+    // The gap is past ten rounds: no new changes, and the old ones are gone.
+    expect(await rows()).toBe(0);
+    expect(fresh).toBeGreaterThan(0);
+    expect(await rounds()).toBe(0);
+  });
+
   it('refuses what it cannot answer, naming the field, and those without observability:read', async () => {
     const { app } = await buildMonitoring({ env: { METRICS_RETENTION_HOURS: '24' } });
     const headers = await platformAdmin();

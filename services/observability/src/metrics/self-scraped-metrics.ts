@@ -79,11 +79,11 @@ export function selfScrapedMetrics(options: SelfScrapedMetricsOptions): MetricsQ
     },
     query: async (query, now) => {
       const from = isoAt(now - query.windowMs);
-      const [rounds, deltas] = await Promise.all([store.roundsSince(from), store.deltasSince(from, { ...(query.service === undefined ? {} : { service: query.service }), ...(query.route === undefined ? {} : { route: query.route }) })]);
+      const [rounds, deltas] = await Promise.all([store.coverageSince(from), store.changesSince(from, { ...(query.service === undefined ? {} : { service: query.service }), ...(query.route === undefined ? {} : { route: query.route }) })]);
       return sortGroups(answerFromChanges(query, deltas, coverageByTarget(rounds, query.windowMs)));
     },
     coveredMs: async (windowMs, now, service) => {
-      const covered = coverageByTarget(await store.roundsSince(isoAt(now - windowMs)), windowMs);
+      const covered = coverageByTarget(await store.coverageSince(isoAt(now - windowMs)), windowMs);
       // A service is read as the target of its name, a module as `module:<id>`.
       return service === undefined ? Math.max(0, ...covered.values()) : (covered.get(service) ?? covered.get(`module:${service}`) ?? 0);
     },

@@ -1,5 +1,5 @@
 import { histogramQuantile, mergeBuckets } from './histogram-quantile.js';
-import type { MetricDeltaRow, MetricRoundRow } from '../store/metrics-store.js';
+import type { MetricDeltaRow } from '../store/metrics-store.js';
 import { quantileOf, type GroupLabel, type MetricsGroup, type MetricsQuery } from './metrics-query.js';
 
 interface Accumulated {
@@ -10,12 +10,9 @@ interface Accumulated {
   targets: Set<string>;
 }
 
-/** How much of the window each target's rounds cover. */
-export function coverageByTarget(rounds: readonly MetricRoundRow[], windowMs: number): Map<string, number> {
-  const covered = new Map<string, number>();
-  for (const round of rounds) covered.set(round.target, (covered.get(round.target) ?? 0) + round.window_ms);
-  for (const [target, ms] of covered) covered.set(target, Math.min(windowMs, ms));
-  return covered;
+/** How much of the window each target's rounds cover (a first round's reading may reach before the window). */
+export function coverageByTarget(rounds: readonly { target: string; covered_ms: number }[], windowMs: number): Map<string, number> {
+  return new Map(rounds.map((round) => [round.target, Math.min(windowMs, round.covered_ms)]));
 }
 
 /**
@@ -23,7 +20,7 @@ export function coverageByTarget(rounds: readonly MetricRoundRow[], windowMs: nu
  * the group's targets were read (less than the window after a start or a gap), 5xx over all, and
  * quantiles from the summed bucket changes, interpolated linearly as histogram_quantile does.
  */
-export function answerFromChanges(query: MetricsQuery, deltas: readonly MetricDeltaRow[], covered: ReadonlyMap<string, number>): MetricsGroup[] {
+export function answerFromChanges(query: MetricsQuery, deltas: readonly Omit<MetricDeltaRow, 'sampled_at'>[], covered: ReadonlyMap<string, number>): MetricsGroup[] {
   const groups = new Map<string, Accumulated>();
   for (const row of deltas) {
     const labels = Object.fromEntries(query.groupBy.map((label) => [label, row[label]])) as Partial<Record<GroupLabel, string>>;

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import { transactionalStore, type TransactionalStore } from '@lift/kit';
 import type { MetricsTables } from '../metrics/metrics-tables.js';
 import type { ObservabilityTables } from '../tables.js';
@@ -23,13 +23,25 @@ function metricsQueries(db: Kysely<ObservabilityTables>) {
       for (let start = 0; start < deltas.length; start += insertChunk) await db.insertInto('metric_deltas').values(deltas.slice(start, start + insertChunk)).execute();
     },
 
-    roundsSince: (from: string): Promise<MetricRoundRow[]> => db.selectFrom('metric_rounds').selectAll().where('sampled_at', '>', from).execute(),
+    /** Per target, how long its rounds since `from` cover together (ms). */
+    async coverageSince(from: string): Promise<{ target: string; covered_ms: number }[]> {
+      const rows = await db.selectFrom('metric_rounds').select(['target', sql<number | string>`sum(window_ms)`.as('covered_ms')]).where('sampled_at', '>', from).groupBy('target').execute();
+      return rows.map((row) => ({ target: row.target, covered_ms: Number(row.covered_ms) }));
+    },
 
-    deltasSince(from: string, filter: { service?: string; route?: string }): Promise<MetricDeltaRow[]> {
-      let query = db.selectFrom('metric_deltas').selectAll().where('sampled_at', '>', from);
+    /**
+     * The changes since `from`, summed per target and series in the database: the answer is as
+     * large as the number of series, however long the window.
+     */
+    async changesSince(from: string, filter: { service?: string; route?: string }): Promise<Omit<MetricDeltaRow, 'sampled_at'>[]> {
+      let query = db
+        .selectFrom('metric_deltas')
+        .select(['target', 'service', 'route', 'status', 'le', sql<number | string>`sum(value)`.as('value')])
+        .where('sampled_at', '>', from)
+        .groupBy(['target', 'service', 'route', 'status', 'le']);
       if (filter.service !== undefined) query = query.where('service', '=', filter.service);
       if (filter.route !== undefined) query = query.where('route', '=', filter.route);
-      return query.execute();
+      return (await query.execute()).map((row) => ({ ...row, value: Number(row.value) }));
     },
 
     async deleteBefore(cutoff: string): Promise<void> {

@@ -13,7 +13,7 @@ import { queryLayerTraffic } from './query-layer-traffic.js';
 import type { ServiceMetricsSource } from './service-metrics-source.js';
 import { webhookSender } from './webhook-sender.js';
 
-/** What tests (and part 2) may pass beside the service's deps. */
+/** What tests may pass beside the service's deps. */
 export type MonitoringDeps = ObservabilityDeps & {
   /** false: no timer; rounds run only through `app.runMonitoringRound()` (tests). */
   readonly monitorOnTimer?: boolean;

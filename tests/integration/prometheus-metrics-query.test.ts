@@ -73,12 +73,14 @@ describe.skipIf(!available)('the metrics query through a real Prometheus', () =>
     const modules = byRoute.items.find((item) => item.labels.route === '/v1/modules');
     expect(modules?.labels).toEqual({ service: 'registry', route: '/v1/modules', status: '401' });
     // 200 requests in a 10 s window: 20/s, give or take Prometheus's extrapolation to the window's
-    // edges (rate() scales the increase it sees between its first and last sample up to the window).
-    expect(modules?.value).toBeGreaterThan((burst / windowSeconds) * 0.9);
-    expect(modules?.value).toBeLessThan((burst / windowSeconds) * 1.4);
-    // And it is the engine's own figure for that expression (read a moment later: one scrape may differ).
+    // edges (rate() scales the increase it sees between its first and last sample up to the
+    // window, more when a busy machine delays scrapes) — and the engine's own figure for that
+    // expression, read a moment later (a scrape in between may move it a little).
     const engine = await prometheusValue(`sum by (service, route, status) (rate(${counted.replace('}', ',status="401"}')}[${windowSeconds}s]))`);
-    expect(Math.abs((modules?.value ?? 0) - (engine ?? 0))).toBeLessThan((burst / windowSeconds) * 0.1);
+    const figures = `observability answered ${modules?.value}, Prometheus ${engine}`;
+    expect(modules?.value, figures).toBeGreaterThan((burst / windowSeconds) * 0.8);
+    expect(modules?.value, figures).toBeLessThan((burst / windowSeconds) * 1.5);
+    expect(Math.abs((modules?.value ?? 0) - (engine ?? 0)), figures).toBeLessThan((burst / windowSeconds) * 0.15);
     // The monitor's probes and scrapes are left out, as without Prometheus.
     expect(byRoute.items.map((item) => item.labels.route)).not.toContain('/health');
     // Every request answered 401: no 5xx.

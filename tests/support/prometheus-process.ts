@@ -43,12 +43,12 @@ export interface PrometheusProcess {
   stop(): Promise<void>;
 }
 
-/** A real Prometheus (Debian package `prometheus`) on a free port, its storage in a fresh temporary directory. */
-export async function startPrometheus(config: string): Promise<PrometheusProcess> {
+/** A real Prometheus (Debian package `prometheus`) on `port` (a free one by default), its storage in a fresh temporary directory. */
+export async function startPrometheus(config: string, options: { port?: number } = {}): Promise<PrometheusProcess> {
   const directory = mkdtempSync(join(tmpdir(), 'lift-prometheus-'));
   const configFile = join(directory, 'prometheus.yml');
   writeFileSync(configFile, config);
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const child = spawn('prometheus', [`--config.file=${configFile}`, `--storage.tsdb.path=${join(directory, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'], { cwd: directory, stdio: ['ignore', 'pipe', 'pipe'] });
   let printed = '';
   child.stdout?.on('data', (chunk: Buffer) => (printed += chunk.toString('utf8')));

@@ -16,6 +16,8 @@ export interface TestTokenOptions {
    */
   readonly atMs?: number;
   readonly lifetimeSeconds?: number;
+  /** `act.sub` (RFC 8693): who acts on the subject's behalf, e.g. `module:<id>` for a module's delegated token. */
+  readonly actor?: string;
 }
 
 /**
@@ -24,7 +26,7 @@ export interface TestTokenOptions {
  */
 export async function testAccessToken(options: TestTokenOptions): Promise<string> {
   const at = Math.floor((options.atMs ?? testEpoch) / 1000);
-  return new SignJWT({ org: options.organisation, roles: [...(options.roles ?? [])], perms: [...options.permissions] })
+  return new SignJWT({ org: options.organisation, roles: [...(options.roles ?? [])], perms: [...options.permissions], ...(options.actor === undefined ? {} : { act: { sub: options.actor } }) })
     .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt' })
     .setSubject(options.subject ?? 'user-1')
     .setIssuer(defaultTokenIssuer)

@@ -10,5 +10,6 @@ export const observabilityIdentity: ServiceIdentity = {
     status: 'The platform\'s public status: names and states only',
     health: 'Health of the services and modules over time, the overview, and probes of the observability service',
     alerts: 'Alert rules, alerts (firing, acknowledged, resolved) and their notifications',
+    metrics: 'Request rate, error ratio and latency of every service and module, from observability\'s own scrapes or Prometheus; metrics pushed by modules',
   },
 };

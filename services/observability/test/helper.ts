@@ -63,6 +63,11 @@ export function serviceToken(name: string, permissions: readonly string[]): Prom
   return bearerFor({ secret, organisation: platformOrganisation, permissions, subject: `svc:${name}`, lifetimeSeconds: 3600 * 24 * 30 });
 }
 
+/** A module's delegated token (`act.sub` = `module:<id>`), acting for a user who holds `permissions`. */
+export function moduleToken(moduleId: string, permissions: readonly string[] = []): Promise<Record<string, string>> {
+  return bearerFor({ secret, organisation: 'org-a', permissions, subject: 'user-of-org-a', actor: `module:${moduleId}`, lifetimeSeconds: 3600 * 24 * 30 });
+}
+
 // --- monitoring (health monitor, status, overview, alerts) ---
 import type { ServerResponse } from 'node:http';
 import { sendJson, startStandIn, type ReceivedRequest, type StandIn } from '../../../tests/support/stand-in-server.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { totalsFromExposition } from '../src/monitoring/service-totals.js';
+import { requestSeriesFromExposition } from '../src/metrics/request-series.js';
 import { backends, buildMonitoring, platformAdmin, serviceExposition, startPlatformStandIns } from './helper.js';
 
 interface Overview {
@@ -17,11 +17,16 @@ describe('reading the services\' metrics', () => {
     await app.inject({ method: 'GET', url: '/v1/overview' });
     await app.inject({ method: 'GET', url: '/health' });
     const exposition = (await app.inject({ method: 'GET', url: '/metrics' })).body;
-    const totals = totalsFromExposition(exposition);
-    expect(totals.requests).toBe(4);
-    expect(totals.errors).toBe(0);
-    expect(totals.buckets.at(-1)).toEqual(['+Inf', 4]);
-    expect(totals.buckets.length).toBeGreaterThan(5);
+    const { series } = requestSeriesFromExposition(exposition, 'fallback', 1_000);
+    const requests = series.filter((entry) => entry.le === '');
+    expect(requests.reduce((sum, entry) => sum + entry.value, 0)).toBe(4);
+    expect(requests.map((entry) => [entry.service, entry.route, entry.status]).sort()).toEqual([
+      ['observability', '/v1/overview', '401'],
+      ['observability', '/v1/status', '200'],
+    ]);
+    const buckets = series.filter((entry) => entry.le !== '' && entry.route === '/v1/status');
+    expect(buckets.find((entry) => entry.le === '+Inf')?.value).toBe(3);
+    expect(buckets.length).toBeGreaterThan(5);
   });
 });
 

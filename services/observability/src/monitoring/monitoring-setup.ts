@@ -1,23 +1,24 @@
-import { addressPolicyFrom, serviceClientSecrets, serviceTokenSource, type ServiceApp } from '@lift/kit';
+import { addressPolicyFrom, type ServiceApp, type ServiceTokenSource } from '@lift/kit';
 import type { ObservabilityDeps } from '../app.js';
 import { monitoringStore } from '../store/monitoring-store.js';
 import { seedDefaultRules } from './alert-rules.js';
 import type { MonitoringDomain } from './monitoring-domain.js';
 import { startMonitorLoop, type MonitorLoop, type RoundReport } from './monitor-loop.js';
-import { platformServiceUrls } from './platform-services.js';
+import { platformServices, platformServiceUrls } from './platform-services.js';
 import { registryModuleHealth } from './registry-module-health.js';
 import { alertmanagerRoutes } from './routes/alertmanager-routes.js';
 import { alertRoutes } from './routes/alert-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
-import { scrapedServiceMetrics } from './scraped-service-metrics.js';
+import type { MetricsQueryLayer } from '../metrics/metrics-query.js';
+import { queryLayerTraffic } from './query-layer-traffic.js';
 import type { ServiceMetricsSource } from './service-metrics-source.js';
 import { webhookSender } from './webhook-sender.js';
 
-/** What tests (and part 2) may pass beside the service's deps. */
+/** What tests may pass beside the service's deps. */
 export type MonitoringDeps = ObservabilityDeps & {
   /** false: no timer; rounds run only through `app.runMonitoringRound()` (tests). */
   readonly monitorOnTimer?: boolean;
-  /** Where traffic figures come from instead of scraping /metrics. */
+  /** Where traffic figures come from instead of the metrics query layer. */
   readonly serviceMetrics?: ServiceMetricsSource;
 };
 
@@ -29,16 +30,13 @@ declare module 'fastify' {
 }
 
 /** Health monitor, status, overview, alert rules, alerts and notifications: routes and background work. */
-export async function startMonitoring(app: ServiceApp, deps: MonitoringDeps): Promise<void> {
+export async function startMonitoring(app: ServiceApp, deps: MonitoringDeps, shared: { tokens: ServiceTokenSource | undefined; metrics: MetricsQueryLayer }): Promise<void> {
   const { config } = deps;
   // Before anything is built: a bad CIDR is a configuration error.
   const webhookPolicy = addressPolicyFrom(config.ALERT_WEBHOOK_ALLOWED_NETWORKS, 'ALERT_WEBHOOK_ALLOWED_NETWORKS');
   const store = monitoringStore(deps.database.db);
-  const secret = serviceClientSecrets(config.SERVICE_CLIENT_SECRETS).get('observability');
-  const tokens = secret ? serviceTokenSource({ http: deps.http, authUrl: config.AUTH_SERVICE_URL, clientId: 'observability', clientSecret: secret, clock: deps.clock }) : undefined;
-  const metrics =
-    deps.serviceMetrics ??
-    scrapedServiceMetrics({ http: deps.http, store, log: deps.log, clock: deps.clock, urls: platformServiceUrls(config), timeoutMs: config.SERVICE_CHECK_TIMEOUT_MS, intervalMs: config.SERVICE_CHECK_INTERVAL_MS });
+  const { tokens } = shared;
+  const metrics = deps.serviceMetrics ?? queryLayerTraffic(shared.metrics, platformServices, deps.log);
   const domain: MonitoringDomain = { config, store, clock: deps.clock, log: deps.log, http: deps.http, state: deps.state, metrics };
   const sources = {
     modules: registryModuleHealth({ http: deps.http, registryUrl: platformServiceUrls(config).registry, tokens, timeoutMs: config.SERVICE_CHECK_TIMEOUT_MS, log: deps.log }),

@@ -18,9 +18,9 @@ export interface MonitoringTables {
   service_check_hours: { target: string; hour: string; checks: number; up_checks: number; latencies: string };
   /** What is known now of each service and module: one row each, written by the monitor's leader. */
   monitored_targets: { kind: TargetKind; name: string; state: TargetState; since: string; checked_at: string | null; latency_ms: number | null; detail: string | null; bad_checks: number };
-  /** Per service per round: requests, 5xx answers and the latency histogram (JSON `[[le, count], …]`) since the previous scrape. */
+  /** Part 1's per-round traffic samples: no longer written (the metrics layer keeps `metric_deltas`); its rows age out with the retention. */
   service_metric_samples: { service: string; sampled_at: string; window_ms: number; requests: number; errors: number; buckets: string };
-  /** Each service's counters at the last scrape (JSON), which the next round's deltas start from. */
+  /** Each scrape target's (a service, or `module:<id>`) request series at the last scrape (JSON `{ seriesKey: value }`), which the next round's changes start from. */
   service_metric_baselines: { service: string; scraped_at: string; totals: string };
   alert_rules: {
     id: string;

@@ -13,9 +13,9 @@ export interface ServiceTraffic {
 }
 
 /**
- * Where request rates, error ratios and latency come from. Part 1 scrapes the services' /metrics
- * itself (`scrapedServiceMetrics`); a query layer over a time series or Prometheus can take its
- * place without the overview or the rules changing.
+ * Where the overview's and the rules' request rates, error ratios and latency come from: the
+ * metrics query layer (`queryLayerTraffic`), over observability's own scrapes or Prometheus.
+ * Tests may pass another through `MonitoringDeps.serviceMetrics`.
  */
 export interface ServiceMetricsSource {
   /** Once per monitor round, on the leader only: read and keep what the summaries need. */

@@ -5,12 +5,11 @@ import type { MonitoringTables } from '../monitoring/monitoring-tables.js';
 export type ServiceCheckRow = Selectable<MonitoringTables['service_checks']>;
 export type CheckHourRow = Selectable<MonitoringTables['service_check_hours']>;
 export type MonitoredTargetRow = Selectable<MonitoringTables['monitored_targets']>;
-export type MetricSampleRow = Selectable<MonitoringTables['service_metric_samples']>;
 
 type Timed = 'service_checks' | 'service_check_hours' | 'service_metric_samples';
 const timeColumn = { service_checks: 'checked_at', service_check_hours: 'hour', service_metric_samples: 'sampled_at' } as const;
 
-/** Probe history, hourly roll-ups, the current state of every target and metric samples. */
+/** Probe history, hourly roll-ups and the current state of every target. */
 export function monitoringHealthStore(db: Kysely<ObservabilityTables>) {
   return {
     async insertChecks(rows: readonly ServiceCheckRow[]): Promise<void> {
@@ -50,19 +49,6 @@ export function monitoringHealthStore(db: Kysely<ObservabilityTables>) {
       if (names.length > 0) query = query.where('name', 'not in', [...names]);
       await query.execute();
     },
-
-    baseline: (service: string) => db.selectFrom('service_metric_baselines').selectAll().where('service', '=', service).executeTakeFirst(),
-
-    async saveBaseline(service: string, scrapedAt: string, totals: string): Promise<void> {
-      const updated = await db.updateTable('service_metric_baselines').set({ scraped_at: scrapedAt, totals }).where('service', '=', service).executeTakeFirst();
-      if (Number(updated.numUpdatedRows) === 0) await db.insertInto('service_metric_baselines').values({ service, scraped_at: scrapedAt, totals }).execute();
-    },
-
-    async insertSample(row: MetricSampleRow): Promise<void> {
-      await db.insertInto('service_metric_samples').values(row).execute();
-    },
-
-    samplesSince: (from: string): Promise<MetricSampleRow[]> => db.selectFrom('service_metric_samples').selectAll().where('sampled_at', '>', from).execute(),
 
     /**
      * Deletes up to `chunk` of the oldest rows before `cutoff` and says how many went: retention

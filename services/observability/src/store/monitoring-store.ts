@@ -7,7 +7,7 @@ import { monitoringHealthStore } from './monitoring-health-store.js';
 
 export type { AlertmanagerAlertDetails } from './monitoring-alertmanager-store.js';
 export type { AlertPosition, AlertRow, AlertRuleRow, DeliveryRow } from './monitoring-alerts-store.js';
-export type { CheckHourRow, MetricSampleRow, MonitoredTargetRow, ServiceCheckRow } from './monitoring-health-store.js';
+export type { CheckHourRow, MonitoredTargetRow, ServiceCheckRow } from './monitoring-health-store.js';
 
 function monitoringQueries(db: Kysely<ObservabilityTables>) {
   return { health: monitoringHealthStore(db), alerts: monitoringAlertsStore(db), alertmanager: monitoringAlertmanagerStore(db) };

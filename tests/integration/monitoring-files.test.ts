@@ -156,6 +156,25 @@ describe('Alertmanager configuration', () => {
   });
 });
 
+describe('monitoring/README.md and the native Alertmanager file', () => {
+  const readme = readFileSync(join(monitoring, 'README.md'), 'utf8');
+  const nativeAlertmanager = readFileSync(join(monitoring, 'alertmanager/alertmanager.native.yml'), 'utf8');
+
+  it('start Alertmanager by Debian\'s binary name, clustering off (no gossip on 0.0.0.0:9094)', () => {
+    const runningNatively = readme.slice(readme.indexOf('## Running natively'), readme.indexOf('## Grafana'));
+    const commands = (/```sh\n([\s\S]*?)```/.exec(runningNatively)?.[1] ?? '').replace(/\\\n\s*/g, ' ').split('\n').filter(Boolean);
+    expect(commands.map((line) => line.split(' ')[0])).toEqual(['npm', 'prometheus', 'prometheus-alertmanager']);
+    expect(commands[2]).toMatch(/--cluster\.listen-address=(\s|$)/);
+    const headerCommand = nativeAlertmanager.split('\n').find((line) => line.startsWith('# prometheus-alertmanager '));
+    expect(headerCommand).toMatch(/--cluster\.listen-address=$/);
+    expect(nativeAlertmanager).not.toMatch(/^# alertmanager /m);
+  });
+
+  it('name the route label the gateway gives a path no route matches (its catch-all /*)', () => {
+    expect(readme).toContain('`route="/*"`');
+  });
+});
+
 describe('Grafana provisioning and dashboard', () => {
   const dashboard = JSON.parse(readFileSync(join(monitoring, 'grafana/dashboards/lift-os-core-services.json'), 'utf8')) as { title: string; uid: string; panels: { type: string; title: string; datasource?: { uid: string }; targets?: { expr: string; datasource?: { uid: string } }[] }[] };
 
@@ -167,6 +186,26 @@ describe('Grafana provisioning and dashboard', () => {
       expect(panel.datasource?.uid, panel.title).toBe('lift-prometheus');
       expect(panel.targets?.length, panel.title).toBeGreaterThan(0);
       for (const target of panel.targets ?? []) expect(target.datasource?.uid, panel.title).toBe('lift-prometheus');
+    }
+  });
+
+  it('applies the $service variable to the Service health panel too', () => {
+    const health = dashboard.panels.find((panel) => panel.title === 'Service health');
+    expect(health?.targets?.map((target) => target.expr)).toEqual([expect.stringContaining('$service')]);
+  });
+
+  it('leaves /metrics scrapes and /health and /ready probes out of request, error and latency figures, as the alerts do', () => {
+    const probesOut = 'route!~"/metrics|/health|/ready"';
+    const perService = ['Request rate', 'Error rate (5xx)', 'Requests by route', 'Latency p50', 'Latency p95', 'Latency p99'];
+    const panelQueries = dashboard.panels.filter((panel) => perService.includes(panel.title)).flatMap((panel) => (panel.targets ?? []).map((target) => ({ where: panel.title, expr: target.expr })));
+    const rules = (yamlFile('prometheus/rules/lift-services.yml') as unknown as RuleGroups).groups.flatMap((group) => group.rules);
+    const ruleQueries = rules.filter((rule) => rule.alert === 'LiftHighErrorRate' || rule.alert === 'LiftHighLatency').map((rule) => ({ where: rule.alert ?? '', expr: rule.expr }));
+    expect(panelQueries).toHaveLength(perService.length);
+    expect(ruleQueries).toHaveLength(2);
+    for (const { where, expr } of [...panelQueries, ...ruleQueries]) {
+      const selectors = [...expr.matchAll(/http_request(?:s_total|_duration_seconds_bucket)(\{[^}]*\})?/g)];
+      expect(selectors.length, where).toBeGreaterThan(0);
+      for (const [selector] of selectors) expect(selector, where).toContain(probesOut);
     }
   });
 

@@ -1,6 +1,8 @@
 /**
  * What each platform service may do when it calls another as itself (`sub` = `svc:<name>`,
- * `org` = the platform organisation). Only what each needs.
+ * `org` = the platform organisation). Only what each needs. billing:usage is also what lets a
+ * service act for every organisation at billing (read entitlements, deliver usage events): being a
+ * `svc:` subject is not enough there.
  */
 export const servicePermissions: Readonly<Record<string, readonly string[]>> = {
   gateway: ['registry:routes', 'billing:usage', 'auth:token-exchange'],

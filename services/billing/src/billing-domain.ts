@@ -18,12 +18,17 @@ export interface BillingDomain {
 }
 
 /**
- * Platform staff (billing:admin in the platform organisation) and the platform's own services act
- * for every organisation; anyone else only for the organisation their token acts for.
+ * Platform staff (billing:admin in the platform organisation) and the platform services that meter
+ * usage (a `svc:` subject holding billing:usage: the gateway and memory, which read entitlements
+ * and deliver usage events for every organisation) act for every organisation; anyone else only
+ * for the organisation their token acts for. Being a platform service is not enough: the
+ * monitoring engines' and the log shipper's clients are `svc:` subjects too, and have no business
+ * with a tenant's plan and usage.
  */
 export function actsForAnyOrganisation(identity: Identity): boolean {
   if (identity.organisation !== 'platform') return false;
-  return identity.subject.startsWith('svc:') || identity.permissions.includes('billing:admin');
+  if (identity.permissions.includes('billing:admin')) return true;
+  return identity.subject.startsWith('svc:') && identity.permissions.includes('billing:usage');
 }
 
 /** Another tenant's billing data is answered 404, so organisation ids cannot be probed. */

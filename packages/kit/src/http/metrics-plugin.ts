@@ -8,6 +8,14 @@ declare module 'fastify' {
     /** This service's Prometheus registry; services add their own metrics to it. */
     metrics: Registry;
   }
+  interface FastifyContextConfig {
+    /**
+     * The route holds its answer open on purpose (a long poll, a server-sent event stream): its
+     * requests are counted in `http_requests_total` but their duration stays out of
+     * `http_request_duration_seconds`, where a 30 s wait would read as a slow service.
+     */
+    longLived?: boolean;
+  }
 }
 
 export interface MetricsPluginOptions {
@@ -17,7 +25,10 @@ export interface MetricsPluginOptions {
 /**
  * `http_requests_total` and `http_request_duration_seconds` labelled service, method, route and
  * status, plus process metrics, at GET /metrics. Unmatched paths share the route label
- * `unmatched` so a scan of random URLs cannot explode the series count.
+ * `unmatched` so a scan of random URLs cannot explode the series count (a service with a catch-all
+ * route, like the gateway's `/*`, labels them with that route). A long-lived answer — a route with
+ * `config: { longLived: true }`, or any answer of type text/event-stream (a stream a gateway
+ * forwards) — is counted but not timed.
  */
 export const metricsPlugin = fastifyPlugin<MetricsPluginOptions>(
   async (app: FastifyInstance, options: MetricsPluginOptions) => {
@@ -31,18 +42,21 @@ export const metricsPlugin = fastifyPlugin<MetricsPluginOptions>(
 
     app.decorate('metrics', registry);
     // Each method, route and status gets its series once; counting a request is then two adds.
-    const series = new Map<string, { requests: { inc(): void }; duration: { observe(value: number): void } }>();
+    // The duration series is made at the first timed answer, so a long-lived route has none.
+    const series = new Map<string, { requests: { inc(): void }; duration?: { observe(value: number): void } }>();
     app.addHook('onResponse', (request, reply, done) => {
       const route = request.routeOptions.url ?? 'unmatched';
       const key = `${request.method} ${route} ${reply.statusCode}`;
       let labelled = series.get(key);
       if (labelled === undefined) {
-        const status = String(reply.statusCode);
-        labelled = { requests: requests.child(request.method, route, status), duration: duration.child(request.method, route, status) };
+        labelled = { requests: requests.child(request.method, route, String(reply.statusCode)) };
         series.set(key, labelled);
       }
       labelled.requests.inc();
-      labelled.duration.observe(reply.elapsedTime / 1000);
+      if (!isLongLived(request.routeOptions.config, reply.getHeader('content-type'))) {
+        labelled.duration ??= duration.child(request.method, route, String(reply.statusCode));
+        labelled.duration.observe(reply.elapsedTime / 1000);
+      }
       done();
     });
 
@@ -53,3 +67,7 @@ export const metricsPlugin = fastifyPlugin<MetricsPluginOptions>(
   },
   { name: 'lift-metrics' },
 );
+
+function isLongLived(config: { longLived?: boolean } | undefined, contentType: unknown): boolean {
+  return config?.longLived === true || (typeof contentType === 'string' && contentType.startsWith('text/event-stream'));
+}

@@ -62,6 +62,9 @@ export async function logReadRoutes(app: ServiceApp, store: LogStore, tail: LogT
     '/v1/logs/stream',
     {
       preHandler: app.requireIdentity,
+      // An open tail is not a slow answer: counted in http_requests_total, not timed (the answer is
+      // hijacked and written raw, so the kit cannot see its text/event-stream type).
+      config: { longLived: true },
       schema: {
         operationId: 'tailLogs',
         tags,

@@ -18,7 +18,8 @@ export async function discoveryRoutes(app: ServiceApp, domain: RegistryDomain): 
   });
   app.get(
     '/v1/route-table',
-    { preHandler: app.requirePermission('registry:routes'), schema: { operationId: 'getRouteTable', tags: ['discovery'], security, summary: 'Where each module lives and what its routes need (long poll)', querystring: RouteTableQuery, response: { 200: RouteTableBody } } },
+    // longLived: a poll that waits its 25 s is not a slow answer; counted, not timed.
+    { preHandler: app.requirePermission('registry:routes'), config: { longLived: true }, schema: { operationId: 'getRouteTable', tags: ['discovery'], security, summary: 'Where each module lives and what its routes need (long poll)', querystring: RouteTableQuery, response: { 200: RouteTableBody } } },
     async (request) => {
       const aborted = new AbortController();
       request.raw.once('close', () => aborted.abort());

@@ -1,8 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { commandAvailable, runCommand } from '../support/monitoring-tools.js';
+import { startPrometheus } from '../support/prometheus-process.js';
+import { startStandIn } from '../support/stand-in-server.js';
 import { repositoryRoot } from '../support/service-process.js';
 import { skipUnless } from '../support/skip-rule.js';
 
@@ -16,6 +18,7 @@ import { skipUnless } from '../support/skip-rule.js';
  */
 const monitoring = join(repositoryRoot, 'monitoring');
 const withPromtool = !skipUnless(commandAvailable('promtool'), 'monitoring files: promtool checks', 'promtool (apt-get install -y prometheus)');
+const withPrometheus = !skipUnless(commandAvailable('prometheus'), 'monitoring files: the lift-modules relabelling in a real Prometheus', 'prometheus (apt-get install -y prometheus)');
 const withAmtool = !skipUnless(commandAvailable('amtool'), 'monitoring files: amtool checks', 'amtool (apt-get install -y prometheus-alertmanager)');
 
 const yamlFile = (path: string) => parse(readFileSync(join(monitoring, path), 'utf8')) as Record<string, unknown>;
@@ -119,6 +122,41 @@ describe('Prometheus configuration variants', () => {
     });
     expect(byJob.size).toBe(7);
   });
+
+  it('count a module\'s series under the module, whatever `service` its /metrics writes (the lift-modules job overwrites it)', () => {
+    for (const file of ['prometheus.yml', 'prometheus.native.yml']) {
+      const config = yamlFile(`prometheus/${file}`) as { scrape_configs: Record<string, unknown>[] };
+      const modules = config.scrape_configs.find((job) => job.job_name === 'lift-modules');
+      expect(modules?.metric_relabel_configs, file).toEqual([{ source_labels: ['module'], target_label: 'service', action: 'replace', regex: '(.+)', replacement: '$1' }]);
+    }
+  });
+});
+
+describe.skipIf(!withPrometheus)('the lift-modules job\'s relabelling, in a real Prometheus', () => {
+  it('stores a module\'s service="gateway" lines as the module\'s, its own module label set aside', async () => {
+    const module = await startStandIn((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+      response.end('# TYPE http_requests_total counter\nhttp_requests_total{route="/v1/x",status="500",service="gateway",module="gateway"} 10000\nhttp_requests_total{route="/v1/y",status="200"} 3\n');
+    });
+    const container = yamlFile('prometheus/prometheus.yml') as { scrape_configs: Record<string, unknown>[] };
+    const relabelling = container.scrape_configs.find((job) => job.job_name === 'lift-modules')?.metric_relabel_configs;
+    // The job as the registry's discovery gives it, the target's labels written statically.
+    const config = { global: { scrape_interval: '1s' }, scrape_configs: [{ job_name: 'lift-modules', static_configs: [{ targets: [new URL(module.url).host], labels: { module: 'evil', job: 'lift-module-evil' } }], metric_relabel_configs: relabelling }] };
+    const prometheus = await startPrometheus(stringify(config));
+    try {
+      const series = async () => {
+        const answer = (await (await fetch(`${prometheus.url}/api/v1/query?query=${encodeURIComponent('http_requests_total')}`)).json()) as { data: { result: { metric: Record<string, string> }[] } };
+        return answer.data.result.map((entry) => [entry.metric.route, entry.metric.service, entry.metric.module, entry.metric.exported_module]).sort();
+      };
+      await expect.poll(series, { timeout: 15_000, interval: 250 }).toEqual([
+        ['/v1/x', 'evil', 'evil', 'gateway'],
+        ['/v1/y', 'evil', 'evil', undefined],
+      ]);
+    } finally {
+      await prometheus.stop();
+      await module.close();
+    }
+  }, 30_000);
 });
 
 describe.skipIf(!withAmtool)('Alertmanager configuration, checked by amtool', () => {

@@ -158,3 +158,39 @@ export function buildMonitoring(options: { postgres?: boolean; storage?: Storage
     deps: (deps): MonitoringDeps => ({ ...deps, monitorOnTimer: false }),
   });
 }
+
+const moduleSecrets = 'observability:observability-secret-0123456789';
+
+/**
+ * Stand-ins for the six services, one module (`moduleId`) found through the registry's discovery,
+ * and observability on them. The module's /metrics answers `setModuleMetrics`'s text, or whatever
+ * `setModuleHandler`'s handler does.
+ */
+export async function platformWithModule(options: { postgres?: boolean; env?: Record<string, string>; moduleId?: string } = {}) {
+  const moduleId = options.moduleId ?? 'causal';
+  const { services, env: urls } = await startPlatformStandIns();
+  const answerText = (text: string) => (_request: ReceivedRequest, response: ServerResponse) => {
+    response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+    response.end(text);
+  };
+  let handler = answerText(serviceExposition(moduleId, []));
+  const module = await startStandIn((request, response) => {
+    if (request.url === '/metrics') return void handler(request, response);
+    sendJson(response, 404, {});
+  });
+  services.auth.other = (request, response) => (request.url === '/v1/oauth/token' ? (sendJson(response, 200, { access_token: 'svc-observability-token', token_type: 'Bearer', expires_in: 300 }), true) : false);
+  services.registry.other = (request, response) => {
+    if (request.url === '/v1/health-summary') return (sendJson(response, 200, { total: 0, healthy: 0, unhealthy: 0, unknown: 0, disabled: 0, modules: [] }), true);
+    if (request.url !== '/v1/prometheus/targets') return false;
+    if (request.headers.authorization !== 'Bearer svc-observability-token') sendJson(response, 401, {});
+    else sendJson(response, 200, [{ targets: [new URL(module.url).host], labels: { job: `lift-module-${moduleId}`, module: moduleId, version: '1.0.0', __scheme__: 'http', __metrics_path__: '/metrics' } }]);
+    return true;
+  };
+  const built = await buildMonitoring({ postgres: options.postgres, env: { ...urls, SERVICE_CLIENT_SECRETS: moduleSecrets, ...options.env } });
+  return {
+    ...built,
+    services,
+    setModuleMetrics: (text: string) => (handler = answerText(text)),
+    setModuleHandler: (next: (request: ReceivedRequest, response: ServerResponse) => void) => (handler = next),
+  };
+}

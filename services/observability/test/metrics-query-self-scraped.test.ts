@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sendJson, startStandIn } from '../../../tests/support/stand-in-server.js';
-import { backends, buildMonitoring, platformAdmin, serviceExposition, startPlatformStandIns, tenantAdmin } from './helper.js';
+import { backends, buildMonitoring, platformAdmin, platformWithModule, serviceExposition, startPlatformStandIns, tenantAdmin } from './helper.js';
 
 interface Answer {
   metric: string;
@@ -9,31 +8,6 @@ interface Answer {
   groupBy: string[];
   source: string;
   items: { labels: Record<string, string>; value: number | null }[];
-}
-
-const secrets = 'observability:observability-secret-0123456789';
-
-/** Stand-ins for the six services, a module found through the registry's discovery, and observability on them. */
-async function platformWithModule(options: { postgres?: boolean; env?: Record<string, string> } = {}) {
-  const { services, env: urls } = await startPlatformStandIns();
-  let moduleMetrics = serviceExposition('causal', []);
-  const module = await startStandIn((request, response) => {
-    if (request.url === '/metrics') {
-      response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-      return void response.end(moduleMetrics);
-    }
-    sendJson(response, 404, {});
-  });
-  services.auth.other = (request, response) => (request.url === '/v1/oauth/token' ? (sendJson(response, 200, { access_token: 'svc-observability-token', token_type: 'Bearer', expires_in: 300 }), true) : false);
-  services.registry.other = (request, response) => {
-    if (request.url === '/v1/health-summary') return (sendJson(response, 200, { total: 0, healthy: 0, unhealthy: 0, unknown: 0, disabled: 0, modules: [] }), true);
-    if (request.url !== '/v1/prometheus/targets') return false;
-    if (request.headers.authorization !== 'Bearer svc-observability-token') sendJson(response, 401, {});
-    else sendJson(response, 200, [{ targets: [new URL(module.url).host], labels: { job: 'lift-module-causal', module: 'causal', version: '1.0.0', __scheme__: 'http', __metrics_path__: '/metrics' } }]);
-    return true;
-  };
-  const built = await buildMonitoring({ postgres: options.postgres, env: { ...urls, SERVICE_CLIENT_SECRETS: secrets, ...options.env } });
-  return { ...built, services, setModuleMetrics: (text: string) => (moduleMetrics = text) };
 }
 
 describe.each(backends)('the metrics query on self-scraped series, $name', (backend) => {

@@ -17,7 +17,7 @@ describe('reading the services\' metrics', () => {
     await app.inject({ method: 'GET', url: '/v1/overview' });
     await app.inject({ method: 'GET', url: '/health' });
     const exposition = (await app.inject({ method: 'GET', url: '/metrics' })).body;
-    const { series } = requestSeriesFromExposition(exposition, 'fallback', 1_000);
+    const { series } = requestSeriesFromExposition(exposition, { service: 'observability', carriesPushed: true }, 1_000);
     const requests = series.filter((entry) => entry.le === '');
     expect(requests.reduce((sum, entry) => sum + entry.value, 0)).toBe(4);
     expect(requests.map((entry) => [entry.service, entry.route, entry.status]).sort()).toEqual([

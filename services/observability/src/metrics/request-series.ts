@@ -18,16 +18,29 @@ const numberOf = (text: string | undefined) => {
   return Number.isFinite(value) ? value : 0;
 };
 
+/** Whose series a target's /metrics holds: what its lines say about `service` is not believed. */
+export interface SeriesOwner {
+  /** Every series is counted under this `service`: the scraped service's name, or the module's id. */
+  readonly service: string;
+  /**
+   * Observability's own /metrics also carries what modules pushed, each series labelled `module`
+   * by the push (whatever the module sent): those, and only those, count under their module.
+   */
+  readonly carriesPushed?: boolean;
+}
+
 /** The key of a series in a target's baseline. */
 export const seriesKey = (series: Pick<RequestSeriesValue, 'service' | 'route' | 'status' | 'le'>) => JSON.stringify([series.service, series.route, series.status, series.le]);
 
 /**
  * `http_requests_total` and `http_request_duration_seconds_bucket` of one target, per series
- * (summed over methods), the monitor's own routes left out; `service` is the series' `service`
- * label, else its `module` label, else `fallbackService`. At most `maxSeries` series: what does not
+ * (summed over methods), the monitor's own routes left out; `service` is the target's own
+ * (`owner.service`), never the `service` or `module` label a target writes — a module labelling its
+ * lines `service="gateway"` would otherwise be counted as the gateway — save the pushed series on
+ * observability's /metrics, labelled with their module by the push. At most `maxSeries` series: what does not
  * fit is counted in `dropped`, so a target exposing a million series costs no more than the cap.
  */
-export function requestSeriesFromExposition(text: string, fallbackService: string, maxSeries: number): { series: RequestSeriesValue[]; dropped: number } {
+export function requestSeriesFromExposition(text: string, owner: SeriesOwner, maxSeries: number): { series: RequestSeriesValue[]; dropped: number } {
   const byKey = new Map<string, RequestSeriesValue>();
   let dropped = 0;
   // parse-prometheus-text-format 1.1 folds every labelled series of a histogram family into one
@@ -42,7 +55,8 @@ export function requestSeriesFromExposition(text: string, fallbackService: strin
       const route = labels.route ?? '';
       if (monitorRoutes.includes(route)) continue;
       if (bucket && labels.le === undefined) continue;
-      const entry = { service: labels.service ?? labels.module ?? fallbackService, route, status: labels.status ?? '', le: bucket ? (labels.le ?? '') : '' };
+      const service = owner.carriesPushed === true && labels.module !== undefined ? labels.module : owner.service;
+      const entry = { service, route, status: labels.status ?? '', le: bucket ? (labels.le ?? '') : '' };
       const key = seriesKey(entry);
       const earlier = byKey.get(key);
       if (earlier === undefined && byKey.size >= maxSeries) {

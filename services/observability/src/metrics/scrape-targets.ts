@@ -13,7 +13,7 @@ interface DiscoveredTargets {
  * targets a Prometheus finds. Without a token or an answer, the services alone.
  */
 export function scrapeTargets(options: { http: HttpClient; services: Readonly<Record<string, string>>; registryUrl: string; tokens: ServiceTokenSource | undefined; timeoutMs: number; log: Logger }): () => Promise<ScrapeTarget[]> {
-  const services = Object.entries(options.services).map(([name, url]): ScrapeTarget => ({ name, service: name, metricsUrl: `${url}/metrics` }));
+  const services = Object.entries(options.services).map(([name, url]): ScrapeTarget => ({ name, service: name, metricsUrl: `${url}/metrics`, ...(name === 'observability' ? { carriesPushed: true } : {}) }));
   const { tokens } = options;
   let failing = false;
   const modules = async (): Promise<ScrapeTarget[]> => {

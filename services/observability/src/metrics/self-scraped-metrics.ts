@@ -10,8 +10,10 @@ import { answerFromChanges, coverageByTarget } from './self-scraped-query.js';
 /** A /metrics endpoint to read: a platform service (by name) or a module (`module:<id>`). */
 export interface ScrapeTarget {
   readonly name: string;
-  /** The `service` a series without `service` or `module` label is counted under. */
+  /** The `service` every series of the target is counted under, whatever its own labels say. */
   readonly service: string;
+  /** Observability's /metrics: its series labelled `module` were pushed by that module and count under it. */
+  readonly carriesPushed?: boolean;
   readonly metricsUrl: string;
 }
 
@@ -51,7 +53,7 @@ export function selfScrapedMetrics(options: SelfScrapedMetricsOptions): MetricsQ
       options.log.debug({ err: error, target: target.name }, 'reading a target\'s metrics failed');
       return;
     }
-    const { series, dropped } = requestSeriesFromExposition(text, target.service, options.maxSeriesPerTarget);
+    const { series, dropped } = requestSeriesFromExposition(text, target, options.maxSeriesPerTarget);
     if (dropped > 0 && !capped.has(target.name)) options.log.warn({ target: target.name, dropped, cap: options.maxSeriesPerTarget }, 'a target exposes more request series than METRICS_MAX_SERIES_PER_TARGET: the rest are not kept');
     capped[dropped > 0 ? 'add' : 'delete'](target.name);
     const baseline = await store.baseline(target.name);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { platformAdmin, platformWithModule, serviceExposition } from './helper.js';
+import { sendJson, startStandIn } from '../../../tests/support/stand-in-server.js';
+import { buildObservability, platformAdmin, platformWithModule, serviceExposition, startPlatformStandIns } from './helper.js';
 
 interface Items {
   items: { labels: Record<string, string>; value: number | null }[];
@@ -37,5 +38,80 @@ describe('what a target\'s /metrics says about itself', () => {
     expect(overview.services.find((service) => service.name === 'gateway')?.errorRatePercent).toBe(0);
     const alerts = (await app.inject({ method: 'GET', url: '/v1/alerts', headers })).json() as { items: unknown[] };
     expect(alerts.items).toEqual([]);
+  });
+});
+
+describe('a target whose /metrics cannot be read', () => {
+  it('skips that target alone: an invalid line on a module\'s /metrics stops neither the services\' readings, nor the probes, nor the rules; said once per outage', async () => {
+    const { app, clock, services, setModuleMetrics, logs } = await platformWithModule({ moduleId: 'broken' });
+    const headers = await platformAdmin();
+    await app.inject({ method: 'POST', url: '/v1/alert-rules', headers, payload: { name: 'Gateway errors', kind: 'error_rate', target: 'gateway', thresholdPercent: 5, forSeconds: 10 } });
+    services.gateway.metrics = serviceExposition('gateway', [{ route: '/v1/x', status: 500, count: 0, seconds: 0.01 }]);
+    setModuleMetrics('http_requests_total{route="x" 1\n');
+    for (let round = 1; round <= 3; round += 1) {
+      const report = await app.runMonitoringRound();
+      expect(report.led).toBe(true);
+      clock.advance(10_000);
+      services.gateway.metrics = serviceExposition('gateway', [{ route: '/v1/x', status: 500, count: round * 10, seconds: 0.01 }]);
+    }
+    await app.runMonitoringRound();
+    const rate = (await app.inject({ method: 'GET', url: '/v1/metrics/query?metric=rate&groupBy=service', headers })).json() as Items;
+    expect(rate.items).toEqual([{ labels: { service: 'gateway' }, value: 1 }]);
+    expect((await app.inject({ method: 'GET', url: '/v1/status' })).json()).toMatchObject({ services: expect.arrayContaining([expect.objectContaining({ name: 'gateway', state: 'up' })]) });
+    const alerts = (await app.inject({ method: 'GET', url: '/v1/alerts', headers })).json() as { items: { target: string }[] };
+    expect(alerts.items.map((alert) => alert.target)).toEqual(['gateway']);
+    const warnings = logs.filter((line) => line.msg === 'reading a target\'s metrics failed: it is skipped until it answers a valid exposition');
+    expect(warnings.map((line) => line.target)).toEqual(['module:broken']);
+
+    // Mended, it is read again.
+    setModuleMetrics(serviceExposition('broken', [{ route: '/v1/y', status: 200, count: 0, seconds: 0.01 }]));
+    clock.advance(10_000);
+    await app.runMonitoringRound();
+    setModuleMetrics(serviceExposition('broken', [{ route: '/v1/y', status: 200, count: 100, seconds: 0.01 }]));
+    clock.advance(10_000);
+    await app.runMonitoringRound();
+    const after = (await app.inject({ method: 'GET', url: '/v1/metrics/query?metric=rate&groupBy=service&service=broken', headers })).json() as Items;
+    expect(after.items).toEqual([{ labels: { service: 'broken' }, value: 10 }]);
+  });
+
+  it('runs the round\'s probes and rules even when collecting the metrics fails outright', async () => {
+    const { env } = await startPlatformStandIns();
+    const { app, logs } = await buildObservability({
+      env: { ...env, SERVICE_CHECK_TIMEOUT_MS: '400' },
+      deps: (deps) => ({ ...deps, monitorOnTimer: false, serviceMetrics: { collect: () => Promise.reject(new Error('the metrics store is gone')), traffic: () => Promise.resolve({ services: [], platform: { service: '*', requests: 0, errors: 0, requestsPerSecond: 0, errorRatio: null, p95Ms: null, coveredMs: 0 } }) } }),
+    });
+    const report = await app.runMonitoringRound();
+    expect(report.led).toBe(true);
+    expect((await app.inject({ method: 'GET', url: '/v1/status' })).json()).toMatchObject({ state: 'up', services: expect.arrayContaining([expect.objectContaining({ name: 'gateway', state: 'up' })]) });
+    expect(logs.some((line) => line.msg === 'collecting the metrics of this round failed: the round goes on without them')).toBe(true);
+  });
+});
+
+describe('many modules', () => {
+  it('reads their /metrics a few at a time, every one of them', async () => {
+    const { app, services } = await platformWithModule();
+    let inFlight = 0;
+    let most = 0;
+    const read = new Set<string>();
+    const modules = await startStandIn((request, response) => {
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      read.add(request.url ?? '');
+      setTimeout(() => {
+        inFlight -= 1;
+        response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+        response.end(serviceExposition('m', []));
+      }, 20);
+    });
+    const host = new URL(modules.url).host;
+    const registry = services.registry.other;
+    services.registry.other = (request, response) => {
+      if (request.url !== '/v1/prometheus/targets') return registry(request, response);
+      sendJson(response, 200, Array.from({ length: 60 }, (_, index) => ({ targets: [host], labels: { job: `lift-module-m${index}`, module: `m${index}`, __metrics_path__: `/m${index}/metrics` } })));
+      return true;
+    };
+    await app.runMonitoringRound();
+    expect(read.size).toBe(60);
+    expect(most).toBeLessThanOrEqual(16);
   });
 });

@@ -31,6 +31,7 @@ export interface SelfScrapedMetricsOptions {
 }
 
 const maxExpositionBytes = 8 * 1024 * 1024;
+const readersAtOnce = 16;
 
 /**
  * Observability as its own small time series store: each round the leader reads every target's
@@ -42,17 +43,12 @@ export function selfScrapedMetrics(options: SelfScrapedMetricsOptions): MetricsQ
   const { store } = options;
   const retentionMs = options.retentionHours * 3_600_000;
   const capped = new Set<string>();
+  const failing = new Set<string>();
 
-  const collectOne = async (target: ScrapeTarget, now: number): Promise<void> => {
-    let text: string;
-    try {
-      const answer = await options.http.call(target.metricsUrl, { timeoutMs: options.timeoutMs, signal: AbortSignal.timeout(options.timeoutMs), maxResponseBytes: maxExpositionBytes, headers: { accept: 'text/plain' } });
-      text = await answer.text();
-      if (answer.status !== 200) return;
-    } catch (error) {
-      options.log.debug({ err: error, target: target.name }, 'reading a target\'s metrics failed');
-      return;
-    }
+  const readOne = async (target: ScrapeTarget, now: number): Promise<void> => {
+    const answer = await options.http.call(target.metricsUrl, { timeoutMs: options.timeoutMs, signal: AbortSignal.timeout(options.timeoutMs), maxResponseBytes: maxExpositionBytes, headers: { accept: 'text/plain' } });
+    const text = await answer.text();
+    if (answer.status !== 200) throw new Error(`${target.metricsUrl} answered ${answer.status}`);
     const { series, dropped } = requestSeriesFromExposition(text, target, options.maxSeriesPerTarget);
     if (dropped > 0 && !capped.has(target.name)) options.log.warn({ target: target.name, dropped, cap: options.maxSeriesPerTarget }, 'a target exposes more request series than METRICS_MAX_SERIES_PER_TARGET: the rest are not kept');
     capped[dropped > 0 ? 'add' : 'delete'](target.name);
@@ -70,13 +66,29 @@ export function selfScrapedMetrics(options: SelfScrapedMetricsOptions): MetricsQ
     });
   };
 
+  /** One target's reading; whatever goes wrong with it (no answer, an exposition that does not parse, the store) skips that target alone, said once per outage. */
+  const collectOne = async (target: ScrapeTarget, now: number): Promise<void> => {
+    try {
+      await readOne(target, now);
+      if (failing.delete(target.name)) options.log.info({ target: target.name }, 'a target\'s metrics are read again');
+    } catch (error) {
+      if (!failing.has(target.name)) options.log.warn({ err: error, target: target.name }, 'reading a target\'s metrics failed: it is skipped until it answers a valid exposition');
+      failing.add(target.name);
+    }
+  };
+
   return {
     source: 'self',
     maxWindowMs: retentionMs,
     collect: async (now) => {
       const targets = await options.targets();
       if (targets.length > options.maxTargets) options.log.warn({ targets: targets.length, cap: options.maxTargets }, 'more /metrics endpoints than METRICS_MAX_TARGETS: the last are not read');
-      await Promise.all(targets.slice(0, options.maxTargets).map((target) => collectOne(target, now)));
+      // A few at a time: a round with hundreds of modules neither opens hundreds of sockets nor holds hundreds of expositions at once.
+      const queue = targets.slice(0, options.maxTargets);
+      const reader = async (): Promise<void> => {
+        for (let target = queue.shift(); target !== undefined; target = queue.shift()) await collectOne(target, now);
+      };
+      await Promise.all(Array.from({ length: Math.min(readersAtOnce, queue.length) }, reader));
       await store.deleteBefore(isoAt(now - retentionMs));
     },
     query: async (query, now) => {

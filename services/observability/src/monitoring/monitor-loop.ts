@@ -63,7 +63,8 @@ export function startMonitorLoop(domain: MonitoringDomain, sources: { modules: M
     const [probes, modules] = await Promise.all([
       Promise.all(platformServices.map((service) => probeService(domain.http, service, urls[service], config.SERVICE_CHECK_TIMEOUT_MS))),
       sources.modules(),
-      domain.metrics.collect(now),
+      // The metrics are one part of the round: if reading them fails, the probes and rules still run.
+      domain.metrics.collect(now).catch((error: unknown) => domain.log.error({ err: error }, 'collecting the metrics of this round failed: the round goes on without them')),
     ]);
     // Still the holder? If this replica stalled past the TTL, another has taken over: write nothing.
     if (!(await lead())) return { led: false, fired: 0, resolved: 0 };

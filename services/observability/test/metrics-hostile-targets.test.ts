@@ -87,6 +87,33 @@ describe('a target whose /metrics cannot be read', () => {
   });
 });
 
+describe('odd histograms on a module\'s /metrics', () => {
+  it('answer the overview and quantiles: buckets with le="NaN" or "abc" are left out, a histogram with only +Inf has no quantile', async () => {
+    const { app, clock, setModuleMetrics } = await platformWithModule({ moduleId: 'odd' });
+    const headers = await platformAdmin();
+    const histogram = (route: string, les: readonly string[], count: number) => les.map((le) => `http_request_duration_seconds_bucket{route="${route}",status="200",le="${le}"} ${le === 'abc' ? count * 1000 : count}`);
+    const exposition = (count: number) => ['# TYPE http_request_duration_seconds histogram', ...histogram('/b', ['NaN', 'abc', '0.1', '+Inf'], count), ...histogram('/only-inf', ['+Inf'], count), ''].join('\n');
+    setModuleMetrics(exposition(0));
+    await app.runMonitoringRound();
+    clock.advance(10_000);
+    setModuleMetrics(exposition(10));
+    await app.runMonitoringRound();
+    const query = async (search: string) => {
+      const answer = await app.inject({ method: 'GET', url: `/v1/metrics/query?${search}`, headers });
+      expect(answer.statusCode, answer.body).toBe(200);
+      return (answer.json() as Items).items;
+    };
+    expect(await query('metric=p95&service=odd&route=/b')).toEqual([{ labels: {}, value: 0.095 }]);
+    expect(await query('metric=p95&service=odd&route=/only-inf')).toEqual([{ labels: {}, value: null }]);
+    expect(await query('metric=p99&groupBy=route')).toEqual([
+      { labels: { route: '/b' }, value: 0.099 },
+      { labels: { route: '/only-inf' }, value: null },
+    ]);
+    const overview = await app.inject({ method: 'GET', url: '/v1/overview', headers });
+    expect(overview.statusCode, overview.body).toBe(200);
+  });
+});
+
 describe('many modules', () => {
   it('reads their /metrics a few at a time, every one of them', async () => {
     const { app, services } = await platformWithModule();

@@ -1,4 +1,5 @@
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
+import { isBucketBound } from './histogram-quantile.js';
 
 /** One request series of a target at one reading: cumulative, as its /metrics shows it. */
 export interface RequestSeriesValue {
@@ -54,7 +55,8 @@ export function requestSeriesFromExposition(text: string, owner: SeriesOwner, ma
       const labels = sample.labels ?? {};
       const route = labels.route ?? '';
       if (monitorRoutes.includes(route)) continue;
-      if (bucket && labels.le === undefined) continue;
+      // A bucket whose bound is no number (`NaN`, `abc`) is no bucket: Prometheus refuses it too.
+      if (bucket && (labels.le === undefined || !isBucketBound(labels.le))) continue;
       const service = owner.carriesPushed === true && labels.module !== undefined ? labels.module : owner.service;
       const entry = { service, route, status: labels.status ?? '', le: bucket ? (labels.le ?? '') : '' };
       const key = seriesKey(entry);

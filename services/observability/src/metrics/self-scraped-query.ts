@@ -2,6 +2,9 @@ import { histogramQuantile, mergeBuckets } from './histogram-quantile.js';
 import type { MetricDeltaRow } from '../store/metrics-store.js';
 import { quantileOf, type GroupLabel, type MetricsGroup, type MetricsQuery } from './metrics-query.js';
 
+/** No figure rather than NaN or Infinity, which JSON cannot carry (counts near Number.MAX_VALUE add up to Infinity). */
+const finiteOrNull = (value: number | undefined): number | null => (value !== undefined && Number.isFinite(value) ? value : null);
+
 interface Accumulated {
   labels: Partial<Record<GroupLabel, string>>;
   requests: number;
@@ -43,8 +46,8 @@ export function answerFromChanges(query: MetricsQuery, deltas: readonly Omit<Met
     .filter((group) => group.requests > 0 || group.buckets.size > 0)
     .map((group) => {
       const coveredMs = Math.max(0, ...[...group.targets].map((target) => covered.get(target) ?? 0));
-      if (query.metric === 'rate') return { labels: group.labels, value: coveredMs === 0 ? 0 : group.requests / (coveredMs / 1000) };
-      if (query.metric === 'error_ratio') return { labels: group.labels, value: group.requests === 0 ? null : group.errors / group.requests };
-      return { labels: group.labels, value: histogramQuantile(quantile ?? 0.5, mergeBuckets([[...group.buckets]])) ?? null };
+      if (query.metric === 'rate') return { labels: group.labels, value: finiteOrNull(coveredMs === 0 ? 0 : group.requests / (coveredMs / 1000)) };
+      if (query.metric === 'error_ratio') return { labels: group.labels, value: group.requests === 0 ? null : finiteOrNull(group.errors / group.requests) };
+      return { labels: group.labels, value: finiteOrNull(histogramQuantile(quantile ?? 0.5, mergeBuckets([[...group.buckets]]))) };
     });
 }

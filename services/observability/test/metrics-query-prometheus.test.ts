@@ -70,6 +70,28 @@ describe('the metrics query with PROMETHEUS_URL', () => {
     expect((await ask()).statusCode).toBe(503);
   });
 
+  it('answers 503 when Prometheus answers something that is no instant vector of labelled values', async () => {
+    let data: unknown;
+    const prometheus = await startStandIn((_request, response) => sendJson(response, 200, { status: 'success', data }));
+    const { app } = await buildMonitoring({ env: { PROMETHEUS_URL: prometheus.url } });
+    const headers = await platformAdmin();
+    for (const malformed of [
+      { resultType: 'vector', result: {} },
+      { resultType: 'vector', result: [{ metric: { service: 'x' } }] },
+      { resultType: 'vector', result: [{ metric: { service: { x: 1 } }, value: at('1') }] },
+      { resultType: 'vector', result: [{ metric: { service: 'x' }, value: [1, 2] }] },
+      { resultType: 'vector', result: [null] },
+      { resultType: 'matrix', result: [] },
+      null,
+    ]) {
+      data = malformed;
+      const answer = await app.inject({ method: 'GET', url: '/v1/metrics/query?metric=rate&groupBy=service', headers });
+      expect(answer.json(), JSON.stringify(malformed)).toMatchObject({ status: 503, code: 'OBSERVABILITY_PROMETHEUS_UNAVAILABLE' });
+    }
+    data = { resultType: 'vector', result: [{ metric: { service: 'x' }, value: at('NaN') }] };
+    expect((await app.inject({ method: 'GET', url: '/v1/metrics/query?metric=rate&groupBy=service', headers })).json()).toMatchObject({ items: [{ labels: { service: 'x' }, value: null }] });
+  });
+
   it('keeps the overview and the monitor round going while Prometheus is down', async () => {
     const prometheus = await prometheusStandIn(() => 'error');
     const { app, logs } = await buildMonitoring({ env: { PROMETHEUS_URL: prometheus.url } });

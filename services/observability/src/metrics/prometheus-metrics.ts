@@ -17,7 +17,29 @@ const maxWindowMs = 31 * 86_400_000;
 interface PrometheusAnswer {
   status: 'success' | 'error';
   error?: string;
-  data?: { resultType: string; result: { metric: Record<string, string>; value: [number, string] }[] };
+  data?: unknown;
+}
+
+interface VectorEntry {
+  readonly metric: Readonly<Record<string, string>>;
+  readonly value: readonly [number, string];
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isVectorEntry = (entry: unknown): entry is VectorEntry =>
+  isObject(entry) &&
+  isObject(entry.metric) &&
+  Object.values(entry.metric).every((label) => typeof label === 'string') &&
+  Array.isArray(entry.value) &&
+  entry.value.length === 2 &&
+  typeof entry.value[0] === 'number' &&
+  typeof entry.value[1] === 'string';
+
+/** The instant vector of a successful answer, each entry checked (labels strings, a `[time, "value"]` pair); undefined when it is not one. */
+function vectorOf(data: unknown): readonly VectorEntry[] | undefined {
+  if (!isObject(data) || data.resultType !== 'vector' || !Array.isArray(data.result)) return undefined;
+  const result: unknown[] = data.result.slice(0, maxGroups);
+  return result.every(isVectorEntry) ? result : undefined;
 }
 
 const quoted = (value: string) => `"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n')}"`;
@@ -61,7 +83,9 @@ export function prometheusMetrics(options: PrometheusMetricsOptions): MetricsQue
         if (error instanceof DependencyUnavailableError) throw error;
         throw unavailable(error instanceof Error ? error.message : String(error), error);
       }
-      const result = answer.data?.resultType === 'vector' ? answer.data.result : [];
+      // What the PromQL above gives is an instant vector; anything else is an answer this layer cannot read.
+      const result = vectorOf(answer.data);
+      if (result === undefined) throw unavailable('an answer that is no instant vector of labelled values');
       const groups = result.slice(0, maxGroups).map((entry): MetricsGroup => {
         const value = Number(entry.value[1]);
         return {

@@ -71,6 +71,46 @@ describe('modules pushing metrics', () => {
     expect((await app.inject({ method: 'GET', url: '/metrics' })).body).toContain('causal_runs_total{module="causal",run="0",service="causal"} 2');
   });
 
+  it('holds at most METRICS_MAX_PUSHED_SERIES_PER_MODULE series of one module: filling its own share shuts no other module out', async () => {
+    const { app } = await buildMonitoring({ env: { METRICS_MAX_PUSHED_SERIES: '10', METRICS_MAX_PUSHED_SERIES_PER_MODULE: '4' } });
+    const items = (name: string, from: number, count: number) => Array.from({ length: count }, (_, index) => ({ name, type: 'gauge', value: 1, labels: { k: String(from + index) } }));
+    const evil = await moduleToken('evil');
+    expect((await app.inject({ method: 'POST', url: '/v1/metrics/batch', headers: evil, payload: { items: items('evil_g', 0, 4) } })).statusCode).toBe(200);
+    const refused = await app.inject({ method: 'POST', url: '/v1/metrics/batch', headers: evil, payload: { items: items('evil_g', 4, 1) } });
+    expect(refused.statusCode).toBe(503);
+    expect(refused.json()).toMatchObject({ code: 'OBSERVABILITY_PUSHED_SERIES_LIMIT', detail: expect.stringContaining('METRICS_MAX_PUSHED_SERIES_PER_MODULE') });
+    const good = await app.inject({ method: 'POST', url: '/v1/metrics', headers: await moduleToken('good'), payload: { name: 'good_jobs_total', type: 'counter', value: 1 } });
+    expect(good.statusCode).toBe(200);
+  });
+
+  it('forgets a series no push has written for METRICS_PUSHED_SERIES_TTL_MINUTES, freeing its place', async () => {
+    const { app, clock } = await buildMonitoring({ env: { METRICS_MAX_PUSHED_SERIES: '2', METRICS_PUSHED_SERIES_TTL_MINUTES: '10' } });
+    const push = async (module: string, name: string) => (await app.inject({ method: 'POST', url: '/v1/metrics', headers: await moduleToken(module), payload: { name, type: 'gauge', value: 7 } })).statusCode;
+    expect(await push('causal', 'causal_depth')).toBe(200);
+    clock.advance(5 * 60_000);
+    expect(await push('evals', 'evals_depth')).toBe(200);
+    expect(await push('other', 'other_depth')).toBe(503);
+    clock.advance(5 * 60_000);
+    // causal_depth was last written 10 minutes ago: gone from /metrics, its place taken.
+    const exposition = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(exposition).not.toContain('causal_depth');
+    expect(exposition).toContain('evals_depth{module="evals",service="evals"} 7');
+    expect(await push('other', 'other_depth')).toBe(200);
+  });
+
+  it('refuses a counter increment that would count past what a number holds, keeping none of the push', async () => {
+    const { app } = await buildMonitoring();
+    const headers = await moduleToken('causal');
+    expect((await app.inject({ method: 'POST', url: '/v1/metrics', headers, payload: { name: 'causal_big_total', type: 'counter', value: 1e308 } })).statusCode).toBe(200);
+    const refused = await app.inject({ method: 'POST', url: '/v1/metrics/batch', headers, payload: { items: [{ name: 'causal_other_total', type: 'counter', value: 1 }, { name: 'causal_big_total', type: 'counter', value: 1e308 }] } });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json()).toMatchObject({ code: 'OBSERVABILITY_INVALID_METRIC' });
+    const exposition = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(exposition).toContain('causal_big_total{module="causal",service="causal"} 1e+308');
+    expect(exposition).not.toContain('causal_other_total');
+    expect(exposition).not.toMatch(/Infinity/);
+  });
+
   it('joins the self-scraped series: pushed request counts appear in the metrics query under the module', async () => {
     const { services, env } = await startPlatformStandIns();
     const { app, clock } = await buildMonitoring({ env });

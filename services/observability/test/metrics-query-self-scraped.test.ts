@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backends, buildMonitoring, platformAdmin, platformWithModule, serviceExposition, startPlatformStandIns, tenantAdmin } from './helper.js';
+import { backends, buildMonitoring, platformAdmin, platformWithModule, serviceExposition, tenantAdmin } from './helper.js';
 
 interface Answer {
   metric: string;

@@ -29,10 +29,15 @@ export async function startMetrics(app: ServiceApp, deps: ObservabilityDeps, tok
         maxTargets: config.METRICS_MAX_TARGETS,
         maxSeriesPerTarget: config.METRICS_MAX_SERIES_PER_TARGET,
       });
-  const pushed = pushedMetrics({ maxSeries: config.METRICS_MAX_PUSHED_SERIES, ownFamilies: () => app.metrics.getMetricsAsArray().map((metric) => metric.name) });
+  const pushed = pushedMetrics({
+    maxSeries: config.METRICS_MAX_PUSHED_SERIES,
+    maxSeriesPerModule: config.METRICS_MAX_PUSHED_SERIES_PER_MODULE,
+    ttlMs: config.METRICS_PUSHED_SERIES_TTL_MINUTES * 60_000,
+    ownFamilies: () => app.metrics.getMetricsAsArray().map((metric) => metric.name),
+  });
   // The kit's plugin writes this service's registry at GET /metrics; what modules pushed joins it
   // there, merged into a family of the same name (one family per name, as the format requires).
-  app.addHook('onSend', async (request, _reply, payload) => (request.routeOptions.url === '/metrics' && typeof payload === 'string' ? pushed.render(payload) : payload));
+  app.addHook('onSend', async (request, _reply, payload) => (request.routeOptions.url === '/metrics' && typeof payload === 'string' ? pushed.render(payload, deps.clock.now()) : payload));
   await metricsRoutes(app, { layer, pushed, clock: deps.clock });
   return layer;
 }

@@ -11,9 +11,17 @@ export interface PushedReading {
   readonly timestamp?: string;
 }
 
+interface PushedSeries {
+  readonly labels: Record<string, string>;
+  readonly module: string;
+  value: number;
+  /** When a push last wrote it: one not written for `ttlMs` is forgotten. */
+  updatedAt: number;
+}
+
 interface PushedFamily {
   readonly type: 'counter' | 'gauge';
-  readonly series: Map<string, { labels: Record<string, string>; value: number }>;
+  readonly series: Map<string, PushedSeries>;
 }
 
 /** The Prometheus data model's names (https://prometheus.io/docs/concepts/data_model/). */
@@ -30,8 +38,8 @@ const joinable = new Set(['http_requests_total']);
 export interface PushedMetrics {
   /** Validates every reading first, then applies them all (or none), each labelled `module` and `service` = `moduleId`. */
   push(moduleId: string, readings: readonly PushedReading[], now: number, field: (index: number) => string): number;
-  /** `exposition` (the service's own /metrics) with the pushed series added: into its family when one exists, as families of their own otherwise. */
-  render(exposition: string): string;
+  /** `exposition` (the service's own /metrics) with the pushed series added (those written within the TTL): into its family when one exists, as families of their own otherwise. */
+  render(exposition: string, now: number): string;
 }
 
 const escape = (value: string) => value.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n');
@@ -43,12 +51,32 @@ const sampleLine = (name: string, labels: Readonly<Record<string, string>>, valu
 /**
  * What modules pushed, kept in this process and written on its /metrics: Prometheus scrapes it
  * there (it has no push), and without Prometheus the monitor reads it there like any service's.
- * Bounded by `maxSeries` series over all modules. `ownFamilies` are the names this service's own
- * registry writes: none may be pushed but the request counter.
+ * Bounded by `maxSeries` series over all modules and `maxSeriesPerModule` per module, so one
+ * module filling the store does not shut the others out; a series no push has written for `ttlMs`
+ * is forgotten, which frees its place. `ownFamilies` are the names this service's own registry
+ * writes: none may be pushed but the request counter.
  */
-export function pushedMetrics(options: { maxSeries: number; ownFamilies: () => readonly string[] }): PushedMetrics {
+export function pushedMetrics(options: { maxSeries: number; maxSeriesPerModule: number; ttlMs: number; ownFamilies: () => readonly string[] }): PushedMetrics {
   const families = new Map<string, PushedFamily>();
+  const perModule = new Map<string, number>();
   let seriesCount = 0;
+
+  const forget = (module: string) => {
+    seriesCount -= 1;
+    const left = (perModule.get(module) ?? 1) - 1;
+    if (left === 0) perModule.delete(module);
+    else perModule.set(module, left);
+  };
+  const expire = (now: number): void => {
+    for (const [name, family] of families) {
+      for (const [key, series] of family.series) {
+        if (now - series.updatedAt < options.ttlMs) continue;
+        family.series.delete(key);
+        forget(series.module);
+      }
+      if (family.series.size === 0) families.delete(name);
+    }
+  };
 
   const check = (reading: PushedReading, now: number, at: string): void => {
     const bad = (where: string, detail: string) => new InvalidInputError(metricsErrorCodes.badMetric, detail, { field: `${at}${where}` });
@@ -77,20 +105,31 @@ export function pushedMetrics(options: { maxSeries: number; ownFamilies: () => r
   return {
     push(moduleId, readings, now, field) {
       readings.forEach((reading, index) => check(reading, now, field(index)));
-      const fresh = new Set<string>();
-      for (const reading of readings) {
+      expire(now);
+      const keyed = readings.map((reading) => {
         // Forced: a module writes only its own series, whatever labels it sent.
-        const labels = { ...reading.labels, module: moduleId, service: moduleId };
-        const sorted = Object.fromEntries(Object.entries(labels).sort(([a], [b]) => a.localeCompare(b)));
-        const key = `${reading.name}${JSON.stringify(sorted)}`;
-        if (!families.get(reading.name)?.series.has(key)) fresh.add(key);
+        const labels = Object.fromEntries(Object.entries({ ...reading.labels, module: moduleId, service: moduleId }).sort(([a], [b]) => a.localeCompare(b)));
+        return { reading, labels, key: `${reading.name}${JSON.stringify(labels)}` };
+      });
+      const fresh = new Set<string>();
+      const counted = new Map<string, number>();
+      keyed.forEach(({ reading, key }, index) => {
+        const held = families.get(reading.name)?.series.get(key);
+        if (held === undefined) fresh.add(key);
+        if (reading.type !== 'counter') return;
+        // All or none: a counter the push would take past what a number holds refuses the push.
+        const total = (counted.get(key) ?? held?.value ?? 0) + reading.value;
+        if (!Number.isFinite(total)) throw new InvalidInputError(metricsErrorCodes.badMetric, `${reading.name} would count past ${Number.MAX_VALUE}; push increments, not totals.`, { field: `${field(index)}value` });
+        counted.set(key, total);
+      });
+      const own = perModule.get(moduleId) ?? 0;
+      if (own + fresh.size > options.maxSeriesPerModule) {
+        throw new OverloadedError(metricsErrorCodes.seriesLimit, `Module ${moduleId} holds ${own} pushed series of at most ${options.maxSeriesPerModule} (METRICS_MAX_PUSHED_SERIES_PER_MODULE); this push would add ${fresh.size}. Use fewer label values; a series not pushed for METRICS_PUSHED_SERIES_TTL_MINUTES is forgotten.`, 60);
       }
       if (seriesCount + fresh.size > options.maxSeries) {
         throw new OverloadedError(metricsErrorCodes.seriesLimit, `Pushed metrics hold ${seriesCount} series of at most ${options.maxSeries} (METRICS_MAX_PUSHED_SERIES); this push would add ${fresh.size}. Use fewer label values.`, 60);
       }
-      for (const reading of readings) {
-        const labels = Object.fromEntries(Object.entries({ ...reading.labels, module: moduleId, service: moduleId }).sort(([a], [b]) => a.localeCompare(b)));
-        const key = `${reading.name}${JSON.stringify(labels)}`;
+      for (const { reading, labels, key } of keyed) {
         let family = families.get(reading.name);
         if (!family) {
           family = { type: reading.type, series: new Map() };
@@ -98,16 +137,19 @@ export function pushedMetrics(options: { maxSeries: number; ownFamilies: () => r
         }
         const series = family.series.get(key);
         if (series === undefined) {
-          family.series.set(key, { labels, value: reading.value });
+          family.series.set(key, { labels, module: moduleId, value: reading.value, updatedAt: now });
           seriesCount += 1;
+          perModule.set(moduleId, (perModule.get(moduleId) ?? 0) + 1);
         } else {
           series.value = reading.type === 'counter' ? series.value + reading.value : reading.value;
+          series.updatedAt = now;
         }
       }
       return readings.length;
     },
 
-    render(exposition) {
+    render(exposition, now) {
+      expire(now);
       if (families.size === 0) return exposition;
       const lines = exposition.replace(/\n$/, '').split('\n');
       for (const [name, family] of families) {

@@ -103,6 +103,55 @@ describe('traces through the real gateway (OTEL_EXPORTER_OTLP_ENDPOINT set)', ()
     expect(receiver.spans.find((span) => span.traceId === callerTrace && span.resource['service.name'] === 'gateway' && span.kind === 2)?.parentSpanId).toBe('00f067aa0ba902b7');
     expect(accessLines(gateway).find((line) => line.reqId === answer.headers.get('x-request-id'))?.traceId).toBe(callerTrace);
   });
+  it('the values of credential query parameters reach no exported span, as they reach no access line', async () => {
+    const gateway = processes.find((service) => service.name === 'gateway');
+    const registry = processes.find((service) => service.name === 'registry');
+    if (!gateway || !registry || !receiver) throw new Error('the first test starts the services');
+    const secrets = ['SECRETKEYQ', 'SECRETCODE', 'SECRETCLIENT', 'SECRETPASSWORD'];
+    const answer = await fetch(`${gateway.url}/registry/openapi.json?api_key=SECRETKEYQ&code=SECRETCODE&client_secret=SECRETCLIENT&password=SECRETPASSWORD&page=2`);
+    expect(answer.status).toBe(200);
+    await answer.arrayBuffer();
+    const requestId = answer.headers.get('x-request-id');
+    await expect.poll(() => accessLines(gateway).some((line) => line.reqId === requestId), { timeout: 5_000 }).toBe(true);
+    const traceId = accessLines(gateway).find((line) => line.reqId === requestId)?.traceId;
+    // The gateway's server and client spans and the registry's server span.
+    await expect.poll(() => receiver?.spans.filter((span) => span.traceId === traceId && span.kind !== 1).length, { timeout: 10_000 }).toBe(3);
+    const spans = receiver.spans.filter((span) => span.traceId === traceId);
+    const exported = JSON.stringify(spans);
+    for (const secret of secrets) expect(exported).not.toContain(secret);
+    const gatewayServer = spans.find((span) => span.kind === 2 && span.resource['service.name'] === 'gateway');
+    const client = spans.find((span) => span.kind === 3);
+    const registryServer = spans.find((span) => span.kind === 2 && span.resource['service.name'] === 'registry');
+    const query = 'api_key=[redacted]&code=[redacted]&client_secret=[redacted]&password=[redacted]&page=2';
+    expect(gatewayServer?.attributes['url.path']).toBe(`/registry/openapi.json?${query}`);
+    expect(client?.attributes['url.full']).toBe(`${registry.url}/openapi.json?${query}`);
+    expect(client?.attributes['url.query']).toBe(`?${query}`);
+    expect(registryServer?.attributes['url.path']).toBe(`/openapi.json?${query}`);
+  });
+
+  it('a caller\'s "not sampled" flag does not switch tracing off at the gateway; its trace id is kept', async () => {
+    const gateway = processes.find((service) => service.name === 'gateway');
+    if (!gateway || !receiver) throw new Error('the first test starts the services');
+    const callerTrace = '5bf92f3577b34da6a3ce929d0e0e4737';
+    const answer = await fetch(`${gateway.url}/registry/health`, { headers: { traceparent: `00-${callerTrace}-00f067aa0ba902b7-00` } });
+    expect(answer.status).toBe(200);
+    // The gateway sampled the request itself, and the registry follows the gateway's decision.
+    await expect.poll(() => receiver?.spans.filter((span) => span.traceId === callerTrace && span.kind === 2).map((span) => span.resource['service.name']).sort(), { timeout: 10_000 }).toEqual(['gateway', 'registry']);
+    expect(receiver.spans.find((span) => span.traceId === callerTrace && span.resource['service.name'] === 'gateway' && span.kind === 2)?.parentSpanId).toBe('00f067aa0ba902b7');
+  });
+
+  it('attribute values are cut at 2048 characters by default, so a huge url makes no huge span', async () => {
+    const gateway = processes.find((service) => service.name === 'gateway');
+    if (!gateway || !receiver) throw new Error('the first test starts the services');
+    const answer = await fetch(`${gateway.url}/registry/health?padding=${'x'.repeat(6000)}`);
+    expect(answer.status).toBe(200);
+    const requestId = answer.headers.get('x-request-id');
+    await expect.poll(() => accessLines(gateway).some((line) => line.reqId === requestId), { timeout: 5_000 }).toBe(true);
+    const traceId = accessLines(gateway).find((line) => line.reqId === requestId)?.traceId;
+    await expect.poll(() => receiver?.spans.filter((span) => span.traceId === traceId && span.kind !== 1).length, { timeout: 10_000 }).toBe(3);
+    const values = receiver.spans.filter((span) => span.traceId === traceId).flatMap((span) => Object.values(span.attributes));
+    expect(Math.max(...values.map((value) => String(value).length))).toBe(2048);
+  });
 });
 
 describe('a service without OTEL_EXPORTER_OTLP_ENDPOINT', () => {

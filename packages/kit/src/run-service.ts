@@ -14,6 +14,8 @@ export interface ServiceDefinition<T extends TObject> {
   readonly configSchema: T;
   /** Variables with a development default that production must set explicitly. */
   readonly requiredInProduction?: readonly string[];
+  /** The service takes requests from outside the platform (the gateway): it makes its own sampling decision. */
+  readonly edge?: boolean;
   /** Builds the app from the context (open the database here with `openServiceDatabase`). */
   build(context: ServiceContext<Static<T>>): Promise<ServiceApp>;
 }
@@ -33,7 +35,7 @@ export async function startService<T extends TObject>(definition: ServiceDefinit
     requiredInProduction: definition.requiredInProduction ?? [],
   })) as Static<T> & BaseConfig;
   const log = createLogger({ service: definition.identity.name, version: definition.identity.version, level: config.LOG_LEVEL });
-  const tracing = await startTracing({ service: definition.identity.name, version: definition.identity.version, env, log });
+  const tracing = await startTracing({ service: definition.identity.name, version: definition.identity.version, env, log, edge: definition.edge === true });
   const context = await createServiceContext<T>(definition.identity, config, log, tracing);
   let app: ServiceApp;
   try {

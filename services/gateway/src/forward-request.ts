@@ -50,6 +50,7 @@ export async function forwardRequest(request: FastifyRequest, reply: FastifyRepl
       protocol: request.protocol,
       requestId: request.id,
       traceparent: outgoingTraceparent(request.trace),
+      callerTraceContinued: request.trace.continued === true,
     }),
     ...target.extraHeaders,
   };

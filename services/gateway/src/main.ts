@@ -3,4 +3,4 @@ import { buildApp } from './app.js';
 import { gatewayConfigSchema } from './config.js';
 import { gatewayIdentity } from './service-identity.js';
 
-await runService({ identity: gatewayIdentity, configSchema: gatewayConfigSchema, build: buildApp });
+await runService({ identity: gatewayIdentity, configSchema: gatewayConfigSchema, build: buildApp, edge: true });

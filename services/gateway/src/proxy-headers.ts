@@ -14,6 +14,8 @@ export interface ForwardedFor {
   readonly requestId: string;
   /** The gateway's own; undefined when OpenTelemetry's undici instrumentation adds it to the call. */
   readonly traceparent: string | undefined;
+  /** Whether the client's traceparent was valid and continued: its tracestate belongs to that trace only. */
+  readonly callerTraceContinued: boolean;
 }
 
 /**
@@ -39,8 +41,12 @@ export function upstreamRequestHeaders(inbound: IncomingHttpHeaders, forwarded: 
   headers['x-request-id'] = forwarded.requestId;
   // The client's trace goes on only as the parent of the gateway's span, never as it came: the
   // gateway's traceparent (or the instrumentation's, which would otherwise make a second header).
-  if (forwarded.traceparent !== undefined) headers.traceparent = forwarded.traceparent;
-  else {
+  // A client's tracestate goes on only with the trace it describes (W3C: dropped when the
+  // traceparent was invalid and a new trace started).
+  if (forwarded.traceparent !== undefined) {
+    headers.traceparent = forwarded.traceparent;
+    if (!forwarded.callerTraceContinued) delete headers.tracestate;
+  } else {
     delete headers.traceparent;
     delete headers.tracestate;
   }

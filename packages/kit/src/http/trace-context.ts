@@ -11,18 +11,23 @@ export interface TraceContext {
    * (naming its client span as the parent); the kit must not add a second one.
    */
   readonly carried?: boolean;
+  /** The caller's valid traceparent is continued, so its `tracestate` may travel on with it (W3C: only then). */
+  readonly continued?: boolean;
 }
 
-const traceparentPattern = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
+// The same rule as OpenTelemetry's W3C propagator, so a header continues a trace with tracing on
+// exactly when it does with tracing off: lowercase hex only (W3C: uppercase is invalid), version
+// ff invalid, a later version's extra fields allowed, version 00's not.
+const traceparentPattern = /^\s?((?!ff)[0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?\s?$/;
 const allZeroTrace = '0'.repeat(32);
 const allZeroSpan = '0'.repeat(16);
 
 /** Keeps the caller's trace when its header is valid, otherwise starts a new one (sampled). */
 export function traceContextFor(traceparent: string | string[] | undefined): TraceContext {
   const header = Array.isArray(traceparent) ? traceparent[0] : traceparent;
-  const match = header === undefined ? null : traceparentPattern.exec(header.trim().toLowerCase());
-  if (match && match[1] !== allZeroTrace && match[2] !== allZeroSpan) {
-    return { traceId: match[1] as string, spanId: newSpanId(), flags: match[3] as string };
+  const match = header === undefined ? null : traceparentPattern.exec(header);
+  if (match && !(match[1] === '00' && match[5] !== undefined) && match[2] !== allZeroTrace && match[3] !== allZeroSpan) {
+    return { traceId: match[2] as string, spanId: newSpanId(), flags: match[4] as string, continued: true };
   }
   return { traceId: randomHex(16), spanId: newSpanId(), flags: '01' };
 }

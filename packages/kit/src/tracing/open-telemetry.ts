@@ -12,7 +12,8 @@ import { LazyRequestLogger } from '../http/lazy-request-logger.js';
 import { instrumentDatabaseClients } from './database-instrumentation.js';
 import { otlpSettingsFrom, type OtlpSettings } from './otlp-settings.js';
 import type { ServiceTracing, TracingTarget } from './service-tracing.js';
-import { samplerFrom } from './trace-sampler.js';
+import { callerSamplingFrom, samplerFrom } from './trace-sampler.js';
+import { UrlRedactingSpanProcessor } from './url-redacting-span-processor.js';
 
 /**
  * The OpenTelemetry SDK for one service process, instrumented in ways that survive bundling
@@ -38,8 +39,10 @@ export async function startOpenTelemetry(target: TracingTarget): Promise<Service
   const settings = otlpSettingsFrom(env, warn);
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: env.OTEL_SERVICE_NAME?.trim() || target.service, [ATTR_SERVICE_VERSION]: target.version }),
-    sampler: samplerFrom(env, warn),
-    spanProcessors: [new BatchSpanProcessor(exporterFor(settings), batchSettingsFrom(env))],
+    sampler: samplerFrom(env, warn, callerSamplingFrom(env, target.edge === true, warn)),
+    spanLimits: { attributeValueLengthLimit: attributeValueLengthLimitFrom(env) },
+    // Redaction first: the batch processor queues the span as the processors before it left it.
+    spanProcessors: [new UrlRedactingSpanProcessor(), new BatchSpanProcessor(exporterFor(settings), batchSettingsFrom(env))],
   });
   // The global tracer provider, AsyncLocalStorage context and W3C trace-context propagation.
   provider.register();
@@ -93,6 +96,20 @@ function exporterFor(settings: OtlpSettings): SpanExporter {
   const options = { url: settings.url, headers: settings.headers };
   return settings.protocol === 'http/json' ? new JsonTraceExporter(options) : new ProtobufTraceExporter(options);
 }
+
+/**
+ * The standard variables, from the service's environment; 2048 characters when neither is set
+ * (the SDK's own default is no limit), so a queue of spans for requests with huge urls stays small.
+ */
+function attributeValueLengthLimitFrom(env: Environment): number {
+  for (const variable of ['OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT', 'OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT'] as const) {
+    const value = Number(env[variable]);
+    if (env[variable] !== undefined && env[variable].trim() !== '' && Number.isInteger(value) && value >= 0) return value;
+  }
+  return defaultAttributeValueLengthLimit;
+}
+
+const defaultAttributeValueLengthLimit = 2048;
 
 /** The batch processor's standard variables, from the service's environment. */
 function batchSettingsFrom(env: Environment): { scheduledDelayMillis?: number; maxQueueSize?: number; maxExportBatchSize?: number; exportTimeoutMillis?: number } {

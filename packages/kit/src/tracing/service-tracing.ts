@@ -15,6 +15,8 @@ export interface TracingTarget {
   readonly version: string;
   readonly env: Environment;
   readonly log: Logger;
+  /** The service takes requests from outside the platform (the gateway): see `TRACE_CALLER_SAMPLING`. */
+  readonly edge?: boolean;
 }
 
 /** Whether the environment asks for traces to be exported (OTLP endpoint set, SDK not disabled). */

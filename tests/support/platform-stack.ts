@@ -17,6 +17,18 @@ export interface PlatformStack {
  * folder) as under `lift up`, with the gateway pointed at the other five.
  */
 export async function startPlatformStack(env: Record<string, string> = {}): Promise<PlatformStack> {
+  // A free port is free when asked, not when the service binds it: another suite's process may
+  // take it in between (EADDRINUSE). Then the whole stack starts again on fresh ports.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await startPlatformStackOnce(env);
+    } catch (error) {
+      if (attempt >= 3 || !String((error as Error).message).includes('EADDRINUSE')) throw error;
+    }
+  }
+}
+
+async function startPlatformStackOnce(env: Record<string, string>): Promise<PlatformStack> {
   const cwd = mkdtempSync(join(tmpdir(), 'lift-stack-'));
   // Every service knows where the gateway is, as under `lift up`: auth delivers revocations there.
   const gatewayPort = await freePort();

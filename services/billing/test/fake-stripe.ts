@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { startStandIn } from '../../../tests/support/stand-in-server.js';
 
@@ -20,6 +21,12 @@ interface FakeSubscription {
 
 export interface FakeStripe {
   readonly url: string;
+  /**
+   * The secret key this fake accepts (one of its own): calls with another key are refused with 401
+   * and not recorded, as Stripe would — a billing app of another test whose Stripe port this fake
+   * happens to reuse must not show up among this test's calls.
+   */
+  readonly apiKey: string;
   readonly calls: StripeCall[];
   /** Down: every call is answered 500, as Stripe answers when it is having a bad day. */
   setUp(up: boolean): void;
@@ -93,7 +100,9 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     response.end(body);
   };
 
+  const apiKey = `sk_test_lift_${randomBytes(8).toString('hex')}`;
   const stripe = await startStandIn((request, response) => {
+    if (request.headers.authorization !== `Bearer ${apiKey}`) return send(response, 401, JSON.stringify({ error: { type: 'invalid_request_error', message: 'Invalid API Key provided.' } }));
     const call: StripeCall = { method: request.method, path: request.url, body: new URLSearchParams(request.body), idempotencyKey: request.headers['idempotency-key'] as string | undefined };
     calls.push(call);
     for (const waiter of waiting.filter((entry) => entry.methodAndPath === `${call.method} ${call.path}`)) {
@@ -110,6 +119,7 @@ export async function startFakeStripe(): Promise<FakeStripe> {
   });
   return {
     url: stripe.url,
+    apiKey,
     calls,
     subscriptions,
     setUp: (value) => void (up = value),

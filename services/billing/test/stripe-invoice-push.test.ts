@@ -3,9 +3,9 @@ import { startFakeStripe } from './fake-stripe.js';
 import { billingAdmin, buildBilling, manualClock } from './helper.js';
 
 // No Stripe here: the SDK talks to a local server that answers like Stripe's API (fake-stripe.ts).
-async function openInvoice(stripeUrl: string) {
+async function openInvoice(stripe: { url: string; apiKey: string }) {
   const clock = manualClock(Date.parse('2027-01-01T00:00:00Z'));
-  const { app } = await buildBilling({ clock, env: { STRIPE_API_KEY: 'sk_test_lift', STRIPE_API_BASE: stripeUrl } });
+  const { app } = await buildBilling({ clock, env: { STRIPE_API_KEY: stripe.apiKey, STRIPE_API_BASE: stripe.url } });
   const admin = await billingAdmin(clock);
   await app.inject({ method: 'POST', url: '/v1/plans', headers: admin, payload: { id: 'team', name: 'Team', interval: 'month', basePriceCents: 1_999, currency: 'eur', trialDays: 0, metrics: [] } });
   await app.inject({ method: 'PATCH', url: '/v1/subscriptions/org-a', headers: admin, payload: { planId: 'team' } });
@@ -18,7 +18,7 @@ async function openInvoice(stripeUrl: string) {
 describe('invoices pushed to Stripe', () => {
   it('create the customer once, the invoice with its lines, and finalize it there', async () => {
     const stripe = await startFakeStripe();
-    const { app, admin, invoice } = await openInvoice(stripe.url);
+    const { app, admin, invoice } = await openInvoice(stripe);
     // Moving to the paid plan already made the customer (for its Stripe subscription).
     const before = stripe.calls.length;
     const finalized = (await app.inject({ method: 'POST', url: `/v1/invoices/org-a/${invoice.id}/finalize`, headers: admin })).json();
@@ -38,7 +38,7 @@ describe('invoices pushed to Stripe', () => {
   it('keep the invoice open when Stripe is down, and push it on the next run', async () => {
     const stripe = await startFakeStripe();
     stripe.setUp(false);
-    const { app, admin, invoice } = await openInvoice(stripe.url);
+    const { app, admin, invoice } = await openInvoice(stripe);
     const finalized = await app.inject({ method: 'POST', url: `/v1/invoices/org-a/${invoice.id}/finalize`, headers: admin });
     expect(finalized.statusCode).toBe(200);
     expect(finalized.json()).toMatchObject({ status: 'open', number: 1, stripeInvoiceId: null });

@@ -11,7 +11,7 @@ describe.each(backends)('subscriptions mirrored in Stripe on $name', ({ postgres
   it('follow the organisation: created on a paid plan, items updated on a change, cancelled at period end, ended on free', async () => {
     const stripe = await startFakeStripe();
     const clock = manualClock(Date.parse('2027-01-31T10:00:00Z'));
-    const { app, db } = await buildBilling({ postgres, clock, env: { STRIPE_API_KEY: 'sk_test_lift', STRIPE_API_BASE: stripe.url } });
+    const { app, db } = await buildBilling({ postgres, clock, env: { STRIPE_API_KEY: stripe.apiKey, STRIPE_API_BASE: stripe.url } });
     const admin = await billingAdmin(clock);
     const owner = await tokenFor('org-a', ['billing:read', 'billing:manage'], { clock });
     await app.inject({ method: 'POST', url: '/v1/plans', headers: admin, payload: team });
@@ -89,7 +89,7 @@ describe.each(backends)('subscriptions mirrored in Stripe on $name', ({ postgres
     const stripe = await startFakeStripe();
     stripe.setUp(false);
     const clock = manualClock(Date.parse('2027-01-31T10:00:00Z'));
-    const { app, db } = await buildBilling({ postgres, clock, env: { STRIPE_API_KEY: 'sk_test_lift', STRIPE_API_BASE: stripe.url } });
+    const { app, db } = await buildBilling({ postgres, clock, env: { STRIPE_API_KEY: stripe.apiKey, STRIPE_API_BASE: stripe.url } });
     const admin = await billingAdmin(clock);
     await app.inject({ method: 'POST', url: '/v1/plans', headers: admin, payload: team });
 

@@ -19,7 +19,7 @@ describe.each(backends)('Stripe webhooks on $name', ({ postgres }) => {
     const clock = manualClock(Date.parse('2027-01-01T00:00:00Z'));
     // The plan change and the finalized invoice go to Stripe: here, a local server answering like it.
     const stripeApi = await startFakeStripe();
-    const { app } = await buildBilling({ postgres, clock, env: { ...env, STRIPE_API_BASE: stripeApi.url } });
+    const { app } = await buildBilling({ postgres, clock, env: { ...env, STRIPE_API_KEY: stripeApi.apiKey, STRIPE_API_BASE: stripeApi.url } });
     const admin = await billingAdmin(clock);
     await app.inject({ method: 'PATCH', url: '/v1/subscriptions/org-a', headers: admin, payload: { planId: 'enterprise' } });
     clock.set('2028-01-01T00:00:00Z');

@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { normalisedRoute, routeMentions } from '../support/api-doc-mentions.js';
+import { documentedServiceNames, liveOpenApiDocument, type DocumentedServiceName } from '../support/live-openapi-documents.js';
+import { repositoryRoot } from '../support/service-process.js';
+
+/**
+ * docs/api/<service> pages against the documents the services serve, so neither drifts: every
+ * operation is on its page, and every `METHOD /v1/…` the page names is an operation — its own
+ * service's, or another's when the same table row or paragraph names that service.
+ */
+const pageOf: Record<DocumentedServiceName, string> = {
+  gateway: 'docs/api/gateway-api.md',
+  auth: 'docs/api/auth-service.md',
+  billing: 'docs/api/billing-service.md',
+  memory: 'docs/api/memory-service.md',
+  observability: 'docs/api/observability-service.md',
+  registry: 'docs/api/registry-service.md',
+};
+
+const httpMethods = new Set(['get', 'head', 'post', 'put', 'patch', 'delete']);
+const operations = new Map<DocumentedServiceName, Set<string>>();
+
+beforeAll(async () => {
+  for (const name of documentedServiceNames) {
+    const { paths } = await liveOpenApiDocument(name);
+    const routes = Object.entries(paths).flatMap(([path, item]) => Object.keys(item).filter((method) => httpMethods.has(method)).map((method) => normalisedRoute(method, path)));
+    operations.set(name, new Set(routes));
+  }
+});
+
+const pageText = (name: DocumentedServiceName) => readFileSync(join(repositoryRoot, pageOf[name]), 'utf8');
+
+describe.each(documentedServiceNames)('%s: its docs/api page and its OpenAPI document', (name) => {
+  it('the page names every operation of the document', () => {
+    const mentioned = new Set(routeMentions(pageText(name)).map((mention) => mention.route));
+    expect([...(operations.get(name) ?? [])].filter((route) => !mentioned.has(route))).toEqual([]);
+  });
+
+  it('every /v1 route the page names exists', () => {
+    const unknown = routeMentions(pageText(name))
+      .filter((mention) => mention.route.split(' ')[1]?.startsWith('/v1/'))
+      .filter((mention) => !operations.get(name)?.has(mention.route))
+      .filter((mention) => !documentedServiceNames.some((other) => other !== name && operations.get(other)?.has(mention.route) && mention.context.includes(other)))
+      .map((mention) => `${pageOf[name]}:${mention.lineNumber} ${mention.route}`);
+    expect(unknown).toEqual([]);
+  });
+});

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { normalisedRoute, routeMentions } from '../support/api-doc-mentions.js';
 import { documentedServiceNames, liveOpenApiDocument, type DocumentedServiceName } from '../support/live-openapi-documents.js';
+import { operationsOf } from '../support/openapi-contract.js';
 import { repositoryRoot } from '../support/service-process.js';
 
 /**
@@ -19,14 +20,11 @@ const pageOf: Record<DocumentedServiceName, string> = {
   registry: 'docs/api/registry-service.md',
 };
 
-const httpMethods = new Set(['get', 'head', 'post', 'put', 'patch', 'delete']);
 const operations = new Map<DocumentedServiceName, Set<string>>();
 
 beforeAll(async () => {
   for (const name of documentedServiceNames) {
-    const { paths } = await liveOpenApiDocument(name);
-    const routes = Object.entries(paths).flatMap(([path, item]) => Object.keys(item).filter((method) => httpMethods.has(method)).map((method) => normalisedRoute(method, path)));
-    operations.set(name, new Set(routes));
+    operations.set(name, new Set([...operationsOf(await liveOpenApiDocument(name)).keys()].map(normalisedRoute)));
   }
 });
 

@@ -17,8 +17,8 @@ export interface RouteMention {
 const mentionPattern = /`(GET|HEAD|POST|PUT|PATCH|DELETE) (\/[^`\s?…]*)[^`]*`/g;
 
 /** `GET /v1/plans/{planId}` → `GET /v1/plans/{}`. */
-export function normalisedRoute(method: string, path: string): string {
-  return `${method.toUpperCase()} ${path.replace(/\{[^}]*\}/g, '{}')}`;
+export function normalisedRoute(route: string): string {
+  return route.replace(/\{[^}]*\}/g, '{}');
 }
 
 export function routeMentions(page: string): RouteMention[] {
@@ -26,7 +26,7 @@ export function routeMentions(page: string): RouteMention[] {
   const mentions: RouteMention[] = [];
   lines.forEach((line, index) => {
     for (const match of line.matchAll(mentionPattern)) {
-      mentions.push({ route: normalisedRoute(match[1] as string, match[2] as string), lineNumber: index + 1, context: contextOf(lines, index) });
+      mentions.push({ route: normalisedRoute(`${match[1]} ${match[2]}`), lineNumber: index + 1, context: contextOf(lines, index) });
     }
   });
   return mentions;

@@ -38,7 +38,7 @@ export function snapshotText(contract: JsonObject): string {
 }
 
 /** `METHOD /path` → the operation, for every operation of a document. */
-export function operationsOf(document: JsonObject): Map<string, Json> {
+export function operationsOf(document: { readonly paths?: object }): Map<string, Json> {
   const operations = new Map<string, Json>();
   for (const [path, item] of Object.entries((document.paths ?? {}) as JsonObject)) {
     for (const [method, operation] of Object.entries(item as JsonObject)) {

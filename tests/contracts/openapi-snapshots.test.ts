@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { documentedServiceNames, liveOpenApiDocument } from '../support/live-openapi-documents.js';
@@ -32,5 +32,10 @@ describe('every service\'s API matches its committed contract', () => {
     expect(changes, message).toEqual([]);
     // Same content, but not as the update writes it (edited by hand, keys reordered): rewrite it.
     expect(committedText === snapshotText(live), `tests/contracts/openapi/${name}.json is not in the form the update writes: run ${update}`).toBe(true);
+  });
+
+  it('keeps no contract of a service that is gone', () => {
+    const committed = readdirSync(snapshotFolder).filter((file) => file.endsWith('.json'));
+    expect(committed.sort()).toEqual(documentedServiceNames.map((name) => `${name}.json`).sort());
   });
 });

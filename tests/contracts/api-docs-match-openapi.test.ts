@@ -55,6 +55,15 @@ function namesService(text: string, service: string): boolean {
   return new RegExp(`\\b${service}\\b(?!:)`, 'i').test(text);
 }
 
+describe('docs/api/errors.md', () => {
+  it('names only /v1 routes some service has', () => {
+    const known = new Set([...operations.values()].flatMap((routes) => [...routes]));
+    const page = readFileSync(join(repositoryRoot, 'docs/api/errors.md'), 'utf8');
+    const unknown = routeMentions(page).filter((mention) => mention.route.split(' ')[1]?.startsWith('/v1/') && !known.has(mention.route));
+    expect(unknown.map((mention) => `docs/api/errors.md:${mention.lineNumber} ${mention.route}`)).toEqual([]);
+  });
+});
+
 describe('the check itself', () => {
   it('would notice a route no service has, and another service\'s route not named as its', () => {
     const page = [

@@ -13,7 +13,7 @@ export const scratchEnv: Readonly<Record<string, string>> = {
 };
 
 /** Every file under ./secrets the compose files name, with contents a service would accept. */
-export const scratchSecrets: Readonly<Record<string, string>> = {
+export const scratchSecrets = {
   database_url: 'postgresql://liftuser:a-long-database-password@postgres:5432/liftoscore',
   postgres_password: 'a-long-database-password',
   service_client_secrets: ['gateway', 'auth', 'billing', 'memory', 'observability', 'registry', 'log-shipper', 'prometheus', 'alertmanager'].map((name) => `${name}:${name}-secret-0123456789abcdef`).join(','),
@@ -28,7 +28,7 @@ export const scratchSecrets: Readonly<Record<string, string>> = {
   prometheus_client_secret: 'prometheus-secret-0123456789abcdef',
   alertmanager_client_secret: 'alertmanager-secret-0123456789abcdef',
   grafana_admin_password: 'a long grafana passphrase',
-};
+} as const satisfies Record<string, string>;
 
 export interface ComposeProject {
   readonly dir: string;
@@ -102,7 +102,7 @@ export function hasDockerCompose(): boolean {
 
 /** The URL a compose healthcheck asks, from its `test` (CMD form or shell string). */
 export function healthcheckUrl(service: ComposeService): string | undefined {
-  const test = service.healthcheck?.test;
-  const text = Array.isArray(test) ? test.join(' ') : (test ?? '');
+  const test = service.healthcheck?.test ?? '';
+  const text = typeof test === 'string' ? test : test.join(' ');
   return /https?:\/\/[^'"\s)]+/.exec(text)?.[0];
 }

@@ -44,3 +44,10 @@ export const composeFiles = [
 
 /** The files that run the six services. */
 export const platformComposeFiles = ['docker-compose.yml', 'docker-compose.dev.yml', 'docker-compose.prod.yml'] as const;
+
+/** The seed service of that name (a typo in a test fails loudly). */
+export function seedService(name: string): SeedService {
+  const service = seedServices.find((candidate) => candidate.name === name);
+  if (!service) throw new Error(`no seed service ${name}`);
+  return service;
+}

@@ -73,6 +73,13 @@ describe.skipIf(skip)('every service\'s settings agree across the compose files 
     });
   });
 
+  it.each(seedServices)('docker-compose.yml builds $name from the root Dockerfile\'s target of that name, with the label arguments', ({ name }) => {
+    const build = resolved.get('docker-compose.yml')?.services[name]?.build as { context: string; target?: string; dockerfile?: string; args?: Record<string, string> } | undefined;
+    expect(build?.target).toBe(name);
+    expect(build?.dockerfile ?? 'Dockerfile').toBe('Dockerfile');
+    expect(Object.keys(build?.args ?? {}).sort()).toEqual(['GIT_REVISION', 'VERSION']);
+  });
+
   describe('docker-compose.prod.yml', () => {
     const config = resolved.get('docker-compose.prod.yml') as ComposeConfig;
     const envExample = readFileSync(join(repositoryRoot, '.env.example'), 'utf8');

@@ -16,7 +16,9 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json .npmrc ./
-# Every workspace's package.json: npm ci refuses a lockfile naming workspaces it cannot see.
+# Every workspace's package.json, so npm ci checks each against the lockfile (a missing one is
+# linked from the lockfile's record alone, unchecked). Sources come later: this layer is reused
+# until a manifest or the lockfile changes.
 COPY packages/kit/package.json packages/kit/
 COPY packages/sdk/package.json packages/sdk/
 COPY services/gateway/package.json services/gateway/

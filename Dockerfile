@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
 # The images of the six services, one build target each (the target is the service's name):
-#   docker build --target auth --build-arg VERSION=0.1.0 --build-arg GIT_REVISION=$(git rev-parse HEAD) -t lift/auth:0.1.0 .
+#   docker build --target auth --build-arg VERSION=0.1.0 --build-arg GIT_REVISION=$(git rev-parse HEAD) \
+#     --build-arg SOURCE_URL=$(git remote get-url origin) -t lift/auth:0.1.0 .
 # One recipe rather than a Dockerfile per service folder: every service is built from the same
 # workspace (kit, SDK, lockfile) by the same bundler, so six copies would only drift apart. Each
 # target sets its own PORT, so an image runs on its seed port with no extra environment, and its
@@ -58,14 +59,7 @@ RUN mv node_modules/better-sqlite3/build /tmp/better-sqlite3-build \
 
 # --- What every service image shares ---
 FROM node:${NODE_VERSION}-bookworm-slim AS service-runtime
-ARG VERSION=0.0.0-dev
-ARG GIT_REVISION=unknown
-LABEL org.opencontainers.image.version="${VERSION}" \
-      org.opencontainers.image.revision="${GIT_REVISION}" \
-      org.opencontainers.image.source="https://github.com/lift-os/lift-os-core" \
-      org.opencontainers.image.vendor="Lift" \
-      org.opencontainers.image.licenses="UNLICENSED" \
-      org.opencontainers.image.base.name="docker.io/library/node:20-bookworm-slim"
+ARG NODE_VERSION
 ENV NODE_ENV=production \
     HOST=0.0.0.0
 WORKDIR /app
@@ -74,6 +68,16 @@ RUN mkdir -p /app/data && chown node:node /app/data
 COPY --from=production-modules /app/node_modules ./node_modules
 COPY --from=build /app/dist/services/chunks ./dist/services/chunks
 USER node
+# Last in this stage: a new revision changes only the metadata, not the layers above.
+ARG VERSION=0.0.0-dev
+ARG GIT_REVISION=unknown
+ARG SOURCE_URL=""
+LABEL org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${GIT_REVISION}" \
+      org.opencontainers.image.source="${SOURCE_URL}" \
+      org.opencontainers.image.vendor="Lift" \
+      org.opencontainers.image.licenses="UNLICENSED" \
+      org.opencontainers.image.base.name="docker.io/library/node:${NODE_VERSION}-bookworm-slim"
 # The image has no curl: node asks the service's own /health (liveness, no dependencies).
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + process.env.PORT + '/health').then((answer) => process.exit(answer.ok ? 0 : 1), () => process.exit(1))"]

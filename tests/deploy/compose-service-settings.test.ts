@@ -77,7 +77,7 @@ describe.skipIf(skip)('every service\'s settings agree across the compose files 
     const build = resolved.get('docker-compose.yml')?.services[name]?.build as { context: string; target?: string; dockerfile?: string; args?: Record<string, string> } | undefined;
     expect(build?.target).toBe(name);
     expect(build?.dockerfile ?? 'Dockerfile').toBe('Dockerfile');
-    expect(Object.keys(build?.args ?? {}).sort()).toEqual(['GIT_REVISION', 'VERSION']);
+    expect(Object.keys(build?.args ?? {}).sort()).toEqual(['GIT_REVISION', 'SOURCE_URL', 'VERSION']);
   });
 
   describe('docker-compose.prod.yml', () => {

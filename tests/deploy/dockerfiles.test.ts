@@ -111,9 +111,9 @@ describe('the images', () => {
     const healthcheck = stage.find((instruction) => instruction.keyword === 'HEALTHCHECK')?.args ?? '';
     expect(healthcheck).toMatch(/CMD \["node", "-e", ".*'http:\/\/127\.0\.0\.1:' \+ process\.env\.PORT \+ '\/health'/);
     const labels = stage.filter((instruction) => instruction.keyword === 'LABEL').map((instruction) => instruction.args).join(' ');
-    for (const label of ['version="${VERSION}"', 'revision="${GIT_REVISION}"', 'source=', 'licenses=']) expect(labels).toContain(`org.opencontainers.image.${label}`);
+    for (const label of ['version="${VERSION}"', 'revision="${GIT_REVISION}"', 'source="${SOURCE_URL}"', 'licenses=']) expect(labels).toContain(`org.opencontainers.image.${label}`);
     const args = stage.filter((instruction) => instruction.keyword === 'ARG').map((instruction) => instruction.args.split('=')[0]);
-    expect(args).toEqual(expect.arrayContaining(['VERSION', 'GIT_REVISION']));
+    expect(args).toEqual(expect.arrayContaining(['VERSION', 'GIT_REVISION', 'SOURCE_URL']));
   });
 
   it('installs only production dependencies into the images, and no compiler', () => {

@@ -19,21 +19,25 @@ const securityHeaders: Record<string, string> = {
 /**
  * The seed's TrustedHostMiddleware and HTTPSRedirectMiddleware, done at the edge: a request for
  * an unknown Host is a 400 (it would otherwise let anyone point a domain at the platform and have
- * links and redirects built for it); with FORCE_HTTPS a plain-HTTP request is redirected (308, so
+ * links and redirects built for it) — the gateway's own probes excepted; with FORCE_HTTPS a plain-HTTP request is redirected (308, so
  * the method and body survive) — probes excepted, since orchestrators call them over plain HTTP.
  */
 export function installHardening(app: FastifyInstance, options: HardeningOptions): void {
   const allowed = options.allowedHosts.map((host) => host.toLowerCase());
   const hostAllowed = (host: string) => allowed.some((pattern) => (pattern.startsWith('*.') ? host.endsWith(pattern.slice(1)) : host === pattern));
   const hostOf = (request: FastifyRequest) => (request.headers.host ?? '').toLowerCase().replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+  // The gateway's own probes answer whatever the Host: a container healthcheck asks
+  // 127.0.0.1:8000, a kubelet the pod's address, observability the service name — none of them a
+  // public host name, and none of the answers builds a link from the Host.
+  const isProbe = (url: string) => url === '/health' || url === '/ready' || url === '/metrics';
   // Callback style, and nothing computed that is not needed: this runs on every request.
   app.addHook('onRequest', (request, reply, done) => {
-    if (allowed.length > 0) {
+    if (allowed.length > 0 && !isProbe(request.url)) {
       const host = hostOf(request);
       if (!hostAllowed(host)) return done(new InvalidInputError('GATEWAY_HOST_NOT_ALLOWED', `The host "${host}" is not served here.`, { field: 'headers.host' }));
     }
     const https = request.protocol === 'https';
-    if (options.forceHttps && !https && request.url !== '/health' && request.url !== '/ready' && request.url !== '/metrics') {
+    if (options.forceHttps && !https && !isProbe(request.url)) {
       // Answered here (Fastify's way for callback hooks: send, and do not call done).
       reply.code(308).header('location', `https://${request.headers.host ?? hostOf(request)}${request.url}`).send();
       return;

@@ -6,9 +6,25 @@ describe('hardening at the edge', () => {
     const gateway = await buildGateway({ ALLOWED_HOSTS: 'api.lift.example,*.lift.example' });
     expect((await gateway.inject({ method: 'GET', url: '/health', headers: { host: 'api.lift.example:8000' } })).statusCode).toBe(200);
     expect((await gateway.inject({ method: 'GET', url: '/health', headers: { host: 'eu.lift.example' } })).statusCode).toBe(200);
-    const refused = await gateway.inject({ method: 'GET', url: '/health', headers: { host: 'evil.example' } });
+    const refused = await gateway.inject({ method: 'GET', url: '/openapi.json', headers: { host: 'evil.example' } });
     expect(refused.statusCode).toBe(400);
     expect(refused.json()).toMatchObject({ code: 'GATEWAY_HOST_NOT_ALLOWED', field: 'headers.host' });
+  });
+
+  // Regression: with ALLOWED_HOSTS set, the image's HEALTHCHECK (127.0.0.1:8000), a kubelet (the
+  // pod's address) and observability's probes (gateway:8000) were refused with 400.
+  it('answers its own probes whatever the Host, and still refuses a proxied path for a foreign Host', async () => {
+    const gateway = await buildGateway({ ALLOWED_HOSTS: 'api.lift.example' });
+    for (const host of ['127.0.0.1:8000', '10.42.0.17:8000', 'gateway:8000']) {
+      for (const url of ['/health', '/ready', '/metrics']) {
+        expect((await gateway.inject({ method: 'GET', url, headers: { host } })).statusCode, `${url} for ${host}`).toBe(200);
+      }
+    }
+    for (const url of ['/auth/health', '/health/detailed', '/health?x=1', '/openapi.json']) {
+      const refused = await gateway.inject({ method: 'GET', url, headers: { host: 'evil.example' } });
+      expect(refused.statusCode, url).toBe(400);
+      expect(refused.json()).toMatchObject({ code: 'GATEWAY_HOST_NOT_ALLOWED' });
+    }
   });
 
   it('redirects plain HTTP to HTTPS with 308 when forced, except the probes, and trusts the proxy\'s word only from trusted proxies', async () => {

@@ -16,7 +16,7 @@ interface Service {
 const read = (path: string) => readFileSync(join(repositoryRoot, path), 'utf8');
 const compose = parse(read('docker-compose.monitoring.yml')) as { services: Record<string, Service> };
 const prometheus = parse(read('monitoring/prometheus/prometheus.yml')) as {
-  scrape_configs: { job_name: string; static_configs?: { targets: string[] }[]; http_sd_configs?: { oauth2: { client_secret_file: string } }[] }[];
+  scrape_configs: { job_name: string; static_configs?: { targets: string[] }[]; dns_sd_configs?: { names: string[]; type: string; port: number }[]; http_sd_configs?: { oauth2: { client_secret_file: string } }[] }[];
 };
 const alertmanager = parse(read('monitoring/alertmanager/alertmanager.yml')) as { receivers: { webhook_configs: { http_config: { oauth2: { client_secret_file: string } } }[] }[] };
 
@@ -45,10 +45,11 @@ describe('docker-compose.monitoring.yml runs the files in monitoring/', () => {
     for (const file of secretFiles) expect(secretTargets(compose.services.prometheus)).toContain(file);
   });
 
-  it('scrapes each service by its compose name on its seed port', () => {
+  it('scrapes every replica of each service, found by its compose name, on its seed port', () => {
     for (const { name, port } of seedServices) {
       const job = prometheus.scrape_configs.find((candidate) => candidate.job_name === `lift-${name}`);
-      expect(job?.static_configs?.[0]?.targets).toEqual([`${name}:${port}`]);
+      expect(job?.static_configs).toBeUndefined();
+      expect(job?.dns_sd_configs).toEqual([{ names: [name], type: 'A', port }]);
     }
   });
 

@@ -34,11 +34,13 @@ interface RuleTests {
 }
 
 /**
- * The container file with its addresses written the native way: service names → 127.0.0.1 at the
- * same port, the mounted secret → the file `lift up` writes.
+ * The container file with its addresses written the native way: service names (and each service's
+ * replicas found by DNS) → 127.0.0.1 at the same port, the mounted secret → the file `lift up` writes.
  */
 function nativeFromContainer(text: string, secretFile: string): string {
   return text
+    // Every replica by DNS in containers; natively there is one process per service.
+    .replace(/dns_sd_configs:\n(\s+)- names: \[\w+\]\n\s+type: A\n\s+port: (\d+)/g, "static_configs:\n$1- targets: ['127.0.0.1:$2']")
     .replace(/\b(gateway|auth|billing|memory|observability|registry|alertmanager):(\d+)/g, '127.0.0.1:$2')
     .replace(new RegExp(`/etc/\\w+/secrets/${secretFile}`), `../../data/monitoring/${secretFile}`);
 }

@@ -20,8 +20,11 @@ export async function backupSqliteFile(source: string, destination: string): Pro
     database.close();
   }
   chmodSync(destination, 0o600);
-  const copy = new BetterSqlite3(destination, { readonly: true });
+  // The copy carries the source's WAL flag; in rollback-journal mode it is one self-contained file
+  // (a service sets WAL again when it opens the restored file), and it is checked once.
+  const copy = new BetterSqlite3(destination, { fileMustExist: true });
   try {
+    copy.pragma('journal_mode = DELETE');
     const [check] = copy.pragma('quick_check') as { quick_check: string }[];
     if (check?.quick_check !== 'ok') throw new Error(`the copy of ${source} fails SQLite's quick_check: ${check?.quick_check ?? 'no answer'}`);
   } finally {

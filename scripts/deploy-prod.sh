@@ -35,6 +35,7 @@ while [[ $# -gt 0 ]]; do
 done
 
 deploy_compose() {
+  require_tool curl "to wait until the platform is healthy"
   require_container_engine
   require_env_file "$env_file"
   local file

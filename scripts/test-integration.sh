@@ -36,6 +36,7 @@ platform_running() {
   curl -fsS -o /dev/null --max-time 2 http://127.0.0.1:8000/health 2>/dev/null
 }
 
+require_tool curl "to check the running platform"
 running=false
 if platform_running; then running=true; fi
 

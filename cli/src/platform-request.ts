@@ -6,8 +6,12 @@ export interface PlatformAnswer {
 
 export class PlatformRequestError extends Error {}
 
+/** How often a 503 is asked again: right after a start, an upstream may still be getting ready. */
+const unavailableRetries = 10;
+const unavailablePauseMs = 500;
+
 export function platformClient(gatewayUrl: string) {
-  return async (method: string, path: string, body?: unknown, token?: string): Promise<PlatformAnswer> => {
+  const once = async (method: string, path: string, body?: unknown, token?: string): Promise<PlatformAnswer> => {
     let response: Response;
     try {
       response = await fetch(`${gatewayUrl}${path}`, {
@@ -21,6 +25,15 @@ export function platformClient(gatewayUrl: string) {
     }
     const text = await response.text();
     return { status: response.status, body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>) };
+  };
+  // A 503 did nothing (an upstream not ready, memory's limits not known yet): asking again is safe.
+  return async (method: string, path: string, body?: unknown, token?: string): Promise<PlatformAnswer> => {
+    let answer = await once(method, path, body, token);
+    for (let attempt = 1; attempt < unavailableRetries && answer.status === 503; attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, unavailablePauseMs));
+      answer = await once(method, path, body, token);
+    }
+    return answer;
   };
 }
 

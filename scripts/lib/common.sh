@@ -32,6 +32,11 @@ lift() {
   node "$LIFT_ROOT/cli/bin/lift.js" "$@"
 }
 
+# require_tool NAME WHY: a command the script needs, named with what it is for when missing.
+require_tool() {
+  command -v "$1" >/dev/null 2>&1 || fail "$1 is not installed; it is needed $2"
+}
+
 is_service() {
   local candidate="$1" service
   for service in "${LIFT_SERVICES[@]}"; do

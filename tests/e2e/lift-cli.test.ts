@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -483,5 +483,21 @@ describe.skipIf(seedPortsBusy)('scripts/setup-dev.sh then scripts/start-services
     const refused = script('restore.sh', to);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('the platform is running');
+  });
+
+  it('restores that backup into a wiped home, and the platform started on it serves the demo data again', async () => {
+    expect(script('stop-services.sh', 'native').code).toBe(0);
+    for (const name of readdirSync(join(freshHome, 'data'))) if (/^lift\..*\.db$/.test(name)) rmSync(join(freshHome, 'data', name));
+    const restore = script('restore.sh', join(freshHome, 'backups', 'e2e'));
+    expect(restore.code, restore.stderr).toBe(0);
+    const start = script('start-services.sh', 'native', '--detach');
+    expect(start.code, start.stderr).toBe(0);
+    // The spawnSync calls above held the event loop, so fetch has not yet seen the old gateway
+    // close its keep-alive connections; one turn of the loop lets it drop them before reusing one.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const settings = parseEnv(readFileSync(join(freshHome, '.env.local'), 'utf8'));
+    const session = await login('demo-owner@lift.local', settings.LIFT_DEMO_PASSWORD as string);
+    const listed = await fetch('http://127.0.0.1:8000/memory/v1/memories?tag=demo-seed&limit=100', { headers: { authorization: `Bearer ${session.accessToken}` } });
+    expect(((await listed.json()) as { items: unknown[] }).items).toHaveLength(6);
   });
 });

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { backupFormat, sha256Of, writeManifest, type BackupFile } from './backup-manifest.js';
 import { databaseSettings, existingSqliteFiles, pathInHome, redactedUrl } from './database-settings.js';
@@ -30,6 +30,12 @@ export async function backupCommand(options: BackupOptions): Promise<number> {
     return 2;
   }
   mkdirSync(directory, { recursive: true, mode: 0o700 });
+  // A failed backup leaves no directory that looks like one (it would have no manifest anyway).
+  const failed = (message: string): number => {
+    rmSync(directory, { recursive: true, force: true });
+    process.stderr.write(`lift: ${message}\n`);
+    return 1;
+  };
   const files: BackupFile[] = [];
   try {
     if (settings.backend === 'postgres') {
@@ -41,8 +47,7 @@ export async function backupCommand(options: BackupOptions): Promise<number> {
     }
     const sqliteFiles = existingSqliteFiles(settings);
     if (settings.backend === 'sqlite' && sqliteFiles.length === 0) {
-      process.stderr.write(`lift: no SQLite database in ${settings.directory} (${settings.baseName}.*.db); has the platform ever started in ${options.home}?\n`);
-      return 1;
+      return failed(`no SQLite database in ${settings.directory} (${settings.baseName}.*.db); has the platform ever started in ${options.home}?`);
     }
     for (const file of sqliteFiles) {
       const name = basename(file);
@@ -51,10 +56,8 @@ export async function backupCommand(options: BackupOptions): Promise<number> {
       say(`copied ${pathInHome(options.home, file)}`);
     }
   } catch (error) {
-    if (error instanceof PostgresToolError) {
-      process.stderr.write(`lift: backup failed: ${error.message}\n`);
-      return 1;
-    }
+    if (error instanceof PostgresToolError) return failed(`backup failed: ${error.message}`);
+    rmSync(directory, { recursive: true, force: true });
     throw error;
   }
   writeManifest(directory, {

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { chmodSync } from 'node:fs';
+import { redactedUrl } from './database-settings.js';
 
 /**
  * A PostgreSQL URL split for the client tools: the password goes to them in PGPASSWORD, never on
@@ -83,9 +84,11 @@ export async function restoreSchemas(url: string, schemas: readonly string[], fi
 async function withClient<T>(url: string, work: (client: import('pg').Client) => Promise<T>): Promise<T> {
   const { default: pg } = await import('pg');
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000, application_name: 'lift backup' });
-  await client.connect();
   try {
+    await client.connect();
     return await work(client);
+  } catch (error) {
+    throw new PostgresToolError(`PostgreSQL at ${redactedUrl(url)} answered: ${(error as Error).message}`, { cause: error });
   } finally {
     await client.end();
   }

@@ -128,3 +128,22 @@ describe('lift backup and restore on SQLite', () => {
     expect(readdirSync(data).some((name) => name.startsWith('pre-restore-'))).toBe(false);
   });
 });
+
+describe('lift backup with nothing to back up', () => {
+  it('says where it looked and leaves no directory behind that could pass for a backup', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'lift-backup-empty-'));
+    const result = await runLift(home, {}, 'backup', '--to', join(home, 'backup'));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`no SQLite database in ${join(home, 'data')} (lift.*.db); has the platform ever started in ${home}?`);
+    expect(existsSync(join(home, 'backup'))).toBe(false);
+  });
+
+  it('names an unreachable PostgreSQL without its password', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'lift-backup-unreachable-'));
+    const result = await runLift(home, { DATABASE_URL: 'postgresql://lift:hunter2-secret@127.0.0.1:1/lift' }, 'backup', '--to', join(home, 'backup'));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('lift: backup failed: PostgreSQL at postgresql://lift:***@127.0.0.1:1/lift answered: connect ECONNREFUSED');
+    expect(result.stderr).not.toContain('hunter2');
+    expect(existsSync(join(home, 'backup'))).toBe(false);
+  });
+});

@@ -32,11 +32,12 @@ while [[ $# -gt 0 ]]; do
   shift
 done
 
-command -v node >/dev/null 2>&1 || fail "node is not installed; install Node.js 20 or newer"
+require_tool node "to run Lift OS Core (Node.js 20 or newer)"
 node_major="$(node -p 'process.versions.node.split(".")[0]')"
 [[ "$node_major" -ge 20 ]] || fail "Node.js $(node --version) is too old; Lift OS Core needs 20 or newer"
 
 if [[ "$install" == true ]]; then
+  require_tool npm "to install the dependencies (it comes with Node.js)"
   say "npm install"
   (cd "$LIFT_ROOT" && npm install)
 fi

@@ -23,6 +23,7 @@ mode="${1:-native}"
 case "$mode" in
   -h | --help) usage; exit 0 ;;
   native)
+    require_tool node "to run the platform natively (Node.js 20 or newer)"
     say "lift up $*"
     exec node "$LIFT_ROOT/cli/bin/lift.js" up "$@"
     ;;

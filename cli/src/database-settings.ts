@@ -26,7 +26,8 @@ export function databaseSettings(home: string, env: NodeJS.ProcessEnv): Database
   if (/^postgres(ql)?:\/\//.test(url)) {
     return { backend: 'postgres', url, schemas: settings.DATABASE_SCHEMA ? [settings.DATABASE_SCHEMA] : servicesWithDatabases, outboxFiles };
   }
-  // sqlite:///data/x.db is relative, sqlite:////var/x.db absolute (kit/db/database-url.ts).
+  // The kit's databaseLocation rule (sqlite:///data/x.db relative, sqlite:////var/x.db absolute),
+  // restated: importing @lift/kit would load Fastify and the rest into every lift command's start.
   const path = url.replace(/^sqlite:\/\/\//, '');
   const file = path.startsWith('/') ? path : join(home, path);
   return { backend: 'sqlite', url, directory: dirname(file), baseName: parse(file).name, outboxFiles };
@@ -53,7 +54,7 @@ export function pathInHome(home: string, file: string): string {
   return inside.startsWith('..') ? file : inside;
 }
 
-/** The URL without its password, for the manifest and messages. */
+/** The URL without its password, for the manifest and messages (the kit's redactedDatabaseUrl; see above why not imported). */
 export function redactedUrl(url: string): string {
   return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
 }

@@ -405,31 +405,39 @@ async function openEventStream(url: string, token: string) {
 // start-services.sh native brings the platform up with the demo data there.
 describe.skipIf(seedPortsBusy)('scripts/setup-dev.sh then scripts/start-services.sh native on a fresh home', () => {
   const freshHome = mkdtempSync(join(tmpdir(), 'lift-scripts-home-'));
-  const script = (name: string, ...args: string[]) => {
-    const result = spawnSync('bash', [join(repositoryRoot, 'scripts', name), ...args], { cwd: freshHome, env: { ...process.env, LIFT_HOME: freshHome }, encoding: 'utf8', timeout: 180_000 });
-    return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-  };
+  // Asynchronous, unlike lift() above: while a script runs, fetch must see the earlier platforms
+  // close their keep-alive connections, or it reuses a dead one afterwards ("other side closed").
+  const script = (name: string, ...args: string[]) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+      const child = spawn('bash', [join(repositoryRoot, 'scripts', name), ...args], { cwd: freshHome, env: { ...process.env, LIFT_HOME: freshHome }, stdio: ['ignore', 'pipe', 'pipe'], timeout: 180_000 });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+      child.once('error', reject);
+      child.once('exit', (code) => resolve({ code, stdout, stderr }));
+    });
   let setupOutput = '';
   let restoreOutput: { code: number | null; stdout: string; stderr: string };
   let owner: Session;
 
   beforeAll(async () => {
-    const setup = script('setup-dev.sh', '--skip-install');
+    const setup = await script('setup-dev.sh', '--skip-install');
     if (setup.code !== 0) throw new Error(`setup-dev.sh failed (${setup.code}):\n${setup.stdout}\n${setup.stderr}`);
     setupOutput = setup.stdout;
     // What setup made goes through a backup, a wipe and a restore before the platform starts on it:
     // every check below then also proves a restore the services run on (no extra platform start).
-    const backup = script('backup.sh', '--to', join(freshHome, 'backups', 'after-setup'));
+    const backup = await script('backup.sh', '--to', join(freshHome, 'backups', 'after-setup'));
     if (backup.code !== 0) throw new Error(`backup.sh failed (${backup.code}):\n${backup.stdout}\n${backup.stderr}`);
     for (const name of readdirSync(join(freshHome, 'data'))) if (/^lift\..*\.db$/.test(name)) rmSync(join(freshHome, 'data', name));
-    restoreOutput = script('restore.sh', join(freshHome, 'backups', 'after-setup'));
-    const start = script('start-services.sh', 'native', '--detach');
+    restoreOutput = await script('restore.sh', join(freshHome, 'backups', 'after-setup'));
+    const start = await script('start-services.sh', 'native', '--detach');
     if (start.code !== 0) throw new Error(`start-services.sh native failed (${start.code}):\n${start.stdout}\n${start.stderr}`);
     const settings = parseEnv(readFileSync(join(freshHome, '.env.local'), 'utf8'));
     owner = await login('demo-owner@lift.local', settings.LIFT_DEMO_PASSWORD as string);
   }, 240_000);
-  afterAll(() => {
-    script('stop-services.sh', 'native');
+  afterAll(async () => {
+    await script('stop-services.sh', 'native');
   });
 
   it('made a private .env.local from .env.example, seeded, and stopped the platform it started', () => {
@@ -476,7 +484,7 @@ describe.skipIf(seedPortsBusy)('scripts/setup-dev.sh then scripts/start-services
   });
 
   it('seeds again without duplicating anything while the platform runs, and leaves it running', async () => {
-    const again = script('setup-dev.sh', '--skip-install');
+    const again = await script('setup-dev.sh', '--skip-install');
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toContain('the platform is running already');
     expect(again.stdout).toContain('the demo memories are stored already');
@@ -486,14 +494,14 @@ describe.skipIf(seedPortsBusy)('scripts/setup-dev.sh then scripts/start-services
     expect(await listening(8000)).toBe(true);
   });
 
-  it('backs up the running platform\'s every database with scripts/backup.sh', () => {
+  it('backs up the running platform\'s every database with scripts/backup.sh', async () => {
     const to = join(freshHome, 'backups', 'e2e');
-    const backup = script('backup.sh', '--to', to);
+    const backup = await script('backup.sh', '--to', to);
     expect(backup.code, backup.stderr).toBe(0);
     const manifest = JSON.parse(readFileSync(join(to, 'manifest.json'), 'utf8')) as { backend: string; files: { name: string }[] };
     expect(manifest.backend).toBe('sqlite');
     expect(manifest.files.map((file) => file.name)).toEqual(expect.arrayContaining(['lift.auth.db', 'lift.billing.db', 'lift.memory.db', 'lift.observability.db', 'lift.registry.db', 'lift.gateway.outbox.db']));
-    const refused = script('restore.sh', to);
+    const refused = await script('restore.sh', to);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('the platform is running');
   });

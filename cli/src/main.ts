@@ -1,11 +1,15 @@
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { backupCommand } from './backup-command.js';
 import { buildCommand } from './build-command.js';
 import { downCommand } from './down-command.js';
 import { logLevels } from './log-file-reader.js';
 import { logsCommand, sinceTime } from './logs-command.js';
+import { restoreCommand } from './restore-command.js';
+import { seedCommand } from './seed-command.js';
 import { controllableNames, serviceControlCommand } from './service-control-command.js';
 import { UnknownServiceError } from './service-catalog.js';
+import { setupCommand } from './setup-command.js';
 import { statusCommand } from './status-command.js';
 import { upCommand } from './up-command.js';
 
@@ -36,6 +40,17 @@ memory 8003, observability 8004, registry 8005). LIFT_HOME: where .env.local and
       --since T      from a time on: 30s, 15m, 2h, 1d or an ISO time
       --limit N      at most N lines before following (default 100)
       --json         the lines as JSON, one a line
+  setup            prepare a development installation: .env.local from .env.example (0600, never
+                   overwritten), the first platform admin and client secrets in it, data/
+  seed             demo data through the running gateway: an organisation with an owner and a
+                   member, the template module, memories and usage; running it again changes nothing
+      --gateway URL  where the gateway answers (default http://127.0.0.1:8000)
+  backup           a consistent copy of every service's data while the platform runs (SQLite
+                   online backup, or pg_dump of the services' schemas), with a manifest
+      --to DIR       a new or empty directory (default: backups/lift-<UTC time> in LIFT_HOME)
+  restore <DIR>    put a backup back (the platform must be stopped); SQLite files in place now are
+                   moved to data/pre-restore-<time>/, PostgreSQL schemas are dropped and replaced
+      --force        restore although a service still seems to use the database
 `;
 
 // The repository root holds the services' code; the home (the root unless LIFT_HOME says
@@ -58,6 +73,9 @@ async function main(argv: readonly string[]): Promise<number> {
       level: { type: 'string' },
       since: { type: 'string' },
       limit: { type: 'string', default: '100' },
+      gateway: { type: 'string', default: 'http://127.0.0.1:8000' },
+      to: { type: 'string' },
+      force: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -80,6 +98,18 @@ async function main(argv: readonly string[]): Promise<number> {
       return serviceControlCommand(home, command, rest, Number(values.timeout));
     case 'logs':
       return logs(rest, values);
+    case 'setup':
+      return setupCommand(root, home);
+    case 'seed':
+      return seedCommand({ root, home, gatewayUrl: values.gateway, env: process.env });
+    case 'backup':
+      return backupCommand({ root, home, env: process.env, ...(values.to ? { to: values.to } : {}) });
+    case 'restore':
+      if (rest.length !== 1) {
+        process.stderr.write('lift: usage: lift restore <backup directory> [--force]\n');
+        return 2;
+      }
+      return restoreCommand({ home, from: rest[0] as string, force: values.force, env: process.env });
     default:
       process.stderr.write(`lift: unknown command "${command}"\n${usage}`);
       return 2;

@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -399,3 +399,111 @@ async function openEventStream(url: string, token: string) {
   })();
   return { first: () => first, close: () => controller.abort() };
 }
+
+// Issue #17: the seed's scripts on a fresh home (LIFT_HOME: no .env.local, no data/), as a
+// newcomer runs them: setup-dev.sh prepares, migrates and seeds (its own start and stop), then
+// start-services.sh native brings the platform up with the demo data there.
+describe.skipIf(seedPortsBusy)('scripts/setup-dev.sh then scripts/start-services.sh native on a fresh home', () => {
+  const freshHome = mkdtempSync(join(tmpdir(), 'lift-scripts-home-'));
+  // Asynchronous, unlike lift() above: while a script runs, fetch must see the earlier platforms
+  // close their keep-alive connections, or it reuses a dead one afterwards ("other side closed").
+  const script = (name: string, ...args: string[]) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+      const child = spawn('bash', [join(repositoryRoot, 'scripts', name), ...args], { cwd: freshHome, env: { ...process.env, LIFT_HOME: freshHome }, stdio: ['ignore', 'pipe', 'pipe'], timeout: 180_000 });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+      child.once('error', reject);
+      child.once('exit', (code) => resolve({ code, stdout, stderr }));
+    });
+  let setupOutput = '';
+  let restoreOutput: { code: number | null; stdout: string; stderr: string };
+  let owner: Session;
+
+  beforeAll(async () => {
+    const setup = await script('setup-dev.sh', '--skip-install');
+    if (setup.code !== 0) throw new Error(`setup-dev.sh failed (${setup.code}):\n${setup.stdout}\n${setup.stderr}`);
+    setupOutput = setup.stdout;
+    // What setup made goes through a backup, a wipe and a restore before the platform starts on it:
+    // every check below then also proves a restore the services run on (no extra platform start).
+    const backup = await script('backup.sh', '--to', join(freshHome, 'backups', 'after-setup'));
+    if (backup.code !== 0) throw new Error(`backup.sh failed (${backup.code}):\n${backup.stdout}\n${backup.stderr}`);
+    for (const name of readdirSync(join(freshHome, 'data'))) if (/^lift\..*\.db$/.test(name)) rmSync(join(freshHome, 'data', name));
+    restoreOutput = await script('restore.sh', join(freshHome, 'backups', 'after-setup'));
+    const start = await script('start-services.sh', 'native', '--detach');
+    if (start.code !== 0) throw new Error(`start-services.sh native failed (${start.code}):\n${start.stdout}\n${start.stderr}`);
+    const settings = parseEnv(readFileSync(join(freshHome, '.env.local'), 'utf8'));
+    owner = await login('demo-owner@lift.local', settings.LIFT_DEMO_PASSWORD as string);
+  }, 240_000);
+  afterAll(async () => {
+    await script('stop-services.sh', 'native');
+  });
+
+  it('made a private .env.local from .env.example, seeded, and stopped the platform it started', () => {
+    expect(statSync(join(freshHome, '.env.local')).mode & 0o777).toBe(0o600);
+    const settings = parseEnv(readFileSync(join(freshHome, '.env.local'), 'utf8'));
+    expect(settings).toMatchObject({ JWT_AUDIENCE: 'lift-os', LIFT_ADMIN_EMAIL: 'admin@lift.local', LIFT_DEMO_PASSWORD: expect.stringMatching(/^[A-Za-z0-9_-]{24}$/) });
+    expect(setupOutput).toContain('created');
+    expect(setupOutput).toContain('stored 6 demo memories');
+    expect(setupOutput).toMatch(/==> lift down\nlift: stopped/);
+  });
+
+  it('restored setup\'s backup into the wiped data/ before the platform started on it', () => {
+    expect(restoreOutput.code, restoreOutput.stderr).toBe(0);
+    expect(restoreOutput.stdout).toContain('restored data/lift.memory.db');
+    expect(restoreOutput.stdout).not.toContain('moved the current');
+  });
+
+  it('serves the demo organisation\'s memories: its owner finds them by search', async () => {
+    const response = await fetch('http://127.0.0.1:8000/memory/v1/search', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${owner.accessToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'launch moved to October', limit: 3 }),
+    });
+    expect(response.status).toBe(200);
+    const { items } = (await response.json()) as { items: { memory: { content: string; tags: string[] } }[] };
+    expect(items[0]?.memory.content).toBe('The Q3 launch moved to October because the payment provider migration slipped');
+    expect(items[0]?.memory.tags).toContain('demo-seed');
+  });
+
+  it('has the demo member in the organisation, the template module registered, and the seed\'s searches as usage', async () => {
+    const asOwner = { headers: { authorization: `Bearer ${owner.accessToken}` } };
+    const members = (await (await fetch(`http://127.0.0.1:8000/auth/v1/organisations/${owner.organisationId}/members`, asOwner)).json()) as { items: { email: string; role: string }[] };
+    expect(members.items.map((member) => [member.email, member.role]).sort()).toEqual([['demo-member@lift.local', 'member'], ['demo-owner@lift.local', 'owner']]);
+    const settings = parseEnv(readFileSync(join(freshHome, '.env.local'), 'utf8'));
+    const admin = await login(settings.LIFT_ADMIN_EMAIL as string, settings.LIFT_ADMIN_PASSWORD as string);
+    const module = await fetch('http://127.0.0.1:8000/registry/v1/modules/template', { headers: { authorization: `Bearer ${admin.accessToken}` } });
+    expect(module.status).toBe(200);
+    const day = 24 * 3600_000;
+    const range = `from=${new Date(Date.now() - day).toISOString()}&to=${new Date(Date.now() + day).toISOString()}`;
+    await expect.poll(async () => {
+      const summary = await fetch(`http://127.0.0.1:8000/billing/v1/usage/${owner.organisationId}/summary?metric=memory_searches&${range}`, asOwner);
+      return ((await summary.json()) as { value?: number }).value;
+    }, { timeout: 15_000 }).toBeGreaterThanOrEqual(3);
+  });
+
+  it('seeds again without duplicating anything while the platform runs, and leaves it running', async () => {
+    const again = await script('setup-dev.sh', '--skip-install');
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain('the platform is running already');
+    expect(again.stdout).toContain('the demo memories are stored already');
+    expect(again.stdout).toContain('kept the existing');
+    const listed = await fetch('http://127.0.0.1:8000/memory/v1/memories?tag=demo-seed&limit=100', { headers: { authorization: `Bearer ${owner.accessToken}` } });
+    expect(((await listed.json()) as { items: unknown[] }).items).toHaveLength(6);
+    expect(await listening(8000)).toBe(true);
+  });
+
+  it('backs up the running platform\'s every database with scripts/backup.sh', async () => {
+    const to = join(freshHome, 'backups', 'e2e');
+    const backup = await script('backup.sh', '--to', to);
+    expect(backup.code, backup.stderr).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(to, 'manifest.json'), 'utf8')) as { backend: string; files: { name: string }[] };
+    expect(manifest.backend).toBe('sqlite');
+    expect(manifest.files.map((file) => file.name)).toEqual(expect.arrayContaining(['lift.auth.db', 'lift.billing.db', 'lift.memory.db', 'lift.observability.db', 'lift.registry.db', 'lift.gateway.outbox.db']));
+    const refused = await script('restore.sh', to);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('the platform is running');
+  });
+
+});

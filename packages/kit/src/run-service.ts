@@ -3,9 +3,11 @@ import type { Static, TObject } from '@sinclair/typebox';
 import type { BaseConfig } from './config/base-config.js';
 import { environmentWithEnvFile, type Environment } from './config/env-file.js';
 import { ConfigError, loadConfig } from './config/load-config.js';
+import type { ServiceMigrations } from './db/migrations.js';
 import { warnAboutOpenFiles } from './files/private-files.js';
 import type { ServiceApp, ServiceIdentity } from './http/create-service.js';
 import { createLogger } from './logger.js';
+import { migrateService } from './migrate-service.js';
 import { createServiceContext, type ServiceContext } from './service-context.js';
 import { startTracing } from './tracing/service-tracing.js';
 
@@ -16,6 +18,8 @@ export interface ServiceDefinition<T extends TObject> {
   readonly requiredInProduction?: readonly string[];
   /** The service takes requests from outside the platform (the gateway): it makes its own sampling decision. */
   readonly edge?: boolean;
+  /** The service's migrations, for `main.js migrate` (the same ones `build` opens its database with). */
+  readonly migrations?: ServiceMigrations;
   /** Builds the app from the context (open the database here with `openServiceDatabase`). */
   build(context: ServiceContext<Static<T>>): Promise<ServiceApp>;
 }
@@ -73,6 +77,7 @@ export async function runService<T extends TObject>(definition: ServiceDefinitio
   const envFile = resolve(process.env.LIFT_ENV_FILE ?? '.env.local');
   const env = environmentWithEnvFile(process.env, envFile);
   const name = definition.identity.name;
+  if (process.argv[2] === 'migrate') return runMigrations(definition, env);
   let service: RunningService;
   try {
     service = await startService(definition, env);
@@ -106,4 +111,20 @@ export async function runService<T extends TObject>(definition: ServiceDefinitio
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.on('unhandledRejection', (reason) => service.app.log.error({ err: reason }, 'unhandled rejection'));
+}
+
+/** `main.js migrate`: migrate and exit — 0 when the tables are at the latest version, 1 otherwise. */
+async function runMigrations<T extends TObject>(definition: ServiceDefinition<T>, env: Environment): Promise<void> {
+  const name = definition.identity.name;
+  try {
+    await migrateService(definition, env);
+    process.exit(0);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      for (const problem of error.problems) process.stderr.write(`${name}: configuration error: ${problem}\n`);
+    } else {
+      process.stderr.write(`${name}: migration failed: ${(error as Error).message}\n`);
+    }
+    process.exit(1);
+  }
 }

@@ -5,6 +5,7 @@ import { authIdentity } from './service-identity.js';
 import { authMigrations } from './migrations/index.js';
 
 await runService({
+  migrations: authMigrations,
   identity: authIdentity,
   configSchema: authConfigSchema,
   // Links in mail start with PUBLIC_URL: in production they must not point at localhost.

@@ -6,6 +6,7 @@ import { billingMigrations } from './migrations/index.js';
 
 // synchronous=FULL: an acknowledged usage event survives power loss, not only a crash.
 await runService({
+  migrations: billingMigrations,
   identity: billingIdentity,
   configSchema: billingConfigSchema,
   requiredInProduction: ['DATABASE_URL'],

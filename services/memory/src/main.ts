@@ -5,6 +5,7 @@ import { memoryIdentity } from './service-identity.js';
 import { memoryMigrations } from './migrations/index.js';
 
 await runService({
+  migrations: memoryMigrations,
   identity: memoryIdentity,
   configSchema: memoryConfigSchema,
   requiredInProduction: ['DATABASE_URL'],

@@ -5,6 +5,7 @@ import { observabilityIdentity } from './service-identity.js';
 import { observabilityMigrations } from './migrations/index.js';
 
 await runService({
+  migrations: observabilityMigrations,
   identity: observabilityIdentity,
   configSchema: observabilityConfigSchema,
   requiredInProduction: ['DATABASE_URL'],

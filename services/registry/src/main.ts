@@ -5,6 +5,7 @@ import { registryIdentity } from './service-identity.js';
 import { registryMigrations } from './migrations/index.js';
 
 await runService({
+  migrations: registryMigrations,
   identity: registryIdentity,
   configSchema: registryConfigSchema,
   requiredInProduction: ['DATABASE_URL'],

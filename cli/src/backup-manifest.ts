@@ -1,0 +1,56 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const manifestFileName = 'manifest.json';
+export const backupFormat = 'lift-backup/1';
+
+/** One file of a backup: an SQLite database (with where it goes back) or a PostgreSQL dump. */
+export type BackupFile =
+  | { readonly name: string; readonly kind: 'sqlite'; readonly restoreTo: string; readonly bytes: number; readonly sha256: string }
+  | { readonly name: string; readonly kind: 'pg_dump'; readonly schemas: readonly string[]; readonly bytes: number; readonly sha256: string };
+
+/** What a backup holds, when it was taken and how to check it: `manifest.json` beside the files. */
+export interface BackupManifest {
+  readonly format: typeof backupFormat;
+  readonly backend: 'sqlite' | 'postgres';
+  /** When the backup started and finished (UTC); each file is a consistent snapshot from in between. */
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  /** DATABASE_URL without its password. */
+  readonly database: string;
+  readonly liftVersion: string;
+  readonly files: readonly BackupFile[];
+}
+
+export class BackupManifestError extends Error {}
+
+export async function sha256Of(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+export function writeManifest(directory: string, manifest: BackupManifest): void {
+  writeFileSync(join(directory, manifestFileName), `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600 });
+}
+
+/** Reads the manifest and checks every file against its checksum before anything is restored. */
+export async function readVerifiedManifest(directory: string): Promise<BackupManifest> {
+  let manifest: BackupManifest;
+  try {
+    manifest = JSON.parse(readFileSync(join(directory, manifestFileName), 'utf8')) as BackupManifest;
+  } catch (error) {
+    throw new BackupManifestError(`${join(directory, manifestFileName)} cannot be read (${(error as Error).message}); is ${directory} a backup made by "lift backup"?`, { cause: error });
+  }
+  if (manifest.format !== backupFormat) throw new BackupManifestError(`${directory} is format ${JSON.stringify(manifest.format)}; this lift restores ${backupFormat}`);
+  for (const file of manifest.files) {
+    // Names come from a file anyone could edit: only plain names inside the backup directory.
+    if (!/^[A-Za-z0-9_.-]+$/.test(file.name) || file.name.startsWith('.')) throw new BackupManifestError(`the manifest names a file ${JSON.stringify(file.name)} that is no plain file name`);
+    const actual = await sha256Of(join(directory, file.name)).catch((error: unknown) => {
+      throw new BackupManifestError(`${file.name} is missing from ${directory} (${(error as Error).message})`, { cause: error });
+    });
+    if (actual !== file.sha256) throw new BackupManifestError(`${file.name} does not match its checksum in the manifest: the backup is damaged`);
+  }
+  return manifest;
+}

@@ -1,0 +1,92 @@
+import { isAbsolute, join, normalize, resolve } from 'node:path';
+import { BackupManifestError, readVerifiedManifest, type BackupManifest } from './backup-manifest.js';
+import { databaseSettings, existingSqliteFiles, pathInHome, redactedUrl, type DatabaseSettings } from './database-settings.js';
+import { otherSessions, PostgresToolError, restoreSchemas } from './postgres-backup.js';
+import { runFilesFor, runningSupervisorPid } from './run-files.js';
+import { moveSqliteFileAside, openSqliteFiles, restoreSqliteFile } from './sqlite-backup.js';
+
+export interface RestoreOptions {
+  readonly home: string;
+  readonly from: string;
+  /** Restore although the checks say the platform may be running. */
+  readonly force: boolean;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+const say = (line: string): void => void process.stdout.write(`lift: ${line}\n`);
+
+class RestoreRefused extends Error {}
+
+/**
+ * `lift restore <DIR>`: puts a backup made by `lift backup` back, with the platform stopped.
+ * SQLite: the installation's database files are moved to data/pre-restore-<time>/ and the
+ * backup's copied in. PostgreSQL: the services' schemas are dropped and the dump replayed in one
+ * transaction. Every file is checked against the manifest's checksum before anything changes.
+ */
+export async function restoreCommand(options: RestoreOptions): Promise<number> {
+  try {
+    const directory = resolve(options.from);
+    const manifest = await readVerifiedManifest(directory);
+    const settings = databaseSettings(options.home, options.env);
+    if (manifest.backend !== settings.backend) {
+      throw new RestoreRefused(`the backup is of ${manifest.backend} (${manifest.database}), but DATABASE_URL now names ${settings.backend} (${redactedUrl(settings.url)}); set DATABASE_URL to a ${manifest.backend} database first`);
+    }
+    if (!options.force) await refuseWhileRunning(options.home, settings);
+    say(`restoring the backup of ${manifest.startedAt} (${manifest.backend}, ${manifest.files.length} file(s)) into ${redactedUrl(settings.url)}`);
+    if (settings.backend === 'postgres') await restorePostgres(directory, manifest, settings.url);
+    restoreSqlite(directory, manifest, options.home, settings);
+    say('restored; start the platform again ("lift up" or scripts/start-services.sh)');
+    return 0;
+  } catch (error) {
+    if (error instanceof RestoreRefused || error instanceof BackupManifestError || error instanceof PostgresToolError) {
+      process.stderr.write(`lift: restore: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+async function refuseWhileRunning(home: string, settings: DatabaseSettings): Promise<void> {
+  const pid = runningSupervisorPid(runFilesFor(home));
+  if (pid !== undefined) throw new RestoreRefused(`the platform is running (lift up, pid ${pid}); stop it first with "lift down" (or scripts/stop-services.sh)`);
+  const open = openSqliteFiles(existingSqliteFiles(settings));
+  if (open.length > 0) {
+    throw new RestoreRefused(`${open.map((file) => `${pathInHome(home, file)}-wal`).join(', ')} exist(s): a process still has the database open; stop every service (compose: docker compose stop), or pass --force if one crashed and nothing runs`);
+  }
+  if (settings.backend === 'postgres') {
+    const sessions = await otherSessions(settings.url);
+    if (sessions.length > 0) throw new RestoreRefused(`${sessions.length} other session(s) are connected to the database (${[...new Set(sessions)].join(', ')}); stop the services first, or pass --force when those are not the platform's`);
+  }
+}
+
+async function restorePostgres(directory: string, manifest: BackupManifest, url: string): Promise<void> {
+  for (const file of manifest.files) {
+    if (file.kind !== 'pg_dump') continue;
+    await restoreSchemas(url, file.schemas, join(directory, file.name));
+    say(`replaced schemas ${file.schemas.join(', ')} with the dump's`);
+  }
+}
+
+/** Existing database files go aside first, so the installation holds exactly the backup's files afterwards. */
+function restoreSqlite(directory: string, manifest: BackupManifest, home: string, settings: DatabaseSettings): void {
+  const wanted = manifest.files.filter((file) => file.kind === 'sqlite');
+  const targets = wanted.map((file) => ({ file, target: safeTarget(home, file.restoreTo) }));
+  const current = existingSqliteFiles(settings);
+  if (current.length > 0) {
+    const aside = join(home, 'data', `pre-restore-${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`);
+    for (const file of current) moveSqliteFileAside(file, aside);
+    say(`moved the current ${current.map((file) => pathInHome(home, file)).join(', ')} to ${pathInHome(home, aside)} (delete it once the restore is checked)`);
+  }
+  for (const { file, target } of targets) {
+    restoreSqliteFile(join(directory, file.name), target);
+    say(`restored ${pathInHome(home, target)}`);
+  }
+}
+
+/** Where a manifest entry goes back: inside the home unless the manifest names an absolute path. */
+function safeTarget(home: string, restoreTo: string): string {
+  if (isAbsolute(restoreTo)) return restoreTo;
+  const inside = normalize(restoreTo);
+  if (inside.startsWith('..')) throw new RestoreRefused(`the manifest would restore to ${JSON.stringify(restoreTo)}, outside ${home}`);
+  return join(home, inside);
+}

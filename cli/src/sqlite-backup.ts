@@ -1,0 +1,59 @@
+import { chmodSync, copyFileSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+/** More pages than any file has: the online backup then copies a database in one step. */
+const allPages = 0x7fffffff;
+
+/**
+ * Copies a live SQLite database with SQLite's online backup API while services keep writing.
+ * In one step: SQLite restarts a backup whose source another connection changed between steps,
+ * which under a steady stream of writes (WAL lets them go on) would never finish. One step reads
+ * one snapshot — every transaction committed before it, none after — and blocks no writer.
+ */
+export async function backupSqliteFile(source: string, destination: string): Promise<void> {
+  const { default: BetterSqlite3 } = await import('better-sqlite3');
+  const database = new BetterSqlite3(source, { fileMustExist: true });
+  try {
+    database.pragma('busy_timeout = 10000');
+    await database.backup(destination, { progress: () => allPages });
+  } finally {
+    database.close();
+  }
+  chmodSync(destination, 0o600);
+  // The copy carries the source's WAL flag; in rollback-journal mode it is one self-contained file
+  // (a service sets WAL again when it opens the restored file), and it is checked once.
+  const copy = new BetterSqlite3(destination, { fileMustExist: true });
+  try {
+    copy.pragma('journal_mode = DELETE');
+    const [check] = copy.pragma('quick_check') as { quick_check: string }[];
+    if (check?.quick_check !== 'ok') throw new Error(`the copy of ${source} fails SQLite's quick_check: ${check?.quick_check ?? 'no answer'}`);
+  } finally {
+    copy.close();
+  }
+}
+
+/**
+ * Puts a backed-up database file in place: written beside the target and renamed over it, after
+ * the old file's -wal and -shm are gone (a stale WAL would be replayed onto the restored file).
+ */
+export function restoreSqliteFile(backupFile: string, target: string): void {
+  mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
+  const temporary = join(dirname(target), `.${basename(target)}.restoring`);
+  copyFileSync(backupFile, temporary);
+  chmodSync(temporary, 0o600);
+  for (const suffix of ['-wal', '-shm', '-journal']) rmSync(`${target}${suffix}`, { force: true });
+  renameSync(temporary, target);
+}
+
+/** Moves a database file and its -wal/-shm into `directory` (nothing is deleted by a restore). */
+export function moveSqliteFileAside(file: string, directory: string): void {
+  mkdirSync(directory, { recursive: true, mode: 0o700 });
+  for (const suffix of ['', '-wal', '-shm', '-journal']) {
+    if (existsSync(`${file}${suffix}`)) renameSync(`${file}${suffix}`, join(directory, `${basename(file)}${suffix}`));
+  }
+}
+
+/** A -wal file beside a database means a connection has it open (or a process died holding it). */
+export function openSqliteFiles(files: readonly string[]): string[] {
+  return files.filter((file) => existsSync(`${file}-wal`));
+}

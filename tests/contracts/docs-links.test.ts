@@ -9,9 +9,6 @@ import { repositoryRoot } from '../support/service-process.js';
  * exists, and a `#fragment` into a Markdown file to one of its headings.
  */
 
-// Written in parallel on other branches (issue #17) and linked from docs/README.md already.
-// Exactly these may be missing until those branches are merged; then this list goes.
-const writtenOnOtherBranches = new Set(['docs/deployment/backup-and-restore.md', 'docs/deployment/rollbacks.md']);
 
 const files = markdownFiles(repositoryRoot);
 const text = (file: string) => readFileSync(join(repositoryRoot, file), 'utf8');
@@ -23,7 +20,7 @@ function brokenLinks(file: string, content = text(file)): string[] {
     const linked = pathPart === '' ? file : normalize(join(dirname(file), pathPart));
     const where = `${file}:${lineNumber} → ${target}`;
     if (relative(repositoryRoot, join(repositoryRoot, linked)).startsWith('..')) return [`${where} (outside the repository)`];
-    if (!existsSync(join(repositoryRoot, linked))) return writtenOnOtherBranches.has(linked) ? [] : [`${where} (no such file)`];
+    if (!existsSync(join(repositoryRoot, linked))) return [`${where} (no such file)`];
     if (fragment && linked.endsWith('.md') && statSync(join(repositoryRoot, linked)).isFile() && !headingAnchors(text(linked)).has(fragment)) return [`${where} (no such heading)`];
     return [];
   });
@@ -45,9 +42,5 @@ describe('links between the repository\'s Markdown files', () => {
       'docs/probe.md:3 → api/errors.md#nothing-here (no such heading)',
       'docs/probe.md:4 → ../../etc/passwd (outside the repository)',
     ]);
-  });
-
-  it('the pages allowed to be missing are still missing (when they arrive, empty the list)', () => {
-    expect([...writtenOnOtherBranches].filter((page) => existsSync(join(repositoryRoot, page)))).toEqual([]);
   });
 });

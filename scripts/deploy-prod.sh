@@ -9,12 +9,11 @@ usage() {
 usage: $SCRIPT_NAME [--target compose|kubernetes] [--env-file FILE] [--timeout SECONDS]
 
   --target compose     (default) docker-compose.prod.yml: validate, pull the images the
-                       <SERVICE>_VERSION tags name, up -d, then wait until the gateway's
-                       /health/detailed answers 200 (every service ready)
+                       <SERVICE>_VERSION tags name, up -d, then wait until every
+                       container's healthcheck passes (each service's /ready)
   --target kubernetes  not yet: arrives with the k8s/ manifests (issue #18)
   --env-file FILE      the production settings (default: .env in the repository)
   --timeout SECONDS    how long to wait for healthy (default 180)
-  GATEWAY_URL          where the health is checked (default http://127.0.0.1:8000)
 Going back to the previous image of a service: scripts/update-services.sh --rollback <service>
 (docs/deployment/rollbacks.md).
 USAGE
@@ -35,7 +34,6 @@ while [[ $# -gt 0 ]]; do
 done
 
 deploy_compose() {
-  require_tool curl "to wait until the platform is healthy"
   require_container_engine
   require_env_file "$env_file"
   local file
@@ -46,15 +44,26 @@ deploy_compose() {
   compose -f "$file" --env-file "$env_file" pull
   say "starting (up -d)"
   compose -f "$file" --env-file "$env_file" up -d --remove-orphans
-  wait_until_healthy
+  wait_until_healthy "$file"
+}
+
+# The containers' own healthchecks (each service's /ready, the proxy's): the gateway publishes no
+# port in production, and its /health/detailed answers only for ALLOWED_HOSTS, so the host cannot
+# simply ask it.
+unhealthy_containers() {
+  local file="$1" id state
+  for id in $(compose -f "$file" --env-file "$env_file" ps -q); do
+    state="$(docker inspect --format '{{.Name}} {{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}' "$id")"
+    [[ "$state" == *" healthy" || "$state" == *" running" ]] || echo "$state"
+  done
 }
 
 wait_until_healthy() {
-  local url="${GATEWAY_URL:-http://127.0.0.1:8000}/health/detailed" deadline=$((SECONDS + timeout))
-  say "waiting for $url to answer 200 (up to ${timeout}s)"
-  until curl -fsS -o /dev/null --max-time 5 "$url"; do
+  local file="$1" deadline=$((SECONDS + timeout)) waiting
+  say "waiting until every container is healthy (up to ${timeout}s)"
+  while waiting="$(unhealthy_containers "$file")" && [[ -n "$waiting" ]]; do
     if ((SECONDS >= deadline)); then
-      curl -sS --max-time 5 "$url" >&2 || true
+      echo "$waiting" >&2
       fail "not healthy after ${timeout}s; 'docker compose -f docker-compose.prod.yml ps' and 'logs' say why"
     fi
     sleep 2

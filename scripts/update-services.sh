@@ -46,17 +46,24 @@ else
 fi
 service="${positional[0]}"
 is_service "$service" || usage_error "unknown service '$service'; choose from ${LIFT_SERVICES[*]}"
-[[ -f "$env_file" ]] || fail "$env_file does not exist; production reads .env: copy .env.example to .env first"
+[[ -f "$env_file" ]] || fail "$env_file does not exist; production reads .env: copy .env.example to .env and set what docs/deployment/production-compose.md lists first"
 
 variable="$(tr '[:lower:]' '[:upper:]' <<<"$service")_VERSION"
 previous_variable="$(tr '[:lower:]' '[:upper:]' <<<"$service")_PREVIOUS_VERSION"
 
-# value_of NAME: the last NAME=… line's value (the one Compose reads), without quotes; empty if none.
+# value_of NAME: the last NAME=… line's value (the one Compose reads) as Compose reads it: an
+# unquoted value ends before ' #', quotes (single or double) are taken off; empty if none.
 value_of() {
   local line
   line="$(grep -E "^[[:space:]]*$1=" "$env_file" | tail -n 1 || true)"
   line="${line#*=}"
-  line="${line%\"}"; line="${line#\"}"
+  if [[ "$line" =~ ^[[:space:]]*\"([^\"]*)\" || "$line" =~ ^[[:space:]]*\'([^\']*)\' ]]; then
+    line="${BASH_REMATCH[1]}"
+  else
+    line="${line%%[[:space:]]#*}"
+    line="${line#"${line%%[![:space:]]*}"}"
+    line="${line%"${line##*[![:space:]]}"}"
+  fi
   echo "$line"
 }
 
@@ -77,13 +84,15 @@ set_value() {
 
 current="$(value_of "$variable")"
 current="${current:-latest}"
+tag_pattern='^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$'
+[[ "$current" =~ $tag_pattern ]] || fail "$variable in $env_file is '$current', which is not an image tag; correct it by hand first"
 if [[ "$rollback" == true ]]; then
   version="$(value_of "$previous_variable")"
   [[ -n "$version" ]] || fail "$previous_variable is not set in $env_file: there is no earlier version of $service to go back to"
 else
   version="${positional[1]}"
 fi
-[[ "$version" =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$ ]] || usage_error "'$version' is not a valid image tag (letters, digits, '_', '.', '-'; at most 128; not starting with '.' or '-')"
+[[ "$version" =~ $tag_pattern ]] || usage_error "'$version' is not a valid image tag (letters, digits, '_', '.', '-'; at most 128; not starting with '.' or '-')"
 [[ "$version" != "$current" ]] || { say "$service is at $version already ($variable in $env_file)"; exit 0; }
 
 if [[ "$env_only" == false ]]; then

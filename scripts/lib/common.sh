@@ -51,12 +51,13 @@ require_container_engine() {
   docker info >/dev/null 2>&1 || fail "the container engine is not running ('docker info' failed); start Docker first"
 }
 
-# compose ARGS…: Compose v2 ('docker compose') when present, else v1 ('docker-compose').
+# compose ARGS…: Compose v2 ('docker compose') when present, else v1 ('docker-compose'), which
+# ignores deploy: (the replicas and memory limits) unless run with --compatibility.
 compose() {
   if docker compose version >/dev/null 2>&1; then
     docker compose "$@"
   elif command -v docker-compose >/dev/null 2>&1; then
-    docker-compose "$@"
+    docker-compose --compatibility "$@"
   else
     fail "neither 'docker compose' (Compose v2) nor 'docker-compose' is installed"
   fi
@@ -71,5 +72,5 @@ compose_file() {
 
 # require_env_file FILE: production settings live in .env (not .env.local, which is development's).
 require_env_file() {
-  [[ -f "$1" ]] || fail "$1 does not exist; production reads .env: copy .env.example to .env and set DATABASE_URL, secrets and the <SERVICE>_VERSION tags"
+  [[ -f "$1" ]] || fail "$1 does not exist; production reads .env (not .env.local): set PUBLIC_URL, CORS_ORIGINS, LIFT_ADMIN_EMAIL and the <SERVICE>_VERSION tags there, and the files in secrets/ (docs/deployment/production-compose.md)"
 }

@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import { repositoryRoot } from '../support/service-process.js';
 import { skipUnless } from '../support/skip-rule.js';
 import { composeProject, hasDockerCompose } from './compose-project.js';
-import { composeFiles } from './seed-services.js';
+import { composeFiles, productionAddOns, standaloneComposeFiles } from './seed-services.js';
 
 // docker-compose 1.29 validates a file with no Docker engine (`config -q`, exit 1 on a bad file);
 // keeping to what it accepts keeps to the subset Compose v2 accepts as well.
@@ -15,14 +15,20 @@ describe.skipIf(skip)('the compose files, validated by docker-compose', () => {
   const project = composeProject();
   afterAll(() => project.remove());
 
-  it.each(composeFiles)('%s is valid on its own', (file) => {
+  it.each(standaloneComposeFiles)('%s is valid on its own', (file) => {
     const result = project.compose([file], ['config', '-q']);
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
   });
 
-  it.each(['docker-compose.monitoring.yml', 'docker-compose.logging.yml'])('%s is valid with docker-compose.prod.yml, as it is started', (file) => {
+  it.each(productionAddOns)('%s is valid with docker-compose.prod.yml, as it is started', (file) => {
     const result = project.compose(['docker-compose.prod.yml', file], ['config', '-q']);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+
+  it('starts production with both stacks at once', () => {
+    const result = project.compose(['docker-compose.prod.yml', ...productionAddOns], ['config', '-q']);
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
   });

@@ -32,7 +32,7 @@ export function serviceNamedBy(variable: string): SeedService | undefined {
   return match ? seedServices.find((service) => service.name === match[1]?.toLowerCase()) : undefined;
 }
 
-/** The compose files at the repository root, each valid on its own. */
+/** The compose files at the repository root. */
 export const composeFiles = [
   'docker-compose.yml',
   'docker-compose.dev.yml',
@@ -41,6 +41,12 @@ export const composeFiles = [
   'docker-compose.logging.yml',
   'docker-compose.monitoring.yml',
 ] as const;
+
+/** Files that add a stack to the production file, never started alone. */
+export const productionAddOns = ['docker-compose.logging.yml', 'docker-compose.monitoring.yml'] as const;
+
+/** The compose files that are complete on their own (the monitoring file adds a network to the platform's services). */
+export const standaloneComposeFiles = composeFiles.filter((file) => file !== 'docker-compose.monitoring.yml');
 
 /** The files that run the six services. */
 export const platformComposeFiles = ['docker-compose.yml', 'docker-compose.dev.yml', 'docker-compose.prod.yml'] as const;

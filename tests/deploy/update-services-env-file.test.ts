@@ -39,6 +39,27 @@ describe('update-services.sh and .env', () => {
     expect(parseEnv(readFileSync(file, 'utf8'))).toMatchObject({ AUTH_VERSION: '1.2.0', AUTH_PREVIOUS_VERSION: '1.1.0' });
   });
 
+  // Regression: a quoted tag or one with a comment after it became AUTH_PREVIOUS_VERSION as it was
+  // written ('2.0' with its quotes, "1.0 # pinned"), and --rollback then refused it.
+  it('reads a quoted tag, or one followed by a comment, as Compose does, and rolls back to it', () => {
+    const file = productionEnvFile("AUTH_VERSION=1.0 # pinned\nGATEWAY_VERSION='2.0'\nMEMORY_VERSION=\"3.0\"\n");
+    expect(updateServices('auth', '1.1', '--env-file', file, '--env-only').code).toBe(0);
+    expect(updateServices('gateway', '2.1', '--env-file', file, '--env-only').code).toBe(0);
+    expect(updateServices('memory', '3.1', '--env-file', file, '--env-only').code).toBe(0);
+    expect(parseEnv(readFileSync(file, 'utf8'))).toMatchObject({ AUTH_PREVIOUS_VERSION: '1.0', GATEWAY_PREVIOUS_VERSION: '2.0', MEMORY_PREVIOUS_VERSION: '3.0' });
+    const rollback = updateServices('--rollback', 'gateway', '--env-file', file, '--env-only');
+    expect(rollback.code, rollback.stderr).toBe(0);
+    expect(parseEnv(readFileSync(file, 'utf8'))).toMatchObject({ GATEWAY_VERSION: '2.0', GATEWAY_PREVIOUS_VERSION: '2.1' });
+  });
+
+  it('refuses to record a current value that is not an image tag', () => {
+    const file = productionEnvFile('AUTH_VERSION=$(id)\n');
+    const result = updateServices('auth', '1.1', '--env-file', file, '--env-only');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('is not an image tag');
+    expect(readFileSync(file, 'utf8')).toBe('AUTH_VERSION=$(id)\n');
+  });
+
   it('adds the line when .env has none (the compose default was latest)', () => {
     const file = productionEnvFile('LOG_LEVEL=info\n');
     expect(updateServices('billing', 'abc1234', '--env-file', file, '--env-only').code).toBe(0);

@@ -20,14 +20,19 @@ const sessionSettings = new Set(['ENCODING', 'STDSTRINGS', 'SEARCHPATH']);
 /** Entries of no schema that are about a schema: "SCHEMA - auth …", "COMMENT - SCHEMA auth …". */
 const aboutSchema = new Set(['COMMENT', 'ACL', 'SECURITY LABEL']);
 
-/**
- * The schemas a custom-format dump would create or fill, read from its table of contents.
- * Throws for an entry in no schema that is not about one (an extension, a cast, a database
- * setting…): replaying it would change the database outside the services' schemas.
- */
+/** The schemas a custom-format dump would create or fill, read from its table of contents. */
 export async function schemasInDump(file: string): Promise<Set<string>> {
+  return schemasInTableOfContents(await tableOfContents(file), file);
+}
+
+/**
+ * The schemas in a table of contents as `pg_restore --list` prints it. Throws for an entry in no
+ * schema that is not about one (an extension, a cast, a database setting…): replaying it would
+ * change the database outside the services' schemas.
+ */
+export function schemasInTableOfContents(listing: string, file: string): Set<string> {
   const schemas = new Set<string>();
-  for (const line of (await tableOfContents(file)).split('\n')) {
+  for (const line of listing.split('\n')) {
     if (line === '' || line.startsWith(';')) continue;
     const entry = /^-?\d+; \d+ \d+ (.*)$/.exec(line)?.[1];
     const kind = entry === undefined ? undefined : entryKinds.find((candidate) => entry.startsWith(`${candidate} `));

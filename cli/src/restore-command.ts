@@ -1,4 +1,4 @@
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { BackupManifestError, readVerifiedManifest } from './backup-manifest.js';
 import { databaseSettings, DatabaseSettingsError, existingSqliteFiles, pathInHome, redactedUrl, type DatabaseSettings } from './database-settings.js';
 import { otherSessions, PostgresToolError, restoreSchemas } from './postgres-backup.js';
@@ -72,7 +72,14 @@ function restoreSqlite(plan: RestorePlan, home: string, settings: DatabaseSettin
   const current = existingSqliteFiles(settings);
   if (current.length > 0) {
     const aside = join(home, 'data', `pre-restore-${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`);
-    for (const file of current) moveSqliteFileAside(file, aside);
+    // Two files of one name (an outbox in data/, a copy of it beside a moved database) must not
+    // land on each other: the second goes into a subdirectory named after where it was.
+    const names = new Set<string>();
+    for (const file of current) {
+      const taken = names.has(basename(file));
+      names.add(basename(file));
+      moveSqliteFileAside(file, taken ? join(aside, pathInHome(home, dirname(file)).replace(/[\\/]+/g, '_')) : aside);
+    }
     say(`moved the current ${current.map((file) => pathInHome(home, file)).join(', ')} to ${pathInHome(home, aside)} (delete it once the restore is checked)`);
   }
   for (const { source, target } of plan.sqlite) {

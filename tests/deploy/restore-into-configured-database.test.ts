@@ -37,4 +37,23 @@ describe('lift restore on SQLite', () => {
     const aside = readdirSync(join(home, 'data')).find((name) => name.startsWith('pre-restore-')) as string;
     expect(markerOf(join(home, 'data', aside, 'main.auth.db'))).toBe('current');
   });
+
+  it('moves aside, without one overwriting the other, two current files of one name', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'lift-restore-aside-'));
+    homes.push(home);
+    mkdirSync(join(home, 'data'), { mode: 0o700 });
+    createMarkedDatabase(join(home, 'data', 'lift.auth.db'), 'backed up');
+    const backup = join(home, 'backup');
+    expect((await runLift(home, {}, 'backup', '--to', backup)).code).toBe(0);
+    // A database moved to store/ with a stale copy of the outbox; the outbox setting still names data/.
+    mkdirSync(join(home, 'store'), { mode: 0o700 });
+    createMarkedDatabase(join(home, 'store', 'lift.gateway.outbox.db'), 'stale copy');
+    createMarkedDatabase(join(home, 'data', 'lift.gateway.outbox.db'), 'current outbox');
+
+    const result = await runLift(home, { DATABASE_URL: 'sqlite:///store/lift.db' }, 'restore', backup);
+    expect(result.code, result.stderr).toBe(0);
+    const aside = join(home, 'data', readdirSync(join(home, 'data')).find((name) => name.startsWith('pre-restore-')) as string);
+    const kept = [join(aside, 'lift.gateway.outbox.db'), join(aside, 'store', 'lift.gateway.outbox.db')].filter((file) => existsSync(file)).map(markerOf);
+    expect(kept.sort()).toEqual(['current outbox', 'stale copy']);
+  });
 });

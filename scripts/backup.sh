@@ -9,7 +9,7 @@ usage() {
 usage: $SCRIPT_NAME [--to DIR]
 
 A consistent copy of the installation's data, taken while the services keep writing:
-  SQLite      every data/lift.*.db (outboxes included), through SQLite's online backup
+  SQLite      each service's data/lift.<service>.db and the outboxes, through SQLite's online backup
   PostgreSQL  the services' schemas, in one pg_dump -Fc (needs pg_dump); DATABASE_URL from the
               environment or .env.local
 and manifest.json (what, when, which backend, SHA-256 of each file). Default DIR:

@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { BackupDirectoryError, createBackupDirectory } from './backup-directory.js';
 import { backupFormat, sha256Of, writeManifest, type BackupFile } from './backup-manifest.js';
-import { databaseSettings, existingSqliteFiles, pathInHome, redactedUrl } from './database-settings.js';
+import { databaseSettings, DatabaseSettingsError, existingSqliteFiles, installationFiles, pathInHome, redactedUrl, type DatabaseSettings } from './database-settings.js';
 import { dumpSchemas, existingSchemas, PostgresToolError } from './postgres-backup.js';
 import { backupSqliteFile } from './sqlite-backup.js';
 
@@ -22,14 +23,17 @@ const say = (line: string): void => void process.stdout.write(`lift: ${line}\n`)
  * holds limits, caches and events in flight, which the services rebuild or resend.
  */
 export async function backupCommand(options: BackupOptions): Promise<number> {
-  const settings = databaseSettings(options.home, options.env);
   const startedAt = new Date();
-  const directory = resolve(options.to ?? join(options.home, 'backups', `lift-${startedAt.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`));
-  if (existsSync(directory) && (!statSync(directory).isDirectory() || readdirSync(directory).length > 0)) {
-    process.stderr.write(`lift: ${directory} exists and is not an empty directory; name a new one with --to\n`);
+  let settings: DatabaseSettings;
+  let directory: string;
+  try {
+    settings = await databaseSettings(options.home, options.env);
+    directory = createBackupDirectory(options.home, options.to, startedAt);
+  } catch (error) {
+    if (!(error instanceof BackupDirectoryError || error instanceof DatabaseSettingsError)) throw error;
+    process.stderr.write(`lift: ${error.message}\n`);
     return 2;
   }
-  mkdirSync(directory, { recursive: true, mode: 0o700 });
   // A failed backup leaves no directory that looks like one (it would have no manifest anyway).
   const failed = (message: string): number => {
     rmSync(directory, { recursive: true, force: true });
@@ -45,12 +49,15 @@ export async function backupCommand(options: BackupOptions): Promise<number> {
       files.push({ name: 'postgres.dump', kind: 'pg_dump', schemas, ...(await describe(join(directory, 'postgres.dump'))) });
       say(`dumped schemas ${schemas.join(', ')}`);
     }
-    const sqliteFiles = existingSqliteFiles(settings);
-    if (settings.backend === 'sqlite' && sqliteFiles.length === 0) {
+    // Under the names a restore accepts (lift.<service>.db, lift.<service>.outbox.db), whatever
+    // the paths are here: a restore puts each where its own settings say.
+    const known = [...installationFiles(settings)].filter(([, file]) => existsSync(file));
+    if (settings.backend === 'sqlite' && known.length === 0) {
       return failed(`no SQLite database in ${settings.directory} (${settings.baseName}.*.db); has the platform ever started in ${options.home}?`);
     }
-    for (const file of sqliteFiles) {
-      const name = basename(file);
+    const unknown = existingSqliteFiles(settings).filter((file) => !known.some(([, path]) => path === file));
+    if (unknown.length > 0) say(`not copied (no service's database or outbox): ${unknown.map((file) => pathInHome(options.home, file)).join(', ')}`);
+    for (const [name, file] of known) {
       await backupSqliteFile(file, join(directory, name));
       files.push({ name, kind: 'sqlite', restoreTo: pathInHome(options.home, file), ...(await describe(join(directory, name))) });
       say(`copied ${pathInHome(options.home, file)}`);

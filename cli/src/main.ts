@@ -48,8 +48,9 @@ memory 8003, observability 8004, registry 8005). LIFT_HOME: where .env.local and
   backup           a consistent copy of every service's data while the platform runs (SQLite
                    online backup, or pg_dump of the services' schemas), with a manifest
       --to DIR       a new or empty directory (default: backups/lift-<UTC time> in LIFT_HOME)
-  restore <DIR>    put a backup back (the platform must be stopped); SQLite files in place now are
-                   moved to data/pre-restore-<time>/, PostgreSQL schemas are dropped and replaced
+  restore <DIR>    put a backup from a trusted place back (the platform must be stopped), where the
+                   current settings keep the databases; SQLite files in place now are moved to
+                   data/pre-restore-<time>/, PostgreSQL schemas are dropped and replaced
       --force        restore although a service still seems to use the database
 `;
 

@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
-import { chmodSync } from 'node:fs';
+import { chmodSync, closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { redactedUrl } from './database-settings.js';
 
 /**
@@ -15,16 +17,18 @@ function toolConnection(url: string): { url: string; env: NodeJS.ProcessEnv } {
 
 export class PostgresToolError extends Error {}
 
-function run(tool: string, args: readonly string[], env: NodeJS.ProcessEnv, input?: NodeJS.ReadableStream): Promise<void> {
+/** Runs one of PostgreSQL's client tools to its end; what it printed on stdout, when `output` asks for it. */
+export function runTool(tool: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env, output = false): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(tool, args, { env, stdio: [input ? 'pipe' : 'ignore', 'ignore', 'pipe'] });
+    const child = spawn(tool, args, { env, stdio: ['ignore', output ? 'pipe' : 'ignore', 'pipe'] });
+    let printed = '';
     let errors = '';
+    child.stdout?.on('data', (chunk: Buffer) => (printed += chunk.toString('utf8')));
     child.stderr?.on('data', (chunk: Buffer) => (errors += chunk.toString('utf8')));
     child.once('error', (error: NodeJS.ErrnoException) =>
       reject(new PostgresToolError(error.code === 'ENOENT' ? `${tool} is not installed (the PostgreSQL client tools: apt-get install postgresql-client)` : `${tool}: ${error.message}`)),
     );
-    child.once('exit', (code) => (code === 0 ? resolve() : reject(new PostgresToolError(`${tool} exited with ${code}: ${errors.trim()}`))));
-    if (input && child.stdin) input.pipe(child.stdin);
+    child.once('exit', (code) => (code === 0 ? resolve(printed) : reject(new PostgresToolError(`${tool} exited with ${code}: ${errors.trim()}`))));
   });
 }
 
@@ -56,29 +60,35 @@ export async function otherSessions(url: string): Promise<string[]> {
  */
 export async function dumpSchemas(url: string, schemas: readonly string[], file: string): Promise<void> {
   const connection = toolConnection(url);
-  await run('pg_dump', ['--format=custom', '--no-owner', '--no-privileges', ...schemas.map((schema) => `--schema=${schema}`), `--file=${file}`, `--dbname=${connection.url}`], connection.env);
+  await runTool('pg_dump', ['--format=custom', '--no-owner', '--no-privileges', ...schemas.map((schema) => `--schema=${schema}`), `--file=${file}`, `--dbname=${connection.url}`], connection.env);
   chmodSync(file, 0o600);
 }
 
 /**
- * Replaces the schemas with the dump's, all or nothing: the schemas are dropped (with what later
- * migrations added, which the dump's migration table would not know) and the dump's SQL replayed,
- * in one transaction of psql — a failure leaves the database as it was.
+ * Replaces the schemas with the dump's, all or nothing. pg_restore first writes the dump's SQL to
+ * a private temporary file and must finish cleanly: were it piped into psql, a pg_restore dying
+ * half-way (a truncated dump) would end psql's input, and psql would commit what it had — the
+ * dropped schemas and part of the rows. Then one psql transaction drops the schemas (with what
+ * later migrations added, which the dump's migration table would not know) and replays the SQL;
+ * an error stops it and rolls everything back.
  */
 export async function restoreSchemas(url: string, schemas: readonly string[], file: string): Promise<void> {
   const connection = toolConnection(url);
-  const { PassThrough } = await import('node:stream');
-  const script = new PassThrough();
-  script.write(schemas.map((schema) => `drop schema if exists "${schema.replace(/"/g, '""')}" cascade;\n`).join(''));
-  const replay = spawn('pg_restore', ['--no-owner', '--no-privileges', '--file=-', file], { env: connection.env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let replayErrors = '';
-  replay.stderr.on('data', (chunk: Buffer) => (replayErrors += chunk.toString('utf8')));
-  const replayed = new Promise<void>((resolve, reject) => {
-    replay.once('error', (error: NodeJS.ErrnoException) => reject(new PostgresToolError(error.code === 'ENOENT' ? 'pg_restore is not installed (the PostgreSQL client tools: apt-get install postgresql-client)' : `pg_restore: ${error.message}`)));
-    replay.once('exit', (code) => (code === 0 ? resolve() : reject(new PostgresToolError(`pg_restore exited with ${code}: ${replayErrors.trim()}`))));
-  });
-  replay.stdout.pipe(script);
-  await Promise.all([replayed, run('psql', ['--no-psqlrc', '--quiet', '--single-transaction', '--set=ON_ERROR_STOP=1', '--file=-', `--dbname=${connection.url}`], connection.env, script)]);
+  const workspace = mkdtempSync(join(tmpdir(), 'lift-restore-'));
+  try {
+    const script = join(workspace, 'restore.sql');
+    // The SQL holds every row of the dump: only we may read it (mkdtemp makes the directory 0700).
+    closeSync(openSync(script, 'wx', 0o600));
+    await runTool('pg_restore', ['--no-owner', '--no-privileges', `--file=${script}`, file], connection.env).catch((error: unknown) => {
+      throw new PostgresToolError(`${file} cannot be read to the end, so nothing was changed: ${(error as Error).message}`, { cause: error });
+    });
+    const drops = schemas.map((schema) => `drop schema if exists "${schema.replace(/"/g, '""')}" cascade;`).join(' ');
+    await runTool('psql', ['--no-psqlrc', '--quiet', '--single-transaction', '--set=ON_ERROR_STOP=1', `--command=${drops}`, `--file=${script}`, `--dbname=${connection.url}`], connection.env).catch((error: unknown) => {
+      throw new PostgresToolError(`replaying ${file} failed and was rolled back, so nothing was changed: ${(error as Error).message}`, { cause: error });
+    });
+  } finally {
+    rmSync(workspace, { recursive: true, force: true });
+  }
 }
 
 async function withClient<T>(url: string, work: (client: import('pg').Client) => Promise<T>): Promise<T> {

@@ -1,7 +1,8 @@
-import { isAbsolute, join, normalize, resolve } from 'node:path';
-import { BackupManifestError, readVerifiedManifest, type BackupManifest } from './backup-manifest.js';
-import { databaseSettings, existingSqliteFiles, pathInHome, redactedUrl, type DatabaseSettings } from './database-settings.js';
+import { basename, dirname, join, resolve } from 'node:path';
+import { BackupManifestError, readVerifiedManifest } from './backup-manifest.js';
+import { databaseSettings, DatabaseSettingsError, existingSqliteFiles, pathInHome, redactedUrl, type DatabaseSettings } from './database-settings.js';
 import { otherSessions, PostgresToolError, restoreSchemas } from './postgres-backup.js';
+import { planRestore, RestoreRefused, type RestorePlan } from './restore-plan.js';
 import { runFilesFor, runningSupervisorPid } from './run-files.js';
 import { moveSqliteFileAside, openSqliteFiles, restoreSqliteFile } from './sqlite-backup.js';
 
@@ -15,30 +16,30 @@ export interface RestoreOptions {
 
 const say = (line: string): void => void process.stdout.write(`lift: ${line}\n`);
 
-class RestoreRefused extends Error {}
-
 /**
  * `lift restore <DIR>`: puts a backup made by `lift backup` back, with the platform stopped.
  * SQLite: the installation's database files are moved to data/pre-restore-<time>/ and the
- * backup's copied in. PostgreSQL: the services' schemas are dropped and the dump replayed in one
- * transaction. Every file is checked against the manifest's checksum before anything changes.
+ * backup's copied in, where the current settings keep them. PostgreSQL: the services' schemas are
+ * dropped and the dump replayed in one transaction. Every file is checked (checksum, SQLite's
+ * quick_check, the dump's schemas) before anything changes.
  */
 export async function restoreCommand(options: RestoreOptions): Promise<number> {
   try {
     const directory = resolve(options.from);
     const manifest = await readVerifiedManifest(directory);
-    const settings = databaseSettings(options.home, options.env);
+    const settings = await databaseSettings(options.home, options.env);
     if (manifest.backend !== settings.backend) {
       throw new RestoreRefused(`the backup is of ${manifest.backend} (${manifest.database}), but DATABASE_URL now names ${settings.backend} (${redactedUrl(settings.url)}); set DATABASE_URL to a ${manifest.backend} database first`);
     }
+    const plan = await planRestore(directory, manifest, settings);
     if (!options.force) await refuseWhileRunning(options.home, settings);
     say(`restoring the backup of ${manifest.startedAt} (${manifest.backend}, ${manifest.files.length} file(s)) into ${redactedUrl(settings.url)}`);
-    if (settings.backend === 'postgres') await restorePostgres(directory, manifest, settings.url);
-    restoreSqlite(directory, manifest, options.home, settings);
+    if (settings.backend === 'postgres') await restorePostgres(plan, settings.url);
+    restoreSqlite(plan, options.home, settings);
     say('restored; start the platform again ("lift up" or scripts/start-services.sh)');
     return 0;
   } catch (error) {
-    if (error instanceof RestoreRefused || error instanceof BackupManifestError || error instanceof PostgresToolError) {
+    if (error instanceof RestoreRefused || error instanceof BackupManifestError || error instanceof PostgresToolError || error instanceof DatabaseSettingsError) {
       process.stderr.write(`lift: restore: ${error.message}\n`);
       return 1;
     }
@@ -59,34 +60,30 @@ async function refuseWhileRunning(home: string, settings: DatabaseSettings): Pro
   }
 }
 
-async function restorePostgres(directory: string, manifest: BackupManifest, url: string): Promise<void> {
-  for (const file of manifest.files) {
-    if (file.kind !== 'pg_dump') continue;
-    await restoreSchemas(url, file.schemas, join(directory, file.name));
-    say(`replaced schemas ${file.schemas.join(', ')} with the dump's`);
+async function restorePostgres(plan: RestorePlan, url: string): Promise<void> {
+  for (const dump of plan.dumps) {
+    await restoreSchemas(url, dump.schemas, dump.source);
+    say(`replaced schemas ${dump.schemas.join(', ')} with the dump's`);
   }
 }
 
 /** Existing database files go aside first, so the installation holds exactly the backup's files afterwards. */
-function restoreSqlite(directory: string, manifest: BackupManifest, home: string, settings: DatabaseSettings): void {
-  const wanted = manifest.files.filter((file) => file.kind === 'sqlite');
-  const targets = wanted.map((file) => ({ file, target: safeTarget(home, file.restoreTo) }));
+function restoreSqlite(plan: RestorePlan, home: string, settings: DatabaseSettings): void {
   const current = existingSqliteFiles(settings);
   if (current.length > 0) {
     const aside = join(home, 'data', `pre-restore-${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`);
-    for (const file of current) moveSqliteFileAside(file, aside);
+    // Two files of one name (an outbox in data/, a copy of it beside a moved database) must not
+    // land on each other: the second goes into a subdirectory named after where it was.
+    const names = new Set<string>();
+    for (const file of current) {
+      const taken = names.has(basename(file));
+      names.add(basename(file));
+      moveSqliteFileAside(file, taken ? join(aside, pathInHome(home, dirname(file)).replace(/[\\/]+/g, '_')) : aside);
+    }
     say(`moved the current ${current.map((file) => pathInHome(home, file)).join(', ')} to ${pathInHome(home, aside)} (delete it once the restore is checked)`);
   }
-  for (const { file, target } of targets) {
-    restoreSqliteFile(join(directory, file.name), target);
+  for (const { source, target } of plan.sqlite) {
+    restoreSqliteFile(source, target);
     say(`restored ${pathInHome(home, target)}`);
   }
-}
-
-/** Where a manifest entry goes back: inside the home unless the manifest names an absolute path. */
-function safeTarget(home: string, restoreTo: string): string {
-  if (isAbsolute(restoreTo)) return restoreTo;
-  const inside = normalize(restoreTo);
-  if (inside.startsWith('..')) throw new RestoreRefused(`the manifest would restore to ${JSON.stringify(restoreTo)}, outside ${home}`);
-  return join(home, inside);
 }

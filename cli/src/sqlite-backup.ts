@@ -25,10 +25,33 @@ export async function backupSqliteFile(source: string, destination: string): Pro
   const copy = new BetterSqlite3(destination, { fileMustExist: true });
   try {
     copy.pragma('journal_mode = DELETE');
-    const [check] = copy.pragma('quick_check') as { quick_check: string }[];
-    if (check?.quick_check !== 'ok') throw new Error(`the copy of ${source} fails SQLite's quick_check: ${check?.quick_check ?? 'no answer'}`);
+    const failure = quickCheckFailure(copy);
+    if (failure !== undefined) throw new Error(`the copy of ${source} fails SQLite's quick_check: ${failure}`);
   } finally {
     copy.close();
+  }
+}
+
+function quickCheckFailure(database: import('better-sqlite3').Database): string | undefined {
+  const [check] = database.pragma('quick_check') as { quick_check: string }[];
+  return check?.quick_check === 'ok' ? undefined : (check?.quick_check ?? 'no answer');
+}
+
+/**
+ * Why a file of a backup is not a sound SQLite database, or undefined when it is: opened
+ * read-only (the backup stays as it is), and `PRAGMA quick_check` must answer ok — a file that
+ * is no database at all fails to open or to answer.
+ */
+export async function sqliteCheckFailure(file: string): Promise<string | undefined> {
+  const { default: BetterSqlite3 } = await import('better-sqlite3');
+  let database: import('better-sqlite3').Database | undefined;
+  try {
+    database = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+    return quickCheckFailure(database);
+  } catch (error) {
+    return (error as Error).message;
+  } finally {
+    database?.close();
   }
 }
 

@@ -7,32 +7,14 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabaseUrl } from '../support/backend.js';
 import { skipUnless } from '../support/skip-rule.js';
+import { databaseUrl, onServer, postgresToolsInstalled } from './backup-fixtures.js';
 import { runLift } from './lift-command.js';
 
-const toolsInstalled = ['pg_dump', 'pg_restore', 'psql'].every((tool) => spawnSync(tool, ['--version'], { stdio: 'ignore' }).status === 0);
-const skip = skipUnless(testDatabaseUrl !== undefined && toolsInstalled, 'lift backup and restore on PostgreSQL', 'TEST_DATABASE_URL and pg_dump, pg_restore, psql');
+const skip = skipUnless(testDatabaseUrl !== undefined && postgresToolsInstalled, 'lift backup and restore on PostgreSQL', 'TEST_DATABASE_URL and pg_dump, pg_restore, psql');
 
 // Two services' schemas, written together: one snapshot must hold both or neither of each write.
 const schemas = ['auth', 'billing'];
 const payload = (id: number) => `${id}:${'y'.repeat(500)}`;
-
-/** The test database's server, with a fresh database of this test's own (never another's). */
-function databaseUrl(name: string): string {
-  const url = new URL(testDatabaseUrl as string);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-/** One statement on the test server (its own database), or on `url`. */
-async function onServer(text: string, url = testDatabaseUrl): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
 
 /** The rows each table of the dump holds, read from the dump itself (pg_restore's SQL, COPY blocks). */
 function rowsInDump(file: string): Map<string, string[]> {

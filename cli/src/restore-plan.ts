@@ -1,0 +1,56 @@
+import { join } from 'node:path';
+import type { BackupManifest } from './backup-manifest.js';
+import { installationFiles, type DatabaseSettings } from './database-settings.js';
+import { schemasInDump } from './postgres-dump-contents.js';
+import { sqliteCheckFailure } from './sqlite-backup.js';
+
+export class RestoreRefused extends Error {}
+
+/** What a restore does, decided and checked in full before it changes anything. */
+export interface RestorePlan {
+  /** Backup file → where the current settings keep it. */
+  readonly sqlite: readonly { readonly source: string; readonly target: string }[];
+  readonly dumps: readonly { readonly source: string; readonly schemas: readonly string[] }[];
+}
+
+/**
+ * Decides where each file of a backup goes from the CURRENT settings, never from paths in the
+ * manifest: a manifest is a file anyone who can write to the backup could edit, and its checksums
+ * show damage, not tampering. So only files the installation has are restored (lift.<service>.db,
+ * the outboxes), only SQLite databases go where SQLite databases are, and a dump may only replace
+ * the services' own schemas.
+ */
+export async function planRestore(directory: string, manifest: BackupManifest, settings: DatabaseSettings): Promise<RestorePlan> {
+  const targets = installationFiles(settings);
+  const sqlite: { source: string; target: string }[] = [];
+  const dumps: { source: string; schemas: readonly string[] }[] = [];
+  const strangers: string[] = [];
+  for (const file of manifest.files) {
+    const target = file.kind === 'sqlite' ? targets.get(file.name) : undefined;
+    if (target !== undefined) sqlite.push({ source: join(directory, file.name), target });
+    else if (file.kind === 'pg_dump' && settings.backend === 'postgres') dumps.push({ source: join(directory, file.name), schemas: file.schemas });
+    else strangers.push(file.name);
+  }
+  if (strangers.length > 0) {
+    throw new RestoreRefused(`the manifest lists ${strangers.join(', ')}, which ${strangers.length === 1 ? 'is' : 'are'} no file of this installation (${[...targets.keys()].join(', ')}${settings.backend === 'postgres' ? ', a pg_dump' : ''}); nothing was restored`);
+  }
+  for (const { source } of sqlite) {
+    const failure = await sqliteCheckFailure(source);
+    if (failure !== undefined) throw new RestoreRefused(`${source} is no sound SQLite database (${failure}); nothing was restored`);
+  }
+  if (settings.backend === 'postgres') {
+    for (const dump of dumps) await checkDumpSchemas(dump.source, dump.schemas, settings.schemas);
+  }
+  return { sqlite, dumps };
+}
+
+/** The dump may drop and fill the services' schemas only, by its manifest entry and by its own table of contents. */
+async function checkDumpSchemas(file: string, listed: readonly string[], allowed: readonly string[]): Promise<void> {
+  const foreign = listed.filter((schema) => !allowed.includes(schema));
+  if (listed.length === 0 || foreign.length > 0) {
+    throw new RestoreRefused(`the manifest would replace schema(s) ${listed.length === 0 ? '(none)' : foreign.join(', ')} with ${file}, but the services' schemas are ${allowed.join(', ')} (DATABASE_SCHEMA); nothing was restored`);
+  }
+  const inDump = await schemasInDump(file);
+  const unlisted = [...inDump].filter((schema) => !listed.includes(schema));
+  if (unlisted.length > 0) throw new RestoreRefused(`${file} holds objects of ${unlisted.join(', ')}, which the manifest does not list (it lists ${listed.join(', ')}); nothing was restored`);
+}

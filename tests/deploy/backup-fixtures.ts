@@ -1,0 +1,58 @@
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
+import { testDatabaseUrl } from '../support/backend.js';
+
+/** A manifest entry as a backup's author — honest or not — may write it. */
+export type ManifestEntry = { name: string; kind: 'sqlite'; restoreTo: string } | { name: string; kind: 'pg_dump'; schemas: string[] };
+
+/** Writes manifest.json for files already in `directory`, with their true sizes and checksums. */
+export function writeManifest(directory: string, backend: 'sqlite' | 'postgres', entries: readonly ManifestEntry[]): void {
+  const files = entries.map((entry) => {
+    const bytes = readFileSync(join(directory, entry.name));
+    return { ...entry, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+  });
+  const manifest = { format: 'lift-backup/1', backend, startedAt: '2026-11-30T07:15:00.000Z', finishedAt: '2026-11-30T07:15:01.000Z', database: 'sqlite:///data/lift.db', liftVersion: '0.1.0', files };
+  writeFileSync(join(directory, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
+/** The test database's server, with a fresh database of the test's own (never another's). */
+export function databaseUrl(name: string): string {
+  const url = new URL(testDatabaseUrl as string);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** One statement on the test server (its own database), or on `url`; the rows it answers. */
+export async function onServer<Row extends pg.QueryResultRow = pg.QueryResultRow>(text: string, url = testDatabaseUrl): Promise<Row[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<Row>(text)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+/** pg_dump, pg_restore and psql, which backup and restore on PostgreSQL run. */
+export const postgresToolsInstalled = ['pg_dump', 'pg_restore', 'psql'].every((tool) => spawnSync(tool, ['--version'], { stdio: 'ignore' }).status === 0);
+
+/** An SQLite database holding one marker value, to tell which copy of a file ended up where. */
+export function createMarkedDatabase(file: string, value: string): void {
+  const database = new BetterSqlite3(file);
+  database.exec('create table marker (value text not null)');
+  database.prepare('insert into marker (value) values (?)').run(value);
+  database.close();
+}
+
+export function markerOf(file: string): string {
+  const database = new BetterSqlite3(file, { fileMustExist: true });
+  try {
+    return (database.prepare('select value from marker').get() as { value: string }).value;
+  } finally {
+    database.close();
+  }
+}

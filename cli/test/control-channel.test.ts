@@ -1,11 +1,13 @@
 import { spawn } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { askSupervisor, controlSocketPath, openControlChannel, SupervisorNotRunningError, type ControlHandler } from '../src/control-channel.js';
+import { scratchDirectories } from '../../tests/support/scratch-directories.js';
+
+const scratch = scratchDirectories();
 
 const abandonedSocket = fileURLToPath(new URL('./fixtures/abandoned-socket.mjs', import.meta.url));
 const closers: (() => Promise<void>)[] = [];
@@ -14,7 +16,7 @@ afterEach(async () => {
 });
 
 function home(): string {
-  return mkdtempSync(join(tmpdir(), 'lift-ctl-'));
+  return scratch('lift-ctl-');
 }
 
 const echo: ControlHandler = async (request) => (request.service === 'nope' ? { ok: false, error: 'unknown-service', detail: 'this lift up runs registry', services: ['registry'] } : { ok: true, echoed: request });

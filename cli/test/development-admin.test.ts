@@ -1,14 +1,16 @@
-import { chmodSync, lstatSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, lstatSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ensureDevelopmentAdmin, firstLoginHint, type DevelopmentAdmin } from '../src/development-admin.js';
 import { replaceEnvFileLine } from '../src/private-env-file.js';
+import { scratchDirectories } from '../../tests/support/scratch-directories.js';
+
+const scratch = scratchDirectories();
 
 describe('the development platform admin', () => {
   it('is generated once into .env.local, readable only by its owner', () => {
-    const home = mkdtempSync(join(tmpdir(), 'lift-admin-'));
+    const home = scratch('lift-admin-');
     writeFileSync(join(home, '.env.local'), 'LOG_LEVEL=debug\n');
     const first = ensureDevelopmentAdmin(home, {});
     expect(first).toMatchObject({ email: 'admin@lift.local', generatedPassword: expect.stringMatching(/^[A-Za-z0-9_-]{24}$/) });
@@ -23,14 +25,14 @@ describe('the development platform admin', () => {
   });
 
   it('creates .env.local with owner-only permissions when there is none', () => {
-    const home = mkdtempSync(join(tmpdir(), 'lift-admin-'));
+    const home = scratch('lift-admin-');
     ensureDevelopmentAdmin(home, {});
     expect(statSync(join(home, '.env.local')).mode & 0o777).toBe(0o600);
   });
 
   // Issue #10 item 12: appending secrets kept the mode of a file copied from .env.example.
   it('makes a copied .env.local private once it writes secrets into it', () => {
-    const home = mkdtempSync(join(tmpdir(), 'lift-admin-'));
+    const home = scratch('lift-admin-');
     writeFileSync(join(home, '.env.local'), 'LOG_LEVEL=debug\n', { mode: 0o644 });
     chmodSync(join(home, '.env.local'), 0o644);
     ensureDevelopmentAdmin(home, {});
@@ -38,7 +40,7 @@ describe('the development platform admin', () => {
   });
 
   it('uses what the environment sets, and does nothing in production', () => {
-    const home = mkdtempSync(join(tmpdir(), 'lift-admin-'));
+    const home = scratch('lift-admin-');
     // The summary names where the login comes from: here the environment, not the file.
     const fromEnvironment = ensureDevelopmentAdmin(home, { LIFT_ADMIN_EMAIL: 'ops@example.com', LIFT_ADMIN_PASSWORD: 'chosen' });
     expect(fromEnvironment).toEqual({ email: 'ops@example.com', envFile: join(home, '.env.local'), source: 'from the environment' });
@@ -49,14 +51,14 @@ describe('the development platform admin', () => {
 
 describe('the services\' client secrets', () => {
   it('include the log shipper\'s and the monitoring engines\' when generated', () => {
-    const home = mkdtempSync(join(tmpdir(), 'lift-admin-'));
+    const home = scratch('lift-admin-');
     ensureDevelopmentAdmin(home, {});
     const secrets = parseEnv(readFileSync(join(home, '.env.local'), 'utf8')).SERVICE_CLIENT_SECRETS ?? '';
     expect(secrets.split(',').map((pair) => pair.split(':')[0])).toEqual(['gateway', 'auth', 'billing', 'memory', 'observability', 'registry', 'log-shipper', 'prometheus', 'alertmanager']);
   });
 
   it('gain the monitoring engines\' in a .env.local made before them, and only those missing', () => {
-    const home = mkdtempSync(join(tmpdir(), 'lift-admin-'));
+    const home = scratch('lift-admin-');
     const envFile = join(home, '.env.local');
     writeFileSync(envFile, 'SERVICE_CLIENT_SECRETS=gateway:g-secret,log-shipper:l-secret,alertmanager:a-secret\nLIFT_ADMIN_EMAIL=me@example.com\nLIFT_ADMIN_PASSWORD=pw\n');
     ensureDevelopmentAdmin(home, {});
@@ -64,7 +66,7 @@ describe('the services\' client secrets', () => {
   });
 
   it('gain the later clients\' in an older .env.local, the line rewritten in place, every other line kept, the file private', () => {
-    const home = mkdtempSync(join(tmpdir(), 'lift-admin-'));
+    const home = scratch('lift-admin-');
     const envFile = join(home, '.env.local');
     const before = ['# mine', 'LOG_LEVEL=debug', 'SERVICE_CLIENT_SECRETS=gateway:g-secret,auth:a-secret', 'LIFT_ADMIN_EMAIL=me@example.com', 'LIFT_ADMIN_PASSWORD=pw # comment', ''].join('\n');
     writeFileSync(envFile, before, { mode: 0o644 });
@@ -80,7 +82,7 @@ describe('the services\' client secrets', () => {
   });
 
   it('leave a setting from the environment alone', () => {
-    const home = mkdtempSync(join(tmpdir(), 'lift-admin-'));
+    const home = scratch('lift-admin-');
     writeFileSync(join(home, '.env.local'), 'SERVICE_CLIENT_SECRETS=gateway:from-file\n');
     ensureDevelopmentAdmin(home, { SERVICE_CLIENT_SECRETS: 'gateway:from-env', LIFT_ADMIN_EMAIL: 'a@b.c', LIFT_ADMIN_PASSWORD: 'x' });
     expect(readFileSync(join(home, '.env.local'), 'utf8')).toBe('SERVICE_CLIENT_SECRETS=gateway:from-file\n');
@@ -89,7 +91,7 @@ describe('the services\' client secrets', () => {
 
 describe('rewriting one line of .env.local', () => {
   it('rewrites the file a symlinked .env.local points to, keeping the link', () => {
-    const home = mkdtempSync(join(tmpdir(), 'lift-admin-'));
+    const home = scratch('lift-admin-');
     writeFileSync(join(home, 'shared.env'), 'A=1\nSERVICE_CLIENT_SECRETS=gateway:g\nB=2\n');
     symlinkSync(join(home, 'shared.env'), join(home, '.env.local'));
     expect(replaceEnvFileLine(join(home, '.env.local'), 'SERVICE_CLIENT_SECRETS', 'gateway:g,log-shipper:s')).toBe(true);

@@ -1,16 +1,18 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseEnv } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { prepareDevelopmentHome } from '../src/setup-command.js';
+import { scratchDirectories } from '../../tests/support/scratch-directories.js';
+
+const scratch = scratchDirectories();
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
 describe('lift setup (prepareDevelopmentHome)', () => {
   it('makes .env.local from .env.example, private, with the admin and client secrets added, and a private data/', () => {
-    const home = mkdtempSync(join(tmpdir(), 'lift-setup-'));
+    const home = scratch('lift-setup-');
     const outcome = prepareDevelopmentHome(root, home, {});
     expect(outcome).toMatchObject({ envFileCreated: true, adminEmail: 'admin@lift.local' });
     const text = readFileSync(join(home, '.env.local'), 'utf8');
@@ -21,7 +23,7 @@ describe('lift setup (prepareDevelopmentHome)', () => {
   });
 
   it('never overwrites an existing .env.local, and a second run adds nothing', () => {
-    const home = mkdtempSync(join(tmpdir(), 'lift-setup-'));
+    const home = scratch('lift-setup-');
     writeFileSync(join(home, '.env.local'), 'LOG_LEVEL=debug\nLIFT_ADMIN_EMAIL=ops@example.com\nLIFT_ADMIN_PASSWORD=mine-and-long-enough\n', { mode: 0o600 });
     const first = prepareDevelopmentHome(root, home, {});
     expect(first).toMatchObject({ envFileCreated: false, adminEmail: 'ops@example.com' });
@@ -32,7 +34,7 @@ describe('lift setup (prepareDevelopmentHome)', () => {
   });
 
   it('generates no development admin for a production home', () => {
-    const home = mkdtempSync(join(tmpdir(), 'lift-setup-'));
+    const home = scratch('lift-setup-');
     const outcome = prepareDevelopmentHome(root, home, { NODE_ENV: 'production' });
     expect(outcome.adminEmail).toBeUndefined();
     expect(parseEnv(readFileSync(join(home, '.env.local'), 'utf8')).LIFT_ADMIN_PASSWORD).toBeUndefined();

@@ -1,13 +1,15 @@
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RotatingLogFile, serviceLogFile } from '../src/log-files.js';
 import { logRecordOf } from '../src/log-record.js';
+import { scratchDirectories } from '../../tests/support/scratch-directories.js';
+
+const scratch = scratchDirectories();
 
 describe('a service\'s log file', () => {
   it('is capped: the write that would pass the cap moves the file to .1 (replacing the older one) and starts a new one', () => {
-    const path = serviceLogFile(mkdtempSync(join(tmpdir(), 'lift-logs-')), 'registry');
+    const path = serviceLogFile(scratch('lift-logs-'), 'registry');
     const file = new RotatingLogFile(path, 120);
     const line = (n: number) => `${JSON.stringify({ n, pad: 'x'.repeat(20) })}\n`;
     for (let n = 0; n < 3; n += 1) file.write(line(n));
@@ -23,7 +25,7 @@ describe('a service\'s log file', () => {
   });
 
   it('is private to its owner, in a private directory, and a restarted supervisor appends, counting what is there', () => {
-    const path = serviceLogFile(mkdtempSync(join(tmpdir(), 'lift-logs-')), 'auth');
+    const path = serviceLogFile(scratch('lift-logs-'), 'auth');
     const first = new RotatingLogFile(path, 60);
     first.write(`${'a'.repeat(39)}\n`);
     first.close();

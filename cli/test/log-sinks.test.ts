@@ -1,11 +1,12 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { serviceLogFile } from '../src/log-files.js';
 import { dropReporter, openLogSinks } from '../src/log-sinks.js';
+import { scratchDirectories } from '../../tests/support/scratch-directories.js';
+
+const scratch = scratchDirectories();
 
 const servers: Server[] = [];
 afterEach(async () => {
@@ -46,7 +47,7 @@ const line = (service: string, msg: string) => JSON.stringify({ level: 'info', t
 describe('where the supervised services\' lines go', () => {
   it('to each service\'s file, and to observability with the log-shipper token — observability\'s own too, but not those about the shipper\'s batches', async () => {
     const api = await standIn();
-    const home = mkdtempSync(join(tmpdir(), 'lift-sinks-'));
+    const home = scratch('lift-sinks-');
     const said: string[] = [];
     const sinks = await openLogSinks({ home, services: ['registry', 'observability'], env: { SERVICE_CLIENT_SECRETS: 'registry:r,log-shipper:shipper-secret', AUTH_SERVICE_URL: api.url, OBSERVABILITY_SERVICE_URL: api.url }, say: (text) => said.push(text) });
     sinks.line('observability', JSON.stringify({ level: 'info', time: '2026-11-30T10:00:00.000Z', service: 'observability', reqId: 'lift-log-shipper-1-1', msg: 'ingested 1 line' }), 'stdout');
@@ -71,7 +72,7 @@ describe('where the supervised services\' lines go', () => {
   });
 
   it('to the files only when observability is not run, or when there is no log-shipper secret (said once)', async () => {
-    const home = mkdtempSync(join(tmpdir(), 'lift-sinks-'));
+    const home = scratch('lift-sinks-');
     const without = await openLogSinks({ home, services: ['registry'], env: { SERVICE_CLIENT_SECRETS: 'log-shipper:x' }, say: () => undefined });
     without.line('registry', line('registry', 'hello'), 'stdout');
     expect(without.shipping()).toBeUndefined();

@@ -1,13 +1,15 @@
-import { appendFileSync, mkdirSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { observabilityLogSender, shipperRequestIdPrefix } from '../src/log-sender.js';
 import { shippable } from '../src/log-sinks.js';
 import { logsCommand, sinceTime, type LogItem, type LogsOptions } from '../src/logs-command.js';
+import { scratchDirectories } from '../../tests/support/scratch-directories.js';
+
+const scratch = scratchDirectories();
 
 /**
  * A stand-in for auth's login and observability's log API, answering as the contract in
@@ -103,7 +105,7 @@ function run(options: Partial<LogsOptions> & { home: string; env: NodeJS.Process
   return { printed, done };
 }
 
-const home = () => mkdtempSync(join(tmpdir(), 'lift-logs-'));
+const home = () => scratch('lift-logs-');
 /** A port nothing listens on (one just closed): observability is down. */
 const nowhere = await new Promise<string>((resolve) => {
   const probe = createServer().listen(0, '127.0.0.1', () => {

@@ -1,12 +1,14 @@
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { monitoringSecretFile, writeMonitoringClientSecrets } from '../src/monitoring-client-secrets.js';
+import { scratchDirectories } from '../../tests/support/scratch-directories.js';
+
+const scratch = scratchDirectories();
 
 describe('the monitoring engines\' client secret files', () => {
   it('hold each engine\'s secret from .env.local alone, private, where the native configurations read them', () => {
-    const home = mkdtempSync(join(tmpdir(), 'lift-monitoring-'));
+    const home = scratch('lift-monitoring-');
     writeFileSync(join(home, '.env.local'), 'SERVICE_CLIENT_SECRETS=gateway:g,prometheus:p-secret,alertmanager:a-secret\n');
     const written = writeMonitoringClientSecrets(home, {});
     expect(written).toEqual([join(home, 'data/monitoring/prometheus.client-secret'), join(home, 'data/monitoring/alertmanager.client-secret')]);
@@ -22,7 +24,7 @@ describe('the monitoring engines\' client secret files', () => {
   });
 
   it('follow the environment\'s setting over the file, and leave no stale secret for a client it no longer names', () => {
-    const home = mkdtempSync(join(tmpdir(), 'lift-monitoring-'));
+    const home = scratch('lift-monitoring-');
     writeFileSync(join(home, '.env.local'), 'SERVICE_CLIENT_SECRETS=prometheus:from-file,alertmanager:from-file\n');
     writeMonitoringClientSecrets(home, {});
     expect(writeMonitoringClientSecrets(home, { SERVICE_CLIENT_SECRETS: 'prometheus:from-env' })).toEqual([monitoringSecretFile(home, 'prometheus')]);

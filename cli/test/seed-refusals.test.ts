@@ -1,14 +1,16 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { seedCommand } from '../src/seed-command.js';
+import { scratchDirectories } from '../../tests/support/scratch-directories.js';
+
+const scratch = scratchDirectories();
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
 function homeWith(envLocal: string): string {
-  const home = mkdtempSync(join(tmpdir(), 'lift-seed-'));
+  const home = scratch('lift-seed-');
   writeFileSync(join(home, '.env.local'), envLocal, { mode: 0o600 });
   return home;
 }

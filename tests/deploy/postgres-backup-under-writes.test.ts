@@ -1,7 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +8,9 @@ import { testDatabaseUrl } from '../support/backend.js';
 import { skipUnless } from '../support/skip-rule.js';
 import { databaseUrl, onServer, postgresToolsInstalled } from './backup-fixtures.js';
 import { runLift } from './lift-command.js';
+import { scratchDirectories } from '../support/scratch-directories.js';
+
+const scratch = scratchDirectories();
 
 const skip = skipUnless(testDatabaseUrl !== undefined && postgresToolsInstalled, 'lift backup and restore on PostgreSQL', 'TEST_DATABASE_URL and pg_dump, pg_restore, psql');
 
@@ -33,7 +35,7 @@ function rowsInDump(file: string): Map<string, string[]> {
 describe.skipIf(skip)('lift backup and restore on PostgreSQL', () => {
   const database = `lift_backup_${randomBytes(4).toString('hex')}`;
   const url = testDatabaseUrl === undefined ? '' : databaseUrl(database);
-  const home = mkdtempSync(join(tmpdir(), 'lift-backup-pg-'));
+  const home = scratch('lift-backup-pg-');
   const env = { DATABASE_URL: url };
 
   beforeAll(async () => {

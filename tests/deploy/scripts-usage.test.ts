@@ -1,12 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repositoryRoot } from '../support/service-process.js';
+import { scratchDirectories } from '../support/scratch-directories.js';
+
+const scratch = scratchDirectories();
 
 // A fresh LIFT_HOME: nothing a script might read or write touches the repository's own.
-const home = mkdtempSync(join(tmpdir(), 'lift-scripts-'));
+const home = scratch('lift-scripts-');
 
 function script(name: string, ...args: string[]) {
   const result = spawnSync('bash', [join(repositoryRoot, 'scripts', name), ...args], { cwd: home, env: { ...process.env, LIFT_HOME: home }, encoding: 'utf8', timeout: 30_000 });

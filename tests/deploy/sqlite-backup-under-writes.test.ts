@@ -1,10 +1,12 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { runLift } from './lift-command.js';
+import { scratchDirectories } from '../support/scratch-directories.js';
+
+const scratch = scratchDirectories();
 
 // Three of the installation's files: two services' databases and an outbox, as lift up leaves them.
 const files = ['lift.auth.db', 'lift.memory.db', 'lift.gateway.outbox.db'];
@@ -37,7 +39,7 @@ function rowsOf(file: string): { id: number; payload: string }[] {
 
 describe('lift backup and restore on SQLite', () => {
   it('backs up while every database is being written to, and the restore gives back exactly the backup\'s rows — every write acknowledged before it started included', async () => {
-    const home = mkdtempSync(join(tmpdir(), 'lift-backup-sqlite-'));
+    const home = scratch('lift-backup-sqlite-');
     const data = join(home, 'data');
     mkdirSync(data, { mode: 0o700 });
     const open = createDatabases(data, 5_000);
@@ -79,7 +81,7 @@ describe('lift backup and restore on SQLite', () => {
   });
 
   it('refuses to restore while lift up runs in the home, or while a database is open, and says what to do', async () => {
-    const home = mkdtempSync(join(tmpdir(), 'lift-restore-refused-'));
+    const home = scratch('lift-restore-refused-');
     const data = join(home, 'data');
     mkdirSync(data, { mode: 0o700 });
     for (const database of createDatabases(data, 10).values()) database.close();
@@ -114,7 +116,7 @@ describe('lift backup and restore on SQLite', () => {
   });
 
   it('refuses a backup whose file no longer matches its checksum, before changing anything', async () => {
-    const home = mkdtempSync(join(tmpdir(), 'lift-restore-damaged-'));
+    const home = scratch('lift-restore-damaged-');
     const data = join(home, 'data');
     mkdirSync(data, { mode: 0o700 });
     for (const database of createDatabases(data, 10).values()) database.close();
@@ -131,7 +133,7 @@ describe('lift backup and restore on SQLite', () => {
 
 describe('lift backup with nothing to back up', () => {
   it('says where it looked and leaves no directory behind that could pass for a backup', async () => {
-    const home = mkdtempSync(join(tmpdir(), 'lift-backup-empty-'));
+    const home = scratch('lift-backup-empty-');
     const result = await runLift(home, {}, 'backup', '--to', join(home, 'backup'));
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`no SQLite database in ${join(home, 'data')} (lift.*.db); has the platform ever started in ${home}?`);
@@ -139,7 +141,7 @@ describe('lift backup with nothing to back up', () => {
   });
 
   it('names an unreachable PostgreSQL without its password', async () => {
-    const home = mkdtempSync(join(tmpdir(), 'lift-backup-unreachable-'));
+    const home = scratch('lift-backup-unreachable-');
     const result = await runLift(home, { DATABASE_URL: 'postgresql://lift:hunter2-secret@127.0.0.1:1/lift' }, 'backup', '--to', join(home, 'backup'));
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('lift: backup failed: PostgreSQL at postgresql://lift:***@127.0.0.1:1/lift answered: connect ECONNREFUSED');

@@ -1,10 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { repositoryRoot } from '../support/service-process.js';
+import { scratchDirectories } from '../support/scratch-directories.js';
+
+const scratch = scratchDirectories();
 
 function updateServices(...args: string[]) {
   const result = spawnSync('bash', [join(repositoryRoot, 'scripts/update-services.sh'), ...args], { encoding: 'utf8', timeout: 30_000 });
@@ -12,7 +15,7 @@ function updateServices(...args: string[]) {
 }
 
 function productionEnvFile(text: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'lift-update-')), '.env');
+  const file = join(scratch('lift-update-'), '.env');
   writeFileSync(file, text);
   chmodSync(file, 0o600);
   return file;

@@ -7,7 +7,7 @@ import { applyRevocations, revocationStream } from './revocation-events.js';
 import { revocationInboxRoute } from './revocation-inbox-route.js';
 import { followRevocationStream } from './revocation-stream-follower.js';
 import { revocationHoldMs, RevokedApiKeys } from './revoked-api-keys.js';
-import { installHardening } from './hardening.js';
+import { hostList, installHardening } from './hardening.js';
 import { edgeGuard } from './edge-guard.js';
 import { slidingWindowLimiter } from './rate-limiter.js';
 import type { GatewayConfig } from './config.js';
@@ -52,7 +52,7 @@ export async function buildApp(deps: GatewayDeps): Promise<ServiceApp> {
   if (tls) serveTlsAlongside(app, { cert: tls.cert, key: tls.key, host: config.HOST, port: tls.port, log: deps.log });
   app.decorateRequest('upstream', undefined);
   app.decorateRequest('edge', undefined);
-  installHardening(app, { allowedHosts: config.ALLOWED_HOSTS.split(',').map((host) => host.trim()).filter((host) => host !== ''), forceHttps: config.FORCE_HTTPS });
+  installHardening(app, { allowedHosts: hostList(config.ALLOWED_HOSTS), internalHosts: hostList(config.INTERNAL_HOSTS), forceHttps: config.FORCE_HTTPS });
   const modules = new ModuleTable({
     connections: config.UPSTREAM_CONNECTIONS,
     connect: guardedConnector({

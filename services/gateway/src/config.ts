@@ -38,6 +38,10 @@ export const gatewayConfigSchema = Type.Object({
   QUOTA_CACHE_MS: Type.Integer({ minimum: 1_000, maximum: 3_600_000, default: 30_000, description: 'how long billing\'s entitlements of an organisation are used before they are renewed' }),
   EVENT_OUTBOX_FILE: Type.String({ minLength: 1, default: 'data/lift.gateway.outbox.db', description: 'without REDIS_URL: the file usage events wait in until billing has them' }),
   ALLOWED_HOSTS: Type.String({ default: '', description: 'host names served, comma-separated, *.example.com allowed; empty = any' }),
+  INTERNAL_HOSTS: Type.String({
+    default: '',
+    description: 'names the platform\'s own processes call the gateway by (gateway in Compose), served as well when ALLOWED_HOSTS is set',
+  }),
   FORCE_HTTPS: Type.Boolean({ default: false, description: 'redirect plain-HTTP requests (as seen through trusted proxies) to HTTPS' }),
   // The gateway is the edge: by default no one in front of it is believed about the client's address.
   TRUSTED_PROXIES: Type.String({ default: '', description: 'load balancers in front of the gateway whose X-Forwarded-For is believed' }),

@@ -4,6 +4,12 @@ import { InvalidInputError } from '@lift/kit';
 export interface HardeningOptions {
   /** Host names the gateway answers for (ALLOWED_HOSTS); empty = any. */
   readonly allowedHosts: readonly string[];
+  /**
+   * Names the platform's own processes use for the gateway (INTERNAL_HOSTS: auth's revocation
+   * fallback, modules beside it), served too when allowedHosts restricts: a public Host check
+   * must not cut the platform off from itself.
+   */
+  readonly internalHosts?: readonly string[];
   /** Redirect plain-HTTP requests to HTTPS (FORCE_HTTPS), as seen through X-Forwarded-Proto from trusted proxies. */
   readonly forceHttps: boolean;
 }
@@ -16,14 +22,20 @@ const securityHeaders: Record<string, string> = {
   'cross-origin-opener-policy': 'same-origin',
 };
 
+/** A comma-separated setting as a list of host names. */
+export function hostList(setting: string): string[] {
+  return setting.split(',').map((host) => host.trim()).filter((host) => host !== '');
+}
+
 /**
  * The seed's TrustedHostMiddleware and HTTPSRedirectMiddleware, done at the edge: a request for
  * an unknown Host is a 400 (it would otherwise let anyone point a domain at the platform and have
- * links and redirects built for it) — the gateway's own probes excepted; with FORCE_HTTPS a plain-HTTP request is redirected (308, so
- * the method and body survive) — probes excepted, since orchestrators call them over plain HTTP.
+ * links and redirects built for it) — the gateway's own probes and its internal names excepted;
+ * with FORCE_HTTPS a plain-HTTP request is redirected (308, so the method and body survive) —
+ * probes excepted, since orchestrators call them over plain HTTP.
  */
 export function installHardening(app: FastifyInstance, options: HardeningOptions): void {
-  const allowed = options.allowedHosts.map((host) => host.toLowerCase());
+  const allowed = options.allowedHosts.length === 0 ? [] : [...options.allowedHosts, ...(options.internalHosts ?? [])].map((host) => host.toLowerCase());
   const hostAllowed = (host: string) => allowed.some((pattern) => (pattern.startsWith('*.') ? host.endsWith(pattern.slice(1)) : host === pattern));
   const hostOf = (request: FastifyRequest) => (request.headers.host ?? '').toLowerCase().replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
   // The gateway's own probes answer whatever the Host: a container healthcheck asks

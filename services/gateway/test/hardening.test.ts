@@ -27,6 +27,18 @@ describe('hardening at the edge', () => {
     }
   });
 
+  // Regression: with ALLOWED_HOSTS set to the public names, auth's revocation fallback and modules
+  // beside the gateway (Host: gateway:8000) were refused with 400.
+  it('serves its internal names too when ALLOWED_HOSTS restricts, and only then', async () => {
+    const restricted = await buildGateway({ ALLOWED_HOSTS: 'api.lift.example', INTERNAL_HOSTS: 'gateway' });
+    expect((await restricted.inject({ method: 'GET', url: '/openapi.json', headers: { host: 'gateway:8000' } })).statusCode).toBe(200);
+    expect((await restricted.inject({ method: 'GET', url: '/openapi.json', headers: { host: 'evil.example' } })).statusCode).toBe(400);
+    const withoutInternal = await buildGateway({ ALLOWED_HOSTS: 'api.lift.example' });
+    expect((await withoutInternal.inject({ method: 'GET', url: '/openapi.json', headers: { host: 'gateway:8000' } })).statusCode).toBe(400);
+    const open = await buildGateway({ INTERNAL_HOSTS: 'gateway' });
+    expect((await open.inject({ method: 'GET', url: '/openapi.json', headers: { host: 'anything.example' } })).statusCode).toBe(200);
+  });
+
   it('redirects plain HTTP to HTTPS with 308 when forced, except the probes, and trusts the proxy\'s word only from trusted proxies', async () => {
     const gateway = await buildGateway({ FORCE_HTTPS: 'true', TRUSTED_PROXIES: '10.0.0.0/8' });
     const plain = await gateway.inject({ method: 'POST', url: '/auth/v1/login?x=1', headers: { host: 'api.lift.example' }, payload: {} });

@@ -1,4 +1,4 @@
-import { copyFileSync, chmodSync, constants, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, chmodSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDevelopmentAdmin } from './development-admin.js';
 import { privateDirectoryMode } from './run-files.js';
@@ -36,6 +36,9 @@ export function setupCommand(root: string, home: string): number {
   const outcome = prepareDevelopmentHome(root, home, process.env);
   const say = (line: string): void => void process.stdout.write(`lift: ${line}\n`);
   say(outcome.envFileCreated ? `created ${outcome.envFile} from .env.example (mode 0600)` : `kept the existing ${outcome.envFile}`);
+  // An existing file is the user's: named and explained, as the services do at every start, not changed.
+  const mode = statSync(outcome.envFile).mode & 0o777;
+  if ((mode & 0o077) !== 0) say(`warning: ${outcome.envFile} holds secrets but other users may open it (mode 0${mode.toString(8)}); make it private with: chmod 600 ${outcome.envFile}`);
   say(`data directory: ${join(home, 'data')}`);
   if (outcome.adminEmail) say(`platform admin: ${outcome.adminEmail} (its password is LIFT_ADMIN_PASSWORD in ${outcome.envFile})`);
   else say('NODE_ENV is production: no development admin or secrets were generated; set LIFT_ADMIN_EMAIL, LIFT_ADMIN_PASSWORD and SERVICE_CLIENT_SECRETS yourself');

@@ -1,4 +1,5 @@
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseEnv } from 'node:util';
@@ -31,6 +32,18 @@ describe('lift setup (prepareDevelopmentHome)', () => {
     expect(afterFirst.startsWith('LOG_LEVEL=debug\nLIFT_ADMIN_EMAIL=ops@example.com\nLIFT_ADMIN_PASSWORD=mine-and-long-enough\n')).toBe(true);
     prepareDevelopmentHome(root, home, {});
     expect(readFileSync(join(home, '.env.local'), 'utf8')).toBe(afterFirst);
+  });
+
+  // Regression: an existing .env.local other users could read was kept without a word.
+  it('warns, naming the fix, when an existing .env.local is open to other users, and leaves its mode to the user', () => {
+    const home = scratch('lift-setup-');
+    // Complete (nothing left to add, which would make it private), then opened up.
+    prepareDevelopmentHome(root, home, {});
+    chmodSync(join(home, '.env.local'), 0o644);
+    const run = spawnSync(process.execPath, [join(root, 'cli/bin/lift.js'), 'setup'], { env: { ...process.env, LIFT_HOME: home, NODE_ENV: 'development' }, encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain(`warning: ${join(home, '.env.local')} holds secrets but other users may open it (mode 0644); make it private with: chmod 600`);
+    expect(statSync(join(home, '.env.local')).mode & 0o777).toBe(0o644);
   });
 
   it('generates no development admin for a production home', () => {

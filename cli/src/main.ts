@@ -45,6 +45,7 @@ memory 8003, observability 8004, registry 8005). LIFT_HOME: where .env.local and
   seed             demo data through the running gateway: an organisation with an owner and a
                    member, the template module, memories and usage; running it again changes nothing
       --gateway URL  where the gateway answers (default http://127.0.0.1:8000)
+      --allow-remote seed a gateway that is not on this machine (refused otherwise)
   backup           a consistent copy of every service's data while the platform runs (SQLite
                    online backup, or pg_dump of the services' schemas), with a manifest
       --to DIR       a new or empty directory (default: backups/lift-<UTC time> in LIFT_HOME)
@@ -75,6 +76,7 @@ async function main(argv: readonly string[]): Promise<number> {
       since: { type: 'string' },
       limit: { type: 'string', default: '100' },
       gateway: { type: 'string', default: 'http://127.0.0.1:8000' },
+      'allow-remote': { type: 'boolean', default: false },
       to: { type: 'string' },
       force: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -102,7 +104,7 @@ async function main(argv: readonly string[]): Promise<number> {
     case 'setup':
       return setupCommand(root, home);
     case 'seed':
-      return seedCommand({ root, home, gatewayUrl: values.gateway, env: process.env });
+      return seedCommand({ root, home, gatewayUrl: values.gateway, allowRemote: values['allow-remote'], env: process.env });
     case 'backup':
       return backupCommand({ root, home, env: process.env, ...(values.to ? { to: values.to } : {}) });
     case 'restore':

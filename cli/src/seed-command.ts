@@ -10,7 +10,20 @@ export interface SeedOptions {
   readonly root: string;
   readonly home: string;
   readonly gatewayUrl: string;
+  /** A gateway on another machine may be a production one: seeding it must be asked for. */
+  readonly allowRemote?: boolean;
   readonly env: NodeJS.ProcessEnv;
+}
+
+/** Whether a URL names this machine (loopback), where a development platform runs. */
+function isLoopbackUrl(url: string): boolean {
+  let host: string;
+  try {
+    host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+  } catch {
+    return false;
+  }
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
 const say = (line: string): void => void process.stdout.write(`lift: ${line}\n`);
@@ -24,6 +37,8 @@ export async function seedCommand(options: SeedOptions): Promise<number> {
   const envFile = join(options.home, '.env.local');
   const settings = { ...(existsSync(envFile) ? parseEnv(readFileSync(envFile, 'utf8')) : {}), ...options.env };
   if (settings.NODE_ENV === 'production') return refuse('NODE_ENV is production: demo accounts do not belong in a production installation');
+  // The local NODE_ENV says nothing about a gateway elsewhere, which may well be production's.
+  if (!options.allowRemote && !isLoopbackUrl(options.gatewayUrl)) return refuse(`${options.gatewayUrl} is not on this machine, and demo accounts do not belong in a shared installation; add --allow-remote if it really is a development one`);
   if (!settings.LIFT_ADMIN_EMAIL || !settings.LIFT_ADMIN_PASSWORD) return refuse(`LIFT_ADMIN_EMAIL and LIFT_ADMIN_PASSWORD are not set (environment or ${envFile}); run "lift setup" first`);
   try {
     await seed(options, settings as Record<string, string>, envFile);

@@ -36,6 +36,21 @@ describe('lift seed refuses, saying why', () => {
     expect(result).toEqual({ code: 1, stderr: 'lift: NODE_ENV is production: demo accounts do not belong in a production installation\n' });
   });
 
+  // Regression: the production guard read the local settings only, so a laptop could seed a
+  // production gateway named with --gateway.
+  it('for a gateway on another machine, unless asked with --allow-remote', async () => {
+    const home = homeWith('LIFT_ADMIN_EMAIL=a@example.com\nLIFT_ADMIN_PASSWORD=long-enough-password\n');
+    for (const gatewayUrl of ['https://lift.example.com', 'http://10.0.0.5:8000', 'http://127.0.0.1.nip.io:8000']) {
+      const result = await errorsOf(() => seedCommand({ root, home, gatewayUrl, env: {} }));
+      expect(result.code, gatewayUrl).toBe(1);
+      expect(result.stderr).toContain('is not on this machine');
+    }
+    const allowed = await errorsOf(() => seedCommand({ root, home, gatewayUrl: 'http://127.0.0.1:9', allowRemote: false, env: {} }));
+    expect(allowed.stderr).not.toContain('is not on this machine');
+    const asked = await errorsOf(() => seedCommand({ root, home, gatewayUrl: 'http://0.0.0.0:9', allowRemote: true, env: {} }));
+    expect(asked.stderr).not.toContain('is not on this machine');
+  });
+
   it('without a platform admin to act as', async () => {
     const home = homeWith('LOG_LEVEL=info\n');
     const result = await errorsOf(() => seedCommand({ root, home, gatewayUrl: 'http://127.0.0.1:9', env: {} }));

@@ -39,11 +39,30 @@ export interface ComposeProject {
   remove(): void;
 }
 
+export interface PortMapping {
+  readonly host_ip?: string;
+  readonly published?: number | string;
+  readonly target: number;
+}
+
+/**
+ * docker-compose 1.29 writes a port with a host address in the short form
+ * (`127.0.0.1:8001:8001/tcp`) and one without as a mapping: both as a mapping here.
+ */
+function portMapping(port: PortMapping | string): PortMapping {
+  if (typeof port !== 'string') return port;
+  const parts = port.replace(/\/(tcp|udp)$/, '').split(':');
+  const target = Number(parts.pop());
+  const published = parts.pop();
+  const hostIp = parts.join(':');
+  return { target, ...(published ? { published: Number(published) } : {}), ...(hostIp ? { host_ip: hostIp } : {}) };
+}
+
 export interface ComposeService {
   readonly image?: string;
   readonly build?: { context: string; target?: string; dockerfile?: string };
   readonly environment?: Record<string, string | null>;
-  readonly ports?: readonly { published?: number | string; target: number }[];
+  readonly ports?: readonly PortMapping[];
   readonly expose?: readonly (string | number)[];
   readonly healthcheck?: { test: readonly string[] | string };
   readonly depends_on?: Record<string, { condition: string }>;
@@ -89,7 +108,11 @@ export function composeProject(options: { withEnv?: boolean; withSecrets?: boole
     resolved(files, env) {
       const result = compose(files, ['config'], env);
       if (result.status !== 0) throw new Error(`docker-compose config failed for ${files.join(', ')}: ${result.stderr}`);
-      return parse(result.stdout) as ComposeConfig;
+      const config = parse(result.stdout) as ComposeConfig;
+      for (const service of Object.values(config.services)) {
+        if (service.ports) (service as { ports: PortMapping[] }).ports = (service.ports as (PortMapping | string)[]).map(portMapping);
+      }
+      return config;
     },
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };

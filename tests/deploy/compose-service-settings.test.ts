@@ -64,11 +64,26 @@ describe.skipIf(skip)('every service\'s settings agree across the compose files 
       }
     });
 
-    it('trusts X-Forwarded-For only from its own network', () => {
+    // Regression: the local files trusted the whole subnet, which holds the network's gateway
+    // address that connections to published ports come from (Docker's proxy).
+    it('has the services believe X-Forwarded-For only from the gateway, or from a network with no published port', () => {
       const subnets = Object.values(config.networks ?? {}).flatMap((network) => (network.ipam?.config ?? []).map((entry) => entry.subnet));
-      for (const { name } of seedServices) {
+      const gatewayNetworks = (config.services.gateway?.networks ?? {}) as Record<string, { ipv4_address?: string } | null>;
+      const gatewayAddress = Object.values(gatewayNetworks).find((network) => network?.ipv4_address)?.ipv4_address;
+      for (const { name } of seedServices.filter((service) => service.name !== 'gateway')) {
         const trusted = config.services[name]?.environment?.TRUSTED_PROXIES;
-        if (trusted) expect(subnets, `${name}: TRUSTED_PROXIES=${trusted}`).toContain(trusted);
+        if (gatewayAddress) {
+          expect(trusted, name).toBe(`${gatewayAddress}/32`);
+        } else {
+          expect(subnets, `${name}: TRUSTED_PROXIES=${trusted}`).toContain(trusted);
+          expect(config.services[name]?.ports ?? [], `${name} publishes a port beside a whole-subnet trust`).toEqual([]);
+        }
+      }
+    });
+
+    it('publishes the services behind the gateway on the host\'s loopback only', () => {
+      for (const { name } of seedServices.filter((service) => service.name !== 'gateway')) {
+        for (const port of config.services[name]?.ports ?? []) expect((port as { host_ip?: string }).host_ip, name).toBe('127.0.0.1');
       }
     });
   });

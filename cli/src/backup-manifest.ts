@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, createReadStream, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { hashWhileReading, openBackupFile } from './backup-file-reading.js';
 
 export const manifestFileName = 'manifest.json';
 export const backupFormat = 'lift-backup/1';
@@ -31,6 +32,20 @@ export async function sha256Of(file: string): Promise<string> {
   return hash.digest('hex');
 }
 
+/** A backup file's SHA-256, read through one descriptor of a regular file (no link, pipe or device). */
+function checksumOf(file: string): string {
+  try {
+    const descriptor = openBackupFile(file, file);
+    try {
+      return hashWhileReading(descriptor);
+    } finally {
+      closeSync(descriptor);
+    }
+  } catch (error) {
+    throw new BackupManifestError((error as Error).message, { cause: error });
+  }
+}
+
 export function writeManifest(directory: string, manifest: BackupManifest): void {
   writeFileSync(join(directory, manifestFileName), `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600 });
 }
@@ -47,9 +62,7 @@ export async function readVerifiedManifest(directory: string): Promise<BackupMan
   for (const file of manifest.files) {
     // Names come from a file anyone could edit: only plain names inside the backup directory.
     if (!/^[A-Za-z0-9_.-]+$/.test(file.name) || file.name.startsWith('.')) throw new BackupManifestError(`the manifest names a file ${JSON.stringify(file.name)} that is no plain file name`);
-    const actual = await sha256Of(join(directory, file.name)).catch((error: unknown) => {
-      throw new BackupManifestError(`${file.name} is missing from ${directory} (${(error as Error).message})`, { cause: error });
-    });
+    const actual = checksumOf(join(directory, file.name));
     if (actual !== file.sha256) throw new BackupManifestError(`${file.name} does not match its checksum in the manifest: the backup is damaged`);
   }
   return manifest;

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { chmodSync, closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { copyBackupFile } from './backup-file-reading.js';
 import { redactedUrl } from './database-settings.js';
 
 /**
@@ -72,14 +73,18 @@ export async function dumpSchemas(url: string, schemas: readonly string[], file:
  * later migrations added, which the dump's migration table would not know) and replays the SQL;
  * an error stops it and rolls everything back.
  */
-export async function restoreSchemas(url: string, schemas: readonly string[], file: string): Promise<void> {
+export async function restoreSchemas(url: string, schemas: readonly string[], file: string, sha256: string): Promise<void> {
   const connection = toolConnection(url);
   const workspace = mkdtempSync(join(tmpdir(), 'lift-restore-'));
   try {
+    // pg_restore reads a private copy, checked as copied: the backup's file cannot change (or turn
+    // into a link) between the checksum and the replay.
+    const copy = join(workspace, 'backup.dump');
+    if (copyBackupFile(file, file, copy) !== sha256) throw new PostgresToolError(`${file} does not match its checksum in the manifest: the backup is damaged; nothing was changed`);
     const script = join(workspace, 'restore.sql');
     // The SQL holds every row of the dump: only we may read it (mkdtemp makes the directory 0700).
     closeSync(openSync(script, 'wx', 0o600));
-    await runTool('pg_restore', ['--no-owner', '--no-privileges', `--file=${script}`, file], connection.env).catch((error: unknown) => {
+    await runTool('pg_restore', ['--no-owner', '--no-privileges', `--file=${script}`, copy], connection.env).catch((error: unknown) => {
       throw new PostgresToolError(`${file} cannot be read to the end, so nothing was changed: ${(error as Error).message}`, { cause: error });
     });
     const drops = schemas.map((schema) => `drop schema if exists "${schema.replace(/"/g, '""')}" cascade;`).join(' ');

@@ -4,7 +4,8 @@ import { databaseSettings, DatabaseSettingsError, existingSqliteFiles, pathInHom
 import { otherSessions, PostgresToolError, restoreSchemas } from './postgres-backup.js';
 import { planRestore, RestoreRefused, type RestorePlan } from './restore-plan.js';
 import { runFilesFor, runningSupervisorPid } from './run-files.js';
-import { moveSqliteFileAside, openSqliteFiles, restoreSqliteFile } from './sqlite-backup.js';
+import { removeStaged, stageFiles, StagingError, swapIn, type StagedFile } from './restore-staging.js';
+import { openSqliteFiles } from './sqlite-backup.js';
 
 export interface RestoreOptions {
   readonly home: string;
@@ -33,17 +34,26 @@ export async function restoreCommand(options: RestoreOptions): Promise<number> {
     }
     const plan = await planRestore(directory, manifest, settings);
     if (!options.force) await refuseWhileRunning(options.home, settings);
+    const staged = await stageFiles(plan.sqlite).catch((error: unknown) => {
+      throw new RestoreRefused(`${(error as Error).message}; nothing was restored`, { cause: error });
+    });
     say(`restoring the backup of ${manifest.startedAt} (${manifest.backend}, ${manifest.files.length} file(s)) into ${redactedUrl(settings.url)}`);
-    if (settings.backend === 'postgres') await restorePostgres(plan, settings.url);
-    restoreSqlite(plan, options.home, settings);
+    try {
+      // The SQLite files are staged and checked already: the PostgreSQL commit is the last step
+      // that can fail for a reason of the backup's; after it come only renames.
+      if (settings.backend === 'postgres') await restorePostgres(plan, settings.url);
+      putStagedFilesInPlace(staged, options.home, settings);
+    } catch (error) {
+      removeStaged(staged);
+      throw error;
+    }
     say('restored; start the platform again ("lift up" or scripts/start-services.sh)');
     return 0;
   } catch (error) {
-    if (error instanceof RestoreRefused || error instanceof BackupManifestError || error instanceof PostgresToolError || error instanceof DatabaseSettingsError) {
-      process.stderr.write(`lift: restore: ${error.message}\n`);
-      return 1;
-    }
-    throw error;
+    const refusal = error instanceof RestoreRefused || error instanceof BackupManifestError || error instanceof PostgresToolError || error instanceof DatabaseSettingsError || error instanceof StagingError;
+    // One line, never a stack trace: the message says what happened and what was left.
+    process.stderr.write(`lift: restore: ${refusal ? '' : 'failed: '}${(error as Error).message}\n`);
+    return 1;
   }
 }
 
@@ -62,28 +72,27 @@ async function refuseWhileRunning(home: string, settings: DatabaseSettings): Pro
 
 async function restorePostgres(plan: RestorePlan, url: string): Promise<void> {
   for (const dump of plan.dumps) {
-    await restoreSchemas(url, dump.schemas, dump.source);
+    await restoreSchemas(url, dump.schemas, dump.source, dump.sha256);
     say(`replaced schemas ${dump.schemas.join(', ')} with the dump's`);
   }
 }
 
-/** Existing database files go aside first, so the installation holds exactly the backup's files afterwards. */
-function restoreSqlite(plan: RestorePlan, home: string, settings: DatabaseSettings): void {
+/**
+ * The current database files go aside and the staged ones are renamed in, so the installation
+ * holds exactly the backup's files afterwards; a failure in between undoes the moves.
+ */
+function putStagedFilesInPlace(staged: readonly StagedFile[], home: string, settings: DatabaseSettings): void {
   const current = existingSqliteFiles(settings);
-  if (current.length > 0) {
-    const aside = join(home, 'data', `pre-restore-${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`);
-    // Two files of one name (an outbox in data/, a copy of it beside a moved database) must not
-    // land on each other: the second goes into a subdirectory named after where it was.
-    const names = new Set<string>();
-    for (const file of current) {
-      const taken = names.has(basename(file));
-      names.add(basename(file));
-      moveSqliteFileAside(file, taken ? join(aside, pathInHome(home, dirname(file)).replace(/[\\/]+/g, '_')) : aside);
-    }
-    say(`moved the current ${current.map((file) => pathInHome(home, file)).join(', ')} to ${pathInHome(home, aside)} (delete it once the restore is checked)`);
-  }
-  for (const { source, target } of plan.sqlite) {
-    restoreSqliteFile(source, target);
-    say(`restored ${pathInHome(home, target)}`);
-  }
+  const aside = join(home, 'data', `pre-restore-${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`);
+  // Two files of one name (an outbox in data/, a copy of it beside a moved database) must not
+  // land on each other: the second goes into a subdirectory named after where it was.
+  const names = new Set<string>();
+  const moves = current.map((file) => {
+    const taken = names.has(basename(file));
+    names.add(basename(file));
+    return { file, directory: taken ? join(aside, pathInHome(home, dirname(file)).replace(/[\\/]+/g, '_')) : aside };
+  });
+  swapIn(staged, moves);
+  if (current.length > 0) say(`moved the current ${current.map((file) => pathInHome(home, file)).join(', ')} to ${pathInHome(home, aside)} (delete it once the restore is checked)`);
+  for (const { target } of staged) say(`restored ${pathInHome(home, target)}`);
 }

@@ -2,15 +2,14 @@ import { join } from 'node:path';
 import type { BackupManifest } from './backup-manifest.js';
 import { installationFiles, type DatabaseSettings } from './database-settings.js';
 import { schemasInDump } from './postgres-dump-contents.js';
-import { sqliteCheckFailure } from './sqlite-backup.js';
 
 export class RestoreRefused extends Error {}
 
 /** What a restore does, decided and checked in full before it changes anything. */
 export interface RestorePlan {
   /** Backup file → where the current settings keep it. */
-  readonly sqlite: readonly { readonly source: string; readonly target: string }[];
-  readonly dumps: readonly { readonly source: string; readonly schemas: readonly string[] }[];
+  readonly sqlite: readonly { readonly source: string; readonly target: string; readonly sha256: string }[];
+  readonly dumps: readonly { readonly source: string; readonly schemas: readonly string[]; readonly sha256: string }[];
 }
 
 /**
@@ -22,22 +21,20 @@ export interface RestorePlan {
  */
 export async function planRestore(directory: string, manifest: BackupManifest, settings: DatabaseSettings): Promise<RestorePlan> {
   const targets = installationFiles(settings);
-  const sqlite: { source: string; target: string }[] = [];
-  const dumps: { source: string; schemas: readonly string[] }[] = [];
+  const sqlite: { source: string; target: string; sha256: string }[] = [];
+  const dumps: { source: string; schemas: readonly string[]; sha256: string }[] = [];
   const strangers: string[] = [];
   for (const file of manifest.files) {
     const target = file.kind === 'sqlite' ? targets.get(file.name) : undefined;
-    if (target !== undefined) sqlite.push({ source: join(directory, file.name), target });
-    else if (file.kind === 'pg_dump' && settings.backend === 'postgres') dumps.push({ source: join(directory, file.name), schemas: file.schemas });
+    if (target !== undefined) sqlite.push({ source: join(directory, file.name), target, sha256: file.sha256 });
+    else if (file.kind === 'pg_dump' && settings.backend === 'postgres') dumps.push({ source: join(directory, file.name), schemas: file.schemas, sha256: file.sha256 });
     else strangers.push(file.name);
   }
   if (strangers.length > 0) {
     throw new RestoreRefused(`the manifest lists ${strangers.join(', ')}, which ${strangers.length === 1 ? 'is' : 'are'} no file of this installation (${[...targets.keys()].join(', ')}${settings.backend === 'postgres' ? ', a pg_dump' : ''}); nothing was restored`);
   }
-  for (const { source } of sqlite) {
-    const failure = await sqliteCheckFailure(source);
-    if (failure !== undefined) throw new RestoreRefused(`${source} is no sound SQLite database (${failure}); nothing was restored`);
-  }
+  // lift backup writes one dump, so one psql transaction replaces every schema.
+  if (dumps.length > 1) throw new RestoreRefused(`the manifest lists ${dumps.length} dumps; a backup made by "lift backup" has one; nothing was restored`);
   if (settings.backend === 'postgres') {
     for (const dump of dumps) await checkDumpSchemas(dump.source, dump.schemas, settings.schemas);
   }

@@ -1,7 +1,7 @@
 import { basename, dirname, join, resolve } from 'node:path';
 import { BackupManifestError, readVerifiedManifest } from './backup-manifest.js';
 import { databaseSettings, DatabaseSettingsError, existingSqliteFiles, pathInHome, redactedUrl, type DatabaseSettings } from './database-settings.js';
-import { otherSessions, PostgresToolError, restoreSchemas } from './postgres-backup.js';
+import { dependentsOutside, otherSessions, PostgresToolError, restoreSchemas } from './postgres-backup.js';
 import { planRestore, RestoreRefused, type RestorePlan } from './restore-plan.js';
 import { runFilesFor, runningSupervisorPid } from './run-files.js';
 import { removeStaged, stageFiles, StagingError, swapIn, type StagedFile } from './restore-staging.js';
@@ -41,7 +41,7 @@ export async function restoreCommand(options: RestoreOptions): Promise<number> {
     try {
       // The SQLite files are staged and checked already: the PostgreSQL commit is the last step
       // that can fail for a reason of the backup's; after it come only renames.
-      if (settings.backend === 'postgres') await restorePostgres(plan, settings.url);
+      if (settings.backend === 'postgres') await restorePostgres(plan, settings.url, options.force);
       putStagedFilesInPlace(staged, options.home, settings);
     } catch (error) {
       removeStaged(staged);
@@ -70,7 +70,13 @@ async function refuseWhileRunning(home: string, settings: DatabaseSettings): Pro
   }
 }
 
-async function restorePostgres(plan: RestorePlan, url: string): Promise<void> {
+async function restorePostgres(plan: RestorePlan, url: string, force: boolean): Promise<void> {
+  // drop schema … cascade would also drop what other schemas built on these: refuse, or say so.
+  const dependents = await dependentsOutside(url, plan.dumps.flatMap((dump) => dump.schemas));
+  if (dependents.length > 0 && !force) {
+    throw new RestoreRefused(`objects outside the restored schemas depend on them and would be dropped with them: ${dependents.join('; ')}; remove them first, or pass --force to drop them; nothing was restored`);
+  }
+  if (dependents.length > 0) say(`--force: dropping as well what depends on the restored schemas: ${dependents.join('; ')}`);
   for (const dump of plan.dumps) {
     await restoreSchemas(url, dump.schemas, dump.source, dump.sha256);
     say(`replaced schemas ${dump.schemas.join(', ')} with the dump's`);

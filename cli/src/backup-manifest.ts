@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, createReadStream, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hashWhileReading, openBackupFile } from './backup-file-reading.js';
+import { manifestSignature, signatureAlgorithm, verifyManifestSignature } from './backup-signature.js';
 
 export const manifestFileName = 'manifest.json';
 export const backupFormat = 'lift-backup/1';
@@ -22,6 +23,8 @@ export interface BackupManifest {
   readonly database: string;
   readonly liftVersion: string;
   readonly files: readonly BackupFile[];
+  /** HMAC-SHA256 of the rest with LIFT_BACKUP_KEY; absent in an unsigned backup. */
+  readonly signature?: { readonly algorithm: typeof signatureAlgorithm; readonly value: string };
 }
 
 export class BackupManifestError extends Error {}
@@ -46,18 +49,24 @@ function checksumOf(file: string): string {
   }
 }
 
-export function writeManifest(directory: string, manifest: BackupManifest): void {
-  writeFileSync(join(directory, manifestFileName), `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600 });
+/** Writes manifest.json, signed when there is a key. */
+export function writeManifest(directory: string, manifest: BackupManifest, key: string | undefined): void {
+  const signed = key === undefined ? manifest : { ...manifest, signature: { algorithm: signatureAlgorithm, value: manifestSignature({ ...manifest }, key) } };
+  writeFileSync(join(directory, manifestFileName), `${JSON.stringify(signed, null, 2)}\n`, { mode: 0o600 });
 }
 
-/** Reads the manifest and checks every file against its checksum before anything is restored. */
-export async function readVerifiedManifest(directory: string): Promise<BackupManifest> {
+/**
+ * Reads the manifest, checks its signature before anything else of it is used (unless the caller
+ * trusts unsigned backups), then every file against its checksum, before anything is restored.
+ */
+export async function readVerifiedManifest(directory: string, key: string | undefined, trustUnsigned: boolean): Promise<BackupManifest> {
   let manifest: BackupManifest;
   try {
     manifest = JSON.parse(readFileSync(join(directory, manifestFileName), 'utf8')) as BackupManifest;
   } catch (error) {
     throw new BackupManifestError(`${join(directory, manifestFileName)} cannot be read (${(error as Error).message}); is ${directory} a backup made by "lift backup"?`, { cause: error });
   }
+  if (!trustUnsigned) verifyManifestSignature(manifest, key);
   if (manifest.format !== backupFormat) throw new BackupManifestError(`${directory} is format ${JSON.stringify(manifest.format)}; this lift restores ${backupFormat}`);
   for (const file of manifest.files) {
     // Names come from a file anyone could edit: only plain names inside the backup directory.

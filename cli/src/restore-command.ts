@@ -1,5 +1,6 @@
 import { basename, dirname, join, resolve } from 'node:path';
 import { BackupManifestError, readVerifiedManifest } from './backup-manifest.js';
+import { BackupSignatureError, usableBackupKey } from './backup-signature.js';
 import { databaseSettings, DatabaseSettingsError, existingSqliteFiles, pathInHome, redactedUrl, type DatabaseSettings } from './database-settings.js';
 import { dependentsOutside, otherSessions, PostgresToolError, restoreSchemas } from './postgres-backup.js';
 import { planRestore, RestoreRefused, type RestorePlan } from './restore-plan.js';
@@ -12,6 +13,8 @@ export interface RestoreOptions {
   readonly from: string;
   /** Restore although the checks say the platform may be running. */
   readonly force: boolean;
+  /** Restore a backup whose signature is missing or cannot be checked (from before signing, or another installation). */
+  readonly trustUnsigned: boolean;
   readonly env: NodeJS.ProcessEnv;
 }
 
@@ -27,8 +30,9 @@ const say = (line: string): void => void process.stdout.write(`lift: ${line}\n`)
 export async function restoreCommand(options: RestoreOptions): Promise<number> {
   try {
     const directory = resolve(options.from);
-    const manifest = await readVerifiedManifest(directory);
     const settings = await databaseSettings(options.home, options.env);
+    const manifest = await readVerifiedManifest(directory, usableBackupKey(settings.backupKey), options.trustUnsigned);
+    if (options.trustUnsigned) say('--trust-unsigned: the backup\'s signature was not checked; only its checksums and table of contents were');
     if (manifest.backend !== settings.backend) {
       throw new RestoreRefused(`the backup is of ${manifest.backend} (${manifest.database}), but DATABASE_URL now names ${settings.backend} (${redactedUrl(settings.url)}); set DATABASE_URL to a ${manifest.backend} database first`);
     }
@@ -50,7 +54,7 @@ export async function restoreCommand(options: RestoreOptions): Promise<number> {
     say('restored; start the platform again ("lift up" or scripts/start-services.sh)');
     return 0;
   } catch (error) {
-    const refusal = error instanceof RestoreRefused || error instanceof BackupManifestError || error instanceof PostgresToolError || error instanceof DatabaseSettingsError || error instanceof StagingError;
+    const refusal = error instanceof RestoreRefused || error instanceof BackupManifestError || error instanceof PostgresToolError || error instanceof DatabaseSettingsError || error instanceof StagingError || error instanceof BackupSignatureError;
     // One line, never a stack trace: the message says what happened and what was left.
     process.stderr.write(`lift: restore: ${refusal ? '' : 'failed: '}${(error as Error).message}\n`);
     return 1;

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, createReadStream, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hashWhileReading, openBackupFile } from './backup-file-reading.js';
+import { manifestProblem } from './backup-manifest-schema.js';
 import { manifestSignature, signatureAlgorithm, verifyManifestSignature } from './backup-signature.js';
 
 export const manifestFileName = 'manifest.json';
@@ -67,10 +68,13 @@ export async function readVerifiedManifest(directory: string, key: string | unde
     throw new BackupManifestError(`${join(directory, manifestFileName)} cannot be read (${(error as Error).message}); is ${directory} a backup made by "lift backup"?`, { cause: error });
   }
   if (!trustUnsigned) verifyManifestSignature(manifest, key);
+  const problem = manifestProblem(manifest);
+  if (problem !== undefined) throw new BackupManifestError(`${join(directory, manifestFileName)} is not a manifest of "lift backup": ${problem}; nothing was restored`);
   if (manifest.format !== backupFormat) throw new BackupManifestError(`${directory} is format ${JSON.stringify(manifest.format)}; this lift restores ${backupFormat}`);
+  const names = manifest.files.map((file) => file.name);
+  const twice = names.filter((name, index) => names.indexOf(name) !== index);
+  if (twice.length > 0) throw new BackupManifestError(`the manifest lists ${[...new Set(twice)].join(', ')} more than once; nothing was restored`);
   for (const file of manifest.files) {
-    // Names come from a file anyone could edit: only plain names inside the backup directory.
-    if (!/^[A-Za-z0-9_.-]+$/.test(file.name) || file.name.startsWith('.')) throw new BackupManifestError(`the manifest names a file ${JSON.stringify(file.name)} that is no plain file name`);
     const actual = checksumOf(join(directory, file.name));
     if (actual !== file.sha256) throw new BackupManifestError(`${file.name} does not match its checksum in the manifest: the backup is damaged`);
   }

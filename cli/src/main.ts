@@ -58,6 +58,8 @@ memory 8003, observability 8004, registry 8005). LIFT_HOME: where .env.local and
                      of other schemas that depend on the replaced ones
       --trust-unsigned  restore a backup that is unsigned or signed with another key (from before
                      signing, or another installation): only checksums and contents are checked
+      --partial      restore a SQLite backup that lacks some of the installation's databases,
+                     keeping those as they are
 `;
 
 // The repository root holds the services' code; the home (the root unless LIFT_HOME says
@@ -84,6 +86,7 @@ async function main(argv: readonly string[]): Promise<number> {
       to: { type: 'string' },
       force: { type: 'boolean', default: false },
       'trust-unsigned': { type: 'boolean', default: false },
+      partial: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -114,10 +117,10 @@ async function main(argv: readonly string[]): Promise<number> {
       return backupCommand({ root, home, env: process.env, ...(values.to ? { to: values.to } : {}) });
     case 'restore':
       if (rest.length !== 1) {
-        process.stderr.write('lift: usage: lift restore <backup directory> [--force] [--trust-unsigned]\n');
+        process.stderr.write('lift: usage: lift restore <backup directory> [--force] [--trust-unsigned] [--partial]\n');
         return 2;
       }
-      return restoreCommand({ home, from: rest[0] as string, force: values.force, trustUnsigned: values['trust-unsigned'], env: process.env });
+      return restoreCommand({ home, from: rest[0] as string, force: values.force, trustUnsigned: values['trust-unsigned'], partial: values.partial, env: process.env });
     default:
       process.stderr.write(`lift: unknown command "${command}"\n${usage}`);
       return 2;

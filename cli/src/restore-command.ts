@@ -15,6 +15,8 @@ export interface RestoreOptions {
   readonly force: boolean;
   /** Restore a backup whose signature is missing or cannot be checked (from before signing, or another installation). */
   readonly trustUnsigned: boolean;
+  /** Restore only the service databases the backup holds; the installation's others stay as they are. */
+  readonly partial: boolean;
   readonly env: NodeJS.ProcessEnv;
 }
 
@@ -36,7 +38,7 @@ export async function restoreCommand(options: RestoreOptions): Promise<number> {
     if (manifest.backend !== settings.backend) {
       throw new RestoreRefused(`the backup is of ${manifest.backend} (${manifest.database}), but DATABASE_URL now names ${settings.backend} (${redactedUrl(settings.url)}); set DATABASE_URL to a ${manifest.backend} database first`);
     }
-    const plan = await planRestore(directory, manifest, settings);
+    const plan = await planRestore(directory, manifest, settings, options.partial);
     if (!options.force) await refuseWhileRunning(options.home, settings);
     const staged = await stageFiles(plan.sqlite).catch((error: unknown) => {
       throw new RestoreRefused(`${(error as Error).message}; nothing was restored`, { cause: error });
@@ -46,7 +48,7 @@ export async function restoreCommand(options: RestoreOptions): Promise<number> {
       // The SQLite files are staged and checked already: the PostgreSQL commit is the last step
       // that can fail for a reason of the backup's; after it come only renames.
       if (settings.backend === 'postgres') await restorePostgres(plan, settings.url, options.force);
-      putStagedFilesInPlace(staged, options.home, settings);
+      putStagedFilesInPlace(staged, options.home, settings, options.partial);
     } catch (error) {
       removeStaged(staged);
       throw error;
@@ -89,10 +91,12 @@ async function restorePostgres(plan: RestorePlan, url: string, force: boolean): 
 
 /**
  * The current database files go aside and the staged ones are renamed in, so the installation
- * holds exactly the backup's files afterwards; a failure in between undoes the moves.
+ * holds exactly the backup's files afterwards (with --partial, only the files the backup replaces go
+ * aside); a failure in between undoes the moves.
  */
-function putStagedFilesInPlace(staged: readonly StagedFile[], home: string, settings: DatabaseSettings): void {
-  const current = existingSqliteFiles(settings);
+function putStagedFilesInPlace(staged: readonly StagedFile[], home: string, settings: DatabaseSettings, partial: boolean): void {
+  const replaced = new Set(staged.map(({ target }) => target));
+  const current = existingSqliteFiles(settings).filter((file) => !partial || replaced.has(file));
   const aside = join(home, 'data', `pre-restore-${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`);
   // Two files of one name (an outbox in data/, a copy of it beside a moved database) must not
   // land on each other: the second goes into a subdirectory named after where it was.

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BackupManifest } from './backup-manifest.js';
 import { installationFiles, type DatabaseSettings } from './database-settings.js';
@@ -19,7 +20,7 @@ export interface RestorePlan {
  * the outboxes), only SQLite databases go where SQLite databases are, and a dump may only replace
  * the services' own schemas.
  */
-export async function planRestore(directory: string, manifest: BackupManifest, settings: DatabaseSettings): Promise<RestorePlan> {
+export async function planRestore(directory: string, manifest: BackupManifest, settings: DatabaseSettings, partial: boolean): Promise<RestorePlan> {
   const targets = installationFiles(settings);
   const sqlite: { source: string; target: string; sha256: string }[] = [];
   const dumps: { source: string; schemas: readonly string[]; sha256: string }[] = [];
@@ -32,6 +33,11 @@ export async function planRestore(directory: string, manifest: BackupManifest, s
   }
   if (strangers.length > 0) {
     throw new RestoreRefused(`the manifest lists ${strangers.join(', ')}, which ${strangers.length === 1 ? 'is' : 'are'} no file of this installation (${[...targets.keys()].join(', ')}${settings.backend === 'postgres' ? ', a pg_dump' : ''}); nothing was restored`);
+  }
+  // A backup that leaves out a database the installation has would "restore" by moving it aside.
+  const missing = [...targets].filter(([name, file]) => /^lift\.[a-z]+\.db$/.test(name) && existsSync(file) && !manifest.files.some((entry) => entry.name === name)).map(([name]) => name);
+  if (missing.length > 0 && !partial) {
+    throw new RestoreRefused(`the backup holds no ${missing.join(', ')}, which this installation has; pass --partial to restore only the files it holds and keep the others; nothing was restored`);
   }
   // lift backup writes one dump, so one psql transaction replaces every schema.
   if (dumps.length > 1) throw new RestoreRefused(`the manifest lists ${dumps.length} dumps; a backup made by "lift backup" has one; nothing was restored`);

@@ -23,11 +23,12 @@ export interface RestoreOptions {
 const say = (line: string): void => void process.stdout.write(`lift: ${line}\n`);
 
 /**
- * `lift restore <DIR>`: puts a backup made by `lift backup` back, with the platform stopped.
- * SQLite: the installation's database files are moved to data/pre-restore-<time>/ and the
- * backup's copied in, where the current settings keep them. PostgreSQL: the services' schemas are
- * dropped and the dump replayed in one transaction. Every file is checked (checksum, SQLite's
- * quick_check, the dump's schemas) before anything changes.
+ * `lift restore <DIR>`: puts a backup made by `lift backup` back, with the platform stopped. The
+ * manifest's signature is checked first, then its shape and every file (regular file, checksum,
+ * one of the installation's, the dump's schemas and what depends on them). Every SQLite file is
+ * staged beside its target and checked as copied; then PostgreSQL's schemas are replaced in one
+ * transaction, and last the current files go to data/pre-restore-<time>/ and the staged ones are
+ * renamed in — undone on failure.
  */
 export async function restoreCommand(options: RestoreOptions): Promise<number> {
   try {
@@ -48,7 +49,12 @@ export async function restoreCommand(options: RestoreOptions): Promise<number> {
       // The SQLite files are staged and checked already: the PostgreSQL commit is the last step
       // that can fail for a reason of the backup's; after it come only renames.
       if (settings.backend === 'postgres') await restorePostgres(plan, settings.url, options.force);
-      putStagedFilesInPlace(staged, options.home, settings, options.partial);
+      try {
+        putStagedFilesInPlace(staged, options.home, settings, options.partial);
+      } catch (error) {
+        if (settings.backend !== 'postgres') throw error;
+        throw new StagingError(`${(error as Error).message}; the PostgreSQL schemas were already replaced with the dump's, the SQLite outboxes were not`, { cause: error });
+      }
     } catch (error) {
       removeStaged(staged);
       throw error;

@@ -102,7 +102,7 @@ export async function dumpSchemas(url: string, schemas: readonly string[], file:
  * later migrations added, which the dump's migration table would not know) and replays the SQL;
  * an error stops it and rolls everything back.
  */
-export async function restoreSchemas(url: string, schemas: readonly string[], file: string, sha256: string): Promise<void> {
+export async function restoreSchemas(url: string, schemas: readonly string[], file: string, sha256: string, checkCopy: (copy: string) => Promise<void>): Promise<void> {
   const connection = toolConnection(url);
   const workspace = mkdtempSync(join(tmpdir(), 'lift-restore-'));
   try {
@@ -110,6 +110,7 @@ export async function restoreSchemas(url: string, schemas: readonly string[], fi
     // into a link) between the checksum and the replay.
     const copy = join(workspace, 'backup.dump');
     if (copyBackupFile(file, file, copy) !== sha256) throw new PostgresToolError(`${file} does not match its checksum in the manifest: the backup is damaged; nothing was changed`);
+    await checkCopy(copy);
     const script = join(workspace, 'restore.sql');
     // The SQL holds every row of the dump: only we may read it (mkdtemp makes the directory 0700).
     closeSync(openSync(script, 'wx', 0o600));

@@ -3,7 +3,7 @@ import { BackupManifestError, readVerifiedManifest } from './backup-manifest.js'
 import { BackupSignatureError, usableBackupKey } from './backup-signature.js';
 import { databaseSettings, DatabaseSettingsError, existingSqliteFiles, pathInHome, redactedUrl, type DatabaseSettings } from './database-settings.js';
 import { dependentsOutside, otherSessions, PostgresToolError, restoreSchemas } from './postgres-backup.js';
-import { planRestore, RestoreRefused, type RestorePlan } from './restore-plan.js';
+import { checkDumpSchemas, planRestore, RestoreRefused, type RestorePlan } from './restore-plan.js';
 import { runFilesFor, runningSupervisorPid } from './run-files.js';
 import { removeStaged, stageFiles, StagingError, swapIn, type StagedFile } from './restore-staging.js';
 import { openSqliteFiles } from './sqlite-backup.js';
@@ -48,7 +48,7 @@ export async function restoreCommand(options: RestoreOptions): Promise<number> {
     try {
       // The SQLite files are staged and checked already: the PostgreSQL commit is the last step
       // that can fail for a reason of the backup's; after it come only renames.
-      if (settings.backend === 'postgres') await restorePostgres(plan, settings.url, options.force);
+      if (settings.backend === 'postgres') await restorePostgres(plan, settings.url, settings.schemas, options.force);
       try {
         putStagedFilesInPlace(staged, options.home, settings, options.partial);
       } catch (error) {
@@ -82,7 +82,7 @@ async function refuseWhileRunning(home: string, settings: DatabaseSettings): Pro
   }
 }
 
-async function restorePostgres(plan: RestorePlan, url: string, force: boolean): Promise<void> {
+async function restorePostgres(plan: RestorePlan, url: string, allowed: readonly string[], force: boolean): Promise<void> {
   // drop schema … cascade would also drop what other schemas built on these: refuse, or say so.
   const dependents = await dependentsOutside(url, plan.dumps.flatMap((dump) => dump.schemas));
   if (dependents.length > 0 && !force) {
@@ -90,7 +90,8 @@ async function restorePostgres(plan: RestorePlan, url: string, force: boolean): 
   }
   if (dependents.length > 0) say(`--force: dropping as well what depends on the restored schemas: ${dependents.join('; ')}`);
   for (const dump of plan.dumps) {
-    await restoreSchemas(url, dump.schemas, dump.source, dump.sha256);
+    // The table of contents is checked again on the copy that is replayed, not only on the backup's file.
+    await restoreSchemas(url, dump.schemas, dump.source, dump.sha256, (copy) => checkDumpSchemas(copy, dump.schemas, allowed, dump.source));
     say(`replaced schemas ${dump.schemas.join(', ')} with the dump's`);
   }
 }

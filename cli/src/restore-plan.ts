@@ -47,13 +47,16 @@ export async function planRestore(directory: string, manifest: BackupManifest, s
   return { sqlite, dumps };
 }
 
-/** The dump may drop and fill the services' schemas only, by its manifest entry and by its own table of contents. */
-async function checkDumpSchemas(file: string, listed: readonly string[], allowed: readonly string[]): Promise<void> {
+/**
+ * The dump may drop and fill the services' schemas only, by its manifest entry and by its own table
+ * of contents; `label` names it in messages (the check runs again on the private copy that is replayed).
+ */
+export async function checkDumpSchemas(file: string, listed: readonly string[], allowed: readonly string[], label = file): Promise<void> {
   const foreign = listed.filter((schema) => !allowed.includes(schema));
   if (listed.length === 0 || foreign.length > 0) {
-    throw new RestoreRefused(`the manifest would replace schema(s) ${listed.length === 0 ? '(none)' : foreign.join(', ')} with ${file}, but the services' schemas are ${allowed.join(', ')} (DATABASE_SCHEMA); nothing was restored`);
+    throw new RestoreRefused(`the manifest would replace schema(s) ${listed.length === 0 ? '(none)' : foreign.join(', ')} with ${label}, but the services' schemas are ${allowed.join(', ')} (DATABASE_SCHEMA); nothing was restored`);
   }
   const inDump = await schemasInDump(file);
   const unlisted = [...inDump].filter((schema) => !listed.includes(schema));
-  if (unlisted.length > 0) throw new RestoreRefused(`${file} holds objects of ${unlisted.join(', ')}, which the manifest does not list (it lists ${listed.join(', ')}); nothing was restored`);
+  if (unlisted.length > 0) throw new RestoreRefused(`${label} holds objects of ${unlisted.join(', ')}, which the manifest does not list (it lists ${listed.join(', ')}); nothing was restored`);
 }

@@ -12,7 +12,8 @@ A consistent copy of the installation's data, taken while the services keep writ
   SQLite      each service's data/lift.<service>.db and the outboxes, through SQLite's online backup
   PostgreSQL  the services' schemas, in one pg_dump -Fc (needs pg_dump); DATABASE_URL from the
               environment or .env.local
-and manifest.json (what, when, which backend, SHA-256 of each file). Default DIR:
+and manifest.json (what, when, which backend, SHA-256 of each file), signed with LIFT_BACKUP_KEY
+(environment or .env.local; without it the backup is unsigned and says so). Default DIR:
 backups/lift-<UTC time> in LIFT_HOME (the repository by default). Restore with scripts/restore.sh.
 See docs/deployment/backup-and-restore.md.
 USAGE

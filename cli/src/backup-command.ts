@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { BackupDirectoryError, createBackupDirectory } from './backup-directory.js';
+import { backupKeyVariable, BackupSignatureError, usableBackupKey } from './backup-signature.js';
 import { backupFormat, sha256Of, writeManifest, type BackupFile } from './backup-manifest.js';
 import { databaseSettings, DatabaseSettingsError, existingSqliteFiles, installationFiles, pathInHome, redactedUrl, type DatabaseSettings } from './database-settings.js';
 import { dumpSchemas, existingSchemas, PostgresToolError } from './postgres-backup.js';
@@ -26,11 +27,13 @@ export async function backupCommand(options: BackupOptions): Promise<number> {
   const startedAt = new Date();
   let settings: DatabaseSettings;
   let directory: string;
+  let key: string | undefined;
   try {
     settings = await databaseSettings(options.home, options.env);
+    key = usableBackupKey(settings.backupKey);
     directory = createBackupDirectory(options.home, options.to, startedAt);
   } catch (error) {
-    if (!(error instanceof BackupDirectoryError || error instanceof DatabaseSettingsError)) throw error;
+    if (!(error instanceof BackupDirectoryError || error instanceof DatabaseSettingsError || error instanceof BackupSignatureError)) throw error;
     process.stderr.write(`lift: ${error.message}\n`);
     return 2;
   }
@@ -75,7 +78,8 @@ export async function backupCommand(options: BackupOptions): Promise<number> {
     database: redactedUrl(settings.url),
     liftVersion: (JSON.parse(readFileSync(join(options.root, 'package.json'), 'utf8')) as { version: string }).version,
     files,
-  });
+  }, key);
+  if (key === undefined) say(`the backup is UNSIGNED: ${backupKeyVariable} is not set ("lift setup" generates one), so "lift restore" will need --trust-unsigned`);
   say(`backup of ${files.length} file(s) in ${directory}; "lift restore ${directory}" puts it back`);
   return 0;
 }

@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, createReadStream, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { hashWhileReading, openBackupFile } from './backup-file-reading.js';
+import { manifestProblem } from './backup-manifest-schema.js';
+import { manifestSignature, signatureAlgorithm, verifyManifestSignature } from './backup-signature.js';
 
 export const manifestFileName = 'manifest.json';
 export const backupFormat = 'lift-backup/1';
@@ -21,6 +24,8 @@ export interface BackupManifest {
   readonly database: string;
   readonly liftVersion: string;
   readonly files: readonly BackupFile[];
+  /** HMAC-SHA256 of the rest with LIFT_BACKUP_KEY; absent in an unsigned backup. */
+  readonly signature?: { readonly algorithm: typeof signatureAlgorithm; readonly value: string };
 }
 
 export class BackupManifestError extends Error {}
@@ -31,25 +36,46 @@ export async function sha256Of(file: string): Promise<string> {
   return hash.digest('hex');
 }
 
-export function writeManifest(directory: string, manifest: BackupManifest): void {
-  writeFileSync(join(directory, manifestFileName), `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600 });
+/** A backup file's SHA-256, read through one descriptor of a regular file (no link, pipe or device). */
+function checksumOf(file: string): string {
+  try {
+    const descriptor = openBackupFile(file, file);
+    try {
+      return hashWhileReading(descriptor);
+    } finally {
+      closeSync(descriptor);
+    }
+  } catch (error) {
+    throw new BackupManifestError((error as Error).message, { cause: error });
+  }
 }
 
-/** Reads the manifest and checks every file against its checksum before anything is restored. */
-export async function readVerifiedManifest(directory: string): Promise<BackupManifest> {
+/** Writes manifest.json, signed when there is a key. */
+export function writeManifest(directory: string, manifest: BackupManifest, key: string | undefined): void {
+  const signed = key === undefined ? manifest : { ...manifest, signature: { algorithm: signatureAlgorithm, value: manifestSignature({ ...manifest }, key) } };
+  writeFileSync(join(directory, manifestFileName), `${JSON.stringify(signed, null, 2)}\n`, { mode: 0o600 });
+}
+
+/**
+ * Reads the manifest, checks its signature before anything else of it is used (unless the caller
+ * trusts unsigned backups), then every file against its checksum, before anything is restored.
+ */
+export async function readVerifiedManifest(directory: string, key: string | undefined, trustUnsigned: boolean): Promise<BackupManifest> {
   let manifest: BackupManifest;
   try {
     manifest = JSON.parse(readFileSync(join(directory, manifestFileName), 'utf8')) as BackupManifest;
   } catch (error) {
     throw new BackupManifestError(`${join(directory, manifestFileName)} cannot be read (${(error as Error).message}); is ${directory} a backup made by "lift backup"?`, { cause: error });
   }
+  if (!trustUnsigned) verifyManifestSignature(manifest, key);
+  const problem = manifestProblem(manifest);
+  if (problem !== undefined) throw new BackupManifestError(`${join(directory, manifestFileName)} is not a manifest of "lift backup": ${problem}; nothing was restored`);
   if (manifest.format !== backupFormat) throw new BackupManifestError(`${directory} is format ${JSON.stringify(manifest.format)}; this lift restores ${backupFormat}`);
+  const names = manifest.files.map((file) => file.name);
+  const twice = names.filter((name, index) => names.indexOf(name) !== index);
+  if (twice.length > 0) throw new BackupManifestError(`the manifest lists ${[...new Set(twice)].join(', ')} more than once; nothing was restored`);
   for (const file of manifest.files) {
-    // Names come from a file anyone could edit: only plain names inside the backup directory.
-    if (!/^[A-Za-z0-9_.-]+$/.test(file.name) || file.name.startsWith('.')) throw new BackupManifestError(`the manifest names a file ${JSON.stringify(file.name)} that is no plain file name`);
-    const actual = await sha256Of(join(directory, file.name)).catch((error: unknown) => {
-      throw new BackupManifestError(`${file.name} is missing from ${directory} (${(error as Error).message})`, { cause: error });
-    });
+    const actual = checksumOf(join(directory, file.name));
     if (actual !== file.sha256) throw new BackupManifestError(`${file.name} does not match its checksum in the manifest: the backup is damaged`);
   }
   return manifest;

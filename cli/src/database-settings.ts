@@ -9,9 +9,13 @@ export interface OutboxFile {
 }
 
 /** The database a `lift up` in this home uses, as its services would read it (environment over .env.local). */
-export type DatabaseSettings =
+export type DatabaseSettings = (
   | { readonly backend: 'sqlite'; readonly url: string; readonly directory: string; readonly baseName: string; readonly outboxes: readonly OutboxFile[] }
-  | { readonly backend: 'postgres'; readonly url: string; readonly schemas: readonly string[]; readonly outboxes: readonly OutboxFile[] };
+  | { readonly backend: 'postgres'; readonly url: string; readonly schemas: readonly string[]; readonly outboxes: readonly OutboxFile[] }
+) & {
+  /** LIFT_BACKUP_KEY as set (backups are signed with it); undefined when unset. */
+  readonly backupKey?: string;
+};
 
 /** The services with tables of their own: PostgreSQL schemas (or DATABASE_SCHEMA) and SQLite files. */
 export const servicesWithDatabases: readonly string[] = ['auth', 'billing', 'memory', 'observability', 'registry', 'gateway'];
@@ -24,7 +28,7 @@ const outboxVariables: Readonly<Record<string, { service: string; fallback: stri
 };
 
 /** The settings the backup and restore read; the services would resolve a secret reference in any of them. */
-const databaseVariables = ['DATABASE_URL', 'DATABASE_SCHEMA', ...Object.keys(outboxVariables)];
+const databaseVariables = ['DATABASE_URL', 'DATABASE_SCHEMA', 'LIFT_BACKUP_KEY', ...Object.keys(outboxVariables)];
 
 export class DatabaseSettingsError extends Error {}
 
@@ -34,14 +38,15 @@ export async function databaseSettings(home: string, env: NodeJS.ProcessEnv): Pr
   const url = settings.DATABASE_URL || 'sqlite:///data/lift.db';
   // Relative paths are relative to the home: the services run there.
   const outboxes = Object.entries(outboxVariables).map(([name, { service, fallback }]) => ({ backupName: `lift.${service}.outbox.db`, file: join(home, settings[name] || fallback) }));
+  const backupKey = settings.LIFT_BACKUP_KEY ? { backupKey: settings.LIFT_BACKUP_KEY } : {};
   if (/^postgres(ql)?:\/\//.test(url)) {
-    return { backend: 'postgres', url, schemas: settings.DATABASE_SCHEMA ? [settings.DATABASE_SCHEMA] : servicesWithDatabases, outboxes };
+    return { backend: 'postgres', url, schemas: settings.DATABASE_SCHEMA ? [settings.DATABASE_SCHEMA] : servicesWithDatabases, outboxes, ...backupKey };
   }
   // The kit's databaseLocation rule (sqlite:///data/x.db relative, sqlite:////var/x.db absolute),
   // restated: importing @lift/kit would load Fastify and the rest into every lift command's start.
   const path = url.replace(/^sqlite:\/\/\//, '');
   const file = path.startsWith('/') ? path : join(home, path);
-  return { backend: 'sqlite', url, directory: dirname(file), baseName: parse(file).name, outboxes };
+  return { backend: 'sqlite', url, directory: dirname(file), baseName: parse(file).name, outboxes, ...backupKey };
 }
 
 /**

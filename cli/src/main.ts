@@ -41,18 +41,26 @@ memory 8003, observability 8004, registry 8005). LIFT_HOME: where .env.local and
       --limit N      at most N lines before following (default 100)
       --json         the lines as JSON, one a line
   setup            prepare a development installation: .env.local from .env.example (0600, never
-                   overwritten), the first platform admin and client secrets in it, data/
+                   overwritten), the first platform admin, client secrets and LIFT_BACKUP_KEY in it, data/
   seed             demo data through the running gateway: an organisation with an owner and a
                    member, the template module, memories and usage; running it again changes nothing
       --gateway URL  where the gateway answers (default http://127.0.0.1:8000)
       --allow-remote seed a gateway that is not on this machine (refused otherwise)
   backup           a consistent copy of every service's data while the platform runs (SQLite
-                   online backup, or pg_dump of the services' schemas), with a manifest
+                   online backup, or pg_dump of the services' schemas), with a manifest signed
+                   with LIFT_BACKUP_KEY (unsigned, and said so, when it is not set)
       --to DIR       a new or empty directory (default: backups/lift-<UTC time> in LIFT_HOME)
-  restore <DIR>    put a backup from a trusted place back (the platform must be stopped), where the
-                   current settings keep the databases; SQLite files in place now are moved to
-                   data/pre-restore-<time>/, PostgreSQL schemas are dropped and replaced
-      --force        restore although a service still seems to use the database
+  restore <DIR>    put a backup back (the platform must be stopped), where the current settings
+                   keep the databases; its signature is checked first (LIFT_BACKUP_KEY). Every
+                   file is copied and checked before anything changes; then SQLite files in place
+                   now are moved to data/pre-restore-<time>/, PostgreSQL schemas are dropped and
+                   replaced in one transaction
+      --force        restore although a service still seems to use the database, and drop objects
+                     of other schemas that depend on the replaced ones
+      --trust-unsigned  restore a backup that is unsigned or signed with another key (from before
+                     signing, or another installation): only checksums and contents are checked
+      --partial      restore a SQLite backup that lacks some of the installation's databases,
+                     keeping those as they are
 `;
 
 // The repository root holds the services' code; the home (the root unless LIFT_HOME says
@@ -79,6 +87,8 @@ async function main(argv: readonly string[]): Promise<number> {
       'allow-remote': { type: 'boolean', default: false },
       to: { type: 'string' },
       force: { type: 'boolean', default: false },
+      'trust-unsigned': { type: 'boolean', default: false },
+      partial: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -109,10 +119,10 @@ async function main(argv: readonly string[]): Promise<number> {
       return backupCommand({ root, home, env: process.env, ...(values.to ? { to: values.to } : {}) });
     case 'restore':
       if (rest.length !== 1) {
-        process.stderr.write('lift: usage: lift restore <backup directory> [--force]\n');
+        process.stderr.write('lift: usage: lift restore <backup directory> [--force] [--trust-unsigned] [--partial]\n');
         return 2;
       }
-      return restoreCommand({ home, from: rest[0] as string, force: values.force, env: process.env });
+      return restoreCommand({ home, from: rest[0] as string, force: values.force, trustUnsigned: values['trust-unsigned'], partial: values.partial, env: process.env });
     default:
       process.stderr.write(`lift: unknown command "${command}"\n${usage}`);
       return 2;

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { chmodSync, closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { copyBackupFile } from './backup-file-reading.js';
 import { redactedUrl } from './database-settings.js';
 
 /**
@@ -54,6 +55,35 @@ export async function otherSessions(url: string): Promise<string[]> {
 }
 
 /**
+ * Objects outside `schemas` that depend on objects inside them — a view of another schema over
+ * auth.users, a foreign key to it — which `drop schema … cascade` would drop silently. A view's
+ * dependency is recorded on its rewrite rule, so the rule is named by its view. One line each:
+ * `reporting.user_count (view) depends on auth.users`.
+ */
+export async function dependentsOutside(url: string, schemas: readonly string[]): Promise<string[]> {
+  return withClient(url, async (client) => {
+    const result = await client.query<{ dependent: string; kind: string; referenced: string[] }>(
+      `with edges as (
+         select case when d.classid = 'pg_rewrite'::regclass then 'pg_class'::regclass else d.classid end as classid,
+                coalesce(r.ev_class, d.objid) as objid,
+                case when d.classid = 'pg_rewrite'::regclass then 0 else d.objsubid end as objsubid,
+                d.refclassid, d.refobjid
+         from pg_depend d left join pg_rewrite r on d.classid = 'pg_rewrite'::regclass and r.oid = d.objid
+         where d.deptype in ('n', 'a'))
+       select dependent.identity as dependent, dependent.type as kind, array_agg(distinct referenced.identity order by referenced.identity) as referenced
+       from edges
+       cross join lateral pg_identify_object(edges.classid, edges.objid, edges.objsubid) as dependent
+       cross join lateral pg_identify_object(edges.refclassid, edges.refobjid, 0) as referenced
+       where referenced.schema = any($1) and dependent.schema is not null and not dependent.schema = any($1)
+       group by dependent.identity, dependent.type
+       order by 1`,
+      [schemas],
+    );
+    return result.rows.map((row) => `${row.dependent} (${row.kind}) depends on ${row.referenced.join(', ')}`);
+  });
+}
+
+/**
  * `pg_dump -Fc` of the services' schemas in one run, so one snapshot covers them all (a usage
  * event in billing and the gateway's record of it agree). No owners or grants: the dump restores
  * as whichever role runs the restore.
@@ -72,14 +102,19 @@ export async function dumpSchemas(url: string, schemas: readonly string[], file:
  * later migrations added, which the dump's migration table would not know) and replays the SQL;
  * an error stops it and rolls everything back.
  */
-export async function restoreSchemas(url: string, schemas: readonly string[], file: string): Promise<void> {
+export async function restoreSchemas(url: string, schemas: readonly string[], file: string, sha256: string, checkCopy: (copy: string) => Promise<void>): Promise<void> {
   const connection = toolConnection(url);
   const workspace = mkdtempSync(join(tmpdir(), 'lift-restore-'));
   try {
+    // pg_restore reads a private copy, checked as copied: the backup's file cannot change (or turn
+    // into a link) between the checksum and the replay.
+    const copy = join(workspace, 'backup.dump');
+    if (copyBackupFile(file, file, copy) !== sha256) throw new PostgresToolError(`${file} does not match its checksum in the manifest: the backup is damaged; nothing was changed`);
+    await checkCopy(copy);
     const script = join(workspace, 'restore.sql');
     // The SQL holds every row of the dump: only we may read it (mkdtemp makes the directory 0700).
     closeSync(openSync(script, 'wx', 0o600));
-    await runTool('pg_restore', ['--no-owner', '--no-privileges', `--file=${script}`, file], connection.env).catch((error: unknown) => {
+    await runTool('pg_restore', ['--no-owner', '--no-privileges', `--file=${script}`, copy], connection.env).catch((error: unknown) => {
       throw new PostgresToolError(`${file} cannot be read to the end, so nothing was changed: ${(error as Error).message}`, { cause: error });
     });
     const drops = schemas.map((schema) => `drop schema if exists "${schema.replace(/"/g, '""')}" cascade;`).join(' ');

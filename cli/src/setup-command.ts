@@ -1,6 +1,6 @@
 import { copyFileSync, chmodSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureDevelopmentAdmin } from './development-admin.js';
+import { ensureBackupKey, ensureDevelopmentAdmin } from './development-admin.js';
 import { privateDirectoryMode } from './run-files.js';
 
 export interface SetupOutcome {
@@ -27,6 +27,8 @@ export function prepareDevelopmentHome(root: string, home: string, env: NodeJS.P
     envFileCreated = true;
   }
   mkdirSync(join(home, 'data'), { recursive: true, mode: privateDirectoryMode });
+  // Production too: backups are signed there as well (the admin and client secrets are the operator's).
+  ensureBackupKey(home, env);
   const admin = ensureDevelopmentAdmin(home, env);
   return { envFileCreated, envFile, ...(admin ? { adminEmail: admin.email } : {}) };
 }
@@ -41,6 +43,6 @@ export function setupCommand(root: string, home: string): number {
   if ((mode & 0o077) !== 0) say(`warning: ${outcome.envFile} holds secrets but other users may open it (mode 0${mode.toString(8)}); make it private with: chmod 600 ${outcome.envFile}`);
   say(`data directory: ${join(home, 'data')}`);
   if (outcome.adminEmail) say(`platform admin: ${outcome.adminEmail} (its password is LIFT_ADMIN_PASSWORD in ${outcome.envFile})`);
-  else say('NODE_ENV is production: no development admin or secrets were generated; set LIFT_ADMIN_EMAIL, LIFT_ADMIN_PASSWORD and SERVICE_CLIENT_SECRETS yourself');
+  else say('NODE_ENV is production: no development admin or client secrets were generated (only LIFT_BACKUP_KEY, when missing); set LIFT_ADMIN_EMAIL, LIFT_ADMIN_PASSWORD and SERVICE_CLIENT_SECRETS yourself');
   return 0;
 }

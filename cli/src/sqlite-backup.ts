@@ -1,5 +1,4 @@
-import { chmodSync, copyFileSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { chmodSync, existsSync } from 'node:fs';
 
 /** More pages than any file has: the online backup then copies a database in one step. */
 const allPages = 0x7fffffff;
@@ -52,27 +51,6 @@ export async function sqliteCheckFailure(file: string): Promise<string | undefin
     return (error as Error).message;
   } finally {
     database?.close();
-  }
-}
-
-/**
- * Puts a backed-up database file in place: written beside the target and renamed over it, after
- * the old file's -wal and -shm are gone (a stale WAL would be replayed onto the restored file).
- */
-export function restoreSqliteFile(backupFile: string, target: string): void {
-  mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
-  const temporary = join(dirname(target), `.${basename(target)}.restoring`);
-  copyFileSync(backupFile, temporary);
-  chmodSync(temporary, 0o600);
-  for (const suffix of ['-wal', '-shm', '-journal']) rmSync(`${target}${suffix}`, { force: true });
-  renameSync(temporary, target);
-}
-
-/** Moves a database file and its -wal/-shm into `directory` (nothing is deleted by a restore). */
-export function moveSqliteFileAside(file: string, directory: string): void {
-  mkdirSync(directory, { recursive: true, mode: 0o700 });
-  for (const suffix of ['', '-wal', '-shm', '-journal']) {
-    if (existsSync(`${file}${suffix}`)) renameSync(`${file}${suffix}`, join(directory, `${basename(file)}${suffix}`));
   }
 }
 

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -9,14 +9,35 @@ import { testDatabaseUrl } from '../support/backend.js';
 /** A manifest entry as a backup's author — honest or not — may write it. */
 export type ManifestEntry = { name: string; kind: 'sqlite'; restoreTo: string } | { name: string; kind: 'pg_dump'; schemas: string[] };
 
-/** Writes manifest.json for files already in `directory`, with their true sizes and checksums. */
-export function writeManifest(directory: string, backend: 'sqlite' | 'postgres', entries: readonly ManifestEntry[]): void {
+/** LIFT_BACKUP_KEY of the tests' installations: runLift sets it unless a test sets its own. */
+export const testBackupKey = 'test-backup-key-0123456789abcdef-0123456789';
+
+/** JSON with sorted keys and no whitespace, as the manifest's signature covers it. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    return `{${Object.keys(value).sort().map((name) => `${JSON.stringify(name)}:${canonicalJson((value as Record<string, unknown>)[name])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** The manifest as `lift backup` signs it (HMAC-SHA256 of its canonical JSON), with `key`. */
+export function signedManifest<T extends object>(manifest: T, key = testBackupKey): T & { signature: { algorithm: string; value: string } } {
+  const { signature: _ignored, ...rest } = manifest as T & { signature?: unknown };
+  return { ...(rest as T), signature: { algorithm: 'HMAC-SHA256', value: createHmac('sha256', key).update(canonicalJson(rest)).digest('hex') } };
+}
+
+/**
+ * Writes manifest.json for files already in `directory`, with their true sizes and checksums,
+ * signed with the tests' key (as their author would, had they the key) unless `key` is null.
+ */
+export function writeManifest(directory: string, backend: 'sqlite' | 'postgres', entries: readonly ManifestEntry[], key: string | null = testBackupKey): void {
   const files = entries.map((entry) => {
     const bytes = readFileSync(join(directory, entry.name));
     return { ...entry, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
   });
   const manifest = { format: 'lift-backup/1', backend, startedAt: '2026-11-30T07:15:00.000Z', finishedAt: '2026-11-30T07:15:01.000Z', database: 'sqlite:///data/lift.db', liftVersion: '0.1.0', files };
-  writeFileSync(join(directory, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  writeFileSync(join(directory, 'manifest.json'), `${JSON.stringify(key === null ? manifest : signedManifest(manifest, key), null, 2)}\n`);
 }
 
 /** The test database's server, with a fresh database of the test's own (never another's). */

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { repositoryRoot } from '../support/service-process.js';
+import { testBackupKey } from './backup-fixtures.js';
 
 export interface LiftRun {
   readonly code: number | null;
@@ -14,7 +15,7 @@ export interface LiftRun {
  */
 export function runLift(home: string, env: Record<string, string>, ...args: string[]): Promise<LiftRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(repositoryRoot, 'cli/bin/lift.js'), ...args], { cwd: home, env: { ...process.env, ...env, LIFT_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(repositoryRoot, 'cli/bin/lift.js'), ...args], { cwd: home, env: { ...process.env, LIFT_BACKUP_KEY: testBackupKey, ...env, LIFT_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));

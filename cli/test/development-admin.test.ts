@@ -71,20 +71,22 @@ describe('the services\' client secrets', () => {
     const before = ['# mine', 'LOG_LEVEL=debug', 'SERVICE_CLIENT_SECRETS=gateway:g-secret,auth:a-secret', 'LIFT_ADMIN_EMAIL=me@example.com', 'LIFT_ADMIN_PASSWORD=pw # comment', ''].join('\n');
     writeFileSync(envFile, before, { mode: 0o644 });
     chmodSync(envFile, 0o644);
-    ensureDevelopmentAdmin(home, {});
+    // The backup key from the environment: this is about the client secrets' line alone.
+    const environment = { LIFT_BACKUP_KEY: 'a-backup-key-from-the-environment-0123456789' };
+    ensureDevelopmentAdmin(home, environment);
     const after = readFileSync(envFile, 'utf8');
     const lines = after.split('\n');
     expect(lines[2]).toMatch(/^SERVICE_CLIENT_SECRETS=gateway:g-secret,auth:a-secret,log-shipper:[A-Za-z0-9_-]{32},prometheus:[A-Za-z0-9_-]{32},alertmanager:[A-Za-z0-9_-]{32}$/);
     expect(lines.filter((_, at) => at !== 2)).toEqual(before.split('\n').filter((_, at) => at !== 2));
     expect(statSync(envFile).mode & 0o777).toBe(0o600);
-    ensureDevelopmentAdmin(home, {});
+    ensureDevelopmentAdmin(home, environment);
     expect(readFileSync(envFile, 'utf8')).toBe(after);
   });
 
   it('leave a setting from the environment alone', () => {
     const home = scratch('lift-admin-');
     writeFileSync(join(home, '.env.local'), 'SERVICE_CLIENT_SECRETS=gateway:from-file\n');
-    ensureDevelopmentAdmin(home, { SERVICE_CLIENT_SECRETS: 'gateway:from-env', LIFT_ADMIN_EMAIL: 'a@b.c', LIFT_ADMIN_PASSWORD: 'x' });
+    ensureDevelopmentAdmin(home, { SERVICE_CLIENT_SECRETS: 'gateway:from-env', LIFT_ADMIN_EMAIL: 'a@b.c', LIFT_ADMIN_PASSWORD: 'x', LIFT_BACKUP_KEY: 'a-backup-key-from-the-environment-0123456789' });
     expect(readFileSync(join(home, '.env.local'), 'utf8')).toBe('SERVICE_CLIENT_SECRETS=gateway:from-file\n');
   });
 });

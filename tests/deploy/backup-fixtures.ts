@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createHash, createHmac } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
@@ -76,4 +76,31 @@ export function markerOf(file: string): string {
   } finally {
     database.close();
   }
+}
+
+export interface SqliteInstallation {
+  readonly home: string;
+  readonly data: string;
+  readonly backup: string;
+}
+
+/**
+ * A SQLite installation in a fresh home for a restore test: `data/` (0700) holding a marked
+ * database per entry of `current` (file name → marker), and `backup/` (0700) holding one per
+ * entry of `backedUp` (the directory is made only when asked for or given files).
+ */
+export function sqliteInstallation(
+  makeHome: (prefix: string) => string,
+  prefix: string,
+  options: { current: Readonly<Record<string, string>>; backedUp?: Readonly<Record<string, string>>; makeBackupDirectory?: boolean },
+): SqliteInstallation {
+  const home = makeHome(prefix);
+  const data = join(home, 'data');
+  mkdirSync(data, { mode: 0o700 });
+  for (const [name, marker] of Object.entries(options.current)) createMarkedDatabase(join(data, name), marker);
+  const backup = join(home, 'backup');
+  const backedUp = Object.entries(options.backedUp ?? {});
+  if (options.makeBackupDirectory || backedUp.length > 0) mkdirSync(backup, { mode: 0o700 });
+  for (const [name, marker] of backedUp) createMarkedDatabase(join(backup, name), marker);
+  return { home, data, backup };
 }

@@ -1,31 +1,19 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createMarkedDatabase, markerOf, writeManifest } from './backup-fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { createMarkedDatabase, markerOf, sqliteInstallation, type SqliteInstallation, writeManifest } from './backup-fixtures.js';
 import { runLift } from './lift-command.js';
+import { scratchDirectories } from '../support/scratch-directories.js';
 
 // Regression: restore moved every current database aside, then copied the backup's files one by
 // one with no way back — a backup whose lift.billing.db was a symlink to the live file (its
 // checksum and quick_check passed, following the link) restored auth, then died with an ENOENT
 // stack trace, billing's database only in pre-restore-*/. A FIFO in its place hung the checksum.
-const homes: string[] = [];
-afterEach(() => {
-  for (const home of homes.splice(0)) rmSync(home, { recursive: true, force: true });
-});
+const scratch = scratchDirectories();
 
-function installation(): { home: string; data: string; backup: string } {
-  const home = mkdtempSync(join(tmpdir(), 'lift-restore-staging-'));
-  homes.push(home);
-  const data = join(home, 'data');
-  mkdirSync(data, { mode: 0o700 });
-  const backup = join(home, 'backup');
-  mkdirSync(backup, { mode: 0o700 });
-  createMarkedDatabase(join(data, 'lift.auth.db'), 'current auth');
-  createMarkedDatabase(join(data, 'lift.billing.db'), 'current billing');
-  createMarkedDatabase(join(backup, 'lift.auth.db'), 'backup auth');
-  return { home, data, backup };
+function installation(): SqliteInstallation {
+  return sqliteInstallation(scratch, 'lift-restore-staging-', { current: { 'lift.auth.db': 'current auth', 'lift.billing.db': 'current billing' }, backedUp: { 'lift.auth.db': 'backup auth' } });
 }
 
 function untouched(data: string): void {

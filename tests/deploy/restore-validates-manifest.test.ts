@@ -1,27 +1,16 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createMarkedDatabase, markerOf, signedManifest, writeManifest } from './backup-fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { createMarkedDatabase, markerOf, signedManifest, sqliteInstallation, type SqliteInstallation, writeManifest } from './backup-fixtures.js';
 import { runLift } from './lift-command.js';
+import { scratchDirectories } from '../support/scratch-directories.js';
 
 // Regression: an empty manifest ("files": []) "restored" by moving lift.auth.db and lift.memory.db
 // aside and said restored, exit 0; an entry without "name" ended in a TypeError stack trace.
-const homes: string[] = [];
-afterEach(() => {
-  for (const home of homes.splice(0)) rmSync(home, { recursive: true, force: true });
-});
+const scratch = scratchDirectories();
 
-function installation(): { home: string; data: string; backup: string } {
-  const home = mkdtempSync(join(tmpdir(), 'lift-restore-manifest-'));
-  homes.push(home);
-  const data = join(home, 'data');
-  mkdirSync(data, { mode: 0o700 });
-  createMarkedDatabase(join(data, 'lift.auth.db'), 'current auth');
-  createMarkedDatabase(join(data, 'lift.memory.db'), 'current memory');
-  const backup = join(home, 'backup');
-  mkdirSync(backup, { mode: 0o700 });
-  return { home, data, backup };
+function installation(): SqliteInstallation {
+  return sqliteInstallation(scratch, 'lift-restore-manifest-', { current: { 'lift.auth.db': 'current auth', 'lift.memory.db': 'current memory' }, makeBackupDirectory: true });
 }
 
 /** A manifest as its author wrote it, signed (the shape is checked after the signature). */

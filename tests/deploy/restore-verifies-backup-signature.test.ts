@@ -1,27 +1,19 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createMarkedDatabase, markerOf, testBackupKey, writeManifest } from './backup-fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { createMarkedDatabase, markerOf, sqliteInstallation, type SqliteInstallation, testBackupKey, writeManifest } from './backup-fixtures.js';
 import { runLift } from './lift-command.js';
+import { scratchDirectories } from '../support/scratch-directories.js';
 
 // Regression: the manifest's checksums showed damage, not tampering — whoever could write to a
 // backup could change a file (rows of their choosing, or SQL in a dump's COMMENT entry) and its
 // checksum together, and restore put it in. lift backup now signs the manifest with
 // LIFT_BACKUP_KEY, which lives outside the backup, and restore checks the signature first.
-const homes: string[] = [];
-afterEach(() => {
-  for (const home of homes.splice(0)) rmSync(home, { recursive: true, force: true });
-});
+const scratch = scratchDirectories();
 
-function installation(): { home: string; data: string; backup: string } {
-  const home = mkdtempSync(join(tmpdir(), 'lift-restore-signature-'));
-  homes.push(home);
-  const data = join(home, 'data');
-  mkdirSync(data, { mode: 0o700 });
-  createMarkedDatabase(join(data, 'lift.auth.db'), 'current');
-  return { home, data, backup: join(home, 'backup') };
+function installation(): SqliteInstallation {
+  return sqliteInstallation(scratch, 'lift-restore-signature-', { current: { 'lift.auth.db': 'current' } });
 }
 
 async function backUp(home: string, backup: string, env: Record<string, string> = {}): Promise<string> {

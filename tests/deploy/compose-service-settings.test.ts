@@ -1,23 +1,12 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repositoryRoot } from '../support/service-process.js';
 import { skipUnless } from '../support/skip-rule.js';
 import { composeProject, hasDockerCompose, healthcheckUrl, type ComposeConfig } from './compose-project.js';
-import { platformComposeFiles, seedServices, serviceNamedBy } from './seed-services.js';
+import { kitTracingVariables, platformComposeFiles, seedServices, serviceNamedBy } from './seed-services.js';
 
 const skip = skipUnless(hasDockerCompose(), 'the services\' settings in the compose files', 'docker-compose (Debian package docker-compose)');
-
-/**
- * Variables the kit reads outside the services' schemas: the OpenTelemetry SDK's OTEL_* names
- * (tracing starts before the configuration is validated). Taken from the kit's source, so a name
- * the kit does not read is still refused.
- */
-function kitTracingVariables(): Set<string> {
-  const dir = join(repositoryRoot, 'packages/kit/src/tracing');
-  const names = readdirSync(dir).flatMap((file) => readFileSync(join(dir, file), 'utf8').match(/\bOTEL_[A-Z_]+\b/g) ?? []);
-  return new Set(names);
-}
 
 describe.skipIf(skip)('every service\'s settings agree across the compose files and its configuration schema', () => {
   const project = composeProject();

@@ -1,3 +1,5 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { TObject } from '@sinclair/typebox';
 import { authConfigSchema } from '../../services/auth/src/config.js';
 import { billingConfigSchema } from '../../services/billing/src/config.js';
@@ -5,6 +7,7 @@ import { gatewayConfigSchema } from '../../services/gateway/src/config.js';
 import { memoryConfigSchema } from '../../services/memory/src/config.js';
 import { observabilityConfigSchema } from '../../services/observability/src/config.js';
 import { registryConfigSchema } from '../../services/registry/src/config.js';
+import { repositoryRoot } from '../support/service-process.js';
 
 /** One of the six services as the deployment files must see it. */
 export interface SeedService {
@@ -56,4 +59,15 @@ export function seedService(name: string): SeedService {
   const service = seedServices.find((candidate) => candidate.name === name);
   if (!service) throw new Error(`no seed service ${name}`);
   return service;
+}
+
+/**
+ * Variables the kit reads outside the services' schemas: the OpenTelemetry SDK's OTEL_* names
+ * (tracing starts before the configuration is validated). Taken from the kit's source, so a name
+ * the kit does not read is still refused.
+ */
+export function kitTracingVariables(): Set<string> {
+  const dir = join(repositoryRoot, 'packages/kit/src/tracing');
+  const names = readdirSync(dir).flatMap((file) => readFileSync(join(dir, file), 'utf8').match(/\bOTEL_[A-Z_]+\b/g) ?? []);
+  return new Set(names);
 }

@@ -79,6 +79,18 @@ describe('the metric names in monitoring/', () => {
     }
   });
 
+  // The Argo Rollouts analysis that decides whether a new version goes on (k8s/overlays/prod).
+  it('are what the services export, in the success-rate AnalysisTemplate that judges a rollout', () => {
+    const template = parse(readFileSync(join(repositoryRoot, 'k8s/overlays/prod/analysis-template.yaml'), 'utf8')) as { kind: string; spec: { metrics: { name: string; provider: { prometheus: { query: string } } }[] } };
+    expect(template.kind).toBe('AnalysisTemplate');
+    expect(template.spec.metrics.length).toBeGreaterThan(0);
+    for (const metric of template.spec.metrics) {
+      const names = metricNamesIn(metric.provider.prometheus.query);
+      expect(names, `analysis ${metric.name} names no metric`).toContain('http_requests_total');
+      expect({ metric: metric.name, unknown: names.filter((name) => !exported.has(name)) }).toEqual({ metric: metric.name, unknown: [] });
+    }
+  });
+
   it('would notice a query naming a metric nobody exports', () => {
     expect(exported).toContain('http_request_duration_seconds_bucket');
     expect(exported).toContain('gateway_upstream_requests_total');

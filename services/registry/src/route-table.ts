@@ -38,6 +38,9 @@ async function table(domain: RegistryDomain): Promise<RouteTable> {
 export async function routeTable(domain: RegistryDomain, after: number, waitMs: number, aborted: AbortSignal): Promise<RouteTable> {
   if ((await domain.store.currentRevision()) > after || waitMs === 0) return table(domain);
   await new Promise<void>((resolve) => {
+    // Aborted before the wait began (the service started closing while the revision was read):
+    // an abort event that already fired would never reach the listener below.
+    if (aborted.aborted) return resolve();
     let unsubscribe: (() => Promise<void>) | undefined;
     let finished = false;
     const finish = (): void => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { admin, backends, buildRegistry, manifest, tokenWith } from './helper.js';
+import { admin, backends, buildRegistry, manifest, tokenWith, waitingPolls } from './helper.js';
 
 describe.each(backends)('discovery on $name', ({ postgres }) => {
   it('serves the route table to the gateway with each module\'s rules', async () => {
@@ -37,14 +37,44 @@ describe.each(backends)('discovery on $name', ({ postgres }) => {
     const start = (await app.inject({ method: 'GET', url: '/v1/route-table', headers: gateway })).json();
     const address = await app.listen({ port: 0, host: '127.0.0.1' });
     const polling = fetch(`${address}/v1/route-table?after=${start.revision}&waitMs=60000`, { headers: gateway });
-    // The poll is waiting once the server holds its connection.
-    await expect.poll(() => new Promise<number>((resolve) => app.server.getConnections((_error, count) => resolve(count)))).toBe(1);
+    // Not the open connection: it exists while the poll is still in its permission check.
+    await expect.poll(() => waitingPolls(app)).toBe(1);
     const closing = performance.now();
     await app.close();
     expect(performance.now() - closing).toBeLessThan(5_000);
     const answer = await polling;
     expect(answer.status).toBe(200);
     expect(((await answer.json()) as { revision: number }).revision).toBe(start.revision);
+  });
+
+  // Regression: a close landing while the poll was in its async permission check found nothing to
+  // abort, and the poll then waited its whole 60 s, holding the shutdown.
+  it('answers at once a long poll whose handler starts after the close began', async () => {
+    const { app } = await buildRegistry({ postgres });
+    const gateway = await tokenWith(['registry:routes'], 'svc:gateway');
+    // Holds the poll before its route's permission check until the close has begun.
+    let held!: () => void;
+    const reachedHold = new Promise<void>((resolve) => (held = resolve));
+    let releaseHold!: () => void;
+    const hold = new Promise<void>((resolve) => (releaseHold = resolve));
+    app.addHook('preHandler', async (request) => {
+      if (request.headers['x-test-hold'] === undefined) return;
+      held();
+      await hold;
+    });
+    app.addHook('preClose', (done) => {
+      releaseHold();
+      done();
+    });
+    const start = (await app.inject({ method: 'GET', url: '/v1/route-table', headers: gateway })).json();
+    const polling = app.inject({ method: 'GET', url: `/v1/route-table?after=${start.revision}&waitMs=60000`, headers: { ...gateway, 'x-test-hold': '1' } });
+    await reachedHold;
+    const closing = performance.now();
+    await app.close();
+    const answer = await polling;
+    expect(performance.now() - closing).toBeLessThan(5_000);
+    expect(answer.statusCode).toBe(200);
+    expect(answer.json().revision).toBe(start.revision);
   });
 
   it('lists enabled modules for Prometheus HTTP service discovery', async () => {

@@ -71,3 +71,10 @@ const causalManifest: ModuleManifest = {
 export function manifest(overrides: Record<string, unknown> = {}) {
   return { ...causalManifest, ...overrides };
 }
+
+/** `registry_route_table_waiting_polls` from the app's /metrics: how many route-table polls are held open. */
+export async function waitingPolls(app: ServiceApp): Promise<number | undefined> {
+  const text = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+  const value = /^registry_route_table_waiting_polls(?:\{[^}]*\})? (\S+)$/m.exec(text)?.[1];
+  return value === undefined ? undefined : Number(value);
+}

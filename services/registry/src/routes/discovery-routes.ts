@@ -1,4 +1,5 @@
 import type { ServiceApp } from '@lift/kit';
+import { Gauge } from 'prom-client';
 import { prometheusTargets } from '../prometheus-targets.js';
 import type { RegistryDomain } from '../registry-domain.js';
 import { routeTable } from '../route-table.js';
@@ -12,9 +13,19 @@ export async function discoveryRoutes(app: ServiceApp, domain: RegistryDomain): 
   // its whole wait (the gateway's poll lasts up to 30 s), and the poller is answered now, with the
   // table as it stands, so it asks again (another replica, or this one once it is back).
   const waiting = new Set<AbortController>();
+  let closing = false;
   app.addHook('preClose', (done) => {
+    closing = true;
     for (const wait of waiting) wait.abort();
     done();
+  });
+  new Gauge({
+    name: 'registry_route_table_waiting_polls',
+    help: 'Route-table long polls held open, waiting for a change (the gateway and auth each keep one)',
+    registers: [app.metrics],
+    collect() {
+      this.set(waiting.size);
+    },
   });
   app.get(
     '/v1/route-table',
@@ -22,6 +33,9 @@ export async function discoveryRoutes(app: ServiceApp, domain: RegistryDomain): 
     { preHandler: app.requirePermission('registry:routes'), config: { longLived: true }, schema: { operationId: 'getRouteTable', tags: ['discovery'], security, summary: 'Where each module lives and what its routes need (long poll)', querystring: RouteTableQuery, response: { 200: RouteTableBody } } },
     async (request) => {
       const aborted = new AbortController();
+      // A poll that was still in its (async) permission check when the close began is not in
+      // `waiting` for the preClose hook to end: it answers at once instead of holding the close.
+      if (closing) aborted.abort();
       request.raw.once('close', () => aborted.abort());
       waiting.add(aborted);
       try {

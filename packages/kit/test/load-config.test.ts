@@ -60,6 +60,17 @@ describe('loading configuration', () => {
   });
 });
 
+describe('shutdown settings', () => {
+  // Regression: a delay as long as the timeout made every SIGTERM end in "shutdown took too long", exit 1.
+  it('refuses a SHUTDOWN_DELAY_MS that leaves no time before the forced exit', async () => {
+    expect(await problemsOf(loadConfig(schema, { env: { SHUTDOWN_DELAY_MS: '10000' } }))).toEqual([
+      'SHUTDOWN_DELAY_MS: must be shorter than SHUTDOWN_TIMEOUT_MS (10000), which counts from SIGTERM with the delay included, so in-flight requests have time to finish',
+    ]);
+    await expect(loadConfig(schema, { env: { SHUTDOWN_DELAY_MS: '3000', SHUTDOWN_TIMEOUT_MS: '20000' } })).resolves.toMatchObject({ SHUTDOWN_DELAY_MS: 3000 });
+    await expect(loadConfig(schema, { env: { SHUTDOWN_TIMEOUT_MS: '0' } })).resolves.toMatchObject({ SHUTDOWN_DELAY_MS: 0 });
+  });
+});
+
 describe('production refuses development defaults', () => {
   const productionEnv = { NODE_ENV: 'production', DATABASE_URL: 'postgresql://db/lift', CORS_ORIGINS: 'https://app.lift.com' };
 

@@ -53,6 +53,7 @@ export async function loadConfig<T extends TObject>(schema: T, options: LoadConf
     const name = error.path.replace(/^\//, '') || '(config)';
     problems.push(`${name}: ${error.message}${quotedValue(name, raw[name], fromSecretReferences.has(name))}`);
   }
+  problems.push(...shutdownProblems(candidate as Record<string, unknown>));
   if (problems.length > 0) throw new ConfigError(dedupe(problems));
   return Object.freeze(candidate as Static<T>);
 }
@@ -69,6 +70,16 @@ function productionProblems(raw: Record<string, string>, requiredInProduction: r
     problems.push('JWT_SECRET: is a published development secret; set a random one when NODE_ENV=production');
   }
   return problems;
+}
+
+/**
+ * The forced exit counts from SIGTERM, the delay included: a delay as long as the timeout would
+ * end every shutdown in exit 1 with requests still in flight.
+ */
+function shutdownProblems(config: Record<string, unknown>): string[] {
+  const { SHUTDOWN_DELAY_MS: delay, SHUTDOWN_TIMEOUT_MS: timeout } = config;
+  if (typeof delay !== 'number' || typeof timeout !== 'number' || delay === 0 || delay < timeout) return [];
+  return [`SHUTDOWN_DELAY_MS: must be shorter than SHUTDOWN_TIMEOUT_MS (${timeout}), which counts from SIGTERM with the delay included, so in-flight requests have time to finish`];
 }
 
 function dedupe(lines: string[]): string[] {

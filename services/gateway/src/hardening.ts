@@ -32,7 +32,8 @@ export function hostList(setting: string): string[] {
  * an unknown Host is a 400 (it would otherwise let anyone point a domain at the platform and have
  * links and redirects built for it) — the gateway's own probes and its internal names excepted;
  * with FORCE_HTTPS a plain-HTTP request is redirected (308, so the method and body survive) —
- * probes excepted, since orchestrators call them over plain HTTP.
+ * probes excepted, since orchestrators call them over plain HTTP; /metrics is not served through
+ * a proxy.
  */
 export function installHardening(app: FastifyInstance, options: HardeningOptions): void {
   const allowed = options.allowedHosts.length === 0 ? [] : [...options.allowedHosts, ...(options.internalHosts ?? [])].map((host) => host.toLowerCase());
@@ -44,6 +45,11 @@ export function installHardening(app: FastifyInstance, options: HardeningOptions
   const isProbe = (url: string) => url === '/health' || url === '/ready' || url === '/metrics';
   // Callback style, and nothing computed that is not needed: this runs on every request.
   app.addHook('onRequest', (request, reply, done) => {
+    // The gateway's metrics are for the scrapers inside (Prometheus, observability), which ask it
+    // directly. A request a proxy relayed (X-Forwarded-For: nginx, a Kubernetes Ingress, a cloud
+    // load balancer) came from outside, and gets the 404 any unknown path gets; by the matched
+    // route, so a query string or an encoded path does not slip past.
+    if (request.routeOptions.url === '/metrics' && request.headers['x-forwarded-for'] !== undefined) return reply.callNotFound();
     if (allowed.length > 0 && !isProbe(request.url)) {
       const host = hostOf(request);
       if (!hostAllowed(host)) return done(new InvalidInputError('GATEWAY_HOST_NOT_ALLOWED', `The host "${host}" is not served here.`, { field: 'headers.host' }));

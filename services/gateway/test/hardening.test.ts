@@ -52,6 +52,23 @@ describe('hardening at the edge', () => {
     expect(spoofed.statusCode).toBe(308);
   });
 
+  // Regression: behind a Kubernetes Ingress (which, unlike the compose nginx, cannot refuse a path)
+  // anyone could read the gateway's /metrics: module ids, routes, request rates.
+  it('does not serve its metrics to a request a proxy relayed, however the path is written', async () => {
+    const gateway = await buildGateway({ ALLOWED_HOSTS: 'api.lift.example', TRUSTED_PROXIES: '10.0.0.0/8' });
+    for (const url of ['/metrics', '/metrics?format=text', '/metrics?']) {
+      const relayed = await gateway.inject({ method: 'GET', url, headers: { host: 'api.lift.example', 'x-forwarded-for': '203.0.113.9' }, remoteAddress: '10.1.2.3' });
+      expect(relayed.statusCode, url).toBe(404);
+      expect(relayed.headers['content-type']).toContain('application/problem+json');
+      expect(relayed.json()).toMatchObject({ code: 'ROUTE_NOT_FOUND' });
+      expect(relayed.body).not.toContain('http_requests_total');
+    }
+    // Prometheus and observability ask the pod or the service directly.
+    const scraped = await gateway.inject({ method: 'GET', url: '/metrics', headers: { host: '10.42.0.17:8000' } });
+    expect(scraped.statusCode).toBe(200);
+    expect(scraped.body).toContain('http_requests_total');
+  });
+
   it('sends the security headers on every answer', async () => {
     const gateway = await buildGateway({});
     const response = await gateway.inject({ method: 'GET', url: '/nothing' });

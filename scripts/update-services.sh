@@ -107,7 +107,12 @@ promote_or_abort() {
   say "kubectl argo rollouts $action $service -n $namespace"
   rollouts "$action" "$service" -n "$namespace"
   if [[ "$action" == promote ]]; then
-    wait_for_workloads "$rendered" "$timeout" "$service"
+    # Watched, not polled: right after the promote the Rollout may still read Paused, and a
+    # watch returns only at Healthy or Degraded.
+    say "waiting for rollout $service (up to ${timeout}s)"
+    rollouts status "$service" -n "$namespace" --timeout "${timeout}s" \
+      || fail "rollout $service did not become Healthy after the promotion; 'kubectl argo rollouts get rollout $service -n $namespace' says why"
+    say "$service is Healthy"
   else
     say "$service: the stable version takes the traffic again; the Rollout stays Degraded (aborted) until the overlay goes back ('$SCRIPT_NAME --target kubernetes --rollback $service') or names a fixed version"
   fi

@@ -60,7 +60,7 @@ describe.skipIf(skip)('update-services.sh --target kubernetes', () => {
     expect(paused.stdout).toContain('--promote gateway');
     const promoted = update(['--promote', 'gateway']);
     expect(promoted.code, promoted.stderr).toBe(0);
-    expect(promoted.calls.filter((call) => call.startsWith('argo rollouts') && call !== 'argo rollouts version')).toEqual(['argo rollouts promote gateway -n lift', 'argo rollouts status gateway -n lift --watch=false']);
+    expect(promoted.calls.filter((call) => call.startsWith('argo rollouts') && call !== 'argo rollouts version')).toEqual(['argo rollouts promote gateway -n lift', 'argo rollouts status gateway -n lift --timeout 600s']);
     expect(promoted.stdout).toContain('gateway is Healthy');
   });
 

@@ -1,32 +1,45 @@
 #!/usr/bin/env bash
-# Deploys the production stack: Docker Compose today; Kubernetes arrives with k8s/ (issue #18).
+# Deploys the production stack: with Docker Compose, or to Kubernetes from a k8s/ overlay.
 set -euo pipefail
 # shellcheck source=lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+# shellcheck source=lib/kubernetes.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/kubernetes.sh"
 
 usage() {
   cat <<USAGE
-usage: $SCRIPT_NAME [--target compose|kubernetes] [--env-file FILE] [--timeout SECONDS]
+usage: $SCRIPT_NAME [--target compose|kubernetes] [--env-file FILE] [--overlay DIR] [--context NAME] [--timeout SECONDS]
 
   --target compose     (default) docker-compose.prod.yml: validate, pull the images the
                        <SERVICE>_VERSION tags name, up -d, then wait until every
                        container's healthcheck passes (each service's /ready)
-  --target kubernetes  not yet: arrives with the k8s/ manifests (issue #18)
-  --env-file FILE      the production settings (default: .env in the repository)
-  --timeout SECONDS    how long to wait for healthy (default 180)
-Going back to the previous image of a service: scripts/update-services.sh --rollback <service>
-(docs/deployment/rollbacks.md).
+  --target kubernetes  a k8s/ overlay: render it (kubectl kustomize), kubectl apply -k, then
+                       wait for each Argo Rollout (kubectl argo rollouts status; the blue/green
+                       gateway until its new version waits to be promoted) and each plain
+                       Deployment (kubectl rollout status), and say where the platform answers
+  --env-file FILE      compose: the production settings (default: .env in the repository)
+  --overlay DIR        kubernetes: the overlay (default: k8s/overlays/prod; k8s/overlays/dev
+                       for a local cluster)
+  --context NAME       kubernetes: the kubectl context (default: the current one)
+  --timeout SECONDS    how long to wait: compose, for healthy (default 180); kubernetes, for each
+                       rollout (default 600: the canary steps take four minutes at least)
+Going back to the previous image of a service: scripts/update-services.sh --rollback <service>,
+with --target kubernetes on a cluster (docs/deployment/rollbacks.md,
+docs/deployment/kubernetes-guide.md).
 USAGE
 }
 
 target=compose
 env_file="$LIFT_ROOT/.env"
-timeout=180
+overlay="$LIFT_ROOT/k8s/overlays/prod"
+timeout=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     -h | --help) usage; exit 0 ;;
     --target) [[ $# -ge 2 ]] || usage_error "--target needs compose or kubernetes"; target="$2"; shift ;;
     --env-file) [[ $# -ge 2 ]] || usage_error "--env-file needs a file"; env_file="$2"; shift ;;
+    --overlay) [[ $# -ge 2 ]] || usage_error "--overlay needs a directory"; overlay="$2"; shift ;;
+    --context) [[ $# -ge 2 && -n "$2" ]] || usage_error "--context needs a kubectl context name"; kube_context="$2"; shift ;;
     --timeout) [[ $# -ge 2 && "$2" =~ ^[0-9]+$ ]] || usage_error "--timeout needs a number of seconds"; timeout="$2"; shift ;;
     *) usage_error "unknown argument '$1'" ;;
   esac
@@ -71,15 +84,22 @@ wait_until_healthy() {
   say "healthy"
 }
 
-# --- Kubernetes (issue #18) ---------------------------------------------------------------------
-# TODO(#18): when k8s/ exists: kubectl apply -k k8s/overlays/production, then
-# kubectl rollout status for each Deployment (or Argo Rollout) with --timeout "${timeout}s".
+# --- Kubernetes ---------------------------------------------------------------------------------
 deploy_kubernetes() {
-  fail "--target kubernetes arrives with the k8s/ manifests (issue #18); deploy with --target compose for now"
+  require_kubectl
+  rendered="$(mktemp)"
+  trap 'rm -f "$rendered"' EXIT
+  say "rendering $overlay (kubectl kustomize)"
+  render_overlay "$overlay" "$rendered"
+  [[ -z "$(objects_of Rollout "$rendered")" ]] || require_rollouts_plugin
+  say "applying $overlay${kube_context:+ to context $kube_context}"
+  kube apply -k "$overlay"
+  wait_for_workloads "$rendered" "$timeout"
+  public_address "$rendered"
 }
 
 case "$target" in
-  compose) deploy_compose ;;
-  kubernetes) deploy_kubernetes ;;
+  compose) timeout="${timeout:-180}"; deploy_compose ;;
+  kubernetes) timeout="${timeout:-600}"; deploy_kubernetes ;;
   *) usage_error "unknown target '$target'; choose compose or kubernetes" ;;
 esac

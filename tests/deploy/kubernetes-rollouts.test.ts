@@ -96,18 +96,19 @@ describe.skipIf(skip)('k8s/overlays/prod: Argo Rollouts', () => {
     expectAnalysis(canary?.analysis, name, template());
   });
 
-  it('judges by Prometheus, selecting the new pods by the label the ServiceMonitor brings onto the series', () => {
+  it('judges by Prometheus, selecting the new pods by the label the PodMonitor brings onto the series, preview pods included', () => {
     const [metric] = template().spec.metrics;
     const query = metric?.provider.prometheus?.query ?? '';
     expect(query).toContain('service="{{args.service-name}}"');
-    const monitor = theObject<KubernetesObject & { spec: { podTargetLabels: string[]; endpoints: { port: string; path: string; honorLabels?: boolean }[]; selector: { matchLabels: Record<string, string> } } }>(objects, 'ServiceMonitor', 'lift-services');
+    const monitor = theObject<KubernetesObject & { spec: { podTargetLabels: string[]; podMetricsEndpoints: { port: string; path: string; honorLabels?: boolean }[]; selector: { matchLabels: Record<string, string> } } }>(objects, 'PodMonitor', 'lift-services');
     expect(monitor.spec.podTargetLabels).toContain('rollouts-pod-template-hash');
     // Prometheus turns the label's name into rollouts_pod_template_hash.
     expect(query).toContain('rollouts_pod_template_hash="{{args.pod-template-hash}}"');
     // The services' own service label must win over the target's (same value, but it would be renamed exported_service).
-    expect(monitor.spec.endpoints).toEqual([{ port: 'http', path: '/metrics', interval: '15s', honorLabels: true }]);
-    const monitored = objectsOfKind<KubernetesService>(objects, 'Service').filter((service) => Object.entries(monitor.spec.selector.matchLabels).every(([key, value]) => service.metadata.labels?.[key] === value));
-    expect(monitored.map((service) => service.metadata.name).sort()).toEqual(seedServices.map((service) => service.name).sort());
+    expect(monitor.spec.podMetricsEndpoints).toEqual([{ port: 'http', path: '/metrics', interval: '15s', honorLabels: true }]);
+    // By pod, not by Service: a blue/green preview's pods are scraped before any Service sends them traffic.
+    const scraped = seedServices.filter(({ name }) => Object.entries(monitor.spec.selector.matchLabels).every(([key, value]) => serviceDeployment(objects, name).spec.template?.metadata.labels?.[key] === value));
+    expect(scraped.map((service) => service.name)).toEqual(seedServices.map((service) => service.name));
     expect(metric?.successCondition).toMatch(/^result\[0\] >= 0\.\d+$/);
   });
 

@@ -53,6 +53,16 @@ export function edgeTargetOf(path: string, query: string, upstreams: readonly Up
 }
 
 /**
+ * A service's or module's own Prometheus figures (routes, error rates, process statistics) are for
+ * the scrapers inside, which ask it directly; through the gateway they are a route that does not
+ * exist, whoever asks (the gateway's own /metrics: see hardening.ts).
+ */
+function isMetricsPath(target: EdgeTarget): boolean {
+  const path = target.kind === 'service' ? target.servicePath : target.modulePath;
+  return path === '/metrics' || path === '/metrics/';
+}
+
+/**
  * The first thing a proxied request meets (an onRequest hook): its path is normalised once and
  * its target — a core service or a module — decided from that normalised path, whichever route
  * Fastify matched on the raw one (`/auth/%2e%2e/memory/v1/x` goes to memory, as it would behind
@@ -71,7 +81,7 @@ export function edgeRouting(upstreams: readonly Upstream[]) {
       return;
     }
     const target = edgeTargetOf(normalised, queryStart < 0 ? '' : url.slice(queryStart), upstreams);
-    if (target === undefined) {
+    if (target === undefined || isMetricsPath(target)) {
       done(new NotFoundError(kitErrorCodes.routeNotFound, `There is no route ${request.method} ${normalised}; see /docs for the platform's API.`));
       return;
     }

@@ -22,6 +22,12 @@ const securityHeaders: Record<string, string> = {
   'cross-origin-opener-policy': 'same-origin',
 };
 
+/** Whether a proxy relayed the request: it names the client in one of the headers proxies add. */
+function isRelayed(request: FastifyRequest): boolean {
+  const { headers } = request;
+  return headers['x-forwarded-for'] !== undefined || headers.forwarded !== undefined || headers['x-real-ip'] !== undefined;
+}
+
 /** A comma-separated setting as a list of host names. */
 export function hostList(setting: string): string[] {
   return setting.split(',').map((host) => host.trim()).filter((host) => host !== '');
@@ -46,10 +52,10 @@ export function installHardening(app: FastifyInstance, options: HardeningOptions
   // Callback style, and nothing computed that is not needed: this runs on every request.
   app.addHook('onRequest', (request, reply, done) => {
     // The gateway's metrics are for the scrapers inside (Prometheus, observability), which ask it
-    // directly. A request a proxy relayed (X-Forwarded-For: nginx, a Kubernetes Ingress, a cloud
-    // load balancer) came from outside, and gets the 404 any unknown path gets; by the matched
-    // route, so a query string or an encoded path does not slip past.
-    if (request.routeOptions.url === '/metrics' && request.headers['x-forwarded-for'] !== undefined) return reply.callNotFound();
+    // directly. A request a proxy relayed (X-Forwarded-For, Forwarded or X-Real-IP: nginx, a
+    // Kubernetes Ingress, a cloud load balancer) came from outside, and gets the 404 any unknown
+    // path gets; by the matched route, so a query string or an encoded path does not slip past.
+    if (request.routeOptions.url === '/metrics' && isRelayed(request)) return reply.callNotFound();
     if (allowed.length > 0 && !isProbe(request.url)) {
       const host = hostOf(request);
       if (!hostAllowed(host)) return done(new InvalidInputError('GATEWAY_HOST_NOT_ALLOWED', `The host "${host}" is not served here.`, { field: 'headers.host' }));

@@ -56,9 +56,10 @@ describe('hardening at the edge', () => {
   // anyone could read the gateway's /metrics: module ids, routes, request rates.
   it('does not serve its metrics to a request a proxy relayed, however the path is written', async () => {
     const gateway = await buildGateway({ ALLOWED_HOSTS: 'api.lift.example', TRUSTED_PROXIES: '10.0.0.0/8' });
-    for (const url of ['/metrics', '/metrics?format=text', '/metrics?']) {
-      const relayed = await gateway.inject({ method: 'GET', url, headers: { host: 'api.lift.example', 'x-forwarded-for': '203.0.113.9' }, remoteAddress: '10.1.2.3' });
-      expect(relayed.statusCode, url).toBe(404);
+    const relayedBy = [{ 'x-forwarded-for': '203.0.113.9' }, { forwarded: 'for=203.0.113.9;proto=https' }, { 'x-real-ip': '203.0.113.9' }];
+    for (const [url, proxyHeaders] of ['/metrics', '/metrics?format=text', '/metrics?'].flatMap((url) => relayedBy.map((header) => [url, header] as const))) {
+      const relayed = await gateway.inject({ method: 'GET', url, headers: { host: 'api.lift.example', ...proxyHeaders }, remoteAddress: '10.1.2.3' });
+      expect(relayed.statusCode, `${url} ${JSON.stringify(proxyHeaders)}`).toBe(404);
       expect(relayed.headers['content-type']).toContain('application/problem+json');
       expect(relayed.json()).toMatchObject({ code: 'ROUTE_NOT_FOUND' });
       expect(relayed.body).not.toContain('http_requests_total');

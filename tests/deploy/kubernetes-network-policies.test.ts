@@ -46,6 +46,8 @@ function matches(selector: LabelSelector, labels: Record<string, string>): boole
   return byLabel && byExpression;
 }
 
+const nonPublicRanges = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16', '100.64.0.0/10'];
+
 /** `a→b` for every call the services' configuration makes: each *_SERVICE_URL and GATEWAY_URL it reads. */
 function callsTheConfigurationMakes(): string[] {
   return seedServices.flatMap((caller) =>
@@ -65,9 +67,17 @@ describe.skipIf(skip).each(overlayNames())('k8s/overlays/%s: network policies', 
     return { service, labels: deployment.spec.template?.metadata.labels ?? {}, container: serviceContainer(deployment, service.name) };
   });
   const selectedBy = (selector: LabelSelector) => pods.filter((pod) => matches(selector, pod.labels));
-  const portsOf = (rule: Rule, pod: (typeof pods)[number]) => (rule.ports ?? []).map((port) => (port.port === undefined ? 'any' : portNumber(pod.container, port.port)));
-  /** Pods of this namespace a peer names: a podSelector alone (a namespaceSelector means other namespaces). */
-  const podsNamedBy = (peer: Peer) => (peer.podSelector && !peer.namespaceSelector && !peer.ipBlock ? selectedBy(peer.podSelector) : []);
+  /** The ports a rule opens on that pod; a rule without ports opens every port ('any'). */
+  const portsOf = (rule: Rule, pod: (typeof pods)[number]) => (rule.ports === undefined || rule.ports.length === 0 ? ['any' as const] : rule.ports.map((port) => (port.port === undefined ? ('any' as const) : portNumber(pod.container, port.port))));
+  // A namespace selector reaches this namespace too when it matches its labels (and the name label Kubernetes adds).
+  const namespace = objects.find((object) => object.kind === 'Namespace');
+  const namespaceLabels = { ...namespace?.metadata.labels, 'kubernetes.io/metadata.name': namespace?.metadata.name ?? '' };
+  /** Pods of this namespace a peer names: by podSelector here, or through a namespaceSelector that matches this namespace. */
+  const podsNamedBy = (peer: Peer) => {
+    if (peer.ipBlock) return [];
+    if (peer.namespaceSelector && !matches(peer.namespaceSelector, namespaceLabels)) return [];
+    return selectedBy(peer.podSelector ?? {});
+  };
 
   /** `a→b:port` for every pair of services a direction of the policies lets through. */
   function allowed(direction: 'ingress' | 'egress'): string[] {
@@ -113,30 +123,45 @@ describe.skipIf(skip).each(overlayNames())('k8s/overlays/%s: network policies', 
           if (!peer.ipBlock) continue;
           const except = peer.ipBlock.except ?? [];
           if (rule.from) problems.push(`${policy.metadata.name}: admits the address block ${peer.ipBlock.cidr}`);
-          else if (!['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'].every((range) => except.includes(range))) problems.push(`${policy.metadata.name}: ${peer.ipBlock.cidr} reaches private addresses (pods)`);
+          // Private ranges hold the pods and nodes; link-local and shared space hold cloud metadata endpoints.
+          else if (!nonPublicRanges.every((range) => except.includes(range))) problems.push(`${policy.metadata.name}: ${peer.ipBlock.cidr} reaches private, link-local or shared addresses (pods, metadata endpoints)`);
         }
       }
     }
     expect(problems).toEqual([]);
   });
 
-  it('takes outside traffic only at the gateway, from the Ingress controller\'s namespace, on its port', () => {
-    const fromOtherNamespaces = policies.flatMap((policy) =>
-      selectedBy(policy.spec.podSelector).flatMap((pod) =>
-        (policy.spec.ingress ?? []).flatMap((rule) =>
-          (rule.from ?? [])
-            .filter((peer) => peer.namespaceSelector)
-            .map((peer) => ({ service: pod.service.name, from: JSON.stringify(peer.namespaceSelector?.matchLabels ?? {}) + (peer.podSelector ? ` pods ${JSON.stringify(peer.podSelector.matchLabels)}` : ''), ports: portsOf(rule, pod) })),
-        ),
-      ),
+  /** Every rule peer that names other namespaces, per service and direction: `service ← {labels} pods {labels} :ports`. */
+  function namespacePeers(direction: 'ingress' | 'egress'): string[] {
+    const found = new Set<string>();
+    for (const policy of policies) {
+      for (const pod of selectedBy(policy.spec.podSelector)) {
+        for (const rule of policy.spec[direction] ?? []) {
+          for (const peer of (direction === 'ingress' ? rule.from : rule.to) ?? []) {
+            if (!peer.namespaceSelector) continue;
+            const who = JSON.stringify(peer.namespaceSelector.matchLabels ?? {}) + (peer.podSelector ? ` pods ${JSON.stringify(peer.podSelector.matchLabels ?? {})}` : '');
+            found.add(`${pod.service.name} ${direction === 'ingress' ? '←' : '→'} ${who} :${portsOf(rule, pod).join(',')}`);
+          }
+        }
+      }
+    }
+    return [...found].sort();
+  }
+
+  it('takes outside traffic only at the gateway, from the Ingress controller\'s namespace, on its port; Prometheus and modules only where they must', () => {
+    expect(namespacePeers('ingress')).toEqual(
+      [
+        'gateway ← {"lift.dev/ingress":"true"} :8000',
+        'gateway ← {"lift.dev/modules":"true"} pods {"lift.dev/module":"true"} :8000',
+        ...seedServices.map((service) => `${service.name} ← {"lift.dev/monitoring":"true"} :${service.port}`),
+      ].sort(),
     );
-    const ingress = fromOtherNamespaces.filter((entry) => entry.from === '{"lift.dev/ingress":"true"}');
-    expect(ingress).toEqual([{ service: 'gateway', from: '{"lift.dev/ingress":"true"}', ports: [8000] }]);
-    // Besides the Ingress controller: Prometheus everywhere, on each service's own port, and modules at the gateway.
-    const others = fromOtherNamespaces.filter((entry) => !ingress.includes(entry)).map((entry) => `${entry.service} ← ${entry.from} :${entry.ports.join(',')}`);
-    expect(others.sort()).toEqual(
-      [...seedServices.map((service) => `${service.name} ← {"lift.dev/monitoring":"true"} :${service.port}`), 'gateway ← {} pods {"lift.dev/module":"true"} :8000'].sort(),
-    );
+  });
+
+  it('reaches other namespaces only for DNS, modules and Prometheus', () => {
+    const dns = seedServices.map((service) => `${service.name} → {"kubernetes.io/metadata.name":"kube-system"} pods {"k8s-app":"kube-dns"} :53,53`);
+    const modules = ['gateway', 'registry'].map((name) => `${name} → {"lift.dev/modules":"true"} pods {"lift.dev/module":"true"} :any`);
+    expect(namespacePeers('egress')).toEqual([...dns, ...modules, 'observability → {"lift.dev/monitoring":"true"} :9090'].sort());
   });
 
   it('believes X-Forwarded-For from the pod network alone, the same network in every service, so only the Ingress controller and the platform\'s pods (who alone may reach them) are proxies', () => {

@@ -151,8 +151,17 @@ describe.skipIf(skip).each(overlayNames())('k8s/overlays/%s: the way in', (overl
     expect(environment('gateway').CORS_ORIGINS).toBe(`https://${host}`);
   });
 
-  it('exposes no other Service outside the cluster', () => {
-    const exposed = objectsOfKind<KubernetesObject & { spec: { type?: string } }>(objects, 'Service').filter((service) => service.spec.type !== undefined && service.spec.type !== 'ClusterIP');
+  it('exposes no other Service outside the cluster: cluster addresses only, no external IPs, node ports or load balancers', () => {
+    const exposed = objectsOfKind<KubernetesObject & { spec: Record<string, unknown> & { type?: string; ports?: Record<string, unknown>[] } }>(objects, 'Service').filter(
+      (service) =>
+        (service.spec.type !== undefined && service.spec.type !== 'ClusterIP') ||
+        Object.keys(service.spec).some((field) => field === 'externalIPs' || field === 'externalName' || field.startsWith('loadBalancer')) ||
+        (service.spec.ports ?? []).some((port) => port.nodePort !== undefined),
+    );
     expect(exposed.map((service) => service.metadata.name)).toEqual([]);
+  });
+
+  it('names the Ingress controller that serves it (no default IngressClass is assumed)', () => {
+    expect(objectsOfKind<Ingress & { spec: { ingressClassName?: string } }>(objects, 'Ingress').map((ingress) => ingress.spec.ingressClassName)).toEqual(['nginx']);
   });
 });

@@ -161,6 +161,21 @@ describe.skipIf(skip).each(overlayNames())('k8s/overlays/%s', (overlay) => {
     expect(problems).toEqual([]);
   });
 
+  // What Pod Security "restricted" refuses at the pod level (the namespace enforces it; this finds it before a cluster does).
+  it('shares nothing of the node: no host network, PID or IPC namespace, host path, host port or sysctl', () => {
+    const problems = podTemplates(objects).flatMap(({ owner, template }) => {
+      const spec = template.spec as PodTemplate['spec'] & { hostNetwork?: boolean; hostPID?: boolean; hostIPC?: boolean; securityContext?: { sysctls?: unknown[] } };
+      const volumes = (spec.volumes ?? []) as readonly (Record<string, unknown> & { name: string })[];
+      return [
+        ...(['hostNetwork', 'hostPID', 'hostIPC'] as const).filter((field) => spec[field] === true).map((field) => `${owner}: ${field}`),
+        ...volumes.filter((volume) => volume.hostPath !== undefined).map((volume) => `${owner}: hostPath volume ${volume.name}`),
+        ...allContainers(template).flatMap((container) => (container.ports ?? []).filter((port) => (port as { hostPort?: number }).hostPort !== undefined).map(() => `${owner}/${container.name}: hostPort`)),
+        ...((spec.securityContext?.sysctls ?? []).length > 0 ? [`${owner}: sysctls`] : []),
+      ];
+    });
+    expect(problems).toEqual([]);
+  });
+
   it('gives every container a writable directory only where it mounts an emptyDir, a claim or a read-only secret', () => {
     const problems = podTemplates(objects).flatMap(({ owner, template, claims }) =>
       allContainers(template).flatMap((candidate) =>

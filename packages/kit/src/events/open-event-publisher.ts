@@ -16,6 +16,13 @@ export interface EventStreamSettings {
   readonly deliver: (batches: readonly string[]) => Promise<void>;
   readonly log: Logger;
   readonly flushIntervalMs?: number;
+  /**
+   * At close, how long the outbox gets to deliver what is waiting (a consumer that fails is
+   * retried promptly) before the relay stops; batches still there stay in the file for the next
+   * start. 5 s by default: it must fit, after the in-flight requests, in SHUTDOWN_TIMEOUT_MS
+   * (10 s by default, 20 s on Kubernetes), or the forced exit cuts it short. 0: no drain.
+   */
+  readonly closeDrainMs?: number;
 }
 
 export interface EventStreamPublisher extends EventPublisher {
@@ -31,6 +38,7 @@ export interface EventStreamPublisher extends EventPublisher {
  */
 export async function openEventPublisher(settings: EventStreamSettings): Promise<EventStreamPublisher> {
   const flush = settings.flushIntervalMs === undefined ? {} : { flushIntervalMs: settings.flushIntervalMs };
+  const closeDrainMs = settings.closeDrainMs ?? 5_000;
   const outbox = await openLocalOutbox(settings.outboxFile, { log: settings.log });
   const relay = startOutboxRelay({ outbox, deliver: settings.deliver, log: settings.log });
   const sink = settings.state.kind === 'redis' ? streamWithOutboxFallback(streamSink(settings.state, settings.stream), outbox, settings.log) : outbox;
@@ -49,11 +57,19 @@ export async function openEventPublisher(settings: EventStreamSettings): Promise
       await publisher.flush();
       await relay.drained();
     },
-    // Queued events into their sink first, then the relay stops (a delivery in flight finishes),
-    // then the outbox closes: nothing touches it after that.
+    // Queued events into their sink first; then the outbox gets a bounded chance to deliver what
+    // it holds, because its file may not outlive the process (an emptyDir on Kubernetes); then the
+    // relay stops (a delivery still in flight is abandoned and redone at the next start) and the
+    // outbox closes: nothing touches it after that.
     close: async () => {
-      await publisher.flush().catch((error: unknown) => settings.log.error({ err: error }, 'events could not be written before closing'));
-      await relay.stop();
+      const writeQueued = () => publisher.flush().catch((error: unknown) => settings.log.error({ err: error }, 'events could not be written before closing'));
+      await writeQueued();
+      await relay.deliverWaiting(closeDrainMs);
+      await relay.stop(0);
+      // Events published during the drain reach their sink before the count, not after it.
+      await writeQueued();
+      const left = outbox.size();
+      if (left > 0) settings.log.warn({ batches: left, outboxFile: settings.outboxFile, drainMs: closeDrainMs }, 'event batches are left in the outbox at shutdown: its file keeps them and they are delivered at the next start, if the file is still there');
       await publisher.close();
       await outbox.close();
     },

@@ -20,6 +20,12 @@ export interface OutboxRelay {
   /** Resolves when the outbox is empty (tests, shutdown). */
   drained(): Promise<void>;
   /**
+   * Shutdown: delivers what the outbox holds now, retrying a failing consumer promptly instead of
+   * with the backoff, until the outbox is empty or `withinMs` has passed. Resolves with the
+   * batches left (0 when everything was delivered). Meant to be followed by `stop()`.
+   */
+  deliverWaiting(withinMs: number): Promise<number>;
+  /**
    * Stops delivering and waits (up to `waitMs`) for a delivery in flight, so the outbox can be
    * closed after it. A delivery still running then cannot touch the outbox any more; if the
    * consumer took its batches, they are delivered again at the next start and counted once.
@@ -42,6 +48,8 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   let runAgain = false;
   let failures = 0;
   let retryTimer: NodeJS.Timeout | undefined;
+  // Set by deliverWaiting: the process is about to go, so waiting seconds between attempts would only lose them.
+  let promptRetries = false;
   let inFlight: Promise<void> = Promise.resolve();
   let drainedWaiters: (() => void)[] = [];
 
@@ -86,7 +94,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         running = false;
         if (stopped) return;
         failures += 1;
-        const delayMs = retryDelayMs(failures + 1, 100, maxBackoffMs);
+        const delayMs = promptRetries ? retryDelayMs(failures, 25, 250) : retryDelayMs(failures + 1, 100, maxBackoffMs);
         if (failures === 1 || failures % 20 === 0) options.log.warn({ err: error, waiting: options.outbox.size(), retryInMs: delayMs }, 'delivering events failed; they stay in the outbox and are retried');
         if (!stopped) {
           retryTimer = setTimeout(run, delayMs);
@@ -102,12 +110,25 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   });
   run();
 
+  const whenEmpty = (resolve: () => void): void => {
+    drainedWaiters.push(resolve);
+    if (!running) settleDrainedWaiters();
+  };
+
   return {
-    drained: () =>
-      new Promise<void>((resolve) => {
-        drainedWaiters.push(resolve);
-        if (!running) settleDrainedWaiters();
-      }),
+    drained: () => new Promise<void>(whenEmpty),
+    async deliverWaiting(withinMs) {
+      if (stopped) return options.outbox.size();
+      promptRetries = true;
+      // Now rather than when the backoff ends; during a round, this makes it run once more.
+      run();
+      let emptied: () => void = () => undefined;
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([new Promise<void>((resolve) => whenEmpty((emptied = resolve))), new Promise<void>((resolve) => (timer = setTimeout(resolve, withinMs)))]);
+      clearTimeout(timer);
+      drainedWaiters = drainedWaiters.filter((waiter) => waiter !== emptied);
+      return options.outbox.size();
+    },
     async stop(waitMs = 5_000) {
       stopped = true;
       clearTimeout(retryTimer);

@@ -1,8 +1,9 @@
-import { Agent, request as httpRequest, type OutgoingHttpHeaders } from 'node:http';
+import { Agent, request as httpRequest, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import type { ModuleManifest } from '@lift/sdk';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../support/free-port.js';
 import { startServiceProcess, waitUntilReady, type ServiceProcess } from '../support/service-process.js';
+import { startStandIn } from '../support/stand-in-server.js';
 import { bearerFor } from '../support/test-token.js';
 
 /**
@@ -11,7 +12,8 @@ import { bearerFor } from '../support/test-token.js';
  * balancers notice and stop sending; then it closes its listener, lets in-flight requests finish
  * and exits 0. Here a real registry process gets SIGTERM under load: keep-alive request loops (a
  * load balancer's connections) and a stand-in endpoint controller that probes /ready and stops
- * the loops a propagation lag after it first sees the service not ready.
+ * the loops a propagation lag after it first sees the service not ready. A real gateway process
+ * gets SIGTERM with an event stream and a slow answer in relay.
  */
 
 const secret = 'the sigterm drain test signs its own HS256 tokens with this';
@@ -27,6 +29,7 @@ interface Outcome {
   readonly doneAt: number;
   readonly status?: number;
   readonly error?: string;
+  readonly body?: string;
 }
 
 const succeeded = (outcome: Outcome) => outcome.status !== undefined && outcome.status >= 200 && outcome.status < 300;
@@ -38,8 +41,10 @@ function send(agent: Agent | false, url: string, method: 'GET' | 'POST' | 'PUT',
   return new Promise((resolve) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const outgoing = httpRequest(url, { method, agent, headers: { ...headers, ...(payload === undefined ? {} : { 'content-type': 'application/json' }) } }, (response) => {
-      response.resume();
-      response.once('end', () => resolve({ path, sentAt, doneAt: performance.now(), status: response.statusCode ?? 0 }));
+      let answer = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (answer += chunk));
+      response.once('end', () => resolve({ path, sentAt, doneAt: performance.now(), status: response.statusCode ?? 0, body: answer }));
       response.once('error', (error) => resolve({ path, sentAt, doneAt: performance.now(), error: error.message }));
       // An answer cut off after its headers counts as failed (the first resolve wins).
       response.once('close', () => response.complete || resolve({ path, sentAt, doneAt: performance.now(), error: 'answer cut off' }));
@@ -181,5 +186,102 @@ describe('SIGTERM under load (the preStop drain)', () => {
     const failedWhileNotReady = run.outcomes.filter((outcome) => outcome.sentAt > run.notReadyAt && !succeeded(outcome));
     expect(failedWhileNotReady.length).toBeGreaterThan(0);
     expect(failedWhileNotReady.every((outcome) => outcome.error !== undefined || outcome.status === 503)).toBe(true);
+  });
+});
+
+/** An event stream, as an EventSource reads one: its events' arrival times and how it ended. */
+interface StreamRead {
+  readonly status: number;
+  readonly eventsAt: number[];
+  readonly ended: Promise<Outcome>;
+}
+
+function openEventStream(agent: Agent, url: string, headers: OutgoingHttpHeaders): Promise<StreamRead> {
+  const path = new URL(url).pathname;
+  const sentAt = performance.now();
+  return new Promise((resolve, reject) => {
+    const outgoing = httpRequest(url, { agent, headers: { ...headers, accept: 'text/event-stream' } }, (response) => {
+      const eventsAt: number[] = [];
+      const ended = new Promise<Outcome>((done) => {
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => chunk.includes('event: log') && eventsAt.push(performance.now()));
+        response.once('end', () => done({ path, sentAt, doneAt: performance.now(), status: response.statusCode ?? 0 }));
+        response.once('error', (error) => done({ path, sentAt, doneAt: performance.now(), error: error.message }));
+        response.once('close', () => response.complete || done({ path, sentAt, doneAt: performance.now(), error: 'answer cut off' }));
+      });
+      resolve({ status: response.statusCode ?? 0, eventsAt, ended });
+    });
+    outgoing.once('error', reject);
+    outgoing.end();
+  });
+}
+
+describe('SIGTERM with answers in relay through the gateway', () => {
+  const slowAnswerMs = 2_500;
+  const slowBody = JSON.stringify({ lines: Array.from({ length: 2_000 }, (_unused, index) => `line ${index}`) });
+  const shutdownTimeoutMs = 10_000;
+
+  it('ends an event stream cleanly after SHUTDOWN_DELAY_MS, lets a slow answer finish and exits 0 long before SHUTDOWN_TIMEOUT_MS', async () => {
+    // Observability's stand-in: an endless log tail, and an ordinary answer that takes its time.
+    const upstream = { slowRequested: false, streamReleasedAt: Number.POSITIVE_INFINITY };
+    const tail = (response: ServerResponse) => {
+      response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store' });
+      let sent = 0;
+      const timer = setInterval(() => response.write(`event: log\nid: ${(sent += 1)}\ndata: {"line":${sent}}\n\n`), 100);
+      response.once('close', () => {
+        clearInterval(timer);
+        if (!response.writableEnded) upstream.streamReleasedAt = performance.now();
+      });
+    };
+    const observability = await startStandIn((request, response) => {
+      if (request.url === '/v1/logs/stream') return tail(response);
+      if (request.url === '/v1/logs/slow') {
+        upstream.slowRequested = true;
+        setTimeout(() => response.writeHead(200, { 'content-type': 'application/json' }).end(slowBody), slowAnswerMs);
+        return;
+      }
+      response.writeHead(404).end();
+    });
+    // Every upstream is the stand-in, so the gateway's start-up fetches never reach a real service.
+    const upstreamUrls = Object.fromEntries(['AUTH', 'BILLING', 'MEMORY', 'OBSERVABILITY', 'REGISTRY'].map((service) => [`${service}_SERVICE_URL`, observability.url]));
+    const gateway = startServiceProcess({
+      name: 'gateway',
+      port: await freePort(),
+      env: { JWT_ALGORITHM: 'HS256', JWT_SECRET: secret, ...upstreamUrls, SHUTDOWN_DELAY_MS: String(shutdownDelayMs), SHUTDOWN_TIMEOUT_MS: String(shutdownTimeoutMs) },
+    });
+    started.push(gateway);
+    let exitedAt = Number.POSITIVE_INFINITY;
+    gateway.child.once('exit', () => (exitedAt = performance.now()));
+    await waitUntilReady(gateway);
+
+    const agent = new Agent({ keepAlive: true });
+    agents.push(agent);
+    const headers = await bearerFor({ secret, organisation: 'platform', permissions: ['logs:read'], atMs: Date.now() });
+    const stream = await openEventStream(agent, `${gateway.url}/observability/v1/logs/stream`, headers);
+    expect(stream.status).toBe(200);
+    await expect.poll(() => stream.eventsAt.length, { timeout: 5_000 }).toBeGreaterThan(0);
+    const slow = send(agent, `${gateway.url}/observability/v1/logs/slow`, 'GET', headers);
+    await expect.poll(() => upstream.slowRequested, { timeout: 5_000 }).toBe(true);
+
+    const sigtermAt = performance.now();
+    gateway.child.kill('SIGTERM');
+    const exitCode = await gateway.exited;
+    const [streamed, answered] = await Promise.all([stream.ended, slow]);
+
+    expect(exitCode).toBe(0);
+    expect(gateway.output()).not.toContain('shutdown took too long');
+    // The close waited for the slow answer only, not for the stream: no forced exit.
+    expect(exitedAt - sigtermAt).toBeLessThan(slowAnswerMs + 3_000);
+    // The slow answer spanned the listener's close and came whole.
+    expect(answered.status).toBe(200);
+    expect(answered.body).toBe(slowBody);
+    expect(answered.doneAt).toBeGreaterThan(sigtermAt + shutdownDelayMs);
+    // The stream went on through the delay and then ended as a complete answer; the gateway
+    // released the upstream's connection before it exited.
+    expect(stream.eventsAt.some((at) => at > sigtermAt + shutdownDelayMs - 500)).toBe(true);
+    expect(streamed.error).toBeUndefined();
+    expect(streamed.status).toBe(200);
+    expect(streamed.doneAt).toBeGreaterThanOrEqual(sigtermAt + shutdownDelayMs);
+    expect(upstream.streamReleasedAt).toBeLessThan(exitedAt);
   });
 });

@@ -30,6 +30,7 @@ import { startUsageMetering } from './usage-metering-setup.js';
 import { coreUpstreams, type Upstream } from './upstreams.js';
 import { oauthMetadataRoute } from './oauth-metadata-route.js';
 import { oauthErrorsAtTokenEndpoint } from './oauth-error-format.js';
+import { OpenStreams } from './open-streams.js';
 
 export type GatewayDeps = ServiceDeps<GatewayConfig> & {
   /** Resolves module host names at connection time (the system resolver; tests inject their own). */
@@ -73,7 +74,15 @@ export async function buildApp(deps: GatewayDeps): Promise<ServiceApp> {
     deps.clock,
     upstreamMetrics(app.metrics),
   );
-  const limits = { timeoutMs: config.UPSTREAM_TIMEOUT_MS, bodyLimitBytes: config.BODY_LIMIT_BYTES, resilience };
+  const openStreams = new OpenStreams();
+  // preClose comes after SHUTDOWN_DELAY_MS, before the listener waits for its connections: a relayed
+  // event stream never ends by itself and would hold the close until the forced exit.
+  app.addHook('preClose', (done) => {
+    const ended = openStreams.endAll();
+    if (ended > 0) deps.log.info({ streams: ended }, 'ended the event streams in relay: the gateway is closing');
+    done();
+  });
+  const limits = { timeoutMs: config.UPSTREAM_TIMEOUT_MS, bodyLimitBytes: config.BODY_LIMIT_BYTES, resilience, openStreams };
   await oauthMetadataRoute(app, { auth: upstreams.find((upstream) => upstream.name === 'auth') as Upstream, limits });
   await app.register(authPlugin, { verifier });
 

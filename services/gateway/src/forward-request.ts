@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { kitErrorCodes, outgoingTraceparent, sendProblem } from '@lift/kit';
 import type { Dispatcher, Pool } from 'undici';
 import { limitedBody } from './body-limit.js';
+import { isEventStream, type OpenStreams } from './open-streams.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from './proxy-headers.js';
 import { circuitOpenProblem, failureLabel, isRetryableFailure, upstreamFailureProblem } from './upstream-failure.js';
 import type { UpstreamResilience } from './upstream-resilience.js';
@@ -22,6 +23,8 @@ export interface ForwardLimits {
   readonly timeoutMs: number;
   readonly bodyLimitBytes: number;
   readonly resilience: UpstreamResilience;
+  /** Event streams in relay, ended when the gateway closes. */
+  readonly openStreams: OpenStreams;
 }
 
 const idempotentMethods = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
@@ -103,7 +106,7 @@ export async function forwardRequest(request: FastifyRequest, reply: FastifyRepl
   resilience.metrics.observe(target.name, statusClass(response.statusCode), (performance.now() - started) / 1000);
   reply.code(response.statusCode);
   reply.headers(clientResponseHeaders(response.headers));
-  return reply.send(response.body);
+  return reply.send(isEventStream(response.headers['content-type']) ? limits.openStreams.relay(response.body) : response.body);
 }
 
 const statusClasses = ['0xx', '1xx', '2xx', '3xx', '4xx', '5xx'];

@@ -82,3 +82,4 @@ export type {
   StreamEntry,
   Unsubscribe,
 } from './state/shared-state.js';
+export { isEventStream } from './http/event-stream.js';

@@ -1,8 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { kitErrorCodes, outgoingTraceparent, sendProblem } from '@lift/kit';
+import { isEventStream, kitErrorCodes, outgoingTraceparent, sendProblem } from '@lift/kit';
 import type { Dispatcher, Pool } from 'undici';
 import { limitedBody } from './body-limit.js';
-import { isEventStream, type OpenStreams } from './open-streams.js';
+import type { OpenStreams } from './open-streams.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from './proxy-headers.js';
 import { circuitOpenProblem, failureLabel, isRetryableFailure, upstreamFailureProblem } from './upstream-failure.js';
 import type { UpstreamResilience } from './upstream-resilience.js';

@@ -1,16 +1,6 @@
 import { PassThrough, type Readable } from 'node:stream';
 
 /**
- * Whether an upstream's answer is held open on purpose: a server-sent event stream (the
- * observability log tail, a module's events). The kit's metrics plugin keeps such answers out of
- * its durations by the same content type.
- */
-export function isEventStream(contentType: string | string[] | undefined): boolean {
-  const type = Array.isArray(contentType) ? contentType[0] : contentType;
-  return type !== undefined && type.trimStart().toLowerCase().startsWith('text/event-stream');
-}
-
-/**
  * The event streams the gateway is relaying, so that it can end them when it closes. Such a
  * stream never ends by itself: left alone it holds the gateway's close until the forced exit at
  * SHUTDOWN_TIMEOUT_MS, which cuts the client's answer mid-chunk and skips the closing work

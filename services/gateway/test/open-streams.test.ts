@@ -1,6 +1,7 @@
 import { PassThrough, type Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { isEventStream, OpenStreams } from '../src/open-streams.js';
+import { isEventStream } from '@lift/kit';
+import { OpenStreams } from '../src/open-streams.js';
 
 /** Everything `stream` gives until it ends, or how it broke. */
 function read(stream: Readable): Promise<{ text: string; error?: string }> {

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { FastCounter, FastHistogram } from './fast-metrics.js';
+import { isEventStream } from './event-stream.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -69,5 +70,5 @@ export const metricsPlugin = fastifyPlugin<MetricsPluginOptions>(
 );
 
 function isLongLived(config: { longLived?: boolean } | undefined, contentType: unknown): boolean {
-  return config?.longLived === true || (typeof contentType === 'string' && contentType.startsWith('text/event-stream'));
+  return config?.longLived === true || isEventStream(contentType);
 }

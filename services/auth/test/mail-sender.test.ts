@@ -82,10 +82,16 @@ describe.each(backends)('mail outbox and sender ($name)', ({ postgres }) => {
   it('sends a message once although two replicas read the outbox together', async () => {
     const server = await smtp();
     const transport = smtpTransport({ url: server.url, from: 'no-reply@lift.test', messageIdDomain: 'lift.test' });
-    const { auth, sender, clock } = await senderOn(transport);
+    const { auth, outbox, sender, clock } = await senderOn(transport);
     const replica = mailSender({ outbox: mailOutboxStore(auth.db), transport, clock, log: silent });
     for (let index = 0; index < 10; index += 1) await sender.queue({ ...welcome, to: `person${index}@example.test` });
     const delivered = await Promise.all([sender.sendDue(), replica.sendDue(), sender.sendDue(), replica.sendDue()]);
+    // A delivery that failed on a loaded machine (CI saw 6 of 10 in the first round once) waits for
+    // its retry; what is checked is that every message arrives exactly once, however the rounds split.
+    for (let round = 0; round < 5 && (await outbox.pending()).length > 0; round += 1) {
+      clock.advance(3_600_000);
+      delivered.push(...(await Promise.all([sender.sendDue(), replica.sendDue()])));
+    }
     expect(delivered.reduce((sum, count) => sum + count, 0)).toBe(10);
     expect(server.received.map((mail) => mail.messageId).sort()).toEqual([...new Set(server.received.map((mail) => mail.messageId))].sort());
     expect(server.received).toHaveLength(10);

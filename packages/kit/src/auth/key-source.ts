@@ -1,6 +1,6 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { Clock } from '../clock.js';
-import { baseUrlOf, type UrlSource } from '../http/url-source.js';
+import type { UrlSource } from '../http/url-source.js';
 import { jwksMaxAgeSeconds, unknownKeyRefetchCooldownMs } from './key-publication.js';
 
 /** The public keys tokens may be signed with, by `kid`. */
@@ -51,7 +51,7 @@ export function remoteKeySource(options: RemoteKeySourceOptions): KeySource {
   const load = (): Promise<void> => {
     lastAttempt = options.clock.now();
     inFlight ??= (async () => {
-      const response = await fetchImpl(baseUrlOf(options.url), { signal: AbortSignal.timeout(5_000) });
+      const response = await fetchImpl(typeof options.url === 'string' ? options.url : options.url(), { signal: AbortSignal.timeout(5_000) });
       if (!response.ok) throw new Error(`JWKS endpoint answered ${response.status}`);
       keys = keysOf((await response.json()) as JsonWebKeySet);
       loadedAt = options.clock.now();

@@ -50,6 +50,7 @@ export { eventBatchOf, streamBatchField, streamSink } from './events/stream-sink
 export { retryDelayMs } from './events/retry-delay.js';
 export { createPrivateFile, privateDirectoryMode, privateFileMode, sqliteFiles, warnAboutOpenFiles, type WarningLog } from './files/private-files.js';
 export { FastCounter, FastHistogram } from './http/fast-metrics.js';
+export { baseUrlOf, type UrlSource } from './http/url-source.js';
 export { createService, type CreateServiceOptions, type ServiceApp, type ServiceIdentity } from './http/create-service.js';
 export type { ReadinessCheck, Readiness } from './http/health-plugin.js';
 export { readyOnceDone, type StartupWork } from './http/ready-once-done.js';

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { UnauthorizedError, type Clock, type HttpClient } from '@lift/kit';
+import { baseUrlOf, UnauthorizedError, type Clock, type HttpClient, type UrlSource } from '@lift/kit';
 
 export interface ApiKeyExchangeOptions {
   readonly http: HttpClient;
-  readonly authUrl: string;
+  readonly authUrl: UrlSource;
   readonly clock: Clock;
   readonly maxEntries?: number;
   /** How long a key auth refused is refused here without asking again. */
@@ -57,7 +57,7 @@ export function apiKeyExchange(options: ApiKeyExchangeOptions): ApiKeyExchange {
   };
 
   const exchange = async (apiKey: string, cacheKey: string): Promise<string> => {
-    const answer = await options.http.call(`${options.authUrl.replace(/\/$/, '')}/v1/api-keys/exchange`, { method: 'POST', json: { apiKey } });
+    const answer = await options.http.call(`${baseUrlOf(options.authUrl)}/v1/api-keys/exchange`, { method: 'POST', json: { apiKey } });
     if (answer.status !== 200) {
       await answer.text();
       if (answer.status === 401) {

@@ -25,6 +25,8 @@ import { publicRouteTable } from './public-route-table.js';
 import { serviceDocuments } from './service-documents.js';
 import { followRouteTable } from './route-table-follower.js';
 import { upstreamMetrics } from './upstream-metrics.js';
+import { upstreamInstanceMetrics } from './upstream-instance-metrics.js';
+import { probeInstances } from './instance-readiness-probes.js';
 import { UpstreamResilience } from './upstream-resilience.js';
 import { startUsageMetering } from './usage-metering-setup.js';
 import { coreUpstreams, type Upstream } from './upstreams.js';
@@ -43,9 +45,14 @@ export async function buildApp(deps: GatewayDeps): Promise<ServiceApp> {
   const tls = tlsCredentialsFrom(config);
   // One verifier (and one cache of verified tokens) for the edge and the module routes; before
   // anything is built, as a missing or short HS256 secret is a configuration error too.
-  const verifier = serviceTokenVerifier(config, deps.clock);
+  // Each *_SERVICE_URL may list several instances: checked here too, before anything starts.
+  const upstreams = coreUpstreams(config, deps.clock);
+  const auth = upstreams.find((upstream) => upstream.name === 'auth') as Upstream;
+  const registry = upstreams.find((upstream) => upstream.name === 'registry') as Upstream;
+  // The gateway's own calls to auth and the registry go to an available instance, chosen at each call.
+  const authOrigin = () => auth.origin;
+  const verifier = serviceTokenVerifier(config, deps.clock, authOrigin);
   const modulePolicy = addressPolicyFrom(config.MODULE_URL_ALLOWED_NETWORKS);
-  const upstreams = coreUpstreams(config);
   // One set of the services' documents for the merged /openapi.json and the public-route table.
   const documents = serviceDocuments({ services: upstreams, http: deps.http, clock: deps.clock, log: deps.log });
   const platformDocs = platformOpenApi({ services: upstreams, documents, version: gatewayIdentity.version });
@@ -74,6 +81,9 @@ export async function buildApp(deps: GatewayDeps): Promise<ServiceApp> {
     deps.clock,
     upstreamMetrics(app.metrics),
   );
+  const instanceMetrics = upstreamInstanceMetrics(app.metrics, upstreams.map((upstream) => upstream.instances));
+  for (const upstream of upstreams) upstream.instances.reportTo(instanceMetrics);
+  const instanceProbes = probeInstances(upstreams.map((upstream) => upstream.instances), { http: deps.http, clock: deps.clock, intervalMs: config.UPSTREAM_PROBE_INTERVAL_MS });
   const openStreams = new OpenStreams();
   // preClose comes after SHUTDOWN_DELAY_MS, before the listener waits for its connections: a relayed
   // event stream never ends by itself and would hold the close until the forced exit.
@@ -83,12 +93,12 @@ export async function buildApp(deps: GatewayDeps): Promise<ServiceApp> {
     done();
   });
   const limits = { timeoutMs: config.UPSTREAM_TIMEOUT_MS, bodyLimitBytes: config.BODY_LIMIT_BYTES, resilience, openStreams };
-  await oauthMetadataRoute(app, { auth: upstreams.find((upstream) => upstream.name === 'auth') as Upstream, limits });
+  await oauthMetadataRoute(app, { auth, limits });
   await app.register(authPlugin, { verifier });
 
   // Revocations from auth: over the Redis stream (every replica reads all of it), or posted to
   // the inbox by auth's outbox relay when there is no Redis.
-  const apiKeys = apiKeyExchange({ http: deps.http, authUrl: config.AUTH_SERVICE_URL, clock: deps.clock });
+  const apiKeys = apiKeyExchange({ http: deps.http, authUrl: authOrigin, clock: deps.clock });
   const revocationTargets = { apiKeys, revoked: new RevokedApiKeys(deps.clock), log: deps.log, clock: deps.clock };
   await revocationInboxRoute(app, revocationTargets);
   const revocationFollower =
@@ -116,7 +126,7 @@ export async function buildApp(deps: GatewayDeps): Promise<ServiceApp> {
   });
 
   const secret = serviceClientSecrets(config.SERVICE_CLIENT_SECRETS).get('gateway');
-  const tokens = secret ? serviceTokenSource({ http: deps.http, authUrl: config.AUTH_SERVICE_URL, clientId: 'gateway', clientSecret: secret, clock: deps.clock }) : undefined;
+  const tokens = secret ? serviceTokenSource({ http: deps.http, authUrl: authOrigin, clientId: 'gateway', clientSecret: secret, clock: deps.clock }) : undefined;
   if (!tokens) deps.log.warn('SERVICE_CLIENT_SECRETS has no secret for the gateway: module routes (/modules/*), usage metering and quotas stay off');
 
   const metering = tokens && config.USAGE_METERING ? await startUsageMetering(deps, tokens, app.metrics) : undefined;
@@ -129,7 +139,7 @@ export async function buildApp(deps: GatewayDeps): Promise<ServiceApp> {
     scope.addHook('preHandler', guard);
     if (metering) scope.addHook('preHandler', metering.hook);
     // Without the gateway's secret there is no route table either: module routes answer 503.
-    const moduleTokens = secret ? moduleTokenExchange({ http: deps.http, authUrl: config.AUTH_SERVICE_URL, clientId: 'gateway', clientSecret: secret, clock: deps.clock }) : undefined;
+    const moduleTokens = secret ? moduleTokenExchange({ http: deps.http, authUrl: authOrigin, clientId: 'gateway', clientSecret: secret, clock: deps.clock }) : undefined;
     await edgeRoutes(scope, { upstreams, toService: serviceForwarder(limits), toModule: moduleForwarder({ table: modules, moduleTokens, ...limits }) });
   });
   // The public-route table is checked at start: every service's document is fetched once the gateway listens.
@@ -141,7 +151,7 @@ export async function buildApp(deps: GatewayDeps): Promise<ServiceApp> {
   const follower = tokens
     ? followRouteTable({
         table: modules,
-        registryUrl: config.REGISTRY_SERVICE_URL,
+        registryUrl: () => registry.origin,
         tokens,
         http: deps.http,
         log: deps.log,
@@ -152,7 +162,8 @@ export async function buildApp(deps: GatewayDeps): Promise<ServiceApp> {
   app.addHook('onClose', async () => {
     follower?.stop();
     revocationFollower?.stop();
-    await Promise.all([...upstreams.map((upstream) => upstream.pool.close()), modules.close()]);
+    instanceProbes.stop();
+    await Promise.all([...upstreams.map((upstream) => upstream.instances.close()), modules.close()]);
     // Last: events of the requests that just finished are written (stream) or kept (outbox).
     await metering?.close();
   });

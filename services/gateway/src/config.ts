@@ -2,7 +2,13 @@ import { Type, type Static } from '@sinclair/typebox';
 import { addressPolicyConfigProperties, baseConfigProperties, tokenVerificationConfigProperties } from '@lift/kit';
 import { tlsConfigProperties } from './tls-config.js';
 
-const serviceUrl = (port: number) => Type.String({ pattern: '^https?://', default: `http://127.0.0.1:${port}` });
+// One URL, or several instances of the service comma-separated (each checked, none twice, at start: service-url-list.ts).
+const serviceUrl = (port: number) =>
+  Type.String({
+    pattern: '^https?://[^,\\s]+(\\s*,\\s*https?://[^,\\s]+)*$',
+    default: `http://127.0.0.1:${port}`,
+    description: 'the service\'s base URL, or its instances\' comma-separated (http://a:8001,http://b:8001): the gateway balances across them',
+  });
 
 /** The seed's variable names for where each service lives. */
 export const gatewayConfigSchema = Type.Object({
@@ -20,6 +26,10 @@ export const gatewayConfigSchema = Type.Object({
   RETRY_BUDGET_RATIO: Type.Number({ minimum: 0, maximum: 1, default: 0.2, description: 'retries allowed per upstream as a share of its requests' }),
   CIRCUIT_BREAKER_FAILURES: Type.Integer({ minimum: 1, default: 5, description: 'consecutive connection failures or timeouts that open an upstream\'s circuit' }),
   CIRCUIT_BREAKER_COOLDOWN_MS: Type.Integer({ minimum: 100, default: 10_000, description: 'how long an open circuit refuses before one probe request is let through' }),
+  UPSTREAM_EJECT_AFTER_FAILURES: Type.Integer({ minimum: 1, default: 3, description: 'consecutive requests without an answer that eject one instance of a service running several' }),
+  UPSTREAM_EJECT_MS: Type.Integer({ minimum: 100, default: 10_000, description: 'how long an instance is first ejected; each ejection soon after the last lasts this much longer' }),
+  UPSTREAM_EJECT_MAX_MS: Type.Integer({ minimum: 100, default: 300_000, description: 'the longest an instance is ejected' }),
+  UPSTREAM_PROBE_INTERVAL_MS: Type.Integer({ minimum: 10, default: 2_000, description: 'how often the /ready of each instance of a service running several is probed' }),
   UPSTREAM_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 1, default: 5_000 }),
   UPSTREAM_CONNECTIONS: Type.Integer({ minimum: 1, default: 128, description: 'keep-alive connections per upstream' }),
   // Checked at every connection to a module, as the registry checks its URLs (DNS rebinding).

@@ -1,16 +1,18 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isEventStream, kitErrorCodes, outgoingTraceparent, sendProblem } from '@lift/kit';
-import type { Dispatcher, Pool } from 'undici';
+import type { Dispatcher } from 'undici';
 import { limitedBody } from './body-limit.js';
 import type { OpenStreams } from './open-streams.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from './proxy-headers.js';
 import { circuitOpenProblem, failureLabel, isRetryableFailure, upstreamFailureProblem } from './upstream-failure.js';
+import type { UpstreamInstances } from './upstream-instances.js';
 import type { UpstreamResilience } from './upstream-resilience.js';
 
 export interface ForwardTarget {
   /** Named in problems: a core service or a module. */
   readonly name: string;
-  readonly pool: Pool;
+  /** Its instances (a module has one), each with its keep-alive pool. */
+  readonly instances: UpstreamInstances;
   /** Path and query on the target, after the gateway's prefix was replaced. */
   readonly path: string;
   /** Headers the gateway asserts (identity), added after the client's were filtered. */
@@ -75,35 +77,50 @@ export async function forwardRequest(request: FastifyRequest, reply: FastifyRepl
   // Only a request that can be sent again unchanged is retried: no body, and a method that means the same twice.
   const mayRetry = !hasBody && idempotentMethods.has(request.method);
   const started = performance.now();
+  const { instances } = target;
+  let instance = instances.pick();
   let response: Dispatcher.ResponseData;
   for (let attempt = 0; ; attempt += 1) {
+    instance.outstanding += 1;
     try {
-      response = await target.pool.request({
+      response = await instance.pool.request({
         method: request.method as Dispatcher.HttpMethod,
         path: target.path,
         headers,
         body: body ? body.stream : null,
       });
+      instance.outstanding -= 1;
       break;
     } catch (error) {
+      instance.outstanding -= 1;
       if (body?.exceeded()) {
         breaker.recordSuccess();
         return bodyTooLarge(request, reply, limits.bodyLimitBytes);
       }
+      instances.failed(instance, failureLabel(error));
       if (mayRetry && attempt < resilience.settings.maxRetries && isRetryableFailure(error) && budget.tryWithdraw()) {
         resilience.metrics.retried(target.name);
-        await backoff(attempt);
+        // Another instance when there is one: the one that just failed is the likeliest to fail again.
+        const next = instances.pick(instance);
+        // The same instance again gets a moment to recover; another one is asked at once.
+        if (next === instance) await backoff(attempt);
+        instance = next;
         continue;
       }
-      breaker.recordFailure();
+      // The circuit is the service's as a whole: while another instance takes requests, a failure on
+      // this one is outlier detection's to act on (it ejects the instance), and the service still serves.
+      if (instances.hasAlternativeTo(instance)) breaker.recordSuccess();
+      else breaker.recordFailure();
       resilience.metrics.observe(target.name, failureLabel(error), (performance.now() - started) / 1000);
-      request.log.warn({ upstream: target.name, err: error, attempts: attempt + 1 }, 'upstream failed');
+      request.log.warn({ upstream: target.name, instance: instance.label, err: error, attempts: attempt + 1 }, 'upstream failed');
       return sendProblem(request, reply, upstreamFailureProblem(target.name, error, target.timeoutMs ?? limits.timeoutMs));
     }
   }
   // An answer of any status means the upstream is alive: only failures to answer open the circuit.
   breaker.recordSuccess();
-  resilience.metrics.observe(target.name, statusClass(response.statusCode), (performance.now() - started) / 1000);
+  const outcome = statusClass(response.statusCode);
+  instances.answered(instance, outcome);
+  resilience.metrics.observe(target.name, outcome, (performance.now() - started) / 1000);
   reply.code(response.statusCode);
   reply.headers(clientResponseHeaders(response.headers));
   return reply.send(isEventStream(response.headers['content-type']) ? limits.openStreams.relay(response.body) : response.body);

@@ -68,7 +68,7 @@ export function moduleForwarder(options: ModuleRoutesOptions): ModuleForwarder {
       reply,
       {
         name: `module ${moduleId}`,
-        pool: module.pool,
+        instances: module.instances,
         path: `${module.basePath}${path}${target.query}`,
         extraHeaders: { ...identityHeaders(request), authorization: `Bearer ${moduleToken}` },
       },

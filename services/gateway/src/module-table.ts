@@ -1,5 +1,7 @@
 import type { RouteTable, RouteTableModule } from '@lift/sdk';
 import { Pool, type buildConnector } from 'undici';
+import { UpstreamInstance } from './upstream-instance.js';
+import { UpstreamInstances } from './upstream-instances.js';
 
 /** One module as the registry's route table describes it (the SDK declares the table), as far as routing needs it. */
 export type ModuleRoute = Pick<RouteTableModule, 'moduleId' | 'baseUrl' | 'apiPrefix' | 'enabled' | 'status' | 'routes'>;
@@ -10,7 +12,8 @@ export interface RouteTableSnapshot extends Pick<RouteTable, 'revision'> {
 }
 
 export interface RoutableModule extends ModuleRoute {
-  readonly pool: Pool;
+  /** Its origin as the one instance forwarding goes to, with its keep-alive pool. */
+  readonly instances: UpstreamInstances;
   /** The baseUrl's path, prefixed to every forwarded path. */
   readonly basePath: string;
 }
@@ -32,7 +35,7 @@ export interface ModulePoolOptions {
  */
 export class ModuleTable {
   private modules = new Map<string, RoutableModule>();
-  private readonly pools = new Map<string, Pool>();
+  private readonly pools = new Map<string, UpstreamInstances>();
   private revisionSeen = -1;
   private readonly poolOptions: ModulePoolOptions;
 
@@ -62,18 +65,19 @@ export class ModuleTable {
     const next = new Map<string, RoutableModule>();
     for (const module of snapshot.modules) {
       const url = new URL(module.baseUrl);
-      let pool = this.pools.get(url.origin);
-      if (!pool) {
-        pool = new Pool(url.origin, { connections: this.poolOptions.connections, keepAliveTimeout: 10_000, connect: this.poolOptions.connect });
-        this.pools.set(url.origin, pool);
+      let instances = this.pools.get(url.origin);
+      if (!instances) {
+        const pool = new Pool(url.origin, { connections: this.poolOptions.connections, keepAliveTimeout: 10_000, connect: this.poolOptions.connect });
+        instances = new UpstreamInstances(url.origin, [new UpstreamInstance(url.origin, url.host, pool)], undefined);
+        this.pools.set(url.origin, instances);
       }
-      next.set(module.moduleId, { ...module, pool, basePath: url.pathname.replace(/\/$/, '') });
+      next.set(module.moduleId, { ...module, instances, basePath: url.pathname.replace(/\/$/, '') });
     }
     const used = new Set([...next.values()].map((module) => new URL(module.baseUrl).origin));
-    for (const [origin, pool] of this.pools) {
+    for (const [origin, instances] of this.pools) {
       if (!used.has(origin)) {
         this.pools.delete(origin);
-        void pool.close();
+        void instances.close();
       }
     }
     this.modules = next;
@@ -81,7 +85,7 @@ export class ModuleTable {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.pools.values()].map((pool) => pool.close()));
+    await Promise.all([...this.pools.values()].map((instances) => instances.close()));
     this.pools.clear();
     this.modules.clear();
   }

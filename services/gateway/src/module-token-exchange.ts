@@ -1,9 +1,9 @@
-import { DependencyUnavailableError, ForbiddenError, type Clock, type HttpClient } from '@lift/kit';
+import { baseUrlOf, DependencyUnavailableError, ForbiddenError, type Clock, type HttpClient, type UrlSource } from '@lift/kit';
 import { gatewayErrorCodes } from './errors.js';
 
 export interface ModuleTokenExchangeOptions {
   readonly http: HttpClient;
-  readonly authUrl: string;
+  readonly authUrl: UrlSource;
   /** The gateway's own OAuth client credentials (client_secret_basic). */
   readonly clientId: string;
   readonly clientSecret: string;
@@ -29,13 +29,12 @@ export function moduleTokenExchange(options: ModuleTokenExchangeOptions): Module
   const maxEntries = options.maxEntries ?? 10_000;
   const cache = new Map<string, { token: string; renewAt: number }>();
   const inFlight = new Map<string, Promise<string>>();
-  const tokenUrl = `${options.authUrl.replace(/\/$/, '')}/v1/oauth/token`;
   const basic = `Basic ${Buffer.from(`${encodeURIComponent(options.clientId)}:${encodeURIComponent(options.clientSecret)}`).toString('base64')}`;
 
   const exchange = async (callerToken: string, moduleId: string, cacheKey: string): Promise<string> => {
     let answer;
     try {
-      answer = await options.http.call(tokenUrl, {
+      answer = await options.http.call(`${baseUrlOf(options.authUrl)}/v1/oauth/token`, {
         method: 'POST',
         headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams({ grant_type: exchangeGrant, subject_token: callerToken, subject_token_type: accessTokenType, audience: `module:${moduleId}` }).toString(),

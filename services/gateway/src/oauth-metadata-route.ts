@@ -12,6 +12,6 @@ import type { Upstream } from './upstreams.js';
 export async function oauthMetadataRoute(app: FastifyInstance, options: { auth: Upstream; limits: ForwardLimits }): Promise<void> {
   const { auth } = options;
   app.get('/.well-known/oauth-authorization-server/auth', { schema: { hide: true } }, (request, reply) =>
-    forwardRequest(request, reply, { name: auth.name, pool: auth.pool, timeoutMs: auth.timeoutMs, path: '/.well-known/oauth-authorization-server' }, options.limits),
+    forwardRequest(request, reply, { name: auth.name, instances: auth.instances, timeoutMs: auth.timeoutMs, path: '/.well-known/oauth-authorization-server' }, options.limits),
   );
 }

@@ -9,6 +9,6 @@ export type ServiceForwarder = (request: FastifyRequest, reply: FastifyReply, ta
 export function serviceForwarder(limits: ForwardLimits): ServiceForwarder {
   return (request, reply, target) => {
     const { upstream } = target;
-    return forwardRequest(request, reply, { name: upstream.name, pool: upstream.pool, timeoutMs: upstream.timeoutMs, path: `${target.servicePath}${target.query}`, extraHeaders: identityHeaders(request) }, limits);
+    return forwardRequest(request, reply, { name: upstream.name, instances: upstream.instances, timeoutMs: upstream.timeoutMs, path: `${target.servicePath}${target.query}`, extraHeaders: identityHeaders(request) }, limits);
   };
 }

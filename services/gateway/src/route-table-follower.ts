@@ -1,9 +1,9 @@
-import type { HttpClient, Logger, ServiceTokenSource } from '@lift/kit';
+import { baseUrlOf, type HttpClient, type Logger, type ServiceTokenSource, type UrlSource } from '@lift/kit';
 import type { ModuleTable, RouteTableSnapshot } from './module-table.js';
 
 export interface RouteTableFollowerOptions {
   readonly table: ModuleTable;
-  readonly registryUrl: string;
+  readonly registryUrl: UrlSource;
   readonly tokens: ServiceTokenSource;
   readonly http: HttpClient;
   readonly log: Logger;
@@ -26,7 +26,7 @@ export function followRouteTable(options: RouteTableFollowerOptions): { stop(): 
 
   const pollOnce = async (): Promise<void> => {
     const token = await options.tokens.token();
-    const answer = await options.http.call(`${options.registryUrl.replace(/\/$/, '')}/v1/route-table?after=${options.table.revision}&waitMs=${options.table.loaded ? options.waitMs : 0}`, {
+    const answer = await options.http.call(`${baseUrlOf(options.registryUrl)}/v1/route-table?after=${options.table.revision}&waitMs=${options.table.loaded ? options.waitMs : 0}`, {
       headers: { authorization: `Bearer ${token}` },
       timeoutMs: options.waitMs + 10_000,
       signal: cancel.signal,

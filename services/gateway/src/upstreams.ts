@@ -1,12 +1,19 @@
-import { Pool } from 'undici';
+import { ConfigError, type Clock } from '@lift/kit';
 import type { GatewayConfig } from './config.js';
+import { OutlierDetection } from './outlier-detection.js';
+import { serviceOrigins } from './service-url-list.js';
+import { UpstreamInstances } from './upstream-instances.js';
 
-/** A core service the gateway forwards `/<name>/*` to, with its own keep-alive pool. */
+/** A core service the gateway forwards `/<name>/*` to: one or several instances, each with its own keep-alive pool. */
 export interface Upstream {
   readonly name: string;
   readonly prefix: string;
+  readonly instances: UpstreamInstances;
+  /**
+   * An available instance's origin, read at each use: for /ready, /openapi.json and the gateway's
+   * own calls to the service (token and key exchanges, the route table).
+   */
   readonly origin: string;
-  readonly pool: Pool;
   /** How long it has to start answering. */
   readonly timeoutMs: number;
 }
@@ -19,30 +26,45 @@ export function upstreamTimeouts(setting: string): Map<string, number> {
   }));
 }
 
-export function coreUpstreams(config: GatewayConfig): Upstream[] {
-  const targets: [string, string][] = [
-    ['auth', config.AUTH_SERVICE_URL],
-    ['memory', config.MEMORY_SERVICE_URL],
-    ['registry', config.REGISTRY_SERVICE_URL],
-    ['billing', config.BILLING_SERVICE_URL],
-    ['observability', config.OBSERVABILITY_SERVICE_URL],
+/** The five core services; a ConfigError names a `*_SERVICE_URL` with a bad or repeated entry. */
+export function coreUpstreams(config: GatewayConfig, clock: Clock): Upstream[] {
+  const targets: [string, string, string][] = [
+    ['auth', 'AUTH_SERVICE_URL', config.AUTH_SERVICE_URL],
+    ['memory', 'MEMORY_SERVICE_URL', config.MEMORY_SERVICE_URL],
+    ['registry', 'REGISTRY_SERVICE_URL', config.REGISTRY_SERVICE_URL],
+    ['billing', 'BILLING_SERVICE_URL', config.BILLING_SERVICE_URL],
+    ['observability', 'OBSERVABILITY_SERVICE_URL', config.OBSERVABILITY_SERVICE_URL],
   ];
   const timeouts = upstreamTimeouts(config.UPSTREAM_TIMEOUTS);
-  return targets.map(([name, url]) => {
-    const origin = new URL(url).origin;
+  const outlierSettings = { ejectAfterFailures: config.UPSTREAM_EJECT_AFTER_FAILURES, baseEjectionMs: config.UPSTREAM_EJECT_MS, maxEjectionMs: config.UPSTREAM_EJECT_MAX_MS };
+  // Every bad variable reported at once, not one per start.
+  const problems: string[] = [];
+  const origins = targets.map(([, variable, setting]) => {
+    try {
+      return serviceOrigins(variable, setting);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems);
+      return [];
+    }
+  });
+  if (problems.length > 0) throw new ConfigError(problems);
+  return targets.map(([name], index) => {
     const timeoutMs = timeouts.get(name) ?? config.UPSTREAM_TIMEOUT_MS;
+    const instances = UpstreamInstances.ofOrigins(
+      name,
+      origins[index] as string[],
+      { connections: config.UPSTREAM_CONNECTIONS, connectTimeoutMs: config.UPSTREAM_CONNECT_TIMEOUT_MS, timeoutMs },
+      new OutlierDetection(outlierSettings, clock),
+    );
     return {
       name,
       prefix: `/${name}`,
-      origin,
+      instances,
       timeoutMs,
-      pool: new Pool(origin, {
-        connections: config.UPSTREAM_CONNECTIONS,
-        connect: { timeout: config.UPSTREAM_CONNECT_TIMEOUT_MS },
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-        keepAliveTimeout: 10_000,
-      }),
+      get origin() {
+        return instances.anyAvailable().origin;
+      },
     };
   });
 }

@@ -1,5 +1,6 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { Clock } from '../clock.js';
+import type { UrlSource } from '../http/url-source.js';
 import { jwksMaxAgeSeconds, unknownKeyRefetchCooldownMs } from './key-publication.js';
 
 /** The public keys tokens may be signed with, by `kid`. */
@@ -22,7 +23,8 @@ export interface JsonWebKeySet {
 }
 
 export interface RemoteKeySourceOptions {
-  readonly url: string;
+  /** The JWKS endpoint; a function when it is chosen at each read (one of several instances of auth). */
+  readonly url: UrlSource;
   readonly clock: Clock;
   /** Keys older than this are read again (default: the JWKS's own max-age). */
   readonly maxAgeMs?: number;
@@ -49,7 +51,7 @@ export function remoteKeySource(options: RemoteKeySourceOptions): KeySource {
   const load = (): Promise<void> => {
     lastAttempt = options.clock.now();
     inFlight ??= (async () => {
-      const response = await fetchImpl(options.url, { signal: AbortSignal.timeout(5_000) });
+      const response = await fetchImpl(typeof options.url === 'string' ? options.url : options.url(), { signal: AbortSignal.timeout(5_000) });
       if (!response.ok) throw new Error(`JWKS endpoint answered ${response.status}`);
       keys = keysOf((await response.json()) as JsonWebKeySet);
       loadedAt = options.clock.now();

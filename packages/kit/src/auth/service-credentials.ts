@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { HttpClient } from '../http/http-client.js';
+import { baseUrlOf, type UrlSource } from '../http/url-source.js';
 
 /** `name:secret,name:secret` (SERVICE_CLIENT_SECRETS) as a map. */
 export function serviceClientSecrets(setting: string | undefined): Map<string, string> {
@@ -26,12 +27,12 @@ export interface ServiceTokenSource {
  * calls another as itself (`sub` = `svc:<name>`). One request in flight at a time; the token is
  * renewed 30 s before it expires.
  */
-export function serviceTokenSource(options: { http: HttpClient; authUrl: string; clientId: string; clientSecret: string; clock: Clock }): ServiceTokenSource {
+export function serviceTokenSource(options: { http: HttpClient; authUrl: UrlSource; clientId: string; clientSecret: string; clock: Clock }): ServiceTokenSource {
   let cached: { token: string; renewAt: number } | undefined;
   let inFlight: Promise<string> | undefined;
   const fetchToken = async (): Promise<string> => {
     const basic = Buffer.from(`${encodeURIComponent(options.clientId)}:${encodeURIComponent(options.clientSecret)}`).toString('base64');
-    const answer = await options.http.call(`${options.authUrl.replace(/\/$/, '')}/v1/oauth/token`, {
+    const answer = await options.http.call(`${baseUrlOf(options.authUrl)}/v1/oauth/token`, {
       method: 'POST',
       headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
       body: 'grant_type=client_credentials',

@@ -19,11 +19,14 @@ export type TokenVerificationConfig = Static<TObject<ReturnType<typeof tokenVeri
 /**
  * The verifier a service uses for incoming tokens: auth's JWKS (EdDSA) or the shared secret
  * (HS256). Throws ConfigError at start when HS256 has no secret of at least 32 bytes.
+ * `authOrigin`, when given, says where auth is at each read of the JWKS instead of
+ * `AUTH_SERVICE_URL` (the gateway's choice among several instances of auth).
  */
-export function serviceTokenVerifier(config: TokenVerificationConfig, clock: Clock): AccessTokenVerifier {
+export function serviceTokenVerifier(config: TokenVerificationConfig, clock: Clock, authOrigin?: () => string): AccessTokenVerifier {
+  const jwksUrl = (base: string) => `${base.replace(/\/$/, '')}/.well-known/jwks.json`;
   const keys =
     config.JWT_ALGORITHM === 'HS256'
       ? { algorithm: 'HS256' as const, secret: hs256SecretFrom(config.JWT_SECRET) }
-      : { algorithm: 'EdDSA' as const, keys: remoteKeySource({ url: `${config.AUTH_SERVICE_URL.replace(/\/$/, '')}/.well-known/jwks.json`, clock }) };
+      : { algorithm: 'EdDSA' as const, keys: remoteKeySource({ url: authOrigin ? () => jwksUrl(authOrigin()) : jwksUrl(config.AUTH_SERVICE_URL), clock }) };
   return createAccessTokenVerifier({ keys, issuer: tokenIssuerOf(config), audience: config.JWT_AUDIENCE, clock });
 }

@@ -1,0 +1,54 @@
+import type { Clock } from '@lift/kit';
+import type { UpstreamInstance } from './upstream-instance.js';
+
+export interface OutlierDetectionSettings {
+  /** Consecutive requests without an answer that eject an instance. */
+  readonly ejectAfterFailures: number;
+  /** The first ejection's length; each ejection that follows soon after lasts one base longer. */
+  readonly baseEjectionMs: number;
+  readonly maxEjectionMs: number;
+}
+
+/**
+ * Passive outlier detection, as Envoy's `consecutive_local_origin_failure`: an instance that fails
+ * to answer `ejectAfterFailures` requests in a row is ejected for base × (ejections in a row),
+ * capped. It comes back only when that time has passed and a probe of its /ready answers 200 —
+ * not on a guess — and the multiplier starts over once it stays in for as long as it was out.
+ * Only failures to answer count: a 5xx is an answer, and the application's business.
+ */
+export class OutlierDetection {
+  constructor(
+    private readonly settings: OutlierDetectionSettings,
+    private readonly clock: Clock,
+  ) {}
+
+  answered(instance: UpstreamInstance): void {
+    instance.consecutiveFailures = 0;
+  }
+
+  /** Records a request that got no answer; true when this failure ejected the instance. */
+  failed(instance: UpstreamInstance): boolean {
+    instance.consecutiveFailures += 1;
+    if (instance.ejected || instance.consecutiveFailures < this.settings.ejectAfterFailures) return false;
+    const now = this.clock.now();
+    const lastLength = this.lengthOf(instance.ejections);
+    instance.ejections = instance.ejections > 0 && now - instance.returnedAt < lastLength ? instance.ejections + 1 : 1;
+    instance.ejected = true;
+    instance.ejectedUntil = now + this.lengthOf(instance.ejections);
+    return true;
+  }
+
+  /** Records a probe of the instance's /ready; true when it brought an ejected instance back. */
+  probed(instance: UpstreamInstance, ready: boolean): boolean {
+    instance.ready = ready;
+    if (!instance.ejected || !ready || this.clock.now() < instance.ejectedUntil) return false;
+    instance.ejected = false;
+    instance.consecutiveFailures = 0;
+    instance.returnedAt = this.clock.now();
+    return true;
+  }
+
+  private lengthOf(ejections: number): number {
+    return Math.min(this.settings.baseEjectionMs * Math.max(1, ejections), Math.max(this.settings.maxEjectionMs, this.settings.baseEjectionMs));
+  }
+}

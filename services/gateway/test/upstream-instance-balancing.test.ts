@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { buildGateway, signedIn } from './helper.js';
+import { startInstance } from './instance-stand-in.js';
+
+describe('balancing across the instances of a service', () => {
+  it('spreads requests over every instance', async () => {
+    const [first, second] = await Promise.all([startInstance('first'), startInstance('second')]);
+    const gateway = await buildGateway({ MEMORY_SERVICE_URL: `${first.url},${second.url}` });
+    const headers = await signedIn();
+    const answers = [];
+    for (let index = 0; index < 20; index += 1) answers.push(await gateway.inject({ method: 'GET', url: `/memory/v1/items?n=${index}`, headers }));
+    expect(answers.map((answer) => answer.statusCode)).toEqual(Array(20).fill(200));
+    expect(first.received).toHaveLength(10);
+    expect(second.received).toHaveLength(10);
+    const metrics = (await gateway.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toMatch(new RegExp(`gateway_upstream_instance_requests_total\\{upstream="memory",instance="${first.label}",outcome="2xx"[^}]*\\} 10\n`));
+    expect(metrics).toMatch(new RegExp(`gateway_upstream_instance_available\\{upstream="memory",instance="${second.label}"[^}]*\\} 1\n`));
+    // The service's own series stay as they were.
+    expect(metrics).toMatch(/gateway_upstream_requests_total\{upstream="memory",outcome="2xx"[^}]*\} 20\n/);
+  });
+
+  it('sends the next request to the instance with the fewest outstanding', async () => {
+    const [slow, quick] = await Promise.all([startInstance('slow'), startInstance('quick')]);
+    slow.state.hold = true;
+    const gateway = await buildGateway({ MEMORY_SERVICE_URL: `${slow.url},${quick.url}` });
+    const headers = await signedIn();
+    const held = [];
+    // One at a time: the slow instance keeps what it got, the quick one's answer is awaited before the next.
+    for (let index = 0; index < 12; index += 1) {
+      const answer = gateway.inject({ method: 'GET', url: `/memory/v1/items?n=${index}`, headers });
+      await expect.poll(() => slow.received.length + quick.received.length).toBe(index + 1);
+      if (slow.received.length > held.length) held.push(answer);
+      else expect((await answer).statusCode).toBe(200);
+    }
+    expect(slow.received).toHaveLength(1);
+    expect(quick.received).toHaveLength(11);
+    slow.release();
+    expect((await Promise.all(held)).map((answer) => answer.statusCode)).toEqual([200]);
+  });
+});

@@ -13,14 +13,16 @@ export function controlSocketPath(home: string): string {
   return join(home, 'data', 'run', 'lift.sock');
 }
 
-export const controlCommands = ['stop', 'start', 'status'] as const;
+export const controlCommands = ['stop', 'start', 'restart', 'status'] as const;
 export type ControlCommand = (typeof controlCommands)[number];
 
 export interface ControlRequest {
   readonly command: ControlCommand;
   readonly service?: string;
-  /** How long `start` waits for the service to be ready. */
+  /** How long `start` and `restart` wait for the service (each instance, for a rolling restart) to be ready. */
   readonly timeoutMs?: number;
+  /** `restart` one instance at a time rather than all at once. */
+  readonly rolling?: boolean;
 }
 
 export type ControlAnswer = { readonly ok: true } & Record<string, unknown>;
@@ -135,14 +137,15 @@ function parseRequest(line: string): { ok: true; request: ControlRequest } | Con
     return { ok: false, error: 'bad-request', detail: 'the request is not JSON' };
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return { ok: false, error: 'bad-request', detail: 'the request must be a JSON object' };
-  const { command, service, timeoutMs } = body as Record<string, unknown>;
+  const { command, service, timeoutMs, rolling } = body as Record<string, unknown>;
   if (!controlCommands.includes(command as ControlCommand)) return { ok: false, error: 'unknown-command', detail: `unknown command; choose from ${controlCommands.join(', ')}`, commands: controlCommands };
   if (service !== undefined && typeof service !== 'string') return { ok: false, error: 'bad-request', detail: 'service must be a string' };
   if (timeoutMs !== undefined && (typeof timeoutMs !== 'number' || !Number.isInteger(timeoutMs) || timeoutMs < 0 || timeoutMs > 600_000)) {
     return { ok: false, error: 'bad-request', detail: 'timeoutMs must be an integer from 0 to 600000' };
   }
+  if (rolling !== undefined && typeof rolling !== 'boolean') return { ok: false, error: 'bad-request', detail: 'rolling must be true or false' };
   if (command !== 'status' && service === undefined) return { ok: false, error: 'bad-request', detail: `${String(command)} needs a service` };
-  return { ok: true, request: { command: command as ControlCommand, ...(service !== undefined ? { service } : {}), ...(timeoutMs !== undefined ? { timeoutMs } : {}) } };
+  return { ok: true, request: { command: command as ControlCommand, ...(service !== undefined ? { service } : {}), ...(timeoutMs !== undefined ? { timeoutMs } : {}), ...(rolling !== undefined ? { rolling } : {}) } };
 }
 
 export class SupervisorNotRunningError extends Error {}

@@ -1,6 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parseEnv } from 'node:util';
+import { installationSettings } from './installation-settings.js';
+import { serviceOfProcess } from './instance-layout.js';
 import { defaultLogFileMaxBytes, RotatingLogFile, serviceLogFile } from './log-files.js';
 import { logRecordOf } from './log-record.js';
 import { observabilityLogSender, shipperRequestIdPrefix, type ShipperTokens } from './log-sender.js';
@@ -28,18 +27,18 @@ export interface LogSinks {
  * that cannot be written (disk full) is said once and the lines go on to the terminal.
  */
 export async function openLogSinks(options: LogSinksOptions): Promise<LogSinks> {
-  const settings = { ...readEnvFile(options.home), ...options.env };
+  const settings = installationSettings(options.home, options.env);
   const maxBytes = Number(settings.LIFT_LOG_FILE_MAX_BYTES) > 0 ? Number(settings.LIFT_LOG_FILE_MAX_BYTES) : defaultLogFileMaxBytes;
   const files = new Map<string, RotatingLogFile>();
   const failedFiles = new Set<string>();
-  const shipping = options.services.includes('observability') ? await shipperFor(settings, options.say) : undefined;
+  const shipping = options.services.map(serviceOfProcess).includes('observability') ? await shipperFor(settings, options.say) : undefined;
   const shipper = shipping?.shipper;
   const reporter = dropReporter(options.say);
   const dropReport = setInterval(() => reporter(shipper?.stats().dropped ?? 0, Date.now()), 10_000);
   dropReport.unref();
   return {
     line(service, line, stream) {
-      const record = logRecordOf(service, line, stream);
+      const record = logRecordOf(serviceOfProcess(service), line, stream);
       if (record === undefined) return;
       if (!failedFiles.has(service)) {
         let file = files.get(service);
@@ -71,7 +70,7 @@ export async function openLogSinks(options: LogSinksOptions): Promise<LogSinks> 
  * are shipped, so one request's lines are found across all six services.
  */
 export function shippable(service: string, record: string): boolean {
-  return service !== 'observability' || !record.includes(`"reqId":"${shipperRequestIdPrefix}`);
+  return serviceOfProcess(service) !== 'observability' || !record.includes(`"reqId":"${shipperRequestIdPrefix}`);
 }
 
 /**
@@ -112,7 +111,3 @@ async function shipperFor(settings: Record<string, string | undefined>, say: (li
   return { shipper: new LogShipper({ send }), release: async () => (loaded ? (await loaded).close() : undefined) };
 }
 
-function readEnvFile(home: string): Record<string, string | undefined> {
-  const file = join(home, '.env.local');
-  return existsSync(file) ? parseEnv(readFileSync(file, 'utf8')) : {};
-}

@@ -1,7 +1,7 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseEnv } from 'node:util';
 import type { Writable } from 'node:stream';
+import { installationSettings } from './installation-settings.js';
 import { readLogFiles, tailLogFiles } from './log-file-reader.js';
 import { formatLogLine } from './log-line-format.js';
 import { serviceLogFile } from './log-files.js';
@@ -48,7 +48,7 @@ export interface LogsOptions {
  * says so.
  */
 export async function logsCommand(options: LogsOptions): Promise<number> {
-  const settings = { ...readEnvFile(options.home), ...options.env };
+  const settings = installationSettings(options.home, options.env);
   const observabilityUrl = (settings.OBSERVABILITY_SERVICE_URL ?? 'http://127.0.0.1:8004').replace(/\/$/, '');
   const printer = linePrinter(options);
   let token: string | undefined;
@@ -172,10 +172,6 @@ function describe(error: unknown): string {
   return (error as Error).message;
 }
 
-function readEnvFile(home: string): Record<string, string | undefined> {
-  const file = join(home, '.env.local');
-  return existsSync(file) ? parseEnv(readFileSync(file, 'utf8')) : {};
-}
 
 /** `--since 15m` (s, m, h, d) or an ISO time → the ISO time to read from; undefined when unreadable. */
 export function sinceTime(value: string, now = Date.now()): string | undefined {

@@ -8,6 +8,7 @@ import { logsCommand, sinceTime } from './logs-command.js';
 import { restoreCommand } from './restore-command.js';
 import { seedCommand } from './seed-command.js';
 import { controllableNames, serviceControlCommand } from './service-control-command.js';
+import { InstanceSettingError, parseInstances } from './instance-layout.js';
 import { UnknownServiceError } from './service-catalog.js';
 import { setupCommand } from './setup-command.js';
 import { statusCommand } from './status-command.js';
@@ -17,17 +18,27 @@ const usage = `usage: lift <command> [options]
 
 Runs Lift OS Core natively on the seed's ports (gateway 8000, auth 8001, billing 8002,
 memory 8003, observability 8004, registry 8005). LIFT_HOME: where .env.local and data/ live.
+LIFT_PORT_BASE (environment or .env.local) moves them all: the gateway on it, the others at
+the same offsets (LIFT_PORT_BASE=18000: auth 18001 …).
 
   up [service…]    build and start the services natively (all six by default) and supervise them
       --detach       run in the background; "lift down" stops it
       --json-logs    print the services' JSON log lines as they are
       --with-modules also start the example modules (modules/_template) once the core is ready
       --timeout MS   how long to wait for readiness (default 60000)
+      --instances auth=2,memory=2
+                     several processes of a service (1-9; the gateway stays one; needs REDIS_URL):
+                     instance k listens 100 x (k-1) above the service's port (auth 8001, 8101, 8201),
+                     and the gateway balances across them
   down             stop a detached "lift up"
   stop <service>   stop one service of the running "lift up" (SIGTERM, SIGKILL after 15 s); it stays
                    stopped, not restarted, until "lift start"
   start <service>  start a service stopped with "lift stop"; answers once it is ready
       --timeout MS   how long to wait for readiness (default 60000; exit 1 if not ready by then)
+  restart <service> stop and start every instance of a service; answers once they are ready
+      --rolling      one instance at a time, each ready (and seen by the gateway) before the next
+                     stops; one not ready in time ends it, the rest keep running (exit 1)
+      --timeout MS   how long to wait for each readiness (default 60000)
   build [service…] bundle the services into dist/services (what "up" and the images run)
   status           health, readiness, version and uptime of every service (exit 1 if any is not ready),
                    services stopped with "lift stop", and how log shipping to observability goes
@@ -76,6 +87,8 @@ async function main(argv: readonly string[]): Promise<number> {
       detach: { type: 'boolean', default: false },
       'json-logs': { type: 'boolean', default: false },
       'with-modules': { type: 'boolean', default: false },
+      instances: { type: 'string' },
+      rolling: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       timeout: { type: 'string', default: '60000' },
       follow: { type: 'boolean', short: 'f', default: false },
@@ -99,7 +112,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   switch (command) {
     case 'up':
-      return upCommand({ root, home, services: rest, detach: values.detach, jsonLogs: values['json-logs'], withModules: values['with-modules'], readyTimeoutMs: Number(values.timeout) });
+      return upCommand({ root, home, services: rest, detach: values.detach, jsonLogs: values['json-logs'], withModules: values['with-modules'], readyTimeoutMs: Number(values.timeout), instances: parseInstances(values.instances) });
     case 'down':
       return downCommand(home);
     case 'build':
@@ -108,7 +121,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return statusCommand(values.json, home);
     case 'stop':
     case 'start':
-      return serviceControlCommand(home, command, rest, Number(values.timeout));
+    case 'restart':
+      return serviceControlCommand(home, command, rest, { readyTimeoutMs: Number(values.timeout), rolling: values.rolling });
     case 'logs':
       return logs(rest, values);
     case 'setup':
@@ -160,7 +174,7 @@ async function logs(rest: readonly string[], values: { follow: boolean; 'request
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    if (error instanceof UnknownServiceError || (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    if (error instanceof UnknownServiceError || error instanceof InstanceSettingError || (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
       process.stderr.write(`lift: ${(error as Error).message}\n`);
       process.exit(2);
     }

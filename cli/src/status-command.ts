@@ -1,13 +1,11 @@
 import { askSupervisor, controlSocketPath } from './control-channel.js';
 import type { LogShippingStats } from './log-shipper.js';
+import { installationSettings } from './installation-settings.js';
+import { instanceLayout, parsePortBase, serviceOfProcess, type ServiceInstance } from './instance-layout.js';
 import { coreServices } from './service-catalog.js';
 import { probeService, type ServiceProbe } from './probe.js';
 import type { SupervisedState } from './supervisor.js';
 import { formatTable } from './table.js';
-
-export function serviceUrl(port: number): string {
-  return `http://localhost:${port}`;
-}
 
 /** A table of what is up: the seed's health check over all services, done with readiness. */
 export function statusTable(probes: readonly ServiceProbe[]): string {
@@ -33,13 +31,22 @@ function formatUptime(seconds: number): string {
 
 /**
  * `lift status`: exit code 0 when every service is ready, 1 otherwise, so scripts can rely on it.
- * A running `lift up` adds what only it knows: which services were stopped with `lift stop`, and
- * how log shipping goes (lines shipped, waiting, dropped).
+ * A running `lift up` adds what only it knows: the instances it runs (`auth`, `auth#2` …, each
+ * probed on its own port, with its pid in --json), which were stopped with `lift stop`, and how
+ * log shipping goes (lines shipped, waiting, dropped). Without one, the six services are probed
+ * where LIFT_PORT_BASE (default 8000) puts them.
  */
 export async function statusCommand(json: boolean, home: string): Promise<number> {
-  const [probes, supervisor] = await Promise.all([Promise.all(coreServices.map((service) => probeService(service.name, serviceUrl(service.port)))), supervisorStatus(home)]);
-  const stopped = new Set(supervisor?.services.filter((service) => service.state === 'stopped').map((service) => service.name));
-  const shown = probes.map((probe) => (stopped.has(probe.name) && !probe.alive ? { ...probe, stopped: true, reason: `stopped with "lift stop"; "lift start ${probe.name}" starts it` } : probe));
+  const supervisor = await supervisorStatus(home);
+  const layout = supervisor?.instances ?? instanceLayout(coreServices, new Map(), parsePortBase(installationSettings(home, process.env).LIFT_PORT_BASE));
+  const probes = await Promise.all(layout.map((instance) => probeService(instance.name, instance.url)));
+  const states = new Map(supervisor?.services.map((service) => [service.name, service]));
+  const shown = probes.map((probe) => {
+    const state = states.get(probe.name);
+    const pid = state?.pid !== undefined ? { pid: state.pid } : {};
+    const service = serviceOfProcess(probe.name);
+    return state?.state === 'stopped' && !probe.alive ? { ...probe, stopped: true, reason: `stopped with "lift stop"; "lift start ${service}" starts it` } : { ...probe, ...pid };
+  });
   process.stdout.write(json ? `${JSON.stringify(shown, null, 2)}\n` : `${statusTable(shown)}\n`);
   const shipping = supervisor?.logShipping;
   if (!json && shipping) {
@@ -50,10 +57,17 @@ export async function statusCommand(json: boolean, home: string): Promise<number
 }
 
 /** What the running supervisor says of its processes, or undefined when none answers. */
-async function supervisorStatus(home: string): Promise<{ services: SupervisedState[]; logShipping: LogShippingStats | null } | undefined> {
+interface SupervisorStatus {
+  readonly services: SupervisedState[];
+  /** Absent from a lift up started by an older lift. */
+  readonly instances?: ServiceInstance[];
+  readonly logShipping: LogShippingStats | null;
+}
+
+async function supervisorStatus(home: string): Promise<SupervisorStatus | undefined> {
   try {
     const answer = await askSupervisor(controlSocketPath(home), { command: 'status' }, 2_000);
-    return answer.ok ? (answer as unknown as { services: SupervisedState[]; logShipping: LogShippingStats | null }) : undefined;
+    return answer.ok ? (answer as unknown as SupervisorStatus) : undefined;
   } catch {
     return undefined;
   }

@@ -119,7 +119,7 @@ export class Supervisor {
    * `lift stop <service>`: SIGTERM, SIGKILL after the deadline; resolves once the process has
    * exited. The service stays stopped — not restarted — until `startService`.
    */
-  async stopService(name: string, timeoutMs: number): Promise<'stopped' | 'already-stopped'> {
+  async stopService(name: string, timeoutMs: number, why = 'lift stop'): Promise<'stopped' | 'already-stopped'> {
     const entry = this.entryNamed(name);
     const wasStopped = entry.stoppedOnPurpose && !isRunning(entry.child);
     entry.stoppedOnPurpose = true;
@@ -127,18 +127,18 @@ export class Supervisor {
     entry.restartTimer = undefined;
     entry.pendingStop ??= this.terminate(entry, timeoutMs).finally(() => (entry.pendingStop = undefined));
     await entry.pendingStop;
-    if (!wasStopped) this.options.say(`${name} stopped (lift stop); "lift start ${name}" starts it again`);
+    if (!wasStopped) this.options.say(`${name} stopped (${why})`);
     return wasStopped ? 'already-stopped' : 'stopped';
   }
 
   /** `lift start <service>`: starts a service stopped on purpose (after its stop has finished). */
-  async startService(name: string): Promise<'started' | 'already-running'> {
+  async startService(name: string, why = 'lift start'): Promise<'started' | 'already-running'> {
     const entry = this.entryNamed(name);
     if (entry.pendingStop) await entry.pendingStop;
     if (!entry.stoppedOnPurpose || this.stopping) return 'already-running';
     entry.stoppedOnPurpose = false;
     entry.restartDelayMs = this.options.firstRestartDelayMs ?? 500;
-    this.options.say(`${name} starting (lift start)`);
+    this.options.say(`${name} starting (${why})`);
     this.launch(entry, this.supervised.indexOf(entry));
     return 'started';
   }

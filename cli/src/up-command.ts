@@ -2,19 +2,23 @@ import { spawn } from 'node:child_process';
 import { closeSync, fstatSync, mkdirSync, openSync, readSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { buildServices, serviceEntry } from './build-services.js';
-import { controlSocketPath, openControlChannel, type ControlAnswer, type ControlHandler, type ControlRefusal } from './control-channel.js';
-import { openLogSinks, type LogSinks } from './log-sinks.js';
+import { controlSocketPath, openControlChannel } from './control-channel.js';
+import { openLogSinks } from './log-sinks.js';
 import { ensureDevelopmentAdmin, firstLoginHint, type DevelopmentAdmin } from './development-admin.js';
 import { writeMonitoringClientSecrets } from './monitoring-client-secrets.js';
 import { formatLogLine } from './log-line-format.js';
 import { developmentModuleKey, exampleModules, moduleProcesses } from './modules-command.js';
+import { instanceEnvironment, peerUrls, refuseInstancesWithoutRedis } from './instance-environment.js';
+import { instanceLayout, instancesOf, instancesSpec, parsePortBase, type ServiceInstance } from './instance-layout.js';
+import { installationSettings } from './installation-settings.js';
 import { isPortTaken } from './port-check.js';
 import { waitUntilReady } from './probe.js';
 import { isAlive, privateDirectoryMode, removeRunFiles, runFilesFor, runningSupervisorPid, writeRunFile } from './run-files.js';
-import { coreServices, selectServices, type CatalogEntry } from './service-catalog.js';
+import { selectServices } from './service-catalog.js';
 import { StartupNotices } from './startup-notices.js';
-import { serviceUrl, statusTable } from './status-command.js';
+import { statusTable } from './status-command.js';
 import { Supervisor } from './supervisor.js';
+import { supervisorControl } from './supervisor-control.js';
 
 /** How long `lift stop` and `lift down` give a service between SIGTERM and SIGKILL. */
 export const stopDeadlineMs = 15_000;
@@ -30,6 +34,16 @@ export interface UpOptions {
   readonly readyTimeoutMs: number;
   /** Also start the example modules once the core is ready. */
   readonly withModules: boolean;
+  /** `--instances auth=2,memory=2`: processes per service (one for a service not named). */
+  readonly instances: ReadonlyMap<string, number>;
+}
+
+/** What one `lift up` runs: every process, where it listens, and the settings they were chosen from. */
+interface Plan {
+  readonly layout: readonly ServiceInstance[];
+  readonly settings: Readonly<Record<string, string | undefined>>;
+  readonly portBase: number;
+  readonly gatewayUrl: string;
 }
 
 const say = (line: string): void => void process.stdout.write(`lift: ${line}\n`);
@@ -37,13 +51,18 @@ const say = (line: string): void => void process.stdout.write(`lift: ${line}\n`)
 /** `lift up`: builds, starts and supervises the services natively; Ctrl-C stops them all. */
 export async function upCommand(options: UpOptions): Promise<number> {
   const selected = selectServices(options.services);
+  const settings = installationSettings(options.home, process.env);
+  refuseInstancesWithoutRedis(options.instances, settings);
+  const portBase = parsePortBase(settings.LIFT_PORT_BASE);
+  const layout = instanceLayout(selected, options.instances, portBase);
+  const plan: Plan = { layout, settings, portBase, gatewayUrl: instancesOf(layout, 'gateway')[0]?.url ?? `http://localhost:${portBase}` };
   const files = runFilesFor(options.home);
   const running = runningSupervisorPid(files);
   if (running !== undefined) {
     process.stderr.write(`lift: the platform is already running (pid ${running}); run "lift down" first\n`);
     return 1;
   }
-  const taken = await portsTaken(selected);
+  const taken = await portsTaken(layout);
   if (taken.length > 0) {
     process.stderr.write(`lift: ${taken.map((entry) => `port ${entry.port} (${entry.name})`).join(', ')} already in use; stop what listens there first\n`);
     return 1;
@@ -52,20 +71,23 @@ export async function upCommand(options: UpOptions): Promise<number> {
   const admin = selected.some((entry) => entry.name === 'auth') ? ensureDevelopmentAdmin(options.home, process.env) : undefined;
   // What a Prometheus or Alertmanager run beside the platform reads (monitoring/README.md).
   writeMonitoringClientSecrets(options.home, process.env);
-  return options.detach ? startDetached(options, selected, admin) : supervise(options, selected, admin);
+  return options.detach ? startDetached(options, plan, admin) : supervise(options, plan, admin);
 }
 
-async function portsTaken(selected: readonly CatalogEntry[]): Promise<CatalogEntry[]> {
-  const answers = await Promise.all(selected.map(async (entry) => ((await isPortTaken(entry.port)) ? entry : undefined)));
-  return answers.filter((entry): entry is CatalogEntry => entry !== undefined);
+async function portsTaken(layout: readonly ServiceInstance[]): Promise<ServiceInstance[]> {
+  const answers = await Promise.all(layout.map(async (instance) => ((await isPortTaken(instance.port)) ? instance : undefined)));
+  return answers.filter((instance): instance is ServiceInstance => instance !== undefined);
 }
 
-async function supervise(options: UpOptions, selected: readonly CatalogEntry[], admin: DevelopmentAdmin | undefined): Promise<number> {
+async function supervise(options: UpOptions, plan: Plan, admin: DevelopmentAdmin | undefined): Promise<number> {
   const files = runFilesFor(options.home);
-  say(`building ${selected.map((entry) => entry.name).join(', ')}`);
-  const { outdir } = await buildServices(options.root, selected.map((entry) => entry.name));
+  const { layout, gatewayUrl } = plan;
+  const services = [...new Set(layout.map((instance) => instance.service))];
+  say(`building ${services.join(', ')}`);
+  const { outdir } = await buildServices(options.root, services);
   const notices = new StartupNotices();
-  const sinks = await openLogSinks({ home: options.home, services: selected.map((entry) => entry.name), env: process.env, say });
+  // The log shipper reaches auth and observability where this lift up runs them.
+  const sinks = await openLogSinks({ home: options.home, services: layout.map((instance) => instance.name), env: { ...process.env, ...peerUrls(layout, { everyInstance: false }) }, say });
   const supervisor = new Supervisor({
     cwd: options.home,
     output: process.stdout,
@@ -77,18 +99,19 @@ async function supervise(options: UpOptions, selected: readonly CatalogEntry[], 
     },
     onErrorLine: (service, line) => sinks.line(service, line, 'stderr'),
     ...(options.jsonLogs ? {} : { formatLine: formatLogLine }),
-    services: selected.map((entry) => ({
-      name: entry.name,
-      entry: serviceEntry(outdir, entry.name),
+    services: layout.map((instance) => ({
+      name: instance.name,
+      entry: serviceEntry(outdir, instance.service),
       // A laptop's services listen on loopback only unless HOST says otherwise, and modules run
       // there too, which the registry and the gateway allow only when told; so do the webhooks a
       // developer points alerts at (a local receiver), which observability refuses unless told.
-      env: { NODE_ENV: 'development', HOST: '127.0.0.1', MODULE_URL_ALLOWED_NETWORKS: '127.0.0.0/8', ALERT_WEBHOOK_ALLOWED_NETWORKS: '127.0.0.0/8', ...process.env, PORT: String(entry.port) },
+      env: { NODE_ENV: 'development', HOST: '127.0.0.1', MODULE_URL_ALLOWED_NETWORKS: '127.0.0.0/8', ALERT_WEBHOOK_ALLOWED_NETWORKS: '127.0.0.0/8', ...process.env, ...instanceEnvironment(instance, layout, plan.settings, plan.portBase) },
     })),
   });
   let stopping = false;
   // Listening before the pid file is written: whoever sees the pid can reach the channel.
-  const channel = await openControlChannel(controlSocketPath(options.home), controlHandler(supervisor, sinks, () => stopping)).catch((error: unknown) => {
+  const control = supervisorControl({ supervisor, sinks, layout, stopDeadlineMs, isStopping: () => stopping, say });
+  const channel = await openControlChannel(controlSocketPath(options.home), control).catch((error: unknown) => {
     say(`"lift stop" and "lift start" are not available: ${(error as Error).message}`);
     return undefined;
   });
@@ -113,23 +136,19 @@ async function supervise(options: UpOptions, selected: readonly CatalogEntry[], 
     process.on('SIGTERM', stop);
   });
 
-  const probes = await waitUntilReady(
-    selected.map((entry) => ({ name: entry.name, url: serviceUrl(entry.port) })),
-    options.readyTimeoutMs,
-    () => stopping,
-  );
+  const probes = await waitUntilReady(layout, options.readyTimeoutMs, () => stopping);
   if (!stopping) {
     writeRunFile(files.servicesFile, `${JSON.stringify(supervisor.pids(), null, 2)}\n`);
     process.stdout.write(`\n${statusTable(probes)}\n\n`);
-    summariseAdmin(admin, notices);
+    summariseAdmin(admin, notices, gatewayUrl);
     const allReady = probes.every((probe) => probe.ready);
     if (!allReady) say(`not ready after ${options.readyTimeoutMs} ms: ${probes.filter((probe) => !probe.ready).map((probe) => probe.name).join(', ')}; still trying`);
-    else say(`all ${probes.length} services are ready; the gateway is at ${serviceUrl(8000)} (Ctrl-C stops them)`);
+    else say(`all ${probes.length} services are ready; the gateway is at ${gatewayUrl} (Ctrl-C stops them)`);
     if (options.withModules && allReady) {
       try {
-        const key = await developmentModuleKey(options.home, serviceUrl(8000), process.env);
-        for (const module of moduleProcesses(options.root, serviceUrl(8000), key)) supervisor.add(module);
-        say(`starting the example modules: ${exampleModules.map((module) => `${module.name} at ${serviceUrl(8000)}/modules/${module.name}/`).join(', ')}`);
+        const key = await developmentModuleKey(options.home, gatewayUrl, process.env);
+        for (const module of moduleProcesses(options.root, gatewayUrl, key)) supervisor.add(module);
+        say(`starting the example modules: ${exampleModules.map((module) => `${module.name} at ${gatewayUrl}/modules/${module.name}/`).join(', ')}`);
       } catch (error) {
         say(`the example modules could not be started: ${(error as Error).message}`);
       }
@@ -139,43 +158,18 @@ async function supervise(options: UpOptions, selected: readonly CatalogEntry[], 
   return 0;
 }
 
-/** What the control channel (`lift stop`, `lift start`, `lift status`) asks of this supervisor. */
-function controlHandler(supervisor: Supervisor, sinks: LogSinks, isStopping: () => boolean): ControlHandler {
-  return async (request): Promise<ControlAnswer | ControlRefusal> => {
-    if (request.command === 'status') return { ok: true, pid: process.pid, services: supervisor.states(), logShipping: sinks.shipping() ?? null };
-    const name = request.service as string;
-    const names = supervisor.names();
-    if (!names.includes(name)) return { ok: false, error: 'unknown-service', detail: `this lift up runs ${names.join(', ')}`, services: names };
-    if (isStopping()) return { ok: false, error: 'failed', detail: 'the platform is stopping' };
-    if (request.command === 'stop') return { ok: true, result: await supervisor.stopService(name, stopDeadlineMs) };
-    const result = await supervisor.startService(name);
-    const [probe] = await waitUntilReady([{ name, url: urlOf(name) }], request.timeoutMs ?? 60_000, isStopping);
-    return { ok: true, result, ready: probe?.ready === true, ...(probe?.reason ? { reason: probe.reason } : {}) };
-  };
-}
-
-/** Where a supervised process answers: a core service on its seed port, or an example module. */
-function urlOf(name: string): string {
-  const port = coreServices.find((entry) => entry.name === name)?.port ?? exampleModules.find((module) => module.name === name)?.port;
-  return serviceUrl(port ?? 0);
-}
-
-async function startDetached(options: UpOptions, selected: readonly CatalogEntry[], admin: DevelopmentAdmin | undefined): Promise<number> {
+async function startDetached(options: UpOptions, plan: Plan, admin: DevelopmentAdmin | undefined): Promise<number> {
   const files = runFilesFor(options.home);
   mkdirSync(dirname(files.logFile), { recursive: true, mode: privateDirectoryMode });
   const log = openSync(files.logFile, 'a');
   // Only this start's lines are searched for notices.
   const logOffset = fstatSync(log).size;
-  const args = [...process.execArgv, process.argv[1] as string, 'up', '--json-logs', ...(options.withModules ? ['--with-modules'] : []), ...selected.map((entry) => entry.name)];
+  const args = [...process.execArgv, process.argv[1] as string, 'up', '--json-logs', ...(options.withModules ? ['--with-modules'] : []), ...(options.instances.size > 0 ? ['--instances', instancesSpec(options.instances)] : []), ...new Set(plan.layout.map((instance) => instance.service))];
   const child = spawn(process.execPath, args, { cwd: options.home, detached: true, stdio: ['ignore', log, log], env: process.env });
   child.unref();
   const pid = child.pid as number;
   say(`started in the background (pid ${pid}); logs in ${files.logFile}`);
-  const probes = await waitUntilReady(
-    selected.map((entry) => ({ name: entry.name, url: serviceUrl(entry.port) })),
-    options.readyTimeoutMs,
-    () => !isAlive(pid),
-  );
+  const probes = await waitUntilReady(plan.layout, options.readyTimeoutMs, () => !isAlive(pid));
   process.stdout.write(`\n${statusTable(probes)}\n\n`);
   if (!isAlive(pid)) {
     removeRunFiles(files);
@@ -186,15 +180,15 @@ async function startDetached(options: UpOptions, selected: readonly CatalogEntry
     process.stderr.write('lift: not every service became ready; "lift status" shows why, "lift down" stops them\n');
     return 1;
   }
-  summariseAdmin(admin, StartupNotices.fromLog(logSince(files.logFile, logOffset)));
+  summariseAdmin(admin, StartupNotices.fromLog(logSince(files.logFile, logOffset)), plan.gatewayUrl);
   say('all services are ready; "lift down" stops them');
   return 0;
 }
 
 /** The first-login hint — or, when the services said the admin could not be made, why not. */
-function summariseAdmin(admin: DevelopmentAdmin | undefined, notices: StartupNotices): void {
+function summariseAdmin(admin: DevelopmentAdmin | undefined, notices: StartupNotices, gatewayUrl: string): void {
   for (const notice of notices.list()) say(`WARNING: ${notice}`);
-  if (admin && !notices.adminMissing) process.stdout.write(`${firstLoginHint(admin, serviceUrl(8000))}\n\n`);
+  if (admin && !notices.adminMissing) process.stdout.write(`${firstLoginHint(admin, gatewayUrl)}\n\n`);
 }
 
 /** What was appended to a log file since `offset` (the file may be large; only the new part is read). */

@@ -60,10 +60,11 @@ describe('the control channel of a running lift up', () => {
     });
     expect(await raw(path, '{"command": "stop", \n')).toMatchObject({ ok: false, error: 'bad-request', detail: 'the request is not JSON' });
     expect(await raw(path, '["stop"]\n')).toMatchObject({ ok: false, error: 'bad-request' });
-    expect(await raw(path, '{"command":"reboot","service":"registry"}\n')).toMatchObject({ ok: false, error: 'unknown-command', commands: ['stop', 'start', 'status'] });
+    expect(await raw(path, '{"command":"reboot","service":"registry"}\n')).toMatchObject({ ok: false, error: 'unknown-command', commands: ['stop', 'start', 'restart', 'status'] });
     expect(await raw(path, '{"command":"__proto__"}\n')).toMatchObject({ ok: false, error: 'unknown-command' });
     expect(await raw(path, '{"command":"stop","service":{"name":"registry"}}\n')).toMatchObject({ ok: false, error: 'bad-request', detail: 'service must be a string' });
     expect(await raw(path, '{"command":"stop"}\n')).toMatchObject({ ok: false, error: 'bad-request', detail: 'stop needs a service' });
+    expect(await raw(path, '{"command":"restart","service":"auth","rolling":"yes"}\n')).toMatchObject({ ok: false, error: 'bad-request', detail: 'rolling must be true or false' });
     expect(await raw(path, '{"command":"start","service":"registry","timeoutMs":-1}\n')).toMatchObject({ ok: false, error: 'bad-request' });
     expect(await raw(path, 'x'.repeat(10_000))).toMatchObject({ ok: false, error: 'bad-request', detail: expect.stringContaining('at most 4096 bytes') });
     expect(seen).toEqual([]);

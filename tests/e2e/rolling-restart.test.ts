@@ -1,0 +1,173 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testRedisUrl } from '../support/backend.js';
+import { repositoryRoot } from '../support/service-process.js';
+import { skipUnless } from '../support/skip-rule.js';
+
+/**
+ * The real `lift up --instances auth=2` on a private home and ports of its own (LIFT_PORT_BASE),
+ * with steady load through the gateway to an auth route while one auth instance is restarted or
+ * killed. Several instances need Redis (shared rate limits and lockouts), so this runs where
+ * TEST_REDIS_URL is set.
+ */
+const noRedis = skipUnless(testRedisUrl !== undefined, 'lift up --instances (rolling restart, killed instance)', 'TEST_REDIS_URL');
+
+const home = mkdtempSync(join(tmpdir(), 'lift-instances-'));
+const keyPrefix = `lift-instances-${randomBytes(4).toString('hex')}:`;
+let portBase = 0;
+const gatewayUrl = () => `http://127.0.0.1:${portBase}`;
+/** A public auth route: the gateway forwards it without a login. */
+const loadPath = '/auth/.well-known/jwks.json';
+
+function lift(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  // Asynchronous: the load keeps running while lift waits.
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(repositoryRoot, 'cli/bin/lift.js'), ...args], { cwd: home, env: { ...process.env, LIFT_HOME: home, LIFT_PORT_BASE: String(portBase) } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ port, host: '127.0.0.1' });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** A base whose gateway, five services and second instances are all free (the seed's 8000 block is another suite's). */
+async function freePortBase(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const base = 20_000 + 1_000 * Math.floor(Math.random() * 40);
+    const ports = [0, 1, 2, 3, 4, 5, 101].map((offset) => base + offset);
+    if (!(await Promise.all(ports.map(listening))).some(Boolean)) return base;
+  }
+  throw new Error('no free port block found');
+}
+
+interface Outcome {
+  readonly startedAt: number;
+  readonly endedAt: number;
+  /** The status, or the error when no answer came. */
+  readonly result: number | string;
+}
+
+/** Four clients sending one request after another to the gateway until stopped. */
+function steadyLoad(): { stop: () => Promise<Outcome[]> } {
+  const outcomes: Outcome[] = [];
+  let running = true;
+  const client = async (): Promise<void> => {
+    while (running) {
+      const startedAt = Date.now();
+      let result: number | string;
+      try {
+        const response = await fetch(`${gatewayUrl()}${loadPath}`, { signal: AbortSignal.timeout(10_000) });
+        await response.arrayBuffer();
+        result = response.status;
+      } catch (error) {
+        result = (error as Error).message;
+      }
+      outcomes.push({ startedAt, endedAt: Date.now(), result });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  };
+  const clients = Array.from({ length: 4 }, client);
+  return {
+    stop: async () => {
+      running = false;
+      await Promise.all(clients);
+      return outcomes;
+    },
+  };
+}
+
+const failed = (outcomes: readonly Outcome[]) => outcomes.filter((outcome) => outcome.result !== 200);
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface StatusEntry {
+  readonly name: string;
+  readonly url: string;
+  readonly ready: boolean;
+  readonly pid?: number;
+}
+
+async function status(): Promise<StatusEntry[]> {
+  const answer = await lift('status', '--json');
+  return JSON.parse(answer.stdout) as StatusEntry[];
+}
+
+describe.skipIf(noRedis)('lift up --instances auth=2 behind the gateway', () => {
+  beforeAll(async () => {
+    portBase = await freePortBase();
+    // The load is one client address: the per-address limit would answer 429 long before the end.
+    writeFileSync(join(home, '.env.local'), `REDIS_URL=${testRedisUrl}\nREDIS_KEY_PREFIX=${keyPrefix}\nRATE_LIMIT_PER_IP=1000000\n`, { mode: 0o600 });
+    const up = await lift('up', '--detach', '--instances', 'auth=2');
+    if (up.code !== 0) throw new Error(`lift up failed (${up.code}):\n${up.stdout}\n${up.stderr}`);
+  }, 180_000);
+
+  afterAll(async () => {
+    await lift('down');
+    const redis = new Redis(testRedisUrl as string);
+    const keys = await redis.keys(`${keyPrefix}*`);
+    if (keys.length > 0) await redis.del(...keys);
+    await redis.quit();
+    rmSync(home, { recursive: true, force: true });
+  }, 60_000);
+
+  it('runs each auth instance on its port (the second 100 above the first), shown by lift status', async () => {
+    const auth = (await status()).filter((entry) => entry.name.startsWith('auth'));
+    expect(auth.map((entry) => [entry.name, entry.url, entry.ready])).toEqual([
+      ['auth', `http://localhost:${portBase + 1}`, true],
+      ['auth#2', `http://localhost:${portBase + 101}`, true],
+    ]);
+    expect(auth.every((entry) => typeof entry.pid === 'number')).toBe(true);
+    const response = await fetch(`${gatewayUrl()}${loadPath}`);
+    expect(response.status).toBe(200);
+  });
+
+  it('loses no request while lift restart auth --rolling replaces both instances', async () => {
+    const before = await status();
+    const load = steadyLoad();
+    await pause(2_000);
+    const restart = await lift('restart', 'auth', '--rolling');
+    await pause(2_000);
+    const outcomes = await load.stop();
+    expect(restart.code, `${restart.stdout}\n${restart.stderr}`).toBe(0);
+    expect(restart.stdout).toContain('auth restarted one at a time (auth, auth#2); ready');
+    const after = await status();
+    for (const name of ['auth', 'auth#2']) {
+      expect(after.find((entry) => entry.name === name)?.pid).not.toBe(before.find((entry) => entry.name === name)?.pid);
+    }
+    expect(outcomes.length).toBeGreaterThan(100);
+    expect(failed(outcomes)).toEqual([]);
+  }, 120_000);
+
+  it('after SIGKILL of one instance, fails only requests in flight on it at that moment', async () => {
+    const victim = (await status()).find((entry) => entry.name === 'auth#2');
+    expect(victim?.pid).toBeTypeOf('number');
+    const load = steadyLoad();
+    await pause(2_000);
+    const killedAt = Date.now();
+    process.kill(victim?.pid as number, 'SIGKILL');
+    // Past the gateway's ejection, its probe (~2 s) and the supervisor bringing the instance back.
+    await pause(10_000);
+    const outcomes = await load.stop();
+    expect(outcomes.filter((outcome) => outcome.startedAt > killedAt).length).toBeGreaterThan(100);
+    // A request that started after the kill found the instance dead (or gone from the rotation): the gateway must not fail it.
+    expect(failed(outcomes).filter((outcome) => outcome.startedAt >= killedAt)).toEqual([]);
+    expect(failed(outcomes).every((outcome) => outcome.endedAt >= killedAt)).toBe(true);
+  }, 60_000);
+});

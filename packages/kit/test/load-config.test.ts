@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Type } from '@sinclair/typebox';
 import { describe, expect, it } from 'vitest';
-import { baseConfigProperties, ConfigError, databaseConfigProperties, environmentWithEnvFile, loadConfig } from '../src/index.js';
+import { baseConfigProperties, ConfigError, databaseConfigProperties, environmentWithEnvFile, loadConfig, tokenVerificationConfigProperties } from '../src/index.js';
 
 const schema = Type.Object({
   ...baseConfigProperties(8001),
@@ -68,6 +68,18 @@ describe('shutdown settings', () => {
     ]);
     await expect(loadConfig(schema, { env: { SHUTDOWN_DELAY_MS: '3000', SHUTDOWN_TIMEOUT_MS: '20000' } })).resolves.toMatchObject({ SHUTDOWN_DELAY_MS: 3000 });
     await expect(loadConfig(schema, { env: { SHUTDOWN_TIMEOUT_MS: '0' } })).resolves.toMatchObject({ SHUTDOWN_DELAY_MS: 0 });
+  });
+});
+
+// Only the gateway balances over several instances; every other service calls one address, and
+// a list there would have built broken URLs (`http://a:8001,http://b:8101/.well-known/jwks.json`).
+describe('peer service addresses', () => {
+  it('takes one URL where a service calls a peer, and refuses a list naming the variable', async () => {
+    const verifier = Type.Object({ ...baseConfigProperties(8002), ...tokenVerificationConfigProperties() });
+    await expect(loadConfig(verifier, { env: { AUTH_SERVICE_URL: 'http://auth:8001' } })).resolves.toMatchObject({ AUTH_SERVICE_URL: 'http://auth:8001' });
+    const problems = await problemsOf(loadConfig(verifier, { env: { AUTH_SERVICE_URL: 'http://127.0.0.1:8001,http://127.0.0.1:8101' } }));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^AUTH_SERVICE_URL: /);
   });
 });
 

@@ -29,12 +29,12 @@ export const authConfigSchema = Type.Object({
   LOCKOUT_MAX_FAILURES_PER_IP: Type.Integer({ minimum: 1, default: 100, description: 'failed logins from one address in 15 minutes before it is locked out' }),
   LOCKOUT_KNOWN_ADDRESS_DAYS: Type.Integer({ minimum: 0, default: 30, description: 'how long an address stays known for an account after a successful login from it' }),
   REGISTRY_SERVICE_URL: Type.String({
-    pattern: '^(https?://.*)?$',
+    pattern: '^(https?://[^,\\s]+)?$',
     default: 'http://127.0.0.1:8005',
     description: 'where module role grants are read from; empty = no module permissions in tokens',
   }),
   GATEWAY_URL: Type.String({
-    pattern: '^(https?://.*)?$',
+    pattern: '^(https?://[^,\\s]+)?$',
     default: 'http://127.0.0.1:8000',
     description: 'where revocations are delivered without Redis (the gateway\'s inbox); empty = only through Redis',
   }),

@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { addressPolicyConfigProperties, baseConfigProperties, databaseConfigProperties, tokenVerificationConfigProperties } from '@lift/kit';
 
-const serviceUrl = (port: number) => Type.String({ pattern: '^https?://', default: `http://127.0.0.1:${port}` });
+const serviceUrl = (port: number) => Type.String({ pattern: '^https?://[^,\\s]+$', default: `http://127.0.0.1:${port}` });
 
 export const registryConfigSchema = Type.Object({
   ...baseConfigProperties(8005),

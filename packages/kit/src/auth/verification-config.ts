@@ -8,7 +8,7 @@ import { tokenIssuerConfigProperties, tokenIssuerOf } from './token-issuer-confi
 /** What a service needs to verify the platform's access tokens itself. */
 export function tokenVerificationConfigProperties() {
   return {
-    AUTH_SERVICE_URL: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:8001', description: 'where the JWKS is fetched from' }),
+    AUTH_SERVICE_URL: Type.String({ pattern: '^https?://[^,\\s]+$', default: 'http://127.0.0.1:8001', description: 'where the JWKS is fetched from' }),
     JWT_ALGORITHM: Type.Union([Type.Literal('EdDSA'), Type.Literal('HS256')], { default: 'EdDSA' }),
     ...tokenIssuerConfigProperties(),
   } satisfies TProperties;

@@ -1,6 +1,6 @@
 import { Type, type TProperties } from '@sinclair/typebox';
 
-const serviceUrl = (port: number, what: string) => Type.String({ pattern: '^https?://', default: `http://127.0.0.1:${port}`, description: `the ${what} service, whose /health, /ready and /metrics the monitor reads` });
+const serviceUrl = (port: number, what: string) => Type.String({ pattern: '^https?://[^,\\s]+$', default: `http://127.0.0.1:${port}`, description: `the ${what} service, whose /health, /ready and /metrics the monitor reads` });
 
 /** The settings of the health monitor, the overview, alert rules and notifications (spread into the service's config schema). */
 export function monitoringConfigProperties() {
@@ -10,7 +10,7 @@ export function monitoringConfigProperties() {
     BILLING_SERVICE_URL: serviceUrl(8002, 'billing'),
     MEMORY_SERVICE_URL: serviceUrl(8003, 'memory'),
     OBSERVABILITY_SERVICE_URL: serviceUrl(8004, 'observability'),
-    REGISTRY_SERVICE_URL: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:8005', description: 'the registry: probed like the others, and asked for the health of the modules' }),
+    REGISTRY_SERVICE_URL: Type.String({ pattern: '^https?://[^,\\s]+$', default: 'http://127.0.0.1:8005', description: 'the registry: probed like the others, and asked for the health of the modules' }),
     SERVICE_CHECK_INTERVAL_MS: Type.Integer({ minimum: 100, maximum: 3_600_000, default: 10_000, description: 'how often the six services are probed, their metrics read and the alert rules evaluated (by one replica)' }),
     SERVICE_CHECK_TIMEOUT_MS: Type.Integer({ minimum: 50, maximum: 60_000, default: 2_000, description: 'how long one probe (/health, /ready or /metrics) may take before it counts as failed' }),
     HEALTH_HISTORY_RETENTION_DAYS: Type.Integer({ minimum: 8, maximum: 400, default: 8, description: 'days of probe results and metric samples kept (at least 8, so 7-day windows are whole)' }),

@@ -33,7 +33,8 @@ describe('reading the services\' metrics', () => {
 describe.each(backends)('overview traffic on $name', (backend) => {
   it('computes request rate, 5xx share and p95 from counter and histogram deltas, fires and resolves rules on them', async () => {
     const { services, env } = await startPlatformStandIns();
-    const { app, clock } = await buildMonitoring({ postgres: backend.postgres, env: { ...env, OVERVIEW_WINDOW_SECONDS: '60' } });
+    // Every stand-in answers here: a probe timeout longer than the helper's 400 ms keeps a loaded machine (CI saw a round fire nothing) from counting a slow answer as a service down.
+    const { app, clock } = await buildMonitoring({ postgres: backend.postgres, env: { ...env, OVERVIEW_WINDOW_SECONDS: '60', SERVICE_CHECK_TIMEOUT_MS: '5000' } });
     const headers = await platformAdmin();
     await app.inject({ method: 'POST', url: '/v1/alert-rules', headers, payload: { name: 'Gateway errors', kind: 'error_rate', target: 'gateway', thresholdPercent: 5, forSeconds: 10 } });
     await app.inject({ method: 'POST', url: '/v1/alert-rules', headers, payload: { name: 'Gateway slow', kind: 'latency_p95', target: 'gateway', thresholdMs: 1_000, forSeconds: 10 } });

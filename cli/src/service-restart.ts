@@ -6,12 +6,13 @@ export interface RestartTarget {
   readonly url: string;
 }
 
-/** What a restart does to the supervised processes (the supervisor and the probe, or stand-ins in tests). */
+/** What a restart does to the supervised processes (the supervisor, the probe and the gateway, or stand-ins in tests). */
 export interface RestartSteps {
   stop(name: string): Promise<unknown>;
   start(name: string): Promise<unknown>;
   waitUntilReady(targets: readonly RestartTarget[], timeoutMs: number): Promise<ServiceProbe[]>;
-  pause(ms: number): Promise<void>;
+  /** Until the gateway sends new requests to each of these; the first it still does not, after the time. */
+  waitUntilServed(targets: readonly RestartTarget[], timeoutMs: number): Promise<string | undefined>;
 }
 
 export interface RestartOutcome {
@@ -24,28 +25,27 @@ export interface RestartOutcome {
 }
 
 /**
- * How long a rolling restart waits after an instance is ready before stopping the next: the
- * gateway probes each instance's /ready about every 2 s, so after this it sends to the restarted
- * instance again — stopping the next one sooner could leave it none to send to.
- */
-export const rollingSettleMs = 3_000;
-
-/**
  * `lift restart <service> --rolling`: one instance after the other — stop it (SIGTERM: it answers
- * /ready with 503 and drains), start it, wait until its /ready answers 200, let the gateway see
- * it, then the next. An instance not ready in time ends the restart there: the instances not yet
- * restarted keep running as they were.
+ * /ready with 503 and drains), start it, wait until its /ready answers 200, then the next. Before
+ * an instance is stopped, the gateway must be sending to every other one (it asks the gateway, not
+ * the instances: an instance the gateway has ejected or not yet probed back gets no requests, and
+ * stopping the next one then would leave none). An instance not ready, or not taken back by the
+ * gateway, in time ends the restart there: the instances not yet restarted keep running as they were.
  */
-export async function rollingRestart(targets: readonly RestartTarget[], steps: RestartSteps, readyTimeoutMs: number, settleMs = rollingSettleMs): Promise<RestartOutcome> {
+export async function rollingRestart(targets: readonly RestartTarget[], steps: RestartSteps, readyTimeoutMs: number): Promise<RestartOutcome> {
   const restarted: string[] = [];
-  for (const [position, target] of targets.entries()) {
-    if (position > 0) await steps.pause(settleMs);
+  for (const target of targets) {
+    const unserved = await steps.waitUntilServed(targets.filter((other) => other !== target), readyTimeoutMs);
+    if (unserved !== undefined) return { ready: false, restarted, failed: { name: unserved, reason: 'the gateway does not send it requests' } };
     await steps.stop(target.name);
     await steps.start(target.name);
     restarted.push(target.name);
     const [probe] = await steps.waitUntilReady([target], readyTimeoutMs);
     if (probe?.ready !== true) return { ready: false, restarted, failed: { name: target.name, reason: probe?.reason ?? 'no answer' } };
   }
+  // Done when the gateway balances over all of them again.
+  const unserved = await steps.waitUntilServed(targets, readyTimeoutMs);
+  if (unserved !== undefined) return { ready: false, restarted, failed: { name: unserved, reason: 'the gateway does not send it requests' } };
   return { ready: true, restarted };
 }
 

@@ -3,6 +3,7 @@ import { instancesOf, localUrl, type ServiceInstance } from './instance-layout.j
 import type { LogSinks } from './log-sinks.js';
 import { exampleModules } from './modules-command.js';
 import { waitUntilReady } from './probe.js';
+import { gatewayBalanceView } from './gateway-balance-view.js';
 import { fullRestart, rollingRestart, type RestartSteps, type RestartTarget } from './service-restart.js';
 import type { Supervisor } from './supervisor.js';
 
@@ -23,7 +24,23 @@ export interface SupervisorControlOptions {
  */
 export function supervisorControl(options: SupervisorControlOptions): ControlHandler {
   const { supervisor, layout, isStopping, say } = options;
+  const balance = gatewayBalanceView(layout.find((instance) => instance.service === 'gateway')?.url, isStopping);
+  // One stop, start or restart of a service at a time: a second rolling restart beside the first
+  // would stop the instance the first just relies on.
+  const busy = new Set<string>();
   return async (request): Promise<ControlAnswer | ControlRefusal> => {
+    if (request.command === 'status') return handle(request);
+    const name = request.service as string;
+    if (busy.has(name)) return { ok: false, error: 'failed', detail: `a stop, start or restart of ${name} is in progress; try again when it is done` };
+    busy.add(name);
+    try {
+      return await handle(request);
+    } finally {
+      busy.delete(name);
+    }
+  };
+
+  async function handle(request: Parameters<ControlHandler>[0]): Promise<ControlAnswer | ControlRefusal> {
     if (request.command === 'status') {
       return { ok: true, pid: process.pid, services: supervisor.states(), instances: layout, logShipping: options.sinks.shipping() ?? null };
     }
@@ -53,12 +70,13 @@ export function supervisorControl(options: SupervisorControlOptions): ControlHan
       stop: (instance) => supervisor.stopService(instance, options.stopDeadlineMs, why),
       start: (instance) => supervisor.startService(instance, why),
       waitUntilReady: (some, ms) => waitUntilReady(some, ms, isStopping),
-      pause: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      // The gateway names an instance by the host and port it was given (instance-environment.ts).
+      waitUntilServed: (some, ms) => balance.waitUntilServed(name, some.map((target) => `127.0.0.1:${new URL(target.url).port}`), ms),
     };
     const outcome = request.rolling === true ? await rollingRestart(targets, steps, timeoutMs) : await fullRestart(targets, steps, timeoutMs);
     if (outcome.failed) say(`${why} ${name}: ${outcome.failed.name} is not ready after ${timeoutMs} ms (${outcome.failed.reason}); ${request.rolling === true ? 'the instances after it were not restarted' : 'it keeps being supervised'}`);
     return { ok: true, result: 'restarted', instances, ...outcome };
-  };
+  }
 }
 
 /** The processes a name stands for: a core service's instances, or an example module. */

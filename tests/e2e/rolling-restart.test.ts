@@ -63,28 +63,50 @@ interface Outcome {
   readonly endedAt: number;
   /** The status, or the error when no answer came. */
   readonly result: number | string;
+  /** Answered by auth as it answers that request (not by the gateway for it). */
+  readonly ok: boolean;
 }
 
-/** Four clients sending one request after another to the gateway until stopped. */
-function steadyLoad(): { stop: () => Promise<Outcome[]> } {
+/** A GET any instance answers 200. */
+async function publicKeys(): Promise<Pick<Outcome, 'result' | 'ok'>> {
+  const response = await fetch(`${gatewayUrl()}${loadPath}`, { signal: AbortSignal.timeout(10_000) });
+  await response.arrayBuffer();
+  return { result: response.status, ok: response.status === 200 };
+}
+
+/**
+ * A POST with a body, which the gateway never retries: a login of nobody, answered by auth with its
+ * own 401. A gateway sending it to an instance that is closing fails it (502/503 of the gateway).
+ */
+async function loginOfNobody(): Promise<Pick<Outcome, 'result' | 'ok'>> {
+  const response = await fetch(`${gatewayUrl()}/auth/v1/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: `nobody-${randomBytes(6).toString('hex')}@example.test`, password: 'not the password of anyone' }),
+    signal: AbortSignal.timeout(10_000),
+  });
+  const body = (await response.json().catch(() => ({}))) as { code?: string };
+  return { result: `${response.status} ${body.code ?? ''}`, ok: response.status === 401 && body.code === 'AUTH_INVALID_CREDENTIALS' };
+}
+
+/** Clients sending one request after another to the gateway until stopped: four GETs, and `posts` POSTs with a body. */
+function steadyLoad(posts = 0): { stop: () => Promise<Outcome[]> } {
   const outcomes: Outcome[] = [];
   let running = true;
-  const client = async (): Promise<void> => {
+  const client = async (send: () => Promise<Pick<Outcome, 'result' | 'ok'>>): Promise<void> => {
     while (running) {
       const startedAt = Date.now();
-      let result: number | string;
+      let answer: Pick<Outcome, 'result' | 'ok'>;
       try {
-        const response = await fetch(`${gatewayUrl()}${loadPath}`, { signal: AbortSignal.timeout(10_000) });
-        await response.arrayBuffer();
-        result = response.status;
+        answer = await send();
       } catch (error) {
-        result = (error as Error).message;
+        answer = { result: (error as Error).message, ok: false };
       }
-      outcomes.push({ startedAt, endedAt: Date.now(), result });
+      outcomes.push({ startedAt, endedAt: Date.now(), ...answer });
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   };
-  const clients = Array.from({ length: 4 }, client);
+  const clients = [...Array.from({ length: 4 }, () => client(publicKeys)), ...Array.from({ length: posts }, () => client(loginOfNobody))];
   return {
     stop: async () => {
       running = false;
@@ -94,7 +116,7 @@ function steadyLoad(): { stop: () => Promise<Outcome[]> } {
   };
 }
 
-const failed = (outcomes: readonly Outcome[]) => outcomes.filter((outcome) => outcome.result !== 200);
+const failed = (outcomes: readonly Outcome[]) => outcomes.filter((outcome) => !outcome.ok);
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface StatusEntry {
@@ -112,8 +134,9 @@ async function status(): Promise<StatusEntry[]> {
 describe.skipIf(noRedis)('lift up --instances auth=2 behind the gateway', () => {
   beforeAll(async () => {
     portBase = await freePortBase();
-    // The load is one client address: the per-address limit would answer 429 long before the end.
-    writeFileSync(join(home, '.env.local'), `REDIS_URL=${testRedisUrl}\nREDIS_KEY_PREFIX=${keyPrefix}\nRATE_LIMIT_PER_IP=1000000\n`, { mode: 0o600 });
+    // The load is one client address: the per-address limits (requests, logins) and auth's lockout
+    // of an address would answer 429 long before the end.
+    writeFileSync(join(home, '.env.local'), `REDIS_URL=${testRedisUrl}\nREDIS_KEY_PREFIX=${keyPrefix}\nRATE_LIMIT_PER_IP=1000000\nRATE_LIMIT_CREDENTIALS_PER_IP=1000000\nLOCKOUT_MAX_FAILURES_PER_IP=1000000\n`, { mode: 0o600 });
     const up = await lift('up', '--detach', '--instances', 'auth=2');
     if (up.code !== 0) throw new Error(`lift up failed (${up.code}):\n${up.stdout}\n${up.stderr}`);
   }, 180_000);
@@ -138,9 +161,9 @@ describe.skipIf(noRedis)('lift up --instances auth=2 behind the gateway', () => 
     expect(response.status).toBe(200);
   });
 
-  it('loses no request while lift restart auth --rolling replaces both instances', async () => {
+  it('loses no request, GET or POST, while lift restart auth --rolling replaces both instances', async () => {
     const before = await status();
-    const load = steadyLoad();
+    const load = steadyLoad(2);
     await pause(2_000);
     const restart = await lift('restart', 'auth', '--rolling');
     await pause(2_000);
@@ -152,6 +175,7 @@ describe.skipIf(noRedis)('lift up --instances auth=2 behind the gateway', () => 
       expect(after.find((entry) => entry.name === name)?.pid).not.toBe(before.find((entry) => entry.name === name)?.pid);
     }
     expect(outcomes.length).toBeGreaterThan(100);
+    expect(outcomes.filter((outcome) => outcome.result === '401 AUTH_INVALID_CREDENTIALS').length).toBeGreaterThan(10);
     expect(failed(outcomes)).toEqual([]);
   }, 120_000);
 

@@ -27,6 +27,7 @@ export const gatewayConfigSchema = Type.Object({
   CIRCUIT_BREAKER_FAILURES: Type.Integer({ minimum: 1, default: 5, description: 'consecutive connection failures or timeouts that open an upstream\'s circuit' }),
   CIRCUIT_BREAKER_COOLDOWN_MS: Type.Integer({ minimum: 100, default: 10_000, description: 'how long an open circuit refuses before one probe request is let through' }),
   UPSTREAM_EJECT_AFTER_FAILURES: Type.Integer({ minimum: 1, default: 3, description: 'consecutive requests without an answer that eject one instance of a service running several' }),
+  UPSTREAM_EJECT_AFTER_GATEWAY_ERRORS: Type.Integer({ minimum: 1, default: 5, description: 'consecutive 502, 503 or 504 answers that eject one instance of a service running several' }),
   UPSTREAM_EJECT_MS: Type.Integer({ minimum: 100, default: 10_000, description: 'how long an instance is first ejected; each ejection soon after the last lasts this much longer' }),
   UPSTREAM_EJECT_MAX_MS: Type.Integer({ minimum: 100, default: 300_000, description: 'the longest an instance is ejected' }),
   UPSTREAM_PROBE_INTERVAL_MS: Type.Integer({ minimum: 10, default: 2_000, description: 'how often the /ready of each instance of a service running several is probed' }),

@@ -119,7 +119,7 @@ export async function forwardRequest(request: FastifyRequest, reply: FastifyRepl
   // An answer of any status means the upstream is alive: only failures to answer open the circuit.
   breaker.recordSuccess();
   const outcome = statusClass(response.statusCode);
-  instances.answered(instance, outcome);
+  instances.answered(instance, response.statusCode, outcome);
   resilience.metrics.observe(target.name, outcome, (performance.now() - started) / 1000);
   reply.code(response.statusCode);
   reply.headers(clientResponseHeaders(response.headers));

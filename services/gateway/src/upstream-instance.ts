@@ -10,6 +10,8 @@ export class UpstreamInstance {
   outstanding = 0;
   /** Requests in a row that got no answer (connection failure, reset, timeout). */
   consecutiveFailures = 0;
+  /** Answers in a row that were 502, 503 or 504. */
+  consecutiveGatewayErrors = 0;
   /** Ejected by outlier detection: no new requests until `ejectedUntil` has passed and a probe of /ready answered 200. */
   ejected = false;
   ejectedUntil = 0;

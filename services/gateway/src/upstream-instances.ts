@@ -105,11 +105,13 @@ export class UpstreamInstances {
     return false;
   }
 
-  /** The attempt on `instance` got an answer (any status); `outcome` is its status class. */
-  answered(instance: UpstreamInstance, outcome: string): void {
+  /** The attempt on `instance` got an answer of that status; `outcome` is its status class. */
+  answered(instance: UpstreamInstance, status: number, outcome: string): void {
     if (this.outliers === undefined) return;
-    this.outliers.answered(instance);
     this.count(instance, outcome);
+    const wasAvailable = instance.available;
+    if (this.outliers.answered(instance, status)) this.metrics?.ejected(this.upstream, instance.label);
+    if (wasAvailable !== instance.available) this.metrics?.available(this.upstream, instance.label, instance.available);
   }
 
   /** The attempt on `instance` got no answer; `outcome` names the failure. */

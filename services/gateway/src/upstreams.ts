@@ -36,7 +36,7 @@ export function coreUpstreams(config: GatewayConfig, clock: Clock): Upstream[] {
     ['observability', 'OBSERVABILITY_SERVICE_URL', config.OBSERVABILITY_SERVICE_URL],
   ];
   const timeouts = upstreamTimeouts(config.UPSTREAM_TIMEOUTS);
-  const outlierSettings = { ejectAfterFailures: config.UPSTREAM_EJECT_AFTER_FAILURES, baseEjectionMs: config.UPSTREAM_EJECT_MS, maxEjectionMs: config.UPSTREAM_EJECT_MAX_MS };
+  const outlierSettings = { ejectAfterFailures: config.UPSTREAM_EJECT_AFTER_FAILURES, ejectAfterGatewayErrors: config.UPSTREAM_EJECT_AFTER_GATEWAY_ERRORS, baseEjectionMs: config.UPSTREAM_EJECT_MS, maxEjectionMs: config.UPSTREAM_EJECT_MAX_MS };
   // Every bad variable reported at once, not one per start.
   const problems: string[] = [];
   const origins = targets.map(([, variable, setting]) => {

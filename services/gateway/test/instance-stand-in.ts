@@ -11,10 +11,10 @@ import { closeWhenDone } from '../../../tests/support/close-when-done.js';
 export async function startInstance(name: string) {
   const received: string[] = [];
   const held: ServerResponse[] = [];
-  const state = { readyStatus: 200, hold: false, delayMs: 0, probes: 0 };
+  const state = { readyStatus: 200, answerStatus: 200, hold: false, delayMs: 0, probes: 0 };
   const answer = (response: ServerResponse) => {
     if (response.destroyed) return;
-    response.writeHead(200, { 'content-type': 'application/json' });
+    response.writeHead(state.answerStatus, { 'content-type': 'application/json' });
     response.end(JSON.stringify({ instance: name }));
   };
   const server = createServer((request, response) => {

@@ -49,4 +49,32 @@ describe('outlier detection: ejecting an instance that stops answering', () => {
     metrics = (await gateway.inject({ method: 'GET', url: '/metrics' })).body;
     expect(metrics).toMatch(new RegExp(`gateway_upstream_instance_requests_total\\{upstream="memory",instance="${dying.label}",outcome="ECONNREFUSED"[^}]*\\} 3\\n`));
   });
+
+  // Regression: an instance answering every request with a fast 503 while its /ready said 200 was
+  // never ejected, and least-outstanding-requests sent it most of the traffic (92 % in the review).
+  it('ejects an instance that answers 502, 503 or 504 every time while its /ready says 200', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    const [broken, live] = await Promise.all([startInstance('broken'), startInstance('live')]);
+    broken.state.answerStatus = 503;
+    const gateway = await buildGateway({ MEMORY_SERVICE_URL: `${broken.url},${live.url}`, UPSTREAM_EJECT_AFTER_GATEWAY_ERRORS: '5', UPSTREAM_PROBE_INTERVAL_MS: String(probeIntervalMs) }, { clock: manualClock() });
+    const headers = await signedIn(['memory:read']);
+    const statuses: number[] = [];
+    for (let index = 0; index < 40; index += 1) statuses.push((await gateway.inject({ method: 'GET', url: '/memory/v1/items', headers })).statusCode);
+    // Five 503s in a row eject it; every request after that goes to the instance that works.
+    expect(broken.received).toHaveLength(5);
+    expect(statuses.filter((status) => status === 503)).toHaveLength(5);
+    expect(statuses.slice(-30)).toEqual(Array(30).fill(200));
+    const metrics = (await gateway.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toMatch(new RegExp(`gateway_upstream_instance_ejections_total\\{upstream="memory",instance="${broken.label}"[^}]*\\} 1\\n`));
+  });
+
+  it('does not eject an instance for 500s, nor for gateway errors that are not in a row', async () => {
+    const [flaky, live] = await Promise.all([startInstance('flaky'), startInstance('live')]);
+    const gateway = await buildGateway({ MEMORY_SERVICE_URL: `${flaky.url},${live.url}`, UPSTREAM_EJECT_AFTER_GATEWAY_ERRORS: '3', UPSTREAM_PROBE_INTERVAL_MS: String(probeIntervalMs) }, { clock: manualClock() });
+    const headers = await signedIn(['memory:read']);
+    flaky.state.answerStatus = 500;
+    for (let index = 0; index < 20; index += 1) await gateway.inject({ method: 'GET', url: '/memory/v1/items', headers });
+    expect(flaky.received.length).toBeGreaterThanOrEqual(8);
+    expect((await gateway.inject({ method: 'GET', url: '/metrics' })).body).not.toMatch(/gateway_upstream_instance_ejections_total\{upstream="memory"[^}]*\} [1-9]/);
+  });
 });

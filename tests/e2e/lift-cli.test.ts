@@ -13,6 +13,7 @@ import { skipUnless } from '../support/skip-rule.js';
 import { backends, testDatabaseUrl } from '../support/backends.js';
 import { testRedisUrl } from '../support/backend.js';
 import pg from 'pg';
+import { listening } from '../support/free-port.js';
 
 const seedPorts = [8000, 8001, 8002, 8003, 8004, 8005];
 const home = mkdtempSync(join(tmpdir(), 'lift-home-'));
@@ -26,17 +27,6 @@ function lift(...args: string[]) {
     timeout: 90_000,
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ port, host: '127.0.0.1' });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 // `lift up` uses the seed's fixed ports; on a machine where something already holds them this

@@ -7,8 +7,8 @@ import { openAiEmbeddings, type RemoteEmbeddings } from './openai-embeddings.js'
 /**
  * The embedder the configuration names: the OpenAI-compatible API when `EMBEDDINGS_URL` is set,
  * else the built-in local one. The URL alone decides: a key (`EMBEDDINGS_API_KEY`, or the seed's
- * `KSE_API_KEY`, whose seed placeholder an old copy of `.env.example` may still hold) never
- * switches providers by itself.
+ * `KSE_API_KEY`, which a `.env` copied from an older `.env.example` may still set to the seed's
+ * example value) never switches providers by itself.
  */
 export function embedderFor(config: MemoryConfig, deps: { http: HttpClient; clock: Clock; log: Logger }): { embedder: EmbeddingProvider; remote?: RemoteEmbeddings } {
   if (config.EMBEDDINGS_URL === '') return { embedder: localEmbedder() };

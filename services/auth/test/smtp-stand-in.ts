@@ -23,6 +23,8 @@ export async function startSmtpStandIn(): Promise<SmtpStandIn> {
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    // No reverse DNS of 127.0.0.1: there is no resolver to ask here, and each connection would wait for it.
+    disableReverseLookup: true,
     onRcptTo(_address, _session, callback) {
       if (!refusal) return callback();
       callback(Object.assign(new Error(refusal.message), { responseCode: refusal.code }));

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { OutgoingMail, QueuedMail } from '../mail/outgoing-mail.js';
 import type { AuthTables } from '../tables.js';
 
@@ -18,33 +18,23 @@ export function mailOutboxStore(db: Kysely<AuthTables>) {
     },
 
     /**
-     * Takes up to `limit` due messages for `leaseUntil`: each row is claimed with a conditional
-     * update, so two replicas polling together never both send one message (the loser's update
-     * matches no row). A sender that dies mid-delivery leaves a lease that simply runs out.
+     * Takes up to `limit` due messages for `leaseUntil` in one conditional update: the conditions
+     * are checked again on each row as it is written (PostgreSQL re-reads a row another replica
+     * just changed; SQLite has one writer), so two replicas polling together never both send one
+     * message, and a row another sender has just sent, failed (now waiting for its retry) or given
+     * up is not taken. A sender that dies mid-delivery leaves a lease that simply runs out.
      */
     leaseDue: async (now: string, leaseUntil: string, limit: number): Promise<DueMail[]> => {
-      const candidates = await db
-        .selectFrom('mail_outbox')
-        .select(['id', 'kind', 'recipient', 'subject', 'body_text', 'attempts'])
-        .where('sent_at', 'is', null)
-        .where('abandoned_at', 'is', null)
-        .where('next_attempt_at', '<=', now)
-        .where((where) => where.or([where('lease_until', 'is', null), where('lease_until', '<=', now)]))
-        .orderBy('next_attempt_at')
-        .limit(limit)
+      const rows = await db
+        .updateTable('mail_outbox')
+        .set({ lease_until: leaseUntil })
+        .where('id', 'in', (query) => query.selectFrom('mail_outbox').select('id').where(isDue(now)).orderBy('next_attempt_at').limit(limit))
+        .where(isDue(now))
+        .returning(['id', 'kind', 'recipient', 'subject', 'body_text', 'attempts', 'next_attempt_at'])
         .execute();
       const leased: DueMail[] = [];
-      for (const row of candidates) {
-        const claim = await db
-          .updateTable('mail_outbox')
-          .set({ lease_until: leaseUntil })
-          .where('id', '=', row.id)
-          .where('sent_at', 'is', null)
-          .where((where) => where.or([where('lease_until', 'is', null), where('lease_until', '<=', now)]))
-          .executeTakeFirst();
-        if (Number(claim.numUpdatedRows) === 1 && row.body_text !== null) {
-          leased.push({ id: row.id, kind: row.kind, to: row.recipient, subject: row.subject, text: row.body_text, attempts: row.attempts });
-        }
+      for (const row of rows.sort((left, right) => left.next_attempt_at.localeCompare(right.next_attempt_at))) {
+        if (row.body_text !== null) leased.push({ id: row.id, kind: row.kind, to: row.recipient, subject: row.subject, text: row.body_text, attempts: row.attempts });
       }
       return leased;
     },
@@ -81,6 +71,17 @@ export function mailOutboxStore(db: Kysely<AuthTables>) {
       return rows.map((row) => ({ id: row.id, recipient: row.recipient, kind: row.kind, attempts: row.attempts, lastError: row.last_error }));
     },
   };
+}
+
+/** Waiting, due by `now`, and not leased by a sender (or its lease ran out). */
+function isDue(now: string) {
+  return (where: ExpressionBuilder<AuthTables, 'mail_outbox'>) =>
+    where.and([
+      where('sent_at', 'is', null),
+      where('abandoned_at', 'is', null),
+      where('next_attempt_at', '<=', now),
+      where.or([where('lease_until', 'is', null), where('lease_until', '<=', now)]),
+    ]);
 }
 
 export type MailOutboxStore = ReturnType<typeof mailOutboxStore>;

@@ -44,6 +44,7 @@ export async function openRevocationEvents(options: { config: AuthConfig; state:
         : httpEventDelivery({ http: options.http, url: `${gatewayUrl}/v1/events/revocations`, tokens, timeoutMs: 5_000 }),
     log: options.log,
     flushIntervalMs: 20,
+    closeDrainMs: options.config.EVENT_OUTBOX_CLOSE_DRAIN_MS,
   });
   return {
     apiKeysRevoked(organisationId, apiKeyIds, reason) {

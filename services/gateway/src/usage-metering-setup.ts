@@ -28,6 +28,7 @@ export async function startUsageMetering(deps: ServiceDeps<GatewayConfig>, token
     outboxFile: config.EVENT_OUTBOX_FILE,
     deliver: httpEventDelivery({ http: deps.http, url: `${billingUrl}/v1/events/usage`, tokens }),
     log: deps.log,
+    closeDrainMs: config.EVENT_OUTBOX_CLOSE_DRAIN_MS,
   });
   const hook = meteringHook({
     meter: usageMeter(publisher, deps.clock),

@@ -153,6 +153,24 @@ describe('quotas and metering', () => {
     await expect.poll(() => billing.delivered.length, { timeout: 10_000 }).toBe(4);
   });
 
+  it('gives the outbox EVENT_OUTBOX_CLOSE_DRAIN_MS at close to reach billing, then closes with the events kept', async () => {
+    let down = false;
+    const billing = await startFakeBilling({ included: 100, down: () => down });
+    const gateway = await buildGateway({ ...meteredEnv(billing.url), EVENT_OUTBOX_CLOSE_DRAIN_MS: '400' });
+    const headers = await signedIn(['memory:read'], 'tenant-close');
+    expect((await gateway.inject({ method: 'GET', url: '/memory/v1/items', headers })).statusCode).toBe(200);
+    await expect.poll(() => billing.delivered.length, { timeout: 5_000 }).toBe(1);
+    down = true;
+    expect((await gateway.inject({ method: 'GET', url: '/memory/v1/items', headers })).statusCode).toBe(503);
+    const started = performance.now();
+    await gateway.close();
+    const tookMs = performance.now() - started;
+    // Tried for the setting's 400 ms (not the 5 s default, nor not at all), then given up on.
+    expect(tookMs).toBeGreaterThanOrEqual(350);
+    expect(tookMs).toBeLessThan(3_000);
+    expect(billing.delivered).toHaveLength(1);
+  });
+
   it.skipIf(withoutRedis)('admits exactly N across two gateway replicas sharing Redis', async () => {
     const billing = await startFakeBilling({ included: 7 });
     const prefix = `lift-test-quota-${process.pid}-${Date.now()}`;

@@ -19,6 +19,11 @@ export function baseConfigProperties(defaultPort: number) {
     BODY_LIMIT_BYTES: Type.Integer({ minimum: 1, default: 1_048_576 }),
     SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 10_000 }),
     SHUTDOWN_DELAY_MS: Type.Integer({ minimum: 0, default: 0 }),
+    EVENT_OUTBOX_CLOSE_DRAIN_MS: Type.Integer({
+      minimum: 0,
+      default: 5_000,
+      description: 'at shutdown, how long a local event outbox gets to deliver what waits in it (the rest stays in its file for the next start); must fit in SHUTDOWN_TIMEOUT_MS',
+    }),
     REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
     REDIS_KEY_PREFIX: Type.String({ default: 'lift:' }),
     JWT_SECRET: Type.Optional(Type.String({ minLength: 1 })),

@@ -84,3 +84,4 @@ export type {
   Unsubscribe,
 } from './state/shared-state.js';
 export { isEventStream } from './http/event-stream.js';
+export { answerNotFound, matchedRoute } from './http/matched-route.js';

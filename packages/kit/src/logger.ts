@@ -20,7 +20,7 @@ export function createLogger(options: LoggerOptions): Logger {
   const settings = {
     level,
     base: { service: options.service, version: options.version, pid: process.pid },
-    timestamp: pino.stdTimeFunctions.isoTime,
+    timestamp: isoTimeOncePerMillisecond(),
     formatters: {
       level: (label: string) => ({ level: label }),
       // `service` names the service that wrote the line (log search files lines by it): a field of
@@ -35,4 +35,21 @@ export function createLogger(options: LoggerOptions): Logger {
   if (options.destination) return pino(settings, options.destination);
   // A silent logger writes nothing: no destination (and no exit hook) for it.
   return level === 'silent' ? pino(settings) : pino(settings, batchedLogDestination(1));
+}
+
+/**
+ * pino's isoTime, formatted once per millisecond instead of once per line: a busy gateway writes
+ * an access line per request, and `toISOString` was ~2 % of its CPU (bench/gateway profile).
+ */
+function isoTimeOncePerMillisecond(): () => string {
+  let formattedAt = -1;
+  let formatted = '';
+  return () => {
+    const now = Date.now();
+    if (now !== formattedAt) {
+      formattedAt = now;
+      formatted = `,"time":"${new Date(now).toISOString()}"`;
+    }
+    return formatted;
+  };
 }

@@ -15,6 +15,18 @@ for (const implementation of implementations) {
       expect(await state.get('hits')).toBe('5');
     });
 
+    it('counts one key and reads another in one step, the window starting with the first count', async () => {
+      const state = await implementation.open();
+      expect(await state.incrementAndRead('{w}:2', 1, 60_000, '{w}:1')).toEqual({ counter: { value: 1, ttlMs: 60_000 }, read: undefined });
+      await state.increment('{w}:1', 7, 60_000);
+      const second = await state.incrementAndRead('{w}:2', 2, 60_000, '{w}:1');
+      expect(second.counter.value).toBe(3);
+      expect(second.counter.ttlMs).toBeGreaterThan(55_000);
+      expect(second.counter.ttlMs).toBeLessThanOrEqual(60_000);
+      expect(second.read).toBe('7');
+      expect(await state.get('{w}:2')).toBe('3');
+    });
+
     it('forgets a counter when its window ends', async () => {
       const state = await implementation.open();
       await state.increment('short', 1, 30);

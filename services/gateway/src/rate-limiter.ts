@@ -72,8 +72,9 @@ export function slidingWindowLimiter(state: SharedState, clock: Clock): RateLimi
       const { limit, windowMs } = rule;
       const index = Math.floor(now / windowMs);
       const elapsedMs = now - index * windowMs;
-      const counter = `ratelimit:${key}:${index}`;
-      const [current, previousCount] = await Promise.all([state.increment(counter, 1, windowMs * 2), state.get(`ratelimit:${key}:${index - 1}`)]);
+      // One hash tag per key: its windows can be read and counted in one step in Redis Cluster too.
+      const counter = `ratelimit:{${key}}:${index}`;
+      const { counter: current, read: previousCount } = await state.incrementAndRead(counter, 1, windowMs * 2, `ratelimit:{${key}}:${index - 1}`);
       const previous = Number(previousCount ?? 0);
       const estimate = previous * (1 - elapsedMs / windowMs) + current.value;
       const giveBack = () => state.increment(counter, -1, windowMs * 2).then(nothingToRelease, nothingToRelease);

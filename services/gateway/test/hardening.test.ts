@@ -68,6 +68,10 @@ describe('hardening at the edge', () => {
     const scraped = await gateway.inject({ method: 'GET', url: '/metrics', headers: { host: '10.42.0.17:8000' } });
     expect(scraped.statusCode).toBe(200);
     expect(scraped.body).toContain('http_requests_total');
+    // Counted as the 404s they are, not as answers of the /metrics route.
+    const requestLines = scraped.body.split('\n').filter((line) => line.startsWith('http_requests_total{'));
+    expect(requestLines.filter((line) => line.includes('route="/metrics"') && line.includes('status="404"'))).toEqual([]);
+    expect(requestLines.find((line) => line.includes('route="unmatched"') && line.includes('status="404"'))).toMatch(/ 9$/);
   });
 
   it('sends the security headers on every answer', async () => {

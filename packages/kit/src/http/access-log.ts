@@ -1,6 +1,8 @@
 import { LogController, type FastifyBaseLogger, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { LazyRequestLogger } from './lazy-request-logger.js';
+import { matchedRoute } from './matched-route.js';
+import { accessLineWriter, type AccessFields, type AccessLineWriter } from './access-line.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -48,8 +50,11 @@ const probeRoutes = new Set(['/health', '/ready', '/metrics']);
  * two (incoming + completed) that double log volume without adding facts.
  */
 export class AccessLogController extends LogController {
+  private readonly writeAccessLine: AccessLineWriter | undefined;
+
   constructor(private readonly log: Logger) {
     super();
+    this.writeAccessLine = accessLineWriter(log);
   }
 
   override incomingRequest(): void {}
@@ -58,19 +63,18 @@ export class AccessLogController extends LogController {
     // Through the service's logger with the request's bindings (request id, trace id) inline:
     // a request that logs nothing else never needs its own child logger.
     const bindings = reply.log instanceof LazyRequestLogger && reply.log.plain ? reply.log.bindings : undefined;
-    const log: Logger | FastifyBaseLogger = bindings ? this.log : reply.log;
-    const line = {
-      ...bindings,
+    const fields: AccessFields = {
       method: request.method,
       url: redactedUrl(request.url),
-      route: request.routeOptions.url,
+      route: matchedRoute(request).url,
       status: reply.statusCode,
       ms: Math.round(reply.elapsedTime * 10) / 10,
       org: request.identity?.organisation,
       upstream: request.upstream,
     };
-    if (error) log.error({ ...line, err: error }, 'request errored');
-    else if (reply.statusCode < 400 && probeRoutes.has(line.route ?? '')) log.debug(line, 'request completed');
-    else log.info(line, 'request completed');
+    const log: Logger | FastifyBaseLogger = bindings ? this.log : reply.log;
+    if (error) log.error({ ...bindings, ...fields, err: error }, 'request errored');
+    else if (reply.statusCode < 400 && probeRoutes.has(fields.route ?? '')) log.debug({ ...bindings, ...fields }, 'request completed');
+    else if (!(bindings && this.writeAccessLine?.(bindings, fields))) log.info({ ...bindings, ...fields }, 'request completed');
   }
 }

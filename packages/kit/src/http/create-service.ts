@@ -89,6 +89,7 @@ export async function createService(options: CreateServiceOptions): Promise<Serv
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorateRequest('trace', null as unknown as TraceContext);
+  app.decorateRequest('matchedRouteConfig', undefined);
   let closing = false;
   app.addHook('preClose', (done) => {
     closing = true;

@@ -3,6 +3,7 @@ import fastifyPlugin from 'fastify-plugin';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { FastCounter, FastHistogram } from './fast-metrics.js';
 import { isEventStream } from './event-stream.js';
+import { matchedRoute } from './matched-route.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -46,7 +47,8 @@ export const metricsPlugin = fastifyPlugin<MetricsPluginOptions>(
     // The duration series is made at the first timed answer, so a long-lived route has none.
     const series = new Map<string, { requests: { inc(): void }; duration?: { observe(value: number): void } }>();
     app.addHook('onResponse', (request, reply, done) => {
-      const route = request.routeOptions.url ?? 'unmatched';
+      const matched = matchedRoute(request);
+      const route = matched.url ?? 'unmatched';
       const key = `${request.method} ${route} ${reply.statusCode}`;
       let labelled = series.get(key);
       if (labelled === undefined) {
@@ -54,7 +56,7 @@ export const metricsPlugin = fastifyPlugin<MetricsPluginOptions>(
         series.set(key, labelled);
       }
       labelled.requests.inc();
-      if (!isLongLived(request.routeOptions.config, reply.getHeader('content-type'))) {
+      if (!isLongLived(matched, reply.getHeader('content-type'))) {
         labelled.duration ??= duration.child(request.method, route, String(reply.statusCode));
         labelled.duration.observe(reply.elapsedTime / 1000);
       }

@@ -56,6 +56,10 @@ export class InProcessState implements SharedState {
     return { value, ttlMs: expiresAt - now };
   }
 
+  async incrementAndRead(key: string, by: number, ttlMs: number, alsoRead: string): Promise<{ counter: CounterValue; read: string | undefined }> {
+    return { counter: await this.increment(key, by, ttlMs), read: this.live(alsoRead, this.clock.now())?.value };
+  }
+
   async get(key: string): Promise<string | undefined> {
     return this.live(key, this.clock.now())?.value;
   }

@@ -20,6 +20,16 @@ if ttl < 0 then
 end
 return {value, ttl}`;
 
+// The increment above, and a read of a second key (a sliding window's previous one) in the same step.
+const incrementAndReadScript = `
+local value = redis.call('INCRBY', KEYS[1], ARGV[1])
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  ttl = tonumber(ARGV[2])
+end
+return {value, ttl, redis.call('GET', KEYS[2])}`;
+
 // Compare-and-set and compare-and-delete: GET and SET (or DEL) in one step, so a lease's holder
 // never renews or deletes a lease that expired and was taken by another replica in between.
 const replaceIfEqualsScript = `
@@ -33,6 +43,7 @@ return redis.call('DEL', KEYS[1])`;
 
 interface LiftCommands {
   liftIncrement(key: string, by: number, ttlMs: number): Promise<[number, number]>;
+  liftIncrementAndRead(key: string, alsoRead: string, by: number, ttlMs: number): Promise<[number, number, string | null]>;
   liftReplaceIfEquals(key: string, expected: string, value: string, ttlMs: string): Promise<number>;
   liftDeleteIfEquals(key: string, expected: string): Promise<number>;
 }
@@ -62,6 +73,7 @@ export class RedisState implements SharedState {
     // Auto-pipelining batches the many small commands of hot paths (rate limits) into one write.
     const redis = new Redis(options.url, { ...redisConnectionOptions, enableAutoPipelining: true });
     redis.defineCommand('liftIncrement', { numberOfKeys: 1, lua: incrementScript });
+    redis.defineCommand('liftIncrementAndRead', { numberOfKeys: 2, lua: incrementAndReadScript });
     redis.defineCommand('liftReplaceIfEquals', { numberOfKeys: 1, lua: replaceIfEqualsScript });
     redis.defineCommand('liftDeleteIfEquals', { numberOfKeys: 1, lua: deleteIfEqualsScript });
     // Connection errors surface as failed commands (and in /ready); without a listener ioredis
@@ -73,6 +85,11 @@ export class RedisState implements SharedState {
   async increment(key: string, by: number, ttlMs: number): Promise<CounterValue> {
     const [value, ttl] = await this.redis.liftIncrement(this.key(key), by, ttlMs);
     return { value: Number(value), ttlMs: Number(ttl) };
+  }
+
+  async incrementAndRead(key: string, by: number, ttlMs: number, alsoRead: string): Promise<{ counter: CounterValue; read: string | undefined }> {
+    const [value, ttl, read] = await this.redis.liftIncrementAndRead(this.key(key), this.key(alsoRead), by, ttlMs);
+    return { counter: { value: Number(value), ttlMs: Number(ttl) }, read: read ?? undefined };
   }
 
   async get(key: string): Promise<string | undefined> {

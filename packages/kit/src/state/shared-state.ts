@@ -12,6 +12,13 @@ export interface SharedState {
    */
   increment(key: string, by: number, ttlMs: number): Promise<CounterValue>;
 
+  /**
+   * `increment` of `key` and a read of `alsoRead`, in one step (one round trip to Redis): a
+   * sliding-window limit's current window and the previous one. In Redis Cluster both keys must
+   * hash to one slot (a `{…}` hash tag).
+   */
+  incrementAndRead(key: string, by: number, ttlMs: number, alsoRead: string): Promise<{ readonly counter: CounterValue; readonly read: string | undefined }>;
+
   get(key: string): Promise<string | undefined>;
   /** Stores a value; with `onlyIfAbsent` it is stored only when the key is free, and the answer says whether it was. */
   set(key: string, value: string, options?: SetOptions): Promise<boolean>;

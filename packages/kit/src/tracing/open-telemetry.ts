@@ -14,6 +14,7 @@ import { otlpSettingsFrom, type OtlpSettings } from './otlp-settings.js';
 import type { ServiceTracing, TracingTarget } from './service-tracing.js';
 import { callerSamplingFrom, samplerFrom } from './trace-sampler.js';
 import { UrlRedactingSpanProcessor } from './url-redacting-span-processor.js';
+import { matchedRoute } from '../http/matched-route.js';
 
 /**
  * The OpenTelemetry SDK for one service process, instrumented in ways that survive bundling
@@ -86,7 +87,8 @@ export async function startOpenTelemetry(target: TracingTarget): Promise<Service
  */
 function adoptRequestSpan(span: Span, request: FastifyRequest): void {
   const { traceId, spanId, traceFlags } = span.spanContext();
-  if (request.routeOptions.url !== undefined) span.updateName(`${request.method} ${request.routeOptions.url}`);
+  const route = matchedRoute(request).url;
+  if (route !== undefined) span.updateName(`${request.method} ${route}`);
   request.trace = { traceId, spanId, flags: (traceFlags & 1) === 1 ? '01' : '00', carried: true };
   // The request's logger is made lazily; until something logs through it, its bindings can follow.
   if (request.log instanceof LazyRequestLogger) request.log.retrace(traceId);

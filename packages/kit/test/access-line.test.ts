@@ -1,0 +1,61 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../src/logger.js';
+import { accessLineWriter, type AccessFields } from '../src/http/access-line.js';
+
+function capturedLogger(level = 'info') {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(chunk.toString());
+      done();
+    },
+  });
+  return { log: createLogger({ service: 'gateway', version: '1.2.3', level, destination }), lines };
+}
+
+const withoutTime = (line: string | undefined) => line?.replace(/"time":"[^"]+"/, '"time":"…"');
+
+const cases: { name: string; bindings: Record<string, string>; fields: AccessFields }[] = [
+  {
+    name: 'a proxied request',
+    bindings: { reqId: 'req-1', traceId: '4bf92f3577b34da6a3ce929d0e0e4736' },
+    fields: { method: 'GET', url: '/memory/v1/items?limit=5', route: '/memory/*', status: 200, ms: 1.4, org: 'org-1', upstream: 'memory' },
+  },
+  {
+    name: 'a 404 without organisation or upstream',
+    bindings: { reqId: 'req-2' },
+    fields: { method: 'POST', url: '/nothing', route: undefined, status: 404, ms: 0, org: undefined, upstream: undefined },
+  },
+  {
+    name: 'a url with quotes, backslashes, control characters and non-ASCII',
+    bindings: { reqId: 'req-"3"', 'odd"key': 'x' },
+    fields: { method: 'GET', url: '/a"b\\c\u0001d/é/😀/\ud800', route: '/*', status: 400, ms: Number.NaN, org: 'o"rg', upstream: undefined },
+  },
+];
+
+describe('the access line written without pino\'s general path', () => {
+  it.each(cases)('is the line pino writes, field for field and in the same order: $name', ({ bindings, fields }) => {
+    const byPino = capturedLogger();
+    byPino.log.info({ ...bindings, ...fields }, 'request completed');
+    const direct = capturedLogger();
+    const write = accessLineWriter(direct.log);
+    expect(write).toBeDefined();
+    expect(write?.(bindings, fields)).toBe(true);
+
+    expect(direct.lines).toHaveLength(1);
+    expect(withoutTime(direct.lines[0])).toBe(withoutTime(byPino.lines[0]));
+    expect(Object.keys(JSON.parse(direct.lines[0] ?? '{}') as object)).toEqual(Object.keys(JSON.parse(byPino.lines[0] ?? '{}') as object));
+  });
+
+  it('writes nothing above info, and leaves a binding named service to pino (which renames it)', () => {
+    const quiet = capturedLogger('warn');
+    const [first] = cases;
+    expect(accessLineWriter(quiet.log)?.(first?.bindings ?? {}, first?.fields as AccessFields)).toBe(true);
+    expect(quiet.lines).toEqual([]);
+
+    const loud = capturedLogger();
+    expect(accessLineWriter(loud.log)?.({ service: 'billing' }, first?.fields as AccessFields)).toBe(false);
+    expect(loud.lines).toEqual([]);
+  });
+});

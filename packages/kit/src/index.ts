@@ -14,6 +14,7 @@ export {
   baseConfigProperties,
   databaseConfigProperties,
   developmentOnlyJwtSecrets,
+  outboxCloseDrainMs,
   type BaseConfig,
   type DatabaseConfig,
 } from './config/base-config.js';
@@ -84,4 +85,4 @@ export type {
   Unsubscribe,
 } from './state/shared-state.js';
 export { isEventStream } from './http/event-stream.js';
-export { answerNotFound, matchedRoute } from './http/matched-route.js';
+export { matchedRoute } from './http/matched-route.js';

@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../src/logger.js';
 import { accessLineWriter, type AccessFields } from '../src/http/access-line.js';
@@ -34,6 +35,14 @@ const cases: { name: string; bindings: Record<string, string>; fields: AccessFie
   },
 ];
 
+const awkward: AccessFields = { method: 'GET', url: '/x', route: '/x', status: 200, ms: 1, org: undefined, upstream: undefined };
+// From the review of issue #19 (it compared hundreds of values with pino): what a hostile request could try.
+cases.push(
+  ...['/é/😀/ü', '/a\u2028b\u2029c', '/a\x7fb', '/a\n{"level":"fatal"}', '/a\r\nb', `/${'a"'.repeat(80)}`, `/${'b\\'.repeat(120)}`].map((url) => ({ name: `url ${JSON.stringify(url).slice(0, 30)}`, bindings: { reqId: 'r' }, fields: { ...awkward, url } })),
+  ...[-0, 1e21, 1e-7, Number.MAX_SAFE_INTEGER + 2, Number.POSITIVE_INFINITY, 0.1 + 0.2].map((ms) => ({ name: `ms ${ms}`, bindings: { reqId: 'r' }, fields: { ...awkward, ms, status: ms } })),
+  ...[{ é: 'x' }, { '7': 'x', reqId: 'r' }, JSON.parse('{"__proto__": "x", "reqId": "r"}') as Record<string, string>].map((bindings) => ({ name: `bindings ${JSON.stringify(bindings)}`, bindings, fields: awkward })),
+);
+
 describe('the access line written without pino\'s general path', () => {
   it.each(cases)('is the line pino writes, field for field and in the same order: $name', ({ bindings, fields }) => {
     const byPino = capturedLogger();
@@ -46,6 +55,23 @@ describe('the access line written without pino\'s general path', () => {
     expect(direct.lines).toHaveLength(1);
     expect(withoutTime(direct.lines[0])).toBe(withoutTime(byPino.lines[0]));
     expect(Object.keys(JSON.parse(direct.lines[0] ?? '{}') as object)).toEqual(Object.keys(JSON.parse(byPino.lines[0] ?? '{}') as object));
+  });
+
+  it('is one line of valid JSON however a string is made, a lone surrogate included (which pino writes raw)', () => {
+    const direct = capturedLogger();
+    for (const url of ['/a\ud800b', `/${'a'.repeat(120)}\udc00`, '/a\n{"level":"fatal","msg":"forged"}\n']) accessLineWriter(direct.log)?.({ reqId: 'r' }, { ...awkward, url });
+    expect(direct.lines.join('').trimEnd().split('\n').map((line) => (JSON.parse(line) as { url: string }).url)).toEqual(['/a\ud800b', `/${'a'.repeat(120)}\udc00`, '/a\n{"level":"fatal","msg":"forged"}\n']);
+  });
+
+  it('leaves to pino a logger that redacts or serialises, and a binding named like a field', () => {
+    const lines: string[] = [];
+    const destination = new Writable({ write: (chunk: Buffer, _encoding, done) => void (lines.push(chunk.toString()), done()) });
+    expect(accessLineWriter(pino({ redact: ['url'] }, destination))).toBeUndefined();
+    expect(accessLineWriter(pino({ serializers: { url: (url: string) => url.toUpperCase() } }, destination))).toBeUndefined();
+    expect(accessLineWriter(pino({ nestedKey: 'payload' }, destination))).toBeUndefined();
+    const plain = capturedLogger();
+    expect(accessLineWriter(plain.log)?.({ reqId: 'r', url: '/other' }, awkward)).toBe(false);
+    expect(plain.lines).toEqual([]);
   });
 
   it('writes nothing above info, and leaves a binding named service to pino (which renames it)', () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { httpEventDelivery, nowIso, openEventPublisher, type Clock, type HttpClient, type Logger, type SharedState } from '@lift/kit';
+import { httpEventDelivery, nowIso, openEventPublisher, outboxCloseDrainMs, type Clock, type HttpClient, type Logger, type SharedState } from '@lift/kit';
 import type { AuthConfig } from './config.js';
 import { selfSignedServiceTokens } from './service-self-token.js';
 import type { TokenIssuer } from './token-issuer.js';
@@ -44,7 +44,7 @@ export async function openRevocationEvents(options: { config: AuthConfig; state:
         : httpEventDelivery({ http: options.http, url: `${gatewayUrl}/v1/events/revocations`, tokens, timeoutMs: 5_000 }),
     log: options.log,
     flushIntervalMs: 20,
-    closeDrainMs: options.config.EVENT_OUTBOX_CLOSE_DRAIN_MS,
+    closeDrainMs: outboxCloseDrainMs(options.config),
   });
   return {
     apiKeysRevoked(organisationId, apiKeyIds, reason) {

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { answerNotFound, InvalidInputError, matchedRoute } from '@lift/kit';
+import { InvalidInputError, matchedRoute } from '@lift/kit';
 
 export interface HardeningOptions {
   /** Host names the gateway answers for (ALLOWED_HOSTS); empty = any. */
@@ -55,7 +55,7 @@ export function installHardening(app: FastifyInstance, options: HardeningOptions
     // directly. A request a proxy relayed (X-Forwarded-For, Forwarded or X-Real-IP: nginx, a
     // Kubernetes Ingress, a cloud load balancer) came from outside, and gets the 404 any unknown
     // path gets; by the matched route, so a query string or an encoded path does not slip past.
-    if (matchedRoute(request).url === '/metrics' && isRelayed(request)) return answerNotFound(request, reply);
+    if (matchedRoute(request).url === '/metrics' && isRelayed(request)) return reply.callNotFound();
     if (allowed.length > 0 && !isProbe(request.url)) {
       const host = hostOf(request);
       if (!hostAllowed(host)) return done(new InvalidInputError('GATEWAY_HOST_NOT_ALLOWED', `The host "${host}" is not served here.`, { field: 'headers.host' }));

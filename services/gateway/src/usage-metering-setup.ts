@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { httpEventDelivery, openEventPublisher, type ServiceDeps, type ServiceTokenSource } from '@lift/kit';
+import { httpEventDelivery, openEventPublisher, outboxCloseDrainMs, type ServiceDeps, type ServiceTokenSource } from '@lift/kit';
 import { Counter, type Registry } from 'prom-client';
 import type { GatewayConfig } from './config.js';
 import { billingEntitlements } from './entitlements-source.js';
@@ -28,7 +28,7 @@ export async function startUsageMetering(deps: ServiceDeps<GatewayConfig>, token
     outboxFile: config.EVENT_OUTBOX_FILE,
     deliver: httpEventDelivery({ http: deps.http, url: `${billingUrl}/v1/events/usage`, tokens }),
     log: deps.log,
-    closeDrainMs: config.EVENT_OUTBOX_CLOSE_DRAIN_MS,
+    closeDrainMs: outboxCloseDrainMs(config),
   });
   const hook = meteringHook({
     meter: usageMeter(publisher, deps.clock),

@@ -19,11 +19,12 @@ export function baseConfigProperties(defaultPort: number) {
     BODY_LIMIT_BYTES: Type.Integer({ minimum: 1, default: 1_048_576 }),
     SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 0, default: 10_000 }),
     SHUTDOWN_DELAY_MS: Type.Integer({ minimum: 0, default: 0 }),
-    EVENT_OUTBOX_CLOSE_DRAIN_MS: Type.Integer({
-      minimum: 0,
-      default: 5_000,
-      description: 'at shutdown, how long a local event outbox gets to deliver what waits in it (the rest stays in its file for the next start); must fit in SHUTDOWN_TIMEOUT_MS',
-    }),
+    EVENT_OUTBOX_CLOSE_DRAIN_MS: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        description: 'at shutdown, how long a local event outbox gets to deliver what waits in it (the rest stays in its file for the next start); with SHUTDOWN_DELAY_MS, shorter than SHUTDOWN_TIMEOUT_MS. Unset: 5 s, or half of what the shutdown has left after the delay when that is less',
+      }),
+    ),
     REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
     REDIS_KEY_PREFIX: Type.String({ default: 'lift:' }),
     JWT_SECRET: Type.Optional(Type.String({ minLength: 1 })),
@@ -38,6 +39,16 @@ export function baseConfigProperties(defaultPort: number) {
       description: 'addresses (IPs or CIDRs) whose X-Forwarded-For is believed; the client address is taken from it',
     }),
   } satisfies TProperties;
+}
+
+/**
+ * How long an event outbox gets at shutdown: the setting when there is one (checked at start to
+ * fit in the shutdown budget), otherwise 5 s, or half of what `SHUTDOWN_TIMEOUT_MS` leaves after
+ * `SHUTDOWN_DELAY_MS` when that is less — the other half is for the requests still in flight.
+ */
+export function outboxCloseDrainMs(config: Pick<BaseConfig, 'EVENT_OUTBOX_CLOSE_DRAIN_MS' | 'SHUTDOWN_DELAY_MS' | 'SHUTDOWN_TIMEOUT_MS'>): number {
+  if (config.EVENT_OUTBOX_CLOSE_DRAIN_MS !== undefined) return config.EVENT_OUTBOX_CLOSE_DRAIN_MS;
+  return Math.min(5_000, Math.max(0, Math.floor((config.SHUTDOWN_TIMEOUT_MS - config.SHUTDOWN_DELAY_MS) / 2)));
 }
 
 /** Variables of the services that own a database. */

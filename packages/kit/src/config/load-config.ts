@@ -74,12 +74,19 @@ function productionProblems(raw: Record<string, string>, requiredInProduction: r
 
 /**
  * The forced exit counts from SIGTERM, the delay included: a delay as long as the timeout would
- * end every shutdown in exit 1 with requests still in flight.
+ * end every shutdown in exit 1 with requests still in flight; so would an outbox drain that does
+ * not fit after the delay, whenever the events' consumer is down at shutdown.
  */
 function shutdownProblems(config: Record<string, unknown>): string[] {
-  const { SHUTDOWN_DELAY_MS: delay, SHUTDOWN_TIMEOUT_MS: timeout } = config;
-  if (typeof delay !== 'number' || typeof timeout !== 'number' || delay === 0 || delay < timeout) return [];
-  return [`SHUTDOWN_DELAY_MS: must be shorter than SHUTDOWN_TIMEOUT_MS (${timeout}), which counts from SIGTERM with the delay included, so in-flight requests have time to finish`];
+  const { SHUTDOWN_DELAY_MS: delay, SHUTDOWN_TIMEOUT_MS: timeout, EVENT_OUTBOX_CLOSE_DRAIN_MS: drain } = config;
+  if (typeof delay !== 'number' || typeof timeout !== 'number') return [];
+  if (delay > 0 && delay >= timeout) {
+    return [`SHUTDOWN_DELAY_MS: must be shorter than SHUTDOWN_TIMEOUT_MS (${timeout}), which counts from SIGTERM with the delay included, so in-flight requests have time to finish`];
+  }
+  if (typeof drain === 'number' && drain > 0 && delay + drain >= timeout) {
+    return [`EVENT_OUTBOX_CLOSE_DRAIN_MS: with SHUTDOWN_DELAY_MS (${delay}) before it, must be shorter than SHUTDOWN_TIMEOUT_MS (${timeout}), which counts from SIGTERM; leave it unset to take what fits`];
+  }
+  return [];
 }
 
 function dedupe(lines: string[]): string[] {

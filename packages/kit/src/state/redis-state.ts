@@ -11,23 +11,17 @@ import type {
 
 // INCRBY and the window's expiry in one atomic step: a crash between two commands would leave
 // a counter that never expires.
-const incrementScript = `
+const incrementLua = `
 local value = redis.call('INCRBY', KEYS[1], ARGV[1])
 local ttl = redis.call('PTTL', KEYS[1])
 if ttl < 0 then
   redis.call('PEXPIRE', KEYS[1], ARGV[2])
   ttl = tonumber(ARGV[2])
-end
+end`;
+const incrementScript = `${incrementLua}
 return {value, ttl}`;
-
-// The increment above, and a read of a second key (a sliding window's previous one) in the same step.
-const incrementAndReadScript = `
-local value = redis.call('INCRBY', KEYS[1], ARGV[1])
-local ttl = redis.call('PTTL', KEYS[1])
-if ttl < 0 then
-  redis.call('PEXPIRE', KEYS[1], ARGV[2])
-  ttl = tonumber(ARGV[2])
-end
+// The same, and a read of a second key (a sliding window's previous one) in the same step.
+const incrementAndReadScript = `${incrementLua}
 return {value, ttl, redis.call('GET', KEYS[2])}`;
 
 // Compare-and-set and compare-and-delete: GET and SET (or DEL) in one step, so a lease's holder

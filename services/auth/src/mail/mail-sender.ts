@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { nowIso, retryDelayMs, type Clock, type Logger } from '@lift/kit';
-import type { MailOutboxStore } from '../store/mail-outbox-store.js';
+import type { DueMail, MailOutboxStore } from '../store/mail-outbox-store.js';
 import { backgroundRounds } from '../background-rounds.js';
 import { PermanentMailFailure, type MailTransport } from './mail-transport.js';
 import type { OutgoingMail } from './outgoing-mail.js';
@@ -35,6 +35,7 @@ export interface MailSender {
 }
 
 const leaseMs = 120_000;
+const maxPerRound = 20;
 const keepFinishedMs = 7 * 86_400_000;
 
 /**
@@ -48,11 +49,19 @@ export function mailSender(options: MailSenderOptions): MailSender {
   const firstRetryMs = options.firstRetryMs ?? 60_000;
   const maxRetryMs = options.maxRetryMs ?? 3_600_000;
   const { outbox, transport, clock, log } = options;
-  const sendDue = async (): Promise<number> => {
+  // One message leased at a time, for one delivery: a batch leased together ran out of its lease
+  // behind a few slow deliveries (each may take the transport's timeouts, ~50 s), and another
+  // replica then sent what was still waiting in it, twice.
+  const leaseNext = async (): Promise<DueMail | undefined> => {
     const now = clock.now();
-    const due = await outbox.leaseDue(new Date(now).toISOString(), new Date(now + leaseMs).toISOString(), 20);
+    const [mail] = await outbox.leaseDue(new Date(now).toISOString(), new Date(now + leaseMs).toISOString(), 1);
+    return mail;
+  };
+  const sendDue = async (): Promise<number> => {
     let delivered = 0;
-    for (const mail of due) {
+    for (let round = 0; round < maxPerRound; round += 1) {
+      const mail = await leaseNext();
+      if (mail === undefined) break;
       const attempts = mail.attempts + 1;
       try {
         await transport.deliver(mail);

@@ -1,4 +1,4 @@
-import { httpEventDelivery, openEventPublisher, serviceClientSecrets, serviceTokenSource, type EventPublisher, type ServiceDeps, type ServiceTokenSource } from '@lift/kit';
+import { httpEventDelivery, openEventPublisher, outboxCloseDrainMs, serviceClientSecrets, serviceTokenSource, type EventPublisher, type ServiceDeps, type ServiceTokenSource } from '@lift/kit';
 import type { MemoryConfig } from '../config.js';
 import { billingItemLimits } from './billing-item-limits.js';
 import { unlimited, type ItemLimits } from './item-limits.js';
@@ -30,7 +30,7 @@ export async function startMemoryLimits(deps: ServiceDeps<MemoryConfig>, tokens:
   const limits = overrides.limits ?? (tokens ? billingItemLimits({ http: deps.http, billingUrl, tokens, clock: deps.clock, log: deps.log, ttlMs: config.ENTITLEMENTS_CACHE_MS }) : unlimited);
   const publisher =
     overrides.publisher ??
-    (tokens ? await openEventPublisher({ state: deps.state, stream: 'usage', outboxFile: config.MEMORY_OUTBOX_FILE, deliver: httpEventDelivery({ http: deps.http, url: `${billingUrl}/v1/events/usage`, tokens }), log: deps.log, closeDrainMs: config.EVENT_OUTBOX_CLOSE_DRAIN_MS }) : undefined);
+    (tokens ? await openEventPublisher({ state: deps.state, stream: 'usage', outboxFile: config.MEMORY_OUTBOX_FILE, deliver: httpEventDelivery({ http: deps.http, url: `${billingUrl}/v1/events/usage`, tokens }), log: deps.log, closeDrainMs: outboxCloseDrainMs(config) }) : undefined);
   return {
     limits,
     storedCount: publisher ? storedCountReporter(publisher, deps.clock) : notReported,

@@ -49,6 +49,7 @@ export async function buildApp(deps: GatewayDeps): Promise<ServiceApp> {
   const upstreams = coreUpstreams(config, deps.clock);
   const auth = upstreams.find((upstream) => upstream.name === 'auth') as Upstream;
   const registry = upstreams.find((upstream) => upstream.name === 'registry') as Upstream;
+  const billing = upstreams.find((upstream) => upstream.name === 'billing') as Upstream;
   // The gateway's own calls to auth and the registry go to an available instance, chosen at each call.
   const authOrigin = () => auth.origin;
   const verifier = serviceTokenVerifier(config, deps.clock, authOrigin);
@@ -129,7 +130,7 @@ export async function buildApp(deps: GatewayDeps): Promise<ServiceApp> {
   const tokens = secret ? serviceTokenSource({ http: deps.http, authUrl: authOrigin, clientId: 'gateway', clientSecret: secret, clock: deps.clock }) : undefined;
   if (!tokens) deps.log.warn('SERVICE_CLIENT_SECRETS has no secret for the gateway: module routes (/modules/*), usage metering and quotas stay off');
 
-  const metering = tokens && config.USAGE_METERING ? await startUsageMetering(deps, tokens, app.metrics) : undefined;
+  const metering = tokens && config.USAGE_METERING ? await startUsageMetering(deps, tokens, app.metrics, () => billing.origin) : undefined;
 
   await app.register(async (scope: FastifyInstance) => {
     // Bodies stream through untouched: the gateway never parses them, the upstream validates them.

@@ -2,10 +2,11 @@ import { Type, type Static } from '@sinclair/typebox';
 import { addressPolicyConfigProperties, baseConfigProperties, tokenVerificationConfigProperties } from '@lift/kit';
 import { tlsConfigProperties } from './tls-config.js';
 
-// One URL, or several instances of the service comma-separated (each checked, none twice, at start: service-url-list.ts).
+// One URL, or several instances of the service comma-separated: each entry is checked at start, with a message
+// naming what is wrong with it (service-url-list.ts), rather than one regular expression for the whole.
 const serviceUrl = (port: number) =>
   Type.String({
-    pattern: '^https?://[^,\\s]+(\\s*,\\s*https?://[^,\\s]+)*$',
+    minLength: 1,
     default: `http://127.0.0.1:${port}`,
     description: 'the service\'s base URL, or its instances\' comma-separated (http://a:8001,http://b:8001): the gateway balances across them',
   });

@@ -1,5 +1,5 @@
 import type { Entitlements as BillingEntitlements } from '@lift/sdk';
-import type { Clock, HttpClient, Logger, ServiceTokenSource } from '@lift/kit';
+import { baseUrlOf, type Clock, type HttpClient, type Logger, type ServiceTokenSource, type UrlSource } from '@lift/kit';
 
 /** Billing's answer to GET /v1/entitlements/{org}, as far as the gateway needs it. */
 /** What billing answers (the SDK declares it), as far as quotas need it. */
@@ -23,15 +23,14 @@ interface CacheEntry {
  * When billing fails, the answer is undefined for a few seconds, and quotas are not enforced:
  * a billing outage must not take the platform down (Kong's and Envoy's quota plugins do the same).
  */
-export function billingEntitlements(options: { http: HttpClient; billingUrl: string; tokens: ServiceTokenSource; clock: Clock; log: Logger; ttlMs: number }): EntitlementsSource {
+export function billingEntitlements(options: { http: HttpClient; billingUrl: UrlSource; tokens: ServiceTokenSource; clock: Clock; log: Logger; ttlMs: number }): EntitlementsSource {
   const cache = new Map<string, CacheEntry>();
-  const base = options.billingUrl.replace(/\/$/, '');
   let lastWarning = 0;
 
   const fetchEntitlements = async (organisation: string): Promise<Entitlements | undefined> => {
     try {
       const token = await options.tokens.token();
-      const answer = await options.http.call(`${base}/v1/entitlements/${encodeURIComponent(organisation)}`, { headers: { authorization: `Bearer ${token}` }, timeoutMs: 2_000 });
+      const answer = await options.http.call(`${baseUrlOf(options.billingUrl)}/v1/entitlements/${encodeURIComponent(organisation)}`, { headers: { authorization: `Bearer ${token}` }, timeoutMs: 2_000 });
       if (answer.status === 401) options.tokens.refused(token);
       if (answer.status !== 200) throw new Error(`billing answered ${answer.status}: ${(await answer.text()).slice(0, 200)}`);
       const entitlements = await answer.json<Entitlements>();

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { httpEventDelivery, openEventPublisher, outboxCloseDrainMs, type ServiceDeps, type ServiceTokenSource } from '@lift/kit';
+import { baseUrlOf, httpEventDelivery, openEventPublisher, outboxCloseDrainMs, type ServiceDeps, type ServiceTokenSource, type UrlSource } from '@lift/kit';
 import { Counter, type Registry } from 'prom-client';
 import type { GatewayConfig } from './config.js';
 import { billingEntitlements } from './entitlements-source.js';
@@ -17,16 +17,16 @@ export interface UsageMetering {
 /**
  * Quotas and metering as the gateway runs them: usage events on the kit's event stream to
  * billing (Redis stream, or the local outbox relayed to billing's inbox), hard limits counted
- * in the shared state from billing's entitlements. Needs the gateway's service token.
+ * in the shared state from billing's entitlements. Needs the gateway's service token. `billingUrl`
+ * gives one of billing's instances at each call: BILLING_SERVICE_URL may list several.
  */
-export async function startUsageMetering(deps: ServiceDeps<GatewayConfig>, tokens: ServiceTokenSource, metrics: Registry): Promise<UsageMetering> {
+export async function startUsageMetering(deps: ServiceDeps<GatewayConfig>, tokens: ServiceTokenSource, metrics: Registry, billingUrl: UrlSource): Promise<UsageMetering> {
   const { config } = deps;
-  const billingUrl = config.BILLING_SERVICE_URL.replace(/\/$/, '');
   const publisher = await openEventPublisher({
     state: deps.state,
     stream: 'usage',
     outboxFile: config.EVENT_OUTBOX_FILE,
-    deliver: httpEventDelivery({ http: deps.http, url: `${billingUrl}/v1/events/usage`, tokens }),
+    deliver: httpEventDelivery({ http: deps.http, url: () => `${baseUrlOf(billingUrl)}/v1/events/usage`, tokens }),
     log: deps.log,
     closeDrainMs: outboxCloseDrainMs(config),
   });

@@ -153,6 +153,18 @@ describe('quotas and metering', () => {
     await expect.poll(() => billing.delivered.length, { timeout: 10_000 }).toBe(4);
   });
 
+  // Review of issue #19: with BILLING_SERVICE_URL listing two instances, the gateway built its
+  // entitlements and usage-inbox URLs from the whole list ("http://a,http://b/v1/…"): no quota, no usage.
+  it('meters and enforces quotas when billing runs as several instances', async () => {
+    const [first, second] = [await startFakeBilling({ included: 3 }), await startFakeBilling({ included: 3 })];
+    const gateway = await buildGateway({ ...meteredEnv(first.url), BILLING_SERVICE_URL: `${first.url},${second.url}` });
+    const headers = await signedIn(['memory:read'], 'tenant-two-billings');
+    const codes = [];
+    for (let index = 0; index < 4; index += 1) codes.push((await gateway.inject({ method: 'GET', url: '/memory/v1/items', headers })).statusCode);
+    expect(codes).toEqual([200, 200, 200, 402]);
+    await expect.poll(() => first.delivered.length + second.delivered.length, { timeout: 5_000 }).toBe(3);
+  });
+
   it('gives the outbox EVENT_OUTBOX_CLOSE_DRAIN_MS at close to reach billing, then closes with the events kept', async () => {
     let down = false;
     const billing = await startFakeBilling({ included: 100, down: () => down });

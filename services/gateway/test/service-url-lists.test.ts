@@ -14,6 +14,17 @@ describe('*_SERVICE_URL with several instances', () => {
     expect(() => serviceOrigins('MEMORY_SERVICE_URL', 'http://a:1,http://a:1/')).toThrow('MEMORY_SERVICE_URL: lists http://a:1 more than once; name each instance once');
   });
 
+  it('names what is wrong with an entry: an empty one, a user name or password, a path, too many', () => {
+    expect(() => serviceOrigins('AUTH_SERVICE_URL', 'http://a:1,')).toThrow('AUTH_SERVICE_URL: has an empty entry (a trailing or doubled comma)');
+    expect(() => serviceOrigins('AUTH_SERVICE_URL', 'http://a:1,,http://b:1')).toThrow(/^AUTH_SERVICE_URL: has an empty entry/);
+    expect(() => serviceOrigins('AUTH_SERVICE_URL', 'http://gateway:secret@a:1')).toThrow('AUTH_SERVICE_URL: http://a:1 carries a user name or password, which the gateway would not send');
+    expect(() => serviceOrigins('AUTH_SERVICE_URL', 'http://a:1/auth')).toThrow(/^AUTH_SERVICE_URL: "http:\/\/a:1\/auth" has a path, query or fragment; .* give its origin \(http:\/\/a:1\)/);
+    expect(() => serviceOrigins('AUTH_SERVICE_URL', 'http://a:1/?x=1')).toThrow(/has a path, query or fragment/);
+    const many = Array.from({ length: 33 }, (_, index) => `http://a:${index + 1}`).join(',');
+    expect(() => serviceOrigins('AUTH_SERVICE_URL', many)).toThrow('AUTH_SERVICE_URL: lists 33 instances; at most 32 are taken');
+    expect(serviceOrigins('AUTH_SERVICE_URL', many.split(',').slice(0, 32).join(','))).toHaveLength(32);
+  });
+
   it('stops the gateway at start with every bad variable named', async () => {
     const error: unknown = await buildGateway({ AUTH_SERVICE_URL: 'http://127.0.0.1:1,http://127.0.0.1:1', BILLING_SERVICE_URL: 'http://127.0.0.1:2,http://[::1' }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ConfigError);
@@ -23,9 +34,9 @@ describe('*_SERVICE_URL with several instances', () => {
     ]);
   });
 
-  it('refuses what is not a list of URLs before anything is built', async () => {
+  it('refuses what is not a list of URLs before anything is built, naming each bad entry', async () => {
     const error: unknown = await buildGateway({ REGISTRY_SERVICE_URL: 'http://127.0.0.1:1,,ftp://x' }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).message).toMatch(/^REGISTRY_SERVICE_URL: /m);
+    expect((error as ConfigError).problems).toEqual([expect.stringMatching(/^REGISTRY_SERVICE_URL: has an empty entry/), expect.stringMatching(/^REGISTRY_SERVICE_URL: "ftp:\/\/x" is not an http\(s\) URL/)]);
   });
 });

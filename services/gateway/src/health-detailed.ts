@@ -12,8 +12,13 @@ export interface ModuleListing {
   list(): readonly Pick<ModuleRoute, 'moduleId' | 'enabled' | 'status'>[];
 }
 
+/** A core service as /health/detailed probes it: at `origin`, or every instance when it runs several. */
+export interface ProbedService extends ServiceLocation {
+  readonly instances?: { readonly balanced: boolean; readonly instances: readonly { readonly origin: string }[] };
+}
+
 export interface HealthDetailedOptions {
-  readonly services: readonly ServiceLocation[];
+  readonly services: readonly ProbedService[];
   readonly modules: ModuleListing;
   readonly http: HttpClient;
   readonly clock: Clock;
@@ -27,6 +32,8 @@ const ServiceHealth = Type.Object({
   status: Type.Union([Type.Literal('ready'), Type.Literal('unready'), Type.Literal('unreachable')]),
   latencyMs: Type.Integer({ minimum: 0 }),
   checks: Type.Optional(Type.Record(Type.String(), Type.Union([Type.Literal('ok'), Type.Literal('failing')]))),
+  /** A service running several instances: how many, and how many are ready (counts, never addresses). */
+  instances: Type.Optional(Type.Object({ total: Type.Integer({ minimum: 2 }), ready: Type.Integer({ minimum: 0 }) })),
 });
 
 const ModuleHealth = Type.Object({
@@ -49,8 +56,10 @@ type DetailedHealthBody = Static<typeof DetailedHealth>;
 /**
  * GET /health/detailed: every core service's readiness, probed in parallel, and every module as
  * the route table has it (the registry health-checks modules; the gateway routes on its verdict).
- * 200 while every core service is ready, 503 otherwise; `status` is `ok` only when, in addition,
- * every enabled module is routed. One round of probes answers all callers for `cacheMs`, so the
+ * A service with several instances has each probed: it is ready while one is (it is what the
+ * gateway can send to), and says how many of how many are. 200 while every core service is ready,
+ * 503 otherwise; `status` is `ok` only when, in addition, every instance is ready and every enabled
+ * module is routed. One round of probes answers all callers for `cacheMs`, so the
  * endpoint — public, like /health — cannot be used to multiply load on the services. Names and
  * statuses only: no addresses, no error messages.
  */
@@ -59,15 +68,23 @@ export async function healthDetailedRoute(app: FastifyInstance, options: HealthD
   const cacheMs = options.cacheMs ?? 1_000;
   let latest: { startedAt: number; report: Promise<DetailedHealthBody> } | undefined;
 
+  const probeService = async (service: ProbedService): Promise<Static<typeof ServiceHealth>> => {
+    const origins = service.instances?.balanced ? service.instances.instances.map((instance) => instance.origin) : [service.origin];
+    const results = await Promise.all(origins.map((origin) => probeReadiness(origin, probe)));
+    const ready = results.filter((result) => result.status === 'ready');
+    const shown = ready[0] ?? (results[0] as Static<typeof ServiceHealth>);
+    return origins.length > 1 ? { ...shown, instances: { total: origins.length, ready: ready.length } } : shown;
+  };
+
   const check = async (): Promise<DetailedHealthBody> => {
     const checkedAt = nowIso(options.clock);
-    const results = await Promise.all(options.services.map(async (service) => [service.name, await probeReadiness(service.origin, probe)] as const));
+    const results = await Promise.all(options.services.map(async (service) => [service.name, await probeService(service)] as const));
     const modules = options.modules.list().map((module) => ({
       name: module.moduleId,
       status: module.enabled ? module.status : ('disabled' as const),
       routed: module.enabled && module.status === 'healthy',
     }));
-    const coreReady = results.every(([, result]) => result.status === 'ready');
+    const coreReady = results.every(([, result]) => result.status === 'ready' && (result.instances === undefined || result.instances.ready === result.instances.total));
     const modulesRouted = modules.every((module) => module.routed || module.status === 'disabled');
     return {
       status: coreReady && modulesRouted && options.modules.loaded ? 'ok' : 'degraded',

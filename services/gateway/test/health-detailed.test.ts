@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createHttpClient, createLogger, createService } from '@lift/kit';
-import { healthDetailedRoute, type ModuleListing } from '../src/health-detailed.js';
+import { healthDetailedRoute, type ModuleListing, type ProbedService } from '../src/health-detailed.js';
 import type { ModuleRoute } from '../src/module-table.js';
 import { closeWhenDone } from '../../../tests/support/close-when-done.js';
-import { manualClock, startUpstream, type UpstreamHandler } from './helper.js';
+import { buildGateway, manualClock, startUpstream, type UpstreamHandler } from './helper.js';
 
 const ready: UpstreamHandler = (_request, respond) => respond(200, JSON.stringify({ status: 'ready', service: 'x', checks: { database: 'ok' } }));
 const databaseDown: UpstreamHandler = (_request, respond) =>
@@ -14,7 +14,7 @@ function table(modules: Pick<ModuleRoute, 'moduleId' | 'enabled' | 'status'>[], 
 }
 
 /** A bare kit service carrying only the route under test, on a clock the test moves. */
-async function appWith(services: { name: string; origin: string }[], modules: ModuleListing, options: { probeTimeoutMs?: number } = {}) {
+async function appWith(services: ProbedService[], modules: ModuleListing, options: { probeTimeoutMs?: number } = {}) {
   const clock = manualClock(Date.parse('2026-11-28T12:00:00Z'));
   const http = createHttpClient({ service: 'gateway', version: 'test' });
   const app = await createService({
@@ -138,5 +138,35 @@ describe('GET /health/detailed', () => {
     advance(1);
     await app.inject({ method: 'GET', url: '/health/detailed' });
     expect(auth.received).toHaveLength(2);
+  });
+
+  // Issue #19: a service of several instances was reported by the one instance chosen for the probe.
+  it('probes every instance of a service that runs several: ready while one is, degraded unless all are, counts and no addresses', async () => {
+    const [first, second] = [await startUpstream(ready), await startUpstream(databaseDown)];
+    const several = (...origins: string[]): ProbedService => ({ name: 'auth', origin: origins[0] ?? '', instances: { balanced: true, instances: origins.map((origin) => ({ origin })) } });
+    const oneDown = await appWith([several(second.url, first.url)], table([]));
+    const degraded = await oneDown.app.inject({ method: 'GET', url: '/health/detailed' });
+    expect(degraded.statusCode).toBe(200);
+    expect(degraded.json()).toMatchObject({ status: 'degraded', services: { auth: { status: 'ready', checks: { database: 'ok' }, instances: { total: 2, ready: 1 } } } });
+    expect(degraded.body).not.toContain('127.0.0.1');
+    expect([first.received.length, second.received.length]).toEqual([1, 1]);
+
+    const unreachable = await startUpstream();
+    await unreachable.close();
+    const noneReady = await appWith([several(second.url, unreachable.url)], table([]));
+    const down = await noneReady.app.inject({ method: 'GET', url: '/health/detailed' });
+    expect(down.statusCode).toBe(503);
+    expect(down.json()).toMatchObject({ status: 'degraded', services: { auth: { status: 'unready', instances: { total: 2, ready: 0 } } } });
+
+    const allReady = await appWith([several(first.url, (await startUpstream(ready)).url)], table([]));
+    expect((await allReady.app.inject({ method: 'GET', url: '/health/detailed' })).json()).toMatchObject({ status: 'ok', services: { auth: { status: 'ready', instances: { total: 2, ready: 2 } } } });
+  });
+
+  it('counts the instances of every *_SERVICE_URL list through the gateway itself', async () => {
+    const [first, second] = [await startUpstream(ready), await startUpstream(ready)];
+    const gateway = await buildGateway({ MEMORY_SERVICE_URL: `${first.url},${second.url}` });
+    const response = await gateway.inject({ method: 'GET', url: '/health/detailed' });
+    expect(response.json()).toMatchObject({ services: { memory: { status: 'ready', instances: { total: 2, ready: 2 } } } });
+    expect((response.json() as { services: { auth: object } }).services.auth).not.toHaveProperty('instances');
   });
 });

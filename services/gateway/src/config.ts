@@ -3,10 +3,12 @@ import { addressPolicyConfigProperties, baseConfigProperties, tokenVerificationC
 import { tlsConfigProperties } from './tls-config.js';
 
 // One URL, or several instances of the service comma-separated: each entry is checked at start, with a message
-// naming what is wrong with it (service-url-list.ts), rather than one regular expression for the whole.
+// naming what is wrong with it (service-url-list.ts); no regular expression for the whole list here.
 const serviceUrl = (port: number) =>
   Type.String({
-    minLength: 1,
+    // Only the start is checked here (a value that is no URL at all is refused with the others, its
+    // credentials hidden); each entry is judged at start by serviceOrigins.
+    pattern: '^\\s*[hH][tT][tT][pP][sS]?://',
     default: `http://127.0.0.1:${port}`,
     description: 'the service\'s base URL, or its instances\' comma-separated (http://a:8001,http://b:8001): the gateway balances across them',
   });

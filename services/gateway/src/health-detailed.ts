@@ -12,9 +12,13 @@ export interface ModuleListing {
   list(): readonly Pick<ModuleRoute, 'moduleId' | 'enabled' | 'status'>[];
 }
 
-/** A core service as /health/detailed probes it: at `origin`, or every instance when it runs several. */
+/**
+ * A core service as /health/detailed reports it: probed at `origin` (an available instance); when
+ * it runs several, their availability as the gateway's balancing sees it (its own /ready probes and
+ * outlier detection).
+ */
 export interface ProbedService extends ServiceLocation {
-  readonly instances?: { readonly balanced: boolean; readonly instances: readonly { readonly origin: string }[] };
+  readonly instances?: { readonly balanced: boolean; readonly instances: readonly { readonly available: boolean }[] };
 }
 
 export interface HealthDetailedOptions {
@@ -56,8 +60,9 @@ type DetailedHealthBody = Static<typeof DetailedHealth>;
 /**
  * GET /health/detailed: every core service's readiness, probed in parallel, and every module as
  * the route table has it (the registry health-checks modules; the gateway routes on its verdict).
- * A service with several instances has each probed: it is ready while one is (it is what the
- * gateway can send to), and says how many of how many are. 200 while every core service is ready,
+ * A service with several instances is probed at one the gateway would send to, and says how many
+ * of how many are available, as the gateway's balancing sees them — not by probing each again: the
+ * route is public, and a round would otherwise cost a probe per instance. 200 while every core service is ready,
  * 503 otherwise; `status` is `ok` only when, in addition, every instance is ready and every enabled
  * module is routed. One round of probes answers all callers for `cacheMs`, so the
  * endpoint — public, like /health — cannot be used to multiply load on the services. Names and
@@ -69,11 +74,10 @@ export async function healthDetailedRoute(app: FastifyInstance, options: HealthD
   let latest: { startedAt: number; report: Promise<DetailedHealthBody> } | undefined;
 
   const probeService = async (service: ProbedService): Promise<Static<typeof ServiceHealth>> => {
-    const origins = service.instances?.balanced ? service.instances.instances.map((instance) => instance.origin) : [service.origin];
-    const results = await Promise.all(origins.map((origin) => probeReadiness(origin, probe)));
-    const ready = results.filter((result) => result.status === 'ready');
-    const shown = ready[0] ?? (results[0] as Static<typeof ServiceHealth>);
-    return origins.length > 1 ? { ...shown, instances: { total: origins.length, ready: ready.length } } : shown;
+    const result = await probeReadiness(service.origin, probe);
+    if (!service.instances?.balanced) return result;
+    const { instances } = service.instances;
+    return { ...result, instances: { total: instances.length, ready: instances.filter((instance) => instance.available).length } };
   };
 
   const check = async (): Promise<DetailedHealthBody> => {

@@ -32,10 +32,15 @@ function entryProblem(entry: string, taken: readonly string[]): string | undefin
     url = undefined;
   }
   if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') {
-    return `"${entry}" is not an http(s) URL; give one URL or a comma-separated list of them (http://auth-1:8001,http://auth-2:8001)`;
+    return `"${withoutCredentials(entry)}" is not an http(s) URL; give one URL or a comma-separated list of them (http://auth-1:8001,http://auth-2:8001)`;
   }
   if (url.username !== '' || url.password !== '') return `${url.origin} carries a user name or password, which the gateway would not send; services authenticate the gateway by its token`;
-  if (url.pathname !== '/' || url.search !== '' || url.hash !== '') return `"${entry}" has a path, query or fragment; the gateway sends /<service>/* to the service's root, so give its origin (${url.origin})`;
+  if (url.pathname !== '/' || url.search !== '' || url.hash !== '') return `"${withoutCredentials(entry)}" has a path, query or fragment; the gateway sends /<service>/* to the service's root, so give its origin (${url.origin})`;
   if (taken.includes(url.origin)) return `lists ${url.origin} more than once; name each instance once`;
   return undefined;
+}
+
+/** An entry as a message may show it: whatever stands before an `@` (a user name and password) hidden. */
+function withoutCredentials(entry: string): string {
+  return entry.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/@]*@/i, '$1***@');
 }

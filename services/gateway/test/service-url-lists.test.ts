@@ -25,6 +25,18 @@ describe('*_SERVICE_URL with several instances', () => {
     expect(serviceOrigins('AUTH_SERVICE_URL', many.split(',').slice(0, 32).join(','))).toHaveLength(32);
   });
 
+  it('never shows a user name or password in its messages, nor lets a value that is no URL past the schema', async () => {
+    expect(() => serviceOrigins('BILLING_SERVICE_URL', 'http://a:1,ftp://user:s3cret@billing:8002')).toThrow('BILLING_SERVICE_URL: "ftp://***@billing:8002" is not an http(s) URL');
+    expect(() => serviceOrigins('BILLING_SERVICE_URL', 'http://a:1,user:s3cret@billing:8002')).toThrow('BILLING_SERVICE_URL: "***@billing:8002" is not an http(s) URL');
+    expect(() => serviceOrigins('BILLING_SERVICE_URL', 'http://user:s3cret@billing:8002/api')).toThrow(/^BILLING_SERVICE_URL: http:\/\/billing:8002 carries a user name or password/);
+    for (const value of ['not a url', 'billing:8002', 'user:s3cret@billing:8002']) {
+      const error: unknown = await buildGateway({ BILLING_SERVICE_URL: value }).catch((caught: unknown) => caught);
+      expect(error, value).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).message).toMatch(/^BILLING_SERVICE_URL: /);
+      expect((error as ConfigError).message).not.toContain('s3cret');
+    }
+  });
+
   it('stops the gateway at start with every bad variable named', async () => {
     const error: unknown = await buildGateway({ AUTH_SERVICE_URL: 'http://127.0.0.1:1,http://127.0.0.1:1', BILLING_SERVICE_URL: 'http://127.0.0.1:2,http://[::1' }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ConfigError);

@@ -40,7 +40,10 @@ function lift(...args: string[]): Promise<{ code: number | null; stdout: string;
 /** A base whose gateway, five services and second instances are all free (the seed's 8000 block is another suite's). */
 async function freePortBase(): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt += 1) {
-    const base = 20_000 + 1_000 * Math.floor(Math.random() * 40);
+    // Below Linux's ephemeral range (32768–60999): a port there can be taken as the source port of
+    // any outgoing connection of the tests running alongside, and a service then fails to listen
+    // (CI once saw observability not start on 41004).
+    const base = 20_000 + 1_000 * Math.floor(Math.random() * 12);
     const ports = [0, 1, 2, 3, 4, 5, 101].map((offset) => base + offset);
     if (!(await Promise.all(ports.map(listening))).some(Boolean)) return base;
   }

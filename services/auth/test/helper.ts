@@ -45,6 +45,11 @@ export async function buildAuth(
     storage?: Storage;
     /** Keep what the service logs at warn and above in `logs` (silent otherwise). */
     captureLogs?: boolean;
+    /**
+     * `false` stops the app's own background sender: a test that drives senders of its own on the
+     * app's outbox would otherwise race it (every 5 s it took a message into the mail drop).
+     */
+    appSendsMail?: boolean;
   } = {},
 ): Promise<AuthUnderTest> {
   const mailDir = join(mkdtempSync(join(tmpdir(), 'lift-auth-mail-')), 'mail');
@@ -79,6 +84,7 @@ export async function buildAuth(
     },
   });
   if (!mail || !workAccountRequests) throw new Error('buildAuthApp gave no mail sender');
+  if (options.appSendsMail === false) await mail.stop();
   return { app: auth.app, state: auth.state, db: auth.db, storage: auth.storage, logs: auth.logs, mail, workAccountRequests, mailDir };
 }
 

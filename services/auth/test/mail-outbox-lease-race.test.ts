@@ -16,7 +16,7 @@ const t0 = Date.parse('2030-01-01T00:00:00.000Z');
 
 describe.each(backends)('mail outbox leases under concurrency ($name)', ({ postgres }) => {
   async function replicas(count: number) {
-    const auth = await buildAuth({ postgres });
+    const auth = await buildAuth({ postgres, appSendsMail: false });
     const dbs: Kysely<AuthTables>[] = [auth.db];
     for (let index = 1; index < count; index += 1) {
       const database = await openDatabase<AuthTables>({ location: databaseLocation(auth.storage.databaseUrl, 'auth', auth.storage.schema), postgresPoolSize: 4 });

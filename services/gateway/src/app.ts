@@ -37,6 +37,11 @@ import { OpenStreams } from './open-streams.js';
 export type GatewayDeps = ServiceDeps<GatewayConfig> & {
   /** Resolves module host names at connection time (the system resolver; tests inject their own). */
   readonly resolveModuleHost?: HostResolver;
+  /**
+   * Ordinary answers written straight to the client's socket (see `relayAnswer`); by default
+   * unless tracing is on, whose server span ends in an onSend hook. Tests run both ways.
+   */
+  readonly directRelay?: boolean;
 };
 
 export async function buildApp(deps: GatewayDeps): Promise<ServiceApp> {
@@ -93,7 +98,7 @@ export async function buildApp(deps: GatewayDeps): Promise<ServiceApp> {
     if (ended > 0) deps.log.info({ streams: ended }, 'ended the event streams in relay: the gateway is closing');
     done();
   });
-  const limits = { timeoutMs: config.UPSTREAM_TIMEOUT_MS, bodyLimitBytes: config.BODY_LIMIT_BYTES, resilience, openStreams };
+  const limits = { timeoutMs: config.UPSTREAM_TIMEOUT_MS, bodyLimitBytes: config.BODY_LIMIT_BYTES, resilience, openStreams, directRelay: deps.directRelay ?? deps.tracing === undefined };
   await oauthMetadataRoute(app, { auth, limits });
   await app.register(authPlugin, { verifier });
 

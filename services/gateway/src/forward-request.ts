@@ -1,10 +1,12 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { isEventStream, kitErrorCodes, outgoingTraceparent, sendProblem } from '@lift/kit';
+import { kitErrorCodes, outgoingTraceparent, sendProblem } from '@lift/kit';
 import type { Dispatcher } from 'undici';
 import { limitedBody } from './body-limit.js';
 import type { OpenStreams } from './open-streams.js';
-import { clientResponseHeaders, upstreamRequestHeaders } from './proxy-headers.js';
+import { upstreamRequestHeaders } from './proxy-headers.js';
+import { relayAnswer } from './relay-answer.js';
 import { circuitOpenProblem, failureLabel, isRetryableFailure, upstreamFailureProblem } from './upstream-failure.js';
+import { dispatchUpstream, type UpstreamAnswer } from './upstream-dispatch.js';
 import type { UpstreamInstances } from './upstream-instances.js';
 import type { UpstreamResilience } from './upstream-resilience.js';
 
@@ -27,6 +29,8 @@ export interface ForwardLimits {
   readonly resilience: UpstreamResilience;
   /** Event streams in relay, ended when the gateway closes. */
   readonly openStreams: OpenStreams;
+  /** Ordinary answers written straight to the client (see `relayAnswer`); off while tracing is on. */
+  readonly directRelay: boolean;
 }
 
 const idempotentMethods = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
@@ -79,11 +83,11 @@ export async function forwardRequest(request: FastifyRequest, reply: FastifyRepl
   const started = performance.now();
   const { instances } = target;
   let instance = instances.pick();
-  let response: Dispatcher.ResponseData;
+  let answer: UpstreamAnswer;
   for (let attempt = 0; ; attempt += 1) {
     instance.outstanding += 1;
     try {
-      response = await instance.pool.request({
+      answer = await dispatchUpstream(instance.pool, {
         method: request.method as Dispatcher.HttpMethod,
         path: target.path,
         headers,
@@ -118,12 +122,10 @@ export async function forwardRequest(request: FastifyRequest, reply: FastifyRepl
   }
   // An answer of any status means the upstream is alive: only failures to answer open the circuit.
   breaker.recordSuccess();
-  const outcome = statusClass(response.statusCode);
-  instances.answered(instance, response.statusCode, outcome);
+  const outcome = statusClass(answer.statusCode);
+  instances.answered(instance, answer.statusCode, outcome);
   resilience.metrics.observe(target.name, outcome, (performance.now() - started) / 1000);
-  reply.code(response.statusCode);
-  reply.headers(clientResponseHeaders(response.headers));
-  return reply.send(isEventStream(response.headers['content-type']) ? limits.openStreams.relay(response.body) : response.body);
+  return relayAnswer(request, reply, answer, { openStreams: limits.openStreams, direct: limits.directRelay });
 }
 
 const statusClasses = ['0xx', '1xx', '2xx', '3xx', '4xx', '5xx'];

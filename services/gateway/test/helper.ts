@@ -77,6 +77,8 @@ export interface GatewayOptions {
   readonly resolveModuleHost?: HostResolver;
   /** Keep what the gateway logs at this level and above. */
   readonly logLevel?: 'info' | 'warn';
+  /** Answers through Fastify's send (as with tracing on) rather than straight to the socket. */
+  readonly directRelay?: boolean;
 }
 
 /**
@@ -93,7 +95,7 @@ export function startGateway(env: Record<string, string>, options: GatewayOption
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.state ? { state: options.state } : {}),
     ...(options.logLevel ? { logLevel: options.logLevel } : {}),
-    buildApp: (deps) => buildApp({ ...deps, ...(options.resolveModuleHost ? { resolveModuleHost: options.resolveModuleHost } : {}) }),
+    buildApp: (deps) => buildApp({ ...deps, ...(options.resolveModuleHost ? { resolveModuleHost: options.resolveModuleHost } : {}), ...(options.directRelay !== undefined ? { directRelay: options.directRelay } : {}) }),
   });
 }
 

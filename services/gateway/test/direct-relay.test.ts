@@ -1,0 +1,161 @@
+import { createHash } from 'node:crypto';
+import { Agent, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { ServiceApp } from '@lift/kit';
+import { startStandIn } from '../../../tests/support/stand-in-server.js';
+import { buildGateway, signedIn } from './helper.js';
+
+/**
+ * The gateway writes an upstream's ordinary answer straight to the client's socket (undici's
+ * dispatch into a hijacked reply, issue #19), no longer through Fastify's stream handling. What
+ * Fastify's pipe did for it must still hold, over real sockets: backpressure both ways, an answer
+ * cut off upstream reaching the client cut off, a client that goes away releasing the upstream,
+ * the connection closed during a drain, and the gateway's own headers on the answer.
+ */
+
+const closers: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  while (closers.length > 0) await closers.pop()?.();
+});
+
+async function listening(gateway: ServiceApp): Promise<string> {
+  await gateway.listen({ host: '127.0.0.1', port: 0 });
+  closers.push(() => gateway.close());
+  return `http://127.0.0.1:${(gateway.server.address() as AddressInfo).port}`;
+}
+
+const relays = [
+  { relay: 'straight to the socket', directRelay: true },
+  { relay: "through Fastify's send (tracing on)", directRelay: false },
+];
+
+async function gatewayTo(handler: (response: ServerResponse, url: string) => void, directRelay: boolean): Promise<{ base: string; gateway: ServiceApp }> {
+  // Only the API: the gateway fetches the service's /openapi.json itself, which must not get a 128 MiB answer.
+  const upstream = await startStandIn((request, response) => (request.url.startsWith('/v1/') ? handler(response, request.url) : response.writeHead(404).end()));
+  closers.push(() => upstream.close());
+  const gateway = await buildGateway({ MEMORY_SERVICE_URL: upstream.url }, { directRelay });
+  return { base: await listening(gateway), gateway };
+}
+
+const chunk = Buffer.alloc(64 * 1024, 'lift ');
+// 128 MiB: far more than every socket buffer on the way can hold (a loopback receive buffer grows to 32 MiB here).
+const chunks = 2048;
+
+function get(url: string, headers: Record<string, string>, agent?: Agent): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const call = httpRequest(url, { headers, ...(agent ? { agent } : {}) }, resolve);
+    call.once('error', reject);
+    call.end();
+  });
+}
+
+describe.each(relays)('relaying an answer $relay', ({ directRelay }) => {
+  const gatewayOf = (handler: (response: ServerResponse, url: string) => void) => gatewayTo(handler, directRelay);
+
+  it('streams a large answer intact to a slow reader, and the upstream waits while the client does not read', async () => {
+    const upstream = { written: 0, blocked: false };
+    const { base } = await gatewayOf((response) => {
+      response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(chunk.length * chunks) });
+      const writeMore = (): void => {
+        while (upstream.written < chunks) {
+          upstream.written += 1;
+          if (!response.write(chunk)) {
+            upstream.blocked = true;
+            response.once('drain', () => {
+              upstream.blocked = false;
+              writeMore();
+            });
+            return;
+          }
+        }
+        response.end();
+      };
+      writeMore();
+    });
+    const answer = await get(`${base}/memory/v1/export`, await signedIn());
+    expect(answer.statusCode).toBe(200);
+    answer.pause();
+    // The client reads nothing: once the socket buffers on the way are full the upstream is held
+    // up (nothing written for 300 ms), rather than the gateway reading the answer into memory.
+    let seen = -1;
+    let stableSince = performance.now();
+    await vi.waitFor(
+      () => {
+        if (upstream.written !== seen) [seen, stableSince] = [upstream.written, performance.now()];
+        expect(upstream.blocked && performance.now() - stableSince >= 300).toBe(true);
+      },
+      { timeout: 15_000, interval: 50 },
+    );
+    expect(upstream.written).toBeLessThan(chunks);
+
+    const hash = createHash('sha256');
+    let received = 0;
+    answer.on('data', (data: Buffer) => {
+      hash.update(data);
+      received += data.length;
+    });
+    answer.resume();
+    await new Promise((resolve) => answer.once('end', resolve));
+    expect(received).toBe(chunk.length * chunks);
+    const expected = createHash('sha256');
+    for (let index = 0; index < chunks; index += 1) expected.update(chunk);
+    expect(hash.digest('hex')).toBe(expected.digest('hex'));
+  });
+
+  it('cuts the client off when the upstream breaks off its answer, and answers the next request', async () => {
+    const { base } = await gatewayOf((response, url) => {
+      if (url !== '/v1/broken') return void response.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': '100000' });
+      response.write('{"partial":"');
+      setImmediate(() => response.socket?.destroy());
+    });
+    const headers = await signedIn();
+    const broken = await get(`${base}/memory/v1/broken`, headers);
+    expect(broken.statusCode).toBe(200);
+    const ending = await new Promise<string>((resolve) => {
+      broken.resume();
+      broken.once('end', () => resolve('complete'));
+      broken.once('error', () => resolve('cut off'));
+      broken.once('close', () => resolve(broken.complete ? 'complete' : 'cut off'));
+    });
+    expect(ending).toBe('cut off');
+
+    const next = await get(`${base}/memory/v1/fine`, headers);
+    expect(next.statusCode).toBe(200);
+    next.resume();
+  });
+
+  it('releases the upstream when the client goes away mid-answer', async () => {
+    const upstream = { closedEarly: false };
+    const { base } = await gatewayOf((response) => {
+      response.writeHead(200, { 'content-type': 'application/octet-stream' });
+      response.write(chunk);
+      // Never ends by itself: only a gateway that lets go closes it.
+      response.once('close', () => (upstream.closedEarly = !response.writableEnded));
+    });
+    const answer = await get(`${base}/memory/v1/export`, await signedIn());
+    await new Promise((resolve) => answer.once('data', resolve));
+    answer.destroy();
+    await vi.waitFor(() => expect(upstream.closedEarly).toBe(true), { timeout: 5_000 });
+  });
+
+  it("puts the gateway's own headers on the answer, and closes keep-alive connections once it drains", async () => {
+    const { base, gateway } = await gatewayOf((response) => response.writeHead(200, { 'content-type': 'application/json', 'x-upstream': 'memory' }).end('{"ok":true}'));
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    closers.push(() => Promise.resolve(agent.destroy()));
+    const headers = { ...(await signedIn()), origin: 'https://console.lift.test', 'x-request-id': 'relay-test-1' };
+
+    const before = await get(`${base}/memory/v1/items`, headers, agent);
+    before.resume();
+    expect(before.headers).toMatchObject({ 'x-upstream': 'memory', 'x-request-id': 'relay-test-1', 'content-type': 'application/json' });
+    expect(before.headers['ratelimit-limit']).toBeDefined();
+    expect(before.headers.connection).toBe('keep-alive');
+
+    gateway.readiness.markShuttingDown();
+    const during = await get(`${base}/memory/v1/items`, headers, agent);
+    during.resume();
+    expect(during.statusCode).toBe(200);
+    expect(during.headers.connection).toBe('close');
+  });
+});

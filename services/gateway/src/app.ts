@@ -29,7 +29,8 @@ import { upstreamInstanceMetrics } from './upstream-instance-metrics.js';
 import { probeInstances } from './instance-readiness-probes.js';
 import { UpstreamResilience } from './upstream-resilience.js';
 import { startUsageMetering } from './usage-metering-setup.js';
-import { coreUpstreams, type Upstream } from './upstreams.js';
+import { coreUpstreams, outlierSettingsOf, type Upstream } from './upstreams.js';
+import { OutlierDetection } from './outlier-detection.js';
 import { oauthMetadataRoute } from './oauth-metadata-route.js';
 import { oauthErrorsAtTokenEndpoint } from './oauth-error-format.js';
 import { OpenStreams } from './open-streams.js';
@@ -76,6 +77,7 @@ export async function buildApp(deps: GatewayDeps): Promise<ServiceApp> {
       ...(deps.resolveModuleHost ? { resolve: deps.resolveModuleHost } : {}),
       onRefused: (host, problem) => deps.log.warn({ host, problem }, 'refused to connect to a module: its address is not allowed'),
     }),
+    outliers: new OutlierDetection(outlierSettingsOf(config), deps.clock),
   });
   await healthDetailedRoute(app, { services: upstreams, modules, http: deps.http, clock: deps.clock });
   const resilience = new UpstreamResilience(

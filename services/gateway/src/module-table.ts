@@ -1,10 +1,11 @@
 import type { RouteTable, RouteTableModule } from '@lift/sdk';
 import { Pool, type buildConnector } from 'undici';
+import type { OutlierDetection } from './outlier-detection.js';
 import { UpstreamInstance } from './upstream-instance.js';
 import { UpstreamInstances } from './upstream-instances.js';
 
 /** One module as the registry's route table describes it (the SDK declares the table), as far as routing needs it. */
-export type ModuleRoute = Pick<RouteTableModule, 'moduleId' | 'baseUrl' | 'apiPrefix' | 'enabled' | 'status' | 'routes'>;
+export type ModuleRoute = Pick<RouteTableModule, 'moduleId' | 'baseUrl' | 'replicaBaseUrls' | 'apiPrefix' | 'enabled' | 'status' | 'routes'>;
 
 /** The route table as the gateway keeps it: each module's routing fields. */
 export interface RouteTableSnapshot extends Pick<RouteTable, 'revision'> {
@@ -12,7 +13,7 @@ export interface RouteTableSnapshot extends Pick<RouteTable, 'revision'> {
 }
 
 export interface RoutableModule extends ModuleRoute {
-  /** Its origin as the one instance forwarding goes to, with its keep-alive pool. */
+  /** Its instances (baseUrl's origin, then its replicas'), each with its keep-alive pool. */
   readonly instances: UpstreamInstances;
   /** The baseUrl's path, prefixed to every forwarded path. */
   readonly basePath: string;
@@ -27,15 +28,22 @@ export interface ModulePoolOptions {
    * URL (a name can resolve elsewhere by now).
    */
   readonly connect: buildConnector.connector;
+  /** Ejects a replica that keeps failing (a module of one instance gets every request, as before). */
+  readonly outliers: OutlierDetection;
 }
 
 /**
  * The gateway's copy of the registry's route table, replaced whole on every change, with one
- * keep-alive pool per module origin (kept across changes, closed when its last module goes).
+ * keep-alive pool per module origin (kept across changes, closed when its last module goes). A
+ * module with replicas is balanced like a service of several instances, with passive outlier
+ * detection only: its replicas are reached through the module address guard alone, never probed.
  */
 export class ModuleTable {
   private modules = new Map<string, RoutableModule>();
-  private readonly pools = new Map<string, UpstreamInstances>();
+  /** Each origin's instance, whichever modules use it. */
+  private readonly origins = new Map<string, UpstreamInstance>();
+  /** The instance sets, by their origins in order: kept across changes, with what outlier detection knows. */
+  private sets = new Map<string, UpstreamInstances>();
   private revisionSeen = -1;
   private readonly poolOptions: ModulePoolOptions;
 
@@ -63,31 +71,48 @@ export class ModuleTable {
 
   replace(snapshot: RouteTableSnapshot): void {
     const next = new Map<string, RoutableModule>();
+    const nextSets = new Map<string, UpstreamInstances>();
     for (const module of snapshot.modules) {
       const url = new URL(module.baseUrl);
-      let instances = this.pools.get(url.origin);
+      const origins = [url.origin];
+      // The registry checked every replica; one that is no URL is skipped rather than failing the table.
+      for (const replica of module.replicaBaseUrls ?? []) if (URL.canParse(replica) && !origins.includes(new URL(replica).origin)) origins.push(new URL(replica).origin);
+      const key = origins.join(' ');
+      let instances = nextSets.get(key) ?? this.sets.get(key);
       if (!instances) {
-        const pool = new Pool(url.origin, { connections: this.poolOptions.connections, keepAliveTimeout: 10_000, connect: this.poolOptions.connect });
-        instances = new UpstreamInstances(url.origin, [new UpstreamInstance(url.origin, url.host, pool)], undefined);
-        this.pools.set(url.origin, instances);
+        const members = origins.map((origin) => this.instanceOf(origin));
+        instances = new UpstreamInstances(key, members, members.length > 1 ? this.poolOptions.outliers : undefined, true);
       }
+      nextSets.set(key, instances);
       next.set(module.moduleId, { ...module, instances, basePath: url.pathname.replace(/\/$/, '') });
     }
-    const used = new Set([...next.values()].map((module) => new URL(module.baseUrl).origin));
-    for (const [origin, instances] of this.pools) {
+    const used = new Set([...nextSets.values()].flatMap((set) => set.instances.map((instance) => instance.origin)));
+    for (const [origin, instance] of this.origins) {
       if (!used.has(origin)) {
-        this.pools.delete(origin);
-        void instances.close();
+        this.origins.delete(origin);
+        void instance.pool.close();
       }
     }
+    this.sets = nextSets;
     this.modules = next;
     this.revisionSeen = snapshot.revision;
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.pools.values()].map((instances) => instances.close()));
-    this.pools.clear();
+    await Promise.all([...this.origins.values()].map((instance) => instance.pool.close()));
+    this.origins.clear();
+    this.sets.clear();
     this.modules.clear();
+  }
+
+  private instanceOf(origin: string): UpstreamInstance {
+    let instance = this.origins.get(origin);
+    if (!instance) {
+      const pool = new Pool(origin, { connections: this.poolOptions.connections, keepAliveTimeout: 10_000, connect: this.poolOptions.connect });
+      instance = new UpstreamInstance(origin, new URL(origin).host, pool);
+      this.origins.set(origin, instance);
+    }
+    return instance;
   }
 }
 

@@ -65,6 +65,16 @@ export class OutlierDetection {
     return true;
   }
 
+  /**
+   * For instances nobody probes (a module's replicas, which the gateway reaches only through the
+   * module address guard): an ejected instance comes back once its ejection time is over, on
+   * trial, as in Envoy without active health checks — failing again ejects it for longer.
+   */
+  returnIfDue(instance: UpstreamInstance): boolean {
+    if (!instance.ejected || this.clock.now() < instance.ejectedUntil) return false;
+    return this.probed(instance, true);
+  }
+
   private lengthOf(ejections: number): number {
     return Math.min(this.settings.baseEjectionMs * Math.max(1, ejections), Math.max(this.settings.maxEjectionMs, this.settings.baseEjectionMs));
   }

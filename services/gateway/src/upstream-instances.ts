@@ -32,6 +32,8 @@ export class UpstreamInstances {
     readonly upstream: string,
     instances: readonly UpstreamInstance[],
     private readonly outliers: OutlierDetection | undefined,
+    /** Nobody probes these instances: an ejected one returns when its ejection time is over (see `OutlierDetection.returnIfDue`). */
+    private readonly returnWithoutProbe = false,
   ) {
     this.instances = instances;
   }
@@ -69,6 +71,7 @@ export class UpstreamInstances {
     const { instances } = this;
     const count = instances.length;
     if (count === 1) return instances[0] as UpstreamInstance;
+    if (this.returnWithoutProbe && this.outliers) for (const instance of instances) if (instance.ejected) this.outliers.returnIfDue(instance);
     const start = this.cursor;
     // Only first attempts turn the rotation: a retry's pick must not hand the next request the instance that just failed.
     if (avoid === undefined) this.cursor = start + 1 === count ? 0 : start + 1;

@@ -1,6 +1,6 @@
 import { ConfigError, type Clock } from '@lift/kit';
 import type { GatewayConfig } from './config.js';
-import { OutlierDetection } from './outlier-detection.js';
+import { OutlierDetection, type OutlierDetectionSettings } from './outlier-detection.js';
 import { serviceOrigins } from './service-url-list.js';
 import { UpstreamInstances } from './upstream-instances.js';
 
@@ -27,6 +27,11 @@ export function upstreamTimeouts(setting: string): Map<string, number> {
 }
 
 /** The five core services; a ConfigError names a `*_SERVICE_URL` with a bad or repeated entry. */
+/** Outlier detection as configured, for the services' instances and the modules' replicas alike. */
+export function outlierSettingsOf(config: GatewayConfig): OutlierDetectionSettings {
+  return { ejectAfterFailures: config.UPSTREAM_EJECT_AFTER_FAILURES, ejectAfterGatewayErrors: config.UPSTREAM_EJECT_AFTER_GATEWAY_ERRORS, baseEjectionMs: config.UPSTREAM_EJECT_MS, maxEjectionMs: config.UPSTREAM_EJECT_MAX_MS };
+}
+
 export function coreUpstreams(config: GatewayConfig, clock: Clock): Upstream[] {
   const targets: [string, string, string][] = [
     ['auth', 'AUTH_SERVICE_URL', config.AUTH_SERVICE_URL],
@@ -36,7 +41,7 @@ export function coreUpstreams(config: GatewayConfig, clock: Clock): Upstream[] {
     ['observability', 'OBSERVABILITY_SERVICE_URL', config.OBSERVABILITY_SERVICE_URL],
   ];
   const timeouts = upstreamTimeouts(config.UPSTREAM_TIMEOUTS);
-  const outlierSettings = { ejectAfterFailures: config.UPSTREAM_EJECT_AFTER_FAILURES, ejectAfterGatewayErrors: config.UPSTREAM_EJECT_AFTER_GATEWAY_ERRORS, baseEjectionMs: config.UPSTREAM_EJECT_MS, maxEjectionMs: config.UPSTREAM_EJECT_MAX_MS };
+  const outlierSettings = outlierSettingsOf(config);
   // Every bad variable reported at once, not one per start.
   const problems: string[] = [];
   const origins = targets.map(([, variable, setting]) => {

@@ -1,10 +1,10 @@
 import type { ServerResponse } from 'node:http';
 import { expect } from 'vitest';
-import type { HostResolver, ServiceApp } from '@lift/kit';
+import type { ServiceApp } from '@lift/kit';
 import type { RouteTable, RouteTableModule } from '@lift/sdk';
 import { routeTableEntry } from '../../../tests/support/route-table-entry.js';
 import { sendJson, startStandIn } from '../../../tests/support/stand-in-server.js';
-import { buildGateway, signedIn, testSecret } from './helper.js';
+import { buildGateway, signedIn, testSecret, type GatewayOptions } from './helper.js';
 
 const bearer = (permissions: string[]) => signedIn(permissions);
 
@@ -67,7 +67,7 @@ export function moduleEntry(baseUrl: string, overrides: Partial<RouteTableModule
 }
 
 /** The gateway following the stand-in control plane, once its first route table arrived; modules may live on loopback. */
-export async function gatewayFor(controlPlane: { url: string }, env: Record<string, string> = {}, options: { resolveModuleHost?: HostResolver } = {}): Promise<ServiceApp> {
+export async function gatewayFor(controlPlane: { url: string }, env: Record<string, string> = {}, options: GatewayOptions = {}): Promise<ServiceApp> {
   const gateway = await buildGateway({
     JWT_ALGORITHM: 'HS256',
     JWT_SECRET: testSecret,

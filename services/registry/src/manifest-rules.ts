@@ -39,8 +39,43 @@ export function normaliseManifest(manifest: ModuleManifestInput): ModuleManifest
       }
     });
   }
+  assertReplicasMatchBase(manifest);
   if (manifest.healthCheck?.type === 'ttl' && manifest.healthCheck.ttlSeconds === undefined) {
     throw new InvalidInputError(registryErrorCodes.invalidManifest, 'A ttl health check needs ttlSeconds.', { field: 'body.healthCheck.ttlSeconds' });
   }
   return withDefaults;
+}
+
+/**
+ * Replicas are the same API at other origins: the gateway forwards to `<replica origin><baseUrl
+ * path>`, so a replica with another path (or a second copy of an origin) is a mistake to name now
+ * rather than a request sent to the wrong place later.
+ */
+function assertReplicasMatchBase(manifest: ModuleManifestInput): void {
+  const replicas = manifest.replicaBaseUrls ?? [];
+  if (replicas.length === 0) return;
+  const base = parsed(manifest.baseUrl, 'body.baseUrl');
+  const origins = new Set([base.origin]);
+  replicas.forEach((raw, index) => {
+    const field = `body.replicaBaseUrls[${index}]`;
+    const replica = parsed(raw, field);
+    if (trimmedPath(replica) !== trimmedPath(base)) {
+      throw new InvalidInputError(registryErrorCodes.invalidManifest, `A replica serves the module under the path of baseUrl ("${trimmedPath(base) || '/'}"); "${replica.pathname}" differs.`, { field });
+    }
+    if (replica.search !== '' || replica.hash !== '') throw new InvalidInputError(registryErrorCodes.invalidManifest, 'A replica base URL has no query or fragment.', { field });
+    if (origins.has(replica.origin)) throw new InvalidInputError(registryErrorCodes.invalidManifest, `${replica.origin} is listed twice (baseUrl counts as the first instance).`, { field });
+    origins.add(replica.origin);
+  });
+}
+
+function parsed(raw: string, field: string): URL {
+  try {
+    return new URL(raw);
+  } catch {
+    throw new InvalidInputError(registryErrorCodes.invalidManifest, `"${raw}" is not a URL.`, { field });
+  }
+}
+
+function trimmedPath(url: URL): string {
+  return url.pathname.replace(/\/+$/, '');
 }

@@ -14,6 +14,10 @@ async function assertSafeUrls(domain: RegistryDomain, manifest: ModuleManifestIn
   const policy = await domain.urlPolicy;
   const baseProblem = await urlProblem(manifest.baseUrl, policy);
   if (baseProblem) throw new InvalidInputError(registryErrorCodes.unsafeUrl, `baseUrl ${baseProblem}.`, { field: 'body.baseUrl' });
+  for (const [index, replica] of (manifest.replicaBaseUrls ?? []).entries()) {
+    const problem = await urlProblem(replica, policy);
+    if (problem) throw new InvalidInputError(registryErrorCodes.unsafeUrl, `replicaBaseUrls[${index}] ${problem}.`, { field: `body.replicaBaseUrls[${index}]` });
+  }
   if (/^https?:\/\//i.test(manifest.healthEndpoint)) {
     const healthProblem = await urlProblem(manifest.healthEndpoint, policy);
     if (healthProblem) throw new InvalidInputError(registryErrorCodes.unsafeUrl, `healthEndpoint ${healthProblem}.`, { field: 'body.healthEndpoint' });

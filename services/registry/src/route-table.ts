@@ -17,6 +17,7 @@ async function table(domain: RegistryDomain): Promise<RouteTable> {
       return {
         moduleId: manifest.moduleId,
         baseUrl: manifest.baseUrl,
+        replicaBaseUrls: manifest.replicaBaseUrls ?? [],
         apiPrefix: manifest.apiPrefix,
         enabled: row.enabled === 1,
         status: row.status,

@@ -9,7 +9,7 @@ describe.each(backends)('discovery on $name', ({ postgres }) => {
     const gateway = await tokenWith(['registry:routes'], 'svc:gateway');
     const table = (await app.inject({ method: 'GET', url: '/v1/route-table', headers: gateway })).json();
     expect(table.revision).toBeGreaterThan(0);
-    expect(table.modules).toEqual([{ moduleId: 'causal', baseUrl: 'http://127.0.0.1:9999', apiPrefix: '/', enabled: true, status: 'unknown', routes: [{ method: 'POST', pathPrefix: '/v1/runs', permission: 'causal:run' }], roles: { owner: [], admin: [], member: [], viewer: ['causal:read'] }, memoryRequirements: { read: true, write: false, searchTypes: [], memoryTypes: [] } }]);
+    expect(table.modules).toEqual([{ moduleId: 'causal', baseUrl: 'http://127.0.0.1:9999', replicaBaseUrls: [], apiPrefix: '/', enabled: true, status: 'unknown', routes: [{ method: 'POST', pathPrefix: '/v1/runs', permission: 'causal:run' }], roles: { owner: [], admin: [], member: [], viewer: ['causal:read'] }, memoryRequirements: { read: true, write: false, searchTypes: [], memoryTypes: [] } }]);
     expect((await app.inject({ method: 'GET', url: '/v1/route-table', headers })).statusCode).toBe(403);
   });
 

@@ -32,6 +32,12 @@ export const moduleManifestSchema = Type.Object(
       description: 'semantic version',
     }),
     baseUrl: Type.String({ pattern: '^https?://', maxLength: 500, description: 'where the gateway forwards /modules/{moduleId}/*' }),
+    replicaBaseUrls: Type.Optional(
+      Type.Array(Type.String({ pattern: '^https?://', maxLength: 500 }), {
+        maxItems: 15,
+        description: "further instances of the module: the same API at other origins (same path as baseUrl); the gateway balances across baseUrl and these, and stops sending to one that fails",
+      }),
+    ),
     healthEndpoint: Type.String({ maxLength: 500, default: '/health', description: 'a path under baseUrl or an absolute http(s) URL' }),
     apiPrefix: Type.String({ pattern: '^/', maxLength: 100, default: '/' }),
     features: Type.Array(Text(64), { maxItems: 50, default: [] }),

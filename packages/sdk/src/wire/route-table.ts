@@ -13,6 +13,7 @@ const roleGrants = Type.Object(
 export const routeTableModuleSchema = Type.Object({
   moduleId: Type.String(),
   baseUrl: Type.String(),
+  replicaBaseUrls: Type.Optional(Type.Array(Type.String(), { description: 'further instances of the module, balanced with baseUrl' })),
   apiPrefix: Type.String(),
   enabled: Type.Boolean(),
   status: Type.Union([Type.Literal('unknown'), Type.Literal('healthy'), Type.Literal('unhealthy')]),

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import type { HostResolver } from '@lift/kit';
+import { gatewayFor, moduleEntry, startControlPlane } from './control-plane.js';
+import { manualClock, signedIn } from './helper.js';
+import { startInstance } from './instance-stand-in.js';
+
+/**
+ * Issue #19: a module may register several base URLs (`replicaBaseUrls` beside `baseUrl`). The
+ * gateway balances across them as across a service's instances, with passive outlier detection
+ * (a replica is reached only through the module address guard, never probed): one that stops
+ * answering is ejected, and comes back on trial once its ejection time is over.
+ */
+describe('a module with replicas', () => {
+  it("balances the module's requests across baseUrl and its replicas, under the baseUrl's path", async () => {
+    const [first, second] = await Promise.all([startInstance('first'), startInstance('second')]);
+    const controlPlane = await startControlPlane({ revision: 1, modules: [moduleEntry(`${first.url}/causal-api`, { replicaBaseUrls: [`${second.url}/causal-api`] })] });
+    const gateway = await gatewayFor(controlPlane);
+    const headers = await signedIn(['causal:read']);
+    const answered = [];
+    for (let index = 0; index < 10; index += 1) {
+      const response = await gateway.inject({ method: 'GET', url: `/modules/causal/v1/graphs/${index}`, headers });
+      expect(response.statusCode).toBe(200);
+      answered.push((response.json() as { instance: string }).instance);
+    }
+    expect(answered.filter((name) => name === 'first')).toHaveLength(5);
+    expect(first.received).toContain('GET /causal-api/v1/graphs/0');
+    expect(second.received).toContain('GET /causal-api/v1/graphs/1');
+  });
+
+  it('ejects a replica that stops answering, and tries it again once its ejection time is over', async () => {
+    const [dying, live] = await Promise.all([startInstance('dying'), startInstance('live')]);
+    const clock = manualClock();
+    const controlPlane = await startControlPlane({ revision: 1, modules: [moduleEntry(`${live.url}/api`, { replicaBaseUrls: [`${dying.url}/api`] })] });
+    const gateway = await gatewayFor(controlPlane, { UPSTREAM_EJECT_AFTER_FAILURES: '3', UPSTREAM_EJECT_MS: '10000', CIRCUIT_BREAKER_FAILURES: '2' }, { clock });
+    const headers = { ...(await signedIn(['causal:write', 'causal:run'])), 'content-type': 'application/json' };
+    await dying.kill();
+    // POSTs with a body are never retried: each one sent to the dead replica fails, until it is ejected.
+    const statuses = [];
+    for (let index = 0; index < 10; index += 1) statuses.push((await gateway.inject({ method: 'POST', url: '/modules/causal/v1/runs', headers, payload: '{}' })).statusCode);
+    expect(statuses.filter((status) => status !== 200)).toHaveLength(3);
+    expect(statuses.slice(6)).toEqual([200, 200, 200, 200]);
+
+    await dying.restart();
+    clock.advance(9_999);
+    for (let index = 0; index < 4; index += 1) expect((await gateway.inject({ method: 'POST', url: '/modules/causal/v1/runs', headers, payload: '{}' })).statusCode).toBe(200);
+    expect(dying.received).toHaveLength(0);
+    // Its ejection time is over: it gets requests again (no probe: modules' replicas are only reached through the address guard).
+    clock.advance(1);
+    for (let index = 0; index < 4; index += 1) expect((await gateway.inject({ method: 'POST', url: '/modules/causal/v1/runs', headers, payload: '{}' })).statusCode).toBe(200);
+    expect(dying.received.length).toBeGreaterThan(0);
+  });
+
+  it('never connects to a replica whose name now resolves to an address the module policy forbids', async () => {
+    const live = await startInstance('live');
+    const port = Number(new URL(live.url).port);
+    const asked: string[] = [];
+    // The registry checked the name; by now it resolves to the cloud metadata address (DNS rebinding).
+    const resolveModuleHost: HostResolver = async (host) => {
+      asked.push(host);
+      return host === 'rebound.example.test' ? [{ address: '169.254.169.254', family: 4 }] : [{ address: '127.0.0.1', family: 4 }];
+    };
+    const controlPlane = await startControlPlane({ revision: 1, modules: [moduleEntry(`http://module.example.test:${port}/api`, { replicaBaseUrls: [`http://rebound.example.test:${port}/api`] })] });
+    const gateway = await gatewayFor(controlPlane, { UPSTREAM_EJECT_AFTER_FAILURES: '2' }, { resolveModuleHost });
+    const headers = await signedIn(['causal:read']);
+    const statuses = [];
+    for (let index = 0; index < 8; index += 1) statuses.push((await gateway.inject({ method: 'GET', url: '/modules/causal/v1/graphs', headers })).statusCode);
+    expect(asked).toContain('rebound.example.test');
+    // Refused by the guard like a dead replica (a 502 each), and ejected after two of them.
+    expect(statuses.filter((status) => status !== 200)).toEqual([502, 502]);
+    expect(statuses.slice(4)).toEqual([200, 200, 200, 200]);
+    expect(live.received).toHaveLength(6);
+  });
+});

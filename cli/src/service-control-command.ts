@@ -71,6 +71,10 @@ function reportRestart(name: string, answer: ControlAnswer, readyTimeoutMs: numb
   const how = rolling ? 'one at a time' : 'all at once';
   if (answer.ready === true) {
     process.stdout.write(`lift: ${name} restarted ${how} (${restarted.join(', ')}); ready\n`);
+    // One instance has no other to carry its requests: the restart was not without downtime.
+    if (rolling && restarted.length === 1) {
+      process.stderr.write(`lift: ${name} runs a single instance, so requests to it failed while it restarted; for a restart without failed requests run it as several ("lift up --instances ${name}=2")\n`);
+    }
     return 0;
   }
   const failed = answer.failed as { name: string; reason: string } | undefined;

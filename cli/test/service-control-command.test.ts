@@ -75,6 +75,18 @@ describe('lift stop and lift start', () => {
     expect(out.join('')).toContain('memory restarted all at once (memory, memory#2); ready');
   });
 
+  it('warns that a rolling restart of a single instance was not without failed requests', async () => {
+    const { home } = await runningHome((request) => ({ ok: true, result: 'restarted', ready: true, restarted: request.service === 'auth' ? ['auth'] : ['memory', 'memory#2'] }));
+    const { out, err } = captured();
+    expect(await serviceControlCommand(home, 'restart', ['auth'], { readyTimeoutMs: 1_000, rolling: true })).toBe(0);
+    expect(out.join('')).toContain('auth restarted one at a time (auth); ready');
+    expect(err.join('')).toContain('auth runs a single instance, so requests to it failed while it restarted');
+    expect(err.join('')).toContain('lift up --instances auth=2');
+    err.length = 0;
+    expect(await serviceControlCommand(home, 'restart', ['memory'], { readyTimeoutMs: 1_000, rolling: true })).toBe(0);
+    expect(err).toEqual([]);
+  });
+
   it('exits 2 with the supervisor\'s list when this lift up does not run that service', async () => {
     const { home } = await runningHome(() => ({ ok: false, error: 'unknown-service', detail: 'this lift up runs auth, registry', services: ['auth', 'registry'] }));
     const { err } = captured();

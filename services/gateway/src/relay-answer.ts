@@ -31,15 +31,22 @@ export function relayAnswer(request: FastifyRequest, reply: FastifyReply, answer
   if (request.server.readiness.shuttingDown) reply.header('connection', 'close');
   reply.hijack();
   const response = reply.raw;
-  response.writeHead(answer.statusCode, reply.getHeaders() as OutgoingHttpHeaders);
-  // A client that goes away mid-answer releases the upstream's connection.
+  // A client that went away before the answer came (its 'close' is past) or goes away during it
+  // releases the upstream's connection: a body left paused would hold it for good.
+  const clientGone = (): void => answer.abort(new Error('the client closed its connection before the answer ended'));
+  if (response.destroyed || response.socket === null || response.socket.destroyed) {
+    clientGone();
+    return reply;
+  }
   response.once('close', () => {
-    if (!response.writableFinished) answer.abort(new Error('the client closed its connection before the answer ended'));
+    if (!response.writableFinished) clientGone();
   });
+  response.writeHead(answer.statusCode, reply.getHeaders() as OutgoingHttpHeaders);
   const resume = (): void => answer.resume();
   answer.deliverTo({
     data: (chunk) => {
       if (response.write(chunk)) return true;
+      if (response.destroyed) return false;
       response.once('drain', resume);
       return false;
     },

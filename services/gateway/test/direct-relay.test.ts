@@ -140,6 +140,27 @@ describe.each(relays)('relaying an answer $relay', ({ directRelay }) => {
     await vi.waitFor(() => expect(upstream.closedEarly).toBe(true), { timeout: 5_000 });
   });
 
+  it('releases the upstream connection of a client that hung up before the answer came', async () => {
+    const upstream = await startStandIn((_request, response) => setTimeout(() => response.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'), 150));
+    closers.push(() => upstream.close());
+    // One connection to the upstream: a hang-up that held it would leave every later request waiting.
+    const gateway = await buildGateway({ MEMORY_SERVICE_URL: upstream.url, UPSTREAM_CONNECTIONS: '1' }, { directRelay });
+    const base = await listening(gateway);
+    const headers = await signedIn();
+    for (let index = 0; index < 3; index += 1) {
+      const gone = httpRequest(`${base}/memory/v1/search-${index}`, { headers });
+      gone.on('error', () => undefined);
+      gone.end();
+      await vi.waitFor(() => expect(upstream.received.filter((request) => request.url.startsWith('/v1/search')).length).toBe(index + 1), { timeout: 5_000 });
+      gone.destroy();
+    }
+    const started = performance.now();
+    const next = await get(`${base}/memory/v1/items`, headers);
+    next.resume();
+    expect(next.statusCode).toBe(200);
+    expect(performance.now() - started).toBeLessThan(3_000);
+  });
+
   it("puts the gateway's own headers on the answer, and closes keep-alive connections once it drains", async () => {
     const { base, gateway } = await gatewayOf((response) => response.writeHead(200, { 'content-type': 'application/json', 'x-upstream': 'memory' }).end('{"ok":true}'));
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });

@@ -77,6 +77,7 @@ export async function buildApp(deps: GatewayDeps): Promise<ServiceApp> {
       ...(deps.resolveModuleHost ? { resolve: deps.resolveModuleHost } : {}),
       onRefused: (host, problem) => deps.log.warn({ host, problem }, 'refused to connect to a module: its address is not allowed'),
     }),
+    timeoutMs: config.UPSTREAM_TIMEOUT_MS,
     outliers: new OutlierDetection(outlierSettingsOf(config), deps.clock),
   });
   await healthDetailedRoute(app, { services: upstreams, modules, http: deps.http, clock: deps.clock });

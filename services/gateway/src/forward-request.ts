@@ -101,6 +101,11 @@ export async function forwardRequest(request: FastifyRequest, reply: FastifyRepl
         breaker.recordSuccess();
         return bodyTooLarge(request, reply, limits.bodyLimitBytes);
       }
+      // The client went away during its upload: nothing the upstream did, and nobody to answer.
+      if (body?.clientLeft()) {
+        breaker.recordSuccess();
+        return reply;
+      }
       instances.failed(instance, failureLabel(error));
       if (mayRetry && attempt < resilience.settings.maxRetries && isRetryableFailure(error) && budget.tryWithdraw()) {
         resilience.metrics.retried(target.name);
@@ -125,7 +130,17 @@ export async function forwardRequest(request: FastifyRequest, reply: FastifyRepl
   const outcome = statusClass(answer.statusCode);
   instances.answered(instance, answer.statusCode, outcome);
   resilience.metrics.observe(target.name, outcome, (performance.now() - started) / 1000);
-  return relayAnswer(request, reply, answer, { openStreams: limits.openStreams, direct: limits.directRelay });
+  try {
+    return relayAnswer(request, reply, answer, {
+      openStreams: limits.openStreams,
+      direct: limits.directRelay,
+      problemFor: (error) => upstreamFailureProblem(target.name, error, target.timeoutMs ?? limits.timeoutMs),
+    });
+  } catch (error) {
+    // Whatever failed, the answer's body must not stay paused on the pool's connection.
+    answer.abort(error as Error);
+    throw error;
+  }
 }
 
 const statusClasses = ['0xx', '1xx', '2xx', '3xx', '4xx', '5xx'];

@@ -28,6 +28,8 @@ export interface ModulePoolOptions {
    * URL (a name can resolve elsewhere by now).
    */
   readonly connect: buildConnector.connector;
+  /** How long a module has to start answering (and between two chunks of its body): `UPSTREAM_TIMEOUT_MS`. */
+  readonly timeoutMs: number;
   /** Ejects a replica that keeps failing (a module of one instance gets every request, as before). */
   readonly outliers: OutlierDetection;
 }
@@ -40,8 +42,8 @@ export interface ModulePoolOptions {
  */
 export class ModuleTable {
   private modules = new Map<string, RoutableModule>();
-  /** Each origin's instance, whichever modules use it. */
-  private readonly origins = new Map<string, UpstreamInstance>();
+  /** Each instance (origin and module path), whichever modules use it. */
+  private readonly instances = new Map<string, UpstreamInstance>();
   /** The instance sets, by their origins in order: kept across changes, with what outlier detection knows. */
   private sets = new Map<string, UpstreamInstances>();
   private revisionSeen = -1;
@@ -74,22 +76,28 @@ export class ModuleTable {
     const nextSets = new Map<string, UpstreamInstances>();
     for (const module of snapshot.modules) {
       const url = new URL(module.baseUrl);
+      const basePath = url.pathname.replace(/\/$/, '');
       const origins = [url.origin];
-      // The registry checked every replica; one that is no URL is skipped rather than failing the table.
-      for (const replica of module.replicaBaseUrls ?? []) if (URL.canParse(replica) && !origins.includes(new URL(replica).origin)) origins.push(new URL(replica).origin);
-      const key = origins.join(' ');
+      // The registry checked every replica; one that is no http(s) URL is skipped rather than failing the table.
+      for (const replica of module.replicaBaseUrls ?? []) {
+        const origin = httpOrigin(replica);
+        if (origin !== undefined && !origins.includes(origin)) origins.push(origin);
+      }
+      // An instance is an origin and the module's path on it: two modules on one host are two
+      // instances, so one module's failures never eject the other.
+      const key = origins.map((origin) => `${origin}${basePath}`).join(' ');
       let instances = nextSets.get(key) ?? this.sets.get(key);
       if (!instances) {
-        const members = origins.map((origin) => this.instanceOf(origin));
+        const members = origins.map((origin) => this.instanceOf(origin, basePath));
         instances = new UpstreamInstances(key, members, members.length > 1 ? this.poolOptions.outliers : undefined, true);
       }
       nextSets.set(key, instances);
-      next.set(module.moduleId, { ...module, instances, basePath: url.pathname.replace(/\/$/, '') });
+      next.set(module.moduleId, { ...module, instances, basePath });
     }
-    const used = new Set([...nextSets.values()].flatMap((set) => set.instances.map((instance) => instance.origin)));
-    for (const [origin, instance] of this.origins) {
-      if (!used.has(origin)) {
-        this.origins.delete(origin);
+    const used = new Set([...nextSets.keys()].flatMap((key) => key.split(' ')));
+    for (const [key, instance] of this.instances) {
+      if (!used.has(key)) {
+        this.instances.delete(key);
         void instance.pool.close();
       }
     }
@@ -99,18 +107,20 @@ export class ModuleTable {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.origins.values()].map((instance) => instance.pool.close()));
-    this.origins.clear();
+    await Promise.all([...this.instances.values()].map((instance) => instance.pool.close()));
+    this.instances.clear();
     this.sets.clear();
     this.modules.clear();
   }
 
-  private instanceOf(origin: string): UpstreamInstance {
-    let instance = this.origins.get(origin);
+  private instanceOf(origin: string, basePath: string): UpstreamInstance {
+    const key = `${origin}${basePath}`;
+    let instance = this.instances.get(key);
     if (!instance) {
-      const pool = new Pool(origin, { connections: this.poolOptions.connections, keepAliveTimeout: 10_000, connect: this.poolOptions.connect });
+      const { connections, connect, timeoutMs } = this.poolOptions;
+      const pool = new Pool(origin, { connections, keepAliveTimeout: 10_000, connect, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
       instance = new UpstreamInstance(origin, new URL(origin).host, pool);
-      this.origins.set(origin, instance);
+      this.instances.set(key, instance);
     }
     return instance;
   }
@@ -130,4 +140,10 @@ export function requiredPermission(module: Pick<ModuleRoute, 'moduleId' | 'route
   const rule = candidates[0];
   if (rule) return rule.permission;
   return method === 'GET' || method === 'HEAD' ? `${module.moduleId}:read` : `${module.moduleId}:write`;
+}
+
+function httpOrigin(raw: string): string | undefined {
+  if (!URL.canParse(raw)) return undefined;
+  const url = new URL(raw);
+  return url.protocol === 'http:' || url.protocol === 'https:' ? url.origin : undefined;
 }

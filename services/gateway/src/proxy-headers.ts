@@ -33,6 +33,8 @@ export function upstreamRequestHeaders(inbound: IncomingHttpHeaders, forwarded: 
     const canonical = name.includes('_') ? name.replaceAll('_', '-') : name;
     if (hopByHop.has(canonical) || listedInConnection.has(canonical)) continue;
     // An API key stops at the gateway: downstream sees only the access token it was exchanged for.
+    // Expect: 100-continue was answered by the gateway's own server; undici refuses to send it on.
+    if (canonical === 'expect') continue;
     if (canonical === 'host' || canonical === 'x-api-key' || canonical.startsWith('x-lift-') || canonical.startsWith('x-forwarded-') || clientAddressClaims.has(canonical)) continue;
     // The client's trace goes on only as the parent of the gateway's span, never as it came: the
     // gateway's traceparent (or the instrumentation's, which would otherwise make a second header).

@@ -1,6 +1,6 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { isEventStream } from '@lift/kit';
+import { isEventStream, sendProblem, type Problem } from '@lift/kit';
 import type { OpenStreams } from './open-streams.js';
 import { clientResponseHeaders } from './proxy-headers.js';
 import type { UpstreamAnswer } from './upstream-dispatch.js';
@@ -13,6 +13,8 @@ export interface RelayOptions {
    * OpenTelemetry plugin ends its server span in an onSend hook, which a hijacked reply skips.
    */
   readonly direct: boolean;
+  /** What the client is told when the upstream fails after its head but before any of its body. */
+  readonly problemFor: (error: unknown) => Problem;
 }
 
 /**
@@ -28,32 +30,53 @@ export function relayAnswer(request: FastifyRequest, reply: FastifyReply, answer
   reply.headers(clientResponseHeaders(answer.headers));
   if (isEventStream(answer.headers['content-type'])) return reply.send(options.openStreams.relay(answer.bodyStream()));
   if (!options.direct) return reply.send(answer.bodyStream());
-  if (request.server.readiness.shuttingDown) reply.header('connection', 'close');
-  reply.hijack();
   const response = reply.raw;
   // A client that went away before the answer came (its 'close' is past) or goes away during it
   // releases the upstream's connection: a body left paused would hold it for good.
-  const clientGone = (): void => answer.abort(new Error('the client closed its connection before the answer ended'));
+  let clientGone = false;
+  const leave = (): void => {
+    clientGone = true;
+    answer.abort(new Error('the client closed its connection before the answer ended'));
+  };
   if (response.destroyed || response.socket === null || response.socket.destroyed) {
-    clientGone();
+    leave();
     return reply;
   }
   response.once('close', () => {
-    if (!response.writableFinished) clientGone();
+    if (!response.writableFinished) leave();
   });
-  response.writeHead(answer.statusCode, reply.getHeaders() as OutgoingHttpHeaders);
+  // The status line is written with the first byte of the body (or its end), not before: an
+  // upstream that fails in between still gets the client a proper 502 problem through Fastify.
+  let started = false;
+  const start = (): void => {
+    started = true;
+    if (request.server.readiness.shuttingDown) reply.header('connection', 'close');
+    // As Fastify's send: a 204 has no body to describe (RFC 9110 §8.6: no Content-Length).
+    if (answer.statusCode === 204) reply.removeHeader('content-length').removeHeader('content-type');
+    reply.hijack();
+    response.writeHead(answer.statusCode, reply.getHeaders() as OutgoingHttpHeaders);
+  };
   const resume = (): void => answer.resume();
   answer.deliverTo({
     data: (chunk) => {
+      if (!started) start();
       if (response.write(chunk)) return true;
       if (response.destroyed) return false;
       response.once('drain', resume);
       return false;
     },
-    end: () => response.end(),
+    end: () => {
+      if (!started) start();
+      response.end();
+    },
     fail: (error) => {
-      // The status line is gone: the only way to tell the client the answer is incomplete.
+      if (clientGone) return;
       request.log.warn({ upstream: request.upstream, err: error }, 'upstream answer cut off');
+      if (!started) {
+        void sendProblem(request, reply, options.problemFor(error));
+        return;
+      }
+      // The status line is gone: the only way to tell the client the answer is incomplete.
       response.destroy();
     },
   });

@@ -90,6 +90,13 @@ export function dispatchUpstream(dispatcher: Dispatcher, options: Dispatcher.Dis
       onHeaders(statusCode, rawHeaders, resume) {
         // An informational answer (100 Continue) is not the answer.
         if (statusCode < 200) return true;
+        if (statusCode > 599) {
+          // No such status in HTTP (Fastify would refuse to send it): the upstream is broken.
+          const error = Object.assign(new Error(`the upstream answered with status ${statusCode}, which HTTP does not have`), { code: 'LIFT_INVALID_STATUS' });
+          reject(error);
+          abortRequest(error);
+          return false;
+        }
         answer = new UpstreamAnswer(statusCode, undiciUtil.parseHeaders(rawHeaders as Buffer[]) as Record<string, string | string[] | undefined>, resume, (reason) => abortRequest(reason));
         resolve(answer);
         // Paused until the answer has a sink.

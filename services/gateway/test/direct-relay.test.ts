@@ -161,6 +161,76 @@ describe.each(relays)('relaying an answer $relay', ({ directRelay }) => {
     expect(performance.now() - started).toBeLessThan(3_000);
   });
 
+  it('answers 502 when the upstream fails after its head but before its body, and keeps the pool usable', async () => {
+    const upstream = await startStandIn((request, response) => {
+      if (request.url === '/v1/head-only') {
+        response.writeHead(200, { 'content-type': 'application/json', 'content-length': '10' });
+        response.flushHeaders();
+        setImmediate(() => response.socket?.destroy());
+        return;
+      }
+      // A status HTTP does not have: Fastify refused it, and the answer stayed paused on the pool's only connection.
+      if (request.url === '/v1/odd-status') return void response.socket?.end('HTTP/1.1 600 Odd\r\ncontent-length: 2\r\n\r\nok');
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+    });
+    closers.push(() => upstream.close());
+    const gateway = await buildGateway({ MEMORY_SERVICE_URL: upstream.url, UPSTREAM_CONNECTIONS: '1', CIRCUIT_BREAKER_FAILURES: '100' }, { directRelay });
+    const base = await listening(gateway);
+    const headers = await signedIn();
+    const headOnly = await get(`${base}/memory/v1/head-only`, headers);
+    headOnly.resume();
+    expect(headOnly.statusCode).toBeGreaterThanOrEqual(500);
+    if (directRelay) expect(headOnly.statusCode).toBe(502);
+    expect(headOnly.headers['content-type']).toMatch(/^application\/problem\+json/);
+    for (let index = 0; index < 2; index += 1) {
+      const odd = await get(`${base}/memory/v1/odd-status`, headers);
+      odd.resume();
+      expect(odd.statusCode).toBe(502);
+    }
+    const next = await get(`${base}/memory/v1/items`, headers);
+    next.resume();
+    expect(next.statusCode).toBe(200);
+  });
+
+  it('sends a 204 without a body length, as Fastify does', async () => {
+    const { base } = await gatewayOf((response) => response.writeHead(204, { 'content-length': '0', 'content-type': 'application/json', 'x-upstream': 'memory' }).end());
+    const answer = await get(`${base}/memory/v1/items/1`, await signedIn());
+    answer.resume();
+    expect(answer.statusCode).toBe(204);
+    expect(answer.headers['content-length']).toBeUndefined();
+    expect(answer.headers['x-upstream']).toBe('memory');
+  });
+
+  it('releases the upstream connection of a client that hangs up during its upload', async () => {
+    const upstream = await startStandIn((_request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'));
+    closers.push(() => upstream.close());
+    const gateway = await buildGateway({ MEMORY_SERVICE_URL: upstream.url, UPSTREAM_CONNECTIONS: '1' }, { directRelay });
+    const base = await listening(gateway);
+    const headers = { ...(await signedIn(['memory:read', 'memory:write'])), 'content-type': 'application/json' };
+    const upload = httpRequest(`${base}/memory/v1/items`, { method: 'POST', headers: { ...headers, 'transfer-encoding': 'chunked' } });
+    upload.on('error', () => undefined);
+    upload.write('{"content":"the first half of');
+    // The gateway has begun sending the upload on (the upstream has its request line) before the client goes.
+    await vi.waitFor(() => expect(upstream.counted.connections).toBeGreaterThan(0), { timeout: 5_000 });
+    upload.destroy();
+    const started = performance.now();
+    const next = await get(`${base}/memory/v1/items`, headers);
+    next.resume();
+    expect(next.statusCode).toBe(200);
+    expect(performance.now() - started).toBeLessThan(3_000);
+  });
+
+  it("answers a client's Expect: 100-continue itself and does not pass it on", async () => {
+    const upstream = await startStandIn((_request, response) => response.writeHead(201, { 'content-type': 'application/json' }).end('{"ok":true}'));
+    closers.push(() => upstream.close());
+    const gateway = await buildGateway({ MEMORY_SERVICE_URL: upstream.url, CIRCUIT_BREAKER_FAILURES: '2' }, { directRelay });
+    const headers = { ...(await signedIn(['memory:read', 'memory:write'])), 'content-type': 'application/json', expect: '100-continue' };
+    // Before: undici refused the header (UND_ERR_NOT_SUPPORTED), each request counted as the
+    // upstream failing, and five of them opened the circuit for everyone.
+    for (let index = 0; index < 5; index += 1) expect((await gateway.inject({ method: 'POST', url: '/memory/v1/items', headers, payload: '{}' })).statusCode).toBe(201);
+    expect(upstream.received.at(-1)?.headers.expect).toBeUndefined();
+  });
+
   it("puts the gateway's own headers on the answer, and closes keep-alive connections once it drains", async () => {
     const { base, gateway } = await gatewayOf((response) => response.writeHead(200, { 'content-type': 'application/json', 'x-upstream': 'memory' }).end('{"ok":true}'));
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });

@@ -50,6 +50,36 @@ describe('a module with replicas', () => {
     expect(dying.received.length).toBeGreaterThan(0);
   });
 
+  it("keeps two modules on one host apart: one module's failing path does not eject the other", async () => {
+    const [shared, other] = await Promise.all([startInstance('shared'), startInstance('other')]);
+    const controlPlane = await startControlPlane({
+      revision: 1,
+      modules: [
+        moduleEntry(`${shared.url}/alpha`, { moduleId: 'alpha', routes: [], replicaBaseUrls: [`${other.url}/alpha`] }),
+        moduleEntry(`${shared.url}/beta`, { moduleId: 'beta', routes: [], replicaBaseUrls: [`${other.url}/beta`] }),
+      ],
+    });
+    const gateway = await gatewayFor(controlPlane, { UPSTREAM_EJECT_AFTER_GATEWAY_ERRORS: '2' });
+    // Only alpha's path on the shared host fails (its 503s); beta's on the same host is fine.
+    shared.state.answerStatus = 503;
+    const alphaHeaders = await signedIn(['alpha:read']);
+    for (let index = 0; index < 6; index += 1) await gateway.inject({ method: 'GET', url: '/modules/alpha/v1/x', headers: alphaHeaders });
+    shared.state.answerStatus = 200;
+    const betaHeaders = await signedIn(['beta:read']);
+    const before = shared.received.filter((line) => line.includes('/beta/')).length;
+    for (let index = 0; index < 6; index += 1) expect((await gateway.inject({ method: 'GET', url: '/modules/beta/v1/x', headers: betaHeaders })).statusCode).toBe(200);
+    expect(shared.received.filter((line) => line.includes('/beta/')).length - before).toBe(3);
+  });
+
+  it('skips a replica in the route table that is no http(s) URL rather than refusing the whole table', async () => {
+    const live = await startInstance('live');
+    const controlPlane = await startControlPlane({ revision: 1, modules: [moduleEntry(`${live.url}/api`, { replicaBaseUrls: ['ftp://127.0.0.1/api', 'not a url', `${live.url}/api`] })] });
+    const gateway = await gatewayFor(controlPlane);
+    const headers = await signedIn(['causal:read']);
+    for (let index = 0; index < 3; index += 1) expect((await gateway.inject({ method: 'GET', url: '/modules/causal/v1/graphs', headers })).statusCode).toBe(200);
+    expect(live.received).toHaveLength(3);
+  });
+
   it('never connects to a replica whose name now resolves to an address the module policy forbids', async () => {
     const live = await startInstance('live');
     const port = Number(new URL(live.url).port);

@@ -10,6 +10,22 @@ export function healthUrl(manifest: Pick<ModuleManifestInput, 'baseUrl' | 'healt
 }
 
 /**
+ * Where a module's health is read: its health endpoint under baseUrl and under each replica, or
+ * the one absolute health URL it gave. The module is healthy while any instance is: the gateway
+ * balances across them and ejects the ones that fail.
+ */
+export function healthUrls(manifest: Pick<ModuleManifestInput, 'baseUrl' | 'healthEndpoint' | 'replicaBaseUrls'>): string[] {
+  if (/^https?:\/\//i.test(manifest.healthEndpoint)) return [manifest.healthEndpoint];
+  return [manifest.baseUrl, ...(manifest.replicaBaseUrls ?? [])].map((base) => healthUrl({ baseUrl: base, healthEndpoint: manifest.healthEndpoint }));
+}
+
+interface HealthReading {
+  readonly ok: boolean;
+  readonly latencyMs: number | null;
+  readonly error: string | null;
+}
+
+/**
  * Checks every module on an interval: HTTP modules by calling their health endpoint (2xx within
  * the timeout is healthy; redirects are never followed), ttl modules by the age of their last
  * heartbeat. With several registry replicas one holds a lease in the shared state and checks; the
@@ -38,22 +54,30 @@ export function startHealthChecker(domain: RegistryDomain, options: { onTimer: b
       connect: guardedConnector({ buildConnector, policy: (await domain.urlPolicy).addresses, timeout: domain.config.HEALTH_CHECK_TIMEOUT_MS }),
       keepAliveTimeout: 1_000,
     });
-    const started = performance.now();
-    try {
-      const answer = await request(healthUrl(manifest), {
-        dispatcher: agent,
-        method: 'GET',
-        headers: { 'user-agent': 'lift-registry-health-check' },
-        headersTimeout: domain.config.HEALTH_CHECK_TIMEOUT_MS,
-        bodyTimeout: domain.config.HEALTH_CHECK_TIMEOUT_MS,
-      });
-      await answer.body.dump();
-      const ok = answer.statusCode >= 200 && answer.statusCode < 300;
-      await recordHealth(domain, manifest.moduleId, ok, Math.round(performance.now() - started), ok ? null : `health endpoint answered ${answer.statusCode}`);
-    } catch (error) {
-      const code = (error as { code?: string }).code ?? (error as Error).name;
-      await recordHealth(domain, manifest.moduleId, false, null, `health endpoint unreachable (${code})`);
-    }
+    const dispatcher = agent;
+    const read = async (url: string): Promise<HealthReading> => {
+      const started = performance.now();
+      try {
+        const answer = await request(url, {
+          dispatcher,
+          method: 'GET',
+          headers: { 'user-agent': 'lift-registry-health-check' },
+          headersTimeout: domain.config.HEALTH_CHECK_TIMEOUT_MS,
+          bodyTimeout: domain.config.HEALTH_CHECK_TIMEOUT_MS,
+        });
+        await answer.body.dump();
+        const ok = answer.statusCode >= 200 && answer.statusCode < 300;
+        return { ok, latencyMs: Math.round(performance.now() - started), error: ok ? null : `health endpoint answered ${answer.statusCode}` };
+      } catch (error) {
+        const code = (error as { code?: string }).code ?? (error as Error).name;
+        return { ok: false, latencyMs: null, error: `health endpoint unreachable (${code})` };
+      }
+    };
+    const readings = await Promise.all(healthUrls(manifest).map(read));
+    const healthy = readings.find((reading) => reading.ok);
+    const [first] = readings as [HealthReading, ...HealthReading[]];
+    const error = readings.length > 1 ? `${first.error ?? ''} (and on every replica)` : first.error;
+    await recordHealth(domain, manifest.moduleId, healthy !== undefined, (healthy ?? first).latencyMs, healthy ? null : error);
   };
 
   const runOnce = async (): Promise<void> => {

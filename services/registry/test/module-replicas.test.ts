@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { admin, buildRegistry, manifest, tokenWith } from './helper.js';
+import { admin, buildRegistry, manifest, startModuleServer, tokenWith } from './helper.js';
 
 /**
  * Issue #19: a module may register further instances (`replicaBaseUrls`). Each is a URL the
@@ -25,6 +25,24 @@ describe('a module registered with replicas', () => {
       ['http', ['127.0.0.1:9001', '127.0.0.2:9001'], '/causal/metrics'],
       ['https', ['127.0.0.3:9443'], '/causal/metrics'],
     ]);
+  });
+
+  it("stays healthy while any instance is, and reports every instance's failure once none is", async () => {
+    const { app } = await buildRegistry({ env: { HEALTH_UNHEALTHY_THRESHOLD: '1' } });
+    const [first, second] = await Promise.all([startModuleServer(), startModuleServer()]);
+    const headers = await admin();
+    expect((await app.inject({ method: 'POST', url: '/v1/modules', headers, payload: manifest({ baseUrl: first.url, replicaBaseUrls: [second.url] }) })).statusCode).toBe(201);
+    const status = async () => (await app.inject({ method: 'GET', url: '/v1/modules/causal/health', headers })).json() as { status: string; lastError: string | null };
+    await app.runHealthChecks();
+    expect((await status()).status).toBe('healthy');
+    // baseUrl's instance is down; the replica serves: the gateway can still route the module.
+    await first.close();
+    await app.runHealthChecks();
+    expect((await status()).status).toBe('healthy');
+    expect(second.requests.filter((line) => line === 'GET /health')).toHaveLength(2);
+    second.setHealth(503);
+    await app.runHealthChecks();
+    expect(await status()).toMatchObject({ status: 'unhealthy', lastError: expect.stringMatching(/^health endpoint unreachable \(\w+\) \(and on every replica\)$/) as string });
   });
 
   it('is refused, naming the replica, when one is unsafe, serves another path, or repeats an origin', async () => {

@@ -26,8 +26,9 @@ export interface RelayOptions {
  * `OpenStreams`, which ends it when the gateway closes.
  */
 export function relayAnswer(request: FastifyRequest, reply: FastifyReply, answer: UpstreamAnswer, options: RelayOptions): FastifyReply {
+  const upstreamHeaders = clientResponseHeaders(answer.headers);
   reply.code(answer.statusCode);
-  reply.headers(clientResponseHeaders(answer.headers));
+  reply.headers(upstreamHeaders);
   if (isEventStream(answer.headers['content-type'])) return reply.send(options.openStreams.relay(answer.bodyStream()));
   if (!options.direct) return reply.send(answer.bodyStream());
   const response = reply.raw;
@@ -73,6 +74,9 @@ export function relayAnswer(request: FastifyRequest, reply: FastifyReply, answer
       if (clientGone) return;
       request.log.warn({ upstream: request.upstream, err: error }, 'upstream answer cut off');
       if (!started) {
+        // The problem is the gateway's answer, not the upstream's: none of its headers (an
+        // encoding, cookies, caching) may describe it.
+        for (const name of Object.keys(upstreamHeaders)) reply.removeHeader(name);
         void sendProblem(request, reply, options.problemFor(error));
         return;
       }

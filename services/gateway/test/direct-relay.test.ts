@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ServiceApp } from '@lift/kit';
 import { startStandIn } from '../../../tests/support/stand-in-server.js';
-import { buildGateway, signedIn } from './helper.js';
+import { buildGateway, signedIn, startGateway } from './helper.js';
 
 /**
  * The gateway writes an upstream's ordinary answer straight to the client's socket (undici's
@@ -159,6 +159,42 @@ describe.each(relays)('relaying an answer $relay', ({ directRelay }) => {
     next.resume();
     expect(next.statusCode).toBe(200);
     expect(performance.now() - started).toBeLessThan(3_000);
+  });
+
+  // "Every access line kept" (issue #19): an answer that never finishes had no line and no count.
+  it('keeps an access line, and a count, for an answer cut off upstream and for a client that hung up before its answer', async () => {
+    const upstream = await startStandIn((request, response) => {
+      if (request.url === '/v1/broken') {
+        response.writeHead(200, { 'content-type': 'application/json', 'content-length': '100000' });
+        response.write('{"partial":"');
+        setImmediate(() => response.socket?.destroy());
+        return;
+      }
+      setTimeout(() => response.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'), 300);
+    });
+    closers.push(() => upstream.close());
+    const { app: gateway, logs } = await startGateway({ MEMORY_SERVICE_URL: upstream.url }, { directRelay, logLevel: 'info' });
+    const base = await listening(gateway);
+    const headers = await signedIn();
+    const broken = await get(`${base}/memory/v1/broken`, headers);
+    broken.resume();
+    await new Promise((resolve) => broken.once('close', resolve));
+    const gone = httpRequest(`${base}/memory/v1/slow`, { headers });
+    gone.on('error', () => undefined);
+    gone.end();
+    await vi.waitFor(() => expect(upstream.received.some((request) => request.url === '/v1/slow')).toBe(true), { timeout: 5_000 });
+    gone.destroy();
+
+    const incomplete = () => logs.filter((line) => line.msg === 'request incomplete');
+    await vi.waitFor(() => expect(incomplete()).toHaveLength(2), { timeout: 5_000 });
+    expect(incomplete()).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ url: '/memory/v1/broken', status: 200, upstream: 'memory', org: expect.any(String) }),
+        expect.objectContaining({ url: '/memory/v1/slow', status: 499, upstream: 'memory', org: expect.any(String) }),
+      ]),
+    );
+    const metrics = await gateway.inject({ method: 'GET', url: '/metrics' });
+    expect(metrics.body).toMatch(/http_requests_total\{method="GET",route="[^"]+",status="499",service="gateway"\} 1/);
   });
 
   it('answers 502 when the upstream fails after its head but before its body, and keeps the pool usable', async () => {

@@ -62,19 +62,39 @@ export class AccessLogController extends LogController {
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
     // Through the service's logger with the request's bindings (request id, trace id) inline:
     // a request that logs nothing else never needs its own child logger.
-    const bindings = reply.log instanceof LazyRequestLogger && reply.log.plain ? reply.log.bindings : undefined;
-    const fields: AccessFields = {
-      method: request.method,
-      url: redactedUrl(request.url),
-      route: matchedRoute(request).url,
-      status: reply.statusCode,
-      ms: Math.round(reply.elapsedTime * 10) / 10,
-      org: request.identity?.organisation,
-      upstream: request.upstream,
-    };
+    const bindings = plainBindingsOf(reply);
+    const fields = accessFieldsOf(request, reply, reply.statusCode);
     const log: Logger | FastifyBaseLogger = bindings ? this.log : reply.log;
     if (error) log.error({ ...bindings, ...fields, err: error }, 'request errored');
     else if (reply.statusCode < 400 && probeRoutes.has(fields.route ?? '')) log.debug({ ...bindings, ...fields }, 'request completed');
     else if (!(bindings && this.writeAccessLine?.(bindings, fields))) log.info({ ...bindings, ...fields }, 'request completed');
   }
+
+  /**
+   * The line of a request whose answer never finished — the client went away, or the answer was
+   * cut off — which Fastify does not log at all (it logs on the response's `finish` or `error`).
+   * `status` is what the client was sent, or 499 when it was sent nothing (nginx's "client
+   * closed request").
+   */
+  requestIncomplete(request: FastifyRequest, reply: FastifyReply, status: number): void {
+    const bindings = plainBindingsOf(reply);
+    const log: Logger | FastifyBaseLogger = bindings ? this.log : reply.log;
+    log.info({ ...bindings, ...accessFieldsOf(request, reply, status) }, 'request incomplete');
+  }
+}
+
+function plainBindingsOf(reply: FastifyReply) {
+  return reply.log instanceof LazyRequestLogger && reply.log.plain ? reply.log.bindings : undefined;
+}
+
+function accessFieldsOf(request: FastifyRequest, reply: FastifyReply, status: number): AccessFields {
+  return {
+    method: request.method,
+    url: redactedUrl(request.url),
+    route: matchedRoute(request).url,
+    status,
+    ms: Math.round(reply.elapsedTime * 10) / 10,
+    org: request.identity?.organisation,
+    upstream: request.upstream,
+  };
 }

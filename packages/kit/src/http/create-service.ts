@@ -58,6 +58,9 @@ export interface CreateServiceOptions {
   readonly tracing?: ServiceTracing | undefined;
 }
 
+/** What an answer that was never sent is logged and counted as: nginx's "client closed request". */
+const clientClosedRequest = 499;
+
 /**
  * A Fastify instance with everything a Lift service shares: request id and trace context,
  * one access-log line per request, problem+json errors, strict body validation, CORS,
@@ -66,6 +69,7 @@ export interface CreateServiceOptions {
 export async function createService(options: CreateServiceOptions): Promise<ServiceApp> {
   const { identity, config, log } = options;
   const traces = new WeakMap<IncomingMessage, TraceContext>();
+  const accessLog = new AccessLogController(log);
 
   const app = Fastify({
     // pino's Logger is a FastifyBaseLogger; naming the base type keeps the app's generics plain.
@@ -75,7 +79,7 @@ export async function createService(options: CreateServiceOptions): Promise<Serv
     // request.ip is the client's address only when the hop in front is a proxy we run (the gateway).
     trustProxy: config.TRUSTED_PROXIES ? config.TRUSTED_PROXIES : false,
     genReqId: requestIdFor,
-    logController: new AccessLogController(log),
+    logController: accessLog,
     // Refusals made before routing answer problem+json too (see framework-errors.ts).
     frameworkErrors: frameworkErrorHandler,
     clientErrorHandler: clientErrorHandler(log),
@@ -102,6 +106,22 @@ export async function createService(options: CreateServiceOptions): Promise<Serv
   app.addHook('onRequest', (request, reply, done) => {
     request.trace = traces.get(request.raw) ?? traceContextFor(undefined);
     reply.header(requestIdHeader, request.id);
+    const response = reply.raw;
+    // Fastify counts and logs an answer on its 'finish' or 'error', and nothing else. Flags, not
+    // `writableFinished`/`errored`: inject's answers never read as finished, and a response
+    // destroyed with an error is `errored` without emitting 'error'.
+    let accounted = false;
+    const accountedByFastify = (): void => {
+      accounted = true;
+    };
+    response.once('finish', accountedByFastify);
+    response.once('error', accountedByFastify);
+    response.once('close', () => {
+      if (accounted) return;
+      const status = response.headersSent ? response.statusCode : clientClosedRequest;
+      app.countIncompleteAnswer(request, status);
+      accessLog.requestIncomplete(request, reply, status);
+    });
     if (!closing) return done();
     // A request on a keep-alive connection while the server closes: refused, as Fastify would, but as a problem.
     reply.header('connection', 'close');

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { FastCounter, FastHistogram } from './fast-metrics.js';
@@ -9,6 +9,11 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** This service's Prometheus registry; services add their own metrics to it. */
     metrics: Registry;
+    /**
+     * Counts an answer that never finished (the client went away, or it was cut off) under the
+     * status the client was sent, or 499: Fastify runs no onResponse hook for it. Not timed.
+     */
+    countIncompleteAnswer(request: FastifyRequest, status: number): void;
   }
   interface FastifyContextConfig {
     /**
@@ -46,21 +51,27 @@ export const metricsPlugin = fastifyPlugin<MetricsPluginOptions>(
     // Each method, route and status gets its series once; counting a request is then two adds.
     // The duration series is made at the first timed answer, so a long-lived route has none.
     const series = new Map<string, { requests: { inc(): void }; duration?: { observe(value: number): void } }>();
-    app.addHook('onResponse', (request, reply, done) => {
-      const matched = matchedRoute(request);
-      const route = matched.url ?? 'unmatched';
-      const key = `${request.method} ${route} ${reply.statusCode}`;
+    const seriesOf = (request: FastifyRequest, route: string, status: number) => {
+      const key = `${request.method} ${route} ${status}`;
       let labelled = series.get(key);
       if (labelled === undefined) {
-        labelled = { requests: requests.child(request.method, route, String(reply.statusCode)) };
+        labelled = { requests: requests.child(request.method, route, String(status)) };
         series.set(key, labelled);
       }
+      return labelled;
+    };
+    app.addHook('onResponse', (request, reply, done) => {
+      const matched = matchedRoute(request);
+      const labelled = seriesOf(request, matched.url ?? 'unmatched', reply.statusCode);
       labelled.requests.inc();
       if (!isLongLived(matched, reply.getHeader('content-type'))) {
-        labelled.duration ??= duration.child(request.method, route, String(reply.statusCode));
+        labelled.duration ??= duration.child(request.method, matched.url ?? 'unmatched', String(reply.statusCode));
         labelled.duration.observe(reply.elapsedTime / 1000);
       }
       done();
+    });
+    app.decorate('countIncompleteAnswer', (request: FastifyRequest, status: number) => {
+      seriesOf(request, matchedRoute(request).url ?? 'unmatched', status).requests.inc();
     });
 
     app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {

@@ -1,4 +1,4 @@
-import { Transform, type Readable } from 'node:stream';
+import { Transform, type Readable, type TransformOptions } from 'node:stream';
 
 export class BodyTooLargeError extends Error {
   readonly limitBytes: number;
@@ -8,26 +8,65 @@ export class BodyTooLargeError extends Error {
   }
 }
 
+/** The request body on its way to the upstream (see `limitedBody`). */
+export interface LimitedBody {
+  readonly stream: Readable;
+  /** The body passed the limit (the upload failed with BodyTooLargeError). */
+  exceeded(): boolean;
+  /** The client hung up during its upload. */
+  clientLeft(): boolean;
+  /**
+   * Whether anything of the client's body has been taken yet: nothing is read before the upstream
+   * asks for it, so a request whose connection could not even be made may go to another
+   * instance with a fresh `limitedBody` of the same source.
+   */
+  started(): boolean;
+}
+
+/**
+ * Reads its source only once its own reader (undici, on a connected socket) asks for data: a
+ * body taken from the client into a stream that then failed to connect could not be sent again.
+ */
+class BodyLimiter extends Transform {
+  private readonly startReading: () => void;
+  started = false;
+
+  constructor(startReading: () => void, options: TransformOptions) {
+    super(options);
+    this.startReading = startReading;
+  }
+
+  override _read(size: number): void {
+    if (!this.started) {
+      this.started = true;
+      this.startReading();
+    }
+    super._read(size);
+  }
+}
+
 /**
  * The request body as it streams to the upstream, cut off with BodyTooLargeError once it passes
  * the limit. Needed for chunked bodies, whose size is known only while reading them; a declared
  * Content-Length over the limit is refused before anything is sent.
  */
-export function limitedBody(body: Readable, limitBytes: number): { stream: Readable; exceeded(): boolean; clientLeft(): boolean } {
+export function limitedBody(body: Readable, limitBytes: number): LimitedBody {
   let exceeded = false;
   let clientLeft = false;
   let total = 0;
-  const limiter = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      total += chunk.length;
-      if (total <= limitBytes) return done(null, chunk);
-      exceeded = true;
-      done(new BodyTooLargeError(limitBytes));
+  const limiter: BodyLimiter = new BodyLimiter(
+    // pipe(), not pipeline(): a failed limiter must leave the client's request open, so that the
+    // client still receives the 413 (Node discards the unread rest once the answer is sent).
+    () => body.pipe(limiter),
+    {
+      transform(chunk: Buffer, _encoding, done) {
+        total += chunk.length;
+        if (total <= limitBytes) return done(null, chunk);
+        exceeded = true;
+        done(new BodyTooLargeError(limitBytes));
+      },
     },
-  });
-  // pipe(), not pipeline(): a failed limiter must leave the client's request open, so that the
-  // client still receives the 413 (Node discards the unread rest once the answer is sent).
-  body.pipe(limiter);
+  );
   // pipe() does not pass a client's hang-up on: the upload would never end, and the upstream's
   // connection would wait for the rest of it for good.
   body.once('close', () => {
@@ -36,5 +75,5 @@ export function limitedBody(body: Readable, limitBytes: number): { stream: Reada
     limiter.destroy(new Error('the client closed its connection during the upload'));
   });
   // undici reports a failed body stream as its own AbortError; the flags say why it failed.
-  return { stream: limiter, exceeded: () => exceeded, clientLeft: () => clientLeft };
+  return { stream: limiter, exceeded: () => exceeded, clientLeft: () => clientLeft, started: () => limiter.started };
 }

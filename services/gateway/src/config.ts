@@ -25,7 +25,7 @@ export const gatewayConfigSchema = Type.Object({
   REGISTRY_SERVICE_URL: serviceUrl(8005),
   UPSTREAM_TIMEOUT_MS: Type.Integer({ minimum: 1, default: 30_000, description: 'time an upstream has to start answering' }),
   UPSTREAM_TIMEOUTS: Type.String({ pattern: '^([a-z]+:\\d+(,[a-z]+:\\d+)*)?$', default: '', description: 'per-service answer timeouts in ms overriding UPSTREAM_TIMEOUT_MS, e.g. memory:60000,billing:10000' }),
-  UPSTREAM_RETRIES: Type.Integer({ minimum: 0, maximum: 5, default: 2, description: 'retries of an idempotent request without a body after a connection failure' }),
+  UPSTREAM_RETRIES: Type.Integer({ minimum: 0, maximum: 5, default: 2, description: 'retries of a request on another instance (or the same one) after a connection failure: any request that could not connect, and an idempotent one without a body after a broken connection' }),
   RETRY_BUDGET_RATIO: Type.Number({ minimum: 0, maximum: 1, default: 0.2, description: 'retries allowed per upstream as a share of its requests' }),
   CIRCUIT_BREAKER_FAILURES: Type.Integer({ minimum: 1, default: 5, description: 'consecutive connection failures or timeouts that open an upstream\'s circuit' }),
   CIRCUIT_BREAKER_COOLDOWN_MS: Type.Integer({ minimum: 100, default: 10_000, description: 'how long an open circuit refuses before one probe request is let through' }),

@@ -5,7 +5,7 @@ import { limitedBody } from './body-limit.js';
 import type { OpenStreams } from './open-streams.js';
 import { upstreamRequestHeaders } from './proxy-headers.js';
 import { relayAnswer } from './relay-answer.js';
-import { circuitOpenProblem, failureLabel, isRetryableFailure, upstreamFailureProblem } from './upstream-failure.js';
+import { circuitOpenProblem, failureLabel, isRetryableFailure, neverReachedUpstream, upstreamFailureProblem } from './upstream-failure.js';
 import { dispatchUpstream, type UpstreamAnswer } from './upstream-dispatch.js';
 import type { UpstreamInstances } from './upstream-instances.js';
 import type { UpstreamResilience } from './upstream-resilience.js';
@@ -68,7 +68,8 @@ export async function forwardRequest(request: FastifyRequest, reply: FastifyRepl
   // destroys the body it was given, and that must not be the client's request (its connection
   // would die with it instead of receiving a 502). The limit also holds for chunked bodies.
   // A body the metering hook already read (a batch search) goes on from its copy.
-  const body = hasBody ? limitedBody(request.forwardedBody ?? request.raw, limits.bodyLimitBytes) : undefined;
+  const bodySource = request.forwardedBody ?? request.raw;
+  let body = hasBody ? limitedBody(bodySource, limits.bodyLimitBytes) : undefined;
   const { resilience } = limits;
   const breaker = resilience.breakerFor(target.name);
   request.upstream = target.name;
@@ -78,7 +79,8 @@ export async function forwardRequest(request: FastifyRequest, reply: FastifyRepl
   }
   const budget = resilience.budgetFor(target.name);
   budget.deposit();
-  // Only a request that can be sent again unchanged is retried: no body, and a method that means the same twice.
+  // A request that can be sent again unchanged is retried: no body, and a method that means the
+  // same twice. Any other only when it never reached the upstream (see `neverReachedUpstream`).
   const mayRetry = !hasBody && idempotentMethods.has(request.method);
   const started = performance.now();
   const { instances } = target;
@@ -107,13 +109,16 @@ export async function forwardRequest(request: FastifyRequest, reply: FastifyRepl
         return reply;
       }
       instances.failed(instance, failureLabel(error));
-      if (mayRetry && attempt < resilience.settings.maxRetries && isRetryableFailure(error) && budget.tryWithdraw()) {
+      const unsent = neverReachedUpstream(error) && body?.started() !== true;
+      if ((mayRetry ? isRetryableFailure(error) : unsent) && attempt < resilience.settings.maxRetries && budget.tryWithdraw()) {
         resilience.metrics.retried(target.name);
         // Another instance when there is one: the one that just failed is the likeliest to fail again.
         const next = instances.pick(instance);
         // The same instance again gets a moment to recover; another one is asked at once.
         if (next === instance) await backoff(attempt);
         instance = next;
+        // The failed attempt's stream is spent (undici destroys it); none of the body was read from it.
+        if (body) body = limitedBody(bodySource, limits.bodyLimitBytes);
         continue;
       }
       // The circuit is the service's as a whole: while another instance takes requests, a failure on

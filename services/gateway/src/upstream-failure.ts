@@ -13,6 +13,16 @@ export function isRetryableFailure(error: unknown): boolean {
   return code !== undefined && safeToRetry.has(code);
 }
 
+/**
+ * Whether the request failed before any connection to the upstream existed (refused, no such
+ * host, connect timeout): nothing of it was sent, so even a POST may go to another instance —
+ * Envoy's `connect-failure` retry. A reset of a connection that existed is not among them.
+ */
+export function neverReachedUpstream(error: unknown): boolean {
+  const code = errorCode(error);
+  return code !== undefined && unreachable.has(code);
+}
+
 /** A short label for metrics: the failure's code, or `error`. */
 export function failureLabel(error: unknown): string {
   return errorCode(error) ?? 'error';

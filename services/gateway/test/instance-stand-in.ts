@@ -10,6 +10,8 @@ import { closeWhenDone } from '../../../tests/support/close-when-done.js';
  */
 export async function startInstance(name: string) {
   const received: string[] = [];
+  /** The body of each request in `received`, in the same order. */
+  const bodies: string[] = [];
   const held: ServerResponse[] = [];
   const state = { readyStatus: 200, answerStatus: 200, hold: false, delayMs: 0, probes: 0 };
   const answer = (response: ServerResponse) => {
@@ -18,7 +20,8 @@ export async function startInstance(name: string) {
     response.end(JSON.stringify({ instance: name }));
   };
   const server = createServer((request, response) => {
-    request.resume();
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       if (request.url === '/ready') {
         state.probes += 1;
@@ -32,6 +35,7 @@ export async function startInstance(name: string) {
         return;
       }
       received.push(`${request.method ?? ''} ${request.url ?? ''}`);
+      bodies.push(Buffer.concat(chunks).toString());
       if (state.hold) held.push(response);
       else if (state.delayMs > 0) setTimeout(() => answer(response), state.delayMs);
       else answer(response);
@@ -53,6 +57,7 @@ export async function startInstance(name: string) {
     url: `http://127.0.0.1:${port}`,
     label: `127.0.0.1:${port}`,
     received,
+    bodies,
     state,
     /** Answers every held request. */
     release() {

@@ -13,12 +13,12 @@ describe('outlier detection: ejecting an instance that stops answering', () => {
     const [dying, live] = await Promise.all([startInstance('dying'), startInstance('live')]);
     const clock = manualClock();
     const gateway = await buildGateway(
-      { MEMORY_SERVICE_URL: `${dying.url},${live.url}`, UPSTREAM_EJECT_AFTER_FAILURES: '3', UPSTREAM_EJECT_MS: '10000', UPSTREAM_PROBE_INTERVAL_MS: String(probeIntervalMs), CIRCUIT_BREAKER_FAILURES: '2' },
+      { MEMORY_SERVICE_URL: `${dying.url},${live.url}`, UPSTREAM_RETRIES: '0', UPSTREAM_EJECT_AFTER_FAILURES: '3', UPSTREAM_EJECT_MS: '10000', UPSTREAM_PROBE_INTERVAL_MS: String(probeIntervalMs), CIRCUIT_BREAKER_FAILURES: '2' },
       { clock },
     );
     const headers = { ...(await signedIn(['memory:read', 'memory:write'])), 'content-type': 'application/json' };
     await dying.kill();
-    // POSTs with a body are never retried: each one sent to the dead instance fails, until it is ejected.
+    // Without retries (upstream-instance-retry.test.ts has them), each request sent to the dead instance fails until it is ejected.
     const statuses = [];
     for (let index = 0; index < 6; index += 1) statuses.push((await gateway.inject({ method: 'POST', url: '/memory/v1/items', headers, payload: '{}' })).statusCode);
     expect(statuses).toEqual([503, 200, 503, 200, 503, 200]);

@@ -71,6 +71,7 @@ export async function forwardRequest(request: FastifyRequest, reply: FastifyRepl
   const bodySource = request.forwardedBody ?? request.raw;
   let body = hasBody ? limitedBody(bodySource, limits.bodyLimitBytes) : undefined;
   const { resilience } = limits;
+  const timeoutMs = target.timeoutMs ?? limits.timeoutMs;
   const breaker = resilience.breakerFor(target.name);
   request.upstream = target.name;
   if (!breaker.tryAcquire()) {
@@ -127,7 +128,7 @@ export async function forwardRequest(request: FastifyRequest, reply: FastifyRepl
       else breaker.recordFailure();
       resilience.metrics.observe(target.name, failureLabel(error), (performance.now() - started) / 1000);
       request.log.warn({ upstream: target.name, instance: instance.label, err: error, attempts: attempt + 1 }, 'upstream failed');
-      return sendProblem(request, reply, upstreamFailureProblem(target.name, error, target.timeoutMs ?? limits.timeoutMs));
+      return sendProblem(request, reply, upstreamFailureProblem(target.name, error, timeoutMs));
     }
   }
   // An answer of any status means the upstream is alive: only failures to answer open the circuit.
@@ -139,7 +140,7 @@ export async function forwardRequest(request: FastifyRequest, reply: FastifyRepl
     return relayAnswer(request, reply, answer, {
       openStreams: limits.openStreams,
       direct: limits.directRelay,
-      problemFor: (error) => upstreamFailureProblem(target.name, error, target.timeoutMs ?? limits.timeoutMs),
+      problemFor: (error) => upstreamFailureProblem(target.name, error, timeoutMs),
     });
   } catch (error) {
     // Whatever failed, the answer's body must not stay paused on the pool's connection.

@@ -89,14 +89,14 @@ export class ModuleTable {
       let instances = nextSets.get(key) ?? this.sets.get(key);
       if (!instances) {
         const members = origins.map((origin) => this.instanceOf(origin, basePath));
-        instances = new UpstreamInstances(key, members, members.length > 1 ? this.poolOptions.outliers : undefined, true);
+        instances = new UpstreamInstances(key, members, members.length > 1 ? this.poolOptions.outliers : undefined, { returnWithoutProbe: true });
       }
       nextSets.set(key, instances);
       next.set(module.moduleId, { ...module, instances, basePath });
     }
-    const used = new Set([...nextSets.keys()].flatMap((key) => key.split(' ')));
+    const used = new Set([...nextSets.values()].flatMap((set) => set.instances));
     for (const [key, instance] of this.instances) {
-      if (!used.has(key)) {
+      if (!used.has(instance)) {
         this.instances.delete(key);
         void instance.pool.close();
       }

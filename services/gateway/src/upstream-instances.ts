@@ -32,11 +32,14 @@ export class UpstreamInstances {
     readonly upstream: string,
     instances: readonly UpstreamInstance[],
     private readonly outliers: OutlierDetection | undefined,
-    /** Nobody probes these instances: an ejected one returns when its ejection time is over (see `OutlierDetection.returnIfDue`). */
-    private readonly returnWithoutProbe = false,
+    options: { readonly returnWithoutProbe?: boolean } = {},
   ) {
     this.instances = instances;
+    this.returnWithoutProbe = options.returnWithoutProbe === true;
   }
+
+  /** Nobody probes these instances: an ejected one returns when its ejection time is over (see `OutlierDetection.returnIfDue`). */
+  private readonly returnWithoutProbe: boolean;
 
   /** One keep-alive pool per origin, with the gateway's pool settings. */
   static ofOrigins(upstream: string, origins: readonly string[], pool: InstancePoolSettings, outliers: OutlierDetection): UpstreamInstances {

@@ -16,11 +16,11 @@ export interface LimitedBody {
   /** The client hung up during its upload. */
   clientLeft(): boolean;
   /**
-   * Whether anything of the client's body has been taken yet: nothing is read before the upstream
-   * asks for it, so a request whose connection could not even be made may go to another
-   * instance with a fresh `limitedBody` of the same source.
+   * Whether the stream can be handed to another attempt: nothing of the client's body has been
+   * read yet (nothing is read before an upstream connection asks for it) and the stream is
+   * intact — so a request whose connection could not even be made may go to another instance.
    */
-  started(): boolean;
+  resendable(): boolean;
 }
 
 /**
@@ -67,13 +67,18 @@ export function limitedBody(body: Readable, limitBytes: number): LimitedBody {
       },
     },
   );
+  // Its failures are read from the flags (undici reports them as its own AbortError while it
+  // sends). Between attempts — after a refused connection, during a retry's backoff — nobody else
+  // listens, and an 'error' nobody listens to would end the process.
+  limiter.on('error', () => undefined);
   // pipe() does not pass a client's hang-up on: the upload would never end, and the upstream's
   // connection would wait for the rest of it for good.
-  body.once('close', () => {
+  const leave = (): void => {
     if (body.readableEnded || limiter.destroyed) return;
     clientLeft = true;
     limiter.destroy(new Error('the client closed its connection during the upload'));
-  });
-  // undici reports a failed body stream as its own AbortError; the flags say why it failed.
-  return { stream: limiter, exceeded: () => exceeded, clientLeft: () => clientLeft, started: () => limiter.started };
+  };
+  if (body.destroyed) leave();
+  else body.once('close', leave);
+  return { stream: limiter, exceeded: () => exceeded, clientLeft: () => clientLeft, resendable: () => !limiter.started && !limiter.destroyed };
 }

@@ -40,6 +40,10 @@ const idempotentMethods = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
  * the connection, which the client would otherwise see as a 502 instead of a 413.
  */
 function bodyTooLarge(request: FastifyRequest, reply: FastifyReply, limitBytes: number): FastifyReply {
+  // The rest of the body is never read: on a kept-alive connection the next request would wait
+  // behind it for good (Node discards an unread body only when nothing was read of it). nginx
+  // closes the connection after a 413 too.
+  if (!request.raw.readableEnded) reply.header('connection', 'close');
   return sendProblem(request, reply, {
     status: 413,
     code: kitErrorCodes.bodyTooLarge,
@@ -68,8 +72,7 @@ export async function forwardRequest(request: FastifyRequest, reply: FastifyRepl
   // destroys the body it was given, and that must not be the client's request (its connection
   // would die with it instead of receiving a 502). The limit also holds for chunked bodies.
   // A body the metering hook already read (a batch search) goes on from its copy.
-  const bodySource = request.forwardedBody ?? request.raw;
-  let body = hasBody ? limitedBody(bodySource, limits.bodyLimitBytes) : undefined;
+  const body = hasBody ? limitedBody(request.forwardedBody ?? request.raw, limits.bodyLimitBytes) : undefined;
   const { resilience } = limits;
   const timeoutMs = target.timeoutMs ?? limits.timeoutMs;
   const breaker = resilience.breakerFor(target.name);
@@ -110,16 +113,20 @@ export async function forwardRequest(request: FastifyRequest, reply: FastifyRepl
         return reply;
       }
       instances.failed(instance, failureLabel(error));
-      const unsent = neverReachedUpstream(error) && body?.started() !== true;
+      const unsent = neverReachedUpstream(error) && body?.resendable() !== false;
       if ((mayRetry ? isRetryableFailure(error) : unsent) && attempt < resilience.settings.maxRetries && budget.tryWithdraw()) {
         resilience.metrics.retried(target.name);
         // Another instance when there is one: the one that just failed is the likeliest to fail again.
         const next = instances.pick(instance);
         // The same instance again gets a moment to recover; another one is asked at once.
         if (next === instance) await backoff(attempt);
+        // A client that hung up meanwhile gets nothing: an upload that can never come must not
+        // take an upstream connection (undici sends the head with the first byte of the body).
+        if (body?.clientLeft()) {
+          breaker.recordSuccess();
+          return reply;
+        }
         instance = next;
-        // The failed attempt's stream is spent (undici destroys it); none of the body was read from it.
-        if (body) body = limitedBody(bodySource, limits.bodyLimitBytes);
         continue;
       }
       // The circuit is the service's as a whole: while another instance takes requests, a failure on

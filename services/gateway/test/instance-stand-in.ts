@@ -19,7 +19,10 @@ export async function startInstance(name: string) {
     response.writeHead(state.answerStatus, { 'content-type': 'application/json' });
     response.end(JSON.stringify({ instance: name }));
   };
+  let requestsOpen = 0;
   const server = createServer((request, response) => {
+    requestsOpen += 1;
+    response.once('close', () => (requestsOpen -= 1));
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
@@ -59,6 +62,8 @@ export async function startInstance(name: string) {
     received,
     bodies,
     state,
+    /** Requests whose head arrived and whose connection is still open (an upload in progress, a held answer). */
+    requestsOpen: () => requestsOpen,
     /** Answers every held request. */
     release() {
       for (const response of held.splice(0)) answer(response);

@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { buildGateway, signedIn } from './helper.js';
@@ -65,5 +66,38 @@ describe('retrying on another instance', () => {
     const answer = await gateway.inject({ method: 'POST', url: '/memory/v1/items', headers, payload: '{"text":"nowhere"}' });
     expect(answer.statusCode).toBe(503);
     expect(answer.json()).toMatchObject({ code: 'GATEWAY_UPSTREAM_UNAVAILABLE', upstream: 'memory' });
+  });
+
+  // Review of #19 (H1): after a refused connection the first attempt's body stream lived on with a
+  // listener on the client's request; a client hanging up mid-upload then threw an 'error' nobody
+  // listened to, and the gateway process exited.
+  it('survives clients that hang up during an upload that went to another instance', async () => {
+    const [dead, live] = await Promise.all([startInstance('dead'), startInstance('live')]);
+    const gateway = await buildGateway({ MEMORY_SERVICE_URL: `${dead.url},${live.url}`, UPSTREAM_EJECT_AFTER_FAILURES: '100', UPSTREAM_RETRIES: '1' });
+    await gateway.listen({ host: '127.0.0.1', port: 0 });
+    const base = `http://127.0.0.1:${(gateway.server.address() as AddressInfo).port}`;
+    const headers = { ...(await signedIn(['memory:read', 'memory:write'])), 'content-type': 'application/json', 'transfer-encoding': 'chunked' };
+    await dead.kill();
+    const uncaught: Error[] = [];
+    const onUncaught = (error: Error): void => void uncaught.push(error);
+    process.on('uncaughtException', onUncaught);
+    try {
+      for (let index = 0; index < 4; index += 1) {
+        const upload = httpRequest(`${base}/memory/v1/items`, { method: 'POST', headers, agent: false });
+        upload.on('error', () => undefined);
+        upload.write('{"text":"part of an upload');
+        // Wait until the gateway has begun sending it to the live instance, then hang up mid-upload:
+        // the upload to the instance ends too.
+        await expect.poll(() => live.requestsOpen(), { timeout: 5_000 }).toBe(1);
+        upload.destroy();
+        await expect.poll(() => live.requestsOpen(), { timeout: 5_000 }).toBe(0);
+      }
+    } finally {
+      process.off('uncaughtException', onUncaught);
+    }
+    expect(uncaught).toEqual([]);
+    const after = await gateway.inject({ method: 'GET', url: '/memory/v1/items', headers: await signedIn(['memory:read']) });
+    expect(after.statusCode).toBe(200);
+    await gateway.close();
   });
 });

@@ -79,7 +79,10 @@ export class AccessLogController extends LogController {
   requestIncomplete(request: FastifyRequest, reply: FastifyReply, status: number): void {
     const bindings = plainBindingsOf(reply);
     const log: Logger | FastifyBaseLogger = bindings ? this.log : reply.log;
-    log.info({ ...bindings, ...accessFieldsOf(request, reply, status) }, 'request incomplete');
+    const fields = accessFieldsOf(request, reply, status);
+    // A probe whose caller gave up is as routine as one answered (an orchestrator's timeout).
+    if (probeRoutes.has(fields.route ?? '')) log.debug({ ...bindings, ...fields }, 'request incomplete');
+    else log.info({ ...bindings, ...fields }, 'request incomplete');
   }
 }
 

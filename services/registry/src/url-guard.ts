@@ -47,13 +47,22 @@ export async function urlProblem(raw: string, policy: UrlPolicy, resolve: HostRe
   const port = defaultPort(url);
   for (const address of addresses) {
     // By name, and by every address it reaches (::ffff:7f00:1 is 127.0.0.1).
-    if ([host, ...reachedAddresses(address)].some((reached) => policy.platformEndpoints.has(`${reached}:${port}`))) {
+    if ([host, ...reachedAddresses(address).map(loopbackAsOne)].some((reached) => policy.platformEndpoints.has(`${reached}:${port}`))) {
       return 'points at one of the platform\'s own services';
     }
     const refused = refusedAddress(address, policy.addresses);
     if (refused) return `points at ${refused}`;
   }
   return undefined;
+}
+
+/**
+ * Every loopback address reaches the same listeners (a service bound to 0.0.0.0 or 127.0.0.1
+ * answers on 127.0.0.2 too): they are compared as 127.0.0.1, which `platformEndpoints` adds for
+ * every loopback service.
+ */
+function loopbackAsOne(address: string): string {
+  return address.startsWith('127.') || address === '::1' ? '127.0.0.1' : address;
 }
 
 /** The platform's own services as host:port pairs, by name and by every address they resolve to. */

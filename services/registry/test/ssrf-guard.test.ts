@@ -63,6 +63,12 @@ describe('module URLs the platform will call', () => {
     const lan: UrlPolicy = { ...closedPolicy, addresses: addressPolicyFrom('127.0.0.0/8') };
     expect(await urlProblem('http://[::ffff:127.0.0.1]:8001/', lan)).toBe("points at one of the platform's own services");
     expect(await urlProblem('http://2130706433:8001/', lan)).toBe("points at one of the platform's own services");
+    // Review of #19: any loopback address reaches a service listening on loopback.
+    expect(await urlProblem('http://127.0.0.2:8001/', lan)).toBe("points at one of the platform's own services");
+    expect(await urlProblem('http://127.255.0.9:8001/', lan)).toBe("points at one of the platform's own services");
+    expect(await urlProblem('http://[::1]:8001/', lan)).toBe("points at one of the platform's own services");
+    expect(await urlProblem('http://loop.example:8001/', lan, resolveTo(['127.3.2.1']))).toBe("points at one of the platform's own services");
+    expect(await urlProblem('http://127.0.0.2:9001/', lan)).toBeUndefined();
   });
 
   it('refuses the platform\'s own services', async () => {

@@ -56,7 +56,7 @@ export function limitedBody(body: Readable, limitBytes: number): LimitedBody {
   let total = 0;
   const limiter: BodyLimiter = new BodyLimiter(
     // pipe(), not pipeline(): a failed limiter must leave the client's request open, so that the
-    // client still receives the 413 (Node discards the unread rest once the answer is sent).
+    // client still receives the 413 (which closes the connection: the unread rest is never read).
     () => body.pipe(limiter),
     {
       transform(chunk: Buffer, _encoding, done) {

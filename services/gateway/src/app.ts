@@ -79,6 +79,7 @@ export async function buildApp(deps: GatewayDeps): Promise<ServiceApp> {
     }),
     timeoutMs: config.UPSTREAM_TIMEOUT_MS,
     outliers: new OutlierDetection(outlierSettingsOf(config), deps.clock),
+    balancing: config.UPSTREAM_BALANCING,
   });
   await healthDetailedRoute(app, { services: upstreams, modules, http: deps.http, clock: deps.clock });
   const resilience = new UpstreamResilience(

@@ -33,6 +33,10 @@ export const gatewayConfigSchema = Type.Object({
   UPSTREAM_EJECT_AFTER_GATEWAY_ERRORS: Type.Integer({ minimum: 1, default: 5, description: 'consecutive 502, 503 or 504 answers that eject one instance of a service running several' }),
   UPSTREAM_EJECT_MS: Type.Integer({ minimum: 100, default: 10_000, description: 'how long an instance is first ejected; each ejection soon after the last lasts this much longer' }),
   UPSTREAM_EJECT_MAX_MS: Type.Integer({ minimum: 100, default: 300_000, description: 'the longest an instance is ejected' }),
+  UPSTREAM_BALANCING: Type.Union([Type.Literal('least-requests'), Type.Literal('round-robin')], {
+    default: 'least-requests',
+    description: 'how the instances of a service or the replicas of a module share requests: the fewest outstanding (ties in turn), or strictly in turn',
+  }),
   UPSTREAM_PROBE_INTERVAL_MS: Type.Integer({ minimum: 10, default: 2_000, description: 'how often the /ready of each instance of a service running several is probed' }),
   UPSTREAM_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 1, default: 5_000 }),
   UPSTREAM_CONNECTIONS: Type.Integer({ minimum: 1, default: 128, description: 'keep-alive connections per upstream' }),

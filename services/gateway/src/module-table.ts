@@ -2,7 +2,7 @@ import type { RouteTable, RouteTableModule } from '@lift/sdk';
 import { Pool, type buildConnector } from 'undici';
 import type { OutlierDetection } from './outlier-detection.js';
 import { UpstreamInstance } from './upstream-instance.js';
-import { UpstreamInstances } from './upstream-instances.js';
+import { UpstreamInstances, type Balancing } from './upstream-instances.js';
 
 /** One module as the registry's route table describes it (the SDK declares the table), as far as routing needs it. */
 export type ModuleRoute = Pick<RouteTableModule, 'moduleId' | 'baseUrl' | 'replicaBaseUrls' | 'apiPrefix' | 'enabled' | 'status' | 'routes'>;
@@ -32,6 +32,8 @@ export interface ModulePoolOptions {
   readonly timeoutMs: number;
   /** Ejects a replica that keeps failing (a module of one instance gets every request, as before). */
   readonly outliers: OutlierDetection;
+  /** How replicas share requests (`UPSTREAM_BALANCING`); the fewest outstanding when unset. */
+  readonly balancing?: Balancing;
 }
 
 /**
@@ -89,7 +91,7 @@ export class ModuleTable {
       let instances = nextSets.get(key) ?? this.sets.get(key);
       if (!instances) {
         const members = origins.map((origin) => this.instanceOf(origin, basePath));
-        instances = new UpstreamInstances(key, members, members.length > 1 ? this.poolOptions.outliers : undefined, { returnWithoutProbe: true });
+        instances = new UpstreamInstances(key, members, members.length > 1 ? this.poolOptions.outliers : undefined, { returnWithoutProbe: true, ...(this.poolOptions.balancing ? { balancing: this.poolOptions.balancing } : {}) });
       }
       nextSets.set(key, instances);
       next.set(module.moduleId, { ...module, instances, basePath });

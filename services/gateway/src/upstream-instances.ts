@@ -10,6 +10,18 @@ export interface InstancePoolSettings {
   readonly timeoutMs: number;
 }
 
+/**
+ * How instances share requests: the fewest outstanding (Envoy's least request; ties in turn), or
+ * strictly in turn (round robin), both among the instances that take requests now.
+ */
+export type Balancing = 'least-requests' | 'round-robin';
+
+export interface UpstreamInstancesOptions {
+  /** Nobody probes these instances: an ejected one returns when its ejection time is over (see `OutlierDetection.returnIfDue`). */
+  readonly returnWithoutProbe?: boolean;
+  readonly balancing?: Balancing;
+}
+
 /** An available instance first, then one that is draining (it still serves), then an ejected one; the one to avoid last. */
 function rankOf(instance: UpstreamInstance, avoid: UpstreamInstance | undefined): number {
   if (instance === avoid) return 3;
@@ -32,17 +44,18 @@ export class UpstreamInstances {
     readonly upstream: string,
     instances: readonly UpstreamInstance[],
     private readonly outliers: OutlierDetection | undefined,
-    options: { readonly returnWithoutProbe?: boolean } = {},
+    options: UpstreamInstancesOptions = {},
   ) {
     this.instances = instances;
     this.returnWithoutProbe = options.returnWithoutProbe === true;
+    this.leastRequests = options.balancing !== 'round-robin';
   }
 
-  /** Nobody probes these instances: an ejected one returns when its ejection time is over (see `OutlierDetection.returnIfDue`). */
   private readonly returnWithoutProbe: boolean;
+  private readonly leastRequests: boolean;
 
   /** One keep-alive pool per origin, with the gateway's pool settings. */
-  static ofOrigins(upstream: string, origins: readonly string[], pool: InstancePoolSettings, outliers: OutlierDetection): UpstreamInstances {
+  static ofOrigins(upstream: string, origins: readonly string[], pool: InstancePoolSettings, outliers: OutlierDetection, balancing: Balancing = 'least-requests'): UpstreamInstances {
     const instances = origins.map((origin) => new UpstreamInstance(origin, new URL(origin).host, new Pool(origin, {
       connections: pool.connections,
       connect: { timeout: pool.connectTimeoutMs },
@@ -50,7 +63,7 @@ export class UpstreamInstances {
       bodyTimeout: pool.timeoutMs,
       keepAliveTimeout: 10_000,
     })));
-    return new UpstreamInstances(upstream, instances, instances.length > 1 ? outliers : undefined);
+    return new UpstreamInstances(upstream, instances, instances.length > 1 ? outliers : undefined, { balancing });
   }
 
   /** Whether there is more than one instance to balance, eject and probe. */
@@ -84,7 +97,7 @@ export class UpstreamInstances {
       const index = start + step < count ? start + step : start + step - count;
       const candidate = instances[index] as UpstreamInstance;
       const rank = rankOf(candidate, avoid);
-      if (rank < bestRank || (rank === bestRank && candidate.outstanding < best.outstanding)) {
+      if (rank < bestRank || (rank === bestRank && this.leastRequests && candidate.outstanding < best.outstanding)) {
         best = candidate;
         bestRank = rank;
       }

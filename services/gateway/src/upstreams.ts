@@ -61,6 +61,7 @@ export function coreUpstreams(config: GatewayConfig, clock: Clock): Upstream[] {
       origins[index] as string[],
       { connections: config.UPSTREAM_CONNECTIONS, connectTimeoutMs: config.UPSTREAM_CONNECT_TIMEOUT_MS, timeoutMs },
       new OutlierDetection(outlierSettings, clock),
+      config.UPSTREAM_BALANCING,
     );
     return {
       name,

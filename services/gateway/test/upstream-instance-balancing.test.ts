@@ -37,4 +37,28 @@ describe('balancing across the instances of a service', () => {
     slow.release();
     expect((await Promise.all(held)).map((answer) => answer.statusCode)).toEqual([200]);
   });
+
+  // The issue names both: least outstanding requests (the default), or round robin.
+  it('sends requests strictly in turn with UPSTREAM_BALANCING=round-robin, a slow instance too', async () => {
+    const [slow, quick] = await Promise.all([startInstance('slow'), startInstance('quick')]);
+    slow.state.hold = true;
+    const gateway = await buildGateway({ MEMORY_SERVICE_URL: `${slow.url},${quick.url}`, UPSTREAM_BALANCING: 'round-robin' });
+    const headers = await signedIn();
+    const held = [];
+    for (let index = 0; index < 12; index += 1) {
+      const answer = gateway.inject({ method: 'GET', url: `/memory/v1/items?n=${index}`, headers });
+      await expect.poll(() => slow.received.length + quick.received.length).toBe(index + 1);
+      if (slow.received.length > held.length) held.push(answer);
+      else expect((await answer).statusCode).toBe(200);
+    }
+    // Least requests would have sent the slow one a single request (test above); in turn, half.
+    expect(slow.received).toHaveLength(6);
+    expect(quick.received).toHaveLength(6);
+    slow.release();
+    expect((await Promise.all(held)).map((answer) => answer.statusCode)).toEqual(Array(6).fill(200));
+  });
+
+  it('refuses a balancing it does not know, naming the variable', async () => {
+    await expect(buildGateway({ MEMORY_SERVICE_URL: 'http://127.0.0.1:1', UPSTREAM_BALANCING: 'random' })).rejects.toThrow(/UPSTREAM_BALANCING/);
+  });
 });

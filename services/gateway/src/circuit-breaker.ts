@@ -48,6 +48,14 @@ export class CircuitBreaker {
     return Math.max(0, this.settings.cooldownMs - (this.clock.now() - this.openedAt));
   }
 
+  /**
+   * The request ended without telling anything about the upstream (its client went away): a
+   * half-open circuit's probe slot is free again, and nothing else changes.
+   */
+  release(): void {
+    this.probeInFlight = false;
+  }
+
   recordSuccess(): void {
     this.consecutiveFailures = 0;
     this.probeInFlight = false;

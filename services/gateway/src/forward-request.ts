@@ -91,6 +91,14 @@ export async function forwardRequest(request: FastifyRequest, reply: FastifyRepl
   let instance = instances.pick();
   let answer: UpstreamAnswer;
   for (let attempt = 0; ; attempt += 1) {
+    // A client already gone — before the first attempt, or during a retry's backoff — gets
+    // nothing: an upload that can never come must not take an upstream connection (undici opens
+    // one and waits to send the head with the body's first byte).
+    if (body?.clientLeft()) {
+      breaker.release();
+      return reply;
+    }
+    if (attempt > 0) resilience.metrics.retried(target.name);
     instance.outstanding += 1;
     try {
       answer = await dispatchUpstream(instance.pool, {
@@ -109,23 +117,16 @@ export async function forwardRequest(request: FastifyRequest, reply: FastifyRepl
       }
       // The client went away during its upload: nothing the upstream did, and nobody to answer.
       if (body?.clientLeft()) {
-        breaker.recordSuccess();
+        breaker.release();
         return reply;
       }
       instances.failed(instance, failureLabel(error));
       const unsent = neverReachedUpstream(error) && body?.resendable() !== false;
       if ((mayRetry ? isRetryableFailure(error) : unsent) && attempt < resilience.settings.maxRetries && budget.tryWithdraw()) {
-        resilience.metrics.retried(target.name);
         // Another instance when there is one: the one that just failed is the likeliest to fail again.
         const next = instances.pick(instance);
         // The same instance again gets a moment to recover; another one is asked at once.
         if (next === instance) await backoff(attempt);
-        // A client that hung up meanwhile gets nothing: an upload that can never come must not
-        // take an upstream connection (undici sends the head with the first byte of the body).
-        if (body?.clientLeft()) {
-          breaker.recordSuccess();
-          return reply;
-        }
         instance = next;
         continue;
       }

@@ -89,8 +89,7 @@ export class UpstreamInstances {
     if (count === 1) return instances[0] as UpstreamInstance;
     if (this.returnWithoutProbe && this.outliers) for (const instance of instances) if (instance.ejected) this.outliers.returnIfDue(instance);
     const start = this.cursor;
-    // Only first attempts turn the rotation: a retry's pick must not hand the next request the instance that just failed.
-    if (avoid === undefined) this.cursor = start + 1 === count ? 0 : start + 1;
+    let bestIndex = start;
     let best = instances[start] as UpstreamInstance;
     let bestRank = rankOf(best, avoid);
     for (let step = 1; step < count; step += 1) {
@@ -100,8 +99,14 @@ export class UpstreamInstances {
       if (rank < bestRank || (rank === bestRank && this.leastRequests && candidate.outstanding < best.outstanding)) {
         best = candidate;
         bestRank = rank;
+        bestIndex = index;
       }
     }
+    // A first attempt's turn goes on from the one chosen, not from the slot looked at first: an
+    // instance skipped (draining, ejected) must not hand its turn to its neighbour on top of its
+    // own. A retry leaves the turn alone — moving it past the retry's instance would hand the next
+    // request back to the instance that just failed (with two instances, every request).
+    if (avoid === undefined) this.cursor = bestIndex + 1 === count ? 0 : bestIndex + 1;
     return best;
   }
 

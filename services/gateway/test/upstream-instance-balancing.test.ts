@@ -61,4 +61,24 @@ describe('balancing across the instances of a service', () => {
   it('refuses a balancing it does not know, naming the variable', async () => {
     await expect(buildGateway({ MEMORY_SERVICE_URL: 'http://127.0.0.1:1', UPSTREAM_BALANCING: 'random' })).rejects.toThrow(/UPSTREAM_BALANCING/);
   });
+
+  // Review of #19: the turn moved one slot per request whatever was picked, so the neighbour of
+  // an ejected (or draining) instance got its turn on top of its own — 20 against 10.
+  it('shares an ejected instance\'s turns evenly among the others, in turn', async () => {
+    const instances = await Promise.all(['gone', 'second', 'third'].map((name) => startInstance(name)));
+    const [gone, second, third] = instances as [(typeof instances)[0], (typeof instances)[0], (typeof instances)[0]];
+    const gateway = await buildGateway({
+      MEMORY_SERVICE_URL: instances.map((instance) => instance.url).join(','),
+      UPSTREAM_BALANCING: 'round-robin',
+      UPSTREAM_EJECT_AFTER_FAILURES: '1',
+      UPSTREAM_PROBE_INTERVAL_MS: '600000',
+    });
+    const headers = await signedIn();
+    await gone.kill();
+    // Its first request fails over to another instance and ejects it.
+    expect((await gateway.inject({ method: 'GET', url: '/memory/v1/items?n=first', headers })).statusCode).toBe(200);
+    const before = [second.received.length, third.received.length];
+    for (let index = 0; index < 30; index += 1) expect((await gateway.inject({ method: 'GET', url: `/memory/v1/items?n=${index}`, headers })).statusCode).toBe(200);
+    expect([second.received.length - (before[0] ?? 0), third.received.length - (before[1] ?? 0)]).toEqual([15, 15]);
+  });
 });

@@ -2,6 +2,28 @@ import { describe, expect, it } from 'vitest';
 import { buildGateway, signedIn } from './helper.js';
 import { startInstance } from './instance-stand-in.js';
 
+/**
+ * Twelve requests one at a time to two instances, one of which holds every answer (the quick
+ * one's answer is awaited before the next request): how many each received. Every held request
+ * is answered 200 once released.
+ */
+async function requestsOneAtATimeToASlowAndAQuickInstance(env: Record<string, string>): Promise<{ slow: number; quick: number }> {
+  const [slow, quick] = await Promise.all([startInstance('slow'), startInstance('quick')]);
+  slow.state.hold = true;
+  const gateway = await buildGateway({ MEMORY_SERVICE_URL: `${slow.url},${quick.url}`, ...env });
+  const headers = await signedIn();
+  const held = [];
+  for (let index = 0; index < 12; index += 1) {
+    const answer = gateway.inject({ method: 'GET', url: `/memory/v1/items?n=${index}`, headers });
+    await expect.poll(() => slow.received.length + quick.received.length).toBe(index + 1);
+    if (slow.received.length > held.length) held.push(answer);
+    else expect((await answer).statusCode).toBe(200);
+  }
+  slow.release();
+  expect((await Promise.all(held)).map((answer) => answer.statusCode)).toEqual(held.map(() => 200));
+  return { slow: slow.received.length, quick: quick.received.length };
+}
+
 describe('balancing across the instances of a service', () => {
   it('spreads requests over every instance', async () => {
     const [first, second] = await Promise.all([startInstance('first'), startInstance('second')]);
@@ -20,42 +42,17 @@ describe('balancing across the instances of a service', () => {
   });
 
   it('sends the next request to the instance with the fewest outstanding', async () => {
-    const [slow, quick] = await Promise.all([startInstance('slow'), startInstance('quick')]);
-    slow.state.hold = true;
-    const gateway = await buildGateway({ MEMORY_SERVICE_URL: `${slow.url},${quick.url}` });
-    const headers = await signedIn();
-    const held = [];
-    // One at a time: the slow instance keeps what it got, the quick one's answer is awaited before the next.
-    for (let index = 0; index < 12; index += 1) {
-      const answer = gateway.inject({ method: 'GET', url: `/memory/v1/items?n=${index}`, headers });
-      await expect.poll(() => slow.received.length + quick.received.length).toBe(index + 1);
-      if (slow.received.length > held.length) held.push(answer);
-      else expect((await answer).statusCode).toBe(200);
-    }
-    expect(slow.received).toHaveLength(1);
-    expect(quick.received).toHaveLength(11);
-    slow.release();
-    expect((await Promise.all(held)).map((answer) => answer.statusCode)).toEqual([200]);
+    const { slow, quick } = await requestsOneAtATimeToASlowAndAQuickInstance({});
+    expect(slow).toBe(1);
+    expect(quick).toBe(11);
   });
 
   // The issue names both: least outstanding requests (the default), or round robin.
   it('sends requests strictly in turn with UPSTREAM_BALANCING=round-robin, a slow instance too', async () => {
-    const [slow, quick] = await Promise.all([startInstance('slow'), startInstance('quick')]);
-    slow.state.hold = true;
-    const gateway = await buildGateway({ MEMORY_SERVICE_URL: `${slow.url},${quick.url}`, UPSTREAM_BALANCING: 'round-robin' });
-    const headers = await signedIn();
-    const held = [];
-    for (let index = 0; index < 12; index += 1) {
-      const answer = gateway.inject({ method: 'GET', url: `/memory/v1/items?n=${index}`, headers });
-      await expect.poll(() => slow.received.length + quick.received.length).toBe(index + 1);
-      if (slow.received.length > held.length) held.push(answer);
-      else expect((await answer).statusCode).toBe(200);
-    }
-    // Least requests would have sent the slow one a single request (test above); in turn, half.
-    expect(slow.received).toHaveLength(6);
-    expect(quick.received).toHaveLength(6);
-    slow.release();
-    expect((await Promise.all(held)).map((answer) => answer.statusCode)).toEqual(Array(6).fill(200));
+    const { slow, quick } = await requestsOneAtATimeToASlowAndAQuickInstance({ UPSTREAM_BALANCING: 'round-robin' });
+    // Least requests sends the slow one a single request (test above); in turn, half.
+    expect(slow).toBe(6);
+    expect(quick).toBe(6);
   });
 
   it('refuses a balancing it does not know, naming the variable', async () => {

@@ -32,8 +32,8 @@ export interface ModulePoolOptions {
   readonly timeoutMs: number;
   /** Ejects a replica that keeps failing (a module of one instance gets every request, as before). */
   readonly outliers: OutlierDetection;
-  /** How replicas share requests (`UPSTREAM_BALANCING`); the fewest outstanding when unset. */
-  readonly balancing?: Balancing;
+  /** How replicas share requests (`UPSTREAM_BALANCING`). */
+  readonly balancing: Balancing;
 }
 
 /**
@@ -87,11 +87,12 @@ export class ModuleTable {
       }
       // An instance is an origin and the module's path on it: two modules on one host are two
       // instances, so one module's failures never eject the other.
-      const key = origins.map((origin) => `${origin}${basePath}`).join(' ');
+      const instanceKeys = origins.map((origin) => `${origin}${basePath}`);
+      const key = instanceKeys.join(' ');
       let instances = nextSets.get(key) ?? this.sets.get(key);
       if (!instances) {
-        const members = origins.map((origin) => this.instanceOf(origin, basePath));
-        instances = new UpstreamInstances(key, members, members.length > 1 ? this.poolOptions.outliers : undefined, { returnWithoutProbe: true, ...(this.poolOptions.balancing ? { balancing: this.poolOptions.balancing } : {}) });
+        const members = origins.map((origin, index) => this.instanceOf(origin, instanceKeys[index] as string));
+        instances = new UpstreamInstances(key, members, members.length > 1 ? this.poolOptions.outliers : undefined, { returnWithoutProbe: true, balancing: this.poolOptions.balancing });
       }
       nextSets.set(key, instances);
       next.set(module.moduleId, { ...module, instances, basePath });
@@ -115,8 +116,8 @@ export class ModuleTable {
     this.modules.clear();
   }
 
-  private instanceOf(origin: string, basePath: string): UpstreamInstance {
-    const key = `${origin}${basePath}`;
+  /** The instance at `key` (its origin and the module's path), made with its pool the first time. */
+  private instanceOf(origin: string, key: string): UpstreamInstance {
     let instance = this.instances.get(key);
     if (!instance) {
       const { connections, connect, timeoutMs } = this.poolOptions;

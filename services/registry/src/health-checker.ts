@@ -5,10 +5,6 @@ import type { ModuleManifestInput } from './manifest.js';
 import { recordHealth, ttlOf } from './module-health.js';
 import type { RegistryDomain } from './registry-domain.js';
 
-export function healthUrl(manifest: Pick<ModuleManifestInput, 'baseUrl' | 'healthEndpoint'>): string {
-  return /^https?:\/\//i.test(manifest.healthEndpoint) ? manifest.healthEndpoint : `${manifest.baseUrl.replace(/\/$/, '')}${manifest.healthEndpoint}`;
-}
-
 /**
  * Where a module's health is read: its health endpoint under baseUrl and under each replica, or
  * the one absolute health URL it gave. The module is healthy while any instance is: the gateway
@@ -16,7 +12,7 @@ export function healthUrl(manifest: Pick<ModuleManifestInput, 'baseUrl' | 'healt
  */
 export function healthUrls(manifest: Pick<ModuleManifestInput, 'baseUrl' | 'healthEndpoint' | 'replicaBaseUrls'>): string[] {
   if (/^https?:\/\//i.test(manifest.healthEndpoint)) return [manifest.healthEndpoint];
-  return [manifest.baseUrl, ...(manifest.replicaBaseUrls ?? [])].map((base) => healthUrl({ baseUrl: base, healthEndpoint: manifest.healthEndpoint }));
+  return [manifest.baseUrl, ...(manifest.replicaBaseUrls ?? [])].map((base) => `${base.replace(/\/$/, '')}${manifest.healthEndpoint}`);
 }
 
 interface HealthReading {

@@ -62,10 +62,11 @@ export const metricsPlugin = fastifyPlugin<MetricsPluginOptions>(
     };
     app.addHook('onResponse', (request, reply, done) => {
       const matched = matchedRoute(request);
-      const labelled = seriesOf(request, matched.url ?? 'unmatched', reply.statusCode);
+      const route = matched.url ?? 'unmatched';
+      const labelled = seriesOf(request, route, reply.statusCode);
       labelled.requests.inc();
       if (!isLongLived(matched, reply.getHeader('content-type'))) {
-        labelled.duration ??= duration.child(request.method, matched.url ?? 'unmatched', String(reply.statusCode));
+        labelled.duration ??= duration.child(request.method, route, String(reply.statusCode));
         labelled.duration.observe(reply.elapsedTime / 1000);
       }
       done();

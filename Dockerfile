@@ -30,6 +30,7 @@ COPY services/observability/package.json services/observability/
 COPY services/registry/package.json services/registry/
 COPY modules/_template/package.json modules/_template/
 COPY cli/package.json cli/
+COPY console/package.json console/
 # The sources are not here yet, so the root postinstall (bundling) must not run: scripts are
 # skipped, then the two packages that need theirs are built.
 RUN npm ci --no-audit --no-fund --ignore-scripts \
@@ -41,6 +42,8 @@ COPY tsconfig.base.json ./
 COPY packages packages
 COPY services services
 COPY cli cli
+COPY console console
+# The services' bundles and the web console (dist/console, which the gateway serves at /console).
 RUN node --import tsx cli/src/main.ts build
 
 # --- Production dependencies of the six services (not the CLI's bundler, not the dev tools) ---
@@ -88,6 +91,8 @@ ENV LIFT_SERVICE=gateway PORT=8000
 LABEL org.opencontainers.image.title="lift/gateway" \
       org.opencontainers.image.description="Lift OS Core gateway: routing, edge authentication, rate limits, quotas"
 COPY --from=build /app/dist/services/gateway ./dist/services/gateway
+# The web console: static files the gateway serves at /console (CONSOLE_DIR's default, dist/console).
+COPY --from=build /app/dist/console ./dist/console
 # 8443 serves HTTPS only when TLS_CERT_FILE and TLS_KEY_FILE are set.
 EXPOSE 8000 8443
 CMD ["node", "dist/services/gateway/main.js"]

@@ -49,6 +49,18 @@ export default tseslint.config(
     },
   },
   {
+    // The web console runs in browsers: their globals, not Node's; its own tsconfig (DOM, JSX) for
+    // the type-aware rules; and it talks to the platform over HTTP only, never by importing it.
+    files: ['console/**/*.ts', 'console/**/*.tsx'],
+    languageOptions: { globals: { ...globals.browser }, parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }],
+      '@typescript-eslint/await-thenable': 'error',
+      'no-restricted-imports': ['error', { patterns: [{ group: ['@lift/*', '**/packages/**', '**/services/**', '**/cli/**', '**/tests/**'], message: 'The console reaches the platform over HTTP (/auth, /memory …), never by import.' }] }],
+    },
+  },
+  {
     // Layering (CONTRIBUTING.md, Layers): the kit depends on no workspace package — neither by name
     // nor by a relative path into the SDK's files; nobody deep-imports a package.
     files: ['packages/kit/**/*.ts'],

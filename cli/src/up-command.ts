@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, fstatSync, mkdirSync, openSync, readSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { buildServices, serviceEntry } from './build-services.js';
+import { buildConsole } from './build-console.js';
 import { controlSocketPath, openControlChannel } from './control-channel.js';
 import { openLogSinks } from './log-sinks.js';
 import { ensureDevelopmentAdmin, firstLoginHint, type DevelopmentAdmin } from './development-admin.js';
@@ -85,6 +86,8 @@ async function supervise(options: UpOptions, plan: Plan, admin: DevelopmentAdmin
   const services = [...new Set(layout.map((instance) => instance.service))];
   say(`building ${services.join(', ')}`);
   const { outdir } = await buildServices(options.root, services);
+  // The gateway serves the console from where this checkout builds it, whichever home the services run in.
+  const consoleDir = services.includes('gateway') ? (await buildConsole(options.root)).outdir : undefined;
   const notices = new StartupNotices();
   // The log shipper reaches auth and observability where this lift up runs them.
   const sinks = await openLogSinks({ home: options.home, services: layout.map((instance) => instance.name), env: { ...process.env, ...peerUrls(layout, { everyInstance: false }) }, say });
@@ -105,7 +108,15 @@ async function supervise(options: UpOptions, plan: Plan, admin: DevelopmentAdmin
       // A laptop's services listen on loopback only unless HOST says otherwise, and modules run
       // there too, which the registry and the gateway allow only when told; so do the webhooks a
       // developer points alerts at (a local receiver), which observability refuses unless told.
-      env: { NODE_ENV: 'development', HOST: '127.0.0.1', MODULE_URL_ALLOWED_NETWORKS: '127.0.0.0/8', ALERT_WEBHOOK_ALLOWED_NETWORKS: '127.0.0.0/8', ...process.env, ...instanceEnvironment(instance, layout, plan.settings, plan.portBase) },
+      env: {
+        NODE_ENV: 'development',
+        HOST: '127.0.0.1',
+        MODULE_URL_ALLOWED_NETWORKS: '127.0.0.0/8',
+        ALERT_WEBHOOK_ALLOWED_NETWORKS: '127.0.0.0/8',
+        ...(consoleDir ? { CONSOLE_DIR: consoleDir } : {}),
+        ...process.env,
+        ...instanceEnvironment(instance, layout, plan.settings, plan.portBase),
+      },
     })),
   });
   let stopping = false;

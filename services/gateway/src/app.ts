@@ -34,6 +34,8 @@ import { OutlierDetection } from './outlier-detection.js';
 import { oauthMetadataRoute } from './oauth-metadata-route.js';
 import { oauthErrorsAtTokenEndpoint } from './oauth-error-format.js';
 import { OpenStreams } from './open-streams.js';
+import { loadConsoleFiles } from './console-files.js';
+import { consoleRoute } from './console-route.js';
 
 export type GatewayDeps = ServiceDeps<GatewayConfig> & {
   /** Resolves module host names at connection time (the system resolver; tests inject their own). */
@@ -81,6 +83,9 @@ export async function buildApp(deps: GatewayDeps): Promise<ServiceApp> {
     outliers: new OutlierDetection(outlierSettingsOf(config), deps.clock),
     balancing: config.UPSTREAM_BALANCING,
   });
+  const consoleFiles = loadConsoleFiles(config.CONSOLE_DIR);
+  if (!consoleFiles) deps.log.warn({ dir: config.CONSOLE_DIR }, 'no built console in CONSOLE_DIR: /console answers 503 until the gateway restarts with one (npm install builds it)');
+  await consoleRoute(app, consoleFiles);
   await healthDetailedRoute(app, { services: upstreams, modules, http: deps.http, clock: deps.clock });
   const resilience = new UpstreamResilience(
     {

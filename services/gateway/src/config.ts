@@ -23,6 +23,7 @@ export const gatewayConfigSchema = Type.Object({
   MEMORY_SERVICE_URL: serviceUrl(8003),
   OBSERVABILITY_SERVICE_URL: serviceUrl(8004),
   REGISTRY_SERVICE_URL: serviceUrl(8005),
+  CONSOLE_DIR: Type.String({ minLength: 1, default: 'dist/console', description: 'the built web console the gateway serves at /console (npm install builds it there)' }),
   UPSTREAM_TIMEOUT_MS: Type.Integer({ minimum: 1, default: 30_000, description: 'time an upstream has to start answering' }),
   UPSTREAM_TIMEOUTS: Type.String({ pattern: '^([a-z]+:\\d+(,[a-z]+:\\d+)*)?$', default: '', description: 'per-service answer timeouts in ms overriding UPSTREAM_TIMEOUT_MS, e.g. memory:60000,billing:10000' }),
   UPSTREAM_RETRIES: Type.Integer({ minimum: 0, maximum: 5, default: 2, description: 'retries of a request on another instance (or the same one) after a connection failure: any request that could not connect, and an idempotent one without a body after a broken connection' }),

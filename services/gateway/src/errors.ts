@@ -12,4 +12,6 @@ export const gatewayErrorCodes = {
   moduleTokenRefused: 'GATEWAY_MODULE_TOKEN_REFUSED',
   ambiguousPath: 'GATEWAY_AMBIGUOUS_PATH',
   publicRoutesUnknown: 'GATEWAY_PUBLIC_ROUTES_UNKNOWN',
+  consoleNotBuilt: 'GATEWAY_CONSOLE_NOT_BUILT',
+  consoleFileNotFound: 'GATEWAY_CONSOLE_FILE_NOT_FOUND',
 } as const;

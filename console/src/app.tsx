@@ -22,7 +22,8 @@ export function App() {
   const { state } = useSession();
   const { route, query } = useLocation();
   const pages = state.status === 'signed-in' ? pagesFor(state.me) : [];
-  const landing = pages[0]?.route;
+  // The platform's people land on the overview; everyone else on their organisation.
+  const landing = (pages.find((candidate) => candidate.route === '/overview') ?? pages[0])?.route;
   useEffect(() => {
     if (state.status === 'signed-in' && (route === '/' || route === '/sign-up') && landing) navigate(landing, { replace: true });
   }, [state.status, route, landing]);

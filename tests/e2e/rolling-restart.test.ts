@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,9 +5,8 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testRedisUrl } from '../support/backend.js';
-import { repositoryRoot } from '../support/service-process.js';
 import { skipUnless } from '../support/skip-rule.js';
-import { listening } from '../support/free-port.js';
+import { freePortBase, liftIn } from '../support/lift-process.js';
 
 /**
  * The real `lift up --instances auth=2` on a private home and ports of its own (LIFT_PORT_BASE),
@@ -25,30 +23,7 @@ const gatewayUrl = () => `http://127.0.0.1:${portBase}`;
 /** A public auth route: the gateway forwards it without a login. */
 const loadPath = '/auth/.well-known/jwks.json';
 
-function lift(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  // Asynchronous: the load keeps running while lift waits.
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(repositoryRoot, 'cli/bin/lift.js'), ...args], { cwd: home, env: { ...process.env, LIFT_HOME: home, LIFT_PORT_BASE: String(portBase) } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-/** A base whose gateway, five services and second instances are all free (the seed's 8000 block is another suite's). */
-async function freePortBase(): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt += 1) {
-    // Below Linux's ephemeral range (32768–60999): a port there can be taken as the source port of
-    // any outgoing connection of the tests running alongside, and a service then fails to listen
-    // (CI once saw observability not start on 41004).
-    const base = 20_000 + 1_000 * Math.floor(Math.random() * 12);
-    const ports = [0, 1, 2, 3, 4, 5, 101].map((offset) => base + offset);
-    if (!(await Promise.all(ports.map(listening))).some(Boolean)) return base;
-  }
-  throw new Error('no free port block found');
-}
+const lift = liftIn(home, () => portBase);
 
 interface Outcome {
   readonly startedAt: number;

@@ -159,3 +159,59 @@ export interface LogLine {
   readonly org?: string;
   readonly fields: Record<string, unknown>;
 }
+
+export type ServiceState = 'up' | 'degraded' | 'down' | 'unknown' | 'disabled';
+
+export interface Alert {
+  readonly id: string;
+  readonly ruleName: string;
+  readonly target: string;
+  readonly severity: 'critical' | 'warning' | 'info';
+  readonly state: 'firing' | 'acknowledged' | 'resolved';
+  readonly summary: string;
+  readonly firedAt: string;
+  readonly acknowledgedAt: string | null;
+  readonly acknowledgedBy: string | null;
+  readonly resolvedAt: string | null;
+}
+
+export interface Overview {
+  readonly state: ServiceState;
+  readonly windowSeconds: number;
+  readonly traffic: { readonly requestsPerSecond: number; readonly errorRatePercent: number | null; readonly p95Ms: number | null };
+  readonly services: readonly { readonly name: string; readonly state: ServiceState; readonly since: string | null; readonly detail: string | null; readonly requestsPerSecond: number; readonly errorRatePercent: number | null; readonly p95Ms: number | null }[];
+  readonly modules: readonly { readonly name: string; readonly state: ServiceState; readonly since: string | null; readonly detail: string | null }[];
+  readonly openAlerts: { readonly total: number; readonly items: readonly Alert[] };
+}
+
+/** A service's own /health, read through the gateway (public). */
+export interface ServiceHealth {
+  readonly service: string;
+  readonly version: string;
+  readonly uptimeSeconds: number;
+}
+
+export interface AlertRule {
+  readonly id: string;
+  readonly name: string;
+  readonly kind: string;
+  readonly target: string;
+  readonly severity: string;
+  readonly enabled: boolean;
+  readonly forSeconds: number | null;
+}
+
+export interface RegisteredModule {
+  readonly moduleId: string;
+  readonly name: string;
+  readonly version: string;
+  readonly baseUrl: string;
+  readonly enabled: boolean;
+  readonly status: 'unknown' | 'healthy' | 'unhealthy';
+  readonly lastCheckedAt: string | null;
+  readonly lastError: string | null;
+}
+
+export interface ModuleHealth {
+  readonly recent: readonly { readonly checkedAt: string; readonly ok: boolean; readonly latencyMs: number | null; readonly detail: string | null }[];
+}

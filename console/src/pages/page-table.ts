@@ -5,6 +5,7 @@ import { OrganisationPage } from './organisation-page.js';
 import { MemoryPage } from './memory-page.js';
 import { BillingPage } from './billing-page.js';
 import { LogsPage } from './logs-page.js';
+import { lazyPage } from '../components/lazy-page.js';
 
 export interface ConsolePage {
   readonly route: string;
@@ -21,6 +22,10 @@ export const consolePages: readonly ConsolePage[] = [
   { route: '/billing', title: 'Billing', component: BillingPage, visibleTo: (me) => can(me, 'billing:read') },
   // Observability shows an organisation's admins their own lines, and the platform's people all.
   { route: '/logs', title: 'Logs', component: LogsPage, visibleTo: (me) => can(me, 'org:admin') || can(me, 'observability:read') },
+  // The platform's people: loaded on first visit, so tenants never download them or their charts.
+  { route: '/overview', title: 'Overview', component: lazyPage(async () => (await import('./admin/overview-page.js')).default), visibleTo: (me) => can(me, 'observability:read') },
+  { route: '/modules', title: 'Modules', component: lazyPage(async () => (await import('./admin/modules-page.js')).default), visibleTo: (me) => can(me, 'registry:admin') },
+  { route: '/alerts', title: 'Alerts', component: lazyPage(async () => (await import('./admin/alerts-page.js')).default), visibleTo: (me) => can(me, 'observability:read') },
 ];
 
 export function pagesFor(me: Me): readonly ConsolePage[] {

@@ -1,0 +1,211 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable, chromiumPath, launchChromium, recordPolicyViolations, seriousAccessibilityViolations } from '../support/browser.js';
+import { freePortBase, liftIn } from '../support/lift-process.js';
+import { repositoryRoot } from '../support/service-process.js';
+import { skipUnless } from '../support/skip-rule.js';
+
+/**
+ * The web console in a real browser (Debian's Chromium through playwright-core) against the real
+ * platform started by `lift up` on a private home and ports: what a newcomer does first, page by
+ * page, each page checked by axe-core and photographed into data/test-artifacts/console/.
+ */
+const noChromium = skipUnless(chromiumAvailable, 'the console in a browser', `Chromium at ${chromiumPath} (apt-get install chromium)`);
+
+const home = mkdtempSync(join(tmpdir(), 'lift-console-'));
+const screenshots = join(repositoryRoot, 'data', 'test-artifacts', 'console');
+let portBase = 0;
+const lift = liftIn(home, () => portBase);
+/** PUBLIC_URL under LIFT_PORT_BASE: the host the mails' links name, so cookies are the same site's. */
+const consoleUrl = (path: string) => `http://localhost:${portBase}/console${path}`;
+
+/** The link of the newest account mail to an address, once auth has written it to the mail folder. */
+async function mailedLink(to: string, page: string): Promise<string> {
+  const folder = join(home, 'data', 'mail');
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const files = (() => {
+      try {
+        return readdirSync(folder).filter((file) => file.endsWith('.eml'));
+      } catch {
+        return [];
+      }
+    })();
+    for (const file of files) {
+      const mail = await simpleParser(readFileSync(join(folder, file)));
+      const addressedTo = [mail.to].flat().flatMap((entry) => entry?.value ?? []).some((address) => address.address === to);
+      const link = mail.text?.match(new RegExp(`https?://\\S+/console/${page}\\?token=\\S+`))?.[0];
+      if (addressedTo && link) return link;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`no ${page} mail to ${to} in ${folder}`);
+}
+
+describe.skipIf(noChromium)('the console in a browser, on a platform started by lift up', () => {
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let policyViolations: string[];
+  const pageErrors: string[] = [];
+  const email = `newcomer-${randomBytes(4).toString('hex')}@example.test`;
+  const password = `console-${randomBytes(6).toString('hex')}`;
+
+  /** The page as it is now passes axe's serious and critical WCAG checks, and is photographed. */
+  async function checkPage(name: string): Promise<void> {
+    expect(await seriousAccessibilityViolations(page), `${name}: axe`).toEqual([]);
+    await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
+  }
+
+  beforeAll(async () => {
+    mkdirSync(screenshots, { recursive: true });
+    portBase = await freePortBase();
+    const up = await lift('up', '--detach');
+    if (up.code !== 0) throw new Error(`lift up failed (${up.code}):\n${up.stdout}\n${up.stderr}`);
+    browser = await launchChromium();
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    page = await context.newPage();
+    policyViolations = recordPolicyViolations(page);
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await lift('down');
+    rmSync(home, { recursive: true, force: true });
+  }, 60_000);
+
+  it('signs a newcomer up, and verifies the address from the link in the development mail folder', async () => {
+    await page.goto(consoleUrl('/'));
+    await page.getByRole('heading', { name: 'Sign in to Lift OS' }).waitFor();
+    await checkPage('sign-in');
+    await page.getByRole('link', { name: 'Create an account' }).click();
+    await page.getByRole('heading', { name: 'Create your Lift OS account' }).waitFor();
+    await checkPage('sign-up');
+    await page.getByLabel('E-mail').fill(email);
+    await page.getByLabel('Password', { exact: true }).fill(password);
+    await page.getByLabel('Organisation name (optional)').fill('Newcomer Labs');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('heading', { name: 'Organisation: Newcomer Labs' }).waitFor();
+    await page.getByText('Your e-mail address is not verified yet').waitFor();
+
+    await page.goto(await mailedLink(email, 'verify-email'));
+    await page.getByRole('button', { name: 'Verify my address' }).click();
+    await page.getByText('Your e-mail address is verified.').waitFor();
+    await checkPage('verify-email');
+    await page.getByRole('link', { name: 'Continue to the console' }).click();
+    await page.getByRole('heading', { name: 'Organisation: Newcomer Labs' }).waitFor();
+    expect(await page.getByText('Your e-mail address is not verified yet').count()).toBe(0);
+  });
+
+  it('keeps the session across a reload in an HttpOnly cookie scoped to the refresh route, and no token in storage', async () => {
+    await page.reload();
+    await page.getByRole('heading', { name: 'Organisation: Newcomer Labs' }).waitFor();
+    const cookies = await context.cookies();
+    const refresh = cookies.find((cookie) => cookie.name === 'lift_refresh');
+    expect(refresh).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/auth/v1/token' });
+    const stored = await page.evaluate(() => {
+      const { localStorage, sessionStorage } = globalThis as unknown as { localStorage: object; sessionStorage: object };
+      return JSON.stringify({ local: { ...localStorage }, session: { ...sessionStorage } });
+    });
+    expect(stored).toBe('{"local":{},"session":{}}');
+  });
+
+  let apiKey = '';
+  it('creates an API key, shown once, that works against the platform', async () => {
+    await page.getByLabel('Name of the new key').fill('laptop script');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    apiKey = (await page.getByTestId('new-api-key').textContent()) ?? '';
+    expect(apiKey.length).toBeGreaterThan(20);
+    await page.getByRole('row', { name: /laptop script/ }).waitFor();
+    await checkPage('organisation');
+    const stored = await fetch(`http://localhost:${portBase}/memory/v1/memories`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': apiKey },
+      body: JSON.stringify({ content: 'The nightly import runs from the laptop script', tags: ['import'] }),
+    });
+    expect(stored.status).toBe(201);
+  });
+
+  let requestId = '';
+  it('stores a memory and finds it, with its scores, and the one the API key stored', async () => {
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Memory' }).click();
+    await page.getByRole('heading', { name: 'Memory', exact: true }).waitFor();
+    await page.getByLabel('Content').fill('The console shows the platform in a browser');
+    await page.getByLabel('Tags, comma-separated', { exact: true }).fill('console, ui');
+    const answered = page.waitForResponse((response) => response.url().endsWith('/memory/v1/memories') && response.request().method() === 'POST');
+    await page.getByRole('button', { name: 'Store memory' }).click();
+    const response = await answered;
+    expect(response.status()).toBe(201);
+    requestId = (await response.headerValue('x-request-id')) ?? '';
+    await page.getByText(/^Stored memory /).waitFor();
+
+    await page.getByLabel('Search for').fill('browser');
+    await page.getByRole('button', { name: 'Search' }).click();
+    const hit = page.getByRole('listitem').filter({ hasText: 'The console shows the platform in a browser' });
+    await hit.waitFor();
+    expect(await hit.getByRole('definition').first().textContent()).toMatch(/^\d\.\d{3}$/);
+    await checkPage('memory');
+
+    await page.getByLabel('Search for').fill('nightly import');
+    await page.getByLabel('Mode').selectOption('fulltext');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('listitem').filter({ hasText: 'The nightly import runs from the laptop script' }).waitFor();
+  });
+
+  it('shows the usage counted against the plan', async () => {
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Billing' }).click();
+    await page.getByRole('heading', { name: 'Usage this period' }).waitFor();
+    // Metering reaches billing within seconds of the requests: the page is read again until it shows them.
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          await page.getByRole('heading', { name: 'Usage this period' }).waitFor();
+          const meters = page.getByRole('meter');
+          await meters.first().waitFor();
+          const used = await meters.evaluateAll((elements) => elements.map((element) => Number(element.getAttribute('aria-valuenow'))));
+          return Math.max(...used);
+        },
+        { timeout: 20_000, interval: 250 },
+      )
+      .toBeGreaterThan(0);
+    await checkPage('billing');
+  });
+
+  it('finds its own request in the logs, by its request id', async () => {
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Logs' }).click();
+    await page.getByRole('heading', { name: 'Logs' }).waitFor();
+    await page.getByLabel('Request id').fill(requestId);
+    await page.getByRole('button', { name: 'Apply' }).click();
+    // lift up ships each service's lines to observability about once a second.
+    await expect
+      .poll(
+        async () => {
+          await page.getByRole('button', { name: 'Refresh' }).click();
+          return page.getByRole('row').filter({ hasText: requestId }).count();
+        },
+        { timeout: 20_000, interval: 500 },
+      )
+      .toBeGreaterThan(0);
+    await page.getByRole('row').filter({ hasText: 'POST /v1/memories' }).first().waitFor();
+    await checkPage('logs');
+  });
+
+  it('signs out: the cookie is gone, and a reload stays signed out', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in to Lift OS' }).waitFor();
+    await page.reload();
+    await page.getByRole('heading', { name: 'Sign in to Lift OS' }).waitFor();
+    expect((await context.cookies()).map((cookie) => cookie.name)).not.toContain('lift_refresh');
+  });
+
+  it('ran every page without a script error or a content-security-policy refusal', () => {
+    expect(pageErrors).toEqual([]);
+    expect(policyViolations).toEqual([]);
+  });
+});

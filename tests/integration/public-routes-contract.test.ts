@@ -78,6 +78,7 @@ describe('the public routes the services declare are exactly the gateway\'s', ()
         'POST /auth/v1/password-reset/confirm',
         'POST /auth/v1/register',
         'POST /auth/v1/register/confirm',
+        'POST /auth/v1/token/logout',
         'POST /auth/v1/token/refresh',
         'POST /auth/v1/verify',
         'POST /billing/v1/webhooks/stripe',

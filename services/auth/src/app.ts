@@ -29,6 +29,7 @@ import { sessionRoutes } from './routes/session-routes.js';
 import { signingKeyRoutes } from './routes/signing-key-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
 import { serverSecret } from './server-secrets.js';
+import { sessionCookies } from './session-cookies.js';
 import { accessTokenLifetime } from './sessions.js';
 import { SigningKeyRing } from './signing-keys.js';
 import { authStore } from './store/index.js';
@@ -76,6 +77,9 @@ export async function buildAuthApp(deps: AuthDeps): Promise<AuthApp> {
   // The successor key needs the tables; refresh requests wait for it, nothing else does.
   const successorKey = database.migrated.then(() => serverSecret(store, clock, 'refresh-token-successor'));
   successorKey.catch(() => undefined);
+  // So is the key of the web console's CSRF tokens (session-cookies.ts).
+  const csrfKey = database.migrated.then(() => serverSecret(store, clock, 'session-csrf'));
+  csrfKey.catch(() => undefined);
   const issuer = createTokenIssuer({ signing, issuer: tokenIssuerOf(config), audience: config.JWT_AUDIENCE, clock });
   const grants = config.REGISTRY_SERVICE_URL
     ? moduleGrants({ registryUrl: config.REGISTRY_SERVICE_URL, http: deps.http, issuer, clock, log: deps.log, refreshMs: config.MODULE_GRANTS_REFRESH_MS })
@@ -127,7 +131,7 @@ export async function buildAuthApp(deps: AuthDeps): Promise<AuthApp> {
   // Ready only once the platform organisation and its first admin exist.
   readyOnceDone(app, { name: 'platform-admin', after: database.migrated, work: () => ensurePlatformAdmin(domain, deps.log), log: deps.log, failure: 'creating the platform admin failed' });
   await app.register(authPlugin, { verifier });
-  await sessionRoutes(app, domain);
+  await sessionRoutes(app, domain, sessionCookies({ publicUrl: config.PUBLIC_URL, lifetimeSeconds: config.REFRESH_TOKEN_TTL_DAYS * 86_400, csrfKey }));
   await emailVerificationRoutes(app, domain);
   await passwordResetRoutes(app, domain);
   await organisationRoutes(app, domain);

@@ -6,6 +6,8 @@ export const authErrorCodes = {
   loginLocked: 'AUTH_LOGIN_LOCKED',
   invalidRefreshToken: 'AUTH_REFRESH_TOKEN_INVALID',
   refreshTokenReused: 'AUTH_REFRESH_TOKEN_REUSED',
+  /** A request with the session cookie whose x-csrf-token is missing or not that session's. */
+  csrfRejected: 'AUTH_CSRF_REJECTED',
   notAMember: 'AUTH_NOT_A_MEMBER',
   organisationNotFound: 'AUTH_ORGANISATION_NOT_FOUND',
   memberNotFound: 'AUTH_MEMBER_NOT_FOUND',

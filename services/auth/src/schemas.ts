@@ -18,19 +18,35 @@ export const Id = Type.String({ minLength: 1, maxLength: 64 });
 export const Role = Type.Union(tenantRoles.map((role) => Type.Literal(role)));
 export const Permission = Type.String({ pattern: '^[a-z][a-z0-9-]*:[a-z][a-z0-9-]*$', maxLength: 64 });
 
+/** How a new session's refresh token is handed over: in the JSON (API clients) or as cookies (the web console). */
+export const RefreshTokenDelivery = Type.Optional(
+  Type.Union([Type.Literal('body'), Type.Literal('cookie')], {
+    default: 'body',
+    description:
+      'body (default): the refresh token is in the answer. cookie, for the web console: it is not; the answer sets the HttpOnly lift_refresh cookie (sent only to /auth/v1/token/*) and the lift_csrf cookie, whose value goes in x-csrf-token when refreshing (POST /v1/token/refresh with no refreshToken) or logging out (POST /v1/token/logout)',
+  }),
+);
+
 export const RegisterBody = Type.Object(
-  { email: Email, password: Password, displayName: Type.Optional(Name), organisationName: Type.Optional(Name) },
+  { email: Email, password: Password, displayName: Type.Optional(Name), organisationName: Type.Optional(Name), refreshTokenDelivery: RefreshTokenDelivery },
   closed,
 );
-export const LoginBody = Type.Object({ email: Email, password: Password, organisationId: Type.Optional(Id) }, closed);
-export const RefreshBody = Type.Object({ refreshToken: Type.String({ minLength: 1, maxLength: 200 }) }, closed);
-export const SwitchBody = Type.Object({ organisationId: Id }, closed);
+export const LoginBody = Type.Object({ email: Email, password: Password, organisationId: Type.Optional(Id), refreshTokenDelivery: RefreshTokenDelivery }, closed);
+const RefreshToken = Type.String({ minLength: 1, maxLength: 200 });
+export const RefreshBody = Type.Object({ refreshToken: RefreshToken }, closed);
+export const TokenRefreshBody = Type.Object(
+  { refreshToken: Type.Optional(RefreshToken) },
+  { ...closed, description: 'with refreshToken: that token, answered in the body. Without (an empty or no body): the lift_refresh cookie, with its CSRF token in x-csrf-token, answered as cookies' },
+);
+export const SwitchBody = Type.Object({ organisationId: Id, refreshTokenDelivery: RefreshTokenDelivery }, closed);
 
 export const SessionBody = Type.Object({
   accessToken: Type.String(),
   tokenType: Type.Literal('Bearer'),
   expiresIn: Type.Integer({ description: 'seconds until the access token expires' }),
-  refreshToken: Type.String({ description: 'opaque; rotated on every use' }),
+  refreshToken: Type.Optional(
+    Type.String({ description: 'opaque; rotated on every use. Absent when the session went out as cookies (refreshTokenDelivery cookie): the browser keeps it in the HttpOnly lift_refresh cookie, out of reach of scripts' }),
+  ),
   userId: Type.String(),
   organisationId: Type.String(),
 });
@@ -48,7 +64,11 @@ export const AccountTokenBody = Type.Object({ token: Type.String({ minLength: 1,
 export const PasswordResetBody = Type.Object({ email: Email }, closed);
 export const PasswordResetConfirmBody = Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }), password: Password }, closed);
 export const RegistrationConfirmBody = Type.Object(
-  { token: Type.String({ minLength: 1, maxLength: 200, description: 'from the link in the message' }), password: Type.String({ minLength: 1, maxLength: maxPasswordLength, description: 'the password chosen when registering' }) },
+  {
+    token: Type.String({ minLength: 1, maxLength: 200, description: 'from the link in the message' }),
+    password: Type.String({ minLength: 1, maxLength: maxPasswordLength, description: 'the password chosen when registering' }),
+    refreshTokenDelivery: RefreshTokenDelivery,
+  },
   closed,
 );
 

@@ -1,16 +1,34 @@
-import { ForbiddenError, identityOf, type ServiceApp } from '@lift/kit';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ForbiddenError, identityOf, LiftError, UnauthorizedError, type ServiceApp } from '@lift/kit';
 import { login, logout, refresh, switchOrganisation } from '../accounts.js';
 import { confirmRegistration, register } from '../registration.js';
 import type { AuthDomain } from '../auth-domain.js';
 import { authErrorCodes } from '../errors.js';
 import { personOf, personOrDelegateOf } from '../person-identity.js';
-import { LoginBody, MeBody, RefreshBody, RegisterBody, RegisteredBody, RegistrationAcceptedBody, RegistrationConfirmBody, SessionBody, SwitchBody } from '../schemas.js';
+import { LoginBody, MeBody, RefreshBody, RegisterBody, RegisteredBody, RegistrationAcceptedBody, RegistrationConfirmBody, SessionBody, SwitchBody, TokenRefreshBody } from '../schemas.js';
+import type { Session } from '../sessions.js';
+import type { SessionCookies } from '../session-cookies.js';
 
 const tags = ['sessions'];
 const bearer = [{ bearerAuth: [] }];
+const csrfProblem = 'With the cookie: x-csrf-token is missing or not this session\'s (AUTH_CSRF_REJECTED)';
+
+/** A browser refreshing or logging out from its cookie may send no body at all: read as `{}`. */
+function absentBodyAsEmpty(request: FastifyRequest, _reply: FastifyReply, done: () => void): void {
+  request.body ??= {};
+  done();
+}
 
 /** Register, log in, refresh, log out, switch organisation, and who am I. */
-export async function sessionRoutes(app: ServiceApp, domain: AuthDomain): Promise<void> {
+export async function sessionRoutes(app: ServiceApp, domain: AuthDomain, cookies: SessionCookies): Promise<void> {
+  /** The session as asked for: as it is (body), or its refresh token moved into cookies. */
+  const deliver = async <S extends Session>(reply: FastifyReply, session: S, delivery: 'body' | 'cookie' | undefined): Promise<S | Omit<S, 'refreshToken'>> => {
+    if (delivery !== 'cookie') return session;
+    const { refreshToken, ...rest } = session;
+    reply.header('set-cookie', await cookies.issued(refreshToken));
+    return rest;
+  };
+
   app.post(
     '/v1/register',
     {
@@ -27,7 +45,7 @@ export async function sessionRoutes(app: ServiceApp, domain: AuthDomain): Promis
     },
     async (request, reply) => {
       const result = await register(domain, request.body, { ip: request.ip });
-      if (result.outcome === 'signed-in') return reply.code(201).send(result.session);
+      if (result.outcome === 'signed-in') return reply.code(201).send(await deliver(reply, result.session, request.body.refreshTokenDelivery));
       return reply.code(202).send({ email: result.email, verificationRequired: true, message: 'Open the link sent to this address and enter your password again to finish.' });
     },
   );
@@ -50,15 +68,46 @@ export async function sessionRoutes(app: ServiceApp, domain: AuthDomain): Promis
         response: { 201: RegisteredBody },
       },
     },
-    async (request, reply) => reply.code(201).send(await confirmRegistration(domain, request.body, { ip: request.ip })),
+    async (request, reply) => reply.code(201).send(await deliver(reply, await confirmRegistration(domain, request.body, { ip: request.ip }), request.body.refreshTokenDelivery)),
   );
 
-  app.post('/v1/login', { schema: { operationId: 'logIn', problems: { 401: 'The email or password is wrong (AUTH_INVALID_CREDENTIALS)', 403: 'The account is not a member of the organisation asked for, or of any (AUTH_NOT_A_MEMBER)', 429: 'Too many failed logins; Retry-After says when to try again (AUTH_LOGIN_LOCKED)' }, tags, security: [], summary: 'Log in with email and password', body: LoginBody, response: { 200: SessionBody } } }, async (request) =>
-    login(domain, request.body, { ip: request.ip }),
+  app.post('/v1/login', { schema: { operationId: 'logIn', problems: { 401: 'The email or password is wrong (AUTH_INVALID_CREDENTIALS)', 403: 'The account is not a member of the organisation asked for, or of any (AUTH_NOT_A_MEMBER)', 429: 'Too many failed logins; Retry-After says when to try again (AUTH_LOGIN_LOCKED)' }, tags, security: [], summary: 'Log in with email and password', body: LoginBody, response: { 200: SessionBody } } }, async (request, reply) =>
+    deliver(reply, await login(domain, request.body, { ip: request.ip }), request.body.refreshTokenDelivery),
   );
 
-  app.post('/v1/token/refresh', { schema: { operationId: 'refreshTokens', problems: { 401: 'The refresh token is invalid, expired, revoked or reused (AUTH_REFRESH_TOKEN_INVALID, AUTH_REFRESH_TOKEN_REUSED), or the account left the organisation (AUTH_NOT_A_MEMBER)' }, tags, security: [], summary: 'Exchange a refresh token for new tokens (rotation)', body: RefreshBody, response: { 200: SessionBody } } }, async (request) =>
-    refresh(domain, request.body.refreshToken, { ip: request.ip }),
+  app.post(
+    '/v1/token/refresh',
+    {
+      preValidation: absentBodyAsEmpty,
+      schema: {
+        operationId: 'refreshTokens',
+        problems: {
+          401: 'The refresh token is invalid, expired, revoked or reused (AUTH_REFRESH_TOKEN_INVALID, AUTH_REFRESH_TOKEN_REUSED), or the account left the organisation (AUTH_NOT_A_MEMBER); with the cookie, both cookies are cleared',
+          403: csrfProblem,
+        },
+        tags,
+        security: [],
+        summary: 'Exchange a refresh token for new tokens (rotation)',
+        description: 'The refresh token in the body, answered in the body; or, with no refreshToken in the body, the lift_refresh cookie with its CSRF token in x-csrf-token, answered with new cookies.',
+        body: TokenRefreshBody,
+        response: { 200: SessionBody },
+      },
+    },
+    async (request, reply) => {
+      const origin = { ip: request.ip };
+      // A token in the body is an API client's: it wins, and the cookie is not looked at.
+      if (request.body.refreshToken !== undefined) return refresh(domain, request.body.refreshToken, origin);
+      const refreshToken = cookies.refreshTokenOf(request.headers);
+      if (refreshToken === undefined) throw new UnauthorizedError(authErrorCodes.invalidRefreshToken, 'No refresh token: send it in the body, or log in again to get the lift_refresh cookie.');
+      await cookies.checkCsrf(request.headers, refreshToken);
+      try {
+        return await deliver(reply, await refresh(domain, refreshToken, origin), 'cookie');
+      } catch (error) {
+        // The cookie's session is over: the browser drops it, rather than sending it on every try.
+        if (error instanceof LiftError && error.status === 401) reply.header('set-cookie', cookies.cleared);
+        throw error;
+      }
+    },
   );
 
   app.post('/v1/logout', { schema: { operationId: 'logOut', tags, security: [], summary: 'End the session of a refresh token', body: RefreshBody, response: { 204: { type: 'null' } } } }, async (request, reply) => {
@@ -66,10 +115,34 @@ export async function sessionRoutes(app: ServiceApp, domain: AuthDomain): Promis
     return reply.code(204).send();
   });
 
+  // The lift_refresh cookie is sent only under /auth/v1/token, so /v1/logout never sees it.
+  app.post(
+    '/v1/token/logout',
+    {
+      schema: {
+        operationId: 'logOutBrowserSession',
+        problems: { 403: csrfProblem },
+        tags,
+        security: [],
+        summary: 'End the session of the lift_refresh cookie and clear the cookies',
+        description: 'The web console\'s logout: the session of the lift_refresh cookie ends (its CSRF token in x-csrf-token), and both cookies are cleared. Without the cookie, just the clearing.',
+        response: { 204: { type: 'null' } },
+      },
+    },
+    async (request, reply) => {
+      const refreshToken = cookies.refreshTokenOf(request.headers);
+      if (refreshToken !== undefined) {
+        await cookies.checkCsrf(request.headers, refreshToken);
+        await logout(domain, refreshToken, { ip: request.ip });
+      }
+      return reply.header('set-cookie', cookies.cleared).code(204).send();
+    },
+  );
+
   app.post(
     '/v1/token/switch',
     { preHandler: app.requireIdentity, schema: { operationId: 'switchOrganisation', problems: { 403: 'Not a person\'s own token (AUTH_PERSON_REQUIRED), or not a member of that organisation (AUTH_NOT_A_MEMBER)' }, tags, security: bearer, summary: 'A session in another organisation you belong to', body: SwitchBody, response: { 200: SessionBody } } },
-    async (request) => switchOrganisation(domain, personOf(identityOf(request)), request.body.organisationId),
+    async (request, reply) => deliver(reply, await switchOrganisation(domain, personOf(identityOf(request)), request.body.organisationId), request.body.refreshTokenDelivery),
   );
 
   app.get('/v1/me', { preHandler: app.requireIdentity, schema: { operationId: 'getMe', problems: { 403: 'The token does not belong to a person (AUTH_PERSON_REQUIRED, AUTH_FORBIDDEN)' }, tags, security: bearer, summary: 'The caller, its organisations and its permissions', response: { 200: MeBody } } }, async (request) => {

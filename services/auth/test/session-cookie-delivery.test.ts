@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildAuthWithInbox } from './auth-with-inbox.js';
-import { browserSessionOf, cookieValuesSet, expectedCsrf, setCookies } from './browser-session.js';
+import { browserSessionOf, cookieLogin, cookieValuesSet, expectedCsrf, refreshFromCookie, setCookies } from './browser-session.js';
 import { bearer, buildAuth, defaultPassword, registerUser } from './helper.js';
 import { registrationLink } from './registered-under-required.js';
 
@@ -75,11 +75,14 @@ describe('a session delivered as cookies (refreshTokenDelivery: cookie)', () => 
     const ada = await registerUser(app, 'ada@example.com');
     const bob = await registerUser(app, 'bob@example.com');
     await app.inject({ method: 'POST', url: `/v1/organisations/${bob.organisationId}/members`, headers: bearer(bob), payload: { email: 'ada@example.com', role: 'member' } });
-    const switched = await app.inject({ method: 'POST', url: '/v1/token/switch', headers: bearer(ada), payload: { organisationId: bob.organisationId, refreshTokenDelivery: 'cookie' } });
+    const before = await cookieLogin(app, 'ada@example.com');
+    const switched = await app.inject({ method: 'POST', url: '/v1/token/switch', headers: { ...bearer(ada), cookie: `lift_refresh=${before.refresh}` }, payload: { organisationId: bob.organisationId, refreshTokenDelivery: 'cookie' } });
     expect(switched.statusCode).toBe(200);
     expect(switched.json()).not.toHaveProperty('refreshToken');
     const session = browserSessionOf(switched);
     expect(session.refresh).not.toBe(ada.refreshToken);
+    // The browser's previous session ended with the switch: one browser, one session.
+    expect((await refreshFromCookie(app, before)).statusCode).toBe(401);
     const refreshed = await app.inject({ method: 'POST', url: '/v1/token/refresh', headers: { cookie: `lift_refresh=${session.refresh}`, 'x-csrf-token': session.csrf } });
     expect(refreshed.statusCode).toBe(200);
     expect(refreshed.json().organisationId).toBe(bob.organisationId);

@@ -125,16 +125,18 @@ export async function sessionRoutes(app: ServiceApp, domain: AuthDomain, cookies
         tags,
         security: [],
         summary: 'End the session of the lift_refresh cookie and clear the cookies',
-        description: 'The web console\'s logout: the session of the lift_refresh cookie ends (its CSRF token in x-csrf-token), and both cookies are cleared. Without the cookie, just the clearing.',
+        description: 'The web console\'s logout: the session of the lift_refresh cookie ends (its CSRF token in x-csrf-token), and both cookies are cleared. Without the cookie, nothing happens (204).',
         response: { 204: { type: 'null' } },
       },
     },
     async (request, reply) => {
       const refreshToken = cookies.refreshTokenOf(request.headers);
-      if (refreshToken !== undefined) {
-        await cookies.checkCsrf(request.headers, refreshToken);
-        await logout(domain, refreshToken, { ip: request.ip });
-      }
+      // Without this browser's cookie there is nothing to end, and nothing is cleared: a page on
+      // another site posting here (its request carries no SameSite=Strict cookie) must not be able
+      // to sign the console out through the Set-Cookie of the answer.
+      if (refreshToken === undefined) return reply.code(204).send();
+      await cookies.checkCsrf(request.headers, refreshToken);
+      await logout(domain, refreshToken, { ip: request.ip });
       return reply.header('set-cookie', cookies.cleared).code(204).send();
     },
   );
@@ -142,7 +144,15 @@ export async function sessionRoutes(app: ServiceApp, domain: AuthDomain, cookies
   app.post(
     '/v1/token/switch',
     { preHandler: app.requireIdentity, schema: { operationId: 'switchOrganisation', problems: { 403: 'Not a person\'s own token (AUTH_PERSON_REQUIRED), or not a member of that organisation (AUTH_NOT_A_MEMBER)' }, tags, security: bearer, summary: 'A session in another organisation you belong to', body: SwitchBody, response: { 200: SessionBody } } },
-    async (request, reply) => deliver(reply, await switchOrganisation(domain, personOf(identityOf(request)), request.body.organisationId), request.body.refreshTokenDelivery),
+    async (request, reply) => {
+      const session = await switchOrganisation(domain, personOf(identityOf(request)), request.body.organisationId);
+      // A browser holds one session: the cookie's old one ends as the new one replaces it, rather
+      // than living on, unreachable, until it expires. The access token proved who asks (a page
+      // on another site cannot send it), so no CSRF token is needed.
+      const previous = request.body.refreshTokenDelivery === 'cookie' ? cookies.refreshTokenOf(request.headers) : undefined;
+      if (previous !== undefined) await logout(domain, previous, { ip: request.ip });
+      return deliver(reply, session, request.body.refreshTokenDelivery);
+    },
   );
 
   app.get('/v1/me', { preHandler: app.requireIdentity, schema: { operationId: 'getMe', problems: { 403: 'The token does not belong to a person (AUTH_PERSON_REQUIRED, AUTH_FORBIDDEN)' }, tags, security: bearer, summary: 'The caller, its organisations and its permissions', response: { 200: MeBody } } }, async (request) => {

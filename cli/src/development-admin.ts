@@ -80,6 +80,7 @@ export function firstLoginHint(admin: DevelopmentAdmin, gatewayUrl: string): str
   const password = admin.generatedPassword ?? '<LIFT_ADMIN_PASSWORD>';
   return [
     `platform admin: ${admin.email}${admin.generatedPassword ? ` / ${admin.generatedPassword}` : ''} (${admin.source})`,
-    `log in: curl -s ${gatewayUrl}/auth/v1/login -H 'content-type: application/json' -d '{"email":"${admin.email}","password":"${password}"}'`,
+    `sign in: ${gatewayUrl}/console (the web console)`,
+    `or: curl -s ${gatewayUrl}/auth/v1/login -H 'content-type: application/json' -d '{"email":"${admin.email}","password":"${password}"}'`,
   ].join('\n');
 }

@@ -45,6 +45,7 @@ describe('the development platform admin', () => {
     const fromEnvironment = ensureDevelopmentAdmin(home, { LIFT_ADMIN_EMAIL: 'ops@example.com', LIFT_ADMIN_PASSWORD: 'chosen' });
     expect(fromEnvironment).toEqual({ email: 'ops@example.com', envFile: join(home, '.env.local'), source: 'from the environment' });
     expect(firstLoginHint(fromEnvironment as DevelopmentAdmin, 'http://localhost:8000')).toMatch(/^platform admin: ops@example.com \(from the environment\)$/m);
+    expect(firstLoginHint(fromEnvironment as DevelopmentAdmin, 'http://localhost:8000')).toMatch(/^sign in: http:\/\/localhost:8000\/console \(the web console\)$/m);
     expect(ensureDevelopmentAdmin(home, { NODE_ENV: 'production' })).toBeUndefined();
   });
 });

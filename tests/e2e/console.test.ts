@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
@@ -23,6 +23,7 @@ let portBase = 0;
 const lift = liftIn(home, () => portBase);
 /** PUBLIC_URL under LIFT_PORT_BASE: the host the mails' links name, so cookies are the same site's. */
 const consoleUrl = (path: string) => `http://localhost:${portBase}/console${path}`;
+const admin = { email: 'operator@lift.test', password: `operator-${randomBytes(8).toString('hex')}` };
 
 /** The link of the newest account mail to an address, once auth has written it to the mail folder. */
 async function mailedLink(to: string, page: string): Promise<string> {
@@ -55,6 +56,13 @@ describe.skipIf(noChromium)('the console in a browser, on a platform started by 
   const email = `newcomer-${randomBytes(4).toString('hex')}@example.test`;
   const password = `console-${randomBytes(6).toString('hex')}`;
 
+  /** The overview's service tiles: each one's name, state badge and version line. */
+  function serviceTiles(): Promise<{ name: string; state: string; about: string }[]> {
+    return page.locator('[data-service]').evaluateAll((tiles) =>
+      tiles.map((tile) => ({ name: tile.getAttribute('data-service') ?? '', state: tile.querySelector('.badge')?.textContent ?? '', about: tile.querySelector('p')?.textContent ?? '' })),
+    );
+  }
+
   /** The page as it is now passes axe's serious and critical WCAG checks, and is photographed. */
   async function checkPage(name: string): Promise<void> {
     expect(await seriousAccessibilityViolations(page), `${name}: axe`).toEqual([]);
@@ -64,6 +72,9 @@ describe.skipIf(noChromium)('the console in a browser, on a platform started by 
   beforeAll(async () => {
     mkdirSync(screenshots, { recursive: true });
     portBase = await freePortBase();
+    // The platform admin the second half signs in as; the monitor probes twice a second, so a
+    // stopped service is seen down (three failed checks) within seconds rather than half a minute.
+    writeFileSync(join(home, '.env.local'), `LIFT_ADMIN_EMAIL=${admin.email}\nLIFT_ADMIN_PASSWORD=${admin.password}\nSERVICE_CHECK_INTERVAL_MS=500\n`, { mode: 0o600 });
     const up = await lift('up', '--detach');
     if (up.code !== 0) throw new Error(`lift up failed (${up.code}):\n${up.stdout}\n${up.stderr}`);
     browser = await launchChromium();
@@ -199,9 +210,50 @@ describe.skipIf(noChromium)('the console in a browser, on a platform started by 
   it('signs out: the cookie is gone, and a reload stays signed out', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in to Lift OS' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/console/');
     await page.reload();
     await page.getByRole('heading', { name: 'Sign in to Lift OS' }).waitFor();
     expect((await context.cookies()).map((cookie) => cookie.name)).not.toContain('lift_refresh');
+  });
+
+  it('shows the platform admin every service up, on the overview they land on', async () => {
+    await page.getByLabel('E-mail').fill(admin.email);
+    await page.getByLabel('Password').fill(admin.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    await expect.poll(async () => (await serviceTiles()).filter((tile) => tile.state === 'up' && /^v\d+\.\d+\.\d+ · up /.test(tile.about)).length, { timeout: 20_000, interval: 250 }).toBe(6);
+    expect((await serviceTiles()).map((tile) => tile.name).sort()).toEqual(['auth', 'billing', 'gateway', 'memory', 'observability', 'registry']);
+    // The admin's pages are offered to the admin only: the newcomer's navigation had none of them.
+    for (const name of ['Overview', 'Modules', 'Alerts']) await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name }).waitFor();
+    await checkPage('overview');
+  });
+
+  it('sees a service stopped with lift stop go down, and acknowledges its alert', async () => {
+    const stopped = await lift('stop', 'memory');
+    expect(stopped.code, stopped.stderr).toBe(0);
+    // The overview refreshes itself every five seconds.
+    await expect.poll(async () => (await serviceTiles()).find((tile) => tile.name === 'memory')?.state, { timeout: 30_000, interval: 250 }).toBe('down');
+
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Alerts' }).click();
+    await page.getByRole('heading', { name: 'Alerts', exact: true }).waitFor();
+    const alert = page.getByRole('row').filter({ hasText: 'Service down' }).filter({ hasText: 'memory' });
+    await alert.waitFor({ timeout: 20_000 });
+    await checkPage('alerts');
+    await alert.getByRole('button', { name: /^Acknowledge/ }).click();
+    await alert.getByText('acknowledged', { exact: true }).waitFor();
+    const started = await lift('start', 'memory');
+    expect(started.code, started.stderr).toBe(0);
+  });
+
+  it('lists the registry\'s modules for the admin, with the form to register one', async () => {
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Modules' }).click();
+    await page.getByRole('heading', { name: 'Modules', exact: true }).waitFor();
+    await page.getByText('No modules registered yet.').waitFor();
+    await page.getByLabel('Manifest (module.json)').fill('{ "moduleId": "not-a-manifest" }');
+    await page.getByRole('button', { name: 'Register' }).click();
+    // The registry's problem, as it wrote it: the page says what is wrong, never goes blank.
+    await page.getByRole('alert').filter({ hasText: 'Invalid input' }).waitFor();
+    await checkPage('modules');
   });
 
   it('ran every page without a script error or a content-security-policy refusal', () => {

@@ -4,6 +4,7 @@ import { asProblem, type ApiProblem } from '../api/problem.js';
 import type { ConsolePage } from '../pages/page-table.js';
 import { useMe, useSession } from '../session.js';
 import { Link } from './link.js';
+import { navigate } from '../router.js';
 import { ProblemNotice } from './status.js';
 
 /** The frame of every signed-in page: navigation, the organisation switcher and sign-out. */
@@ -51,7 +52,14 @@ export function Layout(props: { pages: readonly ConsolePage[]; route: string; ch
             ))}
           </select>
           <span class="muted small">{me.email}</span>
-          <button type="button" class="secondary" onClick={() => void signOut()}>
+          <button
+            type="button"
+            class="secondary"
+            onClick={() =>
+              // The next person to sign in here starts at their own landing page, not at this one's.
+              void signOut().then(() => navigate('/', { replace: true }))
+            }
+          >
             Sign out
           </button>
         </div>

@@ -18,7 +18,8 @@ export function LiveChart(props: { title: string; unit: string; samples: readonl
         width: 320,
         height: 140,
         legend: { show: false },
-        scales: { x: { time: true } },
+        // The last ten minutes, whatever the samples: one sample alone would otherwise stretch the axis over years.
+        scales: { x: { time: true, range: (_chart, _min, max) => [max - 600, max] } },
         axes: [{ stroke: '#555d6b' }, { stroke: '#555d6b', size: 50 }],
         series: [{}, { label: props.title, stroke: '#1f4fd1', width: 2, spanGaps: true }],
       },

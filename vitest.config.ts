@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'services/*/test/**/*.test.ts', 'modules/*/test/**/*.test.ts', 'cli/test/**/*.test.ts', 'tests/**/*.test.ts'],
+    include: ['packages/*/test/**/*.test.ts', 'services/*/test/**/*.test.ts', 'modules/*/test/**/*.test.ts', 'cli/test/**/*.test.ts', 'console/test/**/*.test.ts', 'tests/**/*.test.ts'],
     globalSetup: ['tests/support/build-services.global.ts'],
     pool: 'forks',
     testTimeout: 30_000,

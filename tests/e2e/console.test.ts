@@ -256,6 +256,18 @@ describe.skipIf(noChromium)('the console in a browser, on a platform started by 
     await checkPage('modules');
   });
 
+  it('follows every service\'s log lines live for the admin', async () => {
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Logs' }).click();
+    await page.getByRole('heading', { name: 'Logs' }).waitFor();
+    await page.getByRole('button', { name: 'Live tail' }).click();
+    await page.getByText(/^Live: /).waitFor();
+    // A request after the tail opened: its access line arrives with lift up's next shipment.
+    const probe = `/auth/.well-known/jwks.json?tail=${randomBytes(4).toString('hex')}`;
+    expect((await fetch(`http://localhost:${portBase}${probe}`)).status).toBe(200);
+    await page.getByRole('row').filter({ hasText: probe }).first().waitFor({ timeout: 20_000 });
+    await page.getByRole('button', { name: 'Stop live tail' }).click();
+  });
+
   it('ran every page without a script error or a content-security-policy refusal', () => {
     expect(pageErrors).toEqual([]);
     expect(policyViolations).toEqual([]);

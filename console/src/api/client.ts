@@ -84,6 +84,18 @@ export class ApiClient {
     return (await response.json()) as T;
   }
 
+  /**
+   * A streaming GET (server-sent events) with the access token: EventSource cannot send an
+   * Authorization header, so the page reads the body itself. An expired token is renewed once.
+   */
+  async stream(path: string, signal: AbortSignal): Promise<ReadableStream<Uint8Array>> {
+    const open = () => fetch(path, { headers: { accept: 'text/event-stream', ...(this.accessToken ? { authorization: `Bearer ${this.accessToken}` } : {}) }, credentials: 'same-origin', signal });
+    let response = await open();
+    if (response.status === 401 && (await this.resume())) response = await open();
+    if (!response.ok || !response.body) throw await problemFrom(response);
+    return response.body;
+  }
+
   private send(method: Method, path: string, body: unknown): Promise<Response> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.accessToken !== undefined) headers.authorization = `Bearer ${this.accessToken}`;

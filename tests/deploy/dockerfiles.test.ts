@@ -116,6 +116,15 @@ describe('the images', () => {
     expect(args).toEqual(expect.arrayContaining(['VERSION', 'GIT_REVISION', 'SOURCE_URL']));
   });
 
+  it('carries the built console in the gateway image only, where CONSOLE_DIR\'s default finds it', () => {
+    const copies = (name: string) => (root.get(name) ?? []).filter((instruction) => instruction.keyword === 'COPY').map((instruction) => instruction.args);
+    expect(copies('gateway')).toContain('--from=build /app/dist/console ./dist/console');
+    for (const { name } of seedServices.filter((service) => service.name !== 'gateway')) expect(copies(name).join(' ')).not.toContain('dist/console');
+    // Built with the services' bundles, from the console's sources and its workspace manifest.
+    expect(copies('build')).toContain('console console');
+    expect(copies('dependencies')).toContain('console/package.json console/');
+  });
+
   it('installs only production dependencies into the images, and no compiler', () => {
     const modules = (root.get('production-modules') ?? []).map((instruction) => instruction.args).join(' ');
     expect(modules).toMatch(/npm ci --omit=dev/);

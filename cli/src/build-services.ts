@@ -1,6 +1,7 @@
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { sourceStamp } from './source-stamp.js';
 
 /**
  * Bundles each service into one ES module under `<root>/dist/services/<name>/main.js`, shared
@@ -12,7 +13,7 @@ import { build } from 'esbuild';
 export async function buildServices(root: string, services: readonly string[]): Promise<{ outdir: string; rebuilt: boolean }> {
   const outdir = join(root, 'dist', 'services');
   const stampFile = join(outdir, 'build-stamp.json');
-  const stamp = JSON.stringify({ services: [...services].sort(), sources: sourceStamp(root) });
+  const stamp = JSON.stringify({ services: [...services].sort(), sources: sourceStamp(root, { directories: ['packages', 'services'], files: ['package.json', 'package-lock.json'] }) });
   // An unchanged tree is not rebuilt: it saves a second at every start, and a process starting
   // from dist/ never reads a bundle while another `lift up` rewrites it.
   if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) return { outdir, rebuilt: false };
@@ -34,26 +35,6 @@ export async function buildServices(root: string, services: readonly string[]): 
   });
   writeFileSync(stampFile, stamp);
   return { outdir, rebuilt: true };
-}
-
-/** The newest modification time and the number of the files a bundle is made from. */
-function sourceStamp(root: string): string {
-  let newest = 0;
-  let count = 0;
-  const visit = (dir: string): void => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      if (entry.name === 'node_modules' || entry.name === 'test' || entry.name.startsWith('.')) continue;
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) visit(path);
-      else {
-        count += 1;
-        newest = Math.max(newest, statSync(path).mtimeMs);
-      }
-    }
-  };
-  for (const dir of ['packages', 'services']) if (existsSync(join(root, dir))) visit(join(root, dir));
-  for (const file of ['package.json', 'package-lock.json']) if (existsSync(join(root, file))) newest = Math.max(newest, statSync(join(root, file)).mtimeMs);
-  return `${count}:${newest}`;
 }
 
 export function serviceEntry(outdir: string, name: string): string {

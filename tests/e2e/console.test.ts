@@ -241,6 +241,16 @@ describe.skipIf(noChromium)('the console in a browser, on a platform started by 
     await checkPage('alerts');
     await alert.getByRole('button', { name: /^Acknowledge/ }).click();
     await alert.getByText('acknowledged', { exact: true }).waitFor();
+
+    await page.getByLabel('Name', { exact: true }).fill('Slow memory');
+    await page.getByLabel('Kind').selectOption('latency_p95');
+    await page.getByLabel('Service or module (* for all)').fill('memory');
+    await page.getByLabel('p95 above, ms').fill('5000');
+    await page.getByRole('button', { name: 'Add rule' }).click();
+    const rule = page.getByRole('row').filter({ hasText: 'Slow memory' });
+    await rule.getByText('p95 above 5000 ms over 300 s').waitFor();
+    await rule.getByRole('button', { name: 'Disable Slow memory' }).click();
+    await rule.getByRole('button', { name: 'Enable Slow memory' }).waitFor();
     const started = await lift('start', 'memory');
     expect(started.code, started.stderr).toBe(0);
   });

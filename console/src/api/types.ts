@@ -191,14 +191,21 @@ export interface ServiceHealth {
   readonly uptimeSeconds: number;
 }
 
+export const alertRuleKinds = ['service_down', 'error_rate', 'latency_p95', 'module_unhealthy'] as const;
+export type AlertRuleKind = (typeof alertRuleKinds)[number];
+
 export interface AlertRule {
   readonly id: string;
   readonly name: string;
-  readonly kind: string;
+  readonly kind: AlertRuleKind;
   readonly target: string;
-  readonly severity: string;
-  readonly enabled: boolean;
+  readonly checks: number | null;
+  readonly thresholdPercent: number | null;
+  readonly thresholdMs: number | null;
   readonly forSeconds: number | null;
+  readonly severity: 'critical' | 'warning' | 'info';
+  readonly enabled: boolean;
+  readonly channels: readonly { readonly type: string; readonly url: string }[];
 }
 
 export interface RegisteredModule {

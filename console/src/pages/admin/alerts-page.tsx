@@ -1,24 +1,24 @@
 import { useState } from 'preact/hooks';
-import type { Alert, AlertRule, List } from '../../api/types.js';
+import type { Alert, List } from '../../api/types.js';
 import { Select } from '../../components/field.js';
 import { dateTime } from '../../components/format.js';
 import { Empty, Loading, ProblemNotice } from '../../components/status.js';
 import { Table } from '../../components/table.js';
 import { usePolling } from '../../components/use-polling.js';
-import { useAction, useResource } from '../../components/use-resource.js';
+import { useAction } from '../../components/use-resource.js';
 import { can, useMe, useSession } from '../../session.js';
+import { AlertRulesSection } from './alert-rules-section.js';
 import { StateBadge } from './state-badge.js';
 
 const states = ['open', 'firing', 'acknowledged', 'resolved', 'all'] as const;
 
-/** Alerts (acknowledge, resolve) and the rules that raise them; refreshed while open. */
+/** Alerts (acknowledge, resolve), refreshed while open, and the rules that raise them. */
 export default function AlertsPage() {
   const me = useMe();
   const { api } = useSession();
   const manage = can(me, 'observability:admin');
   const [state, setState] = useState<(typeof states)[number]>('open');
   const [alerts, setAlerts] = useState<readonly Alert[] | undefined>(undefined);
-  const rules = useResource(() => api.get<List<AlertRule>>('/observability/v1/alert-rules'), [api]);
   const action = useAction();
   const load = async () => {
     // "open" is what needs someone: firing and acknowledged.
@@ -72,25 +72,7 @@ export default function AlertsPage() {
           ))}
         </Table>
       ) : null}
-      <section aria-labelledby="rules-heading">
-        <h2 id="rules-heading">Alert rules</h2>
-        <ProblemNotice problem={rules.problem} />
-        {rules.data && rules.data.items.length === 0 ? <Empty>No alert rules.</Empty> : null}
-        {rules.data && rules.data.items.length > 0 ? (
-          <Table caption="Alert rules" headers={['Rule', 'Kind', 'Target', 'For', 'Severity', 'Enabled']}>
-            {rules.data.items.map((rule) => (
-              <tr key={rule.id}>
-                <td>{rule.name}</td>
-                <td>{rule.kind}</td>
-                <td>{rule.target}</td>
-                <td>{rule.forSeconds === null ? '—' : `${rule.forSeconds} s`}</td>
-                <td>{rule.severity}</td>
-                <td>{rule.enabled ? 'yes' : 'no'}</td>
-              </tr>
-            ))}
-          </Table>
-        ) : null}
-      </section>
+      <AlertRulesSection manage={manage} />
     </>
   );
 }

@@ -33,11 +33,10 @@ export function SessionProvider(props: { children: ComponentChildren }) {
     [api, reload],
   );
   const signOut = useCallback(async () => {
-    try {
-      await api.endSession();
-    } finally {
-      setState({ status: 'signed-out' });
-    }
+    // Only once the session ended on the server: signed out on the page with the cookie still
+    // valid, a reload would sign the person back in.
+    await api.endSession();
+    setState({ status: 'signed-out' });
   }, [api]);
   const switchOrganisation = useCallback(
     async (organisationId: string) => begin(await api.post<Session>('/auth/v1/token/switch', { organisationId, refreshTokenDelivery: 'cookie' })),

@@ -134,6 +134,10 @@ describe.skipIf(noChromium)('the console in a browser, on a platform started by 
     expect(apiKey.length).toBeGreaterThan(20);
     await page.getByRole('row', { name: /laptop script/ }).waitFor();
     await checkPage('organisation');
+    // An invitation for the platform admin, who accepts it later from the mail's link.
+    await page.getByLabel('E-mail to invite').fill(admin.email);
+    await page.getByRole('button', { name: 'Invite' }).click();
+    await page.getByText(`Invitation sent to ${admin.email}.`).waitFor();
     const stored = await fetch(`http://localhost:${portBase}/memory/v1/memories`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-api-key': apiKey },
@@ -276,6 +280,42 @@ describe.skipIf(noChromium)('the console in a browser, on a platform started by 
     expect((await fetch(`http://localhost:${portBase}${probe}`)).status).toBe(200);
     await page.getByRole('row').filter({ hasText: probe }).first().waitFor({ timeout: 20_000 });
     await page.getByRole('button', { name: 'Stop live tail' }).click();
+  });
+
+  // Regression (review of #20): after accepting, "Switch to …" left the person on the invitation
+  // page with no navigation; and the switcher switched at every arrow key.
+  it('accepts an invitation from its link, lands in the organisation joined, and switches back with the switcher', async () => {
+    await page.goto(await mailedLink(admin.email, 'accept-invitation'));
+    await page.getByRole('button', { name: 'Accept the invitation' }).click();
+    await page.getByText('You joined Newcomer Labs as member.').waitFor();
+    await checkPage('accept-invitation');
+    await page.getByRole('button', { name: 'Switch to Newcomer Labs' }).click();
+    await page.getByRole('heading', { name: 'Organisation: Newcomer Labs' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/console/organisation');
+    // A member: no platform pages, no API keys.
+    expect(await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Overview' }).count()).toBe(0);
+    expect(await page.getByRole('heading', { name: 'API keys' }).count()).toBe(0);
+
+    const switches: string[] = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/auth/v1/token/switch') switches.push(request.url());
+    });
+    const switcher = page.getByLabel('Organisation', { exact: true });
+    await switcher.focus();
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowUp');
+    // Two frames: whatever the key presses set off has been sent by then.
+    await page.evaluate(() => {
+      const { requestAnimationFrame: nextFrame } = globalThis as unknown as { requestAnimationFrame: (callback: () => void) => void };
+      return new Promise<void>((resolve) => nextFrame(() => nextFrame(resolve)));
+    });
+    // Choosing is not switching: still a member of Newcomer Labs until the button is pressed.
+    expect(switches).toEqual([]);
+    await switcher.selectOption({ label: 'Lift OS platform (owner)' });
+    await page.getByRole('button', { name: 'Switch', exact: true }).click();
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Overview' }).waitFor();
+    expect(switches).toHaveLength(1);
   });
 
   it('ran every page without a script error or a content-security-policy refusal', () => {

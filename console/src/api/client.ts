@@ -50,10 +50,12 @@ export class ApiClient {
     return true;
   }
 
+  /** Ends the browser's session on the server; a failure is thrown, and the page stays signed in. */
   async endSession(): Promise<void> {
     const csrf = csrfToken();
+    const response = await fetch('/auth/v1/token/logout', { method: 'POST', headers: { 'content-type': 'application/json', ...(csrf ? { 'x-csrf-token': csrf } : {}) }, body: '{}', credentials: 'same-origin' });
+    if (!response.ok) throw await problemFrom(response);
     this.accessToken = undefined;
-    await fetch('/auth/v1/token/logout', { method: 'POST', headers: { 'content-type': 'application/json', ...(csrf ? { 'x-csrf-token': csrf } : {}) }, body: '{}', credentials: 'same-origin' });
   }
 
   get<T>(path: string): Promise<T> {
@@ -75,7 +77,9 @@ export class ApiClient {
   /** One call; an expired access token is renewed once from the cookie and the call made again. */
   async call<T>(method: Method, path: string, body?: unknown): Promise<T> {
     let response = await this.send(method, path, body);
-    if (response.status === 401 && this.accessToken !== undefined) {
+    // Only a refused access token is renewed and the call made again: another 401 (a wrong
+    // password on a link page) is the answer, and sending it twice would count twice.
+    if (response.status === 401 && this.accessToken !== undefined && accessTokenRefused(response)) {
       if (await this.resume()) response = await this.send(method, path, body);
       else this.onSignedOut();
     }
@@ -102,6 +106,11 @@ export class ApiClient {
     if (body !== undefined) headers['content-type'] = 'application/json';
     return fetch(path, { method, headers, credentials: 'same-origin', ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
   }
+}
+
+/** Whether a 401 says the access token is what failed (the RFC 6750 challenge every service sends then). */
+function accessTokenRefused(response: Response): boolean {
+  return /\binvalid_token\b/.test(response.headers.get('www-authenticate') ?? '');
 }
 
 export { ApiProblem };

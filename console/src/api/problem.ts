@@ -32,8 +32,10 @@ export async function problemFrom(response: Response): Promise<ApiProblem> {
   return new ApiProblem(response.status, title, text(body.detail), text(body.code), text(body.requestId) ?? response.headers.get('x-request-id') ?? undefined);
 }
 
-/** Whatever was thrown, as a problem to show: a network failure is one too. */
+/** Whatever was thrown, as a problem to show: a network failure is one too (fetch throws a TypeError then). */
 export function asProblem(error: unknown): ApiProblem {
   if (error instanceof ApiProblem) return error;
-  return new ApiProblem(0, 'The platform could not be reached', error instanceof Error ? error.message : String(error), undefined, undefined);
+  const detail = error instanceof Error ? error.message : String(error);
+  if (error instanceof TypeError) return new ApiProblem(0, 'The platform could not be reached', detail, undefined, undefined);
+  return new ApiProblem(0, 'Something went wrong on this page', detail, undefined, undefined);
 }

@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { asProblem, type ApiProblem } from '../api/problem.js';
 import type { ConsolePage } from '../pages/page-table.js';
 import { useMe, useSession } from '../session.js';
@@ -12,14 +12,18 @@ export function Layout(props: { pages: readonly ConsolePage[]; route: string; ch
   const me = useMe();
   const { signOut, switchOrganisation } = useSession();
   const [problem, setProblem] = useState<ApiProblem | undefined>(undefined);
-  const change = async (organisationId: string) => {
+  const [chosen, setChosen] = useState(me.organisationId);
+  // After a switch (here or on a link page) the list shows the organisation now current.
+  useEffect(() => setChosen(me.organisationId), [me.organisationId]);
+  const run = async (work: () => Promise<void>) => {
     try {
       setProblem(undefined);
-      await switchOrganisation(organisationId);
+      await work();
     } catch (error) {
       setProblem(asProblem(error));
     }
   };
+  const change = (organisationId: string) => run(() => switchOrganisation(organisationId));
   return (
     <>
       <a class="skip-link" href="#main">
@@ -41,23 +45,41 @@ export function Layout(props: { pages: readonly ConsolePage[]; route: string; ch
           </ul>
         </nav>
         <div class="account">
-          <label for="organisation-switch" class="visually-hidden">
-            Organisation
-          </label>
-          <select id="organisation-switch" value={me.organisationId} onChange={(event) => void change(event.currentTarget.value)}>
-            {me.memberships.map((membership) => (
-              <option key={membership.organisationId} value={membership.organisationId}>
-                {membership.organisationName} ({membership.role})
-              </option>
-            ))}
-          </select>
+          <form
+            class="switcher"
+            aria-label="Switch organisation"
+            onSubmit={(event) => {
+              event.preventDefault();
+              void change(chosen);
+            }}
+          >
+            <label for="organisation-switch" class="visually-hidden">
+              Organisation
+            </label>
+            {/* Choosing is not switching: the arrow keys move through the list, the button switches (WCAG 3.2.2). */}
+            <select id="organisation-switch" value={chosen} onChange={(event) => setChosen(event.currentTarget.value)}>
+              {me.memberships.map((membership) => (
+                <option key={membership.organisationId} value={membership.organisationId}>
+                  {membership.organisationName} ({membership.role})
+                </option>
+              ))}
+            </select>
+            {chosen !== me.organisationId ? (
+              <button type="submit" class="secondary">
+                Switch
+              </button>
+            ) : null}
+          </form>
           <span class="muted small">{me.email}</span>
           <button
             type="button"
             class="secondary"
             onClick={() =>
               // The next person to sign in here starts at their own landing page, not at this one's.
-              void signOut().then(() => navigate('/', { replace: true }))
+              void run(async () => {
+                await signOut();
+                navigate('/', { replace: true });
+              })
             }
           >
             Sign out

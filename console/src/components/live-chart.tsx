@@ -18,10 +18,19 @@ export function LiveChart(props: { title: string; unit: string; samples: readonl
         width: 320,
         height: 140,
         legend: { show: false },
-        // The last ten minutes, whatever the samples: one sample alone would otherwise stretch the axis over years.
-        scales: { x: { time: true, range: (_chart, _min, max) => [max - 600, max] } },
+        // The last ten minutes up to now, whatever the samples: one sample alone would otherwise
+        // leave the axis to uPlot's guess (it once spanned years).
+        scales: {
+          x: {
+            time: true,
+            range: () => {
+              const now = Date.now() / 1000;
+              return [now - 600, now];
+            },
+          },
+        },
         axes: [{ stroke: '#555d6b' }, { stroke: '#555d6b', size: 50 }],
-        series: [{}, { label: props.title, stroke: '#1f4fd1', width: 2, spanGaps: true }],
+        series: [{}, { label: props.title, stroke: '#1f4fd1', width: 2, spanGaps: true, points: { show: true, size: 5 } }],
       },
       data,
       host.current,

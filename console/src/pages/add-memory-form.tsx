@@ -30,7 +30,7 @@ export function AddMemoryForm() {
         </div>
         <div class="inline-form">
           <Field id="memory-type" label="Type" value={type} onInput={(event) => setType(event.currentTarget.value)} />
-          <Field id="memory-tags" label="Tags, comma-separated" value={tags} onInput={(event) => setTags(event.currentTarget.value)} />
+          <Field id="memory-tags" label="Tags, comma-separated" hint="Letters, digits and . _ : - only" value={tags} onInput={(event) => setTags(event.currentTarget.value)} />
         </div>
         <ProblemNotice problem={action.problem} />
         {stored ? <Notice>Stored memory {stored.id}.</Notice> : null}

@@ -22,6 +22,8 @@ export function MemoryPage() {
   const submit = (event: Event) => {
     event.preventDefault();
     void search.run(async () => {
+      // A failed search shows its problem, not the results of the one before.
+      setAnswer(undefined);
       const filters = { ...(type.trim() ? { types: [type.trim()] } : {}), ...(tagList(tags).length > 0 ? { tags: tagList(tags) } : {}) };
       setAnswer(await api.post<SearchAnswer>('/memory/v1/search', { query, mode, limit: 20, ...(Object.keys(filters).length > 0 ? { filters } : {}) }));
     });
@@ -35,7 +37,7 @@ export function MemoryPage() {
           <Field id="query" label="Search for" type="search" required value={query} onInput={(event) => setQuery(event.currentTarget.value)} />
           <Select id="mode" label="Mode" value={mode} options={searchModes} onChange={(value) => setMode(value as SearchMode)} />
           <Field id="filter-type" label="Type (optional)" value={type} onInput={(event) => setType(event.currentTarget.value)} />
-          <Field id="filter-tags" label="Tags, comma-separated (optional)" value={tags} onInput={(event) => setTags(event.currentTarget.value)} />
+          <Field id="filter-tags" label="Tags, comma-separated (optional)" hint="Letters, digits and . _ : - only" value={tags} onInput={(event) => setTags(event.currentTarget.value)} />
           <button type="submit" disabled={search.busy}>
             {search.busy ? 'Searching…' : 'Search'}
           </button>

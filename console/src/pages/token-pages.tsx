@@ -6,6 +6,7 @@ import { Link } from '../components/link.js';
 import { Notice, ProblemNotice } from '../components/status.js';
 import { useAction } from '../components/use-resource.js';
 import { useSession } from '../session.js';
+import { navigate } from '../router.js';
 import { SignInPage } from './sign-in-page.js';
 
 /*
@@ -153,7 +154,10 @@ export function AcceptInvitationPage(props: { token: string | null }) {
           <Notice>
             You joined {joined.organisationName} as {joined.role}.
           </Notice>
-          <button type="button" onClick={() => void action.run(() => switchOrganisation(joined.organisationId))}>
+          <button type="button" onClick={() => void action.run(async () => {
+            await switchOrganisation(joined.organisationId);
+            navigate('/', { replace: true });
+          })}>
             Switch to {joined.organisationName}
           </button>
         </>

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { asProblem, type ApiProblem } from '../api/problem.js';
+import { ApiProblem, asProblem } from '../api/problem.js';
 import { serverSentEvents } from '../api/server-sent-events.js';
 import type { LogLine } from '../api/types.js';
 import { useSession } from '../session.js';
@@ -27,6 +27,8 @@ export function useLiveTail(on: boolean, query: string): { lines: readonly LogLi
           const line = JSON.parse(event.data) as LogLine;
           setLines((previous) => [line, ...previous].slice(0, keptLines));
         }
+        // The platform ended the stream (a restart, a closing replica): said, not silently stopped.
+        if (!stop.signal.aborted) setProblem(new ApiProblem(0, 'The live tail ended', 'The platform closed the stream (it may be restarting). Stop and start the live tail to follow the logs again.', undefined, undefined));
       } catch (error) {
         if (!stop.signal.aborted) setProblem(asProblem(error));
       } finally {

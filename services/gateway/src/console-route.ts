@@ -38,22 +38,41 @@ export async function consoleRoute(app: FastifyInstance, files: ReadonlyMap<stri
     if (!file) throw new NotFoundError(gatewayErrorCodes.consoleFileNotFound, `The console has no file ${JSON.stringify(path)}.`);
     return send(request, reply, file);
   };
-  // /console itself: the app's links and its base are under /console/.
-  app.get('/console', { schema: { hide: true } }, (_request, reply) => reply.code(308).header('location', '/console/').send());
+  // /console itself: the app's links and its base are under /console/ (the query goes along).
+  app.get('/console', { schema: { hide: true } }, (request, reply) => {
+    const query = request.url.indexOf('?');
+    return reply.code(308).header('location', `/console/${query === -1 ? '' : request.url.slice(query)}`).send();
+  });
   app.get('/console/*', { schema: { hide: true } }, answer);
 }
 
 function send(request: FastifyRequest, reply: FastifyReply, file: ConsoleFile): FastifyReply {
+  const gzipped = file.gzipped !== undefined && acceptsGzip(request.headers['accept-encoding']);
+  // Each encoding is its own representation (RFC 9110 §8.8.3): a strong tag names one of them.
+  const etag = gzipped ? `${file.etag.slice(0, -1)}-gzip"` : file.etag;
   reply
     .header('content-security-policy', consoleContentSecurityPolicy)
     .header('cache-control', file.immutable ? 'public, max-age=31536000, immutable' : 'no-cache')
-    .header('etag', file.etag)
+    .header('etag', etag)
     .header('vary', 'accept-encoding')
     .type(file.contentType);
-  if (ifNoneMatch(request.headers['if-none-match'], file.etag)) return reply.code(304).send();
-  const acceptsGzip = file.gzipped !== undefined && /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''));
-  if (acceptsGzip) reply.header('content-encoding', 'gzip');
-  return reply.send(acceptsGzip ? file.gzipped : file.body);
+  if (ifNoneMatch(request.headers['if-none-match'], etag)) return reply.code(304).send();
+  if (gzipped) reply.header('content-encoding', 'gzip');
+  return reply.send(gzipped ? file.gzipped : file.body);
+}
+
+/** Whether Accept-Encoding admits gzip: named (or `*`) with a weight above zero (RFC 9110 §12.5.3). */
+export function acceptsGzip(header: string | undefined): boolean {
+  if (header === undefined) return false;
+  let wildcard = false;
+  for (const entry of header.split(',')) {
+    const [coding = '', ...parameters] = entry.split(';').map((part) => part.trim().toLowerCase());
+    const weight = parameters.find((parameter) => parameter.startsWith('q='));
+    const admitted = weight === undefined || Number(weight.slice(2)) > 0;
+    if (coding === 'gzip' || coding === 'x-gzip') return admitted;
+    if (coding === '*') wildcard = admitted;
+  }
+  return wildcard;
 }
 
 function ifNoneMatch(header: string | undefined, etag: string): boolean {

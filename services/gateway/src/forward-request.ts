@@ -3,6 +3,7 @@ import { kitErrorCodes, outgoingTraceparent, sendProblem } from '@lift/kit';
 import type { Dispatcher } from 'undici';
 import { limitedBody } from './body-limit.js';
 import type { OpenStreams } from './open-streams.js';
+import { withoutPlatformCookies } from './platform-cookies.js';
 import { upstreamRequestHeaders } from './proxy-headers.js';
 import { relayAnswer } from './relay-answer.js';
 import { circuitOpenProblem, failureLabel, isRetryableFailure, neverReachedUpstream, upstreamFailureProblem } from './upstream-failure.js';
@@ -21,6 +22,8 @@ export interface ForwardTarget {
   readonly extraHeaders?: Record<string, string>;
   /** The target's own answer timeout, when it differs from the gateway's default. */
   readonly timeoutMs?: number;
+  /** A module: it neither receives nor sets the platform's own cookies (see platform-cookies.ts). */
+  readonly withholdPlatformCookies?: boolean;
 }
 
 export interface ForwardLimits {
@@ -67,6 +70,11 @@ export async function forwardRequest(request: FastifyRequest, reply: FastifyRepl
     }),
     ...target.extraHeaders,
   };
+  if (target.withholdPlatformCookies && headers.cookie !== undefined) {
+    const cookie = withoutPlatformCookies(headers.cookie);
+    if (cookie === undefined) delete headers.cookie;
+    else headers.cookie = cookie;
+  }
   const hasBody = declaredLength !== undefined ? declaredLength !== '0' : request.headers['transfer-encoding'] !== undefined;
   // Every body goes through a stream of its own: when the upstream fails mid-request undici
   // destroys the body it was given, and that must not be the client's request (its connection
@@ -148,6 +156,7 @@ export async function forwardRequest(request: FastifyRequest, reply: FastifyRepl
     return relayAnswer(request, reply, answer, {
       openStreams: limits.openStreams,
       direct: limits.directRelay,
+      withholdPlatformCookies: target.withholdPlatformCookies === true,
       problemFor: (error) => upstreamFailureProblem(target.name, error, timeoutMs),
     });
   } catch (error) {

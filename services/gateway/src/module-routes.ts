@@ -71,6 +71,7 @@ export function moduleForwarder(options: ModuleRoutesOptions): ModuleForwarder {
         instances: module.instances,
         path: `${module.basePath}${path}${target.query}`,
         extraHeaders: { ...identityHeaders(request), authorization: `Bearer ${moduleToken}` },
+        withholdPlatformCookies: true,
       },
       options,
     );

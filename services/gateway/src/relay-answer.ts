@@ -2,6 +2,7 @@ import type { OutgoingHttpHeaders } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isEventStream, sendProblem, type Problem } from '@lift/kit';
 import type { OpenStreams } from './open-streams.js';
+import { withoutPlatformSetCookies } from './platform-cookies.js';
 import { clientResponseHeaders } from './proxy-headers.js';
 import type { UpstreamAnswer } from './upstream-dispatch.js';
 
@@ -13,6 +14,8 @@ export interface RelayOptions {
    * OpenTelemetry plugin ends its server span in an onSend hook, which a hijacked reply skips.
    */
   readonly direct: boolean;
+  /** Drop Set-Cookie values that would set the platform's own cookies (a module's answer). */
+  readonly withholdPlatformCookies?: boolean;
   /** What the client is told when the upstream fails after its head but before any of its body. */
   readonly problemFor: (error: unknown) => Problem;
 }
@@ -27,6 +30,11 @@ export interface RelayOptions {
  */
 export function relayAnswer(request: FastifyRequest, reply: FastifyReply, answer: UpstreamAnswer, options: RelayOptions): FastifyReply {
   const upstreamHeaders = clientResponseHeaders(answer.headers);
+  if (options.withholdPlatformCookies && upstreamHeaders['set-cookie'] !== undefined) {
+    const kept = withoutPlatformSetCookies(upstreamHeaders['set-cookie']);
+    if (kept === undefined) delete upstreamHeaders['set-cookie'];
+    else upstreamHeaders['set-cookie'] = kept;
+  }
   reply.code(answer.statusCode);
   reply.headers(upstreamHeaders);
   if (isEventStream(answer.headers['content-type'])) return reply.send(options.openStreams.relay(answer.bodyStream()));

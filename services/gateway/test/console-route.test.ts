@@ -43,6 +43,7 @@ describe('the console at /console', () => {
     const bare = await gateway.inject({ method: 'GET', url: '/console' });
     expect(bare.statusCode).toBe(308);
     expect(bare.headers.location).toBe('/console/');
+    expect((await gateway.inject({ method: 'GET', url: '/console?token=abc&x=1' })).headers.location).toBe('/console/?token=abc&x=1');
   });
 
   it('serves hashed assets for a year, gzipped when asked, and answers 304 to a matching ETag', async () => {
@@ -58,6 +59,18 @@ describe('the console at /console', () => {
     const again = await gateway.inject({ method: 'GET', url: '/console/assets/index-abc123.js', headers: { 'if-none-match': String(plain.headers.etag) } });
     expect(again.statusCode).toBe(304);
     expect(again.body).toBe('');
+    // Regression (review of #20): both bodies had one strong ETag, and a refused gzip was sent anyway.
+    expect(gzipped.headers.etag).not.toBe(plain.headers.etag);
+    const gzipAgain = await gateway.inject({ method: 'GET', url: '/console/assets/index-abc123.js', headers: { 'accept-encoding': 'gzip', 'if-none-match': String(plain.headers.etag) } });
+    expect(gzipAgain.statusCode).toBe(200);
+    for (const refusal of ['gzip;q=0, identity', 'gzip; q=0.000', 'x-gzip-no', 'br', '*;q=0']) {
+      const answer = await gateway.inject({ method: 'GET', url: '/console/assets/index-abc123.js', headers: { 'accept-encoding': refusal } });
+      expect(answer.headers['content-encoding'], refusal).toBeUndefined();
+      expect(answer.body, refusal).toBe(plain.body);
+    }
+    for (const welcome of ['GZIP', 'deflate, gzip;q=0.5', '*', 'x-gzip']) {
+      expect((await gateway.inject({ method: 'GET', url: '/console/assets/index-abc123.js', headers: { 'accept-encoding': welcome } })).headers['content-encoding'], welcome).toBe('gzip');
+    }
   });
 
   it('answers 404 problems for files it does not have — source maps, dotted and encoded paths — never a file outside its folder', async () => {

@@ -14,7 +14,7 @@ export { manualClock } from '../../../tests/support/manual-clock.js';
 
 export type Received = ReceivedRequest;
 
-export type UpstreamHandler = (request: Received, respond: (status: number, body: string, headers?: Record<string, string>) => void) => void;
+export type UpstreamHandler = (request: Received, respond: (status: number, body: string, headers?: Record<string, string | string[]>) => void) => void;
 
 /**
  * A service's OpenAPI document declaring `publicRoutes` (`'POST /v1/login'`, templates allowed)

@@ -30,6 +30,23 @@ describe('routing /modules/{id}/* from the registry\'s route table', () => {
     expect(controlPlane.exchanges).toHaveLength(1);
   });
 
+  // Regression (review of #20): a module, served from the console's origin, received the console's
+  // session cookies with every request and could plant its own lift_refresh (cookie tossing).
+  it('neither shows a module the platform\'s cookies nor lets it set them; the module\'s own cookies pass both ways', async () => {
+    const module = await startUpstream((_request, respond) =>
+      respond(200, '{"ok":true}', { 'set-cookie': ['lift_refresh=planted; Path=/auth/v1/token; HttpOnly', 'LIFT_CSRF=planted; Path=/', 'causal_view=graph; Path=/modules/causal'] }),
+    );
+    const controlPlane = await startControlPlane({ revision: 1, modules: [moduleEntry(module.url)] });
+    const gateway = await gatewayFor(controlPlane);
+    const token = await bearer(['causal:read']);
+    const answer = await gateway.inject({ method: 'GET', url: '/modules/causal/v1/graphs', headers: { ...token, cookie: 'lift_refresh=lift_rt_secret; causal_view=table;lift_csrf=abc' } });
+    expect(answer.statusCode).toBe(200);
+    expect(module.received[0]?.headers.cookie).toBe('causal_view=table');
+    expect(answer.headers['set-cookie']).toEqual(['causal_view=graph; Path=/modules/causal']);
+    await gateway.inject({ method: 'GET', url: '/modules/causal/v1/graphs', headers: { ...token, cookie: 'lift_refresh=lift_rt_secret; lift_csrf=abc' } });
+    expect(module.received[1]?.headers).not.toHaveProperty('cookie');
+  });
+
   it('answers 403 naming the module when auth will not issue the module a token for this caller', async () => {
     const module = await startUpstream();
     const controlPlane = await startControlPlane({ revision: 1, modules: [moduleEntry(module.url)] });

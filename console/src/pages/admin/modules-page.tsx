@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { ApiProblem } from '../../api/problem.js';
 import type { List, ModuleHealth, RegisteredModule } from '../../api/types.js';
 import { dateTime } from '../../components/format.js';
 import { Empty, Loading, Notice, ProblemNotice } from '../../components/status.js';
@@ -22,7 +23,7 @@ export default function ModulesPage() {
       try {
         body = JSON.parse(manifest);
       } catch (error) {
-        throw new Error(`The manifest is not JSON: ${(error as Error).message}`);
+        throw new ApiProblem(0, 'The manifest is not JSON', (error as Error).message, undefined, undefined);
       }
       const created = await api.post<RegisteredModule>('/registry/v1/modules', body);
       setDone(`Registered ${created.name} (${created.moduleId}).`);

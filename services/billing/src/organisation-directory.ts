@@ -39,6 +39,10 @@ export function authOrganisationDirectory(options: AuthOrganisationDirectoryOpti
   return {
     async exists(organisationId) {
       if (known.has(organisationId)) return true;
+      // No organisation is called "." or "..", and every URL parser resolves such a segment out of
+      // the path however it is encoded: auth would be asked /v1/organisations/exists or /v1/exists,
+      // and its 404 would read as auth being down (a 503 for a bad id).
+      if (organisationId === '.' || organisationId === '..') return false;
       if (!options.tokens) throw unavailable('SERVICE_CLIENT_SECRETS has no secret for billing, so it cannot call auth');
       let exists: boolean;
       try {

@@ -64,6 +64,21 @@ describe('the organisation directory asking auth', () => {
     expect(auth.requests[1]?.authorization).toBe('Bearer billing-token');
   });
 
+  // Regression (#21, schema fuzzing): GET /v1/entitlements/.. answered 503 — the id, dots and all,
+  // went into auth's URL, which the HTTP client resolved to another path, and auth's 404 read as
+  // auth being down.
+  it('knows that "." and ".." are no organisation, without asking auth a path they would rewrite', async () => {
+    const auth = await startFakeAuth(new Set(['org-a']));
+    const http = httpClient();
+    const tokens = serviceTokenSource({ http, authUrl: auth.url, clientId: 'billing', clientSecret: billingSecret, clock: manualClock() });
+    const directory = authOrganisationDirectory({ http, authUrl: auth.url, tokens });
+    expect(await directory.exists('..')).toBe(false);
+    expect(await directory.exists('.')).toBe(false);
+    expect(auth.requests).toEqual([]);
+    expect(await directory.exists('...')).toBe(false);
+    expect(auth.requests.map((request) => request.url)).toEqual(['/v1/oauth/token', '/v1/organisations/.../exists']);
+  });
+
   it('throws DependencyUnavailableError when auth is down, refuses, or billing has no secret', async () => {
     const auth = await startFakeAuth(new Set(['org-a']));
     const http = httpClient();

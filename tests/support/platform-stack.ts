@@ -7,6 +7,8 @@ import { startServiceProcess, waitUntilReady, type ServiceProcess } from './serv
 export const coreServiceNames = ['auth', 'billing', 'memory', 'observability', 'registry'] as const;
 
 export interface PlatformStack {
+  /** The shared working directory: data/ (the SQLite files, the mail folder) is here. */
+  readonly cwd: string;
   readonly gateway: ServiceProcess;
   readonly services: Readonly<Record<(typeof coreServiceNames)[number], ServiceProcess>>;
   stop(): Promise<void>;
@@ -47,5 +49,5 @@ async function startPlatformStackOnce(env: Record<string, string>): Promise<Plat
     await Promise.all(all.map((service) => service.stop()));
     throw error;
   }
-  return { gateway, services, stop: async () => void (await Promise.all(all.map((service) => service.stop()))) };
+  return { cwd, gateway, services, stop: async () => void (await Promise.all(all.map((service) => service.stop()))) };
 }

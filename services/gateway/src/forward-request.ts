@@ -24,6 +24,8 @@ export interface ForwardTarget {
   readonly timeoutMs?: number;
   /** A module: it neither receives nor sets the platform's own cookies (see platform-cookies.ts). */
   readonly withholdPlatformCookies?: boolean;
+  /** Called with the upstream's status once its answer arrived, before it is relayed to the client. */
+  readonly onAnswer?: (statusCode: number) => void;
 }
 
 export interface ForwardLimits {
@@ -149,6 +151,7 @@ export async function forwardRequest(request: FastifyRequest, reply: FastifyRepl
   }
   // An answer of any status means the upstream is alive: only failures to answer open the circuit.
   breaker.recordSuccess();
+  target.onAnswer?.(answer.statusCode);
   const outcome = statusClass(answer.statusCode);
   instances.answered(instance, answer.statusCode, outcome);
   resilience.metrics.observe(target.name, outcome, (performance.now() - started) / 1000);

@@ -4,7 +4,7 @@ import type { RevokedApiKeys } from './revoked-api-keys.js';
 
 /** The stream and event type auth publishes revocations under (its revocation-events.ts). */
 export const revocationStream = 'revocations';
-const apiKeyRevokedType = 'lift.auth.api-key.revoked';
+export const apiKeyRevokedType = 'lift.auth.api-key.revoked';
 
 export interface RevocationTargets {
   readonly apiKeys: ApiKeyExchange;

@@ -39,6 +39,32 @@ const revokedEvent = (apiKeyId: string, reason = 'revoked', atMs = testEpoch) =>
 const asAuth = () => bearerFor({ secret: testSecret, organisation: 'platform', permissions: ['gateway:revocations'], subject: 'svc:auth', roles: ['service'], atMs: testEpoch });
 
 describe('API-key revocation at the gateway', () => {
+  // Regression (#21, token attacks): a key revoked through the gateway still worked until auth's
+  // event arrived (up to a second); the issue asks for it to be refused on the next request.
+  it('refuses a key revoked through this gateway on the very next request, before any event, and only on auth\'s 204', async () => {
+    const auth = await startAuth();
+    const answers = new Map([['/v1/api-keys/key-1', 204], ['/v1/api-keys/key-2', 404]]);
+    const authWithDelete = await startUpstream((request, respond) => {
+      if (request.method === 'DELETE' && answers.has(request.url)) {
+        if (request.url.endsWith('key-1')) auth.state.revoked = true;
+        return respond(answers.get(request.url) as number, '');
+      }
+      // Everything else as the stand-in auth answers it.
+      void fetch(`${auth.url}${request.url}`, { method: request.method, headers: { 'content-type': 'application/json' }, ...(request.body ? { body: request.body } : {}) }).then(async (answer) => respond(answer.status, await answer.text()));
+    });
+    const memory = await startUpstream();
+    const gateway = await buildGateway({ AUTH_SERVICE_URL: authWithDelete.url, MEMORY_SERVICE_URL: memory.url });
+    const withKey = { 'x-api-key': goodKey };
+    expect((await gateway.inject({ method: 'GET', url: '/memory/v1/items', headers: withKey })).statusCode).toBe(200);
+    const owner = await bearerFor({ secret: testSecret, organisation: 'tenant-1', permissions: ['org:admin'], subject: 'user-1', roles: ['owner'], atMs: testEpoch });
+    expect((await gateway.inject({ method: 'DELETE', url: '/auth/v1/api-keys/key-2', headers: owner })).statusCode).toBe(404);
+    expect((await gateway.inject({ method: 'GET', url: '/memory/v1/items', headers: withKey })).statusCode).toBe(200);
+    expect((await gateway.inject({ method: 'DELETE', url: '/auth/v1/api-keys/key-1', headers: owner })).statusCode).toBe(204);
+    const refused = await gateway.inject({ method: 'GET', url: '/memory/v1/items', headers: withKey });
+    expect(refused.statusCode).toBe(401);
+    expect(memory.received).toHaveLength(2);
+  });
+
   it('stops a revoked key at once when auth posts the revocation, also as a Bearer token exchanged before', async () => {
     const auth = await startAuth();
     const memory = await startUpstream();

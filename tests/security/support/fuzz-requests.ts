@@ -82,7 +82,7 @@ const wrongTypeValue: fc.Arbitrary<unknown> = fc.oneof(
 const typeOf = (schema: SchemaObject): string | undefined => (Array.isArray(schema.type) ? (schema.type as string[]).find((type) => type !== 'null') : (schema.type as string | undefined));
 
 /** A value that mostly fits the schema: the starting point that mutations then break in one place. */
-function plausible(schema: SchemaObject, depth = 0): fc.Arbitrary<unknown> {
+export function plausible(schema: SchemaObject, depth = 0): fc.Arbitrary<unknown> {
   if (depth > 4) return fc.constant(null);
   if (schema.const !== undefined) return fc.constant(schema.const);
   if (schema.enum) return fc.constantFrom(...schema.enum);

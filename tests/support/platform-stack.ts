@@ -5,49 +5,72 @@ import { freePort } from './free-port.js';
 import { startServiceProcess, waitUntilReady, type ServiceProcess } from './service-process.js';
 
 export const coreServiceNames = ['auth', 'billing', 'memory', 'observability', 'registry'] as const;
+export type CoreServiceName = (typeof coreServiceNames)[number];
 
 export interface PlatformStack {
   /** The shared working directory: data/ (the SQLite files, the mail folder) is here. */
   readonly cwd: string;
   readonly gateway: ServiceProcess;
-  readonly services: Readonly<Record<(typeof coreServiceNames)[number], ServiceProcess>>;
+  /** The services' current processes (a restart replaces one). */
+  readonly services: Readonly<Record<CoreServiceName, ServiceProcess>>;
+  /** Kills a service with SIGKILL — no drain, no flush, as a crash or the OOM killer would — and starts it again on its port, ready. */
+  crashAndRestart(name: CoreServiceName): Promise<ServiceProcess>;
   stop(): Promise<void>;
+}
+
+export interface PlatformStackOptions {
+  /** Settings of one service only (its own PostgreSQL schema, say), over the shared ones. */
+  readonly perService?: (name: CoreServiceName | 'gateway') => Record<string, string>;
 }
 
 /**
  * The six services as real processes on free ports, sharing one working directory (one data/
  * folder) as under `lift up`, with the gateway pointed at the other five.
  */
-export async function startPlatformStack(env: Record<string, string> = {}): Promise<PlatformStack> {
+export async function startPlatformStack(env: Record<string, string> = {}, options: PlatformStackOptions = {}): Promise<PlatformStack> {
   // A free port is free when asked, not when the service binds it: another suite's process may
   // take it in between (EADDRINUSE). Then the whole stack starts again on fresh ports.
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await startPlatformStackOnce(env);
+      return await startPlatformStackOnce(env, options);
     } catch (error) {
       if (attempt >= 3 || !String((error as Error).message).includes('EADDRINUSE')) throw error;
     }
   }
 }
 
-async function startPlatformStackOnce(env: Record<string, string>): Promise<PlatformStack> {
+async function startPlatformStackOnce(env: Record<string, string>, options: PlatformStackOptions): Promise<PlatformStack> {
   const cwd = mkdtempSync(join(tmpdir(), 'lift-stack-'));
   // Every service knows where the gateway is, as under `lift up`: auth delivers revocations there.
   const gatewayPort = await freePort();
   const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
-  const ports = Object.fromEntries(await Promise.all(coreServiceNames.map(async (name) => [name, await freePort()] as const))) as Record<(typeof coreServiceNames)[number], number>;
+  const ports = Object.fromEntries(await Promise.all(coreServiceNames.map(async (name) => [name, await freePort()] as const))) as Record<CoreServiceName, number>;
   // And where each other service is, as `lift up` tells them: memory verifies tokens with auth's
   // keys and asks billing for limits, billing asks auth, and so on.
   const upstreamUrls = Object.fromEntries(coreServiceNames.map((name) => [`${name.toUpperCase()}_SERVICE_URL`, `http://127.0.0.1:${ports[name]}`]));
   const common = { GATEWAY_URL: gatewayUrl, ...upstreamUrls, ...env };
-  const services = Object.fromEntries(coreServiceNames.map((name) => [name, startServiceProcess({ name, port: ports[name], cwd, env: common })])) as Record<(typeof coreServiceNames)[number], ServiceProcess>;
-  const gateway = startServiceProcess({ name: 'gateway', port: gatewayPort, cwd, env: common });
-  const all = [gateway, ...Object.values(services)];
+  const start = (name: CoreServiceName) => startServiceProcess({ name, port: ports[name], cwd, env: { ...common, ...options.perService?.(name) } });
+  const services = Object.fromEntries(coreServiceNames.map((name) => [name, start(name)])) as Record<CoreServiceName, ServiceProcess>;
+  const gateway = startServiceProcess({ name: 'gateway', port: gatewayPort, cwd, env: { ...common, ...options.perService?.('gateway') } });
+  const all = () => [gateway, ...Object.values(services)];
   try {
-    await Promise.all(all.map((service) => waitUntilReady(service)));
+    await Promise.all(all().map((service) => waitUntilReady(service)));
   } catch (error) {
-    await Promise.all(all.map((service) => service.stop()));
+    await Promise.all(all().map((service) => service.stop()));
     throw error;
   }
-  return { cwd, gateway, services, stop: async () => void (await Promise.all(all.map((service) => service.stop()))) };
+  return {
+    cwd,
+    gateway,
+    services,
+    async crashAndRestart(name) {
+      const crashed = services[name];
+      crashed.child.kill('SIGKILL');
+      await crashed.exited;
+      services[name] = start(name);
+      await waitUntilReady(services[name]);
+      return services[name];
+    },
+    stop: async () => void (await Promise.all(all().map((service) => service.stop()))),
+  };
 }

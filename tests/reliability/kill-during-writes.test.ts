@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, testDatabaseUrl } from '../support/backends.js';
 import { testRedisUrl } from '../support/backend.js';
-import { startPlatformStack, type CoreServiceName, type PlatformStack } from '../support/platform-stack.js';
+import { everyServiceClientSecret, startPlatformStack, type CoreServiceName, type PlatformStack } from '../support/platform-stack.js';
 import { testSchemaName } from '../support/test-schema.js';
 
 /**
@@ -67,7 +67,7 @@ describe.each(backends)('a service killed with SIGKILL under writes ($name)', ({
   beforeAll(async () => {
     stack = await startPlatformStack(
       {
-        SERVICE_CLIENT_SECRETS: ['gateway', 'auth', 'billing', 'memory', 'observability', 'registry'].map((name) => `${name}:${name}-secret-for-the-kill-suite`).join(','),
+        SERVICE_CLIENT_SECRETS: everyServiceClientSecret('kill'),
         RATE_LIMIT_PER_IP: '100000000',
         RATE_LIMIT_PER_ORG: '100000000',
         RATE_LIMIT_CREDENTIALS_PER_IP: '100000000',

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPlatformStack, type PlatformStack } from '../support/platform-stack.js';
+import { everyServiceClientSecret, startPlatformStack, type PlatformStack } from '../support/platform-stack.js';
 import { rawRequest, type RawAnswer } from '../support/raw-request.js';
 import { answerProblems } from './support/answer-hygiene.js';
 import { fuzzRequests, type FuzzRequest } from './support/fuzz-requests.js';
-import { operationsOf, type OpenApiDocument, type Operation } from './support/openapi-operations.js';
+import { operationsOfStack, type Operation } from './support/openapi-operations.js';
 
 /**
  * Schema-driven fuzzing (issue #21): every route of every service's OpenAPI document gets seeded,
@@ -33,9 +33,8 @@ beforeAll(async () => {
   stack = await startPlatformStack({
     LIFT_ADMIN_EMAIL: admin.email,
     LIFT_ADMIN_PASSWORD: admin.password,
-    // Every service's client secret, as `lift up` generates them: the services call each other
-    // (billing asks auth about organisations, the gateway meters usage) as in a real installation.
-    SERVICE_CLIENT_SECRETS: ['gateway', 'auth', 'billing', 'memory', 'observability', 'registry'].map((name) => `${name}:${name}-secret-for-the-fuzzing-suite`).join(','),
+    // Billing asks auth about organisations, the gateway meters usage: as in a real installation.
+    SERVICE_CLIENT_SECRETS: everyServiceClientSecret('fuzzing'),
     // One client address sends thousands of requests: the limits would answer 429 to most of them.
     RATE_LIMIT_PER_IP: '10000000',
     RATE_LIMIT_PER_ORG: '10000000',
@@ -44,11 +43,8 @@ beforeAll(async () => {
   });
   const login = await fetch(`${stack.gateway.url}/auth/v1/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(admin) });
   token = ((await login.json()) as { accessToken: string }).accessToken;
-  for (const [name, service] of Object.entries(stack.services)) {
-    const document = (await (await fetch(`${service.url}/openapi.json`)).json()) as OpenApiDocument;
-    // Streams never end by themselves; the console suite and observability's own tests cover them.
-    operations.push(...operationsOf(name, document).filter((operation) => !operation.streams));
-  }
+  // Streams never end by themselves; the console suite and observability's own tests cover them.
+  operations.push(...(await operationsOfStack(stack)));
 }, 120_000);
 
 afterAll(async () => {

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPlatformStack, type PlatformStack } from '../support/platform-stack.js';
+import { everyServiceClientSecret, startPlatformStack, type PlatformStack } from '../support/platform-stack.js';
 import { plausible } from './support/fuzz-requests.js';
-import { operationsOf, type OpenApiDocument, type Operation } from './support/openapi-operations.js';
+import { operationsOfStack, type Operation } from './support/openapi-operations.js';
 
 /**
  * Tenant isolation (issue #21): organisation A owns one of every kind of object a tenant can
@@ -47,7 +47,7 @@ async function register(email: string): Promise<Tenant> {
 }
 
 beforeAll(async () => {
-  stack = await startPlatformStack({ RATE_LIMIT_PER_IP: '1000000', RATE_LIMIT_PER_ORG: '1000000', SERVICE_CLIENT_SECRETS: ['gateway', 'auth', 'billing', 'memory', 'observability', 'registry'].map((name) => `${name}:${name}-secret-for-the-isolation-suite`).join(',') });
+  stack = await startPlatformStack({ RATE_LIMIT_PER_IP: '1000000', RATE_LIMIT_PER_ORG: '1000000', SERVICE_CLIENT_SECRETS: everyServiceClientSecret('isolation') });
   [a, b] = await Promise.all([register('alice@isolation.test'), register('bob@isolation.test')]);
   const memory = await call(a.accessToken, 'POST', '/memory/v1/memories', { content: `${marker}: the launch code is 0000`, tags: ['secret'] });
   const space = await call(a.accessToken, 'POST', '/memory/v1/spaces', { name: 'secret-space', dimensions: [{ name: 'risk', min: 0, max: 1 }] });
@@ -62,10 +62,7 @@ beforeAll(async () => {
     apiKeyId: (JSON.parse(key.text) as { id: string }).id,
     invitationId: (JSON.parse(invitation.text) as { id: string }).id,
   });
-  for (const [name, service] of Object.entries(stack.services)) {
-    const document = (await (await fetch(`${service.url}/openapi.json`)).json()) as OpenApiDocument;
-    operations.push(...operationsOf(name, document).filter((operation) => !operation.streams));
-  }
+  operations.push(...(await operationsOfStack(stack)));
 }, 120_000);
 
 afterAll(async () => {

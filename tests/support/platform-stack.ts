@@ -18,6 +18,11 @@ export interface PlatformStack {
   stop(): Promise<void>;
 }
 
+/** SERVICE_CLIENT_SECRETS with a secret for every service, as `lift up` generates them: the services call each other as in a real installation. */
+export function everyServiceClientSecret(suite: string): string {
+  return ['gateway', ...coreServiceNames].map((name) => `${name}:${name}-secret-for-the-${suite}-suite`).join(',');
+}
+
 export interface PlatformStackOptions {
   /** Settings of one service only (its own PostgreSQL schema, say), over the shared ones. */
   readonly perService?: (name: CoreServiceName | 'gateway') => Record<string, string>;

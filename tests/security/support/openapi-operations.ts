@@ -1,3 +1,5 @@
+import type { PlatformStack } from '../../support/platform-stack.js';
+
 /** The parts of an OpenAPI 3 document the fuzzer reads. */
 export interface SchemaObject {
   readonly type?: string | readonly string[];
@@ -78,6 +80,16 @@ export function operationsOf(service: string, document: OpenApiDocument): Operat
         streams: contents.includes('text/event-stream') || template.endsWith('/stream'),
       });
     }
+  }
+  return operations;
+}
+
+/** Every route of the stack's five services, from the documents they serve; event streams left out (they never end). */
+export async function operationsOfStack(stack: PlatformStack): Promise<Operation[]> {
+  const operations: Operation[] = [];
+  for (const [name, service] of Object.entries(stack.services)) {
+    const document = (await (await fetch(`${service.url}/openapi.json`)).json()) as OpenApiDocument;
+    operations.push(...operationsOf(name, document).filter((operation) => !operation.streams));
   }
   return operations;
 }

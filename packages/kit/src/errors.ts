@@ -94,6 +94,7 @@ export const kitErrorCodes = {
   requestTimeout: 'REQUEST_TIMEOUT',
   routeNotFound: 'ROUTE_NOT_FOUND',
   shuttingDown: 'SERVICE_SHUTTING_DOWN',
+  databaseUnavailable: 'DATABASE_UNAVAILABLE',
   notReady: 'SERVICE_NOT_READY',
   internal: 'INTERNAL_ERROR',
 } as const;

@@ -62,6 +62,15 @@ async function openPostgres<Schema>(location: Extract<DatabaseLocation, { dialec
     // Unqualified table names resolve to the service's own schema, so queries stay dialect-neutral.
     options: `-c search_path=${location.schema}`,
   });
+  // A connection that dies while idle in the pool (the server restarted, a failover, an idle
+  // timeout) is reported on the pool: without a listener Node treats it as an unhandled 'error'
+  // and the whole service exits. The pool drops that connection and opens a new one when asked;
+  // meanwhile queries fail, readiness names the database, and callers get a 503.
+  pool.on('error', (error) => options.log?.warn({ err: error.message }, 'an idle database connection was lost; the pool opens a new one when needed'));
+  // The same, for a connection that is checked out (a transaction between two statements, a query
+  // about to start): node-postgres then emits on the client itself. Its query fails on its own
+  // (a 503, DATABASE_UNAVAILABLE) and the pool discards the broken connection when it comes back.
+  pool.on('connect', (client) => client.on('error', (error) => options.log?.warn({ err: error.message }, 'a database connection in use was lost')));
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

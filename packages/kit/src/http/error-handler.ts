@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { kitErrorCodes, LiftError, OverloadedError } from '../errors.js';
 import { sendProblem, type Problem } from './problem-details.js';
 import { describeValidationErrors } from './validation-errors.js';
+import { isDatabaseOutage } from '../db/database-outage.js';
 
 /**
  * One place that turns every failure into problem+json. Bad input is always a 4xx naming what
@@ -11,6 +12,7 @@ export function installErrorHandling(app: FastifyInstance, bodyLimitBytes: numbe
   app.setErrorHandler((error: FastifyError | LiftError | Error, request, reply) => {
     const problem = problemFor(error, bodyLimitBytes);
     if (error instanceof OverloadedError) request.log.warn({ code: problem.code, detail: problem.detail }, 'request refused');
+    else if (problem.code === kitErrorCodes.databaseUnavailable) request.log.warn({ code: problem.code, err: (error as Error).message }, 'request refused: the database cannot be reached');
     else if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: problem.code, detail: problem.detail }, 'request refused');
     return sendProblem(request, reply, problem);
@@ -61,6 +63,16 @@ function problemFor(error: FastifyError | LiftError | Error, bodyLimitBytes: num
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return { status: 400, code: kitErrorCodes.malformedBody, title: 'Malformed body', detail: `${fastifyError.message}.` };
+  }
+  // The database down or restarting is a dependency outage the caller may retry, not a bug.
+  if (isDatabaseOutage(error)) {
+    return {
+      status: 503,
+      code: kitErrorCodes.databaseUnavailable,
+      title: 'Service unavailable',
+      detail: 'The service cannot reach its database right now; retry shortly.',
+      headers: { 'retry-after': '2' },
+    };
   }
   // secure-json-parse's SyntaxError and prototype-poisoning refusals arrive with a 400 status.
   const status = fastifyError.statusCode;

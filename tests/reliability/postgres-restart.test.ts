@@ -11,7 +11,7 @@ import { skipUnless } from '../support/skip-rule.js';
  * and every write acknowledged before the crash is there. A private PostgreSQL of the test's own:
  * the shared one other suites use is never stopped.
  */
-const noPrivatePostgres = skipUnless(privatePostgresAvailable, 'PostgreSQL restarted under load', 'a private PostgreSQL 15 (/usr/lib/postgresql/15/bin, run as root)');
+const noPrivatePostgres = skipUnless(privatePostgresAvailable, 'PostgreSQL restarted under load', 'a private PostgreSQL (/usr/lib/postgresql/<version>/bin, and root or passwordless sudo to act as postgres)');
 
 describe.skipIf(noPrivatePostgres)('PostgreSQL crashing and coming back under writes', () => {
   let database: PrivatePostgres;

@@ -73,6 +73,13 @@ export class RedisState implements SharedState {
     // Connection errors surface as failed commands (and in /ready); without a listener ioredis
     // would also print each reconnect attempt as an unhandled error.
     redis.on('error', () => undefined);
+    // Once connected, an outage fails commands at once instead of queueing them until Redis is
+    // back: every request waited out reconnect attempts per command (seconds each, several per
+    // request) and hung, when the callers have a fallback for a failed command (the per-replica
+    // rate limiter, the local event outbox). Before the first connection commands still queue,
+    // so a service starting beside Redis does not fail its first calls.
+    redis.on('ready', () => (redis.options.enableOfflineQueue = true));
+    redis.on('close', () => (redis.options.enableOfflineQueue = false));
     this.redis = redis as Redis & LiftCommands;
   }
 

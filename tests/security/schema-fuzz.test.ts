@@ -28,6 +28,8 @@ const operations: Operation[] = [];
 /** Requests sent per route (both ways in), and the statuses answered: the figures in docs/architecture/reliability.md. */
 const sent = new Map<string, number>();
 const statuses = new Map<number, number>();
+/** Successes per service: proof that the requests reached the handlers, not just the token check. */
+const succeeded = new Map<string, number>();
 
 beforeAll(async () => {
   stack = await startPlatformStack({
@@ -42,6 +44,7 @@ beforeAll(async () => {
     LOCKOUT_MAX_FAILURES_PER_IP: '10000000',
   });
   const login = await fetch(`${stack.gateway.url}/auth/v1/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(admin) });
+  expect(login.status).toBe(200);
   token = ((await login.json()) as { accessToken: string }).accessToken;
   // Streams never end by themselves; the console suite and observability's own tests cover them.
   operations.push(...(await operationsOfStack(stack)));
@@ -85,6 +88,7 @@ describe('every route, fuzzed from its OpenAPI document', () => {
             return false;
           }
           statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
+          if (answer.status < 300) succeeded.set(operation.service, (succeeded.get(operation.service) ?? 0) + 1);
           const problems = answerProblems(path, answer);
           if (problems.length > 0) failures.push(`${route} via ${throughGateway ? 'gateway' : 'service'}: ${problems.join('; ')} — ${request.method} ${path.slice(0, 200)} ${request.contentType ?? ''} ${String(request.body).slice(0, 200)} → ${answer.body.slice(0, 200)}`);
           return problems.length === 0;
@@ -99,6 +103,7 @@ describe('every route, fuzzed from its OpenAPI document', () => {
     const total = [...sent.values()].reduce((sum, count) => sum + count, 0);
     process.stdout.write(`schema fuzzing (seed ${seed}): ${total} requests over ${operations.length} routes; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort(([a], [b]) => a - b)))}\n`);
     expect(failures, `seed ${seed}`).toEqual([]);
+    for (const service of ['auth', 'billing', 'memory', 'observability', 'registry']) expect(succeeded.get(service) ?? 0, `${service}: no fuzzed request succeeded`).toBeGreaterThan(0);
     expect([...sent.values()].reduce((total, count) => total + count, 0)).toBeGreaterThanOrEqual(operations.length * runs);
   }, 600_000);
 });

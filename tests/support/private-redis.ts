@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { freePort } from './free-port.js';
 
 /** Whether redis-server is installed to run one of the test's own. */
-export const privateRedisAvailable = spawnSync('redis-server', ['--version']).status === 0;
+export const privateRedisAvailable = spawnSync('redis-server', ['--version']).status === 0 && spawnSync('redis-cli', ['--version']).status === 0;
 
 export interface PrivateRedis {
   readonly url: string;
@@ -26,7 +26,11 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     void execFileSync('redis-server', ['--daemonize', 'yes', '--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--dir', directory, '--pidfile', join(directory, 'redis.pid'), '--logfile', join(directory, 'redis.log')]);
   const ping = () => spawnSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' }).stdout.trim() === 'PONG';
   const waitUntil = (up: boolean) => {
-    for (let attempt = 0; attempt < 200 && ping() !== up; attempt += 1) spawnSync('sleep', ['0.05']);
+    for (let attempt = 0; attempt < 200; attempt += 1) {
+      if (ping() === up) return;
+      spawnSync('sleep', ['0.05']);
+    }
+    throw new Error(`the private Redis on ${port} did not ${up ? 'start' : 'stop'} within 10 s`);
   };
   start();
   waitUntil(true);

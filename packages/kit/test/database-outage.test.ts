@@ -18,7 +18,8 @@ describe('a database outage', () => {
     ]) {
       expect(isDatabaseOutage(outage), outage.message).toBe(true);
     }
-    for (const bug of [new Error('cannot read properties of undefined'), withCode('duplicate key value violates unique constraint', '23505'), withCode('syntax error at or near', '42601'), 'a string', undefined]) {
+    const otherService = new TypeError('fetch failed', { cause: withCode('connect ECONNREFUSED 10.0.0.7:8002', 'ECONNREFUSED') });
+    for (const bug of [new Error('cannot read properties of undefined'), withCode('duplicate key value violates unique constraint', '23505'), withCode('syntax error at or near', '42601'), withCode('bind message has 70000 parameter formats', '08P01'), otherService, new Error('wrapped', { cause: withCode('connect ECONNREFUSED', 'ECONNREFUSED') }), 'a string', undefined]) {
       expect(isDatabaseOutage(bug), String(bug)).toBe(false);
     }
   });

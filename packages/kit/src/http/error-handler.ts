@@ -12,7 +12,7 @@ export function installErrorHandling(app: FastifyInstance, bodyLimitBytes: numbe
   app.setErrorHandler((error: FastifyError | LiftError | Error, request, reply) => {
     const problem = problemFor(error, bodyLimitBytes);
     if (error instanceof OverloadedError) request.log.warn({ code: problem.code, detail: problem.detail }, 'request refused');
-    else if (problem.code === kitErrorCodes.databaseUnavailable) request.log.warn({ code: problem.code, err: (error as Error).message }, 'request refused: the database cannot be reached');
+    else if (problem.code === kitErrorCodes.databaseUnavailable) request.log.warn({ code: problem.code, err: error }, 'request refused: the database cannot be reached');
     else if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: problem.code, detail: problem.detail }, 'request refused');
     return sendProblem(request, reply, problem);

@@ -76,10 +76,17 @@ export class RedisState implements SharedState {
     // Once connected, an outage fails commands at once instead of queueing them until Redis is
     // back: every request waited out reconnect attempts per command (seconds each, several per
     // request) and hung, when the callers have a fallback for a failed command (the per-replica
-    // rate limiter, the local event outbox). Before the first connection commands still queue,
-    // so a service starting beside Redis does not fail its first calls.
-    redis.on('ready', () => (redis.options.enableOfflineQueue = true));
-    redis.on('close', () => (redis.options.enableOfflineQueue = false));
+    // rate limiter, the local event outbox). Before the first connection commands still queue as
+    // before (through maxRetriesPerRequest reconnect attempts), for a service starting beside Redis.
+    // ioredis also closes after each failed first attempt: only a connection that was up counts.
+    let connectedOnce = false;
+    redis.on('ready', () => {
+      connectedOnce = true;
+      redis.options.enableOfflineQueue = true;
+    });
+    redis.on('close', () => {
+      if (connectedOnce) redis.options.enableOfflineQueue = false;
+    });
     this.redis = redis as Redis & LiftCommands;
   }
 

@@ -188,7 +188,7 @@ export interface Overview {
 export interface ServiceHealth {
   readonly service: string;
   readonly version: string;
-  readonly uptimeSeconds: number;
+  readonly startedAt: string;
 }
 
 export const alertRuleKinds = ['service_down', 'error_rate', 'latency_p95', 'module_unhealthy'] as const;

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { Memory } from '../api/types.js';
 import { Field } from '../components/field.js';
+import { tagList } from '../components/tag-list.js';
 import { Notice, ProblemNotice } from '../components/status.js';
 import { useAction } from '../components/use-resource.js';
 import { useSession } from '../session.js';
@@ -15,8 +16,8 @@ export function AddMemoryForm() {
   const submit = (event: Event) => {
     event.preventDefault();
     void action.run(async () => {
-      const tagList = tags.split(',').map((tag) => tag.trim()).filter((tag) => tag !== '');
-      setStored(await api.post<Memory>('/memory/v1/memories', { content, type: type.trim() || 'general', ...(tagList.length > 0 ? { tags: tagList } : {}) }));
+      const tagged = tagList(tags);
+      setStored(await api.post<Memory>('/memory/v1/memories', { content, type: type.trim() || 'general', ...(tagged.length > 0 ? { tags: tagged } : {}) }));
       setContent('');
     });
   };

@@ -1,13 +1,12 @@
 import { useState } from 'preact/hooks';
 import { searchModes, type SearchAnswer, type SearchMode } from '../api/types.js';
 import { Field, Select } from '../components/field.js';
+import { tagList } from '../components/tag-list.js';
 import { Empty, ProblemNotice } from '../components/status.js';
 import { useAction } from '../components/use-resource.js';
 import { can, useMe, useSession } from '../session.js';
 import { AddMemoryForm } from './add-memory-form.js';
 import { SearchHitItem } from './search-hit-item.js';
-
-const tagList = (text: string) => text.split(',').map((tag) => tag.trim()).filter((tag) => tag !== '');
 
 /** Search the organisation's memory (mode and filters), see why each hit matched, add memories. */
 export function MemoryPage() {
@@ -24,7 +23,8 @@ export function MemoryPage() {
     void search.run(async () => {
       // A failed search shows its problem, not the results of the one before.
       setAnswer(undefined);
-      const filters = { ...(type.trim() ? { types: [type.trim()] } : {}), ...(tagList(tags).length > 0 ? { tags: tagList(tags) } : {}) };
+      const tagged = tagList(tags);
+      const filters = { ...(type.trim() ? { types: [type.trim()] } : {}), ...(tagged.length > 0 ? { tags: tagged } : {}) };
       setAnswer(await api.post<SearchAnswer>('/memory/v1/search', { query, mode, limit: 20, ...(Object.keys(filters).length > 0 ? { filters } : {}) }));
     });
   };

@@ -19,6 +19,18 @@ describe('a database that does not answer', () => {
 
 const databaseUrl = process.env.TEST_DATABASE_URL;
 
+/** Ends a server process's connection from another one, as a server restart or failover would. */
+async function terminateBackend(pid: number | undefined): Promise<void> {
+  const { default: pg } = await import('pg');
+  const admin = new pg.Client({ connectionString: databaseUrl });
+  await admin.connect();
+  try {
+    await admin.query('select pg_terminate_backend($1)', [pid]);
+  } finally {
+    await admin.end();
+  }
+}
+
 // Regression (#21, PostgreSQL crashing under writes): an idle pooled connection that the server
 // dropped raised an unhandled 'error' on the pool, and the whole service exited.
 describe.skipIf(databaseUrl === undefined)('a PostgreSQL connection lost while idle in the pool', () => {
@@ -28,15 +40,8 @@ describe.skipIf(databaseUrl === undefined)('a PostgreSQL connection lost while i
     closeWhenDone(() => database.close());
     const { sql } = await import('kysely');
     const pid = (await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(database.db)).rows[0]?.pid;
-    const { default: pg } = await import('pg');
-    const admin = new pg.Client({ connectionString: databaseUrl });
-    await admin.connect();
-    try {
-      // What a server restart does to that (now idle) connection.
-      await admin.query('select pg_terminate_backend($1)', [pid]);
-    } finally {
-      await admin.end();
-    }
+    // What a server restart does to that (now idle) connection.
+    await terminateBackend(pid);
     await expect.poll(() => warnings).toContain('an idle database connection was lost; the pool opens a new one when needed');
     expect((await sql<{ one: number }>`select 1 as one`.execute(database.db)).rows).toEqual([{ one: 1 }]);
   });
@@ -48,15 +53,12 @@ describe.skipIf(databaseUrl === undefined)('a PostgreSQL connection lost while c
     const database = await openDatabase({ location: databaseLocation(databaseUrl as string, 'kit_busy_loss'), log: { warn: (_bindings, message) => warnings.push(message) } });
     closeWhenDone(() => database.close());
     const { sql } = await import('kysely');
-    const { default: pg } = await import('pg');
     const { isDatabaseOutage } = await import('../src/db/database-outage.js');
     const failure = await database.db
       .transaction()
       .execute(async (transaction) => {
         const pid = (await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(transaction)).rows[0]?.pid;
-        const admin = new pg.Client({ connectionString: databaseUrl });
-        await admin.connect();
-        await admin.query('select pg_terminate_backend($1)', [pid]).finally(() => admin.end());
+        await terminateBackend(pid);
         await expect.poll(() => warnings.length).toBeGreaterThan(0);
         await sql`select 1`.execute(transaction);
       })

@@ -3,7 +3,7 @@ import { buildConnector } from 'undici';
 import { addressPolicyFrom, authPlugin, createService, guardedConnector, InProcessState, serviceClientSecrets, serviceTokenSource, serviceTokenVerifier, type HostResolver, type ServiceApp, type ServiceDeps } from '@lift/kit';
 import { Counter } from 'prom-client';
 import { apiKeyExchange } from './api-key-exchange.js';
-import { apiKeyRevokedType, applyRevocations, revocationStream } from './revocation-events.js';
+import { applyRevocations, revocationStream, revokeApiKey } from './revocation-events.js';
 import { revocationInboxRoute } from './revocation-inbox-route.js';
 import { followRevocationStream } from './revocation-stream-follower.js';
 import { revocationHoldMs, RevokedApiKeys } from './revoked-api-keys.js';
@@ -156,7 +156,7 @@ export async function buildApp(deps: GatewayDeps): Promise<ServiceApp> {
     // Without the gateway's secret there is no route table either: module routes answer 503.
     const moduleTokens = secret ? moduleTokenExchange({ http: deps.http, authUrl: authOrigin, clientId: 'gateway', clientSecret: secret, clock: deps.clock }) : undefined;
     // A key revoked through this gateway is refused here at once, before auth's event arrives.
-    const apiKeyRevoked = (apiKeyId: string) => applyRevocations([{ id: `edge-${apiKeyId}`, type: apiKeyRevokedType, source: 'gateway', time: new Date(deps.clock.now()).toISOString(), data: { apiKeyId } }], revocationTargets);
+    const apiKeyRevoked = (apiKeyId: string) => revokeApiKey(apiKeyId, 'revoked through this gateway', revocationTargets);
     await edgeRoutes(scope, { upstreams, toService: serviceForwarder(limits, { apiKeyRevoked }), toModule: moduleForwarder({ table: modules, moduleTokens, ...limits }) });
   });
   // The public-route table is checked at start: every service's document is fetched once the gateway listens.

@@ -4,7 +4,7 @@ import type { RevokedApiKeys } from './revoked-api-keys.js';
 
 /** The stream and event type auth publishes revocations under (its revocation-events.ts). */
 export const revocationStream = 'revocations';
-export const apiKeyRevokedType = 'lift.auth.api-key.revoked';
+const apiKeyRevokedType = 'lift.auth.api-key.revoked';
 
 export interface RevocationTargets {
   readonly apiKeys: ApiKeyExchange;
@@ -19,13 +19,19 @@ export function applyRevocations(events: readonly EventRecord[], targets: Revoca
   for (const event of events) {
     const data = event.data as { apiKeyId?: unknown; reason?: unknown } | undefined;
     if (event.type !== apiKeyRevokedType || typeof data?.apiKeyId !== 'string') continue;
-    targets.apiKeys.forget(data.apiKeyId);
     // A demoted creator's key still works, with less: only tokens from before the change go.
     if (data.reason === 'creator-role-changed') {
+      targets.apiKeys.forget(data.apiKeyId);
       const at = typeof event.time === 'string' ? Date.parse(event.time) : Number.NaN;
       targets.revoked.refuseIssuedBefore(data.apiKeyId, Number.isFinite(at) ? at : targets.clock.now());
-    }
-    else targets.revoked.revoke(data.apiKeyId);
-    targets.log.info({ apiKeyId: data.apiKeyId, reason: data.reason }, 'API key revoked or changed: its earlier tokens are refused at the edge');
+      targets.log.info({ apiKeyId: data.apiKeyId, reason: data.reason }, 'API key changed: its earlier tokens are refused at the edge');
+    } else revokeApiKey(data.apiKeyId, data.reason, targets);
   }
+}
+
+/** Refuses a revoked key and every token issued for it, on this replica; idempotent. */
+export function revokeApiKey(apiKeyId: string, reason: unknown, targets: RevocationTargets): void {
+  targets.apiKeys.forget(apiKeyId);
+  targets.revoked.revoke(apiKeyId);
+  targets.log.info({ apiKeyId, reason }, 'API key revoked: its earlier tokens are refused at the edge');
 }

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { asProblem, type ApiProblem } from '../../api/problem.js';
 import type { Overview, ServiceHealth } from '../../api/types.js';
 import { dateTime } from '../../components/format.js';
@@ -34,15 +34,22 @@ export default function OverviewPage() {
   const [health, setHealth] = useState<Record<string, ServiceHealth | undefined>>({});
   const [samples, setSamples] = useState<readonly Sample[]>([]);
   const [problem, setProblem] = useState<ApiProblem | undefined>(undefined);
+  /** The state change each service's /health was read at: it is read again only after a restart or a recovery. */
+  const healthReadAt = useRef(new Map<string, string>());
   usePolling(async () => {
     try {
       const next = await api.get<Overview>('/observability/v1/overview');
       setOverview(next);
       setProblem(undefined);
       setSamples((previous) => [...previous, { time: Date.now() / 1000, rate: next.traffic.requestsPerSecond, errors: next.traffic.errorRatePercent, p95: next.traffic.p95Ms }].slice(-keptSamples));
-      // Each service says its own version and uptime on /health (public through the gateway); a stopped one says nothing.
-      const answers = await Promise.all(next.services.map(async (service) => [service.name, await api.get<ServiceHealth>(service.name === 'gateway' ? '/health' : `/${service.name}/health`).catch(() => undefined)] as const));
-      setHealth(Object.fromEntries(answers));
+      // Each service says its version and start time on /health (public through the gateway). Read
+      // once per state change, not at every refresh: the uptime counts on from the start time.
+      const stale = next.services.filter((service) => service.state !== 'down' && healthReadAt.current.get(service.name) !== `${service.state} ${service.since}`);
+      const answers = await Promise.all(stale.map(async (service) => [service, await api.get<ServiceHealth>(service.name === 'gateway' ? '/health' : `/${service.name}/health`).catch(() => undefined)] as const));
+      for (const [service, answer] of answers) if (answer) healthReadAt.current.set(service.name, `${service.state} ${service.since}`);
+      const down = new Set(next.services.filter((service) => service.state === 'down').map((service) => service.name));
+      setHealth((previous) => ({ ...Object.fromEntries(Object.entries(previous).filter(([name]) => !down.has(name))), ...Object.fromEntries(answers.map(([service, answer]) => [service.name, answer])) }));
+      for (const name of down) healthReadAt.current.delete(name);
     } catch (error) {
       setProblem(asProblem(error));
     }
@@ -66,7 +73,7 @@ export default function OverviewPage() {
                   <li key={service.name} class={`tile tile-${service.state}`} data-service={service.name}>
                     <h3>{service.name}</h3>
                     <StateBadge state={service.state} />
-                    <p class="small">{own ? `v${own.version} · up ${uptime(own.uptimeSeconds)}` : 'no answer'}</p>
+                    <p class="small">{own ? `v${own.version} · up ${uptime(Math.max(0, Math.round((Date.now() - Date.parse(own.startedAt)) / 1000)))}` : 'no answer'}</p>
                     {service.detail ? <p class="small muted">{service.detail}</p> : null}
                   </li>
                 );

@@ -41,7 +41,7 @@ describe.skipIf(skip)('the production compose environment, booted', () => {
     expect(env.NODE_ENV).toBe('production');
     expect(env.REDIS_URL).toBe('redis://redis:6379');
     env.REDIS_URL = testRedisUrl as string;
-    env.REDIS_KEY_PREFIX = `lift-test-${testRunId()}-${process.pid}-${name}:`;
+    env.REDIS_KEY_PREFIX = `lift_test_${testRunId()}_${process.pid}_${name}:`;
     if ('DATABASE_SCHEMA' in schema.properties) env.DATABASE_SCHEMA = testSchemaName(`compose_${name}`);
     env.HOST = '127.0.0.1';
     env.LOG_LEVEL = 'error';

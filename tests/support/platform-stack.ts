@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port.js';
@@ -10,11 +10,12 @@ export type CoreServiceName = (typeof coreServiceNames)[number];
 export interface PlatformStack {
   /** The shared working directory: data/ (the SQLite files, the mail folder) is here. */
   readonly cwd: string;
+  /** The gateway's current process (a restart replaces it, on the same port). */
   readonly gateway: ServiceProcess;
   /** The services' current processes (a restart replaces one). */
   readonly services: Readonly<Record<CoreServiceName, ServiceProcess>>;
   /** Kills a service with SIGKILL — no drain, no flush, as a crash or the OOM killer would — and starts it again on its port, ready. */
-  crashAndRestart(name: CoreServiceName): Promise<ServiceProcess>;
+  crashAndRestart(name: CoreServiceName | 'gateway'): Promise<ServiceProcess>;
   stop(): Promise<void>;
 }
 
@@ -56,7 +57,8 @@ async function startPlatformStackOnce(env: Record<string, string>, options: Plat
   const common = { GATEWAY_URL: gatewayUrl, ...upstreamUrls, ...env };
   const start = (name: CoreServiceName) => startServiceProcess({ name, port: ports[name], cwd, env: { ...common, ...options.perService?.(name) } });
   const services = Object.fromEntries(coreServiceNames.map((name) => [name, start(name)])) as Record<CoreServiceName, ServiceProcess>;
-  const gateway = startServiceProcess({ name: 'gateway', port: gatewayPort, cwd, env: { ...common, ...options.perService?.('gateway') } });
+  const startGateway = () => startServiceProcess({ name: 'gateway', port: gatewayPort, cwd, env: { ...common, ...options.perService?.('gateway') } });
+  let gateway = startGateway();
   const all = () => [gateway, ...Object.values(services)];
   try {
     await Promise.all(all().map((service) => waitUntilReady(service)));
@@ -66,16 +68,22 @@ async function startPlatformStackOnce(env: Record<string, string>, options: Plat
   }
   return {
     cwd,
-    gateway,
+    get gateway() {
+      return gateway;
+    },
     services,
     async crashAndRestart(name) {
-      const crashed = services[name];
+      const crashed = name === 'gateway' ? gateway : services[name];
       crashed.child.kill('SIGKILL');
       await crashed.exited;
-      services[name] = start(name);
-      await waitUntilReady(services[name]);
-      return services[name];
+      const restarted = name === 'gateway' ? (gateway = startGateway()) : (services[name] = start(name));
+      await waitUntilReady(restarted);
+      return restarted;
     },
-    stop: async () => void (await Promise.all(all().map((service) => service.stop()))),
+    stop: async () => {
+      await Promise.all(all().map((service) => service.stop()));
+      // The SQLite files and outboxes of a finished stack are of no more use: /tmp stays clean across runs.
+      rmSync(cwd, { recursive: true, force: true });
+    },
   };
 }

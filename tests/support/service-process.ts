@@ -70,11 +70,19 @@ export function startServiceProcess(options: StartOptions): ServiceProcess {
   };
 }
 
+/**
+ * How long a process may take to start: 20 s alone, 60 s under CI, where every suite starts its
+ * processes on the same two cores at once (a slow start there is load, not a defect).
+ */
+const startupBudgetMs = process.env.CI ? 60_000 : 20_000;
+
 /** Polls /ready until it answers 200; fails with the process's output if it never does. */
-export async function waitUntilReady(service: ServiceProcess, timeoutMs = 20_000): Promise<void> {
+export async function waitUntilReady(service: ServiceProcess, timeoutMs = startupBudgetMs): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (service.child.exitCode !== null) throw new Error(`${service.name} exited with ${service.child.exitCode}:\n${service.output()}`);
+    // A process killed by a signal has no exit code, only its signal.
+    const ended = service.child.exitCode ?? service.child.signalCode;
+    if (ended !== null) throw new Error(`${service.name} exited with ${ended}:\n${service.output()}`);
     try {
       const response = await fetch(`${service.url}/ready`, { signal: AbortSignal.timeout(1_000) });
       if (response.ok) return;

@@ -1,36 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../support/free-port.js';
-import { startServiceProcess, waitUntilReady, type ServiceProcess } from '../support/service-process.js';
+import { startAuthBehindGateway, type AuthBehindGateway } from '../support/auth-behind-gateway.js';
 
 // Issue #20's console session as the browser meets it: the real gateway in front of the real auth
 // process. The gateway must hand auth's Set-Cookie to the client, and the Cookie and x-csrf-token
-// headers to auth, on routes it treats as public. Nothing else runs: the other services point at
-// a closed port, so no request of this suite reaches a seed port.
-const closedPort = 'http://127.0.0.1:9';
-let auth: ServiceProcess;
-let gateway: ServiceProcess;
-let publicUrl: string;
+// headers to auth, on routes it treats as public.
+let stack: AuthBehindGateway;
 beforeAll(async () => {
-  const [authPort, gatewayPort] = await Promise.all([freePort(), freePort()]);
-  publicUrl = `http://127.0.0.1:${gatewayPort}/`;
-  auth = startServiceProcess({ name: 'auth', port: authPort, env: { PUBLIC_URL: publicUrl, REGISTRY_SERVICE_URL: '', GATEWAY_URL: '' } });
-  gateway = startServiceProcess({
-    name: 'gateway',
-    port: gatewayPort,
-    env: {
-      PUBLIC_URL: publicUrl,
-      AUTH_SERVICE_URL: auth.url,
-      BILLING_SERVICE_URL: closedPort,
-      MEMORY_SERVICE_URL: closedPort,
-      OBSERVABILITY_SERVICE_URL: closedPort,
-      REGISTRY_SERVICE_URL: closedPort,
-      USAGE_METERING: 'false',
-    },
-  });
-  await Promise.all([waitUntilReady(auth), waitUntilReady(gateway)]);
+  stack = await startAuthBehindGateway();
 });
 afterAll(async () => {
-  await Promise.all([gateway?.stop(), auth?.stop()]);
+  await stack?.stop();
 });
 
 interface Jar {
@@ -54,7 +33,7 @@ function jarOf(response: Response): Jar {
 }
 
 const post = (path: string, headers: Record<string, string>, body?: unknown) =>
-  fetch(`${gateway.url}${path}`, { method: 'POST', headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  fetch(`${stack.gateway.url}${path}`, { method: 'POST', headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
 
 describe('the web console\'s cookie session through the gateway', () => {
   it('logs in, refreshes and logs out with cookies only: Set-Cookie reaches the browser, Cookie and x-csrf-token reach auth', async () => {
@@ -77,7 +56,7 @@ describe('the web console\'s cookie session through the gateway', () => {
     expect(session).not.toHaveProperty('refreshToken');
     const second = jarOf(refreshed);
     expect(second.refresh).not.toBe(first.refresh);
-    const me = await fetch(`${gateway.url}/auth/v1/me`, { headers: { authorization: `Bearer ${session.accessToken}` } });
+    const me = await fetch(`${stack.gateway.url}/auth/v1/me`, { headers: { authorization: `Bearer ${session.accessToken}` } });
     expect(me.status).toBe(200);
 
     const loggedOut = await post('/auth/v1/token/logout', { cookie: cookie(second), 'x-csrf-token': second.csrf });

@@ -78,6 +78,9 @@ export function refreshTokens(options: RefreshTokenOptions) {
       const at = new Date(now).toISOString();
       const row = await store.refreshTokens.byHash(hashRefreshToken(token));
       if (!row || row.revoked_at !== null || row.expires_at <= at) throw invalid();
+      // A logout (or a member's removal) that raced the rotation which stored this token revoked
+      // the rest of its family: the session is over although this row escaped the revocation.
+      if (await store.refreshTokens.familyRevoked(row.family_id)) throw invalid();
       // A password reset since the family started ends it, even when the reset's revocation
       // missed it (a successor written while the reset ran): successors keep the generation.
       if ((await store.users.credentials(row.user_id))?.credential_generation !== row.generation) throw invalid();
@@ -94,6 +97,8 @@ export function refreshTokens(options: RefreshTokenOptions) {
         });
         if (won) return { ...grant, reusedWithinGrace: false };
       }
+      // Revoked between the reads above and the mark (a racing logout): over, not reused.
+      if ((await store.refreshTokens.byHash(row.token_hash))?.revoked_at !== null) throw invalid();
       const usedAt = Date.parse((await store.refreshTokens.usedAt(row.id)) ?? at);
       const successorRow = await store.refreshTokens.byHash(hashRefreshToken(successor));
       const withinGrace = now - usedAt <= options.reuseGraceSeconds * 1000;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { hashRefreshToken } from '../src/refresh-tokens.js';
 import { backends, bearer, buildAuth, manualClock, registerUser } from './helper.js';
 
 const refresh = (refreshToken: string) => ({ method: 'POST' as const, url: '/v1/token/refresh', payload: { refreshToken } });
@@ -48,6 +49,21 @@ describe.each(backends)('refresh tokens on $name', ({ postgres }) => {
     expect(afterTheft.json().code).toBe('AUTH_REFRESH_TOKEN_INVALID');
     const audit = await db.selectFrom('audit_events').select('action').where('action', '=', 'refresh_token.reused').execute();
     expect(audit).toHaveLength(1);
+  });
+
+  it('refuse a successor that a logout racing its rotation missed (issue #21: found on PostgreSQL through the gateway)', async () => {
+    const { app, db } = await buildAuth({ postgres });
+    const session = await registerUser(app, 'ada@example.com');
+    const successor = (await app.inject(refresh(session.refreshToken))).json().refreshToken as string;
+    const logout = await app.inject({ method: 'POST', url: '/v1/logout', payload: { refreshToken: successor } });
+    expect(logout.statusCode).toBe(204);
+    // What the race leaves behind: the logout's statement revoked the family as it saw it, and a
+    // rotation that committed after that statement's snapshot stored a successor it never saw.
+    const family = await db.selectFrom('refresh_tokens').select('family_id').executeTakeFirstOrThrow();
+    await db.updateTable('refresh_tokens').set({ revoked_at: null, used_at: null }).where('family_id', '=', family.family_id).where('token_hash', '=', hashRefreshToken(successor)).execute();
+    const afterLogout = await app.inject(refresh(successor));
+    expect(afterLogout.statusCode).toBe(401);
+    expect(afterLogout.json().code).toBe('AUTH_REFRESH_TOKEN_INVALID');
   });
 
   it('stop working after logout and after they expire', async () => {

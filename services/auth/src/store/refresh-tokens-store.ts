@@ -15,6 +15,13 @@ export function refreshTokensStore(db: Kysely<AuthTables>) {
      */
     markUsed: async (id: string, at: string) => Number((await live().set({ used_at: at }).where('id', '=', id).where('used_at', 'is', null).executeTakeFirst()).numUpdatedRows) === 1,
     usedAt: async (id: string) => (await db.selectFrom('refresh_tokens').select('used_at').where('id', '=', id).executeTakeFirstOrThrow()).used_at,
+    /**
+     * Whether any token of the family is revoked. Revocations end whole families, but a successor
+     * stored by a rotation that raced the revoking statement is not in that statement's snapshot
+     * (PostgreSQL, read committed) and stays unrevoked: its family's other tokens say it is over.
+     */
+    familyRevoked: async (familyId: string) =>
+      (await db.selectFrom('refresh_tokens').select('id').where('family_id', '=', familyId).where('revoked_at', 'is not', null).limit(1).executeTakeFirst()) !== undefined,
     revokeFamily: (familyId: string, at: string) => live().set({ revoked_at: at }).where('family_id', '=', familyId).execute(),
     /** Every session of a user, in every organisation (a password reset). */
     revokeUser: (userId: string, at: string) => live().set({ revoked_at: at }).where('user_id', '=', userId).execute(),

@@ -86,45 +86,82 @@ describe('the gateway process towards upstreams that hang, reset or crawl', () =
   it('answers a burst to an upstream that never answers with 504s in time, releases its connections, and opens the circuit with one probe per cooldown', async () => {
     const timeoutMs = 600;
     const memory = await startHttpUpstream(() => undefined);
-    const gateway = await gatewayTowards({ memory }, { UPSTREAM_TIMEOUT_MS: String(timeoutMs), CIRCUIT_BREAKER_FAILURES: '5', CIRCUIT_BREAKER_COOLDOWN_MS: '2000' });
-    const get = (index: number) => timedRequest(`${gateway.url}/memory/v1/memories?caller=${index}`, { headers: gateway.headers, deadlineMs: hangDeadlineMs });
+    // Fewer connections than the burst: the 20 queued behind the hung ones are bounded by the same timeout.
+    const gateway = await gatewayTowards({ memory }, { UPSTREAM_TIMEOUT_MS: String(timeoutMs), UPSTREAM_CONNECTIONS: '10', CIRCUIT_BREAKER_FAILURES: '5', CIRCUIT_BREAKER_COOLDOWN_MS: '2000' });
+    // Each request names its caller, so what reached the upstream is told apart whenever it arrives.
+    const get = (caller: string) => timedRequest(`${gateway.url}/memory/v1/memories?caller=${caller}`, { headers: gateway.headers, deadlineMs: hangDeadlineMs });
+    const post = (caller: string) =>
+      timedRequest(`${gateway.url}/memory/v1/memories?caller=${caller}`, { method: 'POST', headers: { ...gateway.headers, 'content-type': 'application/json' }, body: JSON.stringify({ text: caller }), deadlineMs: hangDeadlineMs });
+    const arrivedFrom = (caller: RegExp) => memory.received.filter((request) => caller.test(request.path)).map((request) => request.path);
 
-    const answers = await burst(30, get);
+    const answers = await burst(30, (index) => (index % 3 === 0 ? post(`burst-${index}`) : get(`burst-${index}`)));
     // All 30 were in flight before the first timed out: the circuit opens behind them, not among them.
     expect(tally(answers)).toEqual({ '504 GATEWAY_UPSTREAM_TIMEOUT memory': 30 });
-    expect(memory.received).toHaveLength(30);
     const durations = answers.map((answer) => answer.ms);
     expect(Math.min(...durations)).toBeGreaterThanOrEqual(timeoutMs - 50);
     expect(Math.max(...durations)).toBeLessThan(timeoutMs + lateMarginMs);
-    // undici destroys a connection whose answer timed out: none is left holding the upstream.
+    // The gateway closes a connection whose answer timed out: none is left holding the upstream.
     await expect.poll(() => memory.openConnections(), { timeout: 5_000, interval: 20 }).toBe(0);
 
     // Open: refused at once, without a connection.
-    const refused = await get(30);
+    const refused = await get('refused');
     expect(outcome(refused)).toBe('503 GATEWAY_CIRCUIT_OPEN memory');
     expect(refused.ms).toBeLessThan(timeoutMs);
-    expect(memory.received).toHaveLength(30);
 
     // After the cooldown exactly one request of a burst goes through as the probe; it fails, and
     // the circuit opens again.
     let probing: TimedAnswer[] = [];
+    let round = 0;
     await expect
       .poll(
         async () => {
-          probing = await burst(10, get);
+          round += 1;
+          probing = await burst(10, (index) => get(`probe-${round}-${index}`));
           return probing.some((answer) => outcome(answer) !== '503 GATEWAY_CIRCUIT_OPEN memory');
         },
         { timeout: 10_000, interval: 100 },
       )
       .toBe(true);
     expect(tally(probing)).toEqual({ '504 GATEWAY_UPSTREAM_TIMEOUT memory': 1, '503 GATEWAY_CIRCUIT_OPEN memory': 9 });
-    expect(memory.received).toHaveLength(31);
-    expect(outcome(await get(41))).toBe('503 GATEWAY_CIRCUIT_OPEN memory');
+    expect(outcome(await get('after-probe'))).toBe('503 GATEWAY_CIRCUIT_OPEN memory');
     expect(await metric(gateway, 'gateway_upstream_circuit_state', { upstream: 'memory' })).toBe(2);
     expect(await metric(gateway, 'gateway_upstream_requests_total', { upstream: 'memory', outcome: 'UND_ERR_HEADERS_TIMEOUT' })).toBe(31);
     await expect.poll(() => memory.openConnections(), { timeout: 5_000, interval: 20 }).toBe(0);
+
+    // What reached the upstream: at least a connection's worth of the burst, none of them twice
+    // (a timeout is never retried), the one probe, and nothing while the circuit was open.
+    const sent = arrivedFrom(/caller=burst-/);
+    expect(sent.length).toBeGreaterThanOrEqual(10);
+    expect(new Set(sent).size).toBe(sent.length);
+    expect(arrivedFrom(/caller=probe-/)).toHaveLength(1);
+    expect(arrivedFrom(/caller=(refused|after-probe)/)).toEqual([]);
     await expectGatewayStillUp(gateway);
-    report(`30 parallel to a hung upstream (timeout ${timeoutMs} ms): all 504, ${ms(durations)}; the next refused in ${Math.round(refused.ms)} ms; one probe of 10 after the cooldown`);
+    report(`30 parallel (10 POSTs) to a hung upstream over 10 connections (timeout ${timeoutMs} ms): all 504, ${ms(durations)}, ${sent.length} sent; the next refused in ${Math.round(refused.ms)} ms; one probe of 10 after the cooldown`);
+  });
+
+  it('frees the connections of a burst whose clients give up on a hung upstream, long before the timeout', async () => {
+    let hanging = true;
+    const memory = await startHttpUpstream((request, response) => {
+      request.resume();
+      if (!hanging) response.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+    });
+    // The default timeout: an abandoned request used to hold its connection for all of it.
+    const gateway = await gatewayTowards({ memory }, { UPSTREAM_TIMEOUT_MS: '30000', UPSTREAM_CONNECTIONS: '30' });
+    const giveUp = new AbortController();
+    const abandoned = burst(30, (index) => timedRequest(`${gateway.url}/memory/v1/memories?caller=${index}`, { headers: gateway.headers, deadlineMs: hangDeadlineMs, signal: giveUp.signal }));
+    await expect.poll(() => memory.openConnections(), { timeout: 5_000, interval: 10 }).toBe(30);
+    // The clients give up (their connections close), as a client's own timeout would.
+    giveUp.abort();
+    const given = performance.now();
+    expect(tally(await abandoned)).toEqual({ 'no head abandoned': 30 });
+    await expect.poll(() => memory.openConnections(), { timeout: 5_000, interval: 10 }).toBe(0);
+    const freedMs = performance.now() - given;
+    expect(freedMs).toBeLessThan(5_000);
+    // Nobody waited for those answers: they tell nothing about the upstream, and the circuit stays closed.
+    hanging = false;
+    expect(outcome(await timedRequest(`${gateway.url}/memory/v1/memories`, { headers: gateway.headers, deadlineMs: hangDeadlineMs }))).toBe('200 complete');
+    await expectGatewayStillUp(gateway);
+    report(`30 parallel clients giving up on a hung upstream (timeout 30 s): its 30 connections closed ${Math.round(freedMs)} ms after`);
   });
 
   it('bounds an answer whose body stalls: a 504 before its first byte, a cut connection after it', async () => {
@@ -267,7 +304,7 @@ describe('the gateway process towards upstreams that hang, reset or crawl', () =
   });
 
   it('keeps another upstream fast while one hangs under a burst', async () => {
-    const hangTimeoutMs = 2_500;
+    const hangTimeoutMs = 3_000;
     const memory = await startHttpUpstream(() => undefined);
     const registry = await startHttpUpstream((request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ path: request.url })));
     const gateway = await gatewayTowards({ memory, registry }, { UPSTREAM_TIMEOUT_MS: String(hangTimeoutMs) });
@@ -283,7 +320,7 @@ describe('the gateway process towards upstreams that hang, reset or crawl', () =
     expect(tally(healthy)).toEqual({ '200 complete': 30 });
     healthy.forEach((answer, index) => expect(JSON.parse(answer.body.toString('utf8'))).toEqual({ path: `/v1/modules?caller=${index}` }));
     const durations = healthy.map((answer) => answer.ms);
-    expect(Math.max(...durations)).toBeLessThan(hangTimeoutMs / 3);
+    expect(Math.max(...durations)).toBeLessThan(hangTimeoutMs / 2);
     // The healthy burst was served while the hung one still waited, not after it.
     expect(healthyEndedAt).toBeLessThan(hungEndedAt);
     expect(tally(await hanging)).toEqual({ '504 GATEWAY_UPSTREAM_TIMEOUT memory': 30 });

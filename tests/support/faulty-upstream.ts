@@ -13,7 +13,11 @@ export interface FaultyUpstream {
   readonly url: string;
   /** Proxied requests, in arrival order. */
   readonly received: ArrivedRequest[];
-  /** The gateway's connections to it that are open now: a hung request must not hold one for good. */
+  /**
+   * Connections that carried a proxied request and are open now: a hung request must not hold one
+   * for good. Not counted: the one the gateway fetched /openapi.json on, and idle ones (undici
+   * opens a fresh connection after it closed one under an aborted request).
+   */
   openConnections(): number;
 }
 
@@ -23,17 +27,29 @@ export interface FaultyUpstream {
  */
 const emptyDocument = JSON.stringify({ openapi: '3.1.0', info: { title: 'faulty upstream', version: '1.0.0' }, paths: {} });
 
-async function listen(server: Server, sockets: Set<Socket>): Promise<string> {
+/** The connections open now, and those that carried a proxied request while they are open. */
+interface Connections {
+  readonly open: Set<Socket>;
+  readonly proxying: Set<Socket>;
+}
+
+function carried(connections: Connections, socket: Socket): void {
+  if (connections.proxying.has(socket) || socket.destroyed) return;
+  connections.proxying.add(socket);
+  socket.once('close', () => connections.proxying.delete(socket));
+}
+
+async function listen(server: Server, connections: Connections): Promise<string> {
   server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
+    connections.open.add(socket);
+    socket.once('close', () => connections.open.delete(socket));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   // Held-open answers would keep close() waiting: they are cut, as a crashed upstream's would be.
   closeWhenDone(
     () =>
       new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
+        for (const socket of connections.open) socket.destroy();
         server.close(() => resolve());
       }),
   );
@@ -46,17 +62,18 @@ async function listen(server: Server, sockets: Set<Socket>): Promise<string> {
  */
 export async function startHttpUpstream(handler: (request: IncomingMessage, response: ServerResponse) => void): Promise<FaultyUpstream> {
   const received: ArrivedRequest[] = [];
-  const sockets = new Set<Socket>();
+  const connections: Connections = { open: new Set(), proxying: new Set() };
   const server = createHttpServer((request, response) => {
     if (request.url === '/openapi.json') {
       response.writeHead(200, { 'content-type': 'application/json' }).end(emptyDocument);
       return;
     }
     received.push({ method: request.method ?? '', path: request.url ?? '' });
+    carried(connections, request.socket);
     handler(request, response);
   });
-  const url = await listen(server, sockets);
-  return { url, received, openConnections: () => sockets.size };
+  const url = await listen(server, connections);
+  return { url, received, openConnections: () => connections.proxying.size };
 }
 
 /**
@@ -65,7 +82,7 @@ export async function startHttpUpstream(handler: (request: IncomingMessage, resp
  */
 export async function startTcpUpstream(handler: (socket: Socket, request: ArrivedRequest) => void): Promise<FaultyUpstream> {
   const received: ArrivedRequest[] = [];
-  const sockets = new Set<Socket>();
+  const connections: Connections = { open: new Set(), proxying: new Set() };
   const server = createTcpServer((socket) => {
     socket.on('error', () => undefined);
     socket.once('data', (chunk: Buffer) => {
@@ -76,9 +93,10 @@ export async function startTcpUpstream(handler: (socket: Socket, request: Arrive
       }
       const request = { method, path };
       received.push(request);
+      carried(connections, socket);
       handler(socket, request);
     });
   });
-  const url = await listen(server, sockets);
-  return { url, received, openConnections: () => sockets.size };
+  const url = await listen(server, connections);
+  return { url, received, openConnections: () => connections.proxying.size };
 }

@@ -1,5 +1,5 @@
-/** How a request ended for the client: its whole answer, an answer cut off, or nothing by the deadline. */
-export type Ending = 'complete' | 'cut' | 'hung';
+/** How a request ended for the client: its whole answer, an answer cut off, nothing by the deadline, or given up by the caller. */
+export type Ending = 'complete' | 'cut' | 'hung' | 'abandoned';
 
 export interface TimedAnswer {
   readonly ending: Ending;
@@ -12,9 +12,11 @@ export interface TimedAnswer {
   readonly ms: number;
 }
 
-export interface TimedRequestOptions extends RequestInit {
+export interface TimedRequestOptions extends Omit<RequestInit, 'signal'> {
   /** Past this, the request is abandoned and counts as `hung`: no test waits on a hang. */
   readonly deadlineMs: number;
+  /** The caller giving up (its connection closes): the request counts as `abandoned`. */
+  readonly signal?: AbortSignal;
   /** Called with the bytes of the body received so far, after each chunk. */
   readonly onBody?: (bytes: number) => void;
 }
@@ -25,8 +27,9 @@ export interface TimedRequestOptions extends RequestInit {
  * hanging (`hung`).
  */
 export async function timedRequest(url: string, options: TimedRequestOptions): Promise<TimedAnswer> {
-  const { deadlineMs, onBody, ...init } = options;
-  const signal = AbortSignal.timeout(deadlineMs);
+  const { deadlineMs, onBody, signal: givenUp, ...init } = options;
+  const deadline = AbortSignal.timeout(deadlineMs);
+  const signal = givenUp ? AbortSignal.any([deadline, givenUp]) : deadline;
   const started = performance.now();
   const chunks: Buffer[] = [];
   let status: number | undefined;
@@ -51,7 +54,8 @@ export async function timedRequest(url: string, options: TimedRequestOptions): P
     }
     return answer('complete');
   } catch {
-    return answer(signal.aborted ? 'hung' : 'cut');
+    if (givenUp?.aborted) return answer('abandoned');
+    return answer(deadline.aborted ? 'hung' : 'cut');
   }
 }
 

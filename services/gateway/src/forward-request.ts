@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { kitErrorCodes, outgoingTraceparent, sendProblem } from '@lift/kit';
 import type { Dispatcher } from 'undici';
 import { limitedBody } from './body-limit.js';
+import { clientGone, whenClientLeaves } from './client-departure.js';
 import type { OpenStreams } from './open-streams.js';
 import { withoutPlatformCookies } from './platform-cookies.js';
 import { upstreamRequestHeaders } from './proxy-headers.js';
@@ -104,19 +105,21 @@ export async function forwardRequest(request: FastifyRequest, reply: FastifyRepl
     // A client already gone — before the first attempt, or during a retry's backoff — gets
     // nothing: an upload that can never come must not take an upstream connection (undici opens
     // one and waits to send the head with the body's first byte).
-    if (body?.clientLeft()) {
+    if (body?.clientLeft() || clientGone(reply.raw)) {
       breaker.release();
       return reply;
     }
     if (attempt > 0) resilience.metrics.retried(target.name);
     instance.outstanding += 1;
+    const inFlight = dispatchUpstream(instance.pool, { method: request.method as Dispatcher.HttpMethod, path: target.path, headers, body: body ? body.stream : null }, timeoutMs);
+    // A client that gives up before the head came frees the upstream's connection at once, not at the timeout.
+    let clientLeft = false;
+    const stopWatching = whenClientLeaves(reply.raw, () => {
+      clientLeft = true;
+      inFlight.cancel(new Error('the client closed its connection before the answer came'));
+    });
     try {
-      answer = await dispatchUpstream(instance.pool, {
-        method: request.method as Dispatcher.HttpMethod,
-        path: target.path,
-        headers,
-        body: body ? body.stream : null,
-      });
+      answer = await inFlight.answer;
       instance.outstanding -= 1;
       break;
     } catch (error) {
@@ -125,8 +128,8 @@ export async function forwardRequest(request: FastifyRequest, reply: FastifyRepl
         breaker.recordSuccess();
         return bodyTooLarge(request, reply, limits.bodyLimitBytes);
       }
-      // The client went away during its upload: nothing the upstream did, and nobody to answer.
-      if (body?.clientLeft()) {
+      // The client went away (during its upload, or while waiting): nothing the upstream did, and nobody to answer.
+      if (clientLeft || body?.clientLeft()) {
         breaker.release();
         return reply;
       }
@@ -147,6 +150,8 @@ export async function forwardRequest(request: FastifyRequest, reply: FastifyRepl
       resilience.metrics.observe(target.name, failureLabel(error), (performance.now() - started) / 1000);
       request.log.warn({ upstream: target.name, instance: instance.label, err: error, attempts: attempt + 1 }, 'upstream failed');
       return sendProblem(request, reply, upstreamFailureProblem(target.name, error, timeoutMs));
+    } finally {
+      stopWatching();
     }
   }
   // An answer of any status means the upstream is alive: only failures to answer open the circuit.

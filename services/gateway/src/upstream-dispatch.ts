@@ -72,47 +72,105 @@ export class UpstreamAnswer {
   }
 }
 
+/** One request on its way to an upstream, until its answer's head. */
+export interface UpstreamAttempt {
+  /** The answer's head; rejects when none comes (refused, reset, too late, or cancelled). */
+  readonly answer: Promise<UpstreamAnswer>;
+  /**
+   * Stops waiting for the head (the client went away): the request is aborted now, or — still
+   * waiting for one of the pool's connections — the moment it gets one, before anything is sent.
+   * Nothing once the head has come: the answer's body is the relay's to abort.
+   */
+  cancel(reason: Error): void;
+}
+
+/**
+ * undici's own headers timeout starts only once the request has a connection and is written: a
+ * request queued behind a pool whose connections all hang (a burst larger than
+ * UPSTREAM_CONNECTIONS) would wait for earlier ones to time out first, a multiple of the timeout.
+ * Its code is undici's, so that metrics, the circuit and the 504 treat it as the timeout it is.
+ */
+function headDeadlineError(deadlineMs: number): Error {
+  return Object.assign(new Error(`no answer within ${deadlineMs} ms, waiting for a connection included`), { code: 'UND_ERR_HEADERS_TIMEOUT' });
+}
+
 /**
  * Sends one request over `dispatcher` and resolves with its answer's head; rejects when no head
  * arrives (refused, reset, timed out). undici's `dispatch` with a handler of our own rather than
  * `request`: no promise wrapper and no body stream per answer, which the gateway's relay does not
  * need (it writes the body straight to the client) and which cost about a tenth of a proxied
  * request's CPU (docs/architecture/decisions.md).
+ *
+ * `deadlineMs` bounds the wait for the head from now — a free connection and connecting
+ * included — except while a streamed body is being sent: a client's slow upload is not the
+ * upstream's delay (the pool's headers timeout does not run during it either, and Envoy starts its
+ * route timeout at the end of the client's request).
  */
-export function dispatchUpstream(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions): Promise<UpstreamAnswer> {
-  return new Promise((resolve, reject) => {
-    let abortRequest: (reason: Error) => void = () => undefined;
-    let answer: UpstreamAnswer | undefined;
-    const handler: Dispatcher.DispatchHandler = {
-      onConnect(abort) {
-        abortRequest = abort as (reason: Error) => void;
-      },
-      onHeaders(statusCode, rawHeaders, resume) {
-        // An informational answer (100 Continue) is not the answer.
-        if (statusCode < 200) return true;
-        if (statusCode > 599) {
-          // No such status in HTTP (Fastify would refuse to send it): the upstream is broken.
-          const error = Object.assign(new Error(`the upstream answered with status ${statusCode}, which HTTP does not have`), { code: 'LIFT_INVALID_STATUS' });
-          reject(error);
-          abortRequest(error);
-          return false;
-        }
-        answer = new UpstreamAnswer(statusCode, undiciUtil.parseHeaders(rawHeaders as Buffer[]) as Record<string, string | string[] | undefined>, resume, (reason) => abortRequest(reason));
-        resolve(answer);
-        // Paused until the answer has a sink.
-        return false;
-      },
-      onData(chunk) {
-        return answer?.sink?.data(chunk) ?? false;
-      },
-      onComplete() {
-        answer?.complete();
-      },
-      onError(error) {
-        if (answer) answer.fail(error);
-        else reject(error);
-      },
-    };
-    dispatcher.dispatch(options, handler);
+export function dispatchUpstream(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions, deadlineMs: number): UpstreamAttempt {
+  let abortRequest: ((reason: Error) => void) | undefined;
+  let stopped: Error | undefined;
+  let answer: UpstreamAnswer | undefined;
+  let resolveHead: (answer: UpstreamAnswer) => void = () => undefined;
+  let rejectHead: (error: Error) => void = () => undefined;
+  const head = new Promise<UpstreamAnswer>((resolve, reject) => {
+    resolveHead = resolve;
+    rejectHead = reject;
   });
+  const upload = options.body instanceof Readable ? options.body : undefined;
+  const started = performance.now();
+  const stop = (reason: Error): void => {
+    if (answer !== undefined || stopped !== undefined) return;
+    stopped = reason;
+    clearTimeout(deadline);
+    rejectHead(reason);
+    abortRequest?.(reason);
+  };
+  const expire = (): void => stop(headDeadlineError(deadlineMs));
+  let deadline = setTimeout(expire, deadlineMs);
+  const handler: Dispatcher.DispatchHandler = {
+    onConnect(abort) {
+      abortRequest = abort as (reason: Error) => void;
+      // Past its deadline or its client while it waited for the connection: nothing is sent.
+      if (stopped !== undefined) {
+        abortRequest(stopped);
+        return;
+      }
+      if (upload === undefined) return;
+      // The clock stops while the body goes out, and goes on with what was left once it is sent.
+      clearTimeout(deadline);
+      const leftMs = deadlineMs - (performance.now() - started);
+      upload.once('end', () => {
+        if (answer === undefined && stopped === undefined) deadline = setTimeout(expire, Math.max(0, leftMs));
+      });
+    },
+    onHeaders(statusCode, rawHeaders, resume) {
+      // An informational answer (100 Continue) is not the answer.
+      if (statusCode < 200) return true;
+      if (stopped !== undefined) return false;
+      clearTimeout(deadline);
+      if (statusCode > 599) {
+        // No such status in HTTP (Fastify would refuse to send it): the upstream is broken.
+        const error = Object.assign(new Error(`the upstream answered with status ${statusCode}, which HTTP does not have`), { code: 'LIFT_INVALID_STATUS' });
+        stop(error);
+        return false;
+      }
+      answer = new UpstreamAnswer(statusCode, undiciUtil.parseHeaders(rawHeaders as Buffer[]) as Record<string, string | string[] | undefined>, resume, (reason) => abortRequest?.(reason));
+      resolveHead(answer);
+      // Paused until the answer has a sink.
+      return false;
+    },
+    onData(chunk) {
+      return answer?.sink?.data(chunk) ?? false;
+    },
+    onComplete() {
+      answer?.complete();
+    },
+    onError(error) {
+      clearTimeout(deadline);
+      if (answer) answer.fail(error);
+      else rejectHead(error);
+    },
+  };
+  dispatcher.dispatch(options, handler);
+  return { answer: head, cancel: stop };
 }

@@ -15,6 +15,12 @@ export interface PlatformStack {
   readonly services: Readonly<Record<CoreServiceName, ServiceProcess>>;
   /** Kills a service with SIGKILL — no drain, no flush, as a crash or the OOM killer would — and starts it again on its port, ready. */
   crashAndRestart(name: CoreServiceName): Promise<ServiceProcess>;
+  /**
+   * One more gateway process in front of the same services with the same settings, as a second
+   * replica behind a load balancer; stopped with the stack. Shares limits with the first only
+   * through REDIS_URL.
+   */
+  startGatewayReplica(): Promise<ServiceProcess>;
   stop(): Promise<void>;
 }
 
@@ -56,8 +62,10 @@ async function startPlatformStackOnce(env: Record<string, string>, options: Plat
   const common = { GATEWAY_URL: gatewayUrl, ...upstreamUrls, ...env };
   const start = (name: CoreServiceName) => startServiceProcess({ name, port: ports[name], cwd, env: { ...common, ...options.perService?.(name) } });
   const services = Object.fromEntries(coreServiceNames.map((name) => [name, start(name)])) as Record<CoreServiceName, ServiceProcess>;
-  const gateway = startServiceProcess({ name: 'gateway', port: gatewayPort, cwd, env: { ...common, ...options.perService?.('gateway') } });
-  const all = () => [gateway, ...Object.values(services)];
+  const startGateway = (port: number) => startServiceProcess({ name: 'gateway', port, cwd, env: { ...common, ...options.perService?.('gateway') } });
+  const gateway = startGateway(gatewayPort);
+  const replicas: ServiceProcess[] = [];
+  const all = () => [gateway, ...replicas, ...Object.values(services)];
   try {
     await Promise.all(all().map((service) => waitUntilReady(service)));
   } catch (error) {
@@ -75,6 +83,12 @@ async function startPlatformStackOnce(env: Record<string, string>, options: Plat
       services[name] = start(name);
       await waitUntilReady(services[name]);
       return services[name];
+    },
+    async startGatewayReplica() {
+      const replica = startGateway(await freePort());
+      replicas.push(replica);
+      await waitUntilReady(replica);
+      return replica;
     },
     stop: async () => void (await Promise.all(all().map((service) => service.stop()))),
   };

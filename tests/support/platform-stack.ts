@@ -16,6 +16,12 @@ export interface PlatformStack {
   readonly services: Readonly<Record<CoreServiceName, ServiceProcess>>;
   /** Kills a service with SIGKILL — no drain, no flush, as a crash or the OOM killer would — and starts it again on its port, ready. */
   crashAndRestart(name: CoreServiceName | 'gateway'): Promise<ServiceProcess>;
+  /**
+   * One more gateway process in front of the same services with the same settings, as a second
+   * replica behind a load balancer; stopped with the stack. Shares limits with the first only
+   * through REDIS_URL.
+   */
+  startGatewayReplica(): Promise<ServiceProcess>;
   stop(): Promise<void>;
 }
 
@@ -57,9 +63,10 @@ async function startPlatformStackOnce(env: Record<string, string>, options: Plat
   const common = { GATEWAY_URL: gatewayUrl, ...upstreamUrls, ...env };
   const start = (name: CoreServiceName) => startServiceProcess({ name, port: ports[name], cwd, env: { ...common, ...options.perService?.(name) } });
   const services = Object.fromEntries(coreServiceNames.map((name) => [name, start(name)])) as Record<CoreServiceName, ServiceProcess>;
-  const startGateway = () => startServiceProcess({ name: 'gateway', port: gatewayPort, cwd, env: { ...common, ...options.perService?.('gateway') } });
-  let gateway = startGateway();
-  const all = () => [gateway, ...Object.values(services)];
+  const startGateway = (port: number) => startServiceProcess({ name: 'gateway', port, cwd, env: { ...common, ...options.perService?.('gateway') } });
+  let gateway = startGateway(gatewayPort);
+  const replicas: ServiceProcess[] = [];
+  const all = () => [gateway, ...replicas, ...Object.values(services)];
   try {
     await Promise.all(all().map((service) => waitUntilReady(service)));
   } catch (error) {
@@ -76,7 +83,7 @@ async function startPlatformStackOnce(env: Record<string, string>, options: Plat
       const crashed = name === 'gateway' ? gateway : services[name];
       crashed.child.kill('SIGKILL');
       await crashed.exited;
-      const restarted = name === 'gateway' ? (gateway = startGateway()) : (services[name] = start(name));
+      const restarted = name === 'gateway' ? (gateway = startGateway(gatewayPort)) : (services[name] = start(name));
       await waitUntilReady(restarted);
       return restarted;
     },
@@ -84,6 +91,12 @@ async function startPlatformStackOnce(env: Record<string, string>, options: Plat
       await Promise.all(all().map((service) => service.stop()));
       // The SQLite files and outboxes of a finished stack are of no more use: /tmp stays clean across runs.
       rmSync(cwd, { recursive: true, force: true });
+    },
+    async startGatewayReplica() {
+      const replica = startGateway(await freePort());
+      replicas.push(replica);
+      await waitUntilReady(replica);
+      return replica;
     },
   };
 }

@@ -55,6 +55,7 @@ export { baseUrlOf, type UrlSource } from './http/url-source.js';
 export { createService, type CreateServiceOptions, type ServiceApp, type ServiceIdentity } from './http/create-service.js';
 export type { ReadinessCheck, Readiness } from './http/health-plugin.js';
 export { readyOnceDone, type StartupWork } from './http/ready-once-done.js';
+export { closeIdleConnectionsAfter } from './http/idle-connections.js';
 export { createHttpClient, type CallContext, type HttpAnswer, type HttpCall, type HttpClient } from './http/http-client.js';
 export { problemContentType, problemDocument, sendProblem, type Problem, type ProblemDocument } from './http/problem-details.js';
 export { problemResponse, problemSchemaName, ProblemSchema } from './http/problem-schema.js';

@@ -1,4 +1,5 @@
 import type { RouteTable, RouteTableModule } from '@lift/sdk';
+import { closeIdleConnectionsAfter } from '@lift/kit';
 import { Pool, type buildConnector } from 'undici';
 import type { OutlierDetection } from './outlier-detection.js';
 import { UpstreamInstance } from './upstream-instance.js';
@@ -121,7 +122,7 @@ export class ModuleTable {
     let instance = this.instances.get(key);
     if (!instance) {
       const { connections, connect, timeoutMs } = this.poolOptions;
-      const pool = new Pool(origin, { connections, keepAliveTimeout: 10_000, connect, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+      const pool = new Pool(origin, { connections, ...closeIdleConnectionsAfter(10_000), connect, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
       instance = new UpstreamInstance(origin, new URL(origin).host, pool);
       this.instances.set(key, instance);
     }

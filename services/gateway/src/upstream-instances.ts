@@ -1,3 +1,4 @@
+import { closeIdleConnectionsAfter } from '@lift/kit';
 import { Pool } from 'undici';
 import type { OutlierDetection } from './outlier-detection.js';
 import type { InstanceMetrics } from './upstream-instance-metrics.js';
@@ -61,7 +62,7 @@ export class UpstreamInstances {
       connect: { timeout: pool.connectTimeoutMs },
       headersTimeout: pool.timeoutMs,
       bodyTimeout: pool.timeoutMs,
-      keepAliveTimeout: 10_000,
+      ...closeIdleConnectionsAfter(10_000),
     })));
     return new UpstreamInstances(upstream, instances, instances.length > 1 ? outliers : undefined, { balancing });
   }

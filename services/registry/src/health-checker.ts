@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Agent, buildConnector, request } from 'undici';
-import { guardedConnector } from '@lift/kit';
+import { closeIdleConnectionsAfter, guardedConnector } from '@lift/kit';
 import type { ModuleManifestInput } from './manifest.js';
 import { recordHealth, ttlOf } from './module-health.js';
 import type { RegistryDomain } from './registry-domain.js';
@@ -48,7 +48,7 @@ export function startHealthChecker(domain: RegistryDomain, options: { onTimer: b
     // Every connection is checked against the address policy as it is opened (DNS rebinding).
     agent ??= new Agent({
       connect: guardedConnector({ buildConnector, policy: (await domain.urlPolicy).addresses, timeout: domain.config.HEALTH_CHECK_TIMEOUT_MS }),
-      keepAliveTimeout: 1_000,
+      ...closeIdleConnectionsAfter(1_000),
     });
     const dispatcher = agent;
     const read = async (url: string): Promise<HealthReading> => {

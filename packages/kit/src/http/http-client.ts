@@ -1,4 +1,5 @@
 import type { Agent, Dispatcher } from 'undici';
+import { closeIdleConnectionsAfter } from './idle-connections.js';
 import { requestIdHeader } from './request-id.js';
 import { outgoingTraceparent, type TraceContext } from './trace-context.js';
 
@@ -52,7 +53,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     (undici ??= import('undici').then((loaded) => {
       // Bundled (esbuild), a CommonJS package's dynamic import puts its exports under `default`.
       const module = 'Agent' in loaded ? loaded : (loaded as unknown as { default: typeof loaded }).default;
-      return { agent: new module.Agent({ keepAliveTimeout: 10_000, connections: 64 }), request: module.request };
+      return { agent: new module.Agent({ ...closeIdleConnectionsAfter(10_000), connections: 64 }), request: module.request };
     }));
   const userAgent = `lift-${options.service}/${options.version}`;
   return {

@@ -1,5 +1,5 @@
 import { Agent, buildConnector, request } from 'undici';
-import { guardedConnector, retryDelayMs, type AddressPolicy } from '@lift/kit';
+import { closeIdleConnectionsAfter, guardedConnector, retryDelayMs, type AddressPolicy } from '@lift/kit';
 import type { DeliveryRow } from '../store/monitoring-store.js';
 import { isoAt, type MonitoringDomain } from './monitoring-domain.js';
 
@@ -43,7 +43,7 @@ export function webhookSender(domain: MonitoringDomain, policy: AddressPolicy): 
   const attempt = async (delivery: DeliveryRow): Promise<{ status: number | null; error: string | null }> => {
     agent ??= new Agent({
       connect: guardedConnector({ buildConnector, policy, timeout: timeoutMs, onRefused: (host, problem) => domain.log.warn({ host, problem }, 'an alert webhook was refused by the address policy') }),
-      keepAliveTimeout: 1_000,
+      ...closeIdleConnectionsAfter(1_000),
     });
     const deadline = AbortSignal.timeout(timeoutMs);
     try {

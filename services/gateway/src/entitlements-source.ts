@@ -8,11 +8,19 @@ export type Entitlements = Pick<BillingEntitlements, 'planId' | 'periodStart' | 
 export interface EntitlementsSource {
   /** The organisation's entitlements, or undefined when billing cannot say (quotas then fail open). */
   of(organisation: string): Promise<Entitlements | undefined>;
+  /**
+   * Billing's answer now rather than the cache's, asked before a request is refused for a limit:
+   * a plan upgraded a moment ago must not be refused for up to the cache's lifetime. At most one
+   * call per organisation per `recheckMs`; within it, the cached answer.
+   */
+  current(organisation: string): Promise<Entitlements | undefined>;
 }
 
 interface CacheEntry {
   value: Entitlements | undefined;
   freshUntil: number;
+  /** When billing last answered for the organisation (0: never). */
+  fetchedAt?: number;
   refreshing?: Promise<Entitlements | undefined>;
 }
 
@@ -23,7 +31,8 @@ interface CacheEntry {
  * When billing fails, the answer is undefined for a few seconds, and quotas are not enforced:
  * a billing outage must not take the platform down (Kong's and Envoy's quota plugins do the same).
  */
-export function billingEntitlements(options: { http: HttpClient; billingUrl: UrlSource; tokens: ServiceTokenSource; clock: Clock; log: Logger; ttlMs: number }): EntitlementsSource {
+export function billingEntitlements(options: { http: HttpClient; billingUrl: UrlSource; tokens: ServiceTokenSource; clock: Clock; log: Logger; ttlMs: number; recheckMs?: number }): EntitlementsSource {
+  const recheckMs = options.recheckMs ?? 2_000;
   const cache = new Map<string, CacheEntry>();
   let lastWarning = 0;
 
@@ -36,7 +45,7 @@ export function billingEntitlements(options: { http: HttpClient; billingUrl: Url
       const entitlements = await answer.json<Entitlements>();
       // Bounded: a forgotten organisation costs one more call to billing, never stale limits.
       if (cache.size >= 100_000 && !cache.has(organisation)) cache.clear();
-      cache.set(organisation, { value: entitlements, freshUntil: options.clock.now() + options.ttlMs });
+      cache.set(organisation, { value: entitlements, freshUntil: options.clock.now() + options.ttlMs, fetchedAt: options.clock.now() });
       return entitlements;
     } catch (error) {
       if (options.clock.now() - lastWarning > 10_000) {
@@ -44,7 +53,7 @@ export function billingEntitlements(options: { http: HttpClient; billingUrl: Url
         options.log.warn({ err: error, organisation }, 'entitlements unavailable from billing; quotas are not enforced until it answers');
       }
       const previous = cache.get(organisation)?.value;
-      cache.set(organisation, { value: previous, freshUntil: options.clock.now() + Math.min(options.ttlMs, 5_000) });
+      cache.set(organisation, { value: previous, freshUntil: options.clock.now() + Math.min(options.ttlMs, 5_000), fetchedAt: options.clock.now() });
       return previous;
     }
   };
@@ -52,7 +61,7 @@ export function billingEntitlements(options: { http: HttpClient; billingUrl: Url
   const refresh = (organisation: string, entry: CacheEntry | undefined): Promise<Entitlements | undefined> => {
     if (entry?.refreshing) return entry.refreshing;
     const refreshing = fetchEntitlements(organisation);
-    cache.set(organisation, { value: entry?.value, freshUntil: entry?.freshUntil ?? 0, refreshing });
+    cache.set(organisation, { value: entry?.value, freshUntil: entry?.freshUntil ?? 0, fetchedAt: entry?.fetchedAt ?? 0, refreshing });
     return refreshing;
   };
 
@@ -66,6 +75,13 @@ export function billingEntitlements(options: { http: HttpClient; billingUrl: Url
       if (entry.value !== undefined && Date.parse(entry.value.periodEnd) <= now) return refresh(organisation, entry);
       if (entry.freshUntil <= now) void refresh(organisation, entry);
       return entry.value;
+    },
+    async current(organisation) {
+      const entry = cache.get(organisation);
+      if (entry?.refreshing) return entry.refreshing;
+      // An organisation at its limit sends request after request: billing hears of it once per recheckMs.
+      if (entry !== undefined && options.clock.now() - (entry.fetchedAt ?? 0) < recheckMs) return entry.value;
+      return refresh(organisation, entry);
     },
   };
 }

@@ -1,6 +1,6 @@
 import { LiftError, type Clock, type Logger, type SharedState } from '@lift/kit';
 import type { Counter } from 'prom-client';
-import type { EntitlementsSource } from './entitlements-source.js';
+import type { Entitlements, EntitlementsSource } from './entitlements-source.js';
 import { gatewayErrorCodes } from './errors.js';
 import type { MeteredUse } from './usage-metering.js';
 
@@ -38,9 +38,8 @@ export function quotaGuard(options: QuotaGuardOptions): QuotaGuard {
     seeded.add(key);
   };
 
-  const admitChecked = async (organisation: string, uses: readonly MeteredUse[]): Promise<void> => {
-    const entitlements = await options.entitlements.of(organisation);
-    if (entitlements === undefined) return;
+  /** Counts the uses against `entitlements`' hard limits; on a refusal gives back what it took and throws 402. */
+  const admitUnder = async (entitlements: Entitlements, organisation: string, uses: readonly MeteredUse[]): Promise<void> => {
     const taken: { key: string; quantity: number; ttlMs: number }[] = [];
     for (const use of uses) {
       const rule = entitlements.metrics.find((metric) => metric.metric === use.metric);
@@ -54,6 +53,20 @@ export function quotaGuard(options: QuotaGuardOptions): QuotaGuard {
         throw quotaExceeded(use.metric, rule.included, entitlements.planId, entitlements.periodEnd, options.clock.now());
       }
       taken.push({ key, quantity: use.quantity, ttlMs });
+    }
+  };
+
+  const admitChecked = async (organisation: string, uses: readonly MeteredUse[]): Promise<void> => {
+    const cached = await options.entitlements.of(organisation);
+    if (cached === undefined) return;
+    try {
+      await admitUnder(cached, organisation, uses);
+    } catch (refusal) {
+      if (!(refusal instanceof LiftError)) throw refusal;
+      // Before refusing, billing's word now: the tenant may have upgraded since the cache was filled.
+      const current = await options.entitlements.current(organisation);
+      if (current === undefined || current === cached) throw refusal;
+      await admitUnder(current, organisation, uses);
     }
   };
 

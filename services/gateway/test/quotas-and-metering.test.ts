@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openSharedState, systemClock, type SharedState } from '@lift/kit';
 import type { Entitlements } from '@lift/sdk';
-import { buildGateway, signedIn, startUpstream, type Received } from './helper.js';
+import { buildGateway, manualClock, signedIn, startUpstream, type Received } from './helper.js';
 import { skipUnless } from '../../../tests/support/skip-rule.js';
 
 const redisUrl = process.env.TEST_REDIS_URL;
@@ -28,10 +28,12 @@ async function startFakeBilling(options: FakeBillingOptions = {}) {
   const delivered: Record<string, unknown>[] = [];
   /** What reached the fake as the memory service: `METHOD url body`. */
   const forwarded: string[] = [];
+  const asked = { entitlements: 0 };
   const server = await startUpstream((request: Received, respond) => {
     if (options.down?.()) return respond(503, '{"code":"DOWN"}');
     if (request.url === '/v1/oauth/token') return respond(200, JSON.stringify({ access_token: 'gateway-service-token', token_type: 'Bearer', expires_in: 300 }));
     if (request.url.startsWith('/v1/entitlements/')) {
+      asked.entitlements += 1;
       // Typed by the SDK's wire type: this fake cannot drift from what billing answers.
       const entitlements: Entitlements = {
         organisationId: decodeURIComponent(request.url.split('/')[3] ?? ''),
@@ -53,7 +55,7 @@ async function startFakeBilling(options: FakeBillingOptions = {}) {
     forwarded.push(`${request.method} ${request.url} ${request.body}`);
     return respond(200, '{"ok":true}');
   });
-  return { ...server, delivered, forwarded };
+  return { ...server, delivered, forwarded, asked };
 }
 
 function meteredEnv(billingUrl: string): Record<string, string> {
@@ -82,6 +84,26 @@ describe('quotas and metering', () => {
     expect(billing.delivered.every((event) => event.org === 'tenant-q' && event.metric === 'api_calls' && event.quantity === 1)).toBe(true);
     expect(new Set(billing.delivered.map((event) => event.id)).size).toBe(3);
     expect(billing.delivered[0]).toMatchObject({ properties: { upstream: 'memory' } });
+  });
+
+  it('asks billing again before refusing, so an upgrade counts at once — but at most once per 2 s per organisation', async () => {
+    const plan = { included: 2 };
+    const billing = await startFakeBilling(plan);
+    const clock = manualClock();
+    const gateway = await buildGateway(meteredEnv(billing.url), { clock });
+    const headers = await signedIn(['memory:read'], 'tenant-upgrade');
+    const status = async () => (await gateway.inject({ method: 'GET', url: '/memory/v1/items', headers })).statusCode;
+    expect([await status(), await status(), await status()]).toEqual([200, 200, 402]);
+    // The tenant upgrades; the gateway's cache (QUOTA_CACHE_MS) still holds the old plan.
+    plan.included = 100;
+    const askedBefore = billing.asked.entitlements;
+    // Within 2 s of the last check a refusal does not ask again: a tenant at its limit cannot flood billing.
+    expect([await status(), await status()]).toEqual([402, 402]);
+    expect(billing.asked.entitlements).toBe(askedBefore);
+    clock.advance(2_000);
+    expect(await status()).toBe(200);
+    expect(billing.asked.entitlements).toBe(askedBefore + 1);
+    expect(await status()).toBe(200);
   });
 
   it('counts a batch search as one search per query, forwards its body unchanged, and counts nothing else under /memory/v1/search* as a search', async () => {

@@ -22,15 +22,22 @@ interface Tenant {
 }
 let a: Tenant;
 let b: Tenant;
-/** A's objects, by the path parameter that names them. */
+/**
+ * A's objects, by service and the path parameter that names them (`memory:id`): the same name
+ * means different objects in different services (memory's `{id}` is a memory, observability's an
+ * alert), and a memory's id sent to another service would be "not found" there without proving
+ * anything.
+ */
 const ownedByA: Record<string, string> = {};
+const objectOf = (operation: Operation, parameter: string): string | undefined => ownedByA[`${operation.service}:${parameter}`];
 
 /**
  * Path parameters that name no tenant's object: platform-level things every tenant may read or
- * none may change (modules, plans, signing keys, services) — and invoices, which a new
- * organisation does not have yet. A new parameter fails the test until it is placed here or in A's objects.
+ * none may change (modules, plans, signing keys, services' health, the platform's alerts) — and
+ * invoices, which a new organisation does not have yet. A new (service, parameter) fails the test
+ * until it is placed here or in A's objects.
  */
-const notTenantObjects = new Set(['moduleId', 'planId', 'kid', 'service', 'invoiceId']);
+const notTenantObjects = new Set(['registry:moduleId', 'billing:planId', 'billing:invoiceId', 'auth:kid', 'observability:service', 'observability:id']);
 
 async function call(token: string, method: string, path: string, body?: unknown): Promise<{ status: number; text: string }> {
   const answer = await fetch(`${stack.gateway.url}${path}`, {
@@ -55,12 +62,13 @@ beforeAll(async () => {
   const invitation = await call(a.accessToken, 'POST', `/auth/v1/organisations/${a.organisationId}/invitations`, { email: 'carol@isolation.test', role: 'member' });
   for (const made of [memory, space, key, invitation]) expect(made.status, made.text).toBe(201);
   Object.assign(ownedByA, {
-    organisationId: a.organisationId,
-    userId: a.userId,
-    id: (JSON.parse(memory.text) as { id: string }).id,
-    name: 'secret-space',
-    apiKeyId: (JSON.parse(key.text) as { id: string }).id,
-    invitationId: (JSON.parse(invitation.text) as { id: string }).id,
+    'auth:organisationId': a.organisationId,
+    'billing:organisationId': a.organisationId,
+    'auth:userId': a.userId,
+    'memory:id': (JSON.parse(memory.text) as { id: string }).id,
+    'memory:name': 'secret-space',
+    'auth:apiKeyId': (JSON.parse(key.text) as { id: string }).id,
+    'auth:invitationId': (JSON.parse(invitation.text) as { id: string }).id,
   });
   operations.push(...(await operationsOfStack(stack)));
 }, 120_000);
@@ -71,20 +79,20 @@ afterAll(async () => {
 
 describe('one organisation\'s objects, out of another\'s reach', () => {
   it('knows every path parameter: each names A\'s object or is declared platform-level', () => {
-    const parameters = new Set(operations.flatMap((operation) => operation.pathParameters));
-    const unplaced = [...parameters].filter((name) => ownedByA[name] === undefined && !notTenantObjects.has(name));
+    const parameters = new Set(operations.flatMap((operation) => operation.pathParameters.map((name) => `${operation.service}:${name}`)));
+    const unplaced = [...parameters].filter((key) => ownedByA[key] === undefined && !notTenantObjects.has(key));
     expect(unplaced).toEqual([]);
   });
 
   it('answers B on every route that takes one of A\'s ids with 403 or 404 (or 400 for B\'s own bad body), never a success, and without A\'s data', async () => {
     // B's token is good: B reads its own organisation (so the refusals below are about A's objects).
     expect((await call(b.accessToken, 'GET', `/auth/v1/organisations/${b.organisationId}/members`)).status).toBe(200);
-    const targeted = operations.filter((operation) => operation.pathParameters.length > 0 && operation.pathParameters.every((name) => ownedByA[name] !== undefined));
+    const targeted = operations.filter((operation) => operation.pathParameters.length > 0 && operation.pathParameters.every((name) => objectOf(operation, name) !== undefined));
     expect(targeted.length).toBeGreaterThan(20);
     const leaks: string[] = [];
     const statuses = new Map<number, number>();
     for (const operation of targeted) {
-      const path = `/${operation.service}${operation.pathParameters.reduce((filled, name) => filled.replace(`{${name}}`, encodeURIComponent(ownedByA[name] as string)), operation.template)}`;
+      const path = `/${operation.service}${operation.pathParameters.reduce((filled, name) => filled.replace(`{${name}}`, encodeURIComponent(objectOf(operation, name) as string)), operation.template)}`;
       // A body B might well send: the schema's own shape, so that validation lets it through to the ownership check.
       const body = operation.body ? fc.sample(plausible(operation.body), { numRuns: 1, seed: 21 })[0] : operation.method === 'GET' || operation.method === 'DELETE' ? undefined : {};
       const answer = await call(b.accessToken, operation.method, path, body);
@@ -127,14 +135,14 @@ describe('one organisation\'s objects, out of another\'s reach', () => {
   });
 
   it('leaves A\'s objects as they were', async () => {
-    const memory = await call(a.accessToken, 'GET', `/memory/v1/memories/${ownedByA.id}`);
+    const memory = await call(a.accessToken, 'GET', `/memory/v1/memories/${ownedByA['memory:id']}`);
     expect(memory.status).toBe(200);
     expect(memory.text).toContain(marker);
-    expect((await call(a.accessToken, 'GET', `/memory/v1/spaces/${ownedByA.name}`)).status).toBe(200);
-    const key = JSON.parse((await call(a.accessToken, 'GET', `/auth/v1/api-keys/${ownedByA.apiKeyId}`)).text) as { revokedAt: string | null };
+    expect((await call(a.accessToken, 'GET', `/memory/v1/spaces/${ownedByA['memory:name']}`)).status).toBe(200);
+    const key = JSON.parse((await call(a.accessToken, 'GET', `/auth/v1/api-keys/${ownedByA['auth:apiKeyId']}`)).text) as { revokedAt: string | null };
     expect(key.revokedAt).toBeNull();
     const invitations = await call(a.accessToken, 'GET', `/auth/v1/organisations/${a.organisationId}/invitations`);
-    expect(invitations.text).toContain(ownedByA.invitationId);
+    expect(invitations.text).toContain(ownedByA['auth:invitationId'] as string);
     const members = JSON.parse((await call(a.accessToken, 'GET', `/auth/v1/organisations/${a.organisationId}/members`)).text) as { items: { userId: string; role: string }[] };
     expect(members.items).toEqual([expect.objectContaining({ userId: a.userId, role: 'owner' })]);
   });

@@ -12,6 +12,8 @@ export interface RawRequestOptions {
   readonly path: string;
   readonly headers?: Record<string, string>;
   readonly body?: string;
+  /** Gives up (rejects) when the answer has not come, or stalls, this long: a hang is a finding, not a stuck run. */
+  readonly timeoutMs?: number;
 }
 
 /**
@@ -29,6 +31,10 @@ export function rawRequest(origin: string, options: RawRequestOptions): Promise<
       response.on('error', reject);
     });
     outgoing.on('error', reject);
+    if (options.timeoutMs !== undefined) {
+      const timeoutMs = options.timeoutMs;
+      outgoing.setTimeout(timeoutMs, () => outgoing.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    }
     outgoing.end(options.body);
   });
 }

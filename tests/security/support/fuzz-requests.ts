@@ -143,12 +143,19 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 const malformedBodies = ['{', '{"a":', 'not json', '[1,2', '{"a":1}{"b":2}', '\u0000', '{"a":"\\ud800"}', '\ufeff{}', `{"a":"${'x'.repeat(200_000)}"}`, 'null', '""', '0'];
 
-/** A path parameter: an id of the right shape, or something hostile, percent-encoded or written raw. */
-const pathValue = fc.oneof(
-  fc.uuid().map((id) => id),
-  hostileString.map((value) => percentEncode(value)),
-  fc.constantFrom('..', '.', '%2e%2e', '..%2f..%2fetc%2fpasswd', '%2f', '%5c', '%', '%zz', '%00', 'a;b', 'x%0d%0aSet-Cookie:%20a=b'),
-);
+/**
+ * A path parameter: an id of the right shape, or something hostile, percent-encoded or written raw
+ * — or, when given, the id of an object that exists, so that hostile queries and bodies get past
+ * the lookup to the code that updates it.
+ */
+function pathValue(existing: readonly string[]): fc.Arbitrary<string> {
+  return fc.oneof(
+    fc.uuid().map((id) => id),
+    hostileString.map((value) => percentEncode(value)),
+    fc.constantFrom('..', '.', '%2e%2e', '..%2f..%2fetc%2fpasswd', '%2f', '%5c', '%', '%zz', '%00', 'a;b', 'x%0d%0aSet-Cookie:%20a=b'),
+    ...(existing.length > 0 ? [fc.constantFrom(...existing.map((id) => encodeURIComponent(id)))] : []),
+  );
+}
 
 function queryFor(operation: Operation): fc.Arbitrary<string> {
   const entries = operation.queryParameters.map(({ name, schema }) =>
@@ -178,9 +185,12 @@ const contentTypes = fc.oneof(
   { weight: 1, arbitrary: fc.constant(undefined) },
 );
 
-/** Requests for one operation: its path parameters, query and body, broken in seeded ways. */
-export function fuzzRequests(operation: Operation): fc.Arbitrary<FuzzRequest> {
-  const path = fc.tuple(...operation.pathParameters.map(() => pathValue)).map((values) => values.reduce((filled, value, index) => filled.replace(`{${operation.pathParameters[index] ?? ''}}`, value), operation.template));
+/**
+ * Requests for one operation: its path parameters, query and body, broken in seeded ways.
+ * `existing` ids of objects that exist, by path parameter name.
+ */
+export function fuzzRequests(operation: Operation, existing: Readonly<Record<string, readonly string[]>> = {}): fc.Arbitrary<FuzzRequest> {
+  const path = fc.tuple(...operation.pathParameters.map((name) => pathValue(existing[name] ?? []))).map((values) => values.reduce((filled, value, index) => filled.replace(`{${operation.pathParameters[index] ?? ''}}`, value), operation.template));
   const sendsBody = operation.body !== undefined || operation.method === 'POST' || operation.method === 'PUT' || operation.method === 'PATCH';
   const body: fc.Arbitrary<string | undefined> = sendsBody
     ? fc.oneof({ weight: 5, arbitrary: mutatedBody(operation.body ?? { type: 'object' }).map((value) => JSON.stringify(value) ?? 'null') }, { weight: 1, arbitrary: fc.constantFrom(...malformedBodies) })

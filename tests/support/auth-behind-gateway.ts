@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { freePort } from './free-port.js';
 import { startServiceProcess, waitUntilReady, type ServiceProcess } from './service-process.js';
 
@@ -18,10 +21,13 @@ const closedPort = 'http://127.0.0.1:9';
 export async function startAuthBehindGateway(settings: { auth?: Record<string, string>; gateway?: Record<string, string> } = {}): Promise<AuthBehindGateway> {
   const [authPort, gatewayPort] = await Promise.all([freePort(), freePort()]);
   const publicUrl = `http://127.0.0.1:${gatewayPort}/`;
-  const auth = startServiceProcess({ name: 'auth', port: authPort, env: { PUBLIC_URL: publicUrl, REGISTRY_SERVICE_URL: '', GATEWAY_URL: '', ...settings.auth } });
+  // One folder for both, removed when they stop: auth's database and its mails (sign-up links) stay nowhere.
+  const cwd = mkdtempSync(join(tmpdir(), 'lift-auth-behind-gateway-'));
+  const auth = startServiceProcess({ name: 'auth', port: authPort, cwd, env: { PUBLIC_URL: publicUrl, REGISTRY_SERVICE_URL: '', GATEWAY_URL: '', ...settings.auth } });
   const gateway = startServiceProcess({
     name: 'gateway',
     port: gatewayPort,
+    cwd,
     env: {
       PUBLIC_URL: publicUrl,
       AUTH_SERVICE_URL: auth.url,
@@ -33,7 +39,10 @@ export async function startAuthBehindGateway(settings: { auth?: Record<string, s
       ...settings.gateway,
     },
   });
-  const stop = async () => void (await Promise.all([gateway.stop(), auth.stop()]));
+  const stop = async () => {
+    await Promise.all([gateway.stop(), auth.stop()]);
+    rmSync(cwd, { recursive: true, force: true });
+  };
   try {
     await Promise.all([waitUntilReady(auth), waitUntilReady(gateway)]);
   } catch (error) {

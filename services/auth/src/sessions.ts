@@ -19,6 +19,8 @@ export function accessTokenLifetime(domain: AuthDomain): number {
 export interface MemberGrant {
   readonly role: TenantRole;
   readonly permissions: readonly string[];
+  /** When this membership began (a person removed and added back has a new one). */
+  readonly memberSince: string;
 }
 
 /**
@@ -29,17 +31,22 @@ export async function currentGrant(domain: AuthDomain, userId: string, organisat
   const [membership, organisation] = await Promise.all([domain.store.organisations.membership(organisationId, userId), domain.store.organisations.byId(organisationId)]);
   if (!membership || !organisation || !isTenantRole(membership.role)) return undefined;
   const permissions = [...new Set([...permissionsFor(organisation.kind, membership.role), ...(await domain.moduleGrants.forRole(membership.role))])];
-  return { role: membership.role, permissions };
+  return { role: membership.role, permissions, memberSince: membership.created_at };
 }
 
 /**
  * An access token for a member of an organisation, with the permissions of their role there now,
  * for a session started under credential generation `generation`: none once a password reset has
- * moved the account's generation on (AUTH_REFRESH_TOKEN_INVALID).
+ * moved the account's generation on (AUTH_REFRESH_TOKEN_INVALID). A session that started
+ * (`sessionStartedAt`) before the current membership belongs to an earlier one, which a removal
+ * ended: a login racing the removal can start a family the removal's revocation never saw, and
+ * adding the person back must not bring it back.
  */
-export async function accessTokenFor(domain: AuthDomain, userId: string, organisationId: string, generation: number): Promise<IssuedAccessToken> {
+export async function accessTokenFor(domain: AuthDomain, userId: string, organisationId: string, generation: number, sessionStartedAt?: string): Promise<IssuedAccessToken> {
   const [grant, user] = await Promise.all([currentGrant(domain, userId, organisationId), domain.store.users.byId(userId)]);
-  if (!grant || !user) throw new UnauthorizedError(authErrorCodes.notAMember, 'You are no longer a member of this organisation; log in again.');
+  if (!grant || !user || (sessionStartedAt !== undefined && sessionStartedAt < grant.memberSince)) {
+    throw new UnauthorizedError(authErrorCodes.notAMember, 'You are no longer a member of this organisation; log in again.');
+  }
   if (user.credential_generation !== generation) {
     throw new UnauthorizedError(authErrorCodes.invalidRefreshToken, 'The password was reset since this session started; log in again.');
   }

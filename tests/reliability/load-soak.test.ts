@@ -1,17 +1,23 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDatabaseUrl, testRedisUrl } from '../support/backend.js';
 import { coreServiceNames, everyServiceClientSecret, startPlatformStack, type PlatformStack } from '../support/platform-stack.js';
 import { procAvailable, readProcesses, sampleProcesses, type SampledProcess } from '../support/process-sampler.js';
 import { memoryTrend, median } from '../support/resource-trend.js';
 import { skipUnless } from '../support/skip-rule.js';
+import { testSchemaName } from '../support/test-schema.js';
+import { soakBackends } from './support/soak-backends.js';
 
 /**
  * Load and soak (issue #21): a bounded autocannon run through the real gateway, an authenticated
  * tenant's everyday mix, with every process's resident memory and open file descriptors read each
  * second. No errors, no growth trend once warmed up, descriptors back near where they were once
- * the load stops. `npm test` runs ~18 s of it; the soak is the same test for longer, by hand:
- * `SOAK_SECONDS=300 npx vitest run tests/reliability/load-soak.test.ts`.
+ * the load stops. `npm test` runs ~18 s of it on the embedded default; the soak is the same test
+ * for longer, by hand, on either backend or both (tests/reliability/support/soak-backends.ts):
+ * `SOAK_SECONDS=300 SOAK_BACKEND=postgres npx vitest run tests/reliability/load-soak.test.ts`.
  */
 const noProc = skipUnless(procAvailable, 'load and soak', '/proc (Linux) to read memory and descriptors');
 const loadSeconds = Number(process.env.SOAK_SECONDS ?? 18);
@@ -30,17 +36,22 @@ const growthMarginKb = (middleMedianKb: number) => 16 * 1024 + middleMedianKb * 
 /** Descriptors a process may hold above its idle count once the load is over: a few pooled connections. */
 const descriptorSlack = 8;
 
-describe.skipIf(noProc)('load and soak through the gateway', () => {
+describe.each(soakBackends())('load and soak through the gateway ($name)', ({ postgres: production, available }) => {
   let stack: PlatformStack;
   let session: { accessToken: string; organisationId: string };
+  const prefix = testSchemaName('load');
 
   beforeAll(async () => {
-    stack = await startPlatformStack({
-      SERVICE_CLIENT_SECRETS: everyServiceClientSecret('load'),
-      RATE_LIMIT_PER_IP: '100000000',
-      RATE_LIMIT_PER_ORG: '100000000',
-      RATE_LIMIT_CREDENTIALS_PER_IP: '100000000',
-    });
+    stack = await startPlatformStack(
+      {
+        SERVICE_CLIENT_SECRETS: everyServiceClientSecret('load'),
+        RATE_LIMIT_PER_IP: '100000000',
+        RATE_LIMIT_PER_ORG: '100000000',
+        RATE_LIMIT_CREDENTIALS_PER_IP: '100000000',
+        ...(production ? { REDIS_URL: testRedisUrl as string, REDIS_KEY_PREFIX: `${prefix}:` } : {}),
+      },
+      { perService: (name): Record<string, string> => (production && name !== 'gateway' ? { DATABASE_URL: testDatabaseUrl as string, DATABASE_SCHEMA: `${prefix}_${name}` } : {}) },
+    );
     const registered = await fetch(`${stack.gateway.url}/auth/v1/register`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -63,7 +74,7 @@ describe.skipIf(noProc)('load and soak through the gateway', () => {
     await stack?.stop();
   });
 
-  it(`serves ${loadSeconds} s of a tenant's mixed traffic without errors, memory growth or leaked descriptors`, { timeout: loadSeconds * 1_000 + 90_000 }, async () => {
+  it.skipIf(noProc || !available)(`serves ${loadSeconds} s of a tenant's mixed traffic without errors, memory growth or leaked descriptors`, { timeout: loadSeconds * 1_000 + 90_000 }, async () => {
     const processes: SampledProcess[] = [stack.gateway, ...coreServiceNames.map((name) => stack.services[name])].map((service) => ({ name: service.name, pid: service.child.pid as number }));
     const idle = readProcesses(processes);
     let written = 0;
@@ -98,7 +109,7 @@ describe.skipIf(noProc)('load and soak through the gateway', () => {
 
     const statuses: Record<string, number> = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([status, { count }]) => [status, count ?? 0]));
     const lines = [
-      `load: ${loadSeconds} s, ${connections} connections, ${result.requests.total} requests (${JSON.stringify(statuses)}), ${result.errors} errors, ${result.timeouts} timeouts`,
+      `load (${production ? 'PostgreSQL + Redis' : 'SQLite + in-process state'}): ${loadSeconds} s, ${connections} connections, ${result.requests.total} requests (${JSON.stringify(statuses)}), ${result.errors} errors, ${result.timeouts} timeouts`,
       `  requests/s median ${result.requests.p50}, mean ${result.requests.mean}; latency p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, max ${result.latency.max} ms`,
       ...processes.map(({ name }) => {
         const series = samples.get(name) ?? [];
@@ -126,6 +137,8 @@ describe.skipIf(noProc)('load and soak through the gateway', () => {
     const stored = ((await stats.json()) as { total: number }).total;
     expect(stored).toBeGreaterThanOrEqual(statuses['201'] ?? 0);
     expect(stored).toBeLessThanOrEqual((statuses['201'] ?? 0) + connections);
+    // The memories were stored where the backend says: a PostgreSQL run quietly on SQLite would prove nothing.
+    expect(existsSync(join(stack.cwd, 'data', 'lift.memory.db'))).toBe(!production);
 
     for (const { name } of processes) {
       const trend = memoryTrend(samples.get(name) ?? []);

@@ -60,9 +60,9 @@ describe.each(soakBackends())('load and soak through the gateway ($name)', ({ po
     expect(registered.status).toBe(201);
     session = (await registered.json()) as { accessToken: string; organisationId: string };
     // The free plan's hard quotas (10 000 calls) would end the run in 402s; a tenant under this
-    // much load pays for a plan without hard limits. Straight at billing: through the gateway the
-    // request would make it fetch and keep the free plan's entitlements for QUOTA_CACHE_MS.
-    const upgraded = await fetch(`${stack.services.billing.url}/v1/subscriptions/${session.organisationId}`, {
+    // much load pays for a plan without hard limits, upgraded as a tenant would, through the
+    // gateway: its cached free plan is asked again before any refusal, so no 402 follows.
+    const upgraded = await fetch(`${stack.gateway.url}/billing/v1/subscriptions/${session.organisationId}`, {
       method: 'PATCH',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${session.accessToken}` },
       body: JSON.stringify({ planId: 'enterprise', effective: 'now' }),

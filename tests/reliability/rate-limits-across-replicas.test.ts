@@ -5,6 +5,7 @@ import { everyServiceClientSecret, startPlatformStack, type PlatformStack } from
 import type { ServiceProcess } from '../support/service-process.js';
 import { skipUnless } from '../support/skip-rule.js';
 import { testSchemaName } from '../support/test-schema.js';
+import { callReplica, expectRateLimitRefusals, remainingSeen, type ReplicaAnswer } from './support/replica-answers.js';
 
 /**
  * Load (issue #21): "N allowed means N" — two gateway replicas on one Redis, behind what they
@@ -20,13 +21,6 @@ const addressLimit = 10;
 const signInLimit = 5;
 const password = 'a long enough passphrase';
 
-interface Answer {
-  readonly replica: number;
-  readonly status: number;
-  readonly headers: Headers;
-  readonly body: Record<string, unknown>;
-}
-
 describe.skipIf(noRedis)('rate limits across two gateway replicas on one Redis', () => {
   let stack: PlatformStack;
   let replicas: ServiceProcess[];
@@ -34,31 +28,11 @@ describe.skipIf(noRedis)('rate limits across two gateway replicas on one Redis',
   let session: { accessToken: string; organisationId: string };
 
   /** Every request at once, the i-th to replica i mod 2, each from the address `from(i)` says. */
-  const burst = (count: number, from: (index: number) => string, path: string, init: RequestInit = {}): Promise<Answer[]> =>
-    Promise.all(
-      Array.from({ length: count }, async (_, index) => {
-        const replica = index % 2;
-        const headers = { 'x-forwarded-for': from(index), ...(init.headers as Record<string, string>) };
-        const answer = await fetch(`${replicas[replica]?.url}${path}`, { ...init, headers, signal: AbortSignal.timeout(20_000) });
-        const text = await answer.text();
-        return { replica, status: answer.status, headers: answer.headers, body: text.startsWith('{') ? (JSON.parse(text) as Record<string, unknown>) : {} };
-      }),
-    );
-
-  /** The refusals are the documented 429: problem+json, the scope named, a Retry-After to wait. */
-  const expectRefusals = (refused: Answer[], scope: string, limit: number) => {
-    for (const answer of refused) {
-      expect(answer.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-      expect(answer.body).toMatchObject({ status: 429, code: 'GATEWAY_RATE_LIMITED', scope, limit });
-      expect(Number(answer.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-    }
-  };
+  const burst = (count: number, from: (index: number) => string, path: string, init: RequestInit = {}): Promise<ReplicaAnswer[]> =>
+    Promise.all(Array.from({ length: count }, (_, index) => callReplica(replicas, index % 2, path, from(index), init)));
 
   /** Each admitted request saw its own count in Redis: RateLimit-Remaining N-1 … 0, each once. */
-  const expectOneCountEach = (admitted: Answer[], limit: number) => {
-    const remaining = admitted.map((answer) => Number(answer.headers.get('ratelimit-remaining'))).sort((a, b) => a - b);
-    expect(remaining).toEqual(Array.from({ length: limit }, (_, index) => index));
-  };
+  const expectOneCountEach = (admitted: ReplicaAnswer[], limit: number) => expect(remainingSeen(admitted)).toEqual(Array.from({ length: limit }, (_, index) => index));
 
   beforeAll(async () => {
     stack = await startPlatformStack({
@@ -111,7 +85,7 @@ describe.skipIf(noRedis)('rate limits across two gateway replicas on one Redis',
     process.stdout.write(`organisation limit ${organisationLimit}: ${admitted.length} admitted (${admitted.filter((a) => a.replica === 0).length} + ${admitted.filter((a) => a.replica === 1).length} by replica), ${refused.length} refused\n`);
     expect(answers.map((answer) => answer.status).filter((status) => status !== 201 && status !== 429)).toEqual([]);
     expect(admitted).toHaveLength(organisationLimit);
-    expectRefusals(refused, 'organisation', organisationLimit);
+    expectRateLimitRefusals(refused, 'organisation', organisationLimit);
     expectOneCountEach(admitted, organisationLimit);
     // Asked of memory itself (through the gateway it would be refused too): only the admitted writes happened.
     const stored = await fetch(`${stack.services.memory.url}/v1/memories?limit=100`, { headers: { authorization: `Bearer ${session.accessToken}` } });
@@ -125,7 +99,7 @@ describe.skipIf(noRedis)('rate limits across two gateway replicas on one Redis',
     process.stdout.write(`address limit ${addressLimit}: ${admitted.length} admitted, ${refused.length} refused\n`);
     expect(answers.map((answer) => answer.status).filter((status) => status !== 200 && status !== 429)).toEqual([]);
     expect(admitted).toHaveLength(addressLimit);
-    expectRefusals(refused, 'per address', addressLimit);
+    expectRateLimitRefusals(refused, 'per address', addressLimit);
     expectOneCountEach(admitted, addressLimit);
   });
 
@@ -142,7 +116,7 @@ describe.skipIf(noRedis)('rate limits across two gateway replicas on one Redis',
     expect(admitted).toHaveLength(signInLimit);
     // Each admitted sign-in is a real session, so a refused one is the limit and not a wrong password.
     for (const answer of admitted) expect(answer.body.accessToken).toEqual(expect.any(String));
-    expectRefusals(refused, 'sign-in per address', signInLimit);
+    expectRateLimitRefusals(refused, 'sign-in per address', signInLimit);
     expectOneCountEach(admitted, signInLimit);
   });
 });

@@ -4,6 +4,7 @@ import { everyServiceClientSecret, startPlatformStack, type PlatformStack } from
 import { privateRedisAvailable, startPrivateRedis, type PrivateRedis } from '../support/private-redis.js';
 import type { ServiceProcess } from '../support/service-process.js';
 import { skipUnless } from '../support/skip-rule.js';
+import { callReplica, expectRateLimitRefusals, remainingSeen, type ReplicaAnswer } from './support/replica-answers.js';
 
 /**
  * Faults (issue #21): the Redis two gateway replicas share stops and comes back. Documented
@@ -24,13 +25,6 @@ const homeAddress = '198.51.100.1';
 /** The address whose guesses lock the first tenant's account out (from there) before the outage. */
 const guessingAddress = '192.0.2.66';
 
-interface Answer {
-  readonly replica: number;
-  readonly status: number;
-  readonly headers: Headers;
-  readonly body: Record<string, unknown>;
-}
-
 interface Tenant {
   readonly email: string;
   readonly accessToken: string;
@@ -46,12 +40,7 @@ describe.skipIf(noPrivateRedis)('a Redis outage across two gateway replicas', ()
   /** Writes once Redis is back: an organisation nothing has counted yet, in Redis or in a replica's fallback. */
   let after: Tenant;
 
-  const call = async (replica: number, path: string, from: string, init: RequestInit = {}): Promise<Answer> => {
-    const headers = { 'x-forwarded-for': from, ...(init.headers as Record<string, string>) };
-    const answer = await fetch(`${replicas[replica]?.url}${path}`, { ...init, headers, signal: AbortSignal.timeout(15_000) });
-    const text = await answer.text();
-    return { replica, status: answer.status, headers: answer.headers, body: text.startsWith('{') ? (JSON.parse(text) as Record<string, unknown>) : {} };
-  };
+  const call = (replica: number, path: string, from: string, init: RequestInit = {}) => callReplica(replicas, replica, path, from, init);
   /** 4N writes of one organisation at once, alternating between the replicas, each from an address of its own: only the organisation's limit can refuse. */
   const writeBurst = (tenant: Tenant, count: number, label: string) =>
     Promise.all(
@@ -82,15 +71,7 @@ describe.skipIf(noPrivateRedis)('a Redis outage across two gateway replicas', ()
     return { email, accessToken: answer.body.accessToken as string, organisationId: answer.body.organisationId as string };
   };
 
-  /** The documented 429: problem+json naming the organisation's limit, with a Retry-After to wait. */
-  const expectOrganisationRefusals = (refused: Answer[]) => {
-    for (const answer of refused) {
-      expect(answer.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-      expect(answer.body).toMatchObject({ status: 429, code: 'GATEWAY_RATE_LIMITED', scope: 'organisation', limit: organisationLimit });
-      expect(Number(answer.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-    }
-  };
-  const remainingSeen = (admitted: Answer[]) => admitted.map((answer) => Number(answer.headers.get('ratelimit-remaining'))).sort((a, b) => a - b);
+  const expectOrganisationRefusals = (refused: ReplicaAnswer[]) => expectRateLimitRefusals(refused, 'organisation', organisationLimit);
   const countdown = Array.from({ length: organisationLimit }, (_, index) => index);
 
   beforeAll(async () => {
@@ -126,7 +107,7 @@ describe.skipIf(noPrivateRedis)('a Redis outage across two gateway replicas', ()
 
   it('limits each replica on its own while Redis is down, refuses sign-in, and shares the limit, the lockout and every usage event once it is back', { timeout: 180_000 }, async () => {
     // A lockout made before the outage: guesses from one address until auth holds the account there.
-    const guesses: Answer[] = [];
+    const guesses: ReplicaAnswer[] = [];
     for (let attempt = 0; attempt < 6 && guesses.at(-1)?.body.code !== 'AUTH_LOGIN_LOCKED'; attempt += 1) guesses.push(await login(attempt % 2, during.email, guessingAddress, 'a wrong guess of a password'));
     expect(guesses.at(-1)?.body.code).toBe('AUTH_LOGIN_LOCKED');
     expect((await login(0, during.email, guessingAddress)).body.code).toBe('AUTH_LOGIN_LOCKED');
@@ -146,7 +127,7 @@ describe.skipIf(noPrivateRedis)('a Redis outage across two gateway replicas', ()
     const lockedStill = await login(1, during.email, guessingAddress);
     const fromHome = await login(0, during.email, homeAddress);
 
-    const admittedBy = (answers: Answer[], replica: number) => answers.filter((answer) => answer.status === 201 && answer.replica === replica);
+    const admittedBy = (answers: ReplicaAnswer[], replica: number) => answers.filter((answer) => answer.status === 201 && answer.replica === replica);
     const outageAdmitted = outage.filter((answer) => answer.status === 201);
     const sharedAdmitted = shared.filter((answer) => answer.status === 201);
     process.stdout.write(

@@ -119,4 +119,21 @@ describe.skipIf(noRedis)('rate limits across two gateway replicas on one Redis',
     expectRateLimitRefusals(refused, 'sign-in per address', signInLimit);
     expectOneCountEach(admitted, signInLimit);
   });
+
+  it('refuses a key revoked through one replica on the other within a second (the revocations stream)', async () => {
+    // A tenant of its own: the organisation limit above is used up for the first one. Every request
+    // from an address of its own, so only the revocation can refuse; fewer than 10 in all.
+    let address = 0;
+    const from = () => `198.51.100.${100 + (address += 1)}`;
+    const owner = await callReplica(replicas, 0, '/auth/v1/register', from(), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: `keys-${email}`, password }) });
+    expect(owner.status).toBe(201);
+    const bearer = { authorization: `Bearer ${owner.body.accessToken as string}` };
+    const key = await callReplica(replicas, 0, '/auth/v1/api-keys', from(), { method: 'POST', headers: { ...bearer, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'revoked on one replica', permissions: ['memory:read'] }) });
+    expect(key.status).toBe(201);
+    const withKey = (replica: number) => callReplica(replicas, replica, '/memory/v1/memories?limit=1', from(), { headers: { 'x-api-key': key.body.key as string } });
+    // Both replicas have exchanged the key and hold its token.
+    expect([(await withKey(0)).status, (await withKey(1)).status]).toEqual([200, 200]);
+    expect((await callReplica(replicas, 0, `/auth/v1/api-keys/${key.body.id as string}`, from(), { method: 'DELETE', headers: bearer })).status).toBe(204);
+    await expect.poll(async () => (await withKey(1)).status, { timeout: 1_000, interval: 200 }).toBe(401);
+  });
 });

@@ -171,7 +171,9 @@ describe('keys and sessions', () => {
     };
     const [victim, other] = await Promise.all([cookieLogin(), cookieLogin()]);
     const refresh = (headers: Record<string, string>) => call('/auth/v1/token/refresh', { method: 'POST', headers: { 'content-type': 'application/json', cookie: `lift_refresh=${victim.refresh}`, ...headers }, body: '{}' });
-    // A form on another site: the browser sends the cookie (were it not Strict) but cannot read lift_csrf.
+    // A form or script on another site: the browser would send the cookie (were it not SameSite=Strict,
+    // which the console-session suites assert) but the page cannot read lift_csrf to send it back.
+    // The CSRF token is the defence, not the Origin header (which auth does not check).
     expect((await refresh({ origin: 'https://evil.example' })).status).toBe(403);
     expect((await refresh({ 'x-csrf-token': other.csrf })).status).toBe(403);
     expect((await refresh({ 'x-csrf-token': createHash('sha256').update(victim.refresh).digest('base64url') })).status).toBe(403);

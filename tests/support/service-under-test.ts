@@ -1,5 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Static, TObject } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';
@@ -21,6 +19,7 @@ import { sqliteAndMemory, testDatabaseUrl, testRedisUrl, type Backend } from './
 import { capturingLogger } from './captured-logs.js';
 import { closeWhenDone } from './close-when-done.js';
 import { manualClock } from './manual-clock.js';
+import { scratchDirectories } from './scratch-directories.js';
 import { testSchemaName } from './test-schema.js';
 import { untilReady } from './until-ready.js';
 
@@ -79,10 +78,16 @@ type DatabaseServiceOptions<Schema extends TObject, Tables> = ServiceUnderTestOp
   readonly buildApp: (deps: DatabaseServiceDeps<Static<Schema>, Tables>) => Promise<ServiceApp>;
 };
 
+/**
+ * SQLite files live in folders removed after the test file's last test — not when a service
+ * closes: a test may reopen the same storage (a restart).
+ */
+const scratch = scratchDirectories();
+
 function freshStorage(name: string, backend: Backend): Storage {
   // PostgreSQL schemas are dropped after the whole run (build-services.global.ts), never here.
   const schema = testSchemaName(name);
-  const databaseUrl = backend.postgres ? (testDatabaseUrl as string) : `sqlite:///${join(mkdtempSync(join(tmpdir(), `lift-${name}-`)), 'lift.db')}`;
+  const databaseUrl = backend.postgres ? (testDatabaseUrl as string) : `sqlite:///${join(scratch(`lift-${name}-`), 'lift.db')}`;
   return { databaseUrl, schema };
 }
 
@@ -98,7 +103,8 @@ export async function startServiceUnderTest<Schema extends TObject, Tables>(
 ): Promise<ServiceUnderTest<Static<Schema>> | DatabaseServiceUnderTest<Static<Schema>, Tables>> {
   const backend = options.backend ?? sqliteAndMemory;
   const withDatabase = 'database' in options ? options.database : undefined;
-  const storage = withDatabase?.storage ?? freshStorage(options.name, backend);
+  // A service without a database gets a name for its Redis keys, and no folder.
+  const storage = withDatabase?.storage ?? (withDatabase ? freshStorage(options.name, backend) : { databaseUrl: '', schema: testSchemaName(options.name) });
   const config = await loadConfig(options.configSchema, {
     env: {
       ...(withDatabase ? { DATABASE_URL: storage.databaseUrl, DATABASE_SCHEMA: storage.schema } : {}),

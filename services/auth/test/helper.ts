@@ -1,5 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import type { Clock, ServiceApp, SharedState } from '@lift/kit';
@@ -9,7 +7,11 @@ import { authConfigSchema } from '../src/config.js';
 import { authMigrations } from '../src/migrations/index.js';
 import type { PasswordHashing } from '../src/passwords.js';
 import { postgresAndRedis, sqliteAndMemory } from '../../../tests/support/backend.js';
+import { scratchDirectories } from '../../../tests/support/scratch-directories.js';
 import { startServiceUnderTest, type Storage } from '../../../tests/support/service-under-test.js';
+
+/** The test file's folders (mail, outboxes), removed after its last test. */
+const scratch = scratchDirectories();
 
 export { backends, testDatabaseUrl } from '../../../tests/support/backends.js';
 export { manualClock } from '../../../tests/support/manual-clock.js';
@@ -52,7 +54,7 @@ export async function buildAuth(
     appSendsMail?: boolean;
   } = {},
 ): Promise<AuthUnderTest> {
-  const mailDir = join(mkdtempSync(join(tmpdir(), 'lift-auth-mail-')), 'mail');
+  const mailDir = join(scratch('lift-auth-mail-'), 'mail');
   let mail: MailSender | undefined;
   let workAccountRequests: (() => Promise<number>) | undefined;
   const auth = await startServiceUnderTest<typeof authConfigSchema, AuthTables>({
@@ -67,7 +69,7 @@ export async function buildAuth(
       REGISTRY_SERVICE_URL: '',
       // No gateway either: revocation events stay in a fresh outbox (or go to Redis).
       GATEWAY_URL: '',
-      REVOCATION_OUTBOX_FILE: join(mkdtempSync(join(tmpdir(), 'lift-auth-outbox-')), 'outbox.db'),
+      REVOCATION_OUTBOX_FILE: join(scratch('lift-auth-outbox-'), 'outbox.db'),
       // Mail without SMTP_URL lands here, never in the repository's data/mail.
       MAIL_DIR: mailDir,
       ...options.env,

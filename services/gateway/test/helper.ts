@@ -1,14 +1,16 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Clock, HostResolver, ServiceApp, SharedState } from '@lift/kit';
 import { testEpoch } from '../../../tests/support/manual-clock.js';
+import { scratchDirectories } from '../../../tests/support/scratch-directories.js';
 import { startServiceUnderTest } from '../../../tests/support/service-under-test.js';
 import { sendJson, startStandIn, type ReceivedRequest } from '../../../tests/support/stand-in-server.js';
 import { bearerFor } from '../../../tests/support/test-token.js';
 import { buildApp } from '../src/app.js';
 import { gatewayConfigSchema } from '../src/config.js';
 import type { OpenApiDocument } from '../src/openapi-merge.js';
+
+/** The test file's folders (mail, outboxes), removed after its last test. */
+const scratch = scratchDirectories();
 
 export { manualClock } from '../../../tests/support/manual-clock.js';
 
@@ -91,7 +93,7 @@ export function startGateway(env: Record<string, string>, options: GatewayOption
     configSchema: gatewayConfigSchema,
     // The usage outbox (when a test turns metering on) lives in a fresh folder, never in the repository's data/;
     // at close it is not given time to reach a billing that is usually not there (5 s a test otherwise).
-    env: { JWT_ALGORITHM: 'HS256', JWT_SECRET: testSecret, EVENT_OUTBOX_FILE: join(mkdtempSync(join(tmpdir(), 'lift-gateway-')), 'outbox.db'), EVENT_OUTBOX_CLOSE_DRAIN_MS: '0', ...env },
+    env: { JWT_ALGORITHM: 'HS256', JWT_SECRET: testSecret, EVENT_OUTBOX_FILE: join(scratch('lift-gateway-'), 'outbox.db'), EVENT_OUTBOX_CLOSE_DRAIN_MS: '0', ...env },
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.state ? { state: options.state } : {}),
     ...(options.logLevel ? { logLevel: options.logLevel } : {}),

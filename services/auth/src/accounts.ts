@@ -46,7 +46,7 @@ export async function refresh(domain: AuthDomain, refreshToken: string, origin: 
     }
     throw error;
   }
-  const access = await accessTokenFor(domain, grant.userId, grant.organisationId, grant.generation, await domain.store.refreshTokens.familyStartedAt(grant.familyId));
+  const access = await accessTokenFor(domain, grant.userId, grant.organisationId, grant.generation, grant.membershipId);
   return { ...access, refreshToken: grant.refreshToken, organisationId: grant.organisationId, userId: grant.userId };
 }
 

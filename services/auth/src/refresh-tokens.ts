@@ -19,6 +19,8 @@ export interface RefreshGrant {
   readonly refreshToken: string;
   /** The user's credential generation the family started under (see `start`). */
   readonly generation: number;
+  /** The membership the family started under (null for families from before it was recorded). */
+  readonly membershipId: string | null;
 }
 
 const prefix = 'lift_rt_';
@@ -42,18 +44,20 @@ export function refreshTokens(options: RefreshTokenOptions) {
     `${prefix}${createHmac('sha256', await options.successorKey).update(token).digest('base64url')}`;
   const expiry = () => new Date(clock.now() + options.lifetimeDays * 86_400_000).toISOString();
 
-  const insert = async (token: string, familyId: string, userId: string, organisationId: string, generation: number, queries: AuthQueries = store) => {
+  /** One token of a family: what every token of the family carries, and the token's own hash. */
+  const insert = async (token: string, family: Omit<RefreshGrant, 'refreshToken'>, queries: AuthQueries = store) => {
     await queries.refreshTokens.insert({
       id: randomUUID(),
-      family_id: familyId,
-      user_id: userId,
-      organisation_id: organisationId,
+      family_id: family.familyId,
+      user_id: family.userId,
+      organisation_id: family.organisationId,
       token_hash: hashRefreshToken(token),
       created_at: nowIso(clock),
       expires_at: expiry(),
       used_at: null,
       revoked_at: null,
-      generation,
+      generation: family.generation,
+      membership_id: family.membershipId,
     });
   };
 
@@ -63,13 +67,14 @@ export function refreshTokens(options: RefreshTokenOptions) {
     /**
      * A new family, at login or when switching organisation, under the user's credential
      * generation as read with the credential that was checked: a family whose generation a
-     * password reset has since moved on never rotates (nor gives an access token).
+     * password reset has since moved on never rotates (nor gives an access token); and under the
+     * membership read before it, which a removal ends for good (see accessTokenFor).
      */
-    async start(userId: string, organisationId: string, generation: number): Promise<RefreshGrant> {
+    async start(userId: string, organisationId: string, generation: number, membershipId: string | null): Promise<RefreshGrant> {
       const refreshToken = `${prefix}${randomBytes(32).toString('base64url')}`;
-      const familyId = randomUUID();
-      await insert(refreshToken, familyId, userId, organisationId, generation);
-      return { userId, organisationId, familyId, refreshToken, generation };
+      const family = { userId, organisationId, familyId: randomUUID(), generation, membershipId };
+      await insert(refreshToken, family);
+      return { ...family, refreshToken };
     },
 
     /** Exchanges a refresh token for its successor, detecting reuse. */
@@ -85,14 +90,14 @@ export function refreshTokens(options: RefreshTokenOptions) {
       // missed it (a successor written while the reset ran): successors keep the generation.
       if ((await store.users.credentials(row.user_id))?.credential_generation !== row.generation) throw invalid();
       const successor = await successorOf(token);
-      const grant = { userId: row.user_id, organisationId: row.organisation_id, familyId: row.family_id, refreshToken: successor, generation: row.generation };
+      const grant = { userId: row.user_id, organisationId: row.organisation_id, familyId: row.family_id, refreshToken: successor, generation: row.generation, membershipId: row.membership_id };
 
       if (row.used_at === null) {
         // Marking the token used and storing its successor commit together: a concurrent request
         // for the same token waits on the row, then finds it used and its successor present.
         const won = await store.transaction(async (queries) => {
           if (!(await queries.refreshTokens.markUsed(row.id, at))) return false;
-          await insert(successor, row.family_id, row.user_id, row.organisation_id, row.generation, queries);
+          await insert(successor, grant, queries);
           return true;
         });
         if (won) return { ...grant, reusedWithinGrace: false };

@@ -19,8 +19,8 @@ export function accessTokenLifetime(domain: AuthDomain): number {
 export interface MemberGrant {
   readonly role: TenantRole;
   readonly permissions: readonly string[];
-  /** When this membership began (a person removed and added back has a new one). */
-  readonly memberSince: string;
+  /** This membership's identity (a person removed and added back has a new one); null before migration 0010. */
+  readonly membershipId: string | null;
 }
 
 /**
@@ -31,20 +31,21 @@ export async function currentGrant(domain: AuthDomain, userId: string, organisat
   const [membership, organisation] = await Promise.all([domain.store.organisations.membership(organisationId, userId), domain.store.organisations.byId(organisationId)]);
   if (!membership || !organisation || !isTenantRole(membership.role)) return undefined;
   const permissions = [...new Set([...permissionsFor(organisation.kind, membership.role), ...(await domain.moduleGrants.forRole(membership.role))])];
-  return { role: membership.role, permissions, memberSince: membership.created_at };
+  return { role: membership.role, permissions, membershipId: membership.membership_id };
 }
 
 /**
  * An access token for a member of an organisation, with the permissions of their role there now,
  * for a session started under credential generation `generation`: none once a password reset has
- * moved the account's generation on (AUTH_REFRESH_TOKEN_INVALID). A session that started
- * (`sessionStartedAt`) before the current membership belongs to an earlier one, which a removal
- * ended: a login racing the removal can start a family the removal's revocation never saw, and
- * adding the person back must not bring it back.
+ * moved the account's generation on (AUTH_REFRESH_TOKEN_INVALID). A session that began under
+ * another membership (`sessionMembershipId`) belongs to one a removal ended: a login racing the
+ * removal can start a family the removal's revocation never saw, and adding the person back (a new
+ * membership) must not bring it back. Identities, not times: replicas' clocks need not agree.
  */
-export async function accessTokenFor(domain: AuthDomain, userId: string, organisationId: string, generation: number, sessionStartedAt?: string): Promise<IssuedAccessToken> {
+export async function accessTokenFor(domain: AuthDomain, userId: string, organisationId: string, generation: number, sessionMembershipId?: string | null): Promise<IssuedAccessToken> {
   const [grant, user] = await Promise.all([currentGrant(domain, userId, organisationId), domain.store.users.byId(userId)]);
-  if (!grant || !user || (sessionStartedAt !== undefined && sessionStartedAt < grant.memberSince)) {
+  const otherMembership = typeof sessionMembershipId === 'string' && grant?.membershipId !== null && grant?.membershipId !== sessionMembershipId;
+  if (!grant || !user || otherMembership) {
     throw new UnauthorizedError(authErrorCodes.notAMember, 'You are no longer a member of this organisation; log in again.');
   }
   if (user.credential_generation !== generation) {
@@ -64,7 +65,9 @@ export async function accessTokenFor(domain: AuthDomain, userId: string, organis
  * hash, so a login that checked a password a reset has just replaced starts a dead session).
  */
 export async function startSession(domain: AuthDomain, userId: string, organisationId: string, generation: number): Promise<Session> {
-  const grant = await domain.refreshTokens.start(userId, organisationId, generation);
+  const membership = await domain.store.organisations.membership(organisationId, userId);
+  if (!membership) throw new UnauthorizedError(authErrorCodes.notAMember, 'You are no longer a member of this organisation; log in again.');
+  const grant = await domain.refreshTokens.start(userId, organisationId, generation, membership.membership_id);
   const access = await accessTokenFor(domain, userId, organisationId, generation);
   return { ...access, refreshToken: grant.refreshToken, organisationId, userId };
 }

@@ -27,6 +27,8 @@ export interface AuthTables {
     user_id: string;
     role: string;
     created_at: string;
+    /** This membership's own identity: a person removed and added back has a new one (null only if written by an older version during the upgrade). */
+    membership_id: string | null;
   };
   refresh_tokens: {
     id: string;
@@ -40,6 +42,8 @@ export interface AuthTables {
     revoked_at: string | null;
     /** The user's credential generation when the family started; copied to every successor. */
     generation: number;
+    /** The membership the family started under; copied to every successor (null: a family from before migration 0010, not checked). */
+    membership_id: string | null;
   };
   api_keys: {
     id: string;

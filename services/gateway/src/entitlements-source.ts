@@ -43,8 +43,6 @@ export function billingEntitlements(options: { http: HttpClient; billingUrl: Url
       if (answer.status === 401) options.tokens.refused(token);
       if (answer.status !== 200) throw new Error(`billing answered ${answer.status}: ${(await answer.text()).slice(0, 200)}`);
       const entitlements = await answer.json<Entitlements>();
-      // Bounded: a forgotten organisation costs one more call to billing, never stale limits.
-      if (cache.size >= 100_000 && !cache.has(organisation)) cache.clear();
       cache.set(organisation, { value: entitlements, freshUntil: options.clock.now() + options.ttlMs, fetchedAt: options.clock.now() });
       return entitlements;
     } catch (error) {
@@ -60,28 +58,40 @@ export function billingEntitlements(options: { http: HttpClient; billingUrl: Url
 
   const refresh = (organisation: string, entry: CacheEntry | undefined): Promise<Entitlements | undefined> => {
     if (entry?.refreshing) return entry.refreshing;
+    // Bounded: a forgotten organisation costs one more call to billing, never stale limits.
+    if (cache.size >= 100_000 && !cache.has(organisation)) cache.clear();
     const refreshing = fetchEntitlements(organisation);
     cache.set(organisation, { value: entry?.value, freshUntil: entry?.freshUntil ?? 0, fetchedAt: entry?.fetchedAt ?? 0, refreshing });
     return refreshing;
   };
 
+  /** Entitlements of a period that has not ended, or none: limits of an ended period are never applied. */
+  const inPeriod = (entitlements: Entitlements | undefined): Entitlements | undefined =>
+    entitlements !== undefined && Date.parse(entitlements.periodEnd) > options.clock.now() ? entitlements : undefined;
+  const askedRecently = (entry: CacheEntry) => options.clock.now() - (entry.fetchedAt ?? 0) < recheckMs;
+
   return {
     async of(organisation) {
       const entry = cache.get(organisation);
-      const now = options.clock.now();
-      // Nothing known yet (or the period ended): wait for billing, sharing one call among concurrent requests.
-      if (entry?.value === undefined && entry?.refreshing) return entry.refreshing;
-      if (entry === undefined) return refresh(organisation, entry);
-      if (entry.value !== undefined && Date.parse(entry.value.periodEnd) <= now) return refresh(organisation, entry);
-      if (entry.freshUntil <= now) void refresh(organisation, entry);
+      // Nothing known yet: wait for billing, sharing one call among concurrent requests.
+      if (entry === undefined) return inPeriod(await refresh(organisation, entry));
+      if (entry.value === undefined && entry.refreshing) return inPeriod(await entry.refreshing);
+      if (entry.value !== undefined && inPeriod(entry.value) === undefined) {
+        // A new period: billing's answer for it, asked once per recheckMs (its clock may lag the
+        // gateway's, or it may be down); until it has one, quotas are not enforced.
+        if (entry.refreshing) return inPeriod(await entry.refreshing);
+        return askedRecently(entry) ? undefined : inPeriod(await refresh(organisation, entry));
+      }
+      if (entry.freshUntil <= options.clock.now()) void refresh(organisation, entry);
       return entry.value;
     },
     async current(organisation) {
       const entry = cache.get(organisation);
-      if (entry?.refreshing) return entry.refreshing;
-      // An organisation at its limit sends request after request: billing hears of it once per recheckMs.
-      if (entry !== undefined && options.clock.now() - (entry.fetchedAt ?? 0) < recheckMs) return entry.value;
-      return refresh(organisation, entry);
+      if (entry?.refreshing) return inPeriod(await entry.refreshing);
+      // An organisation at its limit sends request after request: billing hears of it once per
+      // recheckMs (per gateway replica).
+      if (entry !== undefined && askedRecently(entry)) return inPeriod(entry.value);
+      return inPeriod(await refresh(organisation, entry));
     },
   };
 }

@@ -8,6 +8,7 @@ import { mailOutboxMigration } from './0006-mail-outbox.js';
 import { accountTokensMigration } from './0007-account-tokens.js';
 import { invitationsMigration } from './0008-invitations.js';
 import { accountRequestsMigration } from './0009-account-requests.js';
+import { membershipIdentityMigration } from './0010-membership-identity.js';
 
 /** The auth service's tables, oldest first. Never edit a migration that has shipped; add one. */
 export const authMigrations: ServiceMigrations = {
@@ -20,4 +21,5 @@ export const authMigrations: ServiceMigrations = {
   '0007_account_tokens': accountTokensMigration,
   '0008_invitations': invitationsMigration,
   '0009_account_requests': accountRequestsMigration,
+  '0010_membership_identity': membershipIdentityMigration,
 };

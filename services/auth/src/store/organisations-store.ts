@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { AuthTables } from '../tables.js';
 
@@ -25,7 +26,8 @@ export function organisationsStore(db: Kysely<AuthTables>) {
     byId: (id: string) => db.selectFrom('organisations').selectAll().where('id', '=', id).executeTakeFirst(),
     platform: () => db.selectFrom('organisations').selectAll().where('kind', '=', 'platform').executeTakeFirst(),
     insert: (row: OrganisationRow) => db.insertInto('organisations').values(row).execute(),
-    addMember: (row: MembershipRow) => db.insertInto('memberships').values(row).execute(),
+    /** A new membership, with an identity of its own (see migration 0010). */
+    addMember: (row: Omit<MembershipRow, 'membership_id'>) => db.insertInto('memberships').values({ ...row, membership_id: randomUUID() }).execute(),
     membership: (organisationId: string, userId: string) =>
       db.selectFrom('memberships').selectAll().where('organisation_id', '=', organisationId).where('user_id', '=', userId).executeTakeFirst(),
     membershipsOf: async (userId: string): Promise<MembershipWithOrganisation[]> => {

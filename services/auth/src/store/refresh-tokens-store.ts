@@ -22,9 +22,6 @@ export function refreshTokensStore(db: Kysely<AuthTables>) {
      */
     familyRevoked: async (familyId: string) =>
       (await db.selectFrom('refresh_tokens').select('id').where('family_id', '=', familyId).where('revoked_at', 'is not', null).limit(1).executeTakeFirst()) !== undefined,
-    /** When the family's first token was issued: the session's start. */
-    familyStartedAt: async (familyId: string) =>
-      (await db.selectFrom('refresh_tokens').select((expression) => expression.fn.min('created_at').as('started')).where('family_id', '=', familyId).executeTakeFirst())?.started ?? undefined,
     revokeFamily: (familyId: string, at: string) => live().set({ revoked_at: at }).where('family_id', '=', familyId).execute(),
     /** Every session of a user, in every organisation (a password reset). */
     revokeUser: (userId: string, at: string) => live().set({ revoked_at: at }).where('user_id', '=', userId).execute(),

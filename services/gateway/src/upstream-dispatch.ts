@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { util as undiciUtil, type Dispatcher } from 'undici';
+import { errors as undiciErrors, util as undiciUtil, type Dispatcher } from 'undici';
 
 /** Where an answer's body goes once its head is known: the client's response, or a stream. */
 export interface BodySink {
@@ -88,10 +88,10 @@ export interface UpstreamAttempt {
  * undici's own headers timeout starts only once the request has a connection and is written: a
  * request queued behind a pool whose connections all hang (a burst larger than
  * UPSTREAM_CONNECTIONS) would wait for earlier ones to time out first, a multiple of the timeout.
- * Its code is undici's, so that metrics, the circuit and the 504 treat it as the timeout it is.
+ * It is undici's own error, so that metrics, the circuit and the 504 treat it as the timeout it is.
  */
 function headDeadlineError(deadlineMs: number): Error {
-  return Object.assign(new Error(`no answer within ${deadlineMs} ms, waiting for a connection included`), { code: 'UND_ERR_HEADERS_TIMEOUT' });
+  return new undiciErrors.HeadersTimeoutError(`no answer within ${deadlineMs} ms, waiting for a connection included`);
 }
 
 /**
